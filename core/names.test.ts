@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { parseAppName, parseConfigKey, parseProcessType } from './names.js';
+
+describe('parseAppName', () => {
+  it.each(['a', 'hello', 'my-app', 'app2', 'a'.repeat(63)])('accepts %s', (name) => {
+    expect(parseAppName(name)).toBe(name);
+  });
+
+  it.each([
+    ['', /required/],
+    ['Hello', /invalid/],
+    ['-app', /invalid/],
+    ['app-', /invalid/],
+    ['2app', /invalid/],
+    ['my_app', /invalid/],
+    ['my..app', /invalid/],
+    ['a--b', /invalid/],
+    ['../etc', /invalid/],
+    ['a'.repeat(64), /too long/],
+    ['api', /reserved/],
+  ])('rejects %j', (name, message) => {
+    expect(() => parseAppName(name)).toThrow(message);
+  });
+
+  it('rejects non-strings', () => {
+    expect(() => parseAppName(42)).toThrow(/required/);
+  });
+});
+
+describe('parseProcessType', () => {
+  it.each(['web', 'worker', 'release', 'clock_2'])('accepts %s', (t) => expect(parseProcessType(t)).toBe(t));
+  it.each(['Web', '', '1web', 'a b', 'x'.repeat(31)])('rejects %j', (t) => expect(() => parseProcessType(t)).toThrow());
+});
+
+describe('parseConfigKey', () => {
+  it.each(['PORT', 'DATABASE_URL', '_X', 'a1'])('accepts %s', (k) => expect(parseConfigKey(k)).toBe(k));
+  it.each(['1A', 'A-B', 'A B', '', 'A=B'])('rejects %j', (k) => expect(() => parseConfigKey(k)).toThrow(/invalid/));
+});

