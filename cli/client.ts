@@ -1,0 +1,65 @@
+/**
+ * The CLI's only way into DevFlow: the REST API at DEVFLOW_API with DEVFLOW_TOKEN. On the
+ * machine that runs `devflow up`, the admin token file is used when DEVFLOW_TOKEN is unset.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export interface ApiClient {
+  base: string;
+  request<T>(method: string, route: string, body?: unknown): Promise<T>;
+  stream(route: string, onChunk: (text: string) => void): Promise<void>;
+}
+
+export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.DEVFLOW_TOKEN) return env.DEVFLOW_TOKEN.trim();
+  const home = env.DEVFLOW_HOME ?? path.join(os.homedir(), '.devflow');
+  try {
+    return fs.readFileSync(path.join(home, 'admin-token'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function createClient(env: NodeJS.ProcessEnv): ApiClient {
+  const base = (env.DEVFLOW_API ?? 'http://localhost:7070').replace(/\/+$/, '');
+  const token = resolveToken(env);
+  const headers = (): Record<string, string> => {
+    if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)');
+    return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  };
+  const send = async (method: string, route: string, body?: unknown) => {
+    try {
+      return await fetch(`${base}/api/v1${route}`, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      if (err instanceof CliError) throw err;
+      throw new CliError(`cannot reach DevFlow at ${base}: is \`devflow up\` running? (set DEVFLOW_API to point elsewhere)`);
+    }
+  };
+  return {
+    base,
+    async request<T>(method: string, route: string, body?: unknown): Promise<T> {
+      const res = await send(method, route, body);
+      const text = await res.text();
+      const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+      if (!res.ok) {
+        const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
+        throw new CliError(message);
+      }
+      return parsed as T;
+    },
+    async stream(route, onChunk) {
+      const res = await send('GET', route);
+      if (!res.ok || !res.body) throw new CliError(`HTTP ${res.status} from ${route}`);
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body) onChunk(decoder.decode(chunk as Uint8Array, { stream: true }));
+    },
+  };
+}

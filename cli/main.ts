@@ -1,0 +1,29 @@
+/**
+ * The devflow command. Every command except `up` and `stack` talks only to the REST API.
+ * Errors become one line on stderr and a non-zero exit code, here and nowhere else.
+ */
+import { Command } from 'commander';
+import { DevflowError } from '../core/errors.js';
+import { CliError } from './client.js';
+import { registerAppCommands } from './commands/apps.js';
+import { registerReleaseCommands } from './commands/releases.js';
+import { registerStackCommands } from './commands/stack.js';
+import { registerUpCommand } from './commands/up.js';
+
+const program = new Command('devflow')
+  .description('DevFlow: git push to deploy, on your own machine')
+  .showHelpAfterError('(run with --help for usage)');
+
+registerUpCommand(program);
+registerAppCommands(program);
+registerReleaseCommands(program);
+registerStackCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CliError || err instanceof DevflowError) {
+    console.error(` !    ${err.message}`);
+    process.exit(err instanceof CliError ? err.exitCode : 1);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../tests/support/postgres.js';
+import { createDeployQueue, type DeployJob } from './queue.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+});
+afterAll(async () => db.drop());
+
+describe('deploy queue on the PostgreSQL backend (no Redis)', () => {
+  it('runs enqueued jobs once each, in order, on a worker', async () => {
+    const queue = createDeployQueue({ databaseUrl: db.url });
+    expect(queue.backend).toBe('postgres');
+    const seen: DeployJob[] = [];
+    const done = new Promise<void>((resolve) => {
+      queue.work(async (job) => {
+        seen.push(job);
+        if (seen.length === 3) resolve();
+      }, 1);
+    });
+    for (const id of [1, 2, 3]) await queue.enqueue({ deploymentId: id, app: 'q' });
+    // Enqueuing the same deployment twice must not run it twice.
+    await queue.enqueue({ deploymentId: 3, app: 'q' });
+    await done;
+    await new Promise((r) => setTimeout(r, 500));
+    await queue.close();
+    expect(seen.map((j) => j.deploymentId)).toEqual([1, 2, 3]);
+  });
+});

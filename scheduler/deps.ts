@@ -1,0 +1,25 @@
+/** What the scheduler needs from the rest of the platform, passed in explicitly. */
+import type Docker from 'dockerode';
+import type { Config } from '../core/config.js';
+import type { EventBus } from '../core/events.js';
+import type { Sql } from '../core/store/database.js';
+import type { HealthCheck } from './health.js';
+import type { RuntimeDriver } from './runtime/types.js';
+
+export interface RouteRefresher {
+  refresh(): Promise<void>;
+}
+
+export interface SchedulerDeps {
+  config: Config;
+  sql: Sql;
+  bus: EventBus;
+  runtime: RuntimeDriver;
+  docker: Docker | undefined;
+  routes: RouteRefresher;
+  healthCheck: HealthCheck;
+  /** How long old instances keep serving in-flight requests after routes moved away. */
+  drainMs: number;
+  /** Grace between SIGTERM and SIGKILL when stopping an instance. */
+  stopGraceMs: number;
+}

@@ -1,0 +1,117 @@
+/**
+ * One deployment from queued to live: export the pushed tree, build it, record release vN,
+ * roll it out. Holds the app's lock throughout, so deployments of one app never overlap,
+ * and publishes every state change so the waiting `git push` can finish.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { buildApp } from '../builder/index.js';
+import { appUrl, homePaths } from '../core/config.js';
+import { DeploymentLog } from '../core/deployment-log.js';
+import { BuildError, errorMessage } from '../core/errors.js';
+import { withAppLock } from '../core/locks.js';
+import { getApp, getConfigVars } from '../core/store/apps.js';
+import { getDeployment, transitionDeployment } from '../core/store/deployments.js';
+import { createRelease } from '../core/store/releases.js';
+import type { Artifact, Deployment, DeploymentState } from '../core/types.js';
+import type { SchedulerDeps } from './deps.js';
+import { rollOut } from './rollout.js';
+
+export function sourceTarPath(home: string, deploymentId: number): string {
+  return path.join(homePaths(home).builds, String(deploymentId), 'source.tar');
+}
+
+export async function runDeployment(deps: SchedulerDeps, deploymentId: number): Promise<void> {
+  const deployment = await getDeployment(deps.sql, deploymentId);
+  const app = await getApp(deps.sql, deployment.app);
+  await withAppLock(deps.sql, app.id, async () => {
+    if (!(await transitionDeployment(deps.sql, deploymentId, 'queued', 'building'))) return;
+    await publishState(deps, deployment, 'building');
+    const log = new DeploymentLog(deps.sql, deps.bus, deploymentId, app.name);
+    let state: DeploymentState = 'building';
+    try {
+      log.line(`-----> Building ${app.name} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
+      const config = await getConfigVars(deps.sql, app.id);
+      const artifact = await buildFromSource(deps, deployment, config, log);
+      await transitionDeployment(deps.sql, deploymentId, 'building', 'releasing');
+      state = 'releasing';
+      await publishState(deps, deployment, 'releasing');
+      const release = await createRelease(deps.sql, {
+        appId: app.id, deploymentId, sha: deployment.sha, artifact, config,
+        description: `Deploy ${deployment.sha.slice(0, 7)}`,
+      });
+      log.line(`-----> Releasing v${release.version}`);
+      await rollOut(deps, app, release, log);
+      log.line(`-----> v${release.version} is live at ${appUrl(deps.config, app.name)}`);
+      await log.flush();
+      await transitionDeployment(deps.sql, deploymentId, 'releasing', 'succeeded', { releaseVersion: release.version });
+      await publishState(deps, deployment, 'succeeded', null, release.version);
+    } catch (err) {
+      const reason = failureReason(err);
+      for (const line of failureLines(err)) log.line(line);
+      await log.flush();
+      await transitionDeployment(deps.sql, deploymentId, state, 'failed', { reason });
+      await publishState(deps, deployment, 'failed', reason);
+    } finally {
+      await fs.rm(path.join(homePaths(deps.config.home).builds, String(deploymentId)), { recursive: true, force: true });
+    }
+  });
+}
+
+async function buildFromSource(
+  deps: SchedulerDeps,
+  deployment: Deployment,
+  config: Record<string, string>,
+  log: DeploymentLog,
+): Promise<Artifact> {
+  const paths = homePaths(deps.config.home);
+  const buildDir = path.join(paths.builds, String(deployment.id));
+  const sourceDir = path.join(buildDir, 'src');
+  await fs.mkdir(sourceDir, { recursive: true });
+  await execa('tar', ['-x', '-f', sourceTarPath(deps.config.home, deployment.id), '-C', sourceDir]);
+  const target = deps.runtime.kind === 'process' ? 'slug' : 'image';
+  // A slug is what the process runtime runs, so it lives outside the throw-away build dir.
+  const workDir = target === 'slug' ? path.join(paths.slugs, deployment.app, `d${deployment.id}`) : path.join(buildDir, 'work');
+  await fs.mkdir(workDir, { recursive: true });
+  const result = await buildApp({
+    app: deployment.app,
+    sha: deployment.sha,
+    sourceDir,
+    target,
+    workDir,
+    cacheDir: path.join(paths.cache, deployment.app),
+    env: config,
+    log,
+    docker: deps.docker,
+  }).catch(async (err: unknown) => {
+    await fs.rm(workDir, { recursive: true, force: true });
+    throw err;
+  });
+  log.line(`-----> Built with ${result.strategy}${result.buildpacks.length ? ` (${result.buildpacks.join(', ')})` : ''}`);
+  return result.artifact;
+}
+
+function failureReason(err: unknown): string {
+  return err instanceof BuildError ? `build failed: ${err.message}` : `release failed: ${errorMessage(err)}`;
+}
+
+function failureLines(err: unknown): string[] {
+  const lines = [` !     ${failureReason(err)}`];
+  if (err instanceof BuildError && err.tail.length > 0) {
+    lines.push(' !     Last lines of the failing step:');
+    for (const line of err.tail) lines.push(` !     ${line}`);
+  }
+  lines.push(' !     The previous release (if any) is still serving.');
+  return lines;
+}
+
+async function publishState(
+  deps: SchedulerDeps,
+  deployment: Deployment,
+  state: DeploymentState,
+  reason: string | null = null,
+  releaseVersion: number | null = null,
+): Promise<void> {
+  await deps.bus.publish({ type: 'deployment.state', deploymentId: deployment.id, app: deployment.app, state, reason, releaseVersion });
+}

@@ -1,0 +1,63 @@
+/**
+ * The reconciler makes the runtime match the desired state in the store, after a restart of
+ * DevFlow (even a SIGKILL mid-deploy) and periodically: instances of the current release are
+ * adopted, missing ones started, orphans (other releases, deleted apps) stopped, and routes
+ * rebuilt. Apps whose lock is held by a running deploy are left alone.
+ */
+import { errorMessage } from '../core/errors.js';
+import { tryWithAppLock } from '../core/locks.js';
+import type { AppName } from '../core/names.js';
+import { getFormation, listApps, type AppRecord } from '../core/store/apps.js';
+import { getRelease } from '../core/store/releases.js';
+import type { Instance } from '../core/types.js';
+import type { SchedulerDeps } from './deps.js';
+import { waitUntilHealthy } from './health.js';
+import { desiredFormation, planReconcile } from './plan.js';
+import { instanceSpec, stopAll } from './rollout.js';
+
+export interface ReconcileReport {
+  started: number;
+  stopped: number;
+  errors: string[];
+}
+
+export async function reconcileAll(deps: SchedulerDeps): Promise<ReconcileReport> {
+  const report: ReconcileReport = { started: 0, stopped: 0, errors: [] };
+  const [apps, instances] = await Promise.all([listApps(deps.sql), deps.runtime.list()]);
+  const known = new Set(apps.map((a) => a.name as string));
+  const orphans = instances.filter((i) => !known.has(i.app));
+  await stopAll(deps, orphans);
+  report.stopped += orphans.length;
+  for (const app of apps) {
+    try {
+      const result = await tryWithAppLock(deps.sql, app.id, () =>
+        reconcileApp(deps, app, instances.filter((i) => i.app === app.name)));
+      if (result) {
+        report.started += result.started;
+        report.stopped += result.stopped;
+      }
+    } catch (err) {
+      report.errors.push(`${app.name}: ${errorMessage(err)}`);
+    }
+  }
+  await deps.routes.refresh();
+  return report;
+}
+
+async function reconcileApp(deps: SchedulerDeps, app: AppRecord, actual: Instance[]): Promise<{ started: number; stopped: number }> {
+  if (app.currentRelease === null) {
+    await stopAll(deps, actual);
+    return { started: 0, stopped: actual.length };
+  }
+  const release = await getRelease(deps.sql, app.id, app.currentRelease);
+  const desired = desiredFormation(await getFormation(deps.sql, app.id), release.artifact.processes);
+  const plan = planReconcile(desired, release.version, actual);
+  await stopAll(deps, actual.filter((i) => plan.stop.includes(i.id)));
+  for (const { processType, slot } of plan.start) {
+    const instance = await deps.runtime.start(instanceSpec(app.name as AppName, release, processType, slot));
+    if (instance.upstream) {
+      await waitUntilHealthy(instance.upstream, deps.healthCheck, async () => true).catch(() => {});
+    }
+  }
+  return { started: plan.start.length, stopped: plan.stop.length };
+}
