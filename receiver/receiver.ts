@@ -1,0 +1,122 @@
+/**
+ * DevFlow's git smart-HTTP endpoint (gitprotocol-http(5)), on Heroku's model: git's own
+ * receive-pack accepts the push, and the deploy runs inside the pre-receive hook, so a failed
+ * deploy rejects the push natively (`! [remote rejected] main -> main (pre-receive hook
+ * declined)`) and no ref moves. The hook's output reaches the pusher as `remote:` lines.
+ */
+import type http from 'node:http';
+import { errorMessage } from '../core/errors.js';
+import type { AppName } from '../core/names.js';
+import {
+  DEFAULT_DEPLOY_BRANCHES,
+  DEFAULT_MAX_PUSH_BYTES,
+  isDeployRef,
+  type PushOutcome,
+  type ReceiverOptions,
+} from './contract.js';
+import { advertiseRefs, byteLimit, decodeBody, gitEnv, runRpc } from './git-service.js';
+import { HookChannel, type RefUpdate } from './hook-channel.js';
+import { BareRepos, defaultHookProgram, renderPreReceiveHook } from './repos.js';
+import { parseBasicAuth, parseGitProtocol, parseGitRoute, type GitRoute, type GitService } from './routes.js';
+import type { LogSink } from '../core/types.js';
+
+/** Room for the ref-update commands that precede the pack in a receive-pack body. */
+const COMMAND_ALLOWANCE = 16 * 1024 * 1024;
+
+export class GitReceiver {
+  private readonly repos: BareRepos;
+  private readonly channel: HookChannel;
+  private readonly maxPushBytes: number;
+
+  constructor(private readonly options: ReceiverOptions) {
+    const hookProgram = options.hookProgram ?? defaultHookProgram();
+    this.repos = new BareRepos(options.reposDir, renderPreReceiveHook(options.nodeBinary ?? process.execPath, hookProgram));
+    this.channel = new HookChannel((app, update, log, signal) => this.runPush(app, update, log, signal));
+    this.maxPushBytes = options.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES;
+  }
+
+  /** Serves a git URL and returns true; returns false for any other URL. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    const route = parseGitRoute(req.method, req.url);
+    if (!route) return false;
+    this.serve(req, res, route).catch((err: unknown) => {
+      if (!res.headersSent) plain(res, 500, `internal error: ${errorMessage(err)}`);
+      else res.destroy();
+    });
+    return true;
+  }
+
+  async ensureRepo(app: AppName): Promise<void> {
+    await this.repos.ensure(app);
+  }
+
+  async removeRepo(app: AppName): Promise<void> {
+    await this.repos.remove(app);
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close();
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse, route: GitRoute): Promise<void> {
+    if (route.kind === 'invalid') return plain(res, route.status, route.message);
+    const credentials = parseBasicAuth(req.headers.authorization);
+    if (!credentials || !(await this.options.authenticate(credentials.username, credentials.password))) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="DevFlow"');
+      return plain(res, 401, 'authentication required: use your DevFlow token as the password');
+    }
+    if (!(await this.options.appExists(route.app))) {
+      return plain(res, 404, `app '${route.app}' does not exist: create it with devflow apps:create ${route.app}`);
+    }
+    // Lazily, so apps created before the receiver existed (or whose repo was lost) still work.
+    const dir = await this.repos.ensure(route.app);
+    const protocol = parseGitProtocol(req.headers['git-protocol']);
+    const protocolEnv: Record<string, string> = protocol ? { GIT_PROTOCOL: protocol } : {};
+    if (route.kind === 'advertise') return advertiseRefs(res, route.service, dir, gitEnv(protocolEnv));
+    if (route.service === 'upload-pack') return this.serveRpc(req, res, route.service, dir, protocolEnv);
+    return this.serveReceivePack(req, res, route.app, dir, protocolEnv);
+  }
+
+  private async serveReceivePack(req: http.IncomingMessage, res: http.ServerResponse, app: AppName, dir: string, env: Record<string, string>): Promise<void> {
+    const session = await this.channel.open(app);
+    try {
+      await this.serveRpc(req, res, 'receive-pack', dir, { ...env, ...session.env }, () => session.abort('the pusher disconnected'));
+    } finally {
+      await session.dispose();
+    }
+  }
+
+  private async serveRpc(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    service: GitService,
+    dir: string,
+    env: Record<string, string>,
+    onDisconnect: () => void = () => undefined,
+  ): Promise<void> {
+    const expected = `application/x-git-${service}-request`;
+    if (req.headers['content-type'] !== expected) return plain(res, 415, `expected Content-Type ${expected}`);
+    const decoded = decodeBody(req);
+    if (!decoded) return plain(res, 415, `unsupported Content-Encoding ${req.headers['content-encoding']}`);
+    const limit = this.maxPushBytes + COMMAND_ALLOWANCE;
+    const tooLarge = `push too large: more than ${this.maxPushBytes} bytes (the receiver's maxPushBytes)`;
+    const body = decoded.pipe(byteLimit(limit, tooLarge));
+    decoded.on('error', (err) => body.destroy(err));
+    // receive.maxInputSize makes git itself refuse an oversized pack, with a message the pusher sees.
+    const config = service === 'receive-pack' ? [`receive.maxInputSize=${this.maxPushBytes}`] : [];
+    await runRpc(res, { service, dir, env: gitEnv(env), body, config, onDisconnect });
+  }
+
+  private runPush(app: AppName, update: RefUpdate, log: LogSink, signal: AbortSignal): Promise<PushOutcome> {
+    const branches = this.options.deployBranches?.(app) ?? DEFAULT_DEPLOY_BRANCHES;
+    return this.options.onPush({ app, ...update, deploy: isDeployRef(update.ref, branches) }, log, signal);
+  }
+}
+
+/** A plain-text answer; git prints text/plain bodies of failed requests as `remote:` lines. */
+function plain(res: http.ServerResponse, status: number, message: string): void {
+  const headers: http.OutgoingHttpHeaders = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' };
+  // An unread request body (a refused push) is not worth draining: close the connection instead.
+  if (status >= 400) headers.Connection = 'close';
+  res.writeHead(status, headers).end(`${message}\n`);
+}
