@@ -1,0 +1,184 @@
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import {
+  deferred,
+  send,
+  startNamedUpstream,
+  startProxy,
+  startProxyProcess,
+  startUpstream,
+  type TestServer,
+} from './fixtures.js';
+import type { EmbeddedProxy } from './proxy.js';
+import { buildRoutingTable, type Upstream } from './table.js';
+
+const MB = 1024 * 1024;
+const BODY_SIZE = 50 * MB;
+const CHUNK = Buffer.alloc(64 * 1024, 'x');
+
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups = [];
+});
+
+async function upstream(server: Promise<TestServer>): Promise<TestServer> {
+  const s = await server;
+  cleanups.push(() => s.close());
+  return s;
+}
+
+async function proxyFor(apps: Array<{ name: string; upstreams: Upstream[] }>): Promise<{ proxy: EmbeddedProxy; port: number }> {
+  const started = await startProxy();
+  cleanups.push(() => started.proxy.close());
+  started.proxy.setTable(buildRoutingTable({ domain: 'localhost', apps }));
+  return started;
+}
+
+/** Writes `size` bytes of generated data with backpressure, never holding more than a chunk. */
+async function writeGenerated(stream: NodeJS.WritableStream, size: number): Promise<void> {
+  for (let sent = 0; sent < size; sent += CHUNK.length) {
+    if (!stream.write(CHUNK)) await new Promise((resolve) => stream.once('drain', resolve));
+  }
+  stream.end();
+}
+
+/** Counts a stream's bytes without keeping them. */
+function countBytes(stream: NodeJS.ReadableStream): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let total = 0;
+    stream.on('data', (chunk: Buffer) => (total += chunk.length));
+    stream.on('end', () => resolve(total));
+    stream.on('error', reject);
+  });
+}
+
+/**
+ * Runs one transfer through a proxy in its own process and returns how far that process's
+ * resident memory rose. A proxy that held the body would grow by about the body's size.
+ */
+async function proxyGrowthDuring(app: TestServer, transfer: (port: number) => Promise<void>): Promise<number> {
+  const child = await startProxyProcess();
+  cleanups.push(() => child.close());
+  await child.setTable({ domain: 'localhost', apps: [{ name: 'app', upstreams: [app.upstream] }] });
+  await child.resetPeak();
+  await transfer(child.port);
+  const growth = await child.peakGrowth();
+  if (process.env.SHOW_GROWTH) console.log('GROWTH', growth / MB);
+  return growth;
+}
+
+describe('EmbeddedProxy streaming', () => {
+  it('streams a 50 MB response without holding it in memory', async () => {
+    const source = await upstream(startUpstream((_req, res) => void writeGenerated(res, BODY_SIZE)));
+    let received = 0;
+    const growth = await proxyGrowthDuring(source, (port) => {
+      return new Promise<void>((resolve, reject) => {
+        const req = http.get({ host: '127.0.0.1', port, headers: { host: 'app.localhost' }, agent: false }, (res) => {
+          countBytes(res).then((n) => ((received = n), resolve()), reject);
+        });
+        req.on('error', reject);
+      });
+    });
+    expect(received).toBe(BODY_SIZE);
+    expect(growth).toBeLessThan(BODY_SIZE / 3);
+  });
+
+  it('streams a 50 MB upload without holding it in memory', async () => {
+    const sink = await upstream(startUpstream((req, res) => void countBytes(req).then((n) => res.end(String(n)))));
+    let answer = '';
+    const growth = await proxyGrowthDuring(sink, (port) => {
+      return new Promise<void>((resolve, reject) => {
+        const req = http.request(
+          { host: '127.0.0.1', port, method: 'POST', headers: { host: 'app.localhost' }, agent: false },
+          (res) => {
+            res.setEncoding('utf8');
+            res.on('data', (text: string) => (answer += text));
+            res.on('end', resolve);
+          },
+        );
+        req.on('error', reject);
+        void writeGenerated(req, BODY_SIZE);
+      });
+    });
+    expect(answer).toBe(String(BODY_SIZE));
+    expect(growth).toBeLessThan(BODY_SIZE / 3);
+  });
+
+  it('passes WebSocket connections through', async () => {
+    const server = await upstream(startUpstream((_req, res) => res.end('http')));
+    const wss = new WebSocketServer({ server: server.server });
+    wss.on('connection', (socket, req) => {
+      socket.send(`hello ${req.headers['x-forwarded-host']}`);
+      socket.on('message', (data) => socket.send(`echo:${String(data)}`));
+    });
+    cleanups.push(() => new Promise((resolve) => wss.close(() => resolve())));
+    const { port } = await proxyFor([{ name: 'live', upstreams: [server.upstream] }]);
+
+    const client = new WebSocket(`ws://127.0.0.1:${port}/socket`, { headers: { host: 'live.localhost' } });
+    const messages: string[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      client.on('message', (data) => {
+        messages.push(String(data));
+        if (messages.length === 1) client.send('ping');
+        if (messages.length === 2) resolve();
+      });
+      client.on('error', reject);
+    });
+    await done;
+    client.close();
+    expect(messages).toEqual(['hello live.localhost', 'echo:ping']);
+  });
+
+  it('refuses a WebSocket to an unknown host with a 404', async () => {
+    const { port } = await proxyFor([]);
+    const client = new WebSocket(`ws://127.0.0.1:${port}/`, { headers: { host: 'ghost.localhost' } });
+    const status = await new Promise<number>((resolve, reject) => {
+      client.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      client.on('open', () => reject(new Error('connected to an unknown host')));
+      client.on('error', reject);
+    });
+    expect(status).toBe(404);
+  });
+
+  it('lets a slow request finish on its upstream when the table is swapped under it', async () => {
+    const release = deferred();
+    const arrived = deferred();
+    const old = await upstream(
+      startUpstream((_req, res) => {
+        res.write('old-');
+        arrived.resolve();
+        void release.promise.then(() => res.end('done'));
+      }),
+    );
+    const next = await upstream(startNamedUpstream('new'));
+    const { proxy, port } = await proxyFor([{ name: 'app', upstreams: [old.upstream] }]);
+
+    const slow = send(port, 'app.localhost');
+    await arrived.promise;
+    proxy.setTable(buildRoutingTable({ domain: 'localhost', apps: [{ name: 'app', upstreams: [next.upstream] }] }));
+    expect((await send(port, 'app.localhost')).body).toBe('new');
+    release.resolve();
+    const finished = await slow;
+    expect(finished.status).toBe(200);
+    expect(finished.body).toBe('old-done');
+  });
+
+  it('survives an upstream that dies in the middle of a response', async () => {
+    const flaky = await upstream(
+      startUpstream((_req, res) => {
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('partial');
+        setImmediate(() => res.socket?.destroy());
+      }),
+    );
+    const healthy = await upstream(startNamedUpstream('fine'));
+    const { port } = await proxyFor([
+      { name: 'flaky', upstreams: [flaky.upstream] },
+      { name: 'fine', upstreams: [healthy.upstream] },
+    ]);
+    await expect(send(port, 'flaky.localhost')).rejects.toThrow();
+    expect((await send(port, 'fine.localhost')).body).toBe('fine');
+  });
+});
