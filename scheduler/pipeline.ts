@@ -72,7 +72,8 @@ async function buildFromSource(
   await execa('tar', ['-x', '-f', sourceTarPath(deps.config.home, deployment.id), '-C', sourceDir]);
   const target = deps.runtime.kind === 'process' ? 'slug' : 'image';
   // A slug is what the process runtime runs, so it lives outside the throw-away build dir.
-  const workDir = target === 'slug' ? path.join(paths.slugs, deployment.app, `d${deployment.id}`) : path.join(buildDir, 'work');
+  const slugDir = path.join(paths.slugs, deployment.app, `d${deployment.id}`);
+  const workDir = path.join(buildDir, 'work');
   await fs.mkdir(workDir, { recursive: true });
   const result = await buildApp({
     app: deployment.app,
@@ -80,12 +81,13 @@ async function buildFromSource(
     sourceDir,
     target,
     workDir,
+    slugDir,
     cacheDir: path.join(paths.cache, deployment.app),
     env: config,
     log,
     docker: deps.docker,
   }).catch(async (err: unknown) => {
-    await fs.rm(workDir, { recursive: true, force: true });
+    await fs.rm(slugDir, { recursive: true, force: true });
     throw err;
   });
   log.line(`-----> Built with ${result.strategy}${result.buildpacks.length ? ` (${result.buildpacks.join(', ')})` : ''}`);

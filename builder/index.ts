@@ -1,0 +1,3 @@
+/** The builder role: source tree in, artifact (image or slug) out. */
+export { buildApp, chooseStrategy, imageTag, type BuildRequest, type BuildResult } from './build.js';
+export { buildStack, stackImagesPresent, BUILD_IMAGE, RUN_IMAGE, type StackImages } from './stack.js';
