@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { parseAppName, parseProcessType } from '../../core/names.js';
+import type { Artifact } from '../../core/types.js';
+import {
+  containerCommand,
+  containerCreateOptions,
+  containerEnv,
+  containerLabels,
+  containerName,
+  identityFromLabels,
+  instanceStateFromDocker,
+  upstreamFromInspect,
+  upstreamFromPorts,
+} from './docker-plan.js';
+import type { InstanceSpec } from './types.js';
+
+const app = parseAppName('shop');
+const web = parseProcessType('web');
+const worker = parseProcessType('worker');
+const buildpackImage: Artifact = { kind: 'image', image: 'devflow/shop:v3', processes: { web: 'npm start', worker: 'node worker.js' } };
+const dockerfileImage: Artifact = { kind: 'image', image: 'devflow/shop:v4', processes: { web: '' } };
+const slug: Artifact = { kind: 'slug', dir: '/tmp/slug', processes: { web: 'npm start' }, env: {} };
+
+function spec(overrides: Partial<InstanceSpec> = {}): InstanceSpec {
+  return { app, release: 3, processType: web, slot: 2, artifact: buildpackImage, env: { A: '1' }, ...overrides };
+}
+
+describe('containerCommand', () => {
+  const cases: Array<[string, Artifact, string, string[] | undefined]> = [
+    ['buildpack web: the launcher gets the type', buildpackImage, 'web', ['web']],
+    ['buildpack worker', buildpackImage, 'worker', ['worker']],
+    ['Dockerfile image: its own CMD', dockerfileImage, 'web', undefined],
+  ];
+  it.each(cases)('%s', (_name, artifact, type, expected) => {
+    expect(containerCommand(artifact, parseProcessType(type))).toEqual(expected);
+  });
+
+  it('refuses a process type the release does not have, naming the ones it has', () => {
+    expect(() => containerCommand(dockerfileImage, worker)).toThrow(/"worker" is not in this release \(it has: web\)/);
+  });
+
+  it('refuses a slug: that is the process runtime', () => {
+    expect(() => containerCommand(slug, web)).toThrow(/use the process runtime/);
+  });
+});
+
+describe('names and labels', () => {
+  it('names containers devflow-<app>-<type>-v<release>-<slot>-<random>', () => {
+    expect(containerName({ app, processType: worker, release: 12, slot: 1 }, 'a1b2')).toBe('devflow-shop-worker-v12-1-a1b2');
+  });
+
+  it('labels round-trip', () => {
+    const labels = containerLabels({ app, processType: web, release: 3, slot: 2 });
+    expect(labels).toEqual({
+      'devflow.app': 'shop',
+      'devflow.release': '3',
+      'devflow.process': 'web',
+      'devflow.slot': '2',
+      'devflow.managed': 'true',
+    });
+    expect(identityFromLabels(labels)).toEqual({ app, processType: web, release: 3, slot: 2 });
+  });
+
+  const bad: Array<[string, Record<string, string> | undefined]> = [
+    ['no labels', undefined],
+    ['not managed', { 'devflow.app': 'shop', 'devflow.release': '3', 'devflow.process': 'web', 'devflow.slot': '1' }],
+    ['bad release', { ...containerLabels({ app, processType: web, release: 3, slot: 1 }), 'devflow.release': 'x' }],
+    ['bad app', { ...containerLabels({ app, processType: web, release: 3, slot: 1 }), 'devflow.app': 'Bad App' }],
+  ];
+  it.each(bad)('ignores containers with %s', (_name, labels) => {
+    expect(identityFromLabels(labels)).toBeNull();
+  });
+});
+
+describe('containerEnv', () => {
+  it('adds PORT=5000 and lets nothing override it', () => {
+    expect(containerEnv({ A: 'x=y', PORT: '80' })).toEqual(['A=x=y', 'PORT=5000']);
+  });
+});
+
+describe('containerCreateOptions', () => {
+  it('publishes web on 127.0.0.1 with an ephemeral port and applies limits', () => {
+    const options = containerCreateOptions(spec({ memoryMb: 256, cpus: 0.5 }), 'devflow-shop-web-v3-2-abcd');
+    expect(options).toEqual({
+      name: 'devflow-shop-web-v3-2-abcd',
+      Image: 'devflow/shop:v3',
+      Cmd: ['web'],
+      Env: ['A=1', 'PORT=5000'],
+      Labels: containerLabels(spec()),
+      ExposedPorts: { '5000/tcp': {} },
+      HostConfig: {
+        PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] },
+        Memory: 256 * 1024 * 1024,
+        NanoCpus: 500_000_000,
+        RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
+      },
+    });
+  });
+
+  it('publishes nothing for a worker and keeps a Dockerfile image CMD', () => {
+    const options = containerCreateOptions(
+      spec({ processType: worker, artifact: { kind: 'image', image: 'i', processes: { worker: '' } } }),
+      'n',
+    );
+    expect(options.Cmd).toBeUndefined();
+    expect(options.ExposedPorts).toBeUndefined();
+    expect(options.HostConfig).toEqual({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+  });
+});
+
+describe('reading docker back', () => {
+  const states: Array<[string, string]> = [
+    ['running', 'running'],
+    ['created', 'starting'],
+    ['restarting', 'starting'],
+    ['exited', 'exited'],
+    ['dead', 'exited'],
+    ['removing', 'exited'],
+  ];
+  it.each(states)('docker state %s is %s', (docker, expected) => {
+    expect(instanceStateFromDocker(docker)).toBe(expected);
+  });
+
+  it('finds the published web port in docker ps data', () => {
+    expect(upstreamFromPorts([{ PrivatePort: 5000, Type: 'tcp', IP: '127.0.0.1', PublicPort: 49153 }])).toEqual({
+      host: '127.0.0.1',
+      port: 49153,
+    });
+    expect(upstreamFromPorts([{ PrivatePort: 5000, Type: 'tcp' }])).toBeNull();
+    expect(upstreamFromPorts([])).toBeNull();
+  });
+
+  it('finds the published web port in docker inspect data', () => {
+    expect(upstreamFromInspect({ '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '32768' }] })).toEqual({
+      host: '127.0.0.1',
+      port: 32768,
+    });
+    expect(upstreamFromInspect({ '5000/tcp': null })).toBeNull();
+    expect(upstreamFromInspect(undefined)).toBeNull();
+  });
+});

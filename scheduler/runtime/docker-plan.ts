@@ -1,0 +1,146 @@
+/**
+ * Pure planning for the docker runtime: container names, labels, command and the create request
+ * (Docker Engine API, POST /containers/create). Kept free of I/O so tests check the data without
+ * an engine, as Kamal does with its command arrays.
+ */
+import type Docker from 'dockerode';
+import { InvalidInputError } from '../../core/errors.js';
+import { parseAppName, parseProcessType, type ProcessType } from '../../core/names.js';
+import type { Artifact, Instance } from '../../core/types.js';
+import { instanceName, type InstanceIdentity } from './naming.js';
+import { CONTAINER_PORT, type InstanceSpec } from './types.js';
+
+export const LABEL = {
+  app: 'devflow.app',
+  release: 'devflow.release',
+  process: 'devflow.process',
+  slot: 'devflow.slot',
+  managed: 'devflow.managed',
+} as const;
+
+/** A crash-looping container stops being restarted after this many tries. */
+export const MAX_RESTARTS = 5;
+
+const PORT_KEY = `${CONTAINER_PORT}/tcp`;
+
+export function containerName(identity: InstanceIdentity, suffix: string): string {
+  return `devflow-${instanceName(identity, suffix)}`;
+}
+
+export function containerLabels(identity: InstanceIdentity): Record<string, string> {
+  return {
+    [LABEL.app]: identity.app,
+    [LABEL.release]: String(identity.release),
+    [LABEL.process]: identity.processType,
+    [LABEL.slot]: String(identity.slot),
+    [LABEL.managed]: 'true',
+  };
+}
+
+/** Reads our labels back; null for containers whose labels are missing or were edited by hand. */
+export function identityFromLabels(labels: Record<string, string> | undefined): InstanceIdentity | null {
+  if (labels?.[LABEL.managed] !== 'true') return null;
+  const release = Number(labels[LABEL.release]);
+  const slot = Number(labels[LABEL.slot]);
+  if (!Number.isInteger(release) || release < 1 || !Number.isInteger(slot) || slot < 1) return null;
+  try {
+    return {
+      app: parseAppName(labels[LABEL.app]),
+      processType: parseProcessType(labels[LABEL.process]),
+      release,
+      slot,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The container command for one process type. Buildpack images have the CNB launcher as their
+ * ENTRYPOINT, which takes the process type as its argument and looks the command up in its own
+ * launch metadata, so Cmd = [type]. An empty command marks a Dockerfile image: the image's own
+ * CMD runs (undefined = no override).
+ */
+export function containerCommand(artifact: Artifact, processType: ProcessType): string[] | undefined {
+  imageOf(artifact);
+  const command = artifact.processes[processType];
+  if (command === undefined) {
+    const known = Object.keys(artifact.processes).join(', ') || 'none';
+    throw new InvalidInputError(`process type "${processType}" is not in this release (it has: ${known})`);
+  }
+  return command === '' ? undefined : [processType];
+}
+
+export function imageOf(artifact: Artifact): string {
+  if (artifact.kind !== 'image') {
+    throw new InvalidInputError(
+      'the docker runtime runs images, but this release was built as a slug: use the process runtime',
+    );
+  }
+  return artifact.image;
+}
+
+/** Every process gets PORT=5000 (Heroku-style); only web's port is published. */
+export function containerEnv(env: Record<string, string>): string[] {
+  const entries = Object.entries(env).filter(([key]) => key !== 'PORT');
+  return [...entries.map(([key, value]) => `${key}=${value}`), `PORT=${CONTAINER_PORT}`];
+}
+
+export function containerCreateOptions(spec: InstanceSpec, name: string): Docker.ContainerCreateOptions {
+  const image = imageOf(spec.artifact);
+  const cmd = containerCommand(spec.artifact, spec.processType);
+  const isWeb = spec.processType === 'web';
+  return {
+    name,
+    Image: image,
+    ...(cmd === undefined ? {} : { Cmd: cmd }),
+    Env: containerEnv(spec.env),
+    Labels: containerLabels(spec),
+    ...(isWeb ? { ExposedPorts: { [PORT_KEY]: {} } } : {}),
+    HostConfig: {
+      // An empty HostPort asks the engine for an ephemeral port; 127.0.0.1 keeps the app
+      // reachable only through the router.
+      ...(isWeb ? { PortBindings: { [PORT_KEY]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
+      ...(spec.memoryMb === undefined ? {} : { Memory: Math.round(spec.memoryMb * 1024 * 1024) }),
+      ...(spec.cpus === undefined ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }),
+      RestartPolicy: { Name: 'on-failure', MaximumRetryCount: MAX_RESTARTS },
+    },
+  };
+}
+
+/** Docker's container states, folded into DevFlow's three. */
+export function instanceStateFromDocker(state: string): Instance['state'] {
+  switch (state) {
+    case 'running':
+      return 'running';
+    case 'created':
+    case 'restarting':
+    case 'paused':
+      return 'starting';
+    default:
+      return 'exited';
+  }
+}
+
+export interface PublishedPort {
+  IP?: string;
+  PrivatePort: number;
+  PublicPort?: number;
+  Type: string;
+}
+
+/** The host side of the published web port, from `docker ps` (listContainers) data. */
+export function upstreamFromPorts(ports: readonly PublishedPort[]): Instance['upstream'] {
+  const published = ports.find(
+    (p) => p.PrivatePort === CONTAINER_PORT && p.Type === 'tcp' && p.PublicPort !== undefined && p.PublicPort > 0,
+  );
+  return published?.PublicPort === undefined ? null : { host: '127.0.0.1', port: published.PublicPort };
+}
+
+/** The host side of the published web port, from `docker inspect` data. */
+export function upstreamFromInspect(
+  ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined,
+): Instance['upstream'] {
+  const binding = ports?.[PORT_KEY]?.find((b) => Number(b.HostPort) > 0);
+  return binding === undefined ? null : { host: '127.0.0.1', port: Number(binding.HostPort) };
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAppName, parseProcessType } from '../../core/names.js';
+import type { Artifact, Instance } from '../../core/types.js';
+import { DockerRuntime } from './docker.js';
+import { LABEL } from './docker-plan.js';
+import { buildTestImage, ensureNodeTestImage, imageExists, waitFor } from './test-support.js';
+import type { InstanceSpec } from './types.js';
+
+const SERVER_JS = `
+const http = require('node:http');
+process.on('SIGTERM', () => process.exit(0));
+http.createServer((req, res) => {
+  res.end(JSON.stringify({ port: process.env.PORT, greeting: process.env.GREETING, app: process.env.DEVFLOW_APP }));
+}).listen(Number(process.env.PORT), () => console.log('listening on ' + process.env.PORT));
+`;
+const WORKER_JS = `
+process.on('SIGTERM', () => process.exit(0));
+console.log('worker ready');
+console.error('worker on stderr');
+setInterval(() => {}, 1000);
+`;
+// A stand-in for the CNB launcher: takes the process type as its argument.
+const LAUNCHER_SH = `case "$1" in
+  web) exec node server.js ;;
+  worker) exec node worker.js ;;
+  *) echo "unknown process type $1" >&2; exit 1 ;;
+esac
+`;
+
+const docker = new Docker();
+const runtime = new DockerRuntime(docker);
+const suffix = randomBytes(3).toString('hex');
+// Bounds each attempt, not the test: docker-proxy may hold a connection made before the app
+// listens, and fetch would then wait forever.
+const FETCH_TIMEOUT_MS = 2_000;
+const app = parseAppName(`rt-test-${suffix}`);
+const dockerfileTag = `devflow-test/runtime-dockerfile-${suffix}:latest`;
+const launcherTag = `devflow-test/runtime-launcher-${suffix}:latest`;
+const files = { 'server.js': SERVER_JS, 'worker.js': WORKER_JS, 'launcher.sh': LAUNCHER_SH };
+
+function spec(type: string, artifact: Artifact, overrides: Partial<InstanceSpec> = {}): InstanceSpec {
+  return {
+    app,
+    release: 2,
+    processType: parseProcessType(type),
+    slot: 1,
+    artifact,
+    env: { GREETING: 'hello from config', DEVFLOW_APP: app },
+    ...overrides,
+  };
+}
+
+async function fetchJson(instance: Instance): Promise<Record<string, string>> {
+  const { host, port } = instance.upstream ?? { host: '', port: 0 };
+  return (await (await fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })).json()) as Record<string, string>;
+}
+
+beforeAll(async () => {
+  const base = await ensureNodeTestImage(docker);
+  const common = `FROM ${base}\nWORKDIR /app\nCOPY server.js worker.js launcher.sh /app/\n`;
+  await buildTestImage(dockerfileTag, `${common}CMD ["node", "server.js"]\n`, files);
+  await buildTestImage(launcherTag, `${common}ENTRYPOINT ["/bin/sh", "/app/launcher.sh"]\n`, files);
+});
+
+afterAll(async () => {
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${app}`] } });
+  for (const c of leftovers) await docker.getContainer(c.Id).remove({ force: true });
+  for (const tag of [dockerfileTag, launcherTag]) {
+    if (await imageExists(docker, tag)) await docker.getImage(tag).remove({ force: true });
+  }
+});
+
+describe('DockerRuntime', () => {
+  it('runs a Dockerfile image web process reachable through its upstream, with env and limits', async () => {
+    const artifact: Artifact = { kind: 'image', image: dockerfileTag, processes: { web: '' } };
+    const instance = await runtime.start(spec('web', artifact, { memoryMb: 128, cpus: 0.5 }));
+    expect(instance.id).toMatch(new RegExp(`^devflow-${app}-web-v2-1-[0-9a-f]{4}$`));
+    expect(instance).toMatchObject({ app, release: 2, processType: 'web', upstream: { host: '127.0.0.1' } });
+
+    const body = await waitFor('the web container', () => fetchJson(instance));
+    expect(body).toEqual({ port: '5000', greeting: 'hello from config', app });
+
+    const info = await docker.getContainer(instance.id).inspect();
+    expect(info.HostConfig.Memory).toBe(128 * 1024 * 1024);
+    expect(info.HostConfig.NanoCpus).toBe(500_000_000);
+    expect(info.Config.Labels).toMatchObject({ 'devflow.app': app, 'devflow.release': '2', 'devflow.slot': '1' });
+
+    const listed = await runtime.list(app);
+    expect(listed).toEqual([{ ...instance, state: 'running' }]);
+    expect(await new DockerRuntime(new Docker()).list()).toContainEqual({ ...instance, state: 'running' });
+    expect(await runtime.logs(instance.id)).toContain('listening on 5000');
+
+    await runtime.stop(instance.id, { graceMs: 5_000 });
+    expect(await runtime.list(app)).toEqual([]);
+    await expect(fetchJson(instance)).rejects.toThrow();
+    await expect(runtime.logs(instance.id)).rejects.toThrow(/not found/);
+    await expect(runtime.stop(instance.id)).resolves.toBeUndefined();
+  });
+
+  it('runs a process type through the image launcher, with stdout and stderr in its logs', async () => {
+    const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { web: 'node server.js', worker: 'node worker.js' } };
+    const instance = await runtime.start(spec('worker', artifact, { slot: 2 }));
+    expect(instance.upstream).toBeNull();
+    expect((await docker.getContainer(instance.id).inspect()).Config.Cmd).toEqual(['worker']);
+
+    const lines = await waitFor('the worker output', async () => {
+      const logs = await runtime.logs(instance.id);
+      return logs.length >= 2 ? logs : undefined;
+    });
+    // stdout and stderr are copied by separate pipes, so their relative order is not fixed.
+    expect([...lines].sort()).toEqual(['worker on stderr', 'worker ready']);
+    expect(await runtime.logs(instance.id, { tail: 1 })).toEqual(lines.slice(-1));
+
+    await runtime.stop(instance.id);
+    expect(await runtime.list(app)).toEqual([]);
+  });
+
+  it('refuses an image that is not in the engine instead of pulling it', async () => {
+    const artifact: Artifact = { kind: 'image', image: `devflow-test/absent-${suffix}:v1`, processes: { web: '' } };
+    await expect(runtime.start(spec('web', artifact))).rejects.toThrow(/never pulls/);
+  });
+
+  it('removes a release image, and removing it again is fine', async () => {
+    const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { web: 'x' } };
+    await runtime.removeArtifact(artifact);
+    expect(await imageExists(docker, launcherTag)).toBe(false);
+    await expect(runtime.removeArtifact(artifact)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The docker runtime driver: one container per instance on the local Docker engine, through
+ * dockerode (Docker Engine API). Containers carry `devflow.*` labels, so list() rebuilds the
+ * picture from the engine alone after a DevFlow restart. Images are built locally; this driver
+ * never pulls.
+ */
+import Docker from 'dockerode';
+import { ConflictError, NotFoundError, withContext } from '../../core/errors.js';
+import type { AppName } from '../../core/names.js';
+import type { Artifact, Instance } from '../../core/types.js';
+import {
+  LABEL,
+  containerCreateOptions,
+  containerName,
+  identityFromLabels,
+  instanceStateFromDocker,
+  upstreamFromInspect,
+  upstreamFromPorts,
+} from './docker-plan.js';
+import { demuxDockerLogLines, lastLines } from './log-lines.js';
+import { assertInstanceId, assertSlotAndRelease, randomSuffix } from './naming.js';
+import {
+  DEFAULT_GRACE_MS,
+  DEFAULT_LOG_TAIL,
+  type InstanceSpec,
+  type LogsOptions,
+  type RuntimeDriver,
+  type StopOptions,
+} from './types.js';
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Awaits a Docker call, treating the listed HTTP statuses (already stopped, gone) as success. */
+async function ignoringStatus(call: Promise<unknown>, statuses: number[]): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if (!statuses.includes(statusOf(err) ?? -1)) throw err;
+  }
+}
+
+export const OWNER_LABEL = 'devflow.home';
+
+export class DockerRuntime implements RuntimeDriver {
+  readonly kind = 'docker' as const;
+
+  /**
+   * `owner` (DevFlow passes its DEVFLOW_HOME) is stamped on every container and filters
+   * list(), so two DevFlows sharing one engine never adopt or stop each other's instances.
+   */
+  constructor(
+    private readonly docker: Docker = new Docker(),
+    private readonly owner?: string,
+  ) {}
+
+  async start(spec: InstanceSpec): Promise<Instance> {
+    assertSlotAndRelease(spec);
+    const name = containerName(spec, randomSuffix());
+    const options = containerCreateOptions(spec, name);
+    if (this.owner !== undefined) options.Labels = { ...options.Labels, [OWNER_LABEL]: this.owner };
+    const container = await this.createContainer(options);
+    try {
+      await container.start();
+    } catch (err) {
+      await ignoringStatus(container.remove({ force: true }), [404, 409]);
+      throw withContext(`starting ${spec.app} ${spec.processType} (v${spec.release})`, err);
+    }
+    const info = await container.inspect();
+    return {
+      id: name,
+      app: spec.app,
+      release: spec.release,
+      processType: spec.processType,
+      upstream: spec.processType === 'web' ? upstreamFromInspect(info.NetworkSettings.Ports) : null,
+      state: instanceStateFromDocker(info.State.Status),
+    };
+  }
+
+  private async createContainer(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    try {
+      return await this.docker.createContainer(options);
+    } catch (err) {
+      if (statusOf(err) === 404) {
+        throw new NotFoundError(
+          `image ${options.Image ?? ''} is not in the Docker engine: DevFlow builds images locally and never pulls`,
+          { cause: err },
+        );
+      }
+      throw withContext(`creating container ${options.name ?? ''}`, err);
+    }
+  }
+
+  async stop(instanceId: string, options: StopOptions = {}): Promise<void> {
+    const container = this.docker.getContainer(assertInstanceId(instanceId));
+    // The engine counts the grace period in whole seconds.
+    const t = Math.ceil((options.graceMs ?? DEFAULT_GRACE_MS) / 1000);
+    // 304: already stopped; 404: already gone; 409 on remove: removal already in progress.
+    await ignoringStatus(container.stop({ t }), [304, 404]);
+    await ignoringStatus(container.remove({ force: true }), [404, 409]);
+  }
+
+  async list(app?: AppName): Promise<Instance[]> {
+    const label = [
+      `${LABEL.managed}=true`,
+      ...(app === undefined ? [] : [`${LABEL.app}=${app}`]),
+      ...(this.owner === undefined ? [] : [`${OWNER_LABEL}=${this.owner}`]),
+    ];
+    const containers = await this.docker.listContainers({ all: true, filters: { label } });
+    return containers.flatMap((info): Instance[] => {
+      const identity = identityFromLabels(info.Labels);
+      const name = info.Names[0]?.replace(/^\//, '');
+      if (identity === null || name === undefined) return [];
+      const state = instanceStateFromDocker(info.State);
+      const isServing = identity.processType === 'web' && state !== 'exited';
+      return [
+        {
+          id: name,
+          app: identity.app,
+          release: identity.release,
+          processType: identity.processType,
+          upstream: isServing ? upstreamFromPorts(info.Ports) : null,
+          state,
+        },
+      ];
+    });
+  }
+
+  async logs(instanceId: string, options: LogsOptions = {}): Promise<string[]> {
+    const tail = options.tail ?? DEFAULT_LOG_TAIL;
+    const container = this.docker.getContainer(assertInstanceId(instanceId));
+    try {
+      const buffer = await container.logs({ stdout: true, stderr: true, tail, follow: false });
+      return lastLines(demuxDockerLogLines(buffer), tail);
+    } catch (err) {
+      if (statusOf(err) === 404) throw new NotFoundError(`instance ${instanceId} not found`, { cause: err });
+      throw withContext(`reading logs of ${instanceId}`, err);
+    }
+  }
+
+  /** Removes a release's image; slugs are not this runtime's to remove. */
+  async removeArtifact(artifact: Artifact): Promise<void> {
+    if (artifact.kind !== 'image') return;
+    try {
+      await this.docker.getImage(artifact.image).remove();
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 404) return;
+      if (status === 409) {
+        throw new ConflictError(`image ${artifact.image} is still used by a container`, { cause: err });
+      }
+      throw withContext(`removing image ${artifact.image}`, err);
+    }
+  }
+}

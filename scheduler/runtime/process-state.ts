@@ -1,0 +1,145 @@
+/**
+ * The process runtime's memory on disk, so instances outlive DevFlow: one JSON state file per
+ * instance under `<home>/run/instances/`, its output under `<home>/logs/instances/`, and what
+ * the kernel says about processes (/proc, proc(5)).
+ */
+import { open, readFile, readdir, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAppName, parseProcessType, type AppName, type ProcessType } from '../../core/names.js';
+import { splitLines, lastLines } from './log-lines.js';
+import { parseProcStat, type ProcStat, type ProcessIdentity } from './process-plan.js';
+
+export interface InstanceStateFile extends ProcessIdentity {
+  id: string;
+  app: AppName;
+  release: number;
+  processType: ProcessType;
+  slot: number;
+  port: number;
+  /** ISO time DevFlow started it. */
+  startedAt: string;
+}
+
+export class ProcessPaths {
+  readonly runDir: string;
+  readonly logDir: string;
+
+  constructor(home: string) {
+    this.runDir = join(home, 'run', 'instances');
+    this.logDir = join(home, 'logs', 'instances');
+  }
+
+  stateFile(id: string): string {
+    return join(this.runDir, `${id}.json`);
+  }
+
+  logFile(id: string): string {
+    return join(this.logDir, `${id}.log`);
+  }
+
+  async ensure(): Promise<void> {
+    await mkdir(this.runDir, { recursive: true });
+    await mkdir(this.logDir, { recursive: true });
+  }
+}
+
+/** Written to a temporary name then renamed, so a reader never sees half a file. */
+export async function writeState(paths: ProcessPaths, state: InstanceStateFile): Promise<void> {
+  const target = paths.stateFile(state.id);
+  await writeFile(`${target}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(`${target}.tmp`, target);
+}
+
+function isNotFound(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+}
+
+/** Checks a parsed state file field by field; a file that fails is not ours to act on. */
+function toState(data: unknown): InstanceStateFile | null {
+  const d = data as Partial<Record<keyof InstanceStateFile, unknown>> | null;
+  if (d === null || typeof d !== 'object') return null;
+  const ints = [d.pid, d.pgid, d.release, d.slot, d.port];
+  if (!ints.every((n) => Number.isInteger(n) && (n as number) > 0)) return null;
+  if (typeof d.id !== 'string' || typeof d.startedAt !== 'string') return null;
+  if (d.startTime !== null && typeof d.startTime !== 'string') return null;
+  try {
+    return {
+      ...(d as InstanceStateFile),
+      app: parseAppName(d.app),
+      processType: parseProcessType(d.processType),
+    };
+  } catch {
+    return null;
+  }
+}
+
+export async function readState(paths: ProcessPaths, id: string): Promise<InstanceStateFile | null> {
+  try {
+    return toState(JSON.parse(await readFile(paths.stateFile(id), 'utf8')));
+  } catch (err) {
+    if (isNotFound(err) || err instanceof SyntaxError) return null;
+    throw err;
+  }
+}
+
+export async function readAllStates(paths: ProcessPaths): Promise<InstanceStateFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(paths.runDir);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  const ids = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
+  const states = await Promise.all(ids.map((id) => readState(paths, id)));
+  return states.filter((state): state is InstanceStateFile => state !== null);
+}
+
+export async function removeState(paths: ProcessPaths, id: string): Promise<void> {
+  await rm(paths.stateFile(id), { force: true });
+}
+
+export async function readProcStat(pid: number): Promise<ProcStat | null> {
+  try {
+    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null; // gone, or raced with its exit
+  }
+}
+
+/** Every process on the machine, by pid: liveness checks need the process groups too. */
+export async function snapshotProcesses(): Promise<Map<number, ProcStat>> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
+  const stats = await Promise.all(pids.map(readProcStat));
+  return new Map(stats.filter((s): s is ProcStat => s !== null).map((s) => [s.pid, s]));
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+/** The last `tail` lines of a file, read backwards in chunks so big logs cost little. */
+export async function readLastLines(file: string, tail: number): Promise<string[] | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    const chunks: Buffer[] = [];
+    let start = size;
+    let newlines = 0;
+    while (start > 0 && newlines <= tail) {
+      const length = Math.min(CHUNK_BYTES, start);
+      start -= length;
+      const chunk = Buffer.alloc(length);
+      await handle.read(chunk, 0, length, start);
+      chunks.unshift(chunk);
+      for (const byte of chunk) if (byte === 10) newlines += 1;
+    }
+    return lastLines(splitLines(Buffer.concat(chunks).toString('utf8')), tail);
+  } finally {
+    await handle.close();
+  }
+}

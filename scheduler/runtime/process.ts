@@ -1,0 +1,186 @@
+/**
+ * The process runtime driver: runs a slug's Procfile commands as host processes, for machines
+ * without Docker (DESIGN.md: "Docker when an engine answers, else the process runtime").
+ * Each instance is its own session and process group (spawn `detached`), so a stop reaches
+ * everything the app forked, and instances keep running while DevFlow restarts; state files
+ * let the next DevFlow find them again. Memory and CPU limits are not enforced here.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { open, rm, stat } from 'node:fs/promises';
+import { relative, resolve, isAbsolute } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidInputError, NotFoundError, withContext } from '../../core/errors.js';
+import type { AppName } from '../../core/names.js';
+import type { Artifact, Instance } from '../../core/types.js';
+import { assertInstanceId, assertSlotAndRelease, instanceName, randomSuffix } from './naming.js';
+import { findFreePort } from './ports.js';
+import { isGroupAlive, isInstanceAlive, processCommand, processEnvironment, type ProcessCommand } from './process-plan.js';
+import {
+  ProcessPaths,
+  readAllStates,
+  readLastLines,
+  readProcStat,
+  readState,
+  removeState,
+  snapshotProcesses,
+  writeState,
+  type InstanceStateFile,
+} from './process-state.js';
+import {
+  DEFAULT_GRACE_MS,
+  DEFAULT_LOG_TAIL,
+  type InstanceSpec,
+  type LogsOptions,
+  type RuntimeDriver,
+  type StopOptions,
+} from './types.js';
+
+const POLL_MS = 50;
+/** After SIGKILL the kernel needs only a moment; this bounds the wait if something is stuck. */
+const KILL_WAIT_MS = 5_000;
+
+export interface ProcessRuntimeOptions {
+  /** DEVFLOW_HOME: state files go to run/instances, output to logs/instances. */
+  home: string;
+}
+
+function toInstance(state: InstanceStateFile, alive: boolean): Instance {
+  return {
+    id: state.id,
+    app: state.app,
+    release: state.release,
+    processType: state.processType,
+    upstream: alive && state.processType === 'web' ? { host: '127.0.0.1', port: state.port } : null,
+    state: alive ? 'running' : 'exited',
+  };
+}
+
+/** Sends a signal to a whole process group; a group that is already gone is fine. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!isGroupAlive(pgid, await snapshotProcesses())) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+}
+
+export class ProcessRuntime implements RuntimeDriver {
+  readonly kind = 'process' as const;
+  private readonly paths: ProcessPaths;
+
+  constructor(private readonly options: ProcessRuntimeOptions) {
+    this.paths = new ProcessPaths(options.home);
+  }
+
+  async start(spec: InstanceSpec): Promise<Instance> {
+    assertSlotAndRelease(spec);
+    const command = processCommand(spec.artifact, spec.processType);
+    const slugEnv = spec.artifact.kind === 'slug' ? spec.artifact.env : {};
+    await this.assertSlugDir(command.cwd);
+    await this.paths.ensure();
+    const id = instanceName(spec, randomSuffix());
+    const port = await findFreePort();
+    const env = processEnvironment(process.env, slugEnv, spec.env, port);
+    const pid = await this.spawnDetached(id, command, env);
+    try {
+      return await this.recordStarted(spec, id, pid, port);
+    } catch (err) {
+      // Without its state file nobody could find or stop it again.
+      signalGroup(pid, 'SIGKILL');
+      throw withContext(`recording instance ${id}`, err);
+    }
+  }
+
+  private async recordStarted(spec: InstanceSpec, id: string, pid: number, port: number): Promise<Instance> {
+    const state: InstanceStateFile = {
+      id,
+      app: spec.app,
+      release: spec.release,
+      processType: spec.processType,
+      slot: spec.slot,
+      pid,
+      pgid: pid, // detached: the child leads its own session and group
+      port,
+      startTime: (await readProcStat(pid))?.startTime ?? null,
+      startedAt: new Date().toISOString(),
+    };
+    await writeState(this.paths, state);
+    return toInstance(state, isInstanceAlive(state, await snapshotProcesses()));
+  }
+
+  private async assertSlugDir(dir: string): Promise<void> {
+    const info = await stat(dir).catch(() => null);
+    if (info === null || !info.isDirectory()) {
+      throw new NotFoundError(`slug directory ${dir} does not exist: rebuild the release`);
+    }
+  }
+
+  /** Output goes straight to the log file (append), so it needs no DevFlow process to pump it. */
+  private async spawnDetached(id: string, command: ProcessCommand, env: Record<string, string>): Promise<number> {
+    const log = await open(this.paths.logFile(id), 'a');
+    try {
+      const child = spawn(command.file, command.args, {
+        cwd: command.cwd,
+        env,
+        detached: true,
+        stdio: ['ignore', log.fd, log.fd],
+      });
+      await once(child, 'spawn');
+      child.unref();
+      if (child.pid === undefined) throw new Error(`spawning ${id} gave no pid`);
+      return child.pid;
+    } finally {
+      await log.close();
+    }
+  }
+
+  async stop(instanceId: string, options: StopOptions = {}): Promise<void> {
+    const state = await readState(this.paths, assertInstanceId(instanceId));
+    if (state === null) return;
+    // Never signal a group whose leader pid now names someone else's process.
+    if (isInstanceAlive(state, await snapshotProcesses())) {
+      signalGroup(state.pgid, 'SIGTERM');
+      const exited = await waitForGroupExit(state.pgid, options.graceMs ?? DEFAULT_GRACE_MS);
+      if (!exited) {
+        signalGroup(state.pgid, 'SIGKILL');
+        await waitForGroupExit(state.pgid, KILL_WAIT_MS);
+      }
+    }
+    await removeState(this.paths, state.id);
+  }
+
+  async list(app?: AppName): Promise<Instance[]> {
+    const states = (await readAllStates(this.paths)).filter((s) => app === undefined || s.app === app);
+    if (states.length === 0) return [];
+    const processes = await snapshotProcesses();
+    return states.map((state) => toInstance(state, isInstanceAlive(state, processes)));
+  }
+
+  async logs(instanceId: string, options: LogsOptions = {}): Promise<string[]> {
+    const id = assertInstanceId(instanceId);
+    const lines = await readLastLines(this.paths.logFile(id), options.tail ?? DEFAULT_LOG_TAIL);
+    if (lines !== null) return lines;
+    if ((await readState(this.paths, id)) === null) throw new NotFoundError(`instance ${id} not found`);
+    return [];
+  }
+
+  /** Deletes a slug directory, but only one inside DEVFLOW_HOME: DevFlow never deletes what it did not make. */
+  async removeArtifact(artifact: Artifact): Promise<void> {
+    if (artifact.kind !== 'slug') return;
+    const path = relative(resolve(this.options.home), resolve(artifact.dir));
+    if (path === '' || path.startsWith('..') || isAbsolute(path)) {
+      throw new InvalidInputError(`refusing to remove ${artifact.dir}: it is not inside ${this.options.home}`);
+    }
+    await rm(artifact.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The runtime driver contract (DESIGN.md, "scheduler/"): the scheduler starts, stops, lists and
+ * reads the logs of instances through this interface only. Drivers (docker, process, later
+ * swarm) are chosen in one place, `select.ts`.
+ */
+import type { AppName, ProcessType } from '../../core/names.js';
+import type { Artifact, Instance, RuntimeKind } from '../../core/types.js';
+
+export interface InstanceSpec {
+  app: AppName;
+  release: number;
+  processType: ProcessType;
+  /** replica slot, 1-based */
+  slot: number;
+  artifact: Artifact;
+  /** config + DEVFLOW_* vars; the driver adds PORT itself */
+  env: Record<string, string>;
+  memoryMb?: number;
+  cpus?: number;
+}
+
+export interface StopOptions {
+  /** How long to wait after SIGTERM before SIGKILL; default 10 s. */
+  graceMs?: number;
+}
+
+export interface LogsOptions {
+  /** How many of the most recent lines to return; default 100. */
+  tail?: number;
+}
+
+export interface RuntimeDriver {
+  readonly kind: RuntimeKind;
+  /** Returns once the process/container has started (not necessarily healthy); upstream set for web. */
+  start(spec: InstanceSpec): Promise<Instance>;
+  /** SIGTERM, wait graceMs (default 10 s), then SIGKILL; stopping a gone instance is fine. */
+  stop(instanceId: string, options?: StopOptions): Promise<void>;
+  /**
+   * All DevFlow instances this runtime knows, found from the runtime itself (docker labels,
+   * state files), so it works after a DevFlow restart. Instances whose process ended are
+   * reported with state 'exited' until stop() removes them.
+   */
+  list(app?: AppName): Promise<Instance[]>;
+  /** Recent output lines (stdout and stderr interleaved). */
+  logs(instanceId: string, options?: LogsOptions): Promise<string[]>;
+  removeArtifact?(artifact: Artifact): Promise<void>;
+}
+
+export const DEFAULT_GRACE_MS = 10_000;
+export const DEFAULT_LOG_TAIL = 100;
+/** The port every process listens on inside a container (Heroku convention). */
+export const CONTAINER_PORT = 5000;
