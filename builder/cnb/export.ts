@@ -83,7 +83,10 @@ export async function exportImage(opts: {
   await writeFile(join(opts.workDir, 'Dockerfile'), renderExportDockerfile(launch, env));
   await writeFile(join(opts.workDir, '.dockerignore'), renderExportDockerignore(launch));
   opts.log.line(`-----> Exporting ${opts.tag}`);
-  await dockerCliBuild({ contextDir: opts.workDir, tag: opts.tag, labels: opts.labels, phase: 'export', log: opts.log });
+  // The export Dockerfile is DevFlow's own, so its step-by-step output is noise to the user;
+  // a failure still carries the last lines in the BuildError.
+  const quiet: LogSink = { line: () => {} };
+  await dockerCliBuild({ contextDir: opts.workDir, tag: opts.tag, labels: opts.labels, phase: 'export', log: quiet });
   return { kind: 'image', image: opts.tag, processes: opts.processes };
 }
 

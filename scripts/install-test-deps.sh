@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs and starts what DevFlow's test suite needs on a fresh Debian machine: a real Docker
+# engine (Debian's docker.io), debootstrap for the local stack images, git. Idempotent: a
+# second run only checks. Needs root (as CI and the developer machines are).
+set -euo pipefail
+
+need_packages=()
+[ -x /usr/bin/dockerd ] || need_packages+=(docker.io)
+command -v debootstrap >/dev/null || need_packages+=(debootstrap)
+command -v git >/dev/null || need_packages+=(git)
+command -v tar >/dev/null || need_packages+=(tar)
+if [ ${#need_packages[@]} -gt 0 ]; then
+  echo "installing: ${need_packages[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_packages[@]}" >/dev/null
+fi
+
+# The docker first on PATH may be a client only; talk to the engine through /usr/bin/docker.
+if ! /usr/bin/docker version >/dev/null 2>&1; then
+  echo "starting dockerd"
+  (dockerd >/var/log/dockerd.log 2>&1 &)
+  for _ in $(seq 1 100); do
+    /usr/bin/docker version >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  /usr/bin/docker version --format 'docker engine {{.Server.Version}} ready'
+fi

@@ -1,0 +1,176 @@
+/**
+ * Issue 2 end to end: `git push` from an empty repository to a live URL, on both runtimes,
+ * with a real git client, a real Docker engine or host processes, and real PostgreSQL.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { cleanupRuntime } from '../support/cleanup.js';
+
+const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
+
+describe.each(['docker', 'process'] as const)('git push on the %s runtime', (runtime) => {
+  let devflow: DevflowProcess;
+  let hello: Workdir;
+  const host = (app: string) => `${app}.localhost`;
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime });
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+  });
+
+  async function push(repo: Workdir, app: string, ref = 'main') {
+    return repo.git(['push', remoteUrl(devflow.port, devflow.token, app), `HEAD:refs/heads/${ref}`], { reject: false });
+  }
+
+  it('apps:create prints the git remote and the URL; bad names get a clear error', async () => {
+    const created = await devflow.cli(['apps:create', 'hello']);
+    expect(created.stdout).toContain(`http://hello.localhost:${devflow.httpPort}/`);
+    expect(created.stdout).toContain(`${devflow.api}/hello.git`);
+    const bad = await devflow.cli(['apps:create', 'Bad_Name'], { reject: false });
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toContain('app name "Bad_Name" is invalid');
+    const list = await devflow.cli(['apps', '--json']);
+    expect(JSON.parse(list.stdout).map((a: { name: string }) => a.name)).toEqual(['hello']);
+  });
+
+  it('an unknown host gets a clear 404 from the router', async () => {
+    const res = await getViaRouter(devflow.httpPort, host('nope'));
+    expect(res.status).toBe(404);
+    expect(res.body).toContain('nope.localhost');
+  });
+
+  it('pushes node-hello: remote: lines live, exit 0, the app answers at its URL', async () => {
+    hello = await repoFromExample(path.join(EXAMPLES, 'node-hello'));
+    const result = await push(hello, 'hello');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/remote: -----> Building hello from main at [0-9a-f]{7}/);
+    expect(result.stderr).toContain(`remote: -----> v1 is live at http://hello.localhost:${devflow.httpPort}/`);
+    const res = await getViaRouter(devflow.httpPort, host('hello'));
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Hello from node-hello');
+    const releases = await devflow.cli(['releases', 'hello']);
+    expect(releases.stdout).toMatch(/^v1 \(current\)/);
+  });
+
+  it('a pushed change is served, and the old instance is gone', async () => {
+    const server = path.join(hello.dir, 'server.js');
+    await fs.writeFile(server, (await fs.readFile(server, 'utf8')).replace('Hello from node-hello', 'Hello again from node-hello'));
+    await hello.commit('change the greeting');
+    const result = await push(hello, 'hello');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('v2 is live');
+    expect((await getViaRouter(devflow.httpPort, host('hello'))).body).toContain('Hello again from node-hello');
+    expect(await runningInstances(runtime, devflow.home, 'hello')).toBe(1);
+  });
+
+  it('a failing build rejects the push with the failing step, and the previous release still serves', async () => {
+    await hello.write('package.json', JSON.stringify({ name: 'broken', version: '1.0.0', scripts: { build: 'echo compiling && exit 3' } }));
+    await hello.commit('break the build');
+    const result = await push(hello, 'hello');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('remote:  !     build failed');
+    expect(result.stderr).toContain('compiling');
+    expect(result.stderr).toContain('pre-receive hook declined');
+    expect((await getViaRouter(devflow.httpPort, host('hello'))).body).toContain('Hello again from node-hello');
+  });
+
+  it('an app that crashes at start fails the release, and the previous release still serves', async () => {
+    await hello.git(['reset', '-q', '--hard', 'HEAD~1']);
+    await hello.write('server.js', 'this is not javascript (\n');
+    await hello.commit('syntax error');
+    const result = await push(hello, 'hello');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('release failed');
+    expect(result.stderr).toContain('SyntaxError');
+    expect((await getViaRouter(devflow.httpPort, host('hello'))).body).toContain('Hello again from node-hello');
+    await hello.git(['reset', '-q', '--hard', 'HEAD~1']);
+  });
+
+  it('git requests without the token, or with a wrong one, get 401 and write nothing', async () => {
+    const base = `http://127.0.0.1:${devflow.port}/hello.git`;
+    const wrong = { authorization: `Basic ${Buffer.from('devflow:wrong').toString('base64')}` };
+    for (const headers of [{}, wrong]) {
+      for (const service of ['git-upload-pack', 'git-receive-pack']) {
+        expect((await fetch(`${base}/info/refs?service=${service}`, { headers })).status).toBe(401);
+        const post = await fetch(`${base}/${service}`, { method: 'POST', headers: { ...headers, 'content-type': `application/x-${service}-request` }, body: '0000' });
+        expect(post.status).toBe(401);
+      }
+    }
+    await hello.write('extra.txt', 'should never arrive');
+    await hello.commit('unauthorised change');
+    const result = await hello.git(['push', `http://devflow:wrong@127.0.0.1:${devflow.port}/hello.git`, 'HEAD:refs/heads/main'], { reject: false });
+    expect(result.exitCode).not.toBe(0);
+    const refs = await execa('git', ['--git-dir', path.join(devflow.home, 'repos', 'hello.git'), 'rev-parse', 'refs/heads/main']);
+    expect(refs.stdout.trim()).not.toBe((await hello.git(['rev-parse', 'HEAD'])).stdout.trim());
+    await hello.git(['reset', '-q', '--hard', 'HEAD~1']);
+  });
+
+  it.each(['node-deps', 'static-site'])('deploys the %s example', async (example) => {
+    const repo = await repoFromExample(path.join(EXAMPLES, example));
+    await devflow.cli(['apps:create', example]);
+    const result = await push(repo, example);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const expected = (await fs.readFile(path.join(EXAMPLES, example, 'EXPECTED_BODY'), 'utf8')).trim();
+    expect((await getViaRouter(devflow.httpPort, host(example))).body).toContain(expected);
+  });
+
+  it('the dockerfile example deploys on docker, and is refused with a clear reason on the process runtime', async () => {
+    const repo = await repoFromExample(path.join(EXAMPLES, 'dockerfile-app'));
+    await devflow.cli(['apps:create', 'dockerfile-app']);
+    const result = await push(repo, 'dockerfile-app');
+    if (runtime === 'docker') {
+      expect(result.exitCode, result.stderr).toBe(0);
+      const expected = (await fs.readFile(path.join(EXAMPLES, 'dockerfile-app', 'EXPECTED_BODY'), 'utf8')).trim();
+      expect((await getViaRouter(devflow.httpPort, host('dockerfile-app'))).body).toContain(expected);
+    } else {
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr).toContain('Dockerfile');
+      expect(result.stderr).toContain('docker runtime');
+    }
+  });
+
+  it('after devflow restarts, apps serve again without a new push', async () => {
+    await devflow.restart();
+    const res = await getViaRouter(devflow.httpPort, host('hello'));
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Hello again from node-hello');
+    expect(await runningInstances(runtime, devflow.home, 'hello')).toBe(1);
+  });
+
+  it('apps:destroy removes the app, its instances and its route', async () => {
+    const refused = await devflow.cli(['apps:destroy', 'hello'], { reject: false });
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.stderr).toContain('--confirm hello');
+    await devflow.cli(['apps:destroy', 'hello', '--confirm', 'hello']);
+    expect((await getViaRouter(devflow.httpPort, host('hello'))).status).toBe(404);
+    expect(await runningInstances(runtime, devflow.home, 'hello')).toBe(0);
+  });
+});
+
+async function runningInstances(runtime: 'docker' | 'process', home: string, app: string): Promise<number> {
+  if (runtime === 'docker') {
+    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`]);
+    return r.stdout.split('\n').filter(Boolean).length;
+  }
+  const dir = path.join(home, 'run', 'instances');
+  const files = await fs.readdir(dir).catch(() => [] as string[]);
+  let alive = 0;
+  for (const file of files) {
+    const state = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as { app: string; pid: number };
+    if (state.app !== app) continue;
+    try {
+      process.kill(state.pid, 0);
+      alive++;
+    } catch {
+      // gone
+    }
+  }
+  return alive;
+}

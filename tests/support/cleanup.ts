@@ -1,0 +1,24 @@
+/** Removes what an end-to-end run left behind: its containers and its host processes. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export async function cleanupRuntime(home: string | undefined): Promise<void> {
+  if (!home) return;
+  const dir = path.join(home, 'run', 'instances');
+  for (const file of await fs.readdir(dir).catch(() => [] as string[])) {
+    try {
+      const state = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as { pgid?: number; pid: number };
+      process.kill(-(state.pgid ?? state.pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const ids = (await execa('/usr/bin/docker', ['ps', '-aq', '--filter', 'label=devflow.managed=true'], { reject: false })).stdout;
+  // Only containers made by this run's DevFlow: they carry its home in a label.
+  for (const id of ids.split('\n').filter(Boolean)) {
+    const home_ = (await execa('/usr/bin/docker', ['inspect', '-f', '{{index .Config.Labels "devflow.home"}}', id], { reject: false })).stdout.trim();
+    if (home_ === home || home_ === '') await execa('/usr/bin/docker', ['rm', '-f', id], { reject: false });
+  }
+  await fs.rm(home, { recursive: true, force: true });
+}

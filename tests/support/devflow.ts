@@ -1,0 +1,114 @@
+/**
+ * Runs `devflow up` as a real child process (through tsx, so no build step is needed) on free
+ * ports with its own DEVFLOW_HOME, and drives it the way a user does: the CLI, git, HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { freePort } from '../../core/store/embedded.js';
+import { serverUrl, withDatabase } from './postgres.js';
+import { connect } from '../../core/store/database.js';
+import { randomBytes } from 'node:crypto';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
+
+export interface DevflowProcess {
+  home: string;
+  port: number;
+  httpPort: number;
+  api: string;
+  token: string;
+  output(): string;
+  cli(args: string[], options?: { reject?: boolean }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export interface StartOptions {
+  runtime: 'docker' | 'process';
+  home?: string;
+  env?: Record<string, string>;
+}
+
+/** Each test run's DevFlow gets its own database on the shared test server (fast, isolated). */
+async function freshDatabaseUrl(): Promise<string> {
+  const admin = connect(serverUrl(), 1);
+  const name = `devflow_${randomBytes(5).toString('hex')}`;
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return withDatabase(serverUrl(), name);
+}
+
+export async function startDevflowProcess(options: StartOptions): Promise<DevflowProcess> {
+  const home = options.home ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-e2e-')));
+  const [port, httpPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    DEVFLOW_HOME: home,
+    DEVFLOW_RUNTIME: options.runtime,
+    DATABASE_URL: options.env?.DATABASE_URL ?? (await freshDatabaseUrl()),
+    ...options.env,
+  };
+  let child: ChildProcess;
+  let output = '';
+  const launch = async () => {
+    output = '';
+    child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), 'up',
+      '--port', String(port), '--http-port', String(httpPort), '--https-port', String(httpsPort)], { env, cwd: ROOT });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await waitFor(() => output.includes('ready'), () => child.exitCode !== null, 120_000, () => output);
+  };
+  await launch();
+  const token = (await fs.readFile(path.join(home, 'admin-token'), 'utf8')).trim();
+  const api = `http://127.0.0.1:${port}`;
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
+  return {
+    home, port, httpPort, api, token,
+    output: () => output,
+    async cli(args, cliOptions = {}) {
+      const result = await execa(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), ...args], {
+        env: { DEVFLOW_API: api, DEVFLOW_TOKEN: token, DEVFLOW_HOME: home, PATH: process.env.PATH ?? '' },
+        reject: cliOptions.reject ?? true, cwd: ROOT,
+      });
+      return { exitCode: result.exitCode ?? 0, stdout: result.stdout, stderr: result.stderr };
+    },
+    stop,
+    async restart() {
+      await stop();
+      await launch();
+    },
+  };
+}
+
+async function waitFor(ok: () => boolean, failed: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (failed()) throw new Error(`devflow exited before it was ready:\n${describe()}`);
+    if (Date.now() > deadline) throw new Error(`devflow was not ready within ${timeoutMs} ms:\n${describe()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** GET through the router with the app's Host header, as a browser at http://<app>.localhost would. */
+export function getViaRouter(httpPort: number, host: string, urlPath = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port: httpPort, path: urlPath, headers: { host }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
+  });
+}

@@ -1,0 +1,42 @@
+/** A real git client working on throw-away repositories, with no prompts and no user config. */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+
+export interface Workdir {
+  dir: string;
+  git(args: string[], options?: { reject?: boolean }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  write(file: string, content: string): Promise<void>;
+  commit(message: string): Promise<string>;
+}
+
+export async function repoFromExample(exampleDir: string): Promise<Workdir> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-src-'));
+  await fs.cp(exampleDir, dir, { recursive: true });
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-githome-'));
+  const env = { HOME: home, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', PATH: process.env.PATH ?? '' };
+  const git: Workdir['git'] = async (args, options = {}) => {
+    const r = await execa('git', args, { cwd: dir, env, extendEnv: false, reject: options.reject ?? true });
+    return { exitCode: r.exitCode ?? 0, stdout: r.stdout, stderr: r.stderr };
+  };
+  await git(['init', '-q', '-b', 'main']);
+  await git(['config', 'user.email', 'dev@example.com']);
+  await git(['config', 'user.name', 'Dev']);
+  const workdir: Workdir = {
+    dir,
+    git,
+    write: (file, content) => fs.writeFile(path.join(dir, file), content),
+    async commit(message) {
+      await git(['add', '-A']);
+      await git(['commit', '-q', '-m', message]);
+      return (await git(['rev-parse', 'HEAD'])).stdout.trim();
+    },
+  };
+  await workdir.commit('initial');
+  return workdir;
+}
+
+export function remoteUrl(port: number, token: string, app: string): string {
+  return `http://devflow:${token}@127.0.0.1:${port}/${app}.git`;
+}
