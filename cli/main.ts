@@ -6,6 +6,10 @@ import { Command } from 'commander';
 import { DevflowError } from '../core/errors.js';
 import { CliError } from './client.js';
 import { registerAppCommands } from './commands/apps.js';
+import { registerConfigCommands } from './commands/config.js';
+import { registerDomainCommands } from './commands/domains.js';
+import { registerPreviewCommands } from './commands/previews.js';
+import { registerPsCommands } from './commands/ps.js';
 import { registerReleaseCommands } from './commands/releases.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerUpCommand } from './commands/up.js';
@@ -18,6 +22,10 @@ registerUpCommand(program);
 registerAppCommands(program);
 registerReleaseCommands(program);
 registerStackCommands(program);
+registerConfigCommands(program);
+registerPsCommands(program);
+registerDomainCommands(program);
+registerPreviewCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CliError || err instanceof DevflowError) {

@@ -1,77 +1,15 @@
 /**
- * Versioned schema migrations, applied in order inside one transaction each. Never edit a
- * released migration; add a new one.
+ * Versioned schema migrations, applied in order inside one transaction each. Each feature owns
+ * one file in migrations/; never edit a migration once it has landed, add a new one.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import { m001 } from './migrations/001-init.js';
+import { m002 } from './migrations/002-scheduler.js';
+import { m003 } from './migrations/003-domains.js';
+import { m004 } from './migrations/004-operations.js';
+import { m005 } from './migrations/005-previews.js';
+import { m006 } from './migrations/006-buildpacks.js';
+import type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'apps, deployments, releases',
-    sql: `
-      CREATE TABLE apps (
-        id serial PRIMARY KEY,
-        name text NOT NULL UNIQUE,
-        deploy_branch text NOT NULL DEFAULT 'main',
-        current_release integer,
-        created_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE TABLE deployments (
-        id serial PRIMARY KEY,
-        app_id integer NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
-        ref text NOT NULL,
-        sha text NOT NULL,
-        state text NOT NULL DEFAULT 'queued',
-        reason text,
-        release_version integer,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
-      );
-      CREATE INDEX deployments_app_idx ON deployments (app_id, id DESC);
-      CREATE TABLE deployment_logs (
-        deployment_id integer NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
-        seq integer NOT NULL,
-        line text NOT NULL,
-        at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (deployment_id, seq)
-      );
-      CREATE TABLE releases (
-        id serial PRIMARY KEY,
-        app_id integer NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
-        version integer NOT NULL,
-        deployment_id integer REFERENCES deployments(id) ON DELETE SET NULL,
-        sha text,
-        artifact jsonb NOT NULL,
-        config jsonb NOT NULL DEFAULT '{}',
-        description text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (app_id, version)
-      );
-      CREATE TABLE config_vars (
-        app_id integer NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
-        key text NOT NULL,
-        value text NOT NULL,
-        PRIMARY KEY (app_id, key)
-      );
-      CREATE TABLE formation (
-        app_id integer NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
-        process_type text NOT NULL,
-        replicas integer NOT NULL CHECK (replicas >= 0),
-        size text NOT NULL DEFAULT 'standard',
-        PRIMARY KEY (app_id, process_type)
-      );
-      CREATE TABLE tokens (
-        id serial PRIMARY KEY,
-        name text NOT NULL,
-        hash text NOT NULL UNIQUE,
-        scopes text[] NOT NULL,
-        expires_at timestamptz,
-        created_at timestamptz NOT NULL DEFAULT now()
-      );
-    `,
-  },
-];
+export type { Migration } from './migrations/migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
