@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../tests/support/postgres.js';
-import { createDeployQueue, type DeployJob } from './queue.js';
+import { startRedis } from '../tests/support/redis.js';
+import { createDeployQueue, type DeployJob, type DeployQueue } from './queue.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -8,10 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.drop());
 
-describe('deploy queue on the PostgreSQL backend (no Redis)', () => {
-  it('runs enqueued jobs once each, in order, on a worker', async () => {
-    const queue = createDeployQueue({ databaseUrl: db.url });
-    expect(queue.backend).toBe('postgres');
+async function runsJobsOnceInOrder(queue: DeployQueue): Promise<void> {
     const seen: DeployJob[] = [];
     const done = new Promise<void>((resolve) => {
       queue.work(async (job) => {
@@ -26,5 +24,23 @@ describe('deploy queue on the PostgreSQL backend (no Redis)', () => {
     await new Promise((r) => setTimeout(r, 500));
     await queue.close();
     expect(seen.map((j) => j.deploymentId)).toEqual([1, 2, 3]);
+}
+
+describe('deploy queue', () => {
+  it('on the PostgreSQL backend (no Redis) runs enqueued jobs once each, in order', async () => {
+    const queue = createDeployQueue({ databaseUrl: db.url });
+    expect(queue.backend).toBe('postgres');
+    await runsJobsOnceInOrder(queue);
+  });
+
+  it('on Redis (REDIS_URL) runs enqueued jobs once each, in order', async () => {
+    const redis = await startRedis();
+    try {
+      const queue = createDeployQueue({ databaseUrl: db.url, redisUrl: redis.url });
+      expect(queue.backend).toBe('redis');
+      await runsJobsOnceInOrder(queue);
+    } finally {
+      await redis.stop();
+    }
   });
 });

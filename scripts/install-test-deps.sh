@@ -9,6 +9,7 @@ need_packages=()
 command -v debootstrap >/dev/null || need_packages+=(debootstrap)
 command -v git >/dev/null || need_packages+=(git)
 command -v tar >/dev/null || need_packages+=(tar)
+command -v redis-server >/dev/null || need_packages+=(redis-server)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "installing: ${need_packages[*]}"
   apt-get update -qq
