@@ -27,6 +27,9 @@ export type BuildStrategy = 'dockerfile' | 'buildpacks';
 
 export type DeploymentState = 'queued' | 'building' | 'releasing' | 'succeeded' | 'failed' | 'superseded';
 
+/** What started a deployment: a git push (which git can still reject) or an API call. */
+export type DeploymentTrigger = 'push' | 'api';
+
 export const TERMINAL_DEPLOYMENT_STATES: readonly DeploymentState[] = ['succeeded', 'failed', 'superseded'];
 
 export interface App {
@@ -41,6 +44,9 @@ export interface Deployment {
   app: AppName;
   ref: string;
   sha: string;
+  /** The branch head the pusher's git saw (null when it created the branch). */
+  baseSha: string | null;
+  trigger: DeploymentTrigger;
   state: DeploymentState;
   reason: string | null;
   releaseVersion: number | null;

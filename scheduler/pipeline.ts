@@ -9,10 +9,10 @@ import { execa } from 'execa';
 import { buildApp } from '../builder/index.js';
 import { appUrl, homePaths } from '../core/config.js';
 import { DeploymentLog } from '../core/deployment-log.js';
-import { BuildError, errorMessage } from '../core/errors.js';
+import { BuildError, ReleaseError, errorMessage } from '../core/errors.js';
 import { withAppLock } from '../core/locks.js';
 import { getApp, getConfigVars } from '../core/store/apps.js';
-import { getDeployment, transitionDeployment } from '../core/store/deployments.js';
+import { getDeployment, lastDeployedSha, transitionDeployment } from '../core/store/deployments.js';
 import { createRelease } from '../core/store/releases.js';
 import type { Artifact, Deployment, DeploymentState } from '../core/types.js';
 import type { SchedulerDeps } from './deps.js';
@@ -31,6 +31,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
     const log = new DeploymentLog(deps.sql, deps.bus, deploymentId, app.name);
     let state: DeploymentState = 'building';
     try {
+      await assertBaseIsCurrent(deps, app.id, deployment);
       log.line(`-----> Building ${app.name} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
       const config = await getConfigVars(deps.sql, app.id);
       const artifact = await buildFromSource(deps, deployment, config, log);
@@ -92,6 +93,21 @@ async function buildFromSource(
   });
   log.line(`-----> Built with ${result.strategy}${result.buildpacks.length ? ` (${result.buildpacks.join(', ')})` : ''}`);
   return result.artifact;
+}
+
+/**
+ * Pushes that raced each other all saw the same branch head. Once one of them is deployed (and
+ * git moved the branch), git would refuse the others' ref updates after the fact; they are
+ * refused here instead, before anything is built or released.
+ */
+async function assertBaseIsCurrent(deps: SchedulerDeps, appId: number, deployment: Deployment): Promise<void> {
+  if (deployment.trigger !== 'push') return;
+  const deployed = await lastDeployedSha(deps.sql, appId, deployment.ref);
+  if (deployed !== null && deployed !== deployment.baseSha) {
+    throw new ReleaseError(
+      `another push deployed ${deployed.slice(0, 7)} to this branch while this push waited: fetch, merge and push again`,
+    );
+  }
 }
 
 function failureReason(err: unknown): string {

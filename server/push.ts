@@ -37,7 +37,8 @@ export async function handlePush(deps: PushDeps, push: PushRequest, log: LogSink
   if (ZERO_SHA.test(push.newSha)) {
     return { ok: false, message: `the deploy branch ${branch} cannot be deleted` };
   }
-  const { deployment, superseded } = await createDeployment(deps.sql, app, push.ref, push.newSha);
+  const baseSha = ZERO_SHA.test(push.oldSha) ? null : push.oldSha;
+  const { deployment, superseded } = await createDeployment(deps.sql, app, push.ref, push.newSha, baseSha);
   for (const id of superseded) {
     await deps.bus.publish({ type: 'deployment.state', deploymentId: id, app: app.name, state: 'superseded', reason: 'a newer push replaced it' });
   }

@@ -4,7 +4,7 @@
  */
 import { NotFoundError } from '../errors.js';
 import type { AppName } from '../names.js';
-import type { Deployment, DeploymentState } from '../types.js';
+import type { Deployment, DeploymentState, DeploymentTrigger } from '../types.js';
 import type { Sql } from './database.js';
 
 const TRANSITIONS: Record<DeploymentState, readonly DeploymentState[]> = {
@@ -25,6 +25,8 @@ interface DeploymentRow {
   app: string;
   ref: string;
   sha: string;
+  base_sha: string | null;
+  trigger: DeploymentTrigger;
   state: DeploymentState;
   reason: string | null;
   release_version: number | null;
@@ -38,6 +40,8 @@ function toDeployment(row: DeploymentRow): Deployment {
     app: row.app as AppName,
     ref: row.ref,
     sha: row.sha,
+    baseSha: row.base_sha,
+    trigger: row.trigger,
     state: row.state,
     reason: row.reason,
     releaseVersion: row.release_version,
@@ -55,6 +59,8 @@ export async function createDeployment(
   app: { id: number },
   ref: string,
   sha: string,
+  baseSha: string | null = null,
+  trigger: DeploymentTrigger = 'push',
 ): Promise<{ deployment: Deployment; superseded: number[] }> {
   return sql.begin(async (tx) => {
     const old = await tx<{ id: number }[]>`
@@ -62,7 +68,8 @@ export async function createDeployment(
         updated_at = now()
       WHERE app_id = ${app.id} AND state = 'queued' RETURNING id`;
     const [row] = await tx<{ id: number }[]>`
-      INSERT INTO deployments (app_id, ref, sha) VALUES (${app.id}, ${ref}, ${sha}) RETURNING id`;
+      INSERT INTO deployments (app_id, ref, sha, base_sha, trigger)
+      VALUES (${app.id}, ${ref}, ${sha}, ${baseSha}, ${trigger}) RETURNING id`;
     const deployment = await getDeploymentIn(tx as unknown as Sql, row!.id);
     return { deployment, superseded: old.map((r) => r.id) };
   });
@@ -122,4 +129,15 @@ export async function appendDeploymentLog(sql: Sql, id: number, seq: number, lin
 export async function readDeploymentLog(sql: Sql, id: number, afterSeq = -1): Promise<{ seq: number; line: string }[]> {
   return sql<{ seq: number; line: string }[]>`
     SELECT seq, line FROM deployment_logs WHERE deployment_id = ${id} AND seq > ${afterSeq} ORDER BY seq`;
+}
+
+/**
+ * The commit a branch was last deployed from by a push, or null. Failed pushes never moved
+ * the branch (git rejected them), so only succeeded deployments count.
+ */
+export async function lastDeployedSha(sql: Sql, appId: number, ref: string): Promise<string | null> {
+  const rows = await sql<{ sha: string }[]>`
+    SELECT sha FROM deployments WHERE app_id = ${appId} AND ref = ${ref} AND state = 'succeeded'
+    ORDER BY id DESC LIMIT 1`;
+  return rows[0]?.sha ?? null;
 }

@@ -17,6 +17,8 @@ export const m001: Migration = {
         app_id integer NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
         ref text NOT NULL,
         sha text NOT NULL,
+        base_sha text,
+        trigger text NOT NULL DEFAULT 'push',
         state text NOT NULL DEFAULT 'queued',
         reason text,
         release_version integer,
