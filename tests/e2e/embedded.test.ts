@@ -1,0 +1,40 @@
+/**
+ * `devflow up` on the embedded defaults: no DATABASE_URL, no REDIS_URL. DevFlow starts its own
+ * PostgreSQL with the data in DEVFLOW_HOME, runs the queue on it, and a second start reuses it.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupRuntime } from '../support/cleanup.js';
+import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+
+describe('devflow up on the embedded defaults', () => {
+  let devflow: DevflowProcess | undefined;
+  afterAll(async () => {
+    await devflow?.stop();
+    const link = devflow && (await fs.readlink(path.join(devflow.home, 'postgres', 'data')).catch(() => undefined));
+    if (link) await fs.rm(path.dirname(link), { recursive: true, force: true });
+    await cleanupRuntime(devflow?.home);
+  });
+
+  it('starts its own PostgreSQL, and a second start finds the same data', async () => {
+    devflow = await startDevflowProcess({ runtime: 'process', env: { DATABASE_URL: '', REDIS_URL: '' } });
+    expect(devflow.output()).toContain('initialising embedded PostgreSQL (first start)');
+    expect(devflow.output()).toContain('queue postgres');
+    await devflow.cli(['apps:create', 'kept']);
+    const token = devflow.token;
+
+    await devflow.restart();
+    expect(devflow.output()).not.toContain('first start');
+    const apps = JSON.parse((await devflow.cli(['apps', '--json'])).stdout) as { name: string }[];
+    expect(apps.map((a) => a.name)).toEqual(['kept']);
+    expect((await fs.readFile(path.join(devflow.home, 'admin-token'), 'utf8')).trim()).toBe(token);
+  });
+
+  it('survives a SIGKILL: the next start recovers the cluster', async () => {
+    await devflow!.stop('SIGKILL');
+    await devflow!.restart();
+    const apps = JSON.parse((await devflow!.cli(['apps', '--json'])).stdout) as { name: string }[];
+    expect(apps.map((a) => a.name)).toEqual(['kept']);
+  });
+});
