@@ -10,6 +10,8 @@ command -v debootstrap >/dev/null || need_packages+=(debootstrap)
 command -v git >/dev/null || need_packages+=(git)
 command -v tar >/dev/null || need_packages+=(tar)
 command -v redis-server >/dev/null || need_packages+=(redis-server)
+# pg_dump/psql 15 match the embedded PostgreSQL 15 (database branching for previews).
+[ -x /usr/lib/postgresql/15/bin/pg_dump ] || need_packages+=(postgresql-client-15)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "installing: ${need_packages[*]}"
   apt-get update -qq
