@@ -1,15 +1,16 @@
 /**
- * What a push means: a push to the app's deploy branch becomes a queued deployment whose
- * log streams back to the waiting git client; the push succeeds only if the release goes live.
+ * What a push means. A push to the app's deploy branch becomes a queued deployment whose log
+ * streams back to the waiting git client; the push succeeds only if the release goes live. A
+ * push to any other branch deploys that branch's preview; deleting the branch removes it.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DevflowEvent, EventBus } from '../core/events.js';
-import { getApp } from '../core/store/apps.js';
+import { getApp, type AppRecord } from '../core/store/apps.js';
 import { createDeployment, getDeployment, readDeploymentLog } from '../core/store/deployments.js';
 import type { Sql } from '../core/store/database.js';
 import type { DeployQueue } from '../core/queue.js';
-import { TERMINAL_DEPLOYMENT_STATES, type Deployment, type LogSink } from '../core/types.js';
+import { TERMINAL_DEPLOYMENT_STATES, type Deployment, type DeploymentTrigger, type LogSink } from '../core/types.js';
 import type { PushOutcome, PushRequest } from '../receiver/index.js';
 import { sourceTarPath } from '../scheduler/pipeline.js';
 
@@ -20,6 +21,13 @@ export interface PushDeps {
   bus: EventBus;
   queue: DeployQueue;
   home: string;
+  /** Branch previews; without it, other branches are received but not deployed. */
+  previews?: BranchPreviews;
+}
+
+export interface BranchPreviews {
+  deployBranch(parent: AppRecord, push: PushRequest, log: LogSink): Promise<PushOutcome>;
+  removeBranch(parent: AppRecord, branch: string, log: LogSink): Promise<PushOutcome>;
 }
 
 /** The branches whose pushes deploy: the app's deploy branch, and master as an alias of main. */
@@ -30,26 +38,48 @@ export function deployBranches(deployBranch: string): string[] {
 export async function handlePush(deps: PushDeps, push: PushRequest, log: LogSink): Promise<PushOutcome> {
   const app = await getApp(deps.sql, push.app);
   const branch = push.ref.startsWith('refs/heads/') ? push.ref.slice('refs/heads/'.length) : undefined;
-  if (branch === undefined || !deployBranches(app.deployBranch).includes(branch)) {
+  const deleting = ZERO_SHA.test(push.newSha);
+  if (branch !== undefined && deployBranches(app.deployBranch).includes(branch)) {
+    if (deleting) return { ok: false, message: `the deploy branch ${branch} cannot be deleted` };
+    const baseSha = ZERO_SHA.test(push.oldSha) ? null : push.oldSha;
+    const final = await deployTree(deps, app, { ref: push.ref, sha: push.newSha, baseSha, trigger: 'push', sourceTar: push.sourceTar }, log);
+    return outcome(final);
+  }
+  if (branch === undefined || !deps.previews) {
     log.line(`Received ${push.ref}; only pushes to ${deployBranches(app.deployBranch).join(' or ')} deploy.`);
     return { ok: true, message: 'received, not deployed' };
   }
-  if (ZERO_SHA.test(push.newSha)) {
-    return { ok: false, message: `the deploy branch ${branch} cannot be deleted` };
-  }
-  const baseSha = ZERO_SHA.test(push.oldSha) ? null : push.oldSha;
-  const { deployment, superseded } = await createDeployment(deps.sql, app, push.ref, push.newSha, baseSha);
+  return deleting ? deps.previews.removeBranch(app, branch, log) : deps.previews.deployBranch(app, push, log);
+}
+
+export function outcome(final: Deployment): PushOutcome {
+  if (final.state === 'succeeded') return { ok: true, message: `deployed v${final.releaseVersion}` };
+  return { ok: false, message: final.reason ?? `deployment ${final.state}` };
+}
+
+export interface TreeToDeploy {
+  ref: string;
+  sha: string;
+  baseSha: string | null;
+  trigger: DeploymentTrigger;
+  sourceTar: string;
+}
+
+/**
+ * Queues a deployment of a tree to an app (any older queued one of the app is superseded) and,
+ * with a log, follows it to the end; without one, returns as soon as it is queued.
+ */
+export async function deployTree(deps: PushDeps, app: { id: number; name: string }, tree: TreeToDeploy, log?: LogSink): Promise<Deployment> {
+  const { deployment, superseded } = await createDeployment(deps.sql, app, tree.ref, tree.sha, tree.baseSha, tree.trigger);
   for (const id of superseded) {
     await deps.bus.publish({ type: 'deployment.state', deploymentId: id, app: app.name, state: 'superseded', reason: 'a newer push replaced it' });
   }
   const tar = sourceTarPath(deps.home, deployment.id);
   await fs.mkdir(path.dirname(tar), { recursive: true });
-  await fs.copyFile(push.sourceTar, tar);
-  const finished = followDeployment(deps, deployment.id, log);
+  await fs.copyFile(tree.sourceTar, tar);
+  const finished = log ? followDeployment(deps, deployment.id, log) : undefined;
   await deps.queue.enqueue({ deploymentId: deployment.id, app: app.name });
-  const final = await finished;
-  if (final.state === 'succeeded') return { ok: true, message: `deployed v${final.releaseVersion}` };
-  return { ok: false, message: final.reason ?? `deployment ${final.state}` };
+  return finished ? finished : deployment;
 }
 
 /**

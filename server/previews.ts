@@ -1,0 +1,136 @@
+/**
+ * Previews as users drive them: a branch push deploys `<slug>.<app>.<domain>`, deleting the
+ * branch removes it; signed pull-request webhooks deploy `pr-<n>.<app>.<domain>` and remove it
+ * when the pull request closes. Built on the preview manager (scheduler/previews/).
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { appUrl, type Config } from '../core/config.js';
+import { NotFoundError } from '../core/errors.js';
+import { parseAppName, type AppName } from '../core/names.js';
+import { openSecret, sealSecret } from '../core/secrets.js';
+import { getApp, type AppRecord } from '../core/store/apps.js';
+import { listDeployments } from '../core/store/deployments.js';
+import {
+  findPreview, getPreview, getSealedWebhookSecret, listPreviews, setSealedWebhookSecret, type PreviewRecord,
+} from '../core/store/previews.js';
+import type { LogSink } from '../core/types.js';
+import type { PushOutcome, PushRequest } from '../receiver/index.js';
+import { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from '../scheduler/previews/manager.js';
+import { exportPullRequestHead } from '../scheduler/previews/pull-request.js';
+import { branchSlug, pullRequestSlug } from '../scheduler/previews/slug.js';
+import { parsePullRequestEvent, verifyDelivery } from '../scheduler/previews/webhook.js';
+import { deployTree, outcome, type BranchPreviews, type PushDeps } from './push.js';
+
+export interface PreviewView {
+  slug: string;
+  url: string;
+  source: 'branch' | 'pull_request';
+  sourceRef: string;
+  state: 'deploying' | 'running' | 'failed' | 'idle';
+  release: number | null;
+  createdAt: Date;
+  lastActivityAt: Date;
+}
+
+export class PreviewService implements BranchPreviews {
+  constructor(
+    private readonly deps: PreviewDeps,
+    private readonly push: PushDeps,
+    private readonly config: Pick<Config, 'domain' | 'httpPort' | 'port'>,
+    private readonly reposDir: string,
+  ) {}
+
+  url(parent: string, slug: string): string {
+    return appUrl(this.config, `${slug}.${parent}`);
+  }
+
+  async deployBranch(parent: AppRecord, push: PushRequest, log: LogSink): Promise<PushOutcome> {
+    const branch = push.ref.slice('refs/heads/'.length);
+    const slug = branchSlug(branch);
+    log.line(`-----> Preview of ${branch} at ${this.url(parent.name, slug)}`);
+    const preview = await preparePreview(this.deps, parent, slug, 'branch', branch, log);
+    const baseSha = /^0+$/.test(push.oldSha) ? null : push.oldSha;
+    const final = await deployTree(this.push, { id: preview.appId, name: preview.app },
+      { ref: push.ref, sha: push.newSha, baseSha, trigger: 'push', sourceTar: push.sourceTar }, log);
+    if (final.state === 'succeeded') log.line(`-----> Preview live at ${this.url(parent.name, slug)}`);
+    return outcome(final);
+  }
+
+  async removeBranch(parent: AppRecord, branch: string, log: LogSink): Promise<PushOutcome> {
+    const preview = await findPreview(this.deps.sql, parent.id, branchSlug(branch));
+    if (preview) {
+      await removePreview(this.deps, preview);
+      log.line(`-----> Removed the preview of ${branch}`);
+    }
+    return { ok: true, message: 'branch deleted' };
+  }
+
+  /** A webhook delivery: verified, then acted on in the background (the sender gets 202). */
+  async receiveWebhook(appName: string, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<string> {
+    const parent = await getApp(this.deps.sql, parseAppName(appName));
+    const sealed = await getSealedWebhookSecret(this.deps.sql, parent.id);
+    if (!sealed) throw new NotFoundError(`${parent.name} has no webhook secret: create one with \`devflow previews:webhook ${parent.name}\``);
+    verifyDelivery(headers, body, openSecret(this.deps.secretKey, sealed));
+    const event = parsePullRequestEvent(headers, body);
+    if (event.action === 'ignore') return 'ignored';
+    const slug = pullRequestSlug(event.number);
+    if (event.action === 'remove') {
+      const preview = await findPreview(this.deps.sql, parent.id, slug);
+      if (preview) await removePreview(this.deps, preview);
+      return `removed ${slug}`;
+    }
+    const tar = await exportPullRequestHead(path.join(this.reposDir, `${parent.name}.git`), event);
+    try {
+      const preview = await preparePreview(this.deps, parent, slug, 'pull_request', String(event.number), { line: () => {} });
+      await deployTree(this.push, { id: preview.appId, name: preview.app },
+        { ref: `refs/pull/${event.number}/head`, sha: event.headSha, baseSha: null, trigger: 'api', sourceTar: tar });
+    } finally {
+      await fs.rm(path.dirname(tar), { recursive: true, force: true });
+    }
+    return `deploying ${slug} at ${this.url(parent.name, slug)}`;
+  }
+
+  async list(appName: string): Promise<PreviewView[]> {
+    const parent = await getApp(this.deps.sql, parseAppName(appName));
+    const previews = await listPreviews(this.deps.sql, parent.id);
+    return Promise.all(previews.map((p) => this.view(parent.name, p)));
+  }
+
+  async remove(appName: string, slug: string): Promise<void> {
+    const parent = await getApp(this.deps.sql, parseAppName(appName));
+    await removePreview(this.deps, await getPreview(this.deps.sql, parent.id, slug));
+  }
+
+  expireIdle(): Promise<string[]> {
+    return expireIdlePreviews(this.deps);
+  }
+
+  async removeAll(parent: { id: number }): Promise<void> {
+    for (const preview of await listPreviews(this.deps.sql, parent.id)) await removePreview(this.deps, preview);
+  }
+
+  /** The webhook URL and secret; a new secret is made when there is none or `rotate` is set. */
+  async webhook(appName: string, rotate: boolean): Promise<{ url: string; secret: string }> {
+    const parent = await getApp(this.deps.sql, parseAppName(appName));
+    const sealed = await getSealedWebhookSecret(this.deps.sql, parent.id);
+    let secret = sealed && !rotate ? openSecret(this.deps.secretKey, sealed) : undefined;
+    if (!secret) {
+      secret = randomBytes(32).toString('hex');
+      await setSealedWebhookSecret(this.deps.sql, parent.id, sealSecret(this.deps.secretKey, secret));
+    }
+    return { url: `http://localhost:${this.config.port}/hooks/${parent.name}/pull-request`, secret };
+  }
+
+  private async view(parent: AppName, preview: PreviewRecord): Promise<PreviewView> {
+    const [latest] = await listDeployments(this.deps.sql, preview.appId, 1);
+    const state = !latest ? 'idle' : latest.state === 'failed' ? (preview.currentRelease ? 'running' : 'failed')
+      : latest.state === 'succeeded' ? 'running' : latest.state === 'superseded' ? 'running' : 'deploying';
+    return {
+      slug: preview.slug, url: this.url(parent, preview.slug), source: preview.source, sourceRef: preview.sourceRef,
+      state, release: preview.currentRelease, createdAt: preview.createdAt, lastActivityAt: preview.lastActivityAt,
+    };
+  }
+}
+
