@@ -1,0 +1,145 @@
+/**
+ * Pure planning for the swarm runtime (Docker Engine API 1.41: POST /services/create, GET
+ * /tasks): service names, the service spec, and Instances read back from tasks. Free of I/O
+ * so tests check the data without a swarm.
+ *
+ * Mapping: one Swarm service per (app, process type, release), replicated; an instance is one
+ * task, identified by its slot (Swarm numbers replicated tasks 1..N, as DevFlow numbers slots).
+ * A new release is a new service started beside the old one, so DevFlow's own start-first
+ * rollout (start, health-check, switch routes, drain, remove the old service) runs unchanged:
+ * Swarm's in-place update would stop old tasks on its own clock, which a router outside the
+ * swarm cannot follow without failed requests (the routing mesh does not work on these
+ * machines, MACHINE.md). Within a service, updates are start-first with automatic rollback.
+ *
+ * Reaching tasks: each web task publishes its port in `host` mode on a port the engine picks
+ * (no routing mesh, no VIP), read back from the task's PortStatus; measured here, a host-mode
+ * port answered at once, where a service VIP did not. See README "Swarm runtime".
+ */
+import { createHash } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { AppName } from '../../core/names.js';
+import type { Instance } from '../../core/types.js';
+import { LABEL, MAX_RESTARTS, containerCommand, containerEnv, containerLabels, identityFromLabels, imageOf } from './docker-plan.js';
+import { instanceName, type InstanceIdentity } from './naming.js';
+import { CONTAINER_PORT, DEFAULT_GRACE_MS, type InstanceSpec } from './types.js';
+
+export const OWNER_LABEL = 'devflow.home';
+
+export type ServiceIdentity = Omit<InstanceIdentity, 'slot'>;
+
+/** Six hex characters of (owner, app, type): keeps truncated names and two DevFlows apart. */
+export function serviceHash(owner: string, identity: ServiceIdentity): string {
+  return createHash('sha256').update(`${owner}\0${identity.app}\0${identity.processType}`).digest('hex').slice(0, 6);
+}
+
+/** At most 3 + 24 + 1 + 12 + 2 + 10 + 1 + 6 = 59 characters: Swarm allows 63. */
+export function serviceName(owner: string, identity: ServiceIdentity): string {
+  const app = identity.app.slice(0, 24).replace(/-+$/, '');
+  const type = identity.processType.slice(0, 12).replace(/[-_]+$/, '');
+  return `df-${app}-${type}-v${identity.release}-${serviceHash(owner, identity)}`;
+}
+
+/** `<app>-<type>-v<release>-<slot>-<hash>`, the id shape every driver uses (naming.ts). */
+export function swarmInstanceId(owner: string, identity: InstanceIdentity): string {
+  return instanceName(identity, serviceHash(owner, identity));
+}
+
+export function serviceLabels(owner: string, identity: ServiceIdentity): Record<string, string> {
+  return { ...containerLabels({ ...identity, slot: 1 }), [OWNER_LABEL]: owner };
+}
+
+const NS_PER_MS = 1_000_000;
+
+export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number): Docker.CreateServiceOptions {
+  const image = imageOf(spec.artifact);
+  const args = containerCommand(spec.artifact, spec.processType);
+  const labels = serviceLabels(owner, spec);
+  const isWeb = spec.processType === 'web';
+  return {
+    Name: serviceName(owner, spec),
+    Labels: labels,
+    TaskTemplate: {
+      ContainerSpec: {
+        // The local tag as it is: no digest pinning, so Swarm never asks a registry (the API
+        // form of `--no-resolve-image`; no X-Registry-Auth header is sent either).
+        Image: image,
+        ...(args === undefined ? {} : { Args: args }),
+        Env: containerEnv(spec.env),
+        // Without devflow.managed, so the docker runtime (and its cleanup) never adopts a task.
+        Labels: { [LABEL.app]: spec.app, [LABEL.process]: spec.processType, [LABEL.release]: String(spec.release), 'devflow.swarm': 'true' },
+        StopGracePeriod: DEFAULT_GRACE_MS * NS_PER_MS,
+      },
+      Resources: {
+        Limits: {
+          ...(spec.memoryMb === undefined ? {} : { MemoryBytes: Math.round(spec.memoryMb * 1024 * 1024) }),
+          ...(spec.cpus === undefined ? {} : { NanoCPUs: Math.round(spec.cpus * 1e9) }),
+        },
+      },
+      RestartPolicy: { Condition: 'on-failure', MaxAttempts: MAX_RESTARTS, Delay: 1_000 * NS_PER_MS },
+    },
+    Mode: { Replicated: { Replicas: replicas } },
+    UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 5_000 * NS_PER_MS },
+    RollbackConfig: { Parallelism: 1, Order: 'start-first' },
+    // dnsrr: no virtual IP (VIPs refuse connections without IPVS); host-mode ports bypass the mesh.
+    EndpointSpec: {
+      Mode: 'dnsrr',
+      ...(isWeb ? { Ports: [{ Protocol: 'tcp', TargetPort: CONTAINER_PORT, PublishMode: 'host' }] } : {}),
+    },
+  } as Docker.CreateServiceOptions;
+}
+
+/** What GET /tasks reports, reduced to what DevFlow reads. */
+export interface SwarmTask {
+  ID: string;
+  Slot?: number;
+  NodeID?: string;
+  DesiredState: string;
+  Status: { State: string; PortStatus?: { Ports?: Array<{ TargetPort?: number; PublishedPort?: number }> } };
+}
+
+/** Swarm task states folded into DevFlow's three. */
+export function instanceStateFromTask(state: string): Instance['state'] {
+  if (state === 'running') return 'running';
+  if (['new', 'pending', 'assigned', 'accepted', 'ready', 'preparing', 'starting'].includes(state)) return 'starting';
+  return 'exited';
+}
+
+/**
+ * The task that currently fills each slot: the newest task whose desired state is running
+ * (Swarm keeps failed ones in history beside their replacement).
+ */
+export function currentTasks(tasks: readonly SwarmTask[]): SwarmTask[] {
+  const bySlot = new Map<number, SwarmTask>();
+  for (const task of tasks) {
+    if (task.DesiredState !== 'running' || task.Slot === undefined) continue;
+    const seen = bySlot.get(task.Slot);
+    if (seen === undefined || instanceStateFromTask(seen.Status.State) === 'exited') bySlot.set(task.Slot, task);
+  }
+  return [...bySlot.values()].sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0));
+}
+
+export function instanceFromTask(
+  owner: string,
+  labels: Record<string, string> | undefined,
+  task: SwarmTask,
+  nodeHost: (nodeId: string | undefined) => string,
+): Instance | null {
+  const identity = identityFromLabels(labels);
+  if (identity === null || labels?.[OWNER_LABEL] !== owner || task.Slot === undefined) return null;
+  const state = instanceStateFromTask(task.Status.State);
+  const port = task.Status.PortStatus?.Ports?.find((p) => p.TargetPort === CONTAINER_PORT)?.PublishedPort;
+  const serving = identity.processType === 'web' && state !== 'exited' && port !== undefined && port > 0;
+  return {
+    id: swarmInstanceId(owner, { ...identity, slot: task.Slot }),
+    app: identity.app,
+    release: identity.release,
+    processType: identity.processType,
+    upstream: serving ? { host: nodeHost(task.NodeID), port } : null,
+    state,
+  };
+}
+
+/** Label filters for GET /services: DevFlow's, this owner's, optionally one app's. */
+export function serviceFilters(owner: string, app?: AppName): { label: string[] } {
+  return { label: [`${LABEL.managed}=true`, `${OWNER_LABEL}=${owner}`, ...(app === undefined ? [] : [`${LABEL.app}=${app}`])] };
+}

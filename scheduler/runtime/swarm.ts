@@ -1,0 +1,248 @@
+/**
+ * The swarm runtime driver (DESIGN.md "Growth beyond one machine"): Docker Swarm services
+ * through dockerode (Engine API 1.41). See swarm-plan.ts for the mapping (one service per app,
+ * process type and release; an instance is a task slot) and for how the router reaches tasks
+ * (host-mode published ports read from task status, no routing mesh).
+ *
+ * Services carry `devflow.*` labels and the owner's DEVFLOW_HOME, so list() rebuilds the picture
+ * from the swarm alone after a restart. Images are local tags; Swarm is never asked to resolve
+ * them against a registry, so on several nodes each node needs the image (a registry, or
+ * `docker save | docker load`): see README "Swarm runtime".
+ */
+import Docker from 'dockerode';
+import { DevflowError, NotFoundError, ReleaseError, withContext } from '../../core/errors.js';
+import type { AppName } from '../../core/names.js';
+import type { Artifact, Instance } from '../../core/types.js';
+import { DockerRuntime } from './docker.js';
+import { demuxDockerLogLines, lastLines } from './log-lines.js';
+import { assertInstanceId, assertSlotAndRelease } from './naming.js';
+import {
+  currentTasks,
+  instanceFromTask,
+  serviceFilters,
+  serviceName,
+  serviceSpec,
+  swarmInstanceId,
+  type SwarmTask,
+} from './swarm-plan.js';
+import {
+  DEFAULT_GRACE_MS,
+  DEFAULT_LOG_TAIL,
+  type InstanceSpec,
+  type LogsOptions,
+  type RunOnceOptions,
+  type RunOnceResult,
+  type RuntimeDriver,
+  type StopOptions,
+} from './types.js';
+
+/** How long start() waits for Swarm to schedule and run a task. */
+const TASK_START_TIMEOUT_MS = 60_000;
+const POLL_MS = 200;
+
+interface ServiceInfo {
+  ID: string;
+  Version: { Index: number };
+  Spec: Docker.CreateServiceOptions & { Labels?: Record<string, string>; Mode?: { Replicated?: { Replicas?: number } } };
+}
+
+interface Located {
+  instance: Instance;
+  service: ServiceInfo;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Swarm refuses an update made against a stale spec version; the caller reads and retries. */
+function isStaleVersion(err: unknown): boolean {
+  return /update out of sequence|version/i.test(String((err as Error)?.message ?? err));
+}
+
+export class SwarmRuntime implements RuntimeDriver {
+  readonly kind = 'swarm' as const;
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly images: DockerRuntime;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly owner: string,
+  ) {
+    this.images = new DockerRuntime(docker, owner);
+  }
+
+  /** Swarm answers only on a manager of an active swarm: say so plainly otherwise. */
+  static async assertActive(docker: Docker): Promise<void> {
+    const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+    if (info.Swarm?.LocalNodeState !== 'active' || !info.Swarm.ControlAvailable) {
+      throw new DevflowError(
+        'runtime_unavailable',
+        'DEVFLOW_RUNTIME=swarm, but this Docker engine is not a swarm manager: run `docker swarm init` (or join as a manager)',
+      );
+    }
+  }
+
+  async start(spec: InstanceSpec): Promise<Instance> {
+    assertSlotAndRelease(spec);
+    const name = serviceName(this.owner, spec);
+    try {
+      await this.serialised(name, () => this.ensureReplicas(spec, name));
+    } catch (err) {
+      throw withContext(`starting ${spec.app} ${spec.processType} (v${spec.release}) on swarm`, err);
+    }
+    return this.waitForSlot(spec, name);
+  }
+
+  private async ensureReplicas(spec: InstanceSpec, name: string): Promise<void> {
+    const existing = await this.inspect(name);
+    if (existing === undefined) {
+      await this.docker.createService(serviceSpec(this.owner, spec, spec.slot));
+      return;
+    }
+    await this.setReplicas(existing, (current) => Math.max(current, spec.slot));
+  }
+
+  /** Polls the service's tasks until the slot's task runs (and, for web, has its port). */
+  private async waitForSlot(spec: InstanceSpec, name: string): Promise<Instance> {
+    const id = swarmInstanceId(this.owner, spec);
+    const deadline = Date.now() + TASK_START_TIMEOUT_MS;
+    let state = 'not scheduled';
+    while (Date.now() < deadline) {
+      const found = (await this.locate(spec.app)).find((l) => l.instance.id === id)?.instance;
+      if (found && found.state === 'running' && (spec.processType !== 'web' || found.upstream !== null)) return found;
+      state = found?.state ?? state;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    // A web instance without a port would skip the health check, so it is a failure here.
+    throw new ReleaseError(`swarm did not run ${name} slot ${spec.slot} within ${TASK_START_TIMEOUT_MS / 1000} s (last state: ${state})`);
+  }
+
+  /**
+   * Swarm cannot remove one chosen task, so stopping an instance scales its service down by
+   * one, and the last one removes the service (Swarm stops its tasks with SIGTERM, then
+   * SIGKILL after the grace period). stop() returns once the containers are gone.
+   */
+  async stop(instanceId: string, options: StopOptions = {}): Promise<void> {
+    assertInstanceId(instanceId);
+    const found = (await this.locate()).find((l) => l.instance.id === instanceId);
+    if (found === undefined) return;
+    const name = found.service.Spec.Name!;
+    const remaining = await this.serialised(name, async () => {
+      const service = await this.inspect(name);
+      if (service === undefined) return 0;
+      const replicas = service.Spec.Mode?.Replicated?.Replicas ?? 0;
+      if (replicas <= 1) {
+        await this.removeService(service);
+        return 0;
+      }
+      await this.setReplicas(service, (current) => current - 1);
+      return replicas - 1;
+    });
+    await this.waitForContainers(found.service.ID, remaining, (options.graceMs ?? DEFAULT_GRACE_MS) + 10_000);
+  }
+
+  async list(app?: AppName): Promise<Instance[]> {
+    return (await this.locate(app)).map((l) => l.instance);
+  }
+
+  async logs(instanceId: string, options: LogsOptions = {}): Promise<string[]> {
+    const tail = options.tail ?? DEFAULT_LOG_TAIL;
+    const found = (await this.locate()).find((l) => l.instance.id === assertInstanceId(instanceId));
+    if (found === undefined) throw new NotFoundError(`instance ${instanceId} not found`);
+    const service = this.docker.getService(found.service.ID);
+    const raw = (await service.logs({ stdout: true, stderr: true, tail, follow: false } as Docker.ContainerLogsOptions)) as unknown;
+    return lastLines(demuxDockerLogLines(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))), tail);
+  }
+
+  /** The release phase runs as a plain container on this (manager) node, beside the swarm. */
+  async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
+    return this.images.runOnce(spec, options);
+  }
+
+  async removeArtifact(artifact: Artifact): Promise<void> {
+    await this.images.removeArtifact(artifact);
+  }
+
+  private async locate(app?: AppName): Promise<Located[]> {
+    const services = (await this.docker.listServices({ filters: serviceFilters(this.owner, app) })) as unknown as ServiceInfo[];
+    if (services.length === 0) return [];
+    const [tasks, nodeHost] = await Promise.all([
+      this.docker.listTasks({ filters: { service: services.map((s) => s.ID) } }) as Promise<Array<SwarmTask & { ServiceID: string }>>,
+      this.nodeHosts(),
+    ]);
+    return services.flatMap((service) =>
+      currentTasks(tasks.filter((t) => t.ServiceID === service.ID)).flatMap((task) => {
+        const instance = instanceFromTask(this.owner, service.Spec.Labels, task, nodeHost);
+        return instance === null ? [] : [{ instance, service }];
+      }));
+  }
+
+  /**
+   * Host-mode ports listen on every address of the task's node: tasks on this node are reached
+   * on loopback, others at the node's address as Swarm reports it.
+   */
+  private async nodeHosts(): Promise<(nodeId: string | undefined) => string> {
+    const [info, nodes] = await Promise.all([
+      this.docker.info() as Promise<{ Swarm?: { NodeID?: string } }>,
+      this.docker.listNodes() as Promise<Array<{ ID: string; Status?: { Addr?: string } }>>,
+    ]);
+    const local = info.Swarm?.NodeID;
+    const addresses = new Map(nodes.map((n) => [n.ID, n.Status?.Addr ?? '127.0.0.1']));
+    return (nodeId) => (nodeId === undefined || nodeId === local ? '127.0.0.1' : (addresses.get(nodeId) ?? '127.0.0.1'));
+  }
+
+  private async inspect(name: string): Promise<ServiceInfo | undefined> {
+    try {
+      return (await this.docker.getService(name).inspect()) as ServiceInfo;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async setReplicas(service: ServiceInfo, next: (current: number) => number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const current = attempt === 0 ? service : await this.inspect(service.Spec.Name!);
+      if (current === undefined) return;
+      const replicas = next(current.Spec.Mode?.Replicated?.Replicas ?? 0);
+      if (replicas === current.Spec.Mode?.Replicated?.Replicas) return;
+      try {
+        await this.docker.getService(current.ID).update({ ...current.Spec, Mode: { Replicated: { Replicas: replicas } }, version: current.Version.Index });
+        return;
+      } catch (err) {
+        if (attempt >= 5 || !isStaleVersion(err)) throw err;
+      }
+    }
+  }
+
+  private async removeService(service: ServiceInfo): Promise<void> {
+    try {
+      await this.docker.getService(service.ID).remove();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  /** Waits until at most `count` containers of the service still run (on this node). */
+  private async waitForContainers(serviceId: string, count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const left = await this.docker.listContainers({ filters: { label: [`com.docker.swarm.service.id=${serviceId}`] } });
+      if (left.length <= count) return;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+
+  /** Changes to one service run one at a time in this process (Swarm versions its specs). */
+  private serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(work);
+    this.queues.set(key, next);
+    void next.finally(() => {
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    }).catch(() => {});
+    return next;
+  }
+}

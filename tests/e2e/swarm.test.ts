@@ -1,0 +1,93 @@
+/**
+ * The core of the push suite (tests/e2e/push.test.ts) on the swarm runtime: a one-node swarm
+ * (scripts/install-test-deps.sh runs `docker swarm init` when none is active), services per
+ * app, process type and release, tasks reached through host-mode ports. Every service this
+ * DevFlow made is removed afterwards.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupRuntime } from '../support/cleanup.js';
+import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+
+const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
+const DOCKER = '/usr/bin/docker';
+
+async function servicesOf(home: string, app?: string): Promise<string[]> {
+  const filters = ['--filter', `label=devflow.home=${home}`, ...(app ? ['--filter', `label=devflow.app=${app}`] : [])];
+  const r = await execa(DOCKER, ['service', 'ls', '-q', ...filters], { reject: false });
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+describe('git push on the swarm runtime', () => {
+  let devflow: DevflowProcess;
+  let hello: Workdir;
+  const host = 'hello.localhost';
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime: 'swarm' });
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    if (devflow) {
+      const services = await servicesOf(devflow.home);
+      if (services.length > 0) await execa(DOCKER, ['service', 'rm', ...services], { reject: false });
+    }
+    await cleanupRuntime(devflow?.home);
+  });
+
+  async function push(repo: Workdir) {
+    return repo.git(['push', remoteUrl(devflow.port, devflow.token, 'hello'), 'HEAD:refs/heads/main'], { reject: false });
+  }
+
+  it('pushes node-hello: the app answers at its URL from a swarm service', async () => {
+    await devflow.cli(['apps:create', 'hello']);
+    hello = await repoFromExample(path.join(EXAMPLES, 'node-hello'));
+    const result = await push(hello);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`remote: -----> v1 is live at http://hello.localhost:${devflow.httpPort}/`);
+    const res = await getViaRouter(devflow.httpPort, host);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('Hello from node-hello');
+    expect(await servicesOf(devflow.home, 'hello')).toHaveLength(1);
+  });
+
+  it('a pushed change is served, and the old release service is gone', async () => {
+    const server = path.join(hello.dir, 'server.js');
+    await fs.writeFile(server, (await fs.readFile(server, 'utf8')).replace('Hello from node-hello', 'Hello again from node-hello'));
+    await hello.commit('change the greeting');
+    const result = await push(hello);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('v2 is live');
+    expect((await getViaRouter(devflow.httpPort, host)).body).toContain('Hello again from node-hello');
+    const services = await servicesOf(devflow.home, 'hello');
+    expect(services).toHaveLength(1);
+    const labels = await execa(DOCKER, ['service', 'inspect', '-f', '{{index .Spec.Labels "devflow.release"}}', services[0]!]);
+    expect(labels.stdout.trim()).toBe('2');
+  });
+
+  it('a failing build rejects the push, and the previous release still serves', async () => {
+    await hello.write('package.json', JSON.stringify({ name: 'broken', version: '1.0.0', scripts: { build: 'echo compiling && exit 3' } }));
+    await hello.commit('break the build');
+    const result = await push(hello);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain('remote:  !     build failed');
+    expect(result.stderr).toContain('pre-receive hook declined');
+    expect((await getViaRouter(devflow.httpPort, host)).body).toContain('Hello again from node-hello');
+  });
+
+  it('after devflow restarts, the app serves again from the same service', async () => {
+    const before = await servicesOf(devflow.home, 'hello');
+    await devflow.restart();
+    expect((await getViaRouter(devflow.httpPort, host)).body).toContain('Hello again from node-hello');
+    expect(await servicesOf(devflow.home, 'hello')).toEqual(before);
+  });
+
+  it('apps:destroy removes the app and its services', async () => {
+    await devflow.cli(['apps:destroy', 'hello', '--confirm', 'hello']);
+    expect((await getViaRouter(devflow.httpPort, host)).status).toBe(404);
+    expect(await servicesOf(devflow.home, 'hello')).toHaveLength(0);
+  });
+});
