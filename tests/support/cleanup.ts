@@ -1,4 +1,4 @@
-/** Removes what an end-to-end run left behind: its containers and its host processes. */
+/** Removes what an end-to-end run left behind: its containers, Swarm services and host processes. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -20,5 +20,9 @@ export async function cleanupRuntime(home: string | undefined): Promise<void> {
     const home_ = (await execa('/usr/bin/docker', ['inspect', '-f', '{{index .Config.Labels "devflow.home"}}', id], { reject: false })).stdout.trim();
     if (home_ === home || home_ === '') await execa('/usr/bin/docker', ['rm', '-f', id], { reject: false });
   }
+  // Swarm services of this DevFlow carry its home in the same label.
+  const services = (await execa('/usr/bin/docker', ['service', 'ls', '-q', '--filter', `label=devflow.home=${home}`], { reject: false })).stdout;
+  const serviceIds = services.split('\n').filter(Boolean);
+  if (serviceIds.length > 0) await execa('/usr/bin/docker', ['service', 'rm', ...serviceIds], { reject: false });
   await fs.rm(home, { recursive: true, force: true });
 }
