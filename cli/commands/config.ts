@@ -1,6 +1,66 @@
-/** CLI commands for config vars (config, config:set, config:unset) and rollback. */
+/** config, config:set, config:unset, rollback (issue 4); every check happens in the API. */
 import type { Command } from 'commander';
+import { CliError, createClient } from '../client.js';
+import { print, type OutputOptions } from '../output.js';
 
-export function registerConfigCommands(_program: Command): void {
-  // Commands are added here as the feature lands.
+interface ConfigResult { release: number | null; vars: Record<string, string> }
+interface RollbackResult { release: number; rolledBackTo: number }
+
+const path = (app: string, rest: string) => `/apps/${encodeURIComponent(app)}${rest}`;
+
+/** `KEY=value` arguments; the value may itself hold "=" and may be empty. */
+export function parseAssignments(args: string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const arg of args) {
+    const eq = arg.indexOf('=');
+    if (eq <= 0) throw new CliError(`"${arg}" is not KEY=value: e.g. devflow config:set my-app GREETING=hello`);
+    vars[arg.slice(0, eq)] = arg.slice(eq + 1);
+  }
+  return vars;
+}
+
+function formatVars(app: string, vars: Record<string, string>): string {
+  const keys = Object.keys(vars);
+  if (keys.length === 0) return `${app} has no config vars`;
+  const width = Math.max(...keys.map((k) => k.length)) + 1;
+  return [`=== ${app} config vars`, ...keys.map((k) => `${`${k}:`.padEnd(width)} ${vars[k]}`)].join('\n');
+}
+
+function changed(what: string, result: ConfigResult): string {
+  return result.release === null
+    ? `${what}: stored; they take effect at the first deploy`
+    : `${what} and restarting... done, v${result.release}`;
+}
+
+export function registerConfigCommands(program: Command): void {
+  program.command('config').description("show an app's config vars").argument('<app>').option('--json', 'print JSON')
+    .action(async (app: string, opts: OutputOptions) => {
+      const { vars } = await createClient(process.env).request<{ vars: Record<string, string> }>('GET', path(app, '/config'));
+      print(opts, vars, () => formatVars(app, vars));
+    });
+
+  program.command('config:set').description('set config vars (makes a new release and restarts the app)')
+    .argument('<app>').argument('<assignments...>', 'KEY=value ...').option('--json', 'print JSON')
+    .action(async (app: string, assignments: string[], opts: OutputOptions) => {
+      const body = parseAssignments(assignments);
+      const result = await createClient(process.env).request<ConfigResult>('PATCH', path(app, '/config'), body);
+      print(opts, result, () => changed(`Set ${Object.keys(body).join(', ')}`, result));
+    });
+
+  program.command('config:unset').description('remove config vars (makes a new release and restarts the app)')
+    .argument('<app>').argument('<keys...>', 'KEY ...').option('--json', 'print JSON')
+    .action(async (app: string, keys: string[], opts: OutputOptions) => {
+      const body = Object.fromEntries(keys.map((k) => [k, null]));
+      const result = await createClient(process.env).request<ConfigResult>('PATCH', path(app, '/config'), body);
+      print(opts, result, () => changed(`Unset ${keys.join(', ')}`, result));
+    });
+
+  program.command('rollback').description('release an earlier build and config again, without rebuilding')
+    .argument('<app>').argument('[version]', 'the release to go back to, e.g. v3 (default: the one before the current)')
+    .option('--json', 'print JSON')
+    .action(async (app: string, version: string | undefined, opts: OutputOptions) => {
+      const body = version === undefined ? {} : { version: version.replace(/^v/i, '') };
+      const result = await createClient(process.env).request<RollbackResult>('POST', path(app, '/rollback'), body);
+      print(opts, result, () => `Rolled back ${app} to v${result.rolledBackTo}: it runs as v${result.release}`);
+    });
 }

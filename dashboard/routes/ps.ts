@@ -1,7 +1,21 @@
-/** API routes for process formation (ps, ps:scale). */
+/**
+ * Process formation (issue 4):
+ *   GET   /apps/{app}/processes         → { "release", "formation": [{ type, replicas, size, memoryMb, cpus }],
+ *                                           "instances": [{ id, type, slot, release, state, lastLines? }] }
+ *   PATCH /apps/{app}/processes/{type}  { "replicas": n, "size": "standard" } → { type, replicas, size, memoryMb, cpus }
+ */
 import type express from 'express';
+import { parseAppName } from '../../core/names.js';
+import { parseScaleRequest } from '../../scheduler/scale.js';
 import type { ApiDeps } from '../deps.js';
+import { route } from './handler.js';
 
-export function registerPsRoutes(_v1: express.Router, _deps: ApiDeps): void {
-  // Routes are added here as the feature lands.
+export function registerPsRoutes(v1: express.Router, deps: ApiDeps): void {
+  v1.get('/apps/:app/processes', route(async (req, res) => {
+    res.json(await deps.releases.processes(parseAppName(req.params.app)));
+  }));
+  v1.patch('/apps/:app/processes/:type', route(async (req, res) => {
+    const app = parseAppName(req.params.app);
+    res.json(await deps.releases.scale(app, String(req.params.type), parseScaleRequest(req.body)));
+  }));
 }

@@ -1,0 +1,60 @@
+/**
+ * The docker runtime's one-off runs (the release phase): a container of the release's image
+ * running the process type, attached before it starts so no output is lost, waited for, then
+ * removed. It carries the usual labels, so if DevFlow dies meanwhile the reconciler finds it
+ * (a type no formation wants) and removes it.
+ */
+import type Docker from 'dockerode';
+import { withContext } from '../../core/errors.js';
+import { containerCreateOptions, containerName } from './docker-plan.js';
+import { LineCollector } from './line-stream.js';
+import { randomSuffix } from './naming.js';
+import type { InstanceSpec, RunOnceOptions, RunOnceResult } from './types.js';
+
+export async function runOnceInDocker(
+  docker: Docker,
+  spec: InstanceSpec,
+  options: RunOnceOptions,
+  labels: Record<string, string>,
+): Promise<RunOnceResult> {
+  const name = containerName(spec, randomSuffix());
+  const create = containerCreateOptions(spec, name);
+  create.Labels = { ...create.Labels, ...labels };
+  create.HostConfig = { ...create.HostConfig, RestartPolicy: { Name: 'no' } };
+  const container = await docker.createContainer(create).catch((err: unknown) => {
+    throw withContext(`creating the ${spec.processType} container`, err);
+  });
+  try {
+    const collector = new LineCollector(options.onLine);
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const out = collector.stream();
+    const err = collector.stream();
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    docker.modem.demuxStream(stream, out, err);
+    // Asked before start, so a fast exit is not missed; "next-exit", or a created container counts as exited.
+    const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
+    await container.start();
+    const timedOut = await killAfter(container, waited, options.timeoutMs);
+    const { StatusCode } = await waited;
+    // The attach stream ends with the container; a short wait lets its last lines arrive.
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
+    out.end();
+    err.end();
+    return { exitCode: StatusCode, output: collector.lines, timedOut };
+  } finally {
+    await container.remove({ force: true }).catch(() => {});
+  }
+}
+
+async function killAfter(container: Docker.Container, waited: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const outcome = await Promise.race([waited.then(() => 'exited' as const), timeout]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') await container.kill().catch(() => {});
+  return outcome === 'timeout';
+}
