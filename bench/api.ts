@@ -1,0 +1,114 @@
+/**
+ * API read latency (issue 7): p50/p95/p99 of GET requests sent open-loop at 200 requests/s (each
+ * timed from its scheduled send, so a slow answer cannot hide the ones queued behind it) against
+ * `devflow up` holding 100 apps, over keep-alive connections; and the dashboard bundle's size.
+ * Runs DevFlow from source (tsx) on the embedded defaults and the process runtime.
+ * Usage: node --import tsx bench/api.ts [seconds=20]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { buildDashboardBundle } from '../dashboard/bundle.js';
+import { freePort } from '../core/store/embedded.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const RATE = 200;
+const SECONDS = Number(process.argv[2] ?? 20);
+const APPS = 100;
+
+async function startDevflow() {
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-api-'));
+  const [port, httpPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), 'up', '--port', String(port),
+    '--http-port', String(httpPort), '--https-port', String(httpsPort)], {
+    cwd: ROOT, env: { ...process.env, DEVFLOW_HOME: home, DEVFLOW_RUNTIME: 'process', DATABASE_URL: '', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  while (!output.includes('ready')) {
+    if (child.exitCode !== null) throw new Error(`devflow did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const token = (await fs.readFile(path.join(home, 'admin-token'), 'utf8')).trim();
+  return {
+    port, token,
+    async stop() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await fs.rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function request(port: number, token: string, method: string, urlPath: string, body?: unknown): Promise<number> {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, headers: {
+      authorization: `Bearer ${token}`, ...(data ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)) } : {}),
+    } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const devflow = await startDevflow();
+  try {
+    for (let i = 0; i < APPS; i++) await request(devflow.port, devflow.token, 'POST', '/api/v1/apps', { name: `app-${String(i).padStart(3, '0')}` });
+    const reads = [
+      (i: number) => '/api/v1/apps',
+      (i: number) => `/api/v1/apps/app-${String(i % APPS).padStart(3, '0')}`,
+      (i: number) => `/api/v1/apps/app-${String(i % APPS).padStart(3, '0')}/deployments`,
+      (i: number) => `/api/v1/apps/app-${String(i % APPS).padStart(3, '0')}/releases`,
+    ];
+    // Warm up connections and query plans.
+    for (let i = 0; i < 200; i++) await request(devflow.port, devflow.token, 'GET', reads[i % reads.length]!(i));
+    const total = RATE * SECONDS;
+    const latencies: number[][] = reads.map(() => []);
+    const errors: number[] = [];
+    const start = performance.now();
+    await Promise.all(Array.from({ length: total }, async (_, i) => {
+      const due = start + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const status = await request(devflow.port, devflow.token, 'GET', reads[i % reads.length]!(i));
+      if (status !== 200) errors.push(status);
+      latencies[i % reads.length]!.push(performance.now() - due);
+    }));
+    const names = ['GET /apps (100 apps)', 'GET /apps/{app}', 'GET /apps/{app}/deployments', 'GET /apps/{app}/releases'];
+    const rows = latencies.map((l, i) => ({ name: names[i]!, sorted: [...l].sort((a, b) => a - b) }));
+    rows.push({ name: 'all reads', sorted: latencies.flat().sort((a, b) => a - b) });
+    const bundle = await buildDashboardBundle();
+    const js = Buffer.byteLength(bundle.js);
+    const html = Buffer.byteLength(bundle.html);
+    const gz = gzipSync(bundle.js).length + gzipSync(bundle.html).length;
+    const lines = [
+      `API reads at ${RATE} requests/s for ${SECONDS} s (${total} requests, ${errors.length} non-200), ${APPS} apps in the store:`,
+      '', '| endpoint | p50 | p95 | p99 | max |', '| --- | --- | --- | --- | --- |',
+      ...rows.map((r) => `| ${r.name} | ${percentile(r.sorted, 50).toFixed(1)} ms | ${percentile(r.sorted, 95).toFixed(1)} ms | ${percentile(r.sorted, 99).toFixed(1)} ms | ${r.sorted.at(-1)!.toFixed(1)} ms |`),
+      '', `Dashboard bundle: app.js ${(js / 1024).toFixed(1)} KiB + index.html ${(html / 1024).toFixed(1)} KiB = ${((js + html) / 1024).toFixed(1)} KiB (${(gz / 1024).toFixed(1)} KiB gzipped)`,
+    ];
+    console.log(lines.join('\n'));
+    await fs.mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
+    await fs.writeFile(path.join(ROOT, 'bench/results/api.md'), `${lines.join('\n')}\n`);
+  } finally {
+    agent.destroy();
+    await devflow.stop();
+  }
+}
+
+await main();

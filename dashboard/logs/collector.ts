@@ -1,0 +1,111 @@
+/**
+ * The runtime log collector: once a second it reads every instance's new output through the
+ * runtime's LogSource and appends it to the store with the instance, process type and release;
+ * once a minute it prunes the store to DEVFLOW_LOG_MAX_DAYS and DEVFLOW_LOG_MAX_MB. Positions are
+ * stored with the lines, so a restarted DevFlow carries on where it stopped.
+ */
+import { errorMessage } from '../../core/errors.js';
+import type { Sql } from '../../core/store/database.js';
+import { appendRuntimeLogs, pruneRuntimeLogs, readPositions, type NewLogLine } from '../../core/store/runtime-logs.js';
+import type Docker from 'dockerode';
+import type { Instance, RuntimeKind } from '../../core/types.js';
+import { logSourceFor, type LogSource } from './sources.js';
+
+export interface LogLimits {
+  maxBytes: number;
+  maxDays: number;
+}
+
+export function logLimitsFromEnv(env: NodeJS.ProcessEnv): LogLimits {
+  const mb = Number(env.DEVFLOW_LOG_MAX_MB ?? 100);
+  const days = Number(env.DEVFLOW_LOG_MAX_DAYS ?? 7);
+  return {
+    maxBytes: Math.round((Number.isFinite(mb) && mb > 0 ? mb : 100) * 1024 * 1024),
+    maxDays: Number.isFinite(days) && days > 0 ? days : 7,
+  };
+}
+
+export interface CollectorDeps {
+  sql: Sql;
+  source: LogSource;
+  listInstances(): Promise<Instance[]>;
+  limits: LogLimits;
+  log(line: string): void;
+}
+
+const COLLECT_EVERY_MS = 1000;
+const PRUNE_EVERY = 60;
+
+export class LogCollector {
+  private timer: NodeJS.Timeout | undefined;
+  private positions: Map<string, string> | undefined;
+  private running: Promise<void> | undefined;
+  private passes = 0;
+  private lastError = '';
+
+  constructor(private readonly deps: CollectorDeps) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.pass().finally(() => (this.running = undefined));
+    }, COLLECT_EVERY_MS);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One collection pass (exposed for tests). */
+  async pass(): Promise<void> {
+    try {
+      this.positions ??= await readPositions(this.deps.sql);
+      const apps = await this.appIds();
+      for (const instance of await this.deps.listInstances()) {
+        const appId = apps.get(instance.app);
+        if (appId !== undefined) await this.collect(instance, appId);
+      }
+      if (this.passes++ % PRUNE_EVERY === 0) await pruneRuntimeLogs(this.deps.sql, this.deps.limits);
+      this.lastError = '';
+    } catch (err) {
+      // Say it once, not every second, and keep collecting.
+      const message = errorMessage(err);
+      if (message !== this.lastError) this.deps.log(`log collector: ${message}`);
+      this.lastError = message;
+    }
+  }
+
+  private async collect(instance: Instance, appId: number): Promise<void> {
+    const before = this.positions!.get(instance.id);
+    const { lines, position } = await this.deps.source.read(instance.id, before);
+    if (lines.length === 0 && position === before) return;
+    const rows: NewLogLine[] = lines.map((l) => ({
+      appId, instance: instance.id, processType: instance.processType, release: instance.release, line: l.text, at: l.at,
+    }));
+    await appendRuntimeLogs(this.deps.sql, instance.id, rows, position);
+    this.positions!.set(instance.id, position);
+  }
+
+  private async appIds(): Promise<Map<string, number>> {
+    const rows = await this.deps.sql<{ id: number; name: string }[]>`SELECT id, name FROM apps`;
+    return new Map(rows.map((r) => [r.name, r.id]));
+  }
+}
+
+/** Starts collecting for the runtime DevFlow runs on (none for runtimes without a log source). */
+export function startLogCollector(options: {
+  sql: Sql;
+  runtime: { kind: RuntimeKind; list(): Promise<Instance[]> };
+  home: string;
+  docker: Docker | undefined;
+  env: NodeJS.ProcessEnv;
+  log(line: string): void;
+}): LogCollector | undefined {
+  const source = logSourceFor(options.runtime.kind, { home: options.home, docker: options.docker });
+  if (!source) return undefined;
+  const collector = new LogCollector({
+    sql: options.sql, source, listInstances: () => options.runtime.list(), limits: logLimitsFromEnv(options.env), log: options.log,
+  });
+  collector.start();
+  return collector;
+}

@@ -1,0 +1,100 @@
+/**
+ * Where each runtime's instance output can be read incrementally: the process runtime appends
+ * to `<home>/logs/instances/<id>.log` (position: a byte offset); Docker keeps the container's
+ * log (position: the timestamp of the last line read, as `docker logs --since --timestamps`).
+ * Chosen in one place, `logSourceFor`.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import type { RuntimeKind } from '../../core/types.js';
+import { demuxDockerLogLines } from '../../scheduler/runtime/log-lines.js';
+
+export interface ReadLine {
+  at: Date;
+  text: string;
+}
+
+export interface LogSource {
+  /** Lines after `position` (undefined: from the start) and the position after them. */
+  read(instanceId: string, position: string | undefined): Promise<{ lines: ReadLine[]; position: string }>;
+}
+
+/** At most this much is read from one file per pass, so a chatty instance cannot stall the rest. */
+const MAX_READ_BYTES = 1 << 20;
+
+export class FileLogSource implements LogSource {
+  constructor(private readonly dir: string) {}
+
+  async read(instanceId: string, position: string | undefined) {
+    const offset = Number(position ?? 0);
+    const handle = await fs.open(path.join(this.dir, `${instanceId}.log`), 'r').catch(() => undefined);
+    if (!handle) return { lines: [], position: String(offset) };
+    try {
+      const size = (await handle.stat()).size;
+      // A file shorter than our offset was truncated or replaced: start again.
+      const start = size < offset ? 0 : offset;
+      const length = Math.min(size - start, MAX_READ_BYTES);
+      if (length <= 0) return { lines: [], position: String(start) };
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, start);
+      // Only whole lines are taken; an unfinished last line waits for its newline.
+      const end = buffer.lastIndexOf(10);
+      if (end < 0) return { lines: [], position: String(start) };
+      const now = new Date();
+      const lines = splitText(buffer.subarray(0, end).toString('utf8')).map((text) => ({ at: now, text }));
+      return { lines, position: String(start + end + 1) };
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+function splitText(text: string): string[] {
+  return text.split('\n').map((l) => l.replace(/\r$/, ''));
+}
+
+export class DockerLogSource implements LogSource {
+  constructor(private readonly docker: Docker) {}
+
+  async read(instanceId: string, position: string | undefined) {
+    const since = position === undefined ? 0 : Math.floor(Date.parse(position) / 1000);
+    const buffer = await this.docker.getContainer(instanceId)
+      .logs({ stdout: true, stderr: true, timestamps: true, follow: false, since })
+      .catch(() => undefined);
+    if (!buffer) return { lines: [], position: position ?? '' };
+    let last = position;
+    const lines: ReadLine[] = [];
+    for (const raw of demuxDockerLogLines(buffer as unknown as Buffer)) {
+      const space = raw.indexOf(' ');
+      const stamp = normaliseStamp(raw.slice(0, space));
+      // `since` has whole-second precision, so lines already read come again; skip them.
+      if (stamp === undefined || (last !== undefined && last !== '' && stamp <= last)) continue;
+      last = stamp;
+      lines.push({ at: new Date(stamp), text: raw.slice(space + 1) });
+    }
+    return { lines, position: last ?? '' };
+  }
+}
+
+/** RFC 3339 timestamps with exactly nine fraction digits compare correctly as strings. */
+export function normaliseStamp(stamp: string): string | undefined {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(stamp);
+  if (!match) return undefined;
+  return `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z`;
+}
+
+export function logSourceFor(kind: RuntimeKind, options: { home: string; docker: Docker | undefined }): LogSource | undefined {
+  switch (kind) {
+    case 'process':
+      return new FileLogSource(path.join(options.home, 'logs', 'instances'));
+    case 'docker':
+      return options.docker ? new DockerLogSource(options.docker) : undefined;
+    case 'swarm':
+      return undefined;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}

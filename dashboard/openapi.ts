@@ -1,0 +1,112 @@
+/**
+ * The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Hand-written as data:
+ * one entry per operation, with the scope it needs (`x-devflow-scope`, which scopes.ts decides and
+ * a test compares). The end-to-end tests validate every response they get against it, and a test
+ * checks that every route the server registers is described here.
+ */
+import type { Scope } from '../core/store/tokens.js';
+import { SCHEMAS, arrayOf, object, ref, type Schema } from './openapi-schemas.js';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+type Body = { json: Schema } | { text: true } | { events: true } | { jsonOrText: Schema };
+
+export interface Operation {
+  method: Method;
+  path: string;
+  summary: string;
+  scope: Scope | 'public';
+  status?: number;
+  request?: Schema;
+  response: Body;
+  query?: Record<string, Schema>;
+  /** The PRD's alias path served by the same handler. */
+  alias?: string;
+}
+
+const paged = { limit: { type: 'integer', minimum: 1, maximum: 200 }, cursor: { type: 'string' } };
+
+export const OPERATIONS: Operation[] = [
+  { method: 'get', path: '/apps', summary: 'List apps with their status and URL', scope: 'read', response: { json: arrayOf('App') }, query: paged, alias: '/projects' },
+  { method: 'post', path: '/apps', summary: 'Create an app', scope: 'admin', status: 201, request: ref('NewApp'), response: { json: ref('App') } },
+  { method: 'get', path: '/apps/{app}', summary: 'Show an app', scope: 'read', response: { json: ref('App') }, alias: '/projects/{app}' },
+  { method: 'delete', path: '/apps/{app}', summary: 'Destroy an app, its instances and repository', scope: 'admin', response: { json: ref('Deleted') } },
+  { method: 'get', path: '/apps/{app}/deployments', summary: "List an app's deployments, newest first", scope: 'read', response: { json: arrayOf('Deployment') }, query: paged, alias: '/projects/{app}/deployments' },
+  { method: 'post', path: '/apps/{app}/deployments', summary: 'Deploy a ref already pushed to the app, without a push', scope: 'deploy', status: 202, request: ref('DeployRequest'), response: { json: ref('Deployment') }, alias: '/projects/{app}/deployments' },
+  { method: 'get', path: '/deployments/{id}', summary: 'Show a deployment', scope: 'read', response: { json: ref('Deployment') } },
+  { method: 'get', path: '/deployments/{id}/log', summary: "A deployment's build and release log (?follow=true streams it until it ends)", scope: 'read', response: { text: true }, query: { follow: { type: 'boolean' } } },
+  { method: 'get', path: '/apps/{app}/releases', summary: "List an app's releases, newest first", scope: 'read', response: { json: arrayOf('Release') }, query: paged, alias: '/projects/{app}/releases' },
+  { method: 'post', path: '/apps/{app}/rollback', summary: 'Roll back to an earlier release (a new release with its build and config)', scope: 'deploy', status: 201, request: ref('RollbackRequest'), response: { json: ref('RolledBack') }, alias: '/projects/{app}/rollback' },
+  { method: 'get', path: '/apps/{app}/config', summary: "The app's config vars", scope: 'deploy', response: { json: ref('ConfigVars') }, alias: '/projects/{app}/config' },
+  { method: 'patch', path: '/apps/{app}/config', summary: 'Set and unset config vars (a new release)', scope: 'deploy', request: ref('ConfigPatch'), response: { json: ref('ConfigChanged') } },
+  { method: 'get', path: '/apps/{app}/config/database', summary: "The connection settings of the app's database", scope: 'deploy', response: { json: ref('DatabaseSettings') } },
+  { method: 'get', path: '/apps/{app}/processes', summary: 'The process formation and running instances', scope: 'read', response: { json: ref('Processes') }, alias: '/projects/{app}/processes' },
+  { method: 'patch', path: '/apps/{app}/processes/{type}', summary: 'Scale a process type (replicas, size)', scope: 'deploy', request: ref('ScaleRequest'), response: { json: ref('Formation') } },
+  { method: 'get', path: '/apps/{app}/domains', summary: 'Custom domains and their certificate state', scope: 'read', response: { json: arrayOf('Domain') } },
+  { method: 'post', path: '/apps/{app}/domains', summary: 'Add a custom domain (a certificate is requested at once)', scope: 'deploy', status: 201, request: ref('NewDomain'), response: { json: ref('Domain') } },
+  { method: 'delete', path: '/apps/{app}/domains/{domain}', summary: 'Remove a custom domain', scope: 'deploy', response: { json: ref('Deleted') } },
+  { method: 'put', path: '/apps/{app}/https-redirect', summary: 'Redirect plain HTTP to HTTPS for the app ({"enabled": true})', scope: 'deploy', request: object({ enabled: { type: 'boolean' } }), response: { json: ref('HttpsRedirect') } },
+  { method: 'get', path: '/apps/{app}/previews', summary: 'Preview environments and their URLs', scope: 'read', response: { json: arrayOf('Preview') } },
+  { method: 'delete', path: '/apps/{app}/previews/{slug}', summary: 'Remove a preview environment', scope: 'deploy', response: { json: ref('Deleted') } },
+  { method: 'get', path: '/apps/{app}/previews/webhook', summary: 'The pull-request webhook URL and secret', scope: 'deploy', response: { json: ref('PreviewWebhook') } },
+  { method: 'post', path: '/apps/{app}/previews/webhook', summary: 'Rotate the pull-request webhook secret', scope: 'deploy', response: { json: ref('PreviewWebhook') } },
+  { method: 'get', path: '/apps/{app}/previews/config', summary: 'Config overrides for previews', scope: 'deploy', response: { json: ref('ConfigVars') } },
+  { method: 'patch', path: '/apps/{app}/previews/config', summary: 'Set and unset config overrides for previews', scope: 'deploy', request: ref('ConfigPatch'), response: { json: ref('ConfigVars') } },
+  { method: 'get', path: '/apps/{app}/logs', summary: "The app's runtime logs (?follow=true streams new lines)", scope: 'read', response: { jsonOrText: arrayOf('LogLine') },
+    query: { lines: { type: 'integer', minimum: 0, maximum: 1000 }, process: { type: 'string' }, follow: { type: 'boolean' }, format: { type: 'string', enum: ['text', 'json'] } } },
+  { method: 'get', path: '/events', summary: 'Live events (server-sent events): deployment.state, deployment.log, release.created, app.changed', scope: 'read', response: { events: true },
+    query: { app: { type: 'string' }, ticket: { type: 'string' } } },
+  { method: 'post', path: '/events/ticket', summary: 'A 60-second read ticket for EventSource (?ticket=)', scope: 'read', status: 201, response: { json: ref('Ticket') } },
+  { method: 'get', path: '/tokens', summary: 'List API tokens', scope: 'admin', response: { json: arrayOf('Token') }, query: paged },
+  { method: 'post', path: '/tokens', summary: 'Create an API token (the secret is shown once)', scope: 'admin', status: 201, request: ref('NewToken'), response: { json: ref('CreatedToken') } },
+  { method: 'delete', path: '/tokens/{id}', summary: 'Revoke an API token', scope: 'admin', response: { json: ref('Revoked') } },
+  { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
+];
+
+const ERRORS: Record<string, string> = {
+  400: 'invalid input', 401: 'no valid token', 403: 'the token lacks the scope', 404: 'no such resource',
+  409: 'conflict', 413: 'body too large (1 MB)', 429: 'too many failed sign-ins (see Retry-After)',
+};
+
+function content(body: Body): Schema {
+  if ('json' in body) return { 'application/json': { schema: body.json } };
+  if ('text' in body) return { 'text/plain': { schema: { type: 'string' } } };
+  if ('events' in body) return { 'text/event-stream': { schema: { type: 'string' } } };
+  return { 'application/json': { schema: body.jsonOrText }, 'text/plain': { schema: { type: 'string' } } };
+}
+
+function operationObject(op: Operation): Schema {
+  const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  const query = Object.entries(op.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+  const errors = Object.fromEntries(Object.entries(ERRORS)
+    .filter(([code]) => op.scope !== 'public' || !['401', '403'].includes(code))
+    .map(([code, description]) => [code, { description, content: { 'application/json': { schema: ref('Error') } } }]));
+  return {
+    summary: op.summary,
+    operationId: `${op.method}${op.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    'x-devflow-scope': op.scope,
+    security: op.scope === 'public' ? [] : [{ bearer: [] }],
+    parameters: [...params, ...query],
+    ...(op.request ? { requestBody: { required: op.method !== 'post' || op.path !== '/apps/{app}/deployments', content: { 'application/json': { schema: op.request } } } } : {}),
+    responses: { [String(op.status ?? 200)]: { description: 'OK', content: content(op.response) }, ...errors },
+  };
+}
+
+export function openApiDocument(): Schema {
+  const paths: Record<string, Record<string, Schema>> = {};
+  for (const op of OPERATIONS) {
+    for (const p of [op.path, ...(op.alias ? [op.alias] : [])]) {
+      const item = (paths[p] ??= {});
+      item[op.method] = { ...operationObject(op), ...(p === op.alias ? { 'x-devflow-alias-of': op.path, operationId: `${String(operationObject(op).operationId)}Alias` } : {}) };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'DevFlow API', version: '1', description: 'Operate DevFlow: apps, deployments, releases, config, formation, domains, logs, events, tokens. Errors: {"error": {"code", "message"}}. Lists page with ?limit=&cursor= and a Link: rel="next" header.' },
+    servers: [{ url: '/api/v1' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a DevFlow token (scopes: read ⊂ deploy ⊂ admin)' } },
+      schemas: SCHEMAS,
+    },
+    paths,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Which token scope each API request needs, decided in one pure function so that the rule is
+ * one table, not a decorator on every route. Scopes nest (admin ⊇ deploy ⊇ read):
+ *
+ * | request                                                    | scope  |
+ * | ---------------------------------------------------------- | ------ |
+ * | GET (lists, details, logs, events, releases, formation)    | read   |
+ * | GET config vars, database settings, preview config overrides and the preview webhook secret (they hold secrets) | deploy |
+ * | POST/PATCH/PUT/DELETE under /apps/{app}/… (deploy, rollback, config, scale, domains, previews) | deploy |
+ * | POST /apps, DELETE /apps/{app}, anything under /tokens     | admin  |
+ * | POST /events/ticket (a short-lived read ticket for EventSource) | read |
+ *
+ * `/projects/{id}/…` is an alias of `/apps/{app}/…` and needs the same scope.
+ */
+import type { Scope } from '../core/store/tokens.js';
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** `path` is relative to /api/v1, e.g. "/apps/hello/config". */
+export function requiredScope(method: string, path: string): Scope {
+  const segments = normalise(path);
+  const verb = method.toUpperCase();
+  if (segments[0] === 'tokens') return 'admin';
+  if (segments[0] === 'apps' && segments.length === 1 && verb === 'POST') return 'admin';
+  if (segments[0] === 'apps' && segments.length === 2 && verb === 'DELETE') return 'admin';
+  if (segments[0] === 'events' && segments[1] === 'ticket') return 'read';
+  if (READ_METHODS.has(verb)) return holdsSecrets(segments) ? 'deploy' : 'read';
+  return 'deploy';
+}
+
+function normalise(path: string): string[] {
+  const segments = path.split('?')[0]!.split('/').filter(Boolean);
+  if (segments[0] === 'projects') segments[0] = 'apps';
+  return segments;
+}
+
+function holdsSecrets(segments: string[]): boolean {
+  if (segments[0] !== 'apps') return false;
+  return segments[2] === 'config' || (segments[2] === 'previews' && (segments[3] === 'config' || segments[3] === 'webhook'));
+}

@@ -1,0 +1,56 @@
+/// <reference lib="dom" />
+/** An app's page: its status and URL, and one tab per concern, all fed by the app's event stream. */
+import { api, subscribe } from '../client.js';
+import { badge, h, replace } from '../dom.js';
+import { configPanel } from './config.js';
+import { deploymentsPanel } from './deployments.js';
+import { domainsPanel, previewsPanel } from './domains.js';
+import type { Panel, PanelFactory } from './panel.js';
+import { processesPanel } from './processes.js';
+import { releasesPanel } from './releases.js';
+import { runtimeLogsPanel } from './runtime-logs.js';
+
+const TABS: Record<string, { label: string; panel: PanelFactory }> = {
+  deployments: { label: 'Deployments', panel: deploymentsPanel },
+  releases: { label: 'Releases', panel: releasesPanel },
+  logs: { label: 'Logs', panel: runtimeLogsPanel },
+  processes: { label: 'Processes', panel: processesPanel },
+  config: { label: 'Config', panel: configPanel },
+  domains: { label: 'Domains', panel: domainsPanel },
+  previews: { label: 'Previews', panel: previewsPanel },
+};
+
+interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }
+
+export function renderApp(root: HTMLElement, app: string, tab: string): () => void {
+  const current = TABS[tab] ? tab : 'deployments';
+  const head = h('div', {});
+  const live = h('span', { className: 'live off' }, '○ connecting');
+  const section = h('div', {});
+  replace(root, head, h('nav', { className: 'tabs' }, ...Object.entries(TABS).map(([id, t]) =>
+    h('a', { href: `#/apps/${app}/${id}`, className: id === current ? 'active' : '' }, t.label))), section);
+  const drawHead = async () => {
+    const a = await api<AppView>('GET', `/apps/${app}`);
+    replace(head, h('div', { style: 'display:flex;justify-content:space-between;align-items:center' },
+      h('div', {}, h('h1', {}, a.name, ' ', badge(a.status)),
+        h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.url), ' ',
+        h('span', { className: 'muted' }, a.currentRelease ? `· v${a.currentRelease}` : '· no release yet')),
+      live));
+  };
+  void drawHead();
+  const onChanged = () => void drawHead();
+  window.addEventListener('devflow:changed', onChanged);
+  const panel: Panel = TABS[current]!.panel(section, app);
+  const unsubscribe = subscribe(app, (e) => {
+    if (e.type === 'deployment.state' || e.type === 'release.created' || e.type === 'app.changed') void drawHead();
+    panel.onEvent?.(e);
+  }, (on) => {
+    live.className = on ? 'live' : 'live off';
+    live.textContent = on ? '● live' : '○ reconnecting';
+  });
+  return () => {
+    window.removeEventListener('devflow:changed', onChanged);
+    unsubscribe();
+    panel.dispose?.();
+  };
+}

@@ -1,0 +1,41 @@
+/// <reference lib="dom" />
+/** The apps list: status and URL of each app, kept current by the event stream. */
+import { api, subscribe } from '../client.js';
+import { ago, badge, h, replace } from '../dom.js';
+
+interface AppView {
+  name: string;
+  url: string;
+  status: string;
+  currentRelease: number | null;
+  lastDeployment: { id: number; state: string } | null;
+  createdAt: string;
+}
+
+export function renderApps(root: HTMLElement): () => void {
+  const body = h('tbody');
+  const live = h('span', { className: 'live off' }, '○ connecting');
+  const draw = async () => {
+    const apps = await api<AppView[]>('GET', '/apps?limit=200');
+    replace(body, ...apps.map((a) => h('tr', { 'data-app': a.name },
+      h('td', {}, h('a', { href: `#/apps/${a.name}` }, a.name)),
+      h('td', {}, badge(a.status)),
+      h('td', {}, a.currentRelease ? `v${a.currentRelease}` : '–'),
+      h('td', {}, h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.url)),
+      h('td', { className: 'muted' }, ago(a.createdAt)))));
+    if (apps.length === 0) replace(body, h('tr', {}, h('td', { colspan: 5, className: 'muted' }, 'No apps yet: devflow apps:create <name>')));
+  };
+  replace(root, h('div', { className: 'card' },
+    h('div', { style: 'display:flex;justify-content:space-between' }, h('h1', {}, 'Apps'), live),
+    h('table', {}, h('thead', {}, h('tr', {}, ...['App', 'Status', 'Release', 'URL', 'Created'].map((t) => h('th', {}, t)))), body)));
+  void draw();
+  let timer: number | undefined;
+  return subscribe(undefined, (e) => {
+    if (e.type === 'deployment.log') return;
+    clearTimeout(timer);
+    timer = window.setTimeout(() => void draw(), 200);
+  }, (on) => {
+    live.className = on ? 'live' : 'live off';
+    live.textContent = on ? '● live' : '○ reconnecting';
+  });
+}

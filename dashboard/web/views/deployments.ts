@@ -1,0 +1,85 @@
+/// <reference lib="dom" />
+/** Deployments with their live build log; a new push shows up and progresses without reload. */
+import { api, type LiveEvent } from '../client.js';
+import { ago, badge, h, replace } from '../dom.js';
+import { attempt, type Panel } from './panel.js';
+
+interface Deployment { id: number; ref: string; sha: string; state: string; trigger: string; reason: string | null; releaseVersion: number | null; createdAt: string }
+
+export function deploymentsPanel(root: HTMLElement, app: string): Panel {
+  const body = h('tbody');
+  const log = h('pre', { className: 'log', 'data-testid': 'build-log' }, 'Select a deployment to see its log.');
+  const title = h('h2', {}, 'Build log');
+  let selected: number | undefined;
+  let lines = 0;
+  let rows: Deployment[] = [];
+
+  const draw = async () => {
+    rows = await api<Deployment[]>('GET', `/apps/${app}/deployments?limit=20`);
+    if (selected === undefined && rows[0]) void select(rows[0].id);
+    replace(body, ...rows.map((d) => h('tr', { className: `clickable${d.id === selected ? ' selected' : ''}`, 'data-deployment': d.id, onclick: () => void select(d.id) },
+      h('td', {}, `#${d.id}`), h('td', {}, badge(d.state)), h('td', { className: 'mono' }, d.sha.slice(0, 7)),
+      h('td', {}, d.ref.replace('refs/heads/', '')), h('td', {}, d.releaseVersion ? `v${d.releaseVersion}` : ''),
+      h('td', { className: 'muted' }, d.reason ?? ''), h('td', { className: 'muted' }, ago(d.createdAt)))));
+    if (rows.length === 0) replace(body, h('tr', {}, h('td', { colspan: 7, className: 'muted' }, 'No deployments yet: git push devflow main')));
+  };
+  const select = async (id: number) => {
+    selected = id;
+    lines = -1;
+    title.textContent = `Build log of #${id}`;
+    const text = await api<string>('GET', `/deployments/${id}/log`);
+    if (selected !== id) return;
+    const all = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+    lines = all.length;
+    log.textContent = all.join('\n');
+    log.scrollTop = log.scrollHeight;
+    body.querySelectorAll('tr').forEach((tr) => tr.classList.toggle('selected', tr.dataset.deployment === String(id)));
+  };
+  const deployForm = h('form', { className: 'inline', onsubmit: (e: Event) => {
+    e.preventDefault();
+    void attempt(deployForm, async () => {
+      const d = await api<Deployment>('POST', `/apps/${app}/deployments`, { ref: refInput.value || 'main' });
+      await draw();
+      await select(d.id);
+    });
+  } });
+  const refInput = h('input', { name: 'ref', placeholder: 'main', 'aria-label': 'ref to deploy' });
+  deployForm.append(refInput, h('button', { type: 'submit' }, 'Deploy ref'));
+
+  replace(root,
+    h('div', { className: 'card' }, h('h2', {}, 'Deployments'),
+      h('table', {}, h('thead', {}, h('tr', {}, ...['', 'State', 'Commit', 'Ref', 'Release', 'Reason', 'When'].map((t) => h('th', {}, t)))), body), deployForm),
+    h('div', { className: 'card' }, title, log));
+  void draw();
+
+  let redraw: number | undefined;
+  const refresh = (reselect: boolean) => {
+    clearTimeout(redraw);
+    redraw = window.setTimeout(() => void draw().then(() => (reselect && selected !== undefined ? select(selected) : undefined)), 150);
+  };
+  return {
+    onEvent(e: LiveEvent) {
+      const id = e.deploymentId;
+      if (id === undefined) return;
+      const known = rows.some((r) => r.id === id);
+      if (!known && (e.type === 'deployment.state' || e.type === 'deployment.log')) {
+        // A deployment started elsewhere (a push, the CLI): show it and follow its log.
+        selected = id;
+        lines = -1;
+        refresh(true);
+        return;
+      }
+      if (e.type === 'deployment.log' && id === selected && lines >= 0) {
+        if (e.seq === lines) {
+          log.textContent += (lines > 0 ? '\n' : '') + (e.line ?? '');
+          lines++;
+          log.scrollTop = log.scrollHeight;
+        } else if ((e.seq ?? 0) > lines) {
+          lines = -1;
+          void select(id);
+        }
+      }
+      if (e.type === 'deployment.state') refresh(id === selected && ['succeeded', 'failed', 'superseded'].includes(e.state ?? ''));
+    },
+  };
+}
