@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 
 export type ProxyFailure =
   | { kind: 'missing-host' }
+  | { kind: 'duplicate-host' }
   | { kind: 'unknown-host'; host: string }
   | { kind: 'no-instance'; app: string }
   | { kind: 'crashed'; app: string }
@@ -23,6 +24,12 @@ function describeFailure(failure: ProxyFailure): { status: number; message: stri
   switch (failure.kind) {
     case 'missing-host':
       return { status: 400, message: 'Missing Host header', hint: 'DevFlow routes each request by its Host header.' };
+    case 'duplicate-host':
+      return {
+        status: 400,
+        message: 'The request has more than one Host header',
+        hint: 'A request names one host (RFC 9112 §3.2); proxies that disagree on which one is meant can be fooled.',
+      };
     case 'unknown-host':
       return {
         status: 404,

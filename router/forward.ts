@@ -36,8 +36,21 @@ function errorCode(err: unknown): string {
   return typeof code === 'string' ? code : 'ERROR';
 }
 
-/** Sends the request body once the connection is up, so a refused connect consumes nothing. */
+/** A request framed without a body (RFC 9112 §6.3): no Content-Length above 0, no Transfer-Encoding. */
+function hasNoBody(req: http.IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
+}
+
+/**
+ * Sends the request body once the connection is up, so a refused connect consumes nothing. Most
+ * requests have no body: they are ended at once, sparing the pipe's listeners on the hot path.
+ */
 function sendBodyWhenConnected(job: ForwardJob, proxyReq: http.ClientRequest, onBody: () => void): void {
+  if (hasNoBody(job.req)) {
+    proxyReq.end();
+    return;
+  }
   const start = (): void => {
     if (job.req.readableEnded) {
       proxyReq.end();

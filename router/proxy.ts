@@ -5,15 +5,23 @@
  * (WebSocket) connections through, and answers with clear error pages when it cannot.
  *
  * The table is swapped whole (setTable); each request looks its route up once, on arrival, so a
- * request in flight keeps the upstream it started with.
+ * request in flight keeps the upstream it started with. The same handlers serve plain HTTP and,
+ * after listenHttps, HTTPS with a certificate chosen per server name (SNI, tls/sni.ts); the
+ * certificates are swapped whole too (setCertificates). Pending ACME HTTP-01 challenges are
+ * answered before any routing.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { rawErrorResponse, renderErrorPage, type ProxyFailure } from './error-pages.js';
+import type { AcmeChallenges } from './acme/challenges.js';
 import { forwardRequest } from './forward.js';
 import { chooseRequestId, clientAddress, upgradeRequestHeaders, upstreamRequestHeaders, type ForwardContext } from './headers.js';
-import { emptyRoutingTable, hostFromHeader, lookupRoute, type Route, type RoutingTable } from './table.js';
+import { NO_APP, type ProxyMetrics } from './metrics.js';
+import { httpsLocation, resolveRequest } from './resolve.js';
+import { emptyRoutingTable, type Route, type RoutingTable } from './table.js';
+import { TlsCertificates, type ServedCertificate } from './tls/sni.js';
 import { forwardUpgrade } from './upgrade.js';
 
 export interface EmbeddedProxyOptions {
@@ -25,27 +33,20 @@ export interface EmbeddedProxyOptions {
   idleTimeoutMs?: number;
   /** Time a client has to send the whole request, body included (server.requestTimeout). Default 300 s. */
   requestTimeoutMs?: number;
+  /** Pending ACME HTTP-01 challenges, answered before routing. */
+  challenges?: AcmeChallenges;
+  /** Where request counts and latencies go (the /metrics endpoint renders them). */
+  metrics?: ProxyMetrics;
 }
 
-const DEFAULTS: Required<EmbeddedProxyOptions> = {
+type Handlers = Required<Omit<EmbeddedProxyOptions, 'challenges' | 'metrics'>>;
+
+const DEFAULTS: Handlers = {
   headersTimeoutMs: 60_000,
   upstreamTimeoutMs: 60_000,
   idleTimeoutMs: 5_000,
   requestTimeoutMs: 300_000,
 };
-
-/** Either a route that can take the request, or the reason it cannot. */
-type Resolution = { route: Route } | { failure: ProxyFailure };
-
-export function resolveRoute(table: RoutingTable, hostHeader: string | undefined): Resolution {
-  const host = hostFromHeader(hostHeader);
-  if (host === undefined) return { failure: { kind: 'missing-host' } };
-  const route = lookupRoute(table, host);
-  if (route === undefined) return { failure: { kind: 'unknown-host', host } };
-  if (route.state === 'crashed') return { failure: { kind: 'crashed', app: route.app } };
-  if (route.upstreams.length === 0) return { failure: { kind: 'no-instance', app: route.app } };
-  return { route };
-}
 
 /** Requests Node could not parse or that came too slowly never reach a handler: answer them here. */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
@@ -62,8 +63,11 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
 
 export class EmbeddedProxy {
   private table: RoutingTable = emptyRoutingTable();
-  private readonly options: Required<EmbeddedProxyOptions>;
+  private readonly options: Handlers & Pick<EmbeddedProxyOptions, 'challenges' | 'metrics'>;
   private readonly server: http.Server;
+  private httpsServer: https.Server | undefined;
+  private httpsPort: number | undefined;
+  private readonly certificates = new TlsCertificates();
   // Upstream connections are reused across requests; idle ones are closed before Node's default
   // 5 s server keep-alive timeout would close them under us.
   private readonly agent = new http.Agent({ keepAlive: true, maxFreeSockets: 256, timeout: 4_000 });
@@ -72,7 +76,11 @@ export class EmbeddedProxy {
 
   constructor(options: EmbeddedProxyOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
-    this.server = http.createServer({
+    this.server = this.attach(http.createServer(this.serverOptions()));
+  }
+
+  private serverOptions(): http.ServerOptions {
+    return {
       // We answer a missing Host ourselves, with a page that says why.
       requireHostHeader: false,
       headersTimeout: this.options.headersTimeoutMs,
@@ -80,20 +88,44 @@ export class EmbeddedProxy {
       keepAliveTimeout: this.options.idleTimeoutMs,
       // Node enforces the two timeouts above only when it checks, every 30 s by default.
       connectionsCheckingInterval: Math.min(30_000, Math.max(50, this.options.headersTimeoutMs / 4)),
-    });
-    this.server.on('request', (req, res) => this.handleRequest(req, res));
-    this.server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
-    this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+    };
+  }
+
+  private attach<S extends http.Server>(server: S): S {
+    server.on('request', (req, res) => this.handleRequest(req, res));
+    server.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
+    return server;
   }
 
   listen(port: number, host?: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve((this.server.address() as AddressInfo).port);
-      });
-    });
+    return listenOn(this.server, port, host);
+  }
+
+  /**
+   * Starts the HTTPS listener. `publicPort` is the port users type (behind a port mapping it may
+   * differ from the one bound); plain-HTTP redirects point there.
+   */
+  async listenHttps(port: number, host?: string, publicPort?: number): Promise<number> {
+    const server = https.createServer({ ...this.serverOptions(), SNICallback: this.certificates.sniCallback });
+    server.on('tlsClientError', () => undefined);
+    this.httpsServer = this.attach(server);
+    this.applyDefaultCertificate();
+    const bound = await listenOn(server, port, host);
+    this.httpsPort = publicPort ?? bound;
+    return bound;
+  }
+
+  /** Replaces every certificate at once; returns the pairs that were refused and why. */
+  setCertificates(certs: ServedCertificate[], fallback?: string): string[] {
+    const problems = this.certificates.replace(certs, fallback);
+    this.applyDefaultCertificate();
+    return problems;
+  }
+
+  private applyDefaultCertificate(): void {
+    const pair = this.certificates.defaultPair();
+    if (this.httpsServer !== undefined && pair !== undefined) this.httpsServer.setSecureContext(pair);
   }
 
   /** Replaces the whole table at once; requests already routed are not affected. */
@@ -104,11 +136,11 @@ export class EmbeddedProxy {
   async close(): Promise<void> {
     for (const socket of this.tunnels) socket.destroy();
     this.tunnels.clear();
-    const wasListening = this.server.listening;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
+    const servers = [this.server, ...(this.httpsServer ? [this.httpsServer] : [])];
+    const closed = servers.filter((s) => s.listening).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    for (const server of servers) server.closeAllConnections();
     this.agent.destroy();
-    if (wasListening) await closed;
+    await Promise.all(closed);
   }
 
   private handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -116,11 +148,14 @@ export class EmbeddedProxy {
     const fail = (failure: ProxyFailure): void => this.sendError(req, res, failure, requestId);
     req.on('error', () => res.destroy());
     res.on('error', () => res.destroy());
-    const resolution = resolveRoute(this.table, req.headers.host);
+    if (this.options.challenges?.respond(req, res)) return;
+    const resolution = resolveRequest(this.table, req);
+    this.measure(res, 'route' in resolution ? resolution.route.app : NO_APP);
     if ('failure' in resolution) {
       fail(resolution.failure);
       return;
     }
+    if (this.redirectToHttps(req, res, resolution.route)) return;
     forwardRequest({
       req,
       res,
@@ -141,7 +176,7 @@ export class EmbeddedProxy {
       if (socket.writable) socket.end(rawErrorResponse(page, requestId));
       else socket.destroy();
     };
-    const resolution = resolveRoute(this.table, req.headers.host);
+    const resolution = resolveRequest(this.table, req);
     if ('failure' in resolution) {
       socket.on('error', () => socket.destroy());
       fail(resolution.failure);
@@ -163,9 +198,28 @@ export class EmbeddedProxy {
     });
   }
 
+  /** Counts the request once its response is done (or the client left: 499, as nginx logs it). */
+  private measure(res: http.ServerResponse, app: string): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const started = process.hrtime.bigint();
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.record(app, res.writableFinished ? res.statusCode : 499, seconds);
+    });
+  }
+
+  private redirectToHttps(req: http.IncomingMessage, res: http.ServerResponse, route: Route): boolean {
+    if (route.httpsRedirect !== true || this.httpsPort === undefined || isEncrypted(req)) return false;
+    const location = httpsLocation(req.headers.host, req.url, this.httpsPort);
+    if (location === undefined) return false;
+    res.writeHead(308, { location, 'content-length': 0, 'cache-control': 'no-store' });
+    res.end();
+    return true;
+  }
+
   private forwardContext(req: http.IncomingMessage, requestId: string): ForwardContext {
-    const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
-    return { clientIp: clientAddress(req.socket.remoteAddress), proto: encrypted ? 'https' : 'http', requestId };
+    return { clientIp: clientAddress(req.socket.remoteAddress), proto: isEncrypted(req) ? 'https' : 'http', requestId };
   }
 
   /** Round robin per route; a new table starts every route afresh. */
@@ -189,4 +243,18 @@ export class EmbeddedProxy {
     });
     res.end(page.body);
   }
+}
+
+function isEncrypted(req: http.IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
+function listenOn(server: http.Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

@@ -18,7 +18,9 @@ export type RouteState = 'running' | 'crashed' | 'idle';
 
 export interface RoutingInput {
   domain: string;
-  apps: Array<{ name: string; upstreams: Upstream[]; customDomains?: string[]; state?: RouteState }>;
+  apps: Array<{ name: string; upstreams: Upstream[]; customDomains?: string[]; state?: RouteState; httpsRedirect?: boolean }>;
+  /** Redirect plain HTTP to HTTPS for every app (DEVFLOW_HTTPS_REDIRECT), not only those that ask. */
+  httpsRedirectAll?: boolean;
   /** Served at `<slug>.<app>.<domain>`. */
   previews?: Array<{ app: string; slug: string; upstreams: Upstream[] }>;
 }
@@ -30,6 +32,8 @@ export interface Route {
   state: RouteState;
   /** Set on preview routes: the preview's slug. */
   preview?: string;
+  /** Plain-HTTP requests get a 308 to the same URL over HTTPS. */
+  httpsRedirect?: boolean;
 }
 
 export interface RoutingTable {
@@ -81,20 +85,24 @@ export function buildRoutingTable(input: RoutingInput): RoutingTable {
     if (!routes.has(route.host)) routes.set(route.host, route);
   };
 
+  const redirect = (app: { httpsRedirect?: boolean }): { httpsRedirect?: true } =>
+    input.httpsRedirectAll === true || app.httpsRedirect === true ? { httpsRedirect: true } : {};
+  const redirecting = new Set(input.apps.filter((a) => a.httpsRedirect === true).map((a) => a.name));
   for (const app of input.apps) {
     const state = routeState(app.state, app.upstreams);
-    add({ host: `${app.name}.${domain}`, app: app.name, upstreams: [...app.upstreams], state });
+    add({ host: `${app.name}.${domain}`, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app) });
   }
   for (const preview of input.previews ?? []) {
     const host = `${normalizeHostName(preview.slug)}.${preview.app}.${domain}`;
     const state = routeState(undefined, preview.upstreams);
-    add({ host, app: preview.app, upstreams: [...preview.upstreams], state, preview: normalizeHostName(preview.slug) });
+    const owner = { httpsRedirect: redirecting.has(preview.app) };
+    add({ host, app: preview.app, upstreams: [...preview.upstreams], state, preview: normalizeHostName(preview.slug), ...redirect(owner) });
   }
   for (const app of input.apps) {
     const state = routeState(app.state, app.upstreams);
     for (const raw of app.customDomains ?? []) {
       const name = normalizeHostName(raw);
-      const route: Route = { host: name, app: app.name, upstreams: [...app.upstreams], state };
+      const route: Route = { host: name, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app) };
       if (name.startsWith('*.')) {
         const suffix = name.slice(1);
         if (!wildcards.some((w) => w.suffix === suffix)) wildcards.push({ suffix, route });

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseWrk } from './wrk.js';
+
+const sample = `Running 2s test @ http://127.0.0.1:8080/
+  1 threads and 10 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   512.00us  100.00us   3.00ms   90.00%
+    Req/Sec    19.50k     1.00k   21.00k    80.00%
+  Latency Distribution
+     50%  480.00us
+     75%  550.00us
+     90%  700.00us
+     99%    1.20ms
+  39000 requests in 2.00s, 5.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:  19500.00
+Transfer/sec:      2.50MB
+`;
+
+describe('parseWrk', () => {
+  it('reads requests/s, p50, p99 and errors', () => {
+    expect(parseWrk(sample)).toEqual({ requestsPerSecond: 19500, p50Ms: 0.48, p99Ms: 1.2, errors: 7 });
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The router as `devflow up` runs it: the embedded proxy on the HTTP and HTTPS ports, the
+ * certificate manager, the Traefik files, and the traffic metrics, wired together. The
+ * composition root (server/start.ts) calls `startRouter` and feeds it routing input.
+ */
+import fs from 'node:fs';
+import type { SecretKey } from '../core/secrets.js';
+import type { Sql } from '../core/store/database.js';
+import { AcmeChallenges } from './acme/challenges.js';
+import { ProxyMetrics } from './metrics.js';
+import { EmbeddedProxy } from './proxy.js';
+import { routerSettingsFromEnv, type RouterSettings } from './settings.js';
+import { buildRoutingTable, type RoutingInput } from './table.js';
+import { TraefikFiles } from './traefik-files.js';
+import { CertificateManager } from './tls/manager.js';
+
+export interface RouterServiceOptions {
+  sql: Sql;
+  secretKey: SecretKey;
+  domain: string;
+  httpPort: number;
+  httpsPort: number;
+  bindHost: string;
+  traefikDir: string;
+  env: NodeJS.ProcessEnv;
+  log(line: string): void;
+}
+
+export interface RouterService {
+  settings: RouterSettings;
+  metrics: ProxyMetrics;
+  /** Renders routing input into the proxy and the Traefik YAML (RouteSync's sink). */
+  apply(input: RoutingInput): Promise<void>;
+  /**
+   * After a domain or redirect changed: refreshes the routes (the promise waits for that), then
+   * looks for certificates to issue in the background.
+   */
+  domainsChanged(routes: { refresh(): Promise<void> }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRouter(options: RouterServiceOptions): Promise<RouterService> {
+  const { log } = options;
+  const settings = routerSettingsFromEnv(options.env, (file) => fs.readFileSync(file, 'utf8'));
+  const challenges = new AcmeChallenges();
+  const metrics = new ProxyMetrics();
+  const proxy = new EmbeddedProxy({ challenges, metrics });
+  const traefik = new TraefikFiles(options.traefikDir, { host: '127.0.0.1', port: options.httpPort });
+  await proxy.listen(options.httpPort, options.bindHost);
+  await proxy.listenHttps(options.httpsPort, options.bindHost);
+  const certificates = new CertificateManager({
+    sql: options.sql,
+    key: options.secretKey,
+    domain: options.domain,
+    acme: settings.acme,
+    challenges,
+    operatorCertificate: settings.operatorCertificate,
+    log,
+    publish: async (certs, fallback) => {
+      for (const problem of proxy.setCertificates(certs, fallback)) log(`certificates: ${problem}`);
+      await traefik.setCertificates(certs);
+    },
+  });
+  await certificates.start();
+  return {
+    settings,
+    metrics,
+    async apply(input) {
+      const table = buildRoutingTable({ ...input, httpsRedirectAll: settings.httpsRedirectAll || input.httpsRedirectAll === true });
+      proxy.setTable(table);
+      await traefik.setTable(table);
+    },
+    async domainsChanged(routes) {
+      try {
+        await routes.refresh();
+      } finally {
+        void certificates.poke();
+      }
+    },
+    async close() {
+      await certificates.close();
+      await proxy.close();
+    },
+  };
+}
