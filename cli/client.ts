@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readCredentials } from './credentials.js';
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -20,6 +21,9 @@ export interface ApiClient {
 
 export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
   if (env.DEVFLOW_TOKEN) return env.DEVFLOW_TOKEN.trim();
+  // What `devflow login` stored, unless DEVFLOW_API points at another DevFlow.
+  const saved = readCredentials(env);
+  if (saved && (!env.DEVFLOW_API || env.DEVFLOW_API.replace(/\/+$/, '') === saved.api)) return saved.token;
   const home = env.DEVFLOW_HOME ?? path.join(os.homedir(), '.devflow');
   try {
     return fs.readFileSync(path.join(home, 'admin-token'), 'utf8').trim();
@@ -29,7 +33,7 @@ export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export function createClient(env: NodeJS.ProcessEnv): ApiClient {
-  const base = (env.DEVFLOW_API ?? 'http://localhost:7070').replace(/\/+$/, '');
+  const base = (env.DEVFLOW_API ?? readCredentials(env)?.api ?? 'http://localhost:7070').replace(/\/+$/, '');
   const token = resolveToken(env);
   const headers = (): Record<string, string> => {
     if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)');

@@ -13,6 +13,11 @@ import { registerPsCommands } from './commands/ps.js';
 import { registerReleaseCommands } from './commands/releases.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerUpCommand } from './commands/up.js';
+import { registerDeployCommand } from './commands/deploy.js';
+import { registerLoginCommands } from './commands/login.js';
+import { registerLogCommands } from './commands/logs.js';
+import { registerOpenCommand } from './commands/open.js';
+import { registerTokenCommands } from './commands/tokens.js';
 
 const program = new Command('devflow')
   .description('DevFlow: git push to deploy, on your own machine')
@@ -26,6 +31,11 @@ registerConfigCommands(program);
 registerPsCommands(program);
 registerDomainCommands(program);
 registerPreviewCommands(program);
+registerLoginCommands(program);
+registerTokenCommands(program);
+registerLogCommands(program);
+registerOpenCommand(program);
+registerDeployCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CliError || err instanceof DevflowError) {

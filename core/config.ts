@@ -17,6 +17,8 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   runtime: RuntimeKind | 'auto';
+  /** DEVFLOW_SECRET_KEY: seals secrets at rest (core/secrets.ts); default DEVFLOW_HOME/secret-key. */
+  secretKey?: string | undefined;
 }
 
 export interface ConfigFlags {
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     databaseUrl: nonEmpty(env.DATABASE_URL),
     redisUrl: nonEmpty(env.REDIS_URL),
     runtime: parseRuntime(flags.runtime ?? env.DEVFLOW_RUNTIME ?? 'auto'),
+    secretKey: nonEmpty(env.DEVFLOW_SECRET_KEY),
   };
 }
 

@@ -36,3 +36,16 @@ describe('parseConfigKey', () => {
   it.each(['PORT', 'DATABASE_URL', '_X', 'a1'])('accepts %s', (k) => expect(parseConfigKey(k)).toBe(k));
   it.each(['1A', 'A-B', 'A B', '', 'A=B'])('rejects %j', (k) => expect(() => parseConfigKey(k)).toThrow(/invalid/));
 });
+
+describe('preview app names', () => {
+  it('are stable, valid and reserved from users', async () => {
+    const { previewAppName, parseStoredAppName } = await import('./names.js');
+    const name = previewAppName(parseAppName('shop'), 'feature-login');
+    expect(name).toMatch(/^pv-[0-9a-f]{12}$/);
+    expect(previewAppName(parseAppName('shop'), 'feature-login')).toBe(name);
+    expect(previewAppName(parseAppName('shop'), 'other')).not.toBe(name);
+    expect(() => parseAppName(name)).toThrow(/reserved/);
+    expect(parseStoredAppName(name)).toBe(name);
+    expect(() => parseStoredAppName('Bad')).toThrow(/invalid/);
+  });
+});

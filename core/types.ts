@@ -19,9 +19,27 @@ export type ProcessTable = Record<string, string>;
  * on the host that the process runtime launches. Both carry the process table, so the
  * scheduler can start any process type the same way.
  */
-export type Artifact =
+export type Artifact = (
   | { kind: 'image'; image: string; processes: ProcessTable }
-  | { kind: 'slug'; dir: string; processes: ProcessTable; env: Record<string, string> };
+  | { kind: 'slug'; dir: string; processes: ProcessTable; env: Record<string, string> }
+) & {
+  /** app.json `healthchecks.web`, read from the source tree: part of the build, so rollbacks keep it. */
+  healthchecks?: HealthcheckSpec[];
+};
+
+/**
+ * One app.json health check (Dokku's `healthchecks.web[]` shape, times in seconds): GET `path`
+ * up to `attempts` times, each within `timeout`, `wait` apart, after `initialDelay`; it passes
+ * on a 2xx/3xx answer whose body contains `content` (when given).
+ */
+export interface HealthcheckSpec {
+  path: string;
+  attempts: number;
+  timeout: number;
+  wait: number;
+  initialDelay: number;
+  content?: string;
+}
 
 export type BuildStrategy = 'dockerfile' | 'buildpacks';
 
@@ -64,7 +82,16 @@ export interface Release {
   config: Record<string, string>;
   description: string;
   createdAt: Date;
+  /** Who made it: 'admin' or the API token's name. */
+  actor: string;
+  state: ReleaseState;
+  failureReason: string | null;
+  /** Set once retention removed its image or slug: it can no longer be rolled back to. */
+  artifactRemoved: boolean;
 }
+
+/** pending until its rollout ends; succeeded once it went live (it may have been replaced since). */
+export type ReleaseState = 'pending' | 'succeeded' | 'failed';
 
 /** One running copy of a process type, as a runtime reports it. */
 export interface Instance {

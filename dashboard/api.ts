@@ -1,20 +1,27 @@
 /**
- * The REST API, /api/v1. Every route needs a token. Each resource's routes live in their own
+ * The REST API, /api/v1, and the dashboard that uses it (served at /, same origin). Every API
+ * route needs a token whose scope covers it (authenticate.ts, scopes.ts); `/projects/…` is an
+ * alias of `/apps/…`, the name the PRD uses. Each resource's routes live in their own
  * module under dashboard/routes/ and parse input once at the edge; errors travel as typed
  * errors to `errorHandler`, the only place that picks HTTP statuses.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Sql } from '../core/store/database.js';
-import { verifyToken, type Scope } from '../core/store/tokens.js';
-import { tokenFromRequest } from './auth.js';
+import { authenticate } from './authenticate.js';
 import type { ApiDeps } from './deps.js';
+import { openApiDocument } from './openapi.js';
+import { dashboardAssets } from './static.js';
+import { TicketBook } from './tickets.js';
 import { errorHandler, sendError } from './errors.js';
 import { registerAppRoutes } from './routes/apps.js';
 import { registerConfigRoutes } from './routes/config.js';
+import { registerDatabaseRoutes } from './routes/database.js';
 import { registerDeploymentRoutes } from './routes/deployments.js';
 import { registerDomainRoutes } from './routes/domains.js';
+import { registerEventRoutes } from './routes/events.js';
+import { registerLogRoutes } from './routes/logs.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerPsRoutes } from './routes/ps.js';
+import { registerTokenRoutes } from './routes/tokens.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -22,36 +29,41 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerAppRoutes,
   registerDeploymentRoutes,
   registerConfigRoutes,
+  registerDatabaseRoutes,
   registerPsRoutes,
   registerDomainRoutes,
   registerPreviewRoutes,
+  registerLogRoutes,
+  registerTokenRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {
   const api = express();
   api.disable('x-powered-by');
-  api.use('/api', requireToken(deps.sql));
+  const tickets = new TicketBook();
+  api.use('/api', authenticate(deps.sql, tickets));
   api.use(express.json({ limit: '1mb' }));
   const v1 = express.Router();
-  for (const register of ROUTE_MODULES) register(v1, deps);
+  v1.use(aliasProjects);
+  registerApiRoutes(v1, deps, tickets);
   api.use('/api/v1', v1);
-  api.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'no such API route; see /api/v1'));
+  api.use('/api', (_req, res) => sendError(res, 404, 'not_found', 'no such API route; see /api/v1/openapi.json'));
+  api.use(dashboardAssets());
   api.use(errorHandler);
   return api;
 }
 
-function requireToken(sql: Sql, scope: Scope = 'admin') {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const token = tokenFromRequest(req);
-    if (!token) return sendError(res, 401, 'unauthorized', 'authentication required: send "Authorization: Bearer <token>"');
-    verifyToken(sql, token)
-      .then((grant) => {
-        if (!grant) return sendError(res, 401, 'unauthorized', 'the token is not valid or has expired');
-        if (!grant.scopes.includes(scope) && !grant.scopes.includes('admin')) {
-          return sendError(res, 403, 'forbidden', `this token lacks the "${scope}" scope`);
-        }
-        next();
-      })
-      .catch(next);
-  };
+/** Every /api/v1 route; exported so a test can compare them with the OpenAPI document. */
+export function registerApiRoutes(v1: express.Router, deps: ApiDeps, tickets: TicketBook): void {
+  v1.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
+  for (const register of ROUTE_MODULES) register(v1, deps);
+  registerEventRoutes(v1, deps, tickets);
+}
+
+/** `/projects/{id}/…` (the PRD's name) is served by the `/apps/{app}/…` routes. */
+function aliasProjects(req: Request, _res: Response, next: NextFunction): void {
+  if (req.url === '/projects' || req.url.startsWith('/projects/') || req.url.startsWith('/projects?')) {
+    req.url = `/apps${req.url.slice('/projects'.length)}`;
+  }
+  next();
 }

@@ -2,7 +2,12 @@
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
-import type { LogSink } from '../core/types.js';
+import type { EventBus } from '../core/events.js';
+import type { AppName } from '../core/names.js';
+import type { Deployment, LogSink } from '../core/types.js';
+import type { DatabaseSettings } from '../scheduler/database-env.js';
+import type { ReleaseOperations } from '../scheduler/release-manager.js';
+import type { DeployRequest } from './deploy-request.js';
 
 export interface AppOperations {
   create(name: string): Promise<AppRecord>;
@@ -14,4 +19,22 @@ export interface ApiDeps {
   config: Config;
   apps: AppOperations;
   followDeployment(deploymentId: number, log: LogSink): Promise<unknown>;
+  /** Live events for /api/v1/events (issue 7). */
+  bus: EventBus;
+  /** Queues a deployment of a ref already in the app's repository (issue 7). */
+  deploy(app: AppName, request: DeployRequest): Promise<Deployment>;
+  /** Config vars, rollback, formation and ps (issue 4, scheduler/release-manager.ts). */
+  releases: ReleaseOperations;
+  /** Each app's own database (issue 4, DATABASE_URL); absent when the platform has none. */
+  appDatabases?: { settings(app: { id: number; name: AppName }): Promise<DatabaseSettings> };
+  /** Tells the router a domain or redirect changed: routes and certificates follow (issue 5). */
+  domainsChanged?: () => Promise<void>;
+  /** Preview environments (issue 6, server/previews.ts). */
+  previews: PreviewOperations;
+}
+
+export interface PreviewOperations {
+  list(app: string): Promise<unknown[]>;
+  remove(app: string, slug: string): Promise<void>;
+  webhook(app: string, rotate: boolean): Promise<{ url: string; secret: string }>;
 }

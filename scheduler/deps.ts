@@ -3,11 +3,14 @@ import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
 import type { EventBus } from '../core/events.js';
 import type { Sql } from '../core/store/database.js';
+import type { PlatformEnv } from './database-env.js';
 import type { HealthCheck } from './health.js';
 import type { RuntimeDriver } from './runtime/types.js';
 
 export interface RouteRefresher {
   refresh(): Promise<void>;
+  /** Stops routing new requests to these instances (they are about to stop) and refreshes. */
+  drain?(instanceIds: string[]): Promise<void>;
 }
 
 export interface SchedulerDeps {
@@ -22,4 +25,10 @@ export interface SchedulerDeps {
   drainMs: number;
   /** Grace between SIGTERM and SIGKILL when stopping an instance. */
   stopGraceMs: number;
+  /** DATABASE_URL and other platform-injected variables (database-env.ts); none when absent. */
+  platformEnv?: PlatformEnv;
+  /** Builds of this many newest releases are kept (DEVFLOW_KEEP_RELEASES, default 10). */
+  keepReleases?: number;
+  /** The release phase is killed after this long (DEVFLOW_RELEASE_TIMEOUT, default 300 s). */
+  releaseTimeoutMs?: number;
 }

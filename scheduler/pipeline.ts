@@ -7,15 +7,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { buildApp } from '../builder/index.js';
-import { appUrl, homePaths } from '../core/config.js';
+import { homePaths } from '../core/config.js';
 import { DeploymentLog } from '../core/deployment-log.js';
 import { BuildError, ReleaseError, errorMessage } from '../core/errors.js';
 import { withAppLock } from '../core/locks.js';
-import { getApp, getConfigVars } from '../core/store/apps.js';
+import { getApp } from '../core/store/apps.js';
+import { deployConfigVars, publicUrl } from './previews/app-context.js';
 import { getDeployment, lastDeployedSha, transitionDeployment } from '../core/store/deployments.js';
 import { createRelease } from '../core/store/releases.js';
 import type { Artifact, Deployment, DeploymentState } from '../core/types.js';
 import type { SchedulerDeps } from './deps.js';
+import { withAppJsonHealthchecks } from './app-json.js';
 import { rollOut } from './rollout.js';
 
 export function sourceTarPath(home: string, deploymentId: number): string {
@@ -32,8 +34,8 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
     let state: DeploymentState = 'building';
     try {
       await assertBaseIsCurrent(deps, app.id, deployment);
-      log.line(`-----> Building ${app.name} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
-      const config = await getConfigVars(deps.sql, app.id);
+      log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
+      const config = await deployConfigVars(deps.sql, app);
       const artifact = await buildFromSource(deps, deployment, config, log);
       await transitionDeployment(deps.sql, deploymentId, 'building', 'releasing');
       state = 'releasing';
@@ -44,7 +46,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       });
       log.line(`-----> Releasing v${release.version}`);
       await rollOut(deps, app, release, log);
-      log.line(`-----> v${release.version} is live at ${appUrl(deps.config, app.name)}`);
+      log.line(`-----> v${release.version} is live at ${await publicUrl(deps.sql, deps.config, app)}`);
       await log.flush();
       await transitionDeployment(deps.sql, deploymentId, 'releasing', 'succeeded', { releaseVersion: release.version });
       await publishState(deps, deployment, 'succeeded', null, release.version);
@@ -92,7 +94,7 @@ async function buildFromSource(
     throw err;
   });
   log.line(`-----> Built with ${result.strategy}${result.buildpacks.length ? ` (${result.buildpacks.join(', ')})` : ''}`);
-  return result.artifact;
+  return withAppJsonHealthchecks(result.artifact, sourceDir, log);
 }
 
 /**

@@ -10,7 +10,10 @@ import type { AppName } from '../core/names.js';
 import { getFormation, listApps, type AppRecord } from '../core/store/apps.js';
 import { getRelease } from '../core/store/releases.js';
 import type { Instance } from '../core/types.js';
+import { listCrashes } from '../core/store/crashes.js';
+import { inBackoff } from './crash-loop.js';
 import type { SchedulerDeps } from './deps.js';
+import { recordExits } from './supervisor.js';
 import { waitUntilHealthy } from './health.js';
 import { desiredFormation, planReconcile } from './plan.js';
 import { instanceSpec, stopAll } from './rollout.js';
@@ -44,17 +47,26 @@ export async function reconcileAll(deps: SchedulerDeps): Promise<ReconcileReport
   return report;
 }
 
-async function reconcileApp(deps: SchedulerDeps, app: AppRecord, actual: Instance[]): Promise<{ started: number; stopped: number }> {
+async function reconcileApp(deps: SchedulerDeps, app: AppRecord, found: Instance[]): Promise<{ started: number; stopped: number }> {
   if (app.currentRelease === null) {
-    await stopAll(deps, actual);
-    return { started: 0, stopped: actual.length };
+    await stopAll(deps, found);
+    return { started: 0, stopped: found.length };
   }
+  // Exited instances count as crashes of their slot, which then wait out their backoff (supervisor.ts).
+  const actual = await recordExits(deps, app, found);
   const release = await getRelease(deps.sql, app.id, app.currentRelease);
-  const desired = desiredFormation(await getFormation(deps.sql, app.id), release.artifact.processes);
+  const formation = await getFormation(deps.sql, app.id);
+  const desired = desiredFormation(formation, release.artifact.processes);
+  const crashes = await listCrashes(deps.sql, app.id);
+  const now = new Date();
   const plan = planReconcile(desired, release.version, actual);
+  plan.start = plan.start.filter((s) =>
+    !inBackoff(crashes.find((c) => c.processType === s.processType && c.slot === s.slot), release.version, now));
+  const platform = plan.start.length > 0 ? ((await deps.platformEnv?.forApp(app)) ?? {}) : {};
   await stopAll(deps, actual.filter((i) => plan.stop.includes(i.id)));
   for (const { processType, slot } of plan.start) {
-    const instance = await deps.runtime.start(instanceSpec(app.name as AppName, release, processType, slot));
+    const size = formation.find((f) => f.processType === processType)?.size;
+    const instance = await deps.runtime.start(instanceSpec(app.name as AppName, release, processType, slot, platform, size));
     if (instance.upstream) {
       await waitUntilHealthy(instance.upstream, deps.healthCheck, async () => true).catch(() => {});
     }

@@ -6,44 +6,85 @@
 import { ReleaseError, errorMessage } from '../core/errors.js';
 import type { AppName, ProcessType } from '../core/names.js';
 import { getFormation, setCurrentRelease } from '../core/store/apps.js';
-import type { Instance, LogSink, Release } from '../core/types.js';
+import { clearCrashes } from '../core/store/crashes.js';
+import { markReleaseFailed, markReleaseSucceeded } from '../core/store/release-states.js';
+import type { HealthcheckSpec, Instance, LogSink, Release } from '../core/types.js';
+import { runAppHealthchecks } from './app-healthcheck.js';
 import type { SchedulerDeps } from './deps.js';
 import { waitUntilHealthy } from './health.js';
 import { desiredFormation } from './plan.js';
+import { runReleasePhase } from './release-phase.js';
+import { pruneReleaseArtifacts } from './retention-run.js';
 import type { InstanceSpec } from './runtime/types.js';
+import { limitsOf } from './sizes.js';
 
-export function instanceEnv(app: AppName, release: Release): Record<string, string> {
-  return { ...release.config, DEVFLOW_APP: app, DEVFLOW_RELEASE: `v${release.version}` };
+/**
+ * `platform` holds what DevFlow injects (DATABASE_URL, from deps.platformEnv.forApp); the app's
+ * config vars come after it, so a DATABASE_URL the user set explicitly wins.
+ */
+export function instanceEnv(app: AppName, release: Release, platform: Record<string, string> = {}): Record<string, string> {
+  return { ...platform, ...release.config, DEVFLOW_APP: app, DEVFLOW_RELEASE: `v${release.version}` };
 }
 
-export function instanceSpec(app: AppName, release: Release, processType: string, slot: number): InstanceSpec {
+export function instanceSpec(
+  app: AppName,
+  release: Release,
+  processType: string,
+  slot: number,
+  platform: Record<string, string> = {},
+  /** The formation's size name; its limits reach the runtime as memoryMb/cpus. */
+  size?: string,
+): InstanceSpec {
   return {
     app,
     release: release.version,
     processType: processType as ProcessType,
     slot,
     artifact: release.artifact,
-    env: instanceEnv(app, release),
+    env: instanceEnv(app, release, platform),
+    ...(size === undefined ? {} : limitsOf(size)),
   };
 }
 
+/**
+ * The release phase runs first; the release is marked succeeded or failed (with the reason)
+ * and, once live, older releases' builds beyond the retention limit are removed.
+ */
 export async function rollOut(deps: SchedulerDeps, app: { id: number; name: AppName }, release: Release, log: LogSink): Promise<void> {
-  const desired = desiredFormation(await getFormation(deps.sql, app.id), release.artifact.processes);
+  try {
+    const platform = (await deps.platformEnv?.forApp(app)) ?? {};
+    await runReleasePhase(deps, app.name, release, log, platform);
+    await replaceInstances(deps, app, release, log, platform);
+  } catch (err) {
+    await markReleaseFailed(deps.sql, app.id, release.version, errorMessage(err)).catch(() => {});
+    throw err;
+  }
+  await pruneReleaseArtifacts(deps, app, log);
+}
+
+async function replaceInstances(
+  deps: SchedulerDeps, app: { id: number; name: AppName }, release: Release, log: LogSink, platform: Record<string, string>,
+): Promise<void> {
+  const formation = await getFormation(deps.sql, app.id);
+  const sizeOf = (type: string) => formation.find((f) => f.processType === type)?.size;
+  const desired = desiredFormation(formation, release.artifact.processes);
   const previous = await deps.runtime.list(app.name);
   const started: Instance[] = [];
   try {
     for (const { processType, replicas } of desired) {
       for (let slot = 1; slot <= replicas; slot++) {
         log.line(`-----> Starting ${processType}.${slot} (v${release.version})`);
-        started.push(await deps.runtime.start(instanceSpec(app.name, release, processType, slot)));
+        started.push(await deps.runtime.start(instanceSpec(app.name, release, processType, slot, platform, sizeOf(processType))));
       }
     }
-    for (const instance of started) await checkHealth(deps, instance, log);
+    for (const instance of started) await checkHealth(deps, instance, log, release.artifact.healthchecks);
   } catch (err) {
     await stopAll(deps, started);
     throw err instanceof ReleaseError ? err : new ReleaseError(`could not start v${release.version}: ${errorMessage(err)}`, { cause: err });
   }
   await setCurrentRelease(deps.sql, app.id, release.version);
+  await markReleaseSucceeded(deps.sql, app.id, release.version);
+  await clearCrashes(deps.sql, app.id);
   await deps.routes.refresh();
   if (previous.length > 0) {
     log.line(`-----> Stopping ${previous.length} old instance(s)`);
@@ -52,12 +93,13 @@ export async function rollOut(deps: SchedulerDeps, app: { id: number; name: AppN
   }
 }
 
-async function checkHealth(deps: SchedulerDeps, instance: Instance, log: LogSink): Promise<void> {
+export async function checkHealth(deps: SchedulerDeps, instance: Instance, log: LogSink, checks?: HealthcheckSpec[]): Promise<void> {
   if (!instance.upstream) return;
   log.line(`-----> Waiting for ${instance.processType} to answer HTTP`);
   const isAlive = async () => (await deps.runtime.list(instance.app)).some((i) => i.id === instance.id && i.state !== 'exited');
   try {
-    await waitUntilHealthy(instance.upstream, deps.healthCheck, isAlive);
+    if (checks === undefined) await waitUntilHealthy(instance.upstream, deps.healthCheck, isAlive);
+    else await runAppHealthchecks(instance.upstream, checks, isAlive);
   } catch (err) {
     const output = await deps.runtime.logs(instance.id, { tail: 20 }).catch(() => []);
     if (output.length > 0) {

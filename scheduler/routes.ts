@@ -2,14 +2,28 @@
  * Keeps the router in step with the store and the runtime: each app routes to the web
  * instances of its current release that the runtime reports running.
  */
-import { listApps } from '../core/store/apps.js';
+import { listApps, type AppRecord } from '../core/store/apps.js';
+import { listPreviews } from '../core/store/previews.js';
 import type { Sql } from '../core/store/database.js';
 import type { RoutingInput } from '../router/index.js';
 import type { RouteRefresher } from './deps.js';
 import type { RuntimeDriver } from './runtime/types.js';
+import { listAllCrashes } from '../core/store/crashes.js';
+import { domainsByApp, httpsRedirectApps } from '../core/store/domains.js';
+import { isCrashLoop } from './crash-loop.js';
+
+type RouteState = NonNullable<RoutingInput['apps'][number]['state']>;
+
+/** An app whose web instances are all down and crash-looping shows the router's crashed page. */
+export function routeState(currentRelease: number | null, upstreams: number, webCrashLoop: boolean): RouteState {
+  if (currentRelease === null) return 'idle';
+  return upstreams === 0 && webCrashLoop ? 'crashed' : 'running';
+}
 
 export class RouteSync implements RouteRefresher {
   private running: Promise<void> = Promise.resolve();
+  /** Instances being scaled away: no new requests reach them while in-flight ones finish. */
+  private readonly draining = new Set<string>();
 
   constructor(
     private readonly sql: Sql,
@@ -24,18 +38,38 @@ export class RouteSync implements RouteRefresher {
     return this.running;
   }
 
+  drain(instanceIds: string[]): Promise<void> {
+    for (const id of instanceIds) this.draining.add(id);
+    return this.refresh();
+  }
+
   private async refreshNow(): Promise<void> {
-    const [apps, instances] = await Promise.all([listApps(this.sql), this.runtime.list()]);
+    const [apps, instances, crashes] = await Promise.all([listApps(this.sql), this.runtime.list(), listAllCrashes(this.sql)]);
+    // Custom domains and HTTPS redirects (issue 5) ride along with each app's route.
+    const [customDomains, redirected] = await Promise.all([domainsByApp(this.sql), httpsRedirectApps(this.sql)]);
+    // Instances that are gone no longer need remembering.
+    for (const id of this.draining) if (!instances.some((i) => i.id === id)) this.draining.delete(id);
+    const now = new Date();
+    // Previews (issue 6) are child apps routed at <slug>.<parent>.<domain>, not at their own name.
+    const previews = new Map((await listPreviews(this.sql)).map((p) => [p.appId, p]));
+    const upstreamsOf = (app: AppRecord) => instances
+      .filter((i) => i.app === app.name && i.release === app.currentRelease && i.processType === 'web')
+      .filter((i) => i.state === 'running' && i.upstream !== null && !this.draining.has(i.id))
+      .map((i) => i.upstream!);
     const input: RoutingInput = {
       domain: this.domain,
-      apps: apps.map((app) => ({
-        name: app.name,
-        state: app.currentRelease === null ? 'idle' : 'running',
-        upstreams: instances
-          .filter((i) => i.app === app.name && i.release === app.currentRelease && i.processType === 'web')
-          .filter((i) => i.state === 'running' && i.upstream !== null)
-          .map((i) => i.upstream!),
+      previews: apps.filter((app) => previews.has(app.id)).map((app) => ({
+        app: previews.get(app.id)!.parent, slug: previews.get(app.id)!.slug, upstreams: upstreamsOf(app),
       })),
+      apps: apps.filter((app) => app.parentId === null).map((app) => {
+        const upstreams = upstreamsOf(app);
+        const webCrashed = (crashes.get(app.id) ?? []).some((c) => c.processType === 'web' &&
+          app.currentRelease !== null && isCrashLoop(c, app.currentRelease, now));
+        return {
+          name: app.name, state: routeState(app.currentRelease, upstreams.length, webCrashed), upstreams,
+          customDomains: customDomains.get(app.name) ?? [], httpsRedirect: redirected.has(app.name),
+        };
+      }),
     };
     await this.apply(input);
   }

@@ -1,5 +1,5 @@
 /** Creating and destroying apps: the store, the git repository, instances and routes together. */
-import { parseAppName } from '../core/names.js';
+import { parseAppName, type AppName } from '../core/names.js';
 import { createApp, deleteApp, getApp, type AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
 import type { GitReceiver } from '../receiver/index.js';
@@ -12,6 +12,10 @@ export class AppService {
     private readonly receiver: GitReceiver,
     private readonly runtime: RuntimeDriver,
     private readonly routes: RouteRefresher,
+    /** The app's own database and role (scheduler/database-env.ts), dropped with the app. */
+    private readonly databases?: { drop(app: AppName): Promise<void> },
+    /** Previews go first: each owns instances, routes and a database of its own. */
+    private readonly previews?: { removeAll(parent: { id: number }): Promise<void> },
   ) {}
 
   async create(name: string): Promise<AppRecord> {
@@ -23,9 +27,11 @@ export class AppService {
 
   async destroy(name: string): Promise<void> {
     const app = await getApp(this.sql, parseAppName(name));
+    await this.previews?.removeAll(app);
     await deleteApp(this.sql, app.name);
     const instances = await this.runtime.list(app.name);
     await Promise.all(instances.map((i) => this.runtime.stop(i.id, { graceMs: 5000 })));
+    await this.databases?.drop(app.name);
     await this.receiver.removeRepo(app.name);
     await this.routes.refresh();
   }

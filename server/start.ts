@@ -11,20 +11,34 @@ import { homePaths } from '../core/config.js';
 import { EventBus } from '../core/events.js';
 import { errorMessage } from '../core/errors.js';
 import { createDeployQueue } from '../core/queue.js';
+import { loadSecretKey } from '../core/secrets.js';
+import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase } from '../core/store/database.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
+import { allows } from '../core/store/api-tokens.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { createApi } from '../dashboard/api.js';
+import { startLogCollector } from '../dashboard/logs/collector.js';
+import { guardAuthFailures, limiterFromEnv } from '../dashboard/rate-limit.js';
 import { GitReceiver } from '../receiver/index.js';
-import { EmbeddedProxy, buildRoutingTable, writeTraefikConfig } from '../router/index.js';
+import { serveMetrics, startRouter } from '../router/index.js';
 import type { SchedulerDeps } from '../scheduler/deps.js';
+import { createAppDatabaseEnv } from '../scheduler/database-env.js';
 import { DEFAULT_HEALTH_CHECK } from '../scheduler/health.js';
 import { runDeployment } from '../scheduler/pipeline.js';
 import { reconcileAll } from '../scheduler/reconciler.js';
 import { RouteSync } from '../scheduler/routes.js';
+import { releaseOperations } from '../scheduler/release-manager.js';
+import { parseReleaseTimeout } from '../scheduler/release-phase.js';
+import { parseKeepReleases } from '../scheduler/retention.js';
+import { SUPERVISE_EVERY_MS, superviseAll } from '../scheduler/supervisor.js';
 import { selectRuntime } from '../scheduler/runtime/select.js';
 import { AppService } from './apps.js';
+import { PreviewService } from './previews.js';
+import { handleWebhook } from './webhooks.js';
+import { parseDuration } from '../scheduler/previews/limits.js';
+import { deployRef } from './deploy-ref.js';
 import { followDeployment, handlePush } from './push.js';
 
 export interface RunningDevflow {
@@ -48,36 +62,56 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const docker = new Docker();
   const runtime = await selectRuntime({ requested: config.runtime, home: config.home, docker });
   const usesDocker = runtime.kind !== 'process';
-
-  const proxy = new EmbeddedProxy();
-  await proxy.listen(config.httpPort, config.bindHost);
-  const routes = new RouteSync(db.sql, runtime, config.domain, async (input) => {
-    const table = buildRoutingTable(input);
-    proxy.setTable(table);
-    await writeTraefikConfig(paths.traefik, table);
+  const secretKey = await loadSecretKey({ file: paths.secretKey, fromEnv: config.secretKey });
+  const databases = new AppDatabases(db.sql, secretKey);
+  const appDatabases = await createAppDatabaseEnv({
+    databases, controlUrl: db.url, runtime: runtime.kind, docker: usesDocker ? docker : undefined,
   });
+
+  const router = await startRouter({
+    sql: db.sql, secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
+    bindHost: config.bindHost, traefikDir: paths.traefik, env: process.env, log,
+  });
+  const routes = new RouteSync(db.sql, runtime, config.domain, (input) => router.apply(input));
 
   const deps: SchedulerDeps = {
     config, sql: db.sql, bus, runtime, docker: usesDocker ? docker : undefined, routes,
-    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000,
+    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: appDatabases,
+    keepReleases: parseKeepReleases(process.env.DEVFLOW_KEEP_RELEASES),
+    releaseTimeoutMs: parseReleaseTimeout(process.env.DEVFLOW_RELEASE_TIMEOUT),
   };
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: db.url });
   const interrupted = await failInterruptedDeployments(db.sql);
   if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
   queue.work((job) => runDeployment(deps, job.deploymentId), 2);
+  const pushDeps = { sql: db.sql, bus, queue, home: config.home };
+  const previews = new PreviewService({
+    sql: db.sql, serverUrl: db.url, databases, secretKey, runtime, routes,
+    maxPreviews: Number(process.env.DEVFLOW_MAX_PREVIEWS ?? 10), idleTtlMs: parseDuration(process.env.DEVFLOW_PREVIEW_TTL ?? '7d'),
+  }, pushDeps, config, paths.repos);
 
   const receiver = new GitReceiver({
     reposDir: paths.repos,
-    authenticate: async (_user, password) => (await verifyToken(db.sql, password)) !== undefined,
+    // Git needs the deploy scope: a read token may not push (nor fetch the source).
+    authenticate: async (_user, password) => allows(await verifyToken(db.sql, password), 'deploy'),
     appExists: async (app) => (await findApp(db.sql, app)) !== undefined,
-    onPush: (push, pushLog) => handlePush({ sql: db.sql, bus, queue, home: config.home }, push, pushLog),
+    onPush: (push, pushLog) => handlePush({ ...pushDeps, previews }, push, pushLog),
   });
-  const apps = new AppService(db.sql, receiver, runtime, routes);
+  const apps = new AppService(db.sql, receiver, runtime, routes, appDatabases, previews);
   const api = createApi({
-    sql: db.sql, config, apps,
+    sql: db.sql, config, apps, appDatabases, releases: releaseOperations(deps, log),
     followDeployment: (id, sink) => followDeployment({ sql: db.sql, bus }, id, sink),
+    bus,
+    deploy: (app, request) => deployRef({ sql: db.sql, bus, queue, home: config.home }, app, request),
+    domainsChanged: () => router.domainsChanged(routes),
+    previews,
   });
+  const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
+    if (guardAuthFailures(authLimiter, req, res)) return;
+    if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
+      verifyToken: async (token) => allows(await verifyToken(db.sql, token), 'read') })) return;
+    if (handleWebhook(req, res, previews)) return;
     if (!receiver.handle(req, res)) api(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -88,9 +122,20 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const reconcile = () => reconcileAll(deps).then(
     (r) => r.errors.forEach((e) => log(`reconcile: ${e}`)),
     (err) => log(`reconcile failed: ${errorMessage(err)}`),
+  ).then(() => previews.expireIdle()).then(
+    (removed) => removed.forEach((p) => log(`removed preview ${p}: idle longer than DEVFLOW_PREVIEW_TTL`)),
+    (err) => log(`preview expiry failed: ${errorMessage(err)}`),
   );
   await reconcile();
   const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
+  let supervising = false;
+  const supervisor = setInterval(() => {
+    if (supervising) return;
+    supervising = true;
+    void superviseAll(deps).then((errors) => errors.forEach((e) => log(`supervise: ${e}`)), (err) => log(`supervise failed: ${errorMessage(err)}`))
+      .finally(() => (supervising = false));
+  }, SUPERVISE_EVERY_MS);
+  const logCollector = startLogCollector({ sql: db.sql, runtime, home: config.home, docker: usesDocker ? docker : undefined, env: process.env, log });
   log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.kind}, queue ${queue.backend})`);
 
   return {
@@ -99,11 +144,13 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     runtime: runtime.kind,
     async close() {
       clearInterval(timer);
+      clearInterval(supervisor);
+      await logCollector?.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await queue.close();
       await receiver.close();
-      await proxy.close();
+      await router.close();
       await bus.close();
       await db.close();
     },

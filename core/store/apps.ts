@@ -9,11 +9,14 @@ interface AppRow {
   name: string;
   deploy_branch: string;
   current_release: number | null;
+  parent_id: number | null;
   created_at: Date;
 }
 
 export interface AppRecord extends App {
   currentRelease: number | null;
+  /** Set for previews (issue 6): the app whose branch or pull request this preview runs. */
+  parentId: number | null;
 }
 
 function toApp(row: AppRow): AppRecord {
@@ -22,6 +25,7 @@ function toApp(row: AppRow): AppRecord {
     name: row.name as AppName,
     deployBranch: row.deploy_branch,
     currentRelease: row.current_release,
+    parentId: row.parent_id ?? null,
     createdAt: row.created_at,
   };
 }

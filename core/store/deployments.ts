@@ -86,10 +86,12 @@ async function getDeploymentIn(sql: Sql, id: number): Promise<Deployment> {
   return toDeployment(rows[0]);
 }
 
-export async function listDeployments(sql: Sql, appId: number, limit = 50): Promise<Deployment[]> {
+/** Newest first; `beforeId` pages back through older ones. */
+export async function listDeployments(sql: Sql, appId: number, limit = 50, beforeId?: number): Promise<Deployment[]> {
   const rows = await sql<DeploymentRow[]>`
     SELECT d.*, a.name AS app FROM deployments d JOIN apps a ON a.id = d.app_id
-    WHERE d.app_id = ${appId} ORDER BY d.id DESC LIMIT ${limit}`;
+    WHERE d.app_id = ${appId} ${beforeId === undefined ? sql`` : sql`AND d.id < ${beforeId}`}
+    ORDER BY d.id DESC LIMIT ${limit}`;
   return rows.map(toDeployment);
 }
 

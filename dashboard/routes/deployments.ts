@@ -1,30 +1,61 @@
-/** Deployments, their logs (whole or followed live) and releases. */
+/**
+ * Deployments (list, trigger without a push, get), their logs (whole or followed live) and
+ * releases. Lists page with ?limit=&cursor= (see pagination.ts).
+ */
 import type express from 'express';
 import type { Request, Response } from 'express';
 import { parseAppName } from '../../core/names.js';
 import { getApp } from '../../core/store/apps.js';
 import { getDeployment, listDeployments, readDeploymentLog } from '../../core/store/deployments.js';
 import { listReleases } from '../../core/store/releases.js';
+import type { Deployment, Release } from '../../core/types.js';
+import { parseDeployRequest } from '../deploy-request.js';
 import type { ApiDeps } from '../deps.js';
+import { parseNumericCursor, parsePage, sendPage } from '../pagination.js';
 import { parsePositiveInt, route } from './handler.js';
+
+/** Releases are few per app; paging filters this many newest ones. */
+const RELEASES_WINDOW = 1000;
 
 export function registerDeploymentRoutes(v1: express.Router, deps: ApiDeps): void {
   v1.get('/apps/:app/deployments', route(async (req, res) => {
     const app = await getApp(deps.sql, parseAppName(req.params.app));
-    res.json(await listDeployments(deps.sql, app.id));
+    const page = parsePage(req.query);
+    const rows = await listDeployments(deps.sql, app.id, page.limit + 1, parseNumericCursor(page.cursor));
+    sendPage(req, res, page, rows, (d) => String(d.id), deploymentView);
+  }));
+  v1.post('/apps/:app/deployments', route(async (req, res) => {
+    const app = parseAppName(req.params.app);
+    const deployment = await deps.deploy(app, parseDeployRequest(req.body));
+    res.status(202).location(`/api/v1/deployments/${deployment.id}`).json(deploymentView(deployment));
   }));
   v1.get('/apps/:app/releases', route(async (req, res) => {
     const app = await getApp(deps.sql, parseAppName(req.params.app));
-    const releases = await listReleases(deps.sql, app.id);
-    res.json(releases.map((r) => ({
-      version: r.version, sha: r.sha, description: r.description, createdAt: r.createdAt,
-      current: r.version === app.currentRelease, artifact: r.artifact.kind === 'image' ? r.artifact.image : 'slug',
-    })));
+    const page = parsePage(req.query);
+    const before = parseNumericCursor(page.cursor);
+    const releases = (await listReleases(deps.sql, app.id, RELEASES_WINDOW))
+      .filter((r) => before === undefined || r.version < before).slice(0, page.limit + 1);
+    sendPage(req, res, page, releases, (r) => String(r.version), (r) => releaseView(r, app.currentRelease));
   }));
   v1.get('/deployments/:id', route(async (req, res) => {
-    res.json(await getDeployment(deps.sql, parsePositiveInt(req.params.id, 'deployment id')));
+    res.json(deploymentView(await getDeployment(deps.sql, parsePositiveInt(req.params.id, 'deployment id'))));
   }));
   v1.get('/deployments/:id/log', route(async (req, res) => streamLog(deps, parsePositiveInt(req.params.id, 'deployment id'), req, res)));
+}
+
+export function deploymentView(d: Deployment) {
+  return {
+    id: d.id, app: d.app, ref: d.ref, sha: d.sha, trigger: d.trigger, state: d.state, reason: d.reason,
+    releaseVersion: d.releaseVersion, createdAt: d.createdAt, updatedAt: d.updatedAt,
+  };
+}
+
+function releaseView(r: Release, currentRelease: number | null) {
+  return {
+    version: r.version, sha: r.sha, description: r.description, createdAt: r.createdAt,
+    current: r.version === currentRelease, artifact: r.artifact.kind === 'image' ? r.artifact.image : 'slug',
+    state: r.state, actor: r.actor, rollbackable: !r.artifactRemoved, failureReason: r.failureReason,
+  };
 }
 
 async function streamLog(deps: ApiDeps, id: number, req: Request, res: Response): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import type Docker from 'dockerode';
 import { InvalidInputError } from '../../core/errors.js';
-import { parseAppName, parseProcessType, type ProcessType } from '../../core/names.js';
+import { parseStoredAppName, parseProcessType, type ProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { instanceName, type InstanceIdentity } from './naming.js';
 import { CONTAINER_PORT, type InstanceSpec } from './types.js';
@@ -45,7 +45,7 @@ export function identityFromLabels(labels: Record<string, string> | undefined): 
   if (!Number.isInteger(release) || release < 1 || !Number.isInteger(slot) || slot < 1) return null;
   try {
     return {
-      app: parseAppName(labels[LABEL.app]),
+      app: parseStoredAppName(labels[LABEL.app]),
       processType: parseProcessType(labels[LABEL.process]),
       release,
       slot,

@@ -24,9 +24,12 @@ import {
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
   type LogsOptions,
+  type RunOnceOptions,
+  type RunOnceResult,
   type RuntimeDriver,
   type StopOptions,
 } from './types.js';
+import { runOnceInDocker } from './docker-run-once.js';
 
 function statusOf(err: unknown): number | undefined {
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
@@ -138,6 +141,11 @@ export class DockerRuntime implements RuntimeDriver {
       if (statusOf(err) === 404) throw new NotFoundError(`instance ${instanceId} not found`, { cause: err });
       throw withContext(`reading logs of ${instanceId}`, err);
     }
+  }
+
+  async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
+    assertSlotAndRelease(spec);
+    return runOnceInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner });
   }
 
   /** Removes a release's image; slugs are not this runtime's to remove. */

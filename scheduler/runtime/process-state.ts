@@ -5,7 +5,7 @@
  */
 import { open, readFile, readdir, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAppName, parseProcessType, type AppName, type ProcessType } from '../../core/names.js';
+import { parseStoredAppName, parseProcessType, type AppName, type ProcessType } from '../../core/names.js';
 import { splitLines, lastLines } from './log-lines.js';
 import { parseProcStat, type ProcStat, type ProcessIdentity } from './process-plan.js';
 
@@ -65,7 +65,7 @@ function toState(data: unknown): InstanceStateFile | null {
   try {
     return {
       ...(d as InstanceStateFile),
-      app: parseAppName(d.app),
+      app: parseStoredAppName(d.app),
       processType: parseProcessType(d.processType),
     };
   } catch {

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, rm, stat } from 'node:fs/promises';
-import { relative, resolve, isAbsolute } from 'node:path';
+import { basename, dirname, relative, resolve, isAbsolute } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidInputError, NotFoundError, withContext } from '../../core/errors.js';
 import type { AppName } from '../../core/names.js';
@@ -32,9 +32,12 @@ import {
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
   type LogsOptions,
+  type RunOnceOptions,
+  type RunOnceResult,
   type RuntimeDriver,
   type StopOptions,
 } from './types.js';
+import { runOnceAsProcess } from './process-run-once.js';
 
 const POLL_MS = 50;
 /** After SIGKILL the kernel needs only a moment; this bounds the wait if something is stuck. */
@@ -174,13 +177,21 @@ export class ProcessRuntime implements RuntimeDriver {
     return [];
   }
 
+  async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
+    assertSlotAndRelease(spec);
+    await this.assertSlugDir(processCommand(spec.artifact, spec.processType).cwd);
+    return runOnceAsProcess(spec, options, await findFreePort());
+  }
+
   /** Deletes a slug directory, but only one inside DEVFLOW_HOME: DevFlow never deletes what it did not make. */
   async removeArtifact(artifact: Artifact): Promise<void> {
     if (artifact.kind !== 'slug') return;
-    const path = relative(resolve(this.options.home), resolve(artifact.dir));
+    // A buildpack slug is `<slugDir>/app` beside its `layers` (builder/cnb/export.ts): both go.
+    const dir = basename(artifact.dir) === 'app' ? dirname(resolve(artifact.dir)) : artifact.dir;
+    const path = relative(resolve(this.options.home), resolve(dir));
     if (path === '' || path.startsWith('..') || isAbsolute(path)) {
       throw new InvalidInputError(`refusing to remove ${artifact.dir}: it is not inside ${this.options.home}`);
     }
-    await rm(artifact.dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -34,10 +34,16 @@ describe('selectRuntime', () => {
     expect(runtime.kind).toBe(expected);
   });
 
-  it('says clearly that swarm is not available yet', async () => {
+  it('swarm runs on a swarm manager, and says clearly how to get one otherwise', async () => {
+    const info = (await engine.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
     const attempt = selectRuntime({ requested: 'swarm', home, docker: engine });
-    await expect(attempt).rejects.toBeInstanceOf(DevflowError);
-    await expect(attempt).rejects.toMatchObject({ code: 'runtime_unavailable', message: expect.stringMatching(/swarm/) });
+    if (info.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable) {
+      expect((await attempt).kind).toBe('swarm');
+    } else {
+      await expect(attempt).rejects.toBeInstanceOf(DevflowError);
+      await expect(attempt).rejects.toMatchObject({ code: 'runtime_unavailable', message: expect.stringMatching(/docker swarm init/) });
+    }
+    await expect(selectRuntime({ requested: 'swarm', home, docker: noEngine })).rejects.toMatchObject({ code: 'runtime_unavailable' });
   });
 
   it('refuses docker when asked for it and no engine answers', async () => {

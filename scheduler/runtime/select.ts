@@ -7,6 +7,7 @@ import { DevflowError } from '../../core/errors.js';
 import type { RuntimeKind } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { ProcessRuntime } from './process.js';
+import { SwarmRuntime } from './swarm.js';
 import type { RuntimeDriver } from './types.js';
 
 /** A local engine answers a ping in milliseconds; waiting longer only delays `devflow up`. */
@@ -55,10 +56,11 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
     case 'process':
       return new ProcessRuntime({ home: options.home });
     case 'swarm':
-      throw new DevflowError(
-        'runtime_unavailable',
-        'the swarm runtime is not available yet: use DEVFLOW_RUNTIME=docker or DEVFLOW_RUNTIME=process',
-      );
+      if (!(await dockerAnswers(docker))) {
+        throw new DevflowError('runtime_unavailable', 'DEVFLOW_RUNTIME=swarm, but no Docker engine answers: start dockerd (or set DOCKER_HOST)');
+      }
+      await SwarmRuntime.assertActive(docker);
+      return new SwarmRuntime(docker, options.home);
     default: {
       const unknown: never = kind;
       throw new DevflowError('invalid_input', `unknown runtime "${String(unknown)}": use docker, process or swarm`);

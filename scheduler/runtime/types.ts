@@ -44,7 +44,28 @@ export interface RuntimeDriver {
   /** Recent output lines (stdout and stderr interleaved). */
   logs(instanceId: string, options?: LogsOptions): Promise<string[]>;
   removeArtifact?(artifact: Artifact): Promise<void>;
+  /**
+   * Runs the spec's process type once, to completion, in the release's build with its config
+   * (the release phase): no port, no restarts, removed afterwards. Killed after timeoutMs.
+   */
+  runOnce?(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult>;
 }
+
+export interface RunOnceOptions {
+  timeoutMs: number;
+  /** Each output line (stdout and stderr interleaved) as it arrives. */
+  onLine?: (line: string) => void;
+}
+
+export interface RunOnceResult {
+  /** The process's exit status; 128 + signal number when a signal ended it. */
+  exitCode: number;
+  /** The last RUN_ONCE_OUTPUT_LINES lines of output. */
+  output: string[];
+  timedOut: boolean;
+}
+
+export const RUN_ONCE_OUTPUT_LINES = 200;
 
 export const DEFAULT_GRACE_MS = 10_000;
 export const DEFAULT_LOG_TAIL = 100;

@@ -20,6 +20,7 @@ export interface DevflowProcess {
   home: string;
   port: number;
   httpPort: number;
+  httpsPort: number;
   api: string;
   token: string;
   output(): string;
@@ -29,7 +30,7 @@ export interface DevflowProcess {
 }
 
 export interface StartOptions {
-  runtime: 'docker' | 'process';
+  runtime: 'docker' | 'process' | 'swarm';
   home?: string;
   env?: Record<string, string>;
 }
@@ -73,7 +74,7 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
     await exited;
   };
   return {
-    home, port, httpPort, api, token,
+    home, port, httpPort, httpsPort, api, token,
     output: () => output,
     async cli(args, cliOptions = {}) {
       const result = await execa(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), ...args], {
