@@ -6,7 +6,8 @@
  * request is tried once more on the next upstream. During a rolling deploy an old instance may
  * stop between the table swap and the connect, and the client should never see that. A pooled
  * keep-alive socket that the upstream closed while idle (ECONNRESET on a reused socket) is
- * retried the same way, as long as no body byte left.
+ * retried the same way, as long as no body byte left; so is a reset of a new connection to one
+ * of several upstreams, for idempotent requests (see isRetryable).
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
@@ -76,13 +77,16 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
 
 /**
  * A refused connect never reached the app, so any request may go to the next upstream. A reset
- * on a reused pooled socket most likely means the app closed it while idle, but the request may
- * have arrived, so only idempotent requests are sent again.
+ * before any response byte means either a reused pooled socket the app closed while idle, or a
+ * new connection accepted by a port proxy in front of an instance that is going away (Docker's
+ * userland proxy, Swarm's host-mode ports, where the task the engine stops may not be the one
+ * DevFlow drained). The request may have arrived, so only idempotent requests are sent again.
  */
 function isRetryable(err: unknown, proxyReq: http.ClientRequest, job: ForwardJob): boolean {
   const code = errorCode(err);
   if (code === 'ECONNREFUSED') return job.route.upstreams.length > 1;
-  return code === 'ECONNRESET' && proxyReq.reusedSocket && IDEMPOTENT.has(job.req.method ?? 'GET');
+  if (code !== 'ECONNRESET' && code !== 'EPIPE') return false;
+  return IDEMPOTENT.has(job.req.method ?? 'GET') && (proxyReq.reusedSocket || job.route.upstreams.length > 1);
 }
 
 function failureFor(err: unknown, job: ForwardJob): ProxyFailure {
