@@ -11,6 +11,11 @@ export interface RouteRefresher {
   refresh(): Promise<void>;
   /** Stops routing new requests to these instances (they are about to stop) and refreshes. */
   drain?(instanceIds: string[]): Promise<void>;
+  /**
+   * Routes to these instances again. After a scale-down, an instance that was drained but is
+   * still running (Swarm stops a task of its own choosing) must not stay out of the routes.
+   */
+  undrain?(instanceIds: string[]): Promise<void>;
 }
 
 export interface SchedulerDeps {

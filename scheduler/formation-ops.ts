@@ -70,7 +70,9 @@ async function applyScale(
   else await deps.routes.refresh();
   await sleep(deps.drainMs);
   await stopAll(deps, ofType.filter((i) => leaving.includes(i.id)));
-  await deps.routes.refresh();
+  const stillRunning = (await deps.runtime.list(app.name)).filter((i) => leaving.includes(i.id) && i.state !== 'exited');
+  if (deps.routes.undrain && stillRunning.length > 0) await deps.routes.undrain(stillRunning.map((i) => i.id));
+  else await deps.routes.refresh();
 }
 
 async function startHealthy(

@@ -43,6 +43,11 @@ export class RouteSync implements RouteRefresher {
     return this.refresh();
   }
 
+  undrain(instanceIds: string[]): Promise<void> {
+    for (const id of instanceIds) this.draining.delete(id);
+    return this.refresh();
+  }
+
   private async refreshNow(): Promise<void> {
     const [apps, instances, crashes] = await Promise.all([listApps(this.sql), this.runtime.list(), listAllCrashes(this.sql)]);
     // Custom domains and HTTPS redirects (issue 5) ride along with each app's route.

@@ -51,6 +51,9 @@ describe.each(['docker', 'process', 'swarm'] as const)('zero-downtime releases o
     expect(await body()).toContain('Hello from release 3');
     await devflow.cli(['ps:scale', 'steady', 'web=3']);
     await devflow.cli(['ps:scale', 'steady', 'web=1']);
+    // After the scale-down the remaining instance keeps serving under the same load.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await body()).toContain('Hello from release 3');
     const counts = await load.stop();
     const seconds = (performance.now() - started) / 1000;
     console.log(`${runtime}: ${counts.sent} requests in ${seconds.toFixed(1)} s (${(counts.sent / seconds).toFixed(0)}/s), ` +
