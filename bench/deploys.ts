@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { startLoad, type LoadCounts } from '../tests/support/load.js';
-import { machine, now, ROOT, startDevflow, writeResult, type BenchDevflow } from './lib/devflow.js';
+import { machine, now, ROOT, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
 
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
@@ -61,25 +61,11 @@ async function runtimeRows(runtime: 'docker' | 'process'): Promise<Row[]> {
     }));
     return rows;
   } finally {
-    await devflow.stop();
-    const ids = (await execa('/usr/bin/docker', ['ps', '-aq', '--filter', `label=devflow.home=${devflow.home}`], { reject: false })).stdout.split('\n').filter(Boolean);
-    if (ids.length) await execa('/usr/bin/docker', ['rm', '-f', ...ids], { reject: false });
-    await killInstances(devflow.home);
+    await stopAndClean(devflow);
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
 
-async function killInstances(home: string): Promise<void> {
-  const dir = path.join(home, 'run', 'instances');
-  for (const file of await fs.readdir(dir).catch(() => [] as string[])) {
-    const state = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as { pgid?: number; pid: number };
-    try {
-      process.kill(-(state.pgid ?? state.pid), 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-}
 
 const rows: Row[] = [];
 for (const runtime of ['docker', 'process'] as const) rows.push(...(await runtimeRows(runtime)));

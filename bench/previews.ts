@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { connect, type Sql } from '../core/store/database.js';
 import { startEmbeddedPostgres } from '../core/store/embedded.js';
 import { branchDatabase, dropBranch } from '../scheduler/previews/database-branch.js';
-import { getBody, machine, now, ROOT, sleep, startDevflow, writeResult } from './lib/devflow.js';
+import { getBody, machine, now, ROOT, sleep, startDevflow, stopAndClean, writeResult } from './lib/devflow.js';
 
 interface Creds { database: string; role: string; password: string }
 
@@ -108,12 +108,7 @@ async function pushToPreview(): Promise<number> {
     while (!(await getBody(devflow.httpPort, 'preview.bench.localhost')).includes('node-db rows')) await sleep(10);
     return now() - start;
   } finally {
-    await devflow.stop();
-    const dirState = path.join(devflow.home, 'run', 'instances');
-    for (const file of await fs.readdir(dirState).catch(() => [] as string[])) {
-      const state = JSON.parse(await fs.readFile(path.join(dirState, file), 'utf8')) as { pgid?: number; pid: number };
-      try { process.kill(-(state.pgid ?? state.pid), 'SIGKILL'); } catch { /* gone */ }
-    }
+    await stopAndClean(devflow);
     await fs.rm(dir, { recursive: true, force: true });
   }
 }

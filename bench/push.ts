@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { commandOf, getBody, machine, median, now, processTree, ROOT, rssMb, sleep, startDevflow, writeResult, type BenchDevflow } from './lib/devflow.js';
+import { commandOf, getBody, machine, median, now, processTree, ROOT, rssMb, sleep, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
 
 const WARM_RUNS = Number(process.argv[process.argv.indexOf('--warm-runs') + 1] || 5);
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
@@ -74,12 +74,7 @@ async function measureRuntime(runtime: 'docker' | 'process') {
     await fs.rm(dir, { recursive: true, force: true });
     return { runtime, cold, warm: median(warm), floor: median(floor), ...memory };
   } finally {
-    await devflow.stop();
-    await execa('/usr/bin/docker', ['ps', '-aq', '--filter', `label=devflow.home=${devflow.home}`]).then(async ({ stdout }) => {
-      const ids = stdout.split('\n').filter(Boolean);
-      if (ids.length) await execa('/usr/bin/docker', ['rm', '-f', ...ids]);
-    }).catch(() => {});
-    await killInstances(devflow.home);
+    await stopAndClean(devflow);
   }
 }
 
@@ -94,17 +89,6 @@ async function idleMemory(devflow: BenchDevflow): Promise<{ rss: number; rssWith
   return { rss, rssWithPostgres: rss + postgres };
 }
 
-async function killInstances(home: string): Promise<void> {
-  const dir = path.join(home, 'run', 'instances');
-  for (const file of await fs.readdir(dir).catch(() => [] as string[])) {
-    const state = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as { pgid?: number; pid: number };
-    try {
-      process.kill(-(state.pgid ?? state.pid), 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-}
 
 const rows = [];
 for (const runtime of ['docker', 'process'] as const) rows.push(await measureRuntime(runtime));

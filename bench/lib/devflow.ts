@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
 import { freePort } from '../../core/store/embedded.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -116,4 +117,21 @@ export async function writeResult(name: string, markdown: string): Promise<void>
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+/** Stops DevFlow and removes what it ran: its containers and its host processes. */
+export async function stopAndClean(devflow: BenchDevflow): Promise<void> {
+  await devflow.stop();
+  const ids = (await execa('/usr/bin/docker', ['ps', '-aq', '--filter', `label=devflow.home=${devflow.home}`], { reject: false }))
+    .stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await execa('/usr/bin/docker', ['rm', '-f', ...ids], { reject: false });
+  const dir = path.join(devflow.home, 'run', 'instances');
+  for (const file of await fs.readdir(dir).catch(() => [] as string[])) {
+    const state = JSON.parse(await fs.readFile(path.join(dir, file), 'utf8')) as { pgid?: number; pid: number };
+    try {
+      process.kill(-(state.pgid ?? state.pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
