@@ -92,7 +92,8 @@ describe('buildApp, slug target', () => {
     const { req } = await request('procfile-app', src, 'slug');
     const result = await buildApp(req);
     expect(result.buildpacks).toEqual(['devflow/procfile']);
-    expect(result.artifact.processes).toEqual({ web: 'node serve.js "Procfile app"' });
+    // A slug's processes run through its launcher, which applies the launch environment.
+    expect(result.artifact.processes).toEqual({ web: expect.stringMatching(/^exec \S+\/cnb\/process\/web$/) });
     const running = await startSlug(result.artifact);
     try {
       expect(await fetchBody(running.url)).toBe('hello from the Procfile app\n');
@@ -117,7 +118,7 @@ describe('buildApp, slug target', () => {
     const err = await buildApp(req).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BuildError);
     expect((err as BuildError).phase).toBe('build');
-    expect((err as BuildError).message).toMatch(/devflow\/nodejs build exited 1/);
+    expect((err as BuildError).message).toMatch(/buildpack devflow\/nodejs@0\.2\.0: bin\/build exited 1/);
     expect((err as BuildError).tail.join('\n')).toContain('compiling the assets');
     expect(existsSync(join(req.cacheDir, 'slugs', SHA.slice(0, 12)))).toBe(false);
   });
@@ -151,6 +152,8 @@ describe('buildApp, image target', () => {
         'ARG NPM_CONFIG_REGISTRY',
         'WORKDIR /app',
         'COPY package.json package-lock.json ./',
+        // A fresh value every run, so the npm ci step below really runs (no BuildKit cache hit).
+        `ENV CACHE_BUST=${Date.now()}`,
         'RUN --mount=type=secret,id=ca,target=/tmp/ca.crt test -s /tmp/ca.crt && test -n "$NPM_CONFIG_REGISTRY" && \\',
         '    NODE_EXTRA_CA_CERTS=/tmp/ca.crt npm_config_cafile=/tmp/ca.crt npm ci',
         'COPY server.js ./',
@@ -179,11 +182,16 @@ describe('buildApp, image target', () => {
     const labels = (await docker.getImage(result.artifact.image).inspect()).Config.Labels ?? {};
     expect(JSON.parse(labels['devflow.processes'] ?? '{}')).toEqual({ web: 'devflow-static-server .' });
     expect(JSON.parse(labels['devflow.buildpacks'] ?? '[]')).toEqual(['devflow/static']);
+    expect(JSON.parse(labels['io.buildpacks.build.metadata'] ?? '{}')).toMatchObject({
+      processes: [{ type: 'web', command: ['devflow-static-server', '.'], direct: true, buildpackID: 'devflow/static' }],
+      buildpacks: [{ id: 'devflow/static', version: '0.1.0' }],
+    });
   });
 
-  it('reuses the node_modules layer when only the source changed', async () => {
+  it('reuses the node_modules layer (same image layer digest) when only the source changed; a new lockfile rebuilds it', async () => {
     const src = await copyExample('node-deps');
     const cacheDir = await tempDir('devflow-cache-');
+    const digestOf = (lines: string[]) => lines.find((l) => l.startsWith('-----> Layer devflow_nodejs/node_modules: '))?.split(': ')[1];
     const first = await request('node-deps', src, 'image', { cacheDir, sha: 'a'.repeat(40) });
     const firstResult = await buildApp(first.req);
     expect(first.lines.join('\n')).toContain('Installing dependencies');
@@ -195,8 +203,11 @@ describe('buildApp, image target', () => {
     const result = await buildApp(second.req);
     if (result.artifact.kind !== 'image') throw new Error('not an image');
     images.push(result.artifact.image);
+    expect(second.lines.join('\n')).toContain('Restored cached layer devflow_nodejs/node_modules');
     expect(second.lines.join('\n')).toContain('reusing node_modules layer');
     expect(second.lines.join('\n')).not.toContain('Installing dependencies');
+    expect(digestOf(second.lines)).toMatch(/^sha256:/);
+    expect(digestOf(second.lines)).toBe(digestOf(first.lines));
 
     const running = await runImage(result.artifact.image);
     try {
@@ -204,6 +215,15 @@ describe('buildApp, image target', () => {
     } finally {
       await running.stop();
     }
+
+    const lock = JSON.parse(await readFile(join(src, 'package-lock.json'), 'utf8')) as { version?: string };
+    lock.version = '1.0.1';
+    await writeFile(join(src, 'package-lock.json'), JSON.stringify(lock, null, 2));
+    const third = await request('node-deps', src, 'image', { cacheDir, sha: 'c'.repeat(40) });
+    const thirdResult = await buildApp(third.req);
+    if (thirdResult.artifact.kind === 'image') images.push(thirdResult.artifact.image);
+    expect(third.lines.join('\n')).toContain('Installing dependencies');
+    expect(digestOf(third.lines)).not.toBe(digestOf(first.lines));
   });
 
   it('fails with the tail when npm ci cannot install a dependency, tagging nothing', async () => {

@@ -1,8 +1,11 @@
 /**
  * The build and run images every buildpack build uses (the CNB "stack"): run = Debian bookworm +
  * the host's own node and npm (so the docker and process runtimes run the same Node, and
- * `npm start` works at launch) + an `app` user + the host CA bundle; build = run + build-only
- * tooling (none yet beyond npm's npx). `devflow stack build` calls buildStack.
+ * `npm start` works at launch) + Debian's python3 + an `app` user + the host CA bundle;
+ * build = run + build-only tooling: npx, python3-venv (venvs for devflow/python) and Debian's Go
+ * toolchain (devflow/go; apps get a static binary, so the run image needs no Go).
+ * `devflow stack build` calls buildStack. STACK_REVISION labels both images, so a DevFlow whose
+ * stack needs more rebuilds images made by an older one instead of using them.
  */
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +18,9 @@ import { hostTrust } from './trust.js';
 
 export const RUN_IMAGE = `devflow/stack-run:${STACK_ID}`;
 export const BUILD_IMAGE = `devflow/stack-build:${STACK_ID}`;
-export const STACK_LABELS = { 'devflow.stack': STACK_ID };
+/** Bump when the images' Dockerfiles change: older images are then rebuilt. */
+export const STACK_REVISION = '2';
+export const STACK_LABELS = { 'devflow.stack': STACK_ID, 'devflow.stack.revision': STACK_REVISION };
 /** uid/gid of the non-root user apps run as, in images and in the build container's files. */
 export const APP_UID = 1000;
 const CA_PATH = '/etc/ssl/certs/ca-certificates.crt';
@@ -25,9 +30,26 @@ export interface StackImages {
   runImage: string;
 }
 
+async function stackRevision(docker: Docker, image: string): Promise<string | null> {
+  const info = await docker.getImage(image).inspect().catch(() => null);
+  return info?.Config.Labels?.['devflow.stack.revision'] ?? null;
+}
+
+/** Both images exist and were made by this revision of the stack. */
 export async function stackImagesPresent(docker: Docker): Promise<boolean> {
-  const found = await Promise.all([imageExists(docker, RUN_IMAGE), imageExists(docker, BUILD_IMAGE)]);
-  return found.every(Boolean);
+  const found = await Promise.all([stackRevision(docker, RUN_IMAGE), stackRevision(docker, BUILD_IMAGE)]);
+  return found.every((revision) => revision === STACK_REVISION);
+}
+
+// Debian packages each image adds; apt lists and caches are removed in the same layer.
+const RUN_PACKAGES = ['python3'];
+const BUILD_PACKAGES = ['python3-venv', 'golang-go'];
+
+function aptInstall(packages: string[]): string {
+  return (
+    'RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ' +
+    `${packages.join(' ')} >/dev/null && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc /usr/share/man`
+  );
 }
 
 export function runImageDockerfile(): string {
@@ -37,6 +59,7 @@ export function runImageDockerfile(): string {
     'COPY npm /usr/local/lib/node_modules/npm',
     'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm',
     `COPY ca-certificates.crt ${CA_PATH}`,
+    aptInstall(RUN_PACKAGES),
     `RUN groupadd -g ${APP_UID} app && useradd -u ${APP_UID} -g app -m -d /home/app -s /bin/bash app`,
     `ENV NODE_EXTRA_CA_CERTS=${CA_PATH} SSL_CERT_FILE=${CA_PATH} LANG=C.UTF-8`,
     'RUN node -e "console.log(\'node \' + process.version)"',
@@ -48,6 +71,8 @@ export function buildImageDockerfile(): string {
   return [
     `FROM ${RUN_IMAGE}`,
     'RUN ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && npm --version',
+    aptInstall(BUILD_PACKAGES),
+    'RUN go version && python3 -m venv --help >/dev/null',
     '',
   ].join('\n');
 }

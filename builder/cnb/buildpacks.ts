@@ -1,7 +1,9 @@
 /**
- * Reads buildpacks and their order the way the CNB platform spec lays them out: each buildpack
- * is a directory with `buildpack.toml` (Buildpack API 0.10) and `bin/detect`, `bin/build`;
- * `order.toml` lists groups tried in order, each a list of `{ id, optional }`.
+ * Reads buildpacks and orders as the CNB specs lay them out: each buildpack is a directory with
+ * `buildpack.toml` (Buildpack API 0.10, "buildpack.toml (TOML)"): `api`, `[buildpack]` id,
+ * version, `clear-env`, and either `bin/detect` + `bin/build` (a component buildpack) or its own
+ * `[[order]]` (a meta-buildpack). `order.toml` (Platform API 0.10, "order.toml (TOML)") lists
+ * groups of `{ id, version, optional }`. A malformed file fails the build naming the file.
  */
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -9,21 +11,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { BuildError } from '../../core/errors.js';
+import type { Order, OrderRef } from './order.js';
+
+export type { Order } from './order.js';
 
 export interface Buildpack {
   id: string;
   version: string;
   api: string;
-  /** Directory name inside the buildpacks directory. */
-  dirName: string;
+  homepage: string | null;
+  /** When true the buildpack gets no user-provided env (platform `env/`). */
+  clearEnv: boolean;
+  /** Host path of the buildpack's root directory. */
+  dir: string;
+  /** A meta-buildpack's own order; null for a component buildpack. */
+  order: Order | null;
 }
 
-export interface GroupEntry {
-  id: string;
-  optional: boolean;
-}
-
-export type Order = GroupEntry[][];
+export type BuildpackSet = Map<string, Buildpack>;
 
 /** The repository's `buildpacks/` folder, found by walking up from this module (src or dist). */
 export function defaultBuildpacksDir(): string {
@@ -41,32 +46,95 @@ export function escapeBuildpackId(id: string): string {
   return id.replace(/\//g, '_');
 }
 
-function readString(table: Record<string, unknown>, key: string): string | undefined {
-  const value = table[key];
-  return typeof value === 'string' ? value : undefined;
+const BUILDPACK_ID = /^[A-Za-z0-9./-]+$/;
+const RESERVED_IDS = new Set(['app', 'config', 'generated', 'sbom']);
+const API_VERSION = /^\d+(\.\d+)?$/;
+
+function parseToml(text: string, file: string, phase: string): Record<string, unknown> {
+  try {
+    return parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new BuildError(phase, `${file} is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
 }
 
-export async function loadBuildpacks(buildpacksDir: string): Promise<Map<string, Buildpack>> {
-  const found = new Map<string, Buildpack>();
+function table(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Reads `[[order]]` / `[[order.group]]` from a parsed document. */
+export function readOrder(doc: Record<string, unknown>, file: string, phase = 'detect'): Order {
+  const orders = doc.order;
+  if (orders === undefined) return [];
+  if (!Array.isArray(orders)) throw new BuildError(phase, `${file}: order must be an array of tables ([[order]])`);
+  return orders.map((o, i) => {
+    const group = table(o).group;
+    if (!Array.isArray(group) || group.length === 0) {
+      throw new BuildError(phase, `${file}: order #${i + 1} has no [[order.group]] entries`);
+    }
+    return group.map((g): OrderRef => {
+      const entry = table(g);
+      if (typeof entry.id !== 'string' || !entry.id) throw new BuildError(phase, `${file}: every [[order.group]] entry needs an id`);
+      return {
+        id: entry.id,
+        optional: entry.optional === true,
+        ...(typeof entry.version === 'string' ? { version: entry.version } : {}),
+      };
+    });
+  });
+}
+
+/** Parses and validates one buildpack.toml; `dir` is the buildpack's root, `file` names it in errors. */
+export function parseBuildpackToml(text: string, dir: string, file = join(dir, 'buildpack.toml')): Buildpack {
+  const doc = parseToml(text, file, 'detect');
+  const bp = table(doc.buildpack);
+  const fail = (why: string): never => {
+    throw new BuildError('detect', `${file}: ${why}`);
+  };
+  const api = typeof doc.api === 'string' ? doc.api : fail('api = "<version>" is missing');
+  if (!API_VERSION.test(api)) fail(`api "${api}" is not a <major>.<minor> version`);
+  const id = typeof bp.id === 'string' ? bp.id : fail('[buildpack] id is missing');
+  if (!BUILDPACK_ID.test(id) || RESERVED_IDS.has(id)) fail(`[buildpack] id "${id}" may only hold letters, digits, ".", "/" and "-", and must not be app, config, generated or sbom`);
+  const version = typeof bp.version === 'string' ? bp.version : fail('[buildpack] version is missing');
+  const order = doc.order === undefined ? null : readOrder(doc, file);
+  if (!order && !existsSync(join(dir, 'bin', 'build'))) fail('a buildpack needs bin/build (or an [[order]] for a meta-buildpack)');
+  return {
+    id,
+    version,
+    api,
+    homepage: typeof bp.homepage === 'string' ? bp.homepage : null,
+    clearEnv: bp['clear-env'] === true,
+    dir,
+    order,
+  };
+}
+
+/** `shownAs` is how errors name the file (e.g. its path in the app's repository). */
+export async function loadBuildpack(dir: string, shownAs = join(dir, 'buildpack.toml')): Promise<Buildpack> {
+  const text = await readFile(join(dir, 'buildpack.toml'), 'utf8').catch(() => {
+    throw new BuildError('detect', `${shownAs} does not exist: a buildpack directory needs a buildpack.toml`);
+  });
+  return parseBuildpackToml(text, dir, shownAs);
+}
+
+/** Every buildpack directly under `buildpacksDir` (one directory each). */
+export async function loadBuildpacks(buildpacksDir: string): Promise<BuildpackSet> {
+  const found: BuildpackSet = new Map();
   for (const entry of await readdir(buildpacksDir, { withFileTypes: true })) {
-    const tomlPath = join(buildpacksDir, entry.name, 'buildpack.toml');
-    if (!entry.isDirectory() || !existsSync(tomlPath)) continue;
-    const doc = parse(await readFile(tomlPath, 'utf8')) as Record<string, unknown>;
-    const bp = (doc.buildpack ?? {}) as Record<string, unknown>;
-    const id = readString(bp, 'id');
-    if (!id) throw new BuildError('detect', `${tomlPath} has no [buildpack] id`);
-    found.set(id, { id, version: readString(bp, 'version') ?? '0.0.0', api: readString(doc, 'api') ?? '0.10', dirName: entry.name });
+    if (!entry.isDirectory() || !existsSync(join(buildpacksDir, entry.name, 'buildpack.toml'))) continue;
+    const bp = await loadBuildpack(join(buildpacksDir, entry.name));
+    const clash = [...found.values()].find((b) => b.id.toLowerCase() === bp.id.toLowerCase());
+    if (clash) throw new BuildError('detect', `buildpacks ${clash.dir} and ${bp.dir} have the same id ${bp.id}`);
+    found.set(bp.id, bp);
   }
   return found;
 }
 
-export function parseOrder(text: string): Order {
-  const doc = parse(text) as { order?: { group?: { id?: unknown; optional?: unknown }[] }[] };
-  return (doc.order ?? []).map((o) =>
-    (o.group ?? []).map((g) => ({ id: String(g.id), optional: g.optional === true })),
-  );
+export function parseOrder(text: string, file = 'order.toml'): Order {
+  return readOrder(parseToml(text, file, 'detect'), file);
 }
 
 export async function loadOrder(buildpacksDir: string): Promise<Order> {
-  return parseOrder(await readFile(join(buildpacksDir, 'order.toml'), 'utf8'));
+  const file = join(buildpacksDir, 'order.toml');
+  return parseOrder(await readFile(file, 'utf8'), file);
 }

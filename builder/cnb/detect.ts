@@ -1,89 +1,126 @@
 /**
- * Detect phase (CNB platform spec): run each buildpack's `bin/detect` (exit 0 pass, 100 fail,
- * anything else an error) and pick the first group of the order whose required buildpacks all
- * pass. Choosing the group from the outcomes is a pure function.
+ * Detect phase (Buildpack API 0.10, "Phase #1: Detection"; Platform API 0.10 `detector`):
+ * resolve the order (meta-buildpacks expanded), then for each group in turn run `bin/detect`
+ * of its buildpacks (exit 0 pass, 100 fail, anything else an error), drop optional ones that
+ * fail, and resolve the build plan. The first group that resolves is chosen; its members and
+ * plan go to `<scratch>/group.toml` and `<scratch>/plan.toml` for the build phase. When none
+ * does, the error lists every group and why it failed.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { stringify } from 'smol-toml';
 import { BuildError } from '../../core/errors.js';
 import type { LogSink } from '../../core/types.js';
-import type { Buildpack, Order } from './buildpacks.js';
-import type { Executor, Workspace } from './executor.js';
+import { escapeBuildpackId, type Buildpack, type BuildpackSet, type Order } from './buildpacks.js';
+import { viewPath, type Executor, type Workspace } from './executor.js';
+import { resolveOrder, type ResolvedGroup } from './order.js';
+import { targetEnv, withUserEnv } from './phase-env.js';
+import { parseBuildPlan, resolvePlan, type DetectedBuildpack, type PlanEntry, type PlanOption } from './plan.js';
 
-export type DetectOutcome = 'pass' | 'fail';
+export type DetectOutcome = { result: 'pass'; options: PlanOption[] } | { result: 'fail' };
 
 export interface DetectResult {
-  /** The buildpacks that passed, in group order. */
+  /** The buildpacks that build, in group order. */
   group: Buildpack[];
-  /** Each passing buildpack's build plan output (TOML text), by id. */
-  plans: Map<string, string>;
+  /** The resolved build plan. */
+  entries: PlanEntry[];
 }
 
-/** First group whose non-optional members pass and that has at least one passing member. */
-export function chooseGroup(order: Order, outcomes: Map<string, DetectOutcome>): string[] | null {
-  for (const group of order) {
-    const passing = group.filter((entry) => outcomes.get(entry.id) === 'pass').map((e) => e.id);
-    const requiredPass = group.every((entry) => entry.optional || outcomes.get(entry.id) === 'pass');
-    if (requiredPass && passing.length > 0) return passing;
+export type GroupVerdict = { ok: true; group: string[]; entries: PlanEntry[] } | { ok: false; reason: string };
+
+/** Judges one resolved group from its members' detect outcomes (pure). */
+export function judgeGroup(group: ResolvedGroup, outcomes: Map<string, DetectOutcome>): GroupVerdict {
+  const passing: DetectedBuildpack[] = [];
+  for (const member of group) {
+    const outcome = outcomes.get(member.id);
+    if (outcome?.result === 'pass') passing.push({ id: member.id, optional: member.optional, options: outcome.options });
+    else if (!member.optional) return { ok: false, reason: `${member.id} did not pass detection` };
   }
-  return null;
+  const resolution = resolvePlan(passing);
+  return resolution.ok ? resolution : { ok: false, reason: resolution.reason };
 }
 
-export function noMatchMessage(tried: string[]): string {
-  return (
-    `no buildpack detected this app (tried ${tried.join(', ')}). ` +
-    'Add a package.json (Node.js), an index.html or public/ folder (static site), a Procfile, ' +
-    'or a Dockerfile to the repository root'
+export function noMatchMessage(failures: { group: ResolvedGroup; reason: string }[], tried: string[]): string {
+  const lines = failures.map(
+    ({ group, reason }, i) => `  group ${i + 1} [${group.map((m) => (m.optional ? `${m.id} (optional)` : m.id)).join(', ')}]: ${reason}`,
   );
+  return [
+    `no buildpack group passed detection (tried ${tried.join(', ')}):`,
+    ...lines,
+    'Add a package.json (Node.js), requirements.txt or pyproject.toml (Python), go.mod (Go), an index.html ' +
+      'or public/ folder (static site), a Procfile, a project.toml naming buildpacks, or a Dockerfile',
+  ].join('\n');
 }
 
-async function detectOne(bp: Buildpack, ws: Workspace, exec: Executor, log: LogSink): Promise<[DetectOutcome, string]> {
-  const planHost = join(ws.scratchDir, 'detect', bp.dirName, 'plan.toml');
-  await rm(join(ws.scratchDir, 'detect', bp.dirName), { recursive: true, force: true });
-  await mkdir(join(ws.scratchDir, 'detect', bp.dirName), { recursive: true });
-  const v = exec.view;
-  const bpDir = `${v.buildpacksDir}/${bp.dirName}`;
-  const outcome = await exec.run(
-    {
-      file: `${bpDir}/bin/detect`,
-      args: [v.platformDir, `${v.scratchDir}/detect/${bp.dirName}/plan.toml`],
-      cwd: v.appDir,
-      env: {
-        CNB_BUILDPACK_DIR: bpDir,
-        CNB_PLATFORM_DIR: v.platformDir,
-        CNB_BUILD_PLAN_PATH: `${v.scratchDir}/detect/${bp.dirName}/plan.toml`,
-        CNB_APP_DIR: v.appDir,
-      },
-    },
-    log,
-  );
-  if (outcome.exitCode === 0) return ['pass', await readFile(planHost, 'utf8').catch(() => '')];
-  if (outcome.exitCode === 100) return ['fail', ''];
-  throw new BuildError('detect', `${bp.id} detect exited ${outcome.exitCode}`, outcome.tail);
-}
-
-/** Runs detection for every buildpack named in the order (each once) and picks the group. */
-export async function detect(opts: {
-  order: Order;
-  buildpacks: Map<string, Buildpack>;
+interface DetectContext {
   ws: Workspace;
   exec: Executor;
+  userEnv: Record<string, string>;
+}
+
+async function detectOne(bp: Buildpack, ctx: DetectContext): Promise<DetectOutcome> {
+  const { ws, exec } = ctx;
+  const dir = join(ws.scratchDir, 'detect', escapeBuildpackId(bp.id));
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const v = exec.view;
+  const bpDir = viewPath(ws, v, bp.dir);
+  const planPath = viewPath(ws, v, join(dir, 'plan.toml'));
+  const env = withUserEnv(
+    { PATH: exec.basePath, ...targetEnv(), CNB_BUILDPACK_DIR: bpDir, CNB_PLATFORM_DIR: v.platformDir, CNB_BUILD_PLAN_PATH: planPath },
+    ctx.userEnv,
+    bp,
+  );
+  // Detect output is noise unless something breaks; the tail goes into the error.
+  const outcome = await exec.run({ file: `${bpDir}/bin/detect`, args: [v.platformDir, planPath], cwd: v.appDir, env }, { line: () => undefined });
+  if (outcome.exitCode === 100) return { result: 'fail' };
+  if (outcome.exitCode !== 0) {
+    throw new BuildError('detect', `buildpack ${bp.id}@${bp.version}: bin/detect exited ${outcome.exitCode}`, outcome.tail);
+  }
+  const text = await readFile(join(dir, 'plan.toml'), 'utf8').catch(() => '');
+  return { result: 'pass', options: parseBuildPlan(text, `buildpack ${bp.id} (bin/detect)`) };
+}
+
+async function writePhaseFiles(scratchDir: string, result: DetectResult): Promise<void> {
+  const group = result.group.map((bp) => ({ id: bp.id, version: bp.version, api: bp.api }));
+  await writeFile(join(scratchDir, 'group.toml'), stringify({ group }));
+  const entries = result.entries.map((e) => ({
+    providers: e.providers.map((id) => ({ id })),
+    requires: e.requires.map((r) => ({ name: r.name, metadata: r.metadata })),
+  }));
+  await writeFile(join(scratchDir, 'plan.toml'), stringify({ entries }));
+}
+
+/** Runs detection group by group (each buildpack's detect at most once) and picks the group. */
+export async function detect(opts: {
+  order: Order;
+  buildpacks: BuildpackSet;
+  ws: Workspace;
+  exec: Executor;
+  userEnv?: Record<string, string>;
   log: LogSink;
 }): Promise<DetectResult> {
-  const ids = [...new Set(opts.order.flat().map((e) => e.id))];
+  const groups = resolveOrder(opts.order, (id) => opts.buildpacks.get(id));
+  const ctx: DetectContext = { ws: opts.ws, exec: opts.exec, userEnv: opts.userEnv ?? {} };
   const outcomes = new Map<string, DetectOutcome>();
-  const plans = new Map<string, string>();
-  for (const id of ids) {
-    const bp = opts.buildpacks.get(id);
-    if (!bp) throw new BuildError('detect', `order.toml names buildpack ${id}, which is not installed`);
-    // Detect output is noise unless something breaks; keep it out of the user's log.
-    const [outcome, plan] = await detectOne(bp, opts.ws, opts.exec, { line: () => undefined });
-    outcomes.set(id, outcome);
-    if (outcome === 'pass') plans.set(id, plan);
+  const failures: { group: ResolvedGroup; reason: string }[] = [];
+  for (const group of groups) {
+    for (const member of group) {
+      const bp = opts.buildpacks.get(member.id);
+      if (bp && !outcomes.has(member.id)) outcomes.set(member.id, await detectOne(bp, ctx));
+    }
+    const verdict = judgeGroup(group, outcomes);
+    if (!verdict.ok) {
+      failures.push({ group, reason: verdict.reason });
+      continue;
+    }
+    const result: DetectResult = {
+      group: verdict.group.map((id) => opts.buildpacks.get(id)).filter((bp): bp is Buildpack => bp !== undefined),
+      entries: verdict.entries,
+    };
+    await writePhaseFiles(opts.ws.scratchDir, result);
+    opts.log.line(`-----> Detected buildpacks: ${result.group.map((bp) => `${bp.id}@${bp.version}`).join(', ')}`);
+    return result;
   }
-  const chosen = chooseGroup(opts.order, outcomes);
-  if (!chosen) throw new BuildError('detect', noMatchMessage(ids));
-  const group = chosen.map((id) => opts.buildpacks.get(id)).filter((bp): bp is Buildpack => bp !== undefined);
-  opts.log.line(`-----> Detected buildpacks: ${group.map((bp) => `${bp.id}@${bp.version}`).join(', ')}`);
-  return { group, plans };
+  throw new BuildError('detect', noMatchMessage(failures, [...outcomes.keys()]));
 }

@@ -38,6 +38,17 @@ export interface Executor {
   close(): Promise<void>;
 }
 
+const WORKSPACE_KEYS = ['appDir', 'layersDir', 'buildpacksDir', 'platformDir', 'scratchDir'] as const;
+
+/** Maps a host path inside one of the workspace directories to the path commands see. */
+export function viewPath(ws: Workspace, view: Workspace, hostPath: string): string {
+  for (const key of WORKSPACE_KEYS) {
+    const root = ws[key];
+    if (hostPath === root || hostPath.startsWith(`${root}/`)) return view[key] + hostPath.slice(root.length);
+  }
+  throw new Error(`${hostPath} is outside the build workspace`);
+}
+
 /** Runs buildpacks on the host with a clean environment, so the server's secrets never leak in. */
 export async function openHostExecutor(ws: Workspace): Promise<Executor> {
   const home = join(ws.scratchDir, 'home');

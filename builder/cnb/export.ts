@@ -1,100 +1,166 @@
 /**
- * Export phase: turns the built workspace into what a runtime launches. Image: a generated
- * Dockerfile FROM the stack's run image, one COPY per launch layer to /layers/<bp>/<layer>, the
- * app in /workspace, and /cnb/launcher as entrypoint. Slug: the workspace itself, pruned to
- * launch layers, plus the launch environment the process runtime must set.
+ * Export phase (Buildpack API 0.10, "Phase #6: Export"; Platform API 0.10 labels
+ * `io.buildpacks.build.metadata`). Image: a generated Dockerfile FROM the stack's run image with
+ * one COPY (one image layer) per launch layer at /layers/<bp>/<layer>, then the app at
+ * /workspace, then the launcher in /cnb as entrypoint; labels record buildpacks and processes.
+ * Slug: the workspace itself, pruned to launch layers, with the same launcher in `<slug>/cnb`;
+ * each process runs through it, so both runtimes start processes the same way.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type Docker from 'dockerode';
 import type { Artifact, LogSink, ProcessTable } from '../../core/types.js';
 import { dockerCliBuild } from '../docker-cli.js';
 import { APP_UID, RUN_IMAGE } from '../stack.js';
-import { applyEnvModifications, layerEnvModifications } from './layer-env.js';
-import { pruneToLaunchLayers, type Layer } from './layers.js';
+import type { Buildpack } from './buildpacks.js';
+import { envModifications, type EnvLayer } from './layer-env.js';
+import { EXECD_HELPER, renderEnvScript, renderLauncher, renderProcessScript, type LaunchLayout } from './launcher.js';
+import type { Layer } from './layers.js';
+import { processTable, shellQuote, type MergedProcesses, type ProcessDef } from './processes.js';
 
-export const IMAGE_BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const IMAGE_LAYOUT = { cnbDir: '/cnb', appDir: '/workspace', layersDir: '/layers' };
 
-/** The launch environment from launch layers, as the difference from `base`. */
-export async function launchEnv(
-  layers: Layer[],
-  hostLayersDir: string,
-  viewLayersDir: string,
-  base: Record<string, string>,
-): Promise<Record<string, string>> {
-  const mods = [];
-  for (const l of layers) {
-    mods.push(...(await layerEnvModifications(join(hostLayersDir, l.bp, l.name), `${viewLayersDir}/${l.bp}/${l.name}`, 'launch')));
+export interface LaunchPlan {
+  merged: MergedProcesses;
+  /** Launch layers in group order (each buildpack's by name). */
+  layers: Layer[];
+  group: Buildpack[];
+  labels: Record<string, string>;
+}
+
+/** Launch layers ordered as the group ran (the spec's order for env and exec.d). */
+export function orderLaunchLayers(layers: Layer[], groupDirs: string[]): Layer[] {
+  return groupDirs.flatMap((bp) => layers.filter((l) => l.bp === bp && l.types.launch).sort((a, b) => a.name.localeCompare(b.name)));
+}
+
+async function execdPrograms(hostLayersDir: string, viewLayersDir: string, layers: Layer[], type: string): Promise<string[]> {
+  const programs: string[] = [];
+  for (const sub of ['', `/${type}`]) {
+    for (const l of layers) {
+      const dir = join(hostLayersDir, l.bp, l.name, `exec.d${sub}`);
+      if (!existsSync(dir)) continue;
+      for (const entry of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
+        programs.push(`${viewLayersDir}/${l.bp}/${l.name}/exec.d${sub}/${entry.name}`);
+      }
+    }
   }
-  const env = applyEnvModifications(base, mods);
-  return Object.fromEntries(Object.entries(env).filter(([k, v]) => base[k] !== v));
+  return programs;
+}
+
+/** Writes launcher, env.sh, process scripts and the exec.d helper into `cnbHostDir`. */
+export async function writeLaunchDir(opts: {
+  cnbHostDir: string;
+  hostLayersDir: string;
+  layout: LaunchLayout & { layersDir: string };
+  plan: LaunchPlan;
+}): Promise<void> {
+  const { cnbHostDir, hostLayersDir, layout, plan } = opts;
+  await rm(cnbHostDir, { recursive: true, force: true });
+  await mkdir(join(cnbHostDir, 'process'), { recursive: true });
+  const envLayers: EnvLayer[] = plan.layers.map((l) => ({ bp: l.bp, hostDir: join(hostLayersDir, l.bp, l.name), viewDir: `${layout.layersDir}/${l.bp}/${l.name}` }));
+  await writeFile(join(cnbHostDir, 'env.sh'), renderEnvScript(await envModifications(envLayers, 'launch')));
+  for (const p of plan.merged.processes) {
+    const mods = await envModifications(envLayers, 'launch', p.type);
+    const execd = await execdPrograms(hostLayersDir, layout.layersDir, plan.layers, p.type);
+    await writeFile(join(cnbHostDir, 'process', p.type), renderProcessScript(p, mods, execd, layout), { mode: 0o755 });
+  }
+  await writeFile(join(cnbHostDir, 'launcher'), renderLauncher(layout, plan.merged.defaultType), { mode: 0o755 });
+  await writeFile(join(cnbHostDir, 'execd.cjs'), EXECD_HELPER);
+  await chmod(join(cnbHostDir, 'launcher'), 0o755);
+}
+
+/** The `io.buildpacks.build.metadata` label (Platform API 0.10, "Labels"). */
+export function buildMetadataLabel(plan: LaunchPlan): string {
+  return JSON.stringify({
+    processes: plan.merged.processes.map((p: ProcessDef) => ({
+      type: p.type,
+      command: p.command,
+      args: p.args,
+      direct: p.direct,
+      ...(p.workingDir ? { 'working-dir': p.workingDir } : {}),
+      buildpackID: p.buildpackId,
+    })),
+    buildpacks: plan.group.map((bp) => ({ id: bp.id, version: bp.version, ...(bp.homepage ? { homepage: bp.homepage } : {}) })),
+    launcher: { version: 'devflow-sh-1' },
+  });
 }
 
 function dockerfileString(value: string): string {
   return `"${value.replace(/[\\"$]/g, '\\$&').replace(/\n/g, '\\n')}"`;
 }
 
-/** The launcher: `launcher [type]` runs that process type (default web); other arguments run as a command. */
-export const LAUNCHER_SCRIPT = `#!/bin/sh
-# DevFlow launcher (the CNB launcher's role): run a process type from /cnb/process, or a command.
-cd /workspace || exit 1
-if [ "$#" -le 1 ]; then
-  type="\${1:-web}"
-  case "$type" in
-    *[!a-z0-9_-]*) ;;
-    *) if [ -f "/cnb/process/$type" ]; then exec /bin/bash -c "$(cat "/cnb/process/$type")"; fi ;;
-  esac
-  if [ "$#" -eq 0 ]; then echo "launcher: this app declares no web process" >&2; exit 1; fi
-fi
-exec "$@"
-`;
-
-export function renderExportDockerfile(layers: Layer[], env: Record<string, string>): string {
+export function renderExportDockerfile(layers: Layer[], defaultType: string | null): string {
   const lines = [`FROM ${RUN_IMAGE}`];
   for (const l of layers) lines.push(`COPY layers/${l.bp}/${l.name} /layers/${l.bp}/${l.name}`);
   lines.push(`COPY --chown=${APP_UID}:${APP_UID} app /workspace`);
-  lines.push('COPY export/ /cnb/');
-  for (const [k, v] of Object.entries(env)) lines.push(`ENV ${k}=${dockerfileString(v)}`);
-  lines.push('USER app', 'WORKDIR /workspace', 'ENTRYPOINT ["/cnb/launcher"]', 'CMD ["web"]', '');
+  lines.push('COPY cnb/ /cnb/');
+  lines.push('USER app', 'WORKDIR /workspace', 'ENTRYPOINT ["/cnb/launcher"]', `CMD [${dockerfileString(defaultType ?? 'web')}]`, '');
   return lines.join('\n');
 }
 
 /** Only the app, the launch layers and the launcher are sent to the engine. */
 export function renderExportDockerignore(layers: Layer[]): string {
-  return ['*', '!app', '!export', ...layers.map((l) => `!layers/${l.bp}/${l.name}`), ''].join('\n');
+  return ['*', '!app', '!cnb', ...layers.map((l) => `!layers/${l.bp}/${l.name}`), ''].join('\n');
+}
+
+export function imageLabels(plan: LaunchPlan, base: Record<string, string>, table: ProcessTable): Record<string, string> {
+  return {
+    ...plan.labels,
+    ...base,
+    'io.buildpacks.build.metadata': buildMetadataLabel(plan),
+    'devflow.processes': JSON.stringify(table),
+    'devflow.buildpacks': JSON.stringify(plan.group.map((bp) => bp.id)),
+    'devflow.layers': JSON.stringify(plan.layers.map((l) => `${l.bp}/${l.name}`)),
+  };
+}
+
+/** The diff id of each launch layer in the built image (they follow the run image's layers). */
+export async function launchLayerDigests(docker: Docker, image: string, layers: Layer[]): Promise<Map<string, string>> {
+  const [built, run] = await Promise.all([docker.getImage(image).inspect(), docker.getImage(RUN_IMAGE).inspect()]);
+  const offset = run.RootFS.Layers?.length ?? 0;
+  const ids = built.RootFS.Layers ?? [];
+  return new Map(layers.map((l, i) => [`${l.bp}/${l.name}`, ids[offset + i] ?? 'unknown']));
 }
 
 export async function exportImage(opts: {
   workDir: string;
   layersDir: string;
-  layers: Layer[];
-  processes: ProcessTable;
+  plan: LaunchPlan;
   tag: string;
   labels: Record<string, string>;
+  docker?: Docker;
   log: LogSink;
 }): Promise<Artifact> {
-  const launch = opts.layers.filter((l) => l.types.launch);
-  const env = await launchEnv(launch, opts.layersDir, '/layers', { PATH: IMAGE_BASE_PATH });
-  const exportDir = join(opts.workDir, 'export');
-  await mkdir(join(exportDir, 'process'), { recursive: true });
-  await writeFile(join(exportDir, 'launcher'), LAUNCHER_SCRIPT, { mode: 0o755 });
-  for (const [type, command] of Object.entries(opts.processes)) {
-    await writeFile(join(exportDir, 'process', type), command);
-  }
-  await writeFile(join(opts.workDir, 'Dockerfile'), renderExportDockerfile(launch, env));
-  await writeFile(join(opts.workDir, '.dockerignore'), renderExportDockerignore(launch));
+  const { plan } = opts;
+  await writeLaunchDir({ cnbHostDir: join(opts.workDir, 'cnb'), hostLayersDir: opts.layersDir, layout: IMAGE_LAYOUT, plan });
+  await writeFile(join(opts.workDir, 'Dockerfile'), renderExportDockerfile(plan.layers, plan.merged.defaultType));
+  await writeFile(join(opts.workDir, '.dockerignore'), renderExportDockerignore(plan.layers));
   opts.log.line(`-----> Exporting ${opts.tag}`);
+  const table = processTable(plan.merged.processes);
   // The export Dockerfile is DevFlow's own, so its step-by-step output is noise to the user;
   // a failure still carries the last lines in the BuildError.
   const quiet: LogSink = { line: () => {} };
-  await dockerCliBuild({ contextDir: opts.workDir, tag: opts.tag, labels: opts.labels, phase: 'export', log: quiet });
-  return { kind: 'image', image: opts.tag, processes: opts.processes };
+  await dockerCliBuild({ contextDir: opts.workDir, tag: opts.tag, labels: imageLabels(plan, opts.labels, table), phase: 'export', log: quiet });
+  if (opts.docker) {
+    for (const [name, digest] of await launchLayerDigests(opts.docker, opts.tag, plan.layers)) {
+      opts.log.line(`-----> Layer ${name}: ${digest.slice(0, 19)}`);
+    }
+  }
+  return { kind: 'image', image: opts.tag, processes: table };
 }
 
-/** The slug is `<slugDir>/app` (the processes' cwd) beside `<slugDir>/layers`. */
-export async function exportSlug(opts: { appDir: string; layersDir: string; processes: ProcessTable; log: LogSink }): Promise<Artifact> {
-  const launch = await pruneToLaunchLayers(opts.layersDir);
-  const base = { PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin' };
-  const env = await launchEnv(launch, opts.layersDir, opts.layersDir, base);
+/**
+ * The slug is `<slugDir>/app` (the processes' cwd) beside `<slugDir>/layers` and `<slugDir>/cnb`;
+ * each process type's command runs `<slugDir>/cnb/process/<type>`, which sets the launch env.
+ */
+export async function exportSlug(opts: { appDir: string; layersDir: string; plan: LaunchPlan; log: LogSink }): Promise<Artifact> {
+  const slugDir = dirname(opts.appDir);
+  const layout = { cnbDir: join(slugDir, 'cnb'), appDir: opts.appDir, layersDir: opts.layersDir };
+  await writeLaunchDir({ cnbHostDir: layout.cnbDir, hostLayersDir: opts.layersDir, layout, plan: opts.plan });
+  const processes: ProcessTable = Object.fromEntries(
+    opts.plan.merged.processes.map((p) => [p.type, `exec ${shellQuote(join(layout.cnbDir, 'process', p.type))}`]),
+  );
   opts.log.line(`-----> Slug ready in ${opts.appDir}`);
-  return { kind: 'slug', dir: opts.appDir, processes: opts.processes, env };
+  return { kind: 'slug', dir: opts.appDir, processes, env: {} };
 }

@@ -1,7 +1,9 @@
 /**
- * The buildpacks strategy, shaped after the CNB lifecycle: prepare the workspace, detect,
- * restore the cache, build, save the cache, export. Each phase is its own module and they
- * pass files to each other; only this one knows the order.
+ * The buildpacks strategy, shaped after the CNB lifecycle (Platform API 0.10, "Lifecycle
+ * Interface"): prepare the workspace (app copy, project.toml, platform `env/`), detect, restore
+ * (cache layers; metadata of launch layers), build, export, then save the cache. Each phase is
+ * its own module and they pass files to each other (group.toml, plan.toml, layers); only this
+ * one knows the order.
  */
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,14 +13,16 @@ import { BuildError } from '../../core/errors.js';
 import type { Artifact, LogSink } from '../../core/types.js';
 import { hostTrust, trustEnv } from '../trust.js';
 import { buildStack } from '../stack.js';
-import { defaultBuildpacksDir, loadBuildpacks, loadOrder } from './buildpacks.js';
+import { defaultBuildpacksDir, escapeBuildpackId, loadBuildpacks, loadOrder } from './buildpacks.js';
 import { runBuildpacks } from './buildpack-run.js';
 import { openContainerExecutor } from './container-executor.js';
 import { detect } from './detect.js';
 import { openHostExecutor, type Executor, type Workspace } from './executor.js';
-import { exportImage, exportSlug } from './export.js';
-import { listLayers, restoreCache, saveCache } from './layers.js';
-import { mergeProcesses, parseProcfile } from './processes.js';
+import { exportImage, exportSlug, orderLaunchLayers, type LaunchPlan } from './export.js';
+import { listLayers, pruneToLaunchLayers, restoreLayers, reuseLaunchLayers, saveLayers } from './layers.js';
+import { mergeProcessDefs, parseProcfile } from './processes.js';
+import { applyIncludeExclude, projectOrder, readProject } from './project-apply.js';
+import type { ProjectDescriptor } from './project.js';
 
 export interface LifecycleInput {
   sourceDir: string;
@@ -43,15 +47,25 @@ export interface LifecycleResult {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Platform env: one file per config var under `<platform>/env`, as the platform spec lays out. */
-async function writePlatformEnv(platformDir: string, env: Record<string, string>): Promise<void> {
+/** Platform env: one file per user variable under `<platform>/env` (Platform API, "User-Provided Variables"). */
+async function writePlatformEnv(platformDir: string, env: Record<string, string>): Promise<Record<string, string>> {
   await mkdir(join(platformDir, 'env'), { recursive: true });
+  const written: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (ENV_NAME.test(name)) await writeFile(join(platformDir, 'env', name), value);
+    if (!ENV_NAME.test(name) || name.startsWith('CNB_')) continue;
+    await writeFile(join(platformDir, 'env', name), value);
+    written[name] = value;
   }
+  return written;
 }
 
-async function prepareWorkspace(input: LifecycleInput): Promise<Workspace> {
+interface Prepared {
+  ws: Workspace;
+  project: ProjectDescriptor;
+  userEnv: Record<string, string>;
+}
+
+async function prepareWorkspace(input: LifecycleInput): Promise<Prepared> {
   const root = input.target === 'slug' ? input.slugDir : input.workDir;
   if (input.target === 'slug') await rm(root, { recursive: true, force: true });
   const ws: Workspace = {
@@ -64,10 +78,13 @@ async function prepareWorkspace(input: LifecycleInput): Promise<Workspace> {
   };
   // The source tree is copied so buildpacks may write into the app dir (node_modules, dist/).
   await cp(input.sourceDir, ws.appDir, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('/.git') });
+  const project = await readProject(ws.appDir);
+  await applyIncludeExclude(ws.appDir, project);
   await mkdir(ws.layersDir, { recursive: true });
   await mkdir(join(ws.scratchDir, 'home'), { recursive: true });
-  await writePlatformEnv(ws.platformDir, input.env);
-  return ws;
+  // project.toml build.env first, so the app's config vars win over what the repository says.
+  const userEnv = await writePlatformEnv(ws.platformDir, { ...project.buildEnv, ...input.env });
+  return { ws, project, userEnv };
 }
 
 async function openExecutor(input: LifecycleInput, ws: Workspace): Promise<Executor> {
@@ -82,40 +99,50 @@ async function readProcfile(appDir: string) {
   return existsSync(file) ? parseProcfile(await readFile(file, 'utf8')) : null;
 }
 
-async function runPhases(input: LifecycleInput, ws: Workspace, exec: Executor): Promise<LifecycleResult> {
+function describeRestore(log: LogSink, report: Awaited<ReturnType<typeof restoreLayers>>): void {
+  for (const l of report.cached) log.line(`-----> Restored cached layer ${l.bp}/${l.name}`);
+  for (const l of report.metadataOnly) log.line(`-----> Restored metadata of launch layer ${l.bp}/${l.name}`);
+}
+
+async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Executor): Promise<LifecycleResult> {
   const { log } = input;
-  const [buildpacks, order] = await Promise.all([loadBuildpacks(ws.buildpacksDir), loadOrder(ws.buildpacksDir)]);
-  const { group, plans } = await detect({ order, buildpacks, ws, exec, log });
-  const cacheLayers = join(input.cacheDir, 'layers');
-  const restored = await restoreCache(cacheLayers, ws.layersDir);
-  if (restored.length > 0) log.line(`-----> Restored ${restored.length} cached layer(s)`);
+  const { ws, userEnv } = prepared;
+  const [buildpacks, defaults] = await Promise.all([loadBuildpacks(ws.buildpacksDir), loadOrder(ws.buildpacksDir)]);
+  const order = await projectOrder(prepared.project, defaults, { sourceDir: input.sourceDir, scratchDir: ws.scratchDir, buildpacks });
+  const { group, entries } = await detect({ order, buildpacks, ws, exec, userEnv, log });
+  // An image build's workspace is thrown away, so layers move in and out of the cache instead
+  // of being copied; a slug keeps its launch layers, so its build copies.
+  const transfer = input.target === 'image' ? 'move' : 'copy';
+  describeRestore(log, await restoreLayers(input.cacheDir, ws.layersDir, transfer));
   const trust = await hostTrust();
-  const env = trustEnv(exec.view.caFile, trust.npmRegistry);
-  const tables = await runBuildpacks({ group, plans, ws, exec, env, log });
-  const processes = mergeProcesses(tables, await readProcfile(ws.appDir));
-  await saveCache(ws.layersDir, cacheLayers);
-  const ids = group.map((bp) => bp.id);
-  const artifact =
-    input.target === 'image'
-      ? await exportImage({
-          workDir: input.workDir,
-          layersDir: ws.layersDir,
-          layers: await listLayers(ws.layersDir),
-          processes,
-          tag: input.tag,
-          labels: { ...input.labels, 'devflow.processes': JSON.stringify(processes), 'devflow.buildpacks': JSON.stringify(ids) },
-          log,
-        })
-      : await exportSlug({ appDir: ws.appDir, layersDir: ws.layersDir, processes, log });
-  return { artifact, buildpacks: ids };
+  const outputs = await runBuildpacks({ group, entries, ws, exec, env: trustEnv(exec.view.caFile, trust.npmRegistry), userEnv, log });
+  const merged = mergeProcessDefs(outputs.map((o) => o.processes), await readProcfile(ws.appDir));
+  const all = await listLayers(ws.layersDir);
+  await reuseLaunchLayers(input.cacheDir, ws.layersDir, all);
+  const plan: LaunchPlan = {
+    merged,
+    layers: orderLaunchLayers(await listLayers(ws.layersDir), group.map((bp) => escapeBuildpackId(bp.id))),
+    group,
+    labels: Object.assign({}, ...outputs.map((o) => o.labels)) as Record<string, string>,
+  };
+  let artifact: Artifact;
+  if (input.target === 'image') {
+    artifact = await exportImage({ workDir: input.workDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
+    await saveLayers(ws.layersDir, input.cacheDir, transfer);
+  } else {
+    await saveLayers(ws.layersDir, input.cacheDir, transfer);
+    await pruneToLaunchLayers(ws.layersDir);
+    artifact = await exportSlug({ appDir: ws.appDir, layersDir: ws.layersDir, plan, log });
+  }
+  return { artifact, buildpacks: group.map((bp) => bp.id) };
 }
 
 export async function runLifecycle(input: LifecycleInput): Promise<LifecycleResult> {
-  const ws = await prepareWorkspace(input);
   let exec: Executor | undefined;
   try {
-    exec = await openExecutor(input, ws);
-    return await runPhases(input, ws, exec);
+    const prepared = await prepareWorkspace(input);
+    exec = await openExecutor(input, prepared.ws);
+    return await runPhases(input, prepared, exec);
   } catch (err) {
     // A failed slug build must not leave a half-made slug a runtime could pick up.
     if (input.target === 'slug') await rm(input.slugDir, { recursive: true, force: true });

@@ -1,0 +1,86 @@
+/**
+ * DevFlow's own buildpacks (buildpacks/: nodejs with npm, yarn, pnpm and engines.node; python;
+ * go) build their example apps on both targets, and the result serves what EXPECTED_BODY says.
+ */
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAppName } from '../core/names.js';
+import { buildApp, type BuildRequest } from './build.js';
+import { defaultBuildpacksDir } from './cnb/buildpacks.js';
+import { buildStack } from './stack.js';
+import { collectLog, fetchBody, removeImages, runImage, startSlug } from './test-support.js';
+
+const docker = new Docker();
+const examples = join(defaultBuildpacksDir(), '..', 'examples');
+const scratch: string[] = [];
+const images: string[] = [];
+let n = 0;
+
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+async function build(app: string, sourceDir: string, target: BuildRequest['target'], cacheDir?: string) {
+  const { lines, log } = collectLog();
+  const req: BuildRequest = {
+    app: parseAppName(app), sha: (++n).toString(16).padStart(40, 'b'), sourceDir, target, log, docker, env: {},
+    workDir: await tempDir('devflow-work-'), cacheDir: cacheDir ?? (await tempDir('devflow-cache-')),
+  };
+  const result = await buildApp(req);
+  if (result.artifact.kind === 'image') images.push(result.artifact.image);
+  return { result, log: lines.join('\n') };
+}
+
+async function bodyOf(artifact: Awaited<ReturnType<typeof build>>['result']['artifact']): Promise<string> {
+  const running = artifact.kind === 'image' ? await runImage(artifact.image) : await startSlug(artifact);
+  try {
+    return await fetchBody(running.url);
+  } finally {
+    await running.stop();
+  }
+}
+
+beforeAll(async () => {
+  await buildStack({ docker, log: { line: () => undefined } });
+});
+
+afterAll(async () => {
+  await removeImages(images);
+  for (const dir of scratch) await rm(dir, { recursive: true, force: true });
+});
+
+describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (target) => {
+  it.each([
+    ['python-hello', 'devflow/python', /Creating the virtualenv/],
+    ['go-hello', 'devflow/go', /go build -o go-hello \./],
+    ['node-yarn', 'devflow/nodejs', /Installing dependencies with yarn/],
+    ['node-pnpm', 'devflow/nodejs', /Installing dependencies with pnpm/],
+    ['node-engines', 'devflow/nodejs', /Installing Node\.js 22\.\d+\.\d+ \(engines\.node "22\.x"\) from node-linux-/],
+  ])('builds %s with %s', async (example, buildpack, logLine) => {
+    const { result, log } = await build(example, join(examples, example), target);
+    expect(result.buildpacks).toEqual([buildpack]);
+    expect(log).toMatch(logLine);
+    const expected = (await readFile(join(examples, example, 'EXPECTED_BODY'), 'utf8')).trim();
+    expect(await bodyOf(result.artifact)).toContain(expected);
+  });
+
+  it('python: an unchanged requirements.txt reuses the venv layer; a changed one rebuilds it', async () => {
+    const src = await tempDir('devflow-src-py-');
+    await cp(join(examples, 'python-hello'), src, { recursive: true });
+    const cache = await tempDir('devflow-cache-');
+    await build('python-hello', src, target, cache);
+    await writeFile(join(src, 'app.py'), (await readFile(join(src, 'app.py'), 'utf8')).replace('Hello from', 'Hi from'));
+    const second = await build('python-hello', src, target, cache);
+    expect(second.log).toContain('reusing venv layer (requirements unchanged)');
+    expect(second.log).not.toContain('Creating the virtualenv');
+    expect(await bodyOf(second.result.artifact)).toContain('Hi from python-hello');
+    await writeFile(join(src, 'requirements.txt'), '# changed\n');
+    const third = await build('python-hello', src, target, cache);
+    expect(third.log).toContain('Creating the virtualenv');
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Issue 3 end to end: Cloud Native Buildpacks by `git push`, on both runtimes. DevFlow's own
+ * buildpacks deploy their examples; third-party style buildpacks (tests/fixtures/buildpacks)
+ * run unchanged from inside the repository through project.toml; broken buildpacks, descriptors
+ * and detection fail the push with a message naming the file or buildpack while the running
+ * release keeps serving; a source-only push reuses the dependency layer, a lockfile change
+ * rebuilds it.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupRuntime } from '../support/cleanup.js';
+import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const EXAMPLES = path.join(ROOT, 'examples');
+const FIXTURES = path.join(ROOT, 'tests', 'fixtures', 'buildpacks');
+
+const PROJECT_TOML = [
+  '[_]',
+  'schema-version = "0.2"',
+  'id = "fixture-app"',
+  '',
+  '[[io.buildpacks.build.env]]',
+  'name = "BP_GREETING"',
+  'value = "howdy"',
+  '',
+  '[[io.buildpacks.group]]',
+  'uri = "cnb/meta"',
+  '',
+].join('\n');
+
+describe.each(['docker', 'process'] as const)('buildpacks by git push on the %s runtime', (runtime) => {
+  let devflow: DevflowProcess;
+  let fixtureApp: Workdir;
+  const host = (app: string) => `${app}.localhost`;
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime });
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+  });
+
+  async function push(repo: Workdir, app: string) {
+    return repo.git(['push', remoteUrl(devflow.port, devflow.token, app), 'HEAD:refs/heads/main'], { reject: false });
+  }
+
+  async function body(app: string): Promise<string> {
+    return (await getViaRouter(devflow.httpPort, host(app))).body;
+  }
+
+  it.each(['python-hello', 'go-hello', 'node-yarn', 'node-pnpm', 'node-engines'])('deploys the %s example', async (example) => {
+    const repo = await repoFromExample(path.join(EXAMPLES, example));
+    await devflow.cli(['apps:create', example]);
+    const result = await push(repo, example);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const expected = (await fs.readFile(path.join(EXAMPLES, example, 'EXPECTED_BODY'), 'utf8')).trim();
+    expect(await body(example)).toContain(expected);
+  });
+
+  it('runs third-party buildpacks from the repository (project.toml uri to a meta-buildpack) unchanged', async () => {
+    fixtureApp = await repoFromExample(path.join(EXAMPLES, 'static-site'));
+    await fs.cp(FIXTURES, path.join(fixtureApp.dir, 'cnb'), { recursive: true });
+    await fixtureApp.write('project.toml', PROJECT_TOML);
+    await fixtureApp.commit('build with the fixture buildpacks');
+    await devflow.cli(['apps:create', 'fixture-app']);
+    const result = await push(fixtureApp, 'fixture-app');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('remote: -----> Detected buildpacks: samples/hello-world@0.0.1, samples/processes@0.0.1');
+    expect(result.stderr).toContain('remote: ---> Hello World buildpack');
+    const served = JSON.parse(await body('fixture-app')) as Record<string, string>;
+    expect(served).toMatchObject({ greeting: 'howdy from hello-world', extra: 'one,two', execd: 'set by exec.d' });
+  });
+
+  const failures: [string, (repo: Workdir) => Promise<void>, RegExp][] = [
+    ['a malformed project.toml', (r) => r.write('project.toml', '[[io.buildpacks.group]\nuri = "cnb/meta"\n'), /build failed: detect: project\.toml: not valid TOML/],
+    [
+      'a malformed buildpack.toml',
+      (r) => r.write('cnb/meta/buildpack.toml', 'api = "0.10"\n[buildpack]\nid = "samples/meta"\nversion = "0.0.1"\n[[order]]\n'),
+      /cnb\/meta\/buildpack\.toml \(in the repository\): order #1 has no \[\[order\.group\]\] entries/,
+    ],
+    ['a malformed launch.toml', (r) => r.write('project.toml', PROJECT_TOML.replace('cnb/meta', 'cnb/bad-launch')), /buildpack samples\/bad-launch wrote an invalid launch\.toml/],
+    ['a buildpack that exits non-zero', (r) => r.write('project.toml', PROJECT_TOML.replace('cnb/meta', 'cnb/fails')), /buildpack samples\/fails@0\.0\.1: bin\/build exited 7/],
+    [
+      'no group passing detection',
+      async (r) => {
+        await fs.rm(path.join(r.dir, 'project.toml'));
+        await fs.rm(path.join(r.dir, 'index.html'));
+      },
+      /no buildpack group passed detection \(tried devflow\/nodejs/,
+    ],
+  ];
+
+  it.each(failures)('rejects a push with %s, naming it, and the running release keeps serving', async (_name, breakIt, message) => {
+    await breakIt(fixtureApp);
+    await fixtureApp.commit('break the build');
+    const result = await push(fixtureApp, 'fixture-app');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('pre-receive hook declined');
+    expect(JSON.parse(await body('fixture-app'))).toMatchObject({ greeting: 'howdy from hello-world' });
+    await fixtureApp.git(['reset', '-q', '--hard', 'HEAD~1']);
+  });
+
+  it('a source-only push restores the dependency layer; a lockfile change rebuilds it', async () => {
+    const repo = await repoFromExample(path.join(EXAMPLES, 'node-deps'));
+    await devflow.cli(['apps:create', 'cached']);
+    const first = await push(repo, 'cached');
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stderr).toContain('Installing dependencies with npm');
+    const digest = (stderr: string) => /Layer devflow_nodejs\/node_modules: (\S+)/.exec(stderr)?.[1];
+
+    await repo.write('server.js', (await fs.readFile(path.join(repo.dir, 'server.js'), 'utf8')).replace('node-deps says', 'cached says'));
+    await repo.commit('source only');
+    const second = await push(repo, 'cached');
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toContain('Restored cached layer devflow_nodejs/node_modules');
+    expect(second.stderr).toContain('reusing node_modules layer (dependencies unchanged)');
+    expect(second.stderr).not.toContain('Installing dependencies');
+    if (runtime === 'docker') {
+      expect(digest(second.stderr)).toMatch(/^sha256:/);
+      expect(digest(second.stderr)).toBe(digest(first.stderr));
+    }
+    expect(await body('cached')).toContain('cached says');
+
+    const lock = JSON.parse(await fs.readFile(path.join(repo.dir, 'package-lock.json'), 'utf8')) as { version: string };
+    await repo.write('package-lock.json', JSON.stringify({ ...lock, version: '1.0.1' }, null, 2));
+    await repo.commit('lockfile change');
+    const third = await push(repo, 'cached');
+    expect(third.exitCode, third.stderr).toBe(0);
+    expect(third.stderr).toContain('Installing dependencies with npm');
+    if (runtime === 'docker') expect(digest(third.stderr)).not.toBe(digest(first.stderr));
+  });
+});
