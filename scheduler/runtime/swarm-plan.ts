@@ -65,8 +65,12 @@ export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number)
         Image: image,
         ...(args === undefined ? {} : { Args: args }),
         Env: containerEnv(spec.env),
-        // Without devflow.managed, so the docker runtime (and its cleanup) never adopts a task.
-        Labels: { [LABEL.app]: spec.app, [LABEL.process]: spec.processType, [LABEL.release]: String(spec.release), 'devflow.swarm': 'true' },
+        // Without devflow.managed, so the docker runtime (and its cleanup) never adopts a task;
+        // with the owner, so each DevFlow can tell its own task containers apart.
+        Labels: {
+          [LABEL.app]: spec.app, [LABEL.process]: spec.processType, [LABEL.release]: String(spec.release),
+          [OWNER_LABEL]: owner, 'devflow.swarm': 'true',
+        },
         StopGracePeriod: DEFAULT_GRACE_MS * NS_PER_MS,
       },
       Resources: {

@@ -64,6 +64,11 @@ function isStaleVersion(err: unknown): boolean {
 export class SwarmRuntime implements RuntimeDriver {
   readonly kind = 'swarm' as const;
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * The service of each instance this DevFlow started: a task that crashed is gone from the
+   * service's running tasks, yet its output (why it crashed) is still in the service's logs.
+   */
+  private readonly serviceNames = new Map<string, string>();
   private readonly images: DockerRuntime;
 
   constructor(
@@ -87,6 +92,7 @@ export class SwarmRuntime implements RuntimeDriver {
   async start(spec: InstanceSpec): Promise<Instance> {
     assertSlotAndRelease(spec);
     const name = serviceName(this.owner, spec);
+    this.serviceNames.set(swarmInstanceId(this.owner, spec), name);
     try {
       await this.serialised(name, () => this.ensureReplicas(spec, name));
     } catch (err) {
@@ -127,11 +133,16 @@ export class SwarmRuntime implements RuntimeDriver {
   async stop(instanceId: string, options: StopOptions = {}): Promise<void> {
     assertInstanceId(instanceId);
     const found = (await this.locate()).find((l) => l.instance.id === instanceId);
-    if (found === undefined) return;
-    const name = found.service.Spec.Name!;
+    // An instance whose task crashed is not among the running tasks, but its service (which
+    // would keep restarting it) must still go.
+    const name = found?.service.Spec.Name ?? this.serviceNames.get(instanceId);
+    if (name === undefined) return;
+    this.serviceNames.delete(instanceId);
+    let serviceId = found?.service.ID;
     const remaining = await this.serialised(name, async () => {
       const service = await this.inspect(name);
       if (service === undefined) return 0;
+      serviceId = service.ID;
       const replicas = service.Spec.Mode?.Replicated?.Replicas ?? 0;
       if (replicas <= 1) {
         await this.removeService(service);
@@ -140,7 +151,7 @@ export class SwarmRuntime implements RuntimeDriver {
       await this.setReplicas(service, (current) => current - 1);
       return replicas - 1;
     });
-    await this.waitForContainers(found.service.ID, remaining, (options.graceMs ?? DEFAULT_GRACE_MS) + 10_000);
+    if (serviceId !== undefined) await this.waitForContainers(serviceId, remaining, (options.graceMs ?? DEFAULT_GRACE_MS) + 10_000);
   }
 
   async list(app?: AppName): Promise<Instance[]> {
@@ -150,8 +161,9 @@ export class SwarmRuntime implements RuntimeDriver {
   async logs(instanceId: string, options: LogsOptions = {}): Promise<string[]> {
     const tail = options.tail ?? DEFAULT_LOG_TAIL;
     const found = (await this.locate()).find((l) => l.instance.id === assertInstanceId(instanceId));
-    if (found === undefined) throw new NotFoundError(`instance ${instanceId} not found`);
-    const service = this.docker.getService(found.service.ID);
+    const serviceRef = found?.service.ID ?? this.serviceNames.get(instanceId);
+    if (serviceRef === undefined) throw new NotFoundError(`instance ${instanceId} not found`);
+    const service = this.docker.getService(serviceRef);
     const raw = (await service.logs({ stdout: true, stderr: true, tail, follow: false } as Docker.ContainerLogsOptions)) as unknown;
     return lastLines(demuxDockerLogLines(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))), tail);
   }

@@ -1,6 +1,7 @@
 /**
- * Issue 2 end to end: `git push` from an empty repository to a live URL, on both runtimes,
- * with a real git client, a real Docker engine or host processes, and real PostgreSQL.
+ * Issue 2 end to end: `git push` from an empty repository to a live URL, on the docker, process
+ * and swarm runtimes, with a real git client, a real Docker engine or host processes, and real
+ * PostgreSQL.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { cleanupRuntime } from '../support/cleanup.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
 
-describe.each(['docker', 'process'] as const)('git push on the %s runtime', (runtime) => {
+describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runtime', (runtime) => {
   let devflow: DevflowProcess;
   let hello: Workdir;
   const host = (app: string) => `${app}.localhost`;
@@ -125,7 +126,7 @@ describe.each(['docker', 'process'] as const)('git push on the %s runtime', (run
     const repo = await repoFromExample(path.join(EXAMPLES, 'dockerfile-app'));
     await devflow.cli(['apps:create', 'dockerfile-app']);
     const result = await push(repo, 'dockerfile-app');
-    if (runtime === 'docker') {
+    if (runtime !== 'process') {
       expect(result.exitCode, result.stderr).toBe(0);
       const expected = (await fs.readFile(path.join(EXAMPLES, 'dockerfile-app', 'EXPECTED_BODY'), 'utf8')).trim();
       expect((await getViaRouter(devflow.httpPort, host('dockerfile-app'))).body).toContain(expected);
@@ -154,9 +155,9 @@ describe.each(['docker', 'process'] as const)('git push on the %s runtime', (run
   });
 });
 
-async function runningInstances(runtime: 'docker' | 'process', home: string, app: string): Promise<number> {
-  if (runtime === 'docker') {
-    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`]);
+async function runningInstances(runtime: 'docker' | 'process' | 'swarm', home: string, app: string): Promise<number> {
+  if (runtime !== 'process') {
+    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`, '--filter', `label=devflow.home=${home}`]);
     return r.stdout.split('\n').filter(Boolean).length;
   }
   const dir = path.join(home, 'run', 'instances');
