@@ -126,6 +126,41 @@ describe('the dashboard in Chromium', () => {
     await shot('08-domains');
     await tab('Previews');
     await page.waitForSelector('text=/No previews|not available/');
+    const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
+    const pushed = await repo.git(['push', remoteUrl(devflow.port, devflow.token, 'hello'), 'HEAD:refs/heads/try-this'], { reject: false });
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    await page.reload();
+    await page.waitForSelector('tr[data-preview=try-this]', LONG);
+    expect(await page.textContent('tr[data-preview=try-this]')).toContain(`http://try-this.hello.localhost:${devflow.httpPort}/`);
     await shot('09-previews');
+    await page.click('tr[data-preview=try-this] button:has-text("Remove")');
+    await page.waitForSelector('text=No previews: push a branch to get one.', LONG);
+  });
+
+  it('creates an app, refusing a bad name, and destroys it only when its name is typed again', async () => {
+    await page.goto(`${devflow.api}/#/`);
+    await page.waitForSelector('tr[data-app=hello]');
+    await page.fill('input[name=app-name]', 'Bad_Name');
+    await page.click('button:has-text("Create app")');
+    await page.waitForSelector('[role=alert]:has-text("is invalid")');
+    await page.fill('input[name=app-name]', 'made-here');
+    await page.click('button:has-text("Create app")');
+    await page.waitForSelector('tr[data-app=made-here]');
+    expect(await page.textContent('[data-testid=created]')).toContain(`git push ${devflow.api}/made-here.git main`);
+    await shot('10-app-created');
+
+    await page.click('a[href="#/apps/made-here"]');
+    await page.click('summary:has-text("Destroy this app")');
+    await page.fill('input[name=confirm-name]', 'made-her');
+    await page.click('button:has-text("Destroy app")');
+    await page.waitForSelector('[role=alert]:has-text("to confirm")');
+    const stillThere = await raw('GET', `${devflow.api}/api/v1/apps/made-here`, { token: devflow.token });
+    expect(stillThere.status).toBe(200);
+    await page.fill('input[name=confirm-name]', 'made-here');
+    await page.click('button:has-text("Destroy app")');
+    await page.waitForSelector('tr[data-app=hello]');
+    expect(await page.$('tr[data-app=made-here]')).toBeNull();
+    const gone = await raw('GET', `${devflow.api}/api/v1/apps/made-here`, { token: devflow.token });
+    expect(gone.status).toBe(404);
   });
 });

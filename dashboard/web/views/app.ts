@@ -2,6 +2,7 @@
 /** An app's page: its status and URL, and one tab per concern, all fed by the app's event stream. */
 import { api, subscribe } from '../client.js';
 import { badge, h, replace } from '../dom.js';
+import { attempt } from './panel.js';
 import { configPanel } from './config.js';
 import { deploymentsPanel } from './deployments.js';
 import { domainsPanel, previewsPanel } from './domains.js';
@@ -38,6 +39,7 @@ export function renderApp(root: HTMLElement, app: string, tab: string): () => vo
       live));
   };
   void drawHead();
+  root.append(destroyControl(app));
   const onChanged = () => void drawHead();
   window.addEventListener('devflow:changed', onChanged);
   const panel: Panel = TABS[current]!.panel(section, app);
@@ -53,4 +55,21 @@ export function renderApp(root: HTMLElement, app: string, tab: string): () => vo
     unsubscribe();
     panel.dispose?.();
   };
+}
+
+/** Destroying an app deletes everything it runs, so the name must be typed again first. */
+function destroyControl(app: string): HTMLElement {
+  const card = h('details', { className: 'card danger' });
+  const confirm = h('input', { name: 'confirm-name', placeholder: app, 'aria-label': `type ${app} to confirm` });
+  const form = h('form', { className: 'inline', onsubmit: (e: Event) => {
+    e.preventDefault();
+    void attempt(card, async () => {
+      if (confirm.value.trim() !== app) throw new Error(`type the app name, ${app}, to confirm`);
+      await api('DELETE', `/apps/${app}`);
+      location.hash = '#/';
+    });
+  } }, confirm, h('button', { className: 'danger', type: 'submit' }, 'Destroy app'));
+  card.append(h('summary', {}, 'Destroy this app'),
+    h('p', { className: 'muted' }, 'Stops every instance and deletes the app, its releases, its previews, its repository and its database.'), form);
+  return card;
 }

@@ -2,6 +2,7 @@
 /** The apps list: status and URL of each app, kept current by the event stream. */
 import { api, subscribe } from '../client.js';
 import { ago, badge, h, replace } from '../dom.js';
+import { attempt } from './panel.js';
 
 interface AppView {
   name: string;
@@ -23,11 +24,27 @@ export function renderApps(root: HTMLElement): () => void {
       h('td', {}, a.currentRelease ? `v${a.currentRelease}` : '–'),
       h('td', {}, h('a', { href: a.url, target: '_blank', rel: 'noopener' }, a.url)),
       h('td', { className: 'muted' }, ago(a.createdAt)))));
-    if (apps.length === 0) replace(body, h('tr', {}, h('td', { colspan: 5, className: 'muted' }, 'No apps yet: devflow apps:create <name>')));
+    if (apps.length === 0) replace(body, h('tr', {}, h('td', { colspan: 5, className: 'muted' }, 'No apps yet: create one below, or with devflow apps:create <name>')));
   };
-  replace(root, h('div', { className: 'card' },
+  const card = h('div', { className: 'card' });
+  const created = h('div', { 'data-testid': 'created' });
+  const name = h('input', { name: 'app-name', placeholder: 'my-app', 'aria-label': 'new app name' });
+  const form = h('form', { className: 'inline', onsubmit: (e: Event) => {
+    e.preventDefault();
+    void attempt(card, async () => {
+      const app = await api<{ name: string; url: string }>('POST', '/apps', { name: name.value.trim() });
+      name.value = '';
+      // The remote has no token in it: git asks, or a credential helper answers.
+      replace(created, h('p', {}, 'Created ', h('a', { href: `#/apps/${app.name}` }, app.name), '. Deploy with: ',
+        h('code', {}, `git push ${location.origin}/${app.name}.git main`)));
+      await draw();
+    });
+  } }, name, h('button', { className: 'primary', type: 'submit' }, 'Create app'));
+  replace(root, card);
+  replace(card,
     h('div', { style: 'display:flex;justify-content:space-between' }, h('h1', {}, 'Apps'), live),
-    h('table', {}, h('thead', {}, h('tr', {}, ...['App', 'Status', 'Release', 'URL', 'Created'].map((t) => h('th', {}, t)))), body)));
+    h('table', {}, h('thead', {}, h('tr', {}, ...['App', 'Status', 'Release', 'URL', 'Created'].map((t) => h('th', {}, t)))), body),
+    form, created);
   void draw();
   let timer: number | undefined;
   return subscribe(undefined, (e) => {

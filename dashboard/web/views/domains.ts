@@ -42,9 +42,9 @@ export function domainsPanel(root: HTMLElement, app: string): Panel {
 }
 
 export function previewsPanel(root: HTMLElement, app: string): Panel {
-  const card = h('div', { className: 'card' }, h('h2', {}, 'Previews'));
-  replace(root, card);
-  void attempt(card, async () => {
+  const card = h('div', { className: 'card' });
+  const draw = () => attempt(card, async () => {
+    replace(card, h('h2', {}, 'Previews'));
     let previews: Preview[];
     try {
       previews = listOf<Preview>(await api<unknown>('GET', `/apps/${app}/previews`), 'previews');
@@ -56,10 +56,16 @@ export function previewsPanel(root: HTMLElement, app: string): Panel {
       throw err;
     }
     card.append(previews.length === 0 ? h('p', { className: 'muted' }, 'No previews: push a branch to get one.') :
-      h('table', {}, h('thead', {}, h('tr', {}, ...['Preview', 'From', 'State', 'Release', 'URL'].map((t) => h('th', {}, t)))),
+      h('table', {}, h('thead', {}, h('tr', {}, ...['Preview', 'From', 'State', 'Release', 'URL', ''].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...previews.map((p) => h('tr', { 'data-preview': p.slug }, h('td', { className: 'mono' }, p.slug),
           h('td', {}, `${p.source === 'pull_request' ? 'PR' : 'branch'} ${p.sourceRef}`), h('td', {}, badge(p.state)),
-          h('td', {}, p.release ? `v${p.release}` : ''), h('td', {}, h('a', { href: p.url, target: '_blank', rel: 'noopener' }, p.url)))))));
+          h('td', {}, p.release ? `v${p.release}` : ''), h('td', {}, h('a', { href: p.url, target: '_blank', rel: 'noopener' }, p.url)),
+          h('td', {}, h('button', { onclick: () => void attempt(card, async () => {
+            await api('DELETE', `/apps/${app}/previews/${encodeURIComponent(p.slug)}`);
+            await draw();
+          }) }, 'Remove')))))));
   });
+  replace(root, card);
+  void draw();
   return {};
 }
