@@ -8,25 +8,25 @@ import type { Sql } from './store/database.js';
 const NAMESPACE = 7270;
 
 export async function withAppLock<T>(sql: Sql, appId: number, work: () => Promise<T>): Promise<T> {
-  const conn = await sql.reserve();
-  try {
-    await conn`SELECT pg_advisory_lock(${NAMESPACE}, ${appId})`;
-    try {
-      return await work();
-    } finally {
-      await conn`SELECT pg_advisory_unlock(${NAMESPACE}, ${appId})`;
-    }
-  } finally {
-    conn.release();
-  }
+  const result = await holdingAppLock(sql, appId, 'wait', work);
+  return result as T;
 }
 
 /** Runs `work` only if nobody holds the app's lock; returns undefined when it was busy. */
-export async function tryWithAppLock<T>(sql: Sql, appId: number, work: () => Promise<T>): Promise<T | undefined> {
+export function tryWithAppLock<T>(sql: Sql, appId: number, work: () => Promise<T>): Promise<T | undefined> {
+  return holdingAppLock(sql, appId, 'try', work);
+}
+
+/** Takes the lock on a reserved connection (session locks belong to one connection), runs, releases. */
+async function holdingAppLock<T>(sql: Sql, appId: number, mode: 'wait' | 'try', work: () => Promise<T>): Promise<T | undefined> {
   const conn = await sql.reserve();
   try {
-    const [row] = await conn<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(${NAMESPACE}, ${appId}) AS ok`;
-    if (!row?.ok) return undefined;
+    if (mode === 'wait') {
+      await conn`SELECT pg_advisory_lock(${NAMESPACE}, ${appId})`;
+    } else {
+      const [row] = await conn<{ ok: boolean }[]>`SELECT pg_try_advisory_lock(${NAMESPACE}, ${appId}) AS ok`;
+      if (!row?.ok) return undefined;
+    }
     try {
       return await work();
     } finally {

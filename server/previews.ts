@@ -15,7 +15,7 @@ import { listDeployments } from '../core/store/deployments.js';
 import {
   findPreview, getPreview, getSealedWebhookSecret, listPreviews, setSealedWebhookSecret, type PreviewRecord,
 } from '../core/store/previews.js';
-import type { LogSink } from '../core/types.js';
+import type { DeploymentState, LogSink } from '../core/types.js';
 import type { PushOutcome, PushRequest } from '../receiver/index.js';
 import { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from '../scheduler/previews/manager.js';
 import { exportPullRequestHead } from '../scheduler/previews/pull-request.js';
@@ -125,8 +125,7 @@ export class PreviewService implements BranchPreviews {
 
   private async view(parent: AppName, preview: PreviewRecord): Promise<PreviewView> {
     const [latest] = await listDeployments(this.deps.sql, preview.appId, 1);
-    const state = !latest ? 'idle' : latest.state === 'failed' ? (preview.currentRelease ? 'running' : 'failed')
-      : latest.state === 'succeeded' ? 'running' : latest.state === 'superseded' ? 'running' : 'deploying';
+    const state = previewState(latest?.state, preview.currentRelease !== null);
     return {
       slug: preview.slug, url: this.url(parent, preview.slug), source: preview.source, sourceRef: preview.sourceRef,
       state, release: preview.currentRelease, createdAt: preview.createdAt, lastActivityAt: preview.lastActivityAt,
@@ -134,3 +133,14 @@ export class PreviewService implements BranchPreviews {
   }
 }
 
+
+/**
+ * What a preview is doing, from its newest deployment: a failed or replaced deploy leaves a
+ * preview that already had a release running.
+ */
+export function previewState(latest: DeploymentState | undefined, hasRelease: boolean): PreviewView['state'] {
+  if (latest === undefined) return 'idle';
+  if (latest === 'queued' || latest === 'building' || latest === 'releasing') return 'deploying';
+  if (latest === 'succeeded') return 'running';
+  return hasRelease ? 'running' : 'failed';
+}

@@ -5,7 +5,8 @@ import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { LABEL } from './docker-plan.js';
-import { buildTestImage, ensureNodeTestImage, imageExists, waitFor } from './test-support.js';
+import { imageExists } from '../../builder/docker-images.js';
+import { buildTestImage, ensureNodeTestImage, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
 
 const SERVER_JS = `

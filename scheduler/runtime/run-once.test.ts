@@ -13,7 +13,8 @@ import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { ProcessRuntime } from './process.js';
-import { STACK_RUN_IMAGE, buildTestImage, imageExists } from './test-support.js';
+import { imageExists } from '../../builder/docker-images.js';
+import { STACK_RUN_IMAGE, buildTestImage } from './test-support.js';
 import type { InstanceSpec, RuntimeDriver } from './types.js';
 
 const suffix = randomBytes(3).toString('hex');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
+import { imageExists } from '../../builder/docker-images.js';
 
 export const NODE_TEST_IMAGE = 'devflow-test/node-base:latest';
 export const STACK_RUN_IMAGE = 'devflow/stack-run:bookworm';
@@ -32,14 +33,6 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-export async function imageExists(docker: Docker, name: string): Promise<boolean> {
-  try {
-    await docker.getImage(name).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The Debian mirror this machine's apt uses (deb822 sources), so debootstrap works offline-ish. */
 async function debianMirror(): Promise<string> {
