@@ -56,7 +56,7 @@ export async function migrate(sql: Sql, migrations: readonly Migration[]): Promi
     const applied = new Set(rows.map((r) => r.version));
     const done: number[] = [];
     for (const migration of migrations) {
-      if (applied.has(migration.version) || migration.sql.trim() === '') continue;
+      if (applied.has(migration.version)) continue;
       await tx.unsafe(migration.sql);
       await tx`INSERT INTO schema_migrations (version, name) VALUES (${migration.version}, ${migration.name})`;
       done.push(migration.version);

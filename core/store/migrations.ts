@@ -7,10 +7,9 @@ import { m002 } from './migrations/002-scheduler.js';
 import { m003 } from './migrations/003-domains.js';
 import { m004 } from './migrations/004-operations.js';
 import { m005 } from './migrations/005-previews.js';
-import { m006 } from './migrations/006-buildpacks.js';
 import { m007 } from './migrations/007-app-databases.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007];
