@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 export type ProxyFailure =
   | { kind: 'missing-host' }
   | { kind: 'duplicate-host' }
+  | { kind: 'connect-method' }
   | { kind: 'unknown-host'; host: string }
   | { kind: 'no-instance'; app: string }
   | { kind: 'crashed'; app: string }
@@ -29,6 +30,12 @@ function describeFailure(failure: ProxyFailure): { status: number; message: stri
         status: 400,
         message: 'The request has more than one Host header',
         hint: 'A request names one host (RFC 9112 §3.2); proxies that disagree on which one is meant can be fooled.',
+      };
+    case 'connect-method':
+      return {
+        status: 405,
+        message: 'CONNECT is not supported',
+        hint: 'DevFlow routes HTTP requests to apps by Host; it is not a forward proxy.',
       };
     case 'unknown-host':
       return {
@@ -111,12 +118,22 @@ export function renderErrorPage(failure: ProxyFailure, accept: string | undefine
   return { status, contentType: 'text/html; charset=utf-8', body };
 }
 
-/** The same page as raw HTTP/1.1 bytes, for sockets taken over by an Upgrade request. */
-export function rawErrorResponse(page: ErrorPage, requestId: string): string {
-  const length = Buffer.byteLength(page.body);
-  return (
-    `HTTP/1.1 ${page.status} ${STATUS_CODES[page.status] ?? 'Error'}\r\n` +
-    `Content-Type: ${page.contentType}\r\nContent-Length: ${length}\r\n` +
-    `X-Request-Id: ${requestId}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${page.body}`
-  );
+/** A response the proxy makes itself (error page, redirect, ACME challenge) as raw HTTP/1.1 bytes. */
+export interface LocalResponse {
+  status: number;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+export function pageResponse(page: ErrorPage): LocalResponse {
+  return { status: page.status, headers: [['Content-Type', page.contentType]], body: page.body };
+}
+
+/** No body for HEAD; `close` says the connection ends after it. Always uncacheable. */
+export function rawResponse(response: LocalResponse, requestId: string, options: { head?: boolean; close?: boolean } = {}): string {
+  let raw = `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? 'Error'}\r\n`;
+  for (const [name, value] of response.headers) raw += `${name}: ${value}\r\n`;
+  raw += `Content-Length: ${Buffer.byteLength(response.body)}\r\nCache-Control: no-store\r\nX-Request-Id: ${requestId}\r\n`;
+  if (options.close === true) raw += 'Connection: close\r\n';
+  return `${raw}\r\n${options.head === true ? '' : response.body}`;
 }

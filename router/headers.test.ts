@@ -1,16 +1,74 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRequestId, clientAddress, stripHopByHop, upgradeRequestHeaders, upstreamRequestHeaders } from './headers.js';
+import { chooseRequestId, clientAddress, clientResponseHead, readRequestFields, upstreamRequestHead } from './headers.js';
 
 const ctx = { clientIp: '192.0.2.7', proto: 'http' as const, requestId: 'req-1' };
 
-describe('stripHopByHop', () => {
+function forwarded(rawHeaders: string[], upgrade = false): string {
+  return upstreamRequestHead({ method: 'GET', url: '/p?q=1', rawHeaders }, readRequestFields(rawHeaders), ctx, upgrade);
+}
+
+describe('upstreamRequestHead', () => {
   it.each([
-    [{ connection: 'keep-alive', 'keep-alive': 'timeout=5', accept: '*/*' }, { accept: '*/*' }],
-    [{ connection: 'close, X-Secret', 'x-secret': '1', 'x-kept': '2' }, { 'x-kept': '2' }],
-    [{ 'transfer-encoding': 'chunked', te: 'trailers', trailer: 'x', upgrade: 'h2c' }, {}],
-    [{ 'proxy-authorization': 'Basic x', 'proxy-connection': 'keep-alive', cookie: 'a=1' }, { cookie: 'a=1' }],
-  ])('%j keeps only end-to-end fields', (input, kept) => {
-    expect(stripHopByHop(input)).toEqual(kept);
+    [['Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Accept', '*/*'], ['Accept: */*']],
+    [['Connection', 'close, X-Secret', 'X-Secret', '1', 'X-Kept', '2'], ['X-Kept: 2']],
+    [['Transfer-Encoding', 'gzip', 'TE', 'trailers', 'Trailer', 'x', 'Upgrade', 'h2c'], []],
+    [['Proxy-Authorization', 'Basic x', 'Proxy-Connection', 'keep-alive', 'Cookie', 'a=1'], ['Cookie: a=1']],
+    [['X-Forwarded-Proto', 'https', 'X-Forwarded-Host', 'evil', 'X-Request-Id', 'spoofed'], []],
+  ])('%j keeps only end-to-end fields the client may set', (raw, kept) => {
+    const head = forwarded(raw);
+    const lines = head.split('\r\n').slice(1).filter((l) => l !== '' && !/^X-(Forwarded|Request)/.test(l));
+    expect(lines).toEqual(kept);
+  });
+
+  it.each([
+    [['Host', 'a.localhost'], '192.0.2.7'],
+    [['Host', 'a.localhost', 'X-Forwarded-For', '10.0.0.1'], '10.0.0.1, 192.0.2.7'],
+    [['Host', 'a.localhost', 'X-Forwarded-For', '10.0.0.1', 'x-forwarded-for', '10.0.0.2'], '10.0.0.1, 10.0.0.2, 192.0.2.7'],
+  ])('%j → X-Forwarded-For %s, with the proxy as the edge', (raw, chain) => {
+    const head = forwarded(raw);
+    expect(head.startsWith('GET /p?q=1 HTTP/1.1\r\nHost: a.localhost\r\n')).toBe(true);
+    expect(head).toContain(`X-Forwarded-For: ${chain}\r\n`);
+    expect(head).toContain('X-Forwarded-Proto: http\r\nX-Forwarded-Host: a.localhost\r\nX-Request-Id: req-1\r\n');
+    expect(head.endsWith('\r\n\r\n')).toBe(true);
+  });
+
+  it('keeps chunked framing for bodies without a length, and a length as it is', () => {
+    expect(forwarded(['Transfer-Encoding', 'chunked'])).toContain('Transfer-Encoding: chunked\r\n');
+    const sized = forwarded(['Content-Length', '5']);
+    expect(sized).toContain('Content-Length: 5\r\n');
+    expect(sized).not.toContain('Transfer-Encoding');
+  });
+
+  it('keeps the upgrade pair on Upgrade requests only', () => {
+    const raw = ['Host', 'a.localhost', 'Connection', 'Upgrade', 'Upgrade', 'websocket', 'Sec-WebSocket-Key', 'k'];
+    expect(forwarded(raw)).not.toMatch(/Upgrade: websocket/);
+    const head = forwarded(raw, true);
+    expect(head).toContain('Sec-WebSocket-Key: k\r\n');
+    expect(head.endsWith('Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n')).toBe(true);
+  });
+});
+
+describe('readRequestFields', () => {
+  it('counts Host fields and keeps the first', () => {
+    expect(readRequestFields(['Host', 'a', 'host', 'b'])).toMatchObject({ host: 'a', hostCount: 2 });
+  });
+  it('reads framing and the Connection list', () => {
+    expect(readRequestFields(['Content-Length', '3', 'Connection', 'close, X-A'])).toMatchObject({
+      contentLength: '3', chunked: false, connectionNamed: ['close', 'x-a'],
+    });
+  });
+});
+
+describe('clientResponseHead', () => {
+  const line = { statusCode: 200, statusMessage: 'OK', rawHeaders: ['Content-Type', 'text/plain', 'Keep-Alive', 'timeout=99', 'X-Request-Id', 'app-set'] };
+  it.each([
+    ['length', 'keep-alive', ''],
+    ['chunked', 'keep-alive', 'Transfer-Encoding: chunked\r\n'],
+    ['close', 'keep-alive', 'Connection: close\r\n'],
+    ['length', 'close', 'Connection: close\r\n'],
+    ['length', 'keep-alive-1.0', 'Connection: keep-alive\r\n'],
+  ] as const)('framing %s, client %s', (framing, client, tail) => {
+    expect(clientResponseHead(line, 'req-1', framing, client)).toBe(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Request-Id: req-1\r\n${tail}\r\n`);
   });
 });
 
@@ -20,34 +78,6 @@ describe('chooseRequestId', () => {
   });
   it.each(['', 'has space', '<script>', 'a'.repeat(129), undefined])('replaces %j', (id) => {
     expect(chooseRequestId(id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-  });
-  it('uses the first of repeated headers', () => expect(chooseRequestId(['one', 'two'])).toBe('one'));
-});
-
-describe('upstreamRequestHeaders', () => {
-  it.each([
-    [{ host: 'a.localhost' }, '192.0.2.7'],
-    [{ host: 'a.localhost', 'x-forwarded-for': '10.0.0.1' }, '10.0.0.1, 192.0.2.7'],
-    [{ host: 'a.localhost', 'x-forwarded-for': ['10.0.0.1', '10.0.0.2'] }, '10.0.0.1, 10.0.0.2, 192.0.2.7'],
-  ])('%j → X-Forwarded-For %s', (incoming, chain) => {
-    const out = upstreamRequestHeaders(incoming, ctx);
-    expect(out['x-forwarded-for']).toBe(chain);
-    expect(out['x-forwarded-host']).toBe('a.localhost');
-    expect(out['x-forwarded-proto']).toBe('http');
-    expect(out['x-request-id']).toBe('req-1');
-    expect(out.host).toBe('a.localhost');
-  });
-
-  it('keeps chunked framing for bodies without a length', () => {
-    expect(upstreamRequestHeaders({ 'transfer-encoding': 'chunked' }, ctx)['transfer-encoding']).toBe('chunked');
-    expect(upstreamRequestHeaders({ 'content-length': '5' }, ctx)['transfer-encoding']).toBeUndefined();
-  });
-
-  it('keeps the upgrade pair on Upgrade requests only', () => {
-    const incoming = { host: 'a.localhost', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'k' };
-    expect(upstreamRequestHeaders(incoming, ctx).upgrade).toBeUndefined();
-    const out = upgradeRequestHeaders(incoming, ctx);
-    expect(out).toMatchObject({ connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'k' });
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * Header rules of the embedded proxy (RFC 9110 §7.6.1 hop-by-hop fields; the de-facto
- * X-Forwarded-* fields). Pure functions, so the rules are tested without sockets.
+ * X-Forwarded-* fields), on raw field lists as the parser gives them (name, value, name, ...).
+ * Pure functions that return the serialized heads, so the rules are tested without sockets.
+ * Field names and values were validated by the parser (no CR, LF or NUL can reach here).
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 /** Fields that describe one connection, not the message: a proxy must not forward them. */
 const HOP_BY_HOP = new Set([
@@ -18,28 +19,54 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Copies headers without hop-by-hop fields, including those the Connection header names. */
-export function stripHopByHop(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((token) => token.trim().toLowerCase())
-      .filter((token) => token !== ''),
-  );
-  const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name)) continue;
-    out[name] = value;
+/** Fields the proxy sets itself on the way to the app; a client's own values are replaced. */
+const SET_BY_PROXY = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
+
+/** What the proxy needs to know of a request head, read in one pass over its fields. */
+export interface RequestFields {
+  host: string | undefined;
+  hostCount: number;
+  requestId: string | undefined;
+  forwardedFor: string | undefined;
+  accept: string | undefined;
+  upgrade: string | undefined;
+  contentLength: string | undefined;
+  chunked: boolean;
+  /** Lowercased field names the Connection header lists: hop-by-hop for this message. */
+  connectionNamed: string[];
+}
+
+function connectionTokens(value: string): string[] {
+  return value.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== '');
+}
+
+export function readRequestFields(raw: string[]): RequestFields {
+  const fields: RequestFields = {
+    host: undefined, hostCount: 0, requestId: undefined, forwardedFor: undefined, accept: undefined,
+    upgrade: undefined, contentLength: undefined, chunked: false, connectionNamed: [],
+  };
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const value = raw[i + 1]!;
+    switch (name) {
+      case 'host': fields.hostCount++; fields.host ??= value; break;
+      case 'x-request-id': fields.requestId ??= value; break;
+      case 'x-forwarded-for': fields.forwardedFor = fields.forwardedFor === undefined ? value : `${fields.forwardedFor}, ${value}`; break;
+      case 'accept': fields.accept ??= value; break;
+      case 'upgrade': fields.upgrade ??= value; break;
+      case 'content-length': fields.contentLength = value; break;
+      case 'transfer-encoding': fields.chunked = /chunked/i.test(value); break;
+      case 'connection': fields.connectionNamed.push(...connectionTokens(value)); break;
+    }
   }
-  return out;
+  return fields;
 }
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@+=\/-]{1,128}$/;
 
 /** Keeps a caller's request id when it is short and printable, so traces join up; else makes one. */
-export function chooseRequestId(incoming: string | string[] | undefined): string {
-  const value = Array.isArray(incoming) ? incoming[0] : incoming;
-  return value !== undefined && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+export function chooseRequestId(incoming: string | undefined): string {
+  return incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
 /** `::ffff:127.0.0.1` is how Node reports IPv4 clients on a dual-stack socket. */
@@ -54,39 +81,74 @@ export interface ForwardContext {
   requestId: string;
 }
 
-/**
- * The headers an upstream sees: the client's end-to-end headers, the original Host (apps build
- * absolute URLs from it, as with Traefik's passHostHeader), the client appended to
- * X-Forwarded-For, and X-Forwarded-Proto/Host set by this proxy, which is the edge.
- */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, ctx: ForwardContext): OutgoingHttpHeaders {
-  const out = stripHopByHop(incoming);
-  const prior = incoming['x-forwarded-for'];
-  const chain = Array.isArray(prior) ? prior.join(', ') : prior;
-  out['x-forwarded-for'] = chain ? `${chain}, ${ctx.clientIp}` : ctx.clientIp;
-  out['x-forwarded-proto'] = ctx.proto;
-  if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
-  out['x-request-id'] = ctx.requestId;
-  // A chunked body lost its Transfer-Encoding above; say so again, or Node would send a
-  // body-less GET/DELETE without framing.
-  if (incoming['content-length'] === undefined && /chunked/i.test(String(incoming['transfer-encoding'] ?? ''))) {
-    out['transfer-encoding'] = 'chunked';
+/** End-to-end fields of a message as `Name: value\r\n` lines, minus those in `skip`. */
+function endToEndLines(raw: string[], connectionNamed: string[], skip?: Set<string>): string {
+  let lines = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || skip?.has(lower) || (connectionNamed.length > 0 && connectionNamed.includes(lower))) continue;
+    lines += `${name}: ${raw[i + 1]!}\r\n`;
   }
-  return out;
+  return lines;
 }
 
-/** The headers the client sees: the upstream's end-to-end headers and the request id. */
-export function clientResponseHeaders(upstream: IncomingHttpHeaders, requestId: string): OutgoingHttpHeaders {
-  const out = stripHopByHop(upstream);
-  out['x-request-id'] = requestId;
-  return out;
+export interface RequestLine {
+  method: string;
+  url: string;
+  rawHeaders: string[];
 }
 
-/** Headers for an Upgrade request: end-to-end ones plus the upgrade pair itself. */
-export function upgradeRequestHeaders(incoming: IncomingHttpHeaders, ctx: ForwardContext): OutgoingHttpHeaders {
-  const out = upstreamRequestHeaders(incoming, ctx);
-  delete out['transfer-encoding'];
-  out.connection = 'Upgrade';
-  out.upgrade = incoming.upgrade ?? 'websocket';
-  return out;
+/**
+ * The head an upstream sees: the client's end-to-end fields, the original Host (apps build
+ * absolute URLs from it, as with Traefik's passHostHeader), the client appended to
+ * X-Forwarded-For, X-Forwarded-Proto/Host and X-Request-Id set by this proxy, which is the edge.
+ * A body keeps its framing: its Content-Length, or chunked (the proxy re-chunks what it relays).
+ * `upgrade` keeps the Upgrade pair for a WebSocket handshake.
+ */
+export function upstreamRequestHead(line: RequestLine, fields: RequestFields, ctx: ForwardContext, upgrade = false): string {
+  let head = `${line.method} ${line.url} HTTP/1.1\r\n${endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY)}`;
+  head += `X-Forwarded-For: ${fields.forwardedFor === undefined ? ctx.clientIp : `${fields.forwardedFor}, ${ctx.clientIp}`}\r\n`;
+  head += `X-Forwarded-Proto: ${ctx.proto}\r\n`;
+  if (fields.host !== undefined) head += `X-Forwarded-Host: ${fields.host}\r\n`;
+  head += `X-Request-Id: ${ctx.requestId}\r\n`;
+  if (upgrade) return `${head}Connection: Upgrade\r\nUpgrade: ${fields.upgrade ?? 'websocket'}\r\n\r\n`;
+  if (fields.chunked) head += 'Transfer-Encoding: chunked\r\n';
+  return `${head}\r\n`;
+}
+
+/** How the client learns where a relayed response body ends. */
+export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
+
+export interface ResponseLine {
+  statusCode: number;
+  statusMessage: string;
+  rawHeaders: string[];
+}
+
+/**
+ * The head the client sees: the upstream's end-to-end fields and the request id, with the
+ * framing the proxy relays the body in and whether the client connection stays open.
+ */
+export function clientResponseHead(line: ResponseLine, requestId: string, framing: BodyFraming, client: ClientPersistence): string {
+  const named: string[] = [];
+  for (let i = 0; i < line.rawHeaders.length; i += 2) {
+    if (line.rawHeaders[i]!.toLowerCase() === 'connection') named.push(...connectionTokens(line.rawHeaders[i + 1]!));
+  }
+  let head = `HTTP/1.1 ${line.statusCode} ${line.statusMessage}\r\n${endToEndLines(line.rawHeaders, named, REQUEST_ID)}X-Request-Id: ${requestId}\r\n`;
+  if (framing === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
+  if (framing === 'close' || client === 'close') head += 'Connection: close\r\n';
+  else if (client === 'keep-alive-1.0') head += 'Connection: keep-alive\r\n';
+  return `${head}\r\n`;
+}
+
+/** Whether the client connection stays open after this response; HTTP/1.0 must be told it does. */
+export type ClientPersistence = 'close' | 'keep-alive' | 'keep-alive-1.0';
+
+const REQUEST_ID = new Set(['x-request-id']);
+
+/** Whether a response field list carries Content-Length (the body is relayed as is). */
+export function hasContentLength(raw: string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 14 && raw[i]!.toLowerCase() === 'content-length') return true;
+  return false;
 }

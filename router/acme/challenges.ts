@@ -4,8 +4,6 @@
  * body. The embedded proxy asks this responder before any app routing, so an app can neither
  * hide nor fake a challenge. Tokens live in memory: issuance runs in the same process.
  */
-import type http from 'node:http';
-
 export const CHALLENGE_PREFIX = '/.well-known/acme-challenge/';
 const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
@@ -29,15 +27,5 @@ export class AcmeChallenges {
     if (url === undefined || !url.startsWith(CHALLENGE_PREFIX)) return undefined;
     const token = url.slice(CHALLENGE_PREFIX.length).split('?')[0] ?? '';
     return TOKEN.test(token) ? this.pending.get(token) : undefined;
-  }
-
-  /** Answers the request if it is a pending challenge; returns whether it did. */
-  respond(req: http.IncomingMessage, res: http.ServerResponse): boolean {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const body = this.lookup(req.url);
-    if (body === undefined) return false;
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-    return true;
   }
 }

@@ -17,7 +17,9 @@ describe('issueCertificate against pebble', () => {
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       seen.push(`${req.headers.host} ${req.url}`);
-      if (!challenges.respond(req, res)) res.writeHead(404).end();
+      const keyAuthorization = challenges.lookup(req.url);
+      if (keyAuthorization === undefined) res.writeHead(404).end();
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end(keyAuthorization);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     pebble = await startPebble({ httpPort: (server.address() as AddressInfo).port });

@@ -1,0 +1,288 @@
+/**
+ * One client connection to the embedded proxy: reads requests with the HTTP/1.1 parser, decides
+ * where each goes (resolve.ts), and answers them in order. Pipelined requests wait in a queue
+ * behind the one in flight, so responses leave in request order and each is routed by its own
+ * Host. The connection also keeps its client's clock: idle, head and whole-request timeouts.
+ */
+import type net from 'node:net';
+import { pageResponse, rawResponse, renderErrorPage, type LocalResponse, type ProxyFailure } from './error-pages.js';
+import { Exchange, type ExchangeOwner } from './exchange.js';
+import {
+  chooseRequestId,
+  clientAddress,
+  readRequestFields,
+  upstreamRequestHead,
+  type ClientPersistence,
+  type ForwardContext,
+  type RequestFields,
+} from './headers.js';
+import { Http1Parser, isParseError, type MessageHead } from './http1/parser.js';
+import { NO_APP, type ProxyMetrics } from './metrics.js';
+import { decideRequest, type RequestAction } from './resolve.js';
+import type { Route, RoutingTable } from './table.js';
+import { openTunnel } from './tunnel.js';
+import type { UpstreamPool } from './upstream-pool.js';
+
+export interface ProxyTimeouts {
+  headersTimeoutMs: number;
+  upstreamTimeoutMs: number;
+  idleTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** What a connection needs from the proxy that accepted it. */
+export interface ProxyContext {
+  readonly table: RoutingTable;
+  readonly timeouts: ProxyTimeouts;
+  readonly pool: UpstreamPool;
+  readonly metrics: ProxyMetrics | undefined;
+  readonly httpsPort: number | undefined;
+  challenge(url: string): string | undefined;
+  nextIndex(route: Route): number;
+  track(socket: net.Socket): void;
+  closed(connection: ClientConnection): void;
+}
+
+/** Which clock runs for the client: between requests, within a head, within a body, or none. */
+type ClientPhase = 'idle' | 'head' | 'body' | 'waiting' | 'tunnel';
+
+interface Queued {
+  exchange: Exchange;
+  action: RequestAction;
+  head: MessageHead;
+  fields: RequestFields;
+  /** Upgrade requests: the bytes after the head, already the new protocol. */
+  tunnelHead?: Buffer;
+}
+
+export class ClientConnection implements ExchangeOwner {
+  private readonly parser: Http1Parser;
+  private readonly queue: Queued[] = [];
+  private phase: ClientPhase = 'idle';
+  private deadline: number;
+  private upgrade: Queued | undefined;
+  private clientEnded = false;
+  private closing = false;
+
+  constructor(readonly socket: net.Socket, private readonly encrypted: boolean, private readonly ctx: ProxyContext) {
+    this.deadline = performance.now() + ctx.timeouts.idleTimeoutMs;
+    this.parser = new Http1Parser('request', {
+      onMessageBegin: () => this.setPhase('head', ctx.timeouts.headersTimeoutMs),
+      onHead: (head) => this.onHead(head),
+      onBody: (chunk) => this.parsing()?.exchange.requestBody(chunk),
+      onMessageComplete: () => this.onMessageComplete(),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('end', () => this.onEnd());
+    socket.on('error', () => socket.destroy());
+    socket.once('close', () => this.onClose());
+  }
+
+  get pool(): UpstreamPool {
+    return this.ctx.pool;
+  }
+
+  private readonly onData = (data: Buffer): void => {
+    const consumed = this.parser.execute(data);
+    if (isParseError(consumed)) {
+      this.refuseMalformed(consumed.code);
+      return;
+    }
+    if (this.upgrade !== undefined && this.upgrade.tunnelHead === undefined) {
+      // The parser stops at an upgrade head; what follows is not HTTP and is never parsed.
+      this.socket.off('data', this.onData);
+      this.upgrade.tunnelHead = data.subarray(consumed);
+      if (this.queue[0] === this.upgrade) this.start(this.upgrade);
+    }
+  };
+
+  private setPhase(phase: ClientPhase, timeoutMs: number): void {
+    this.phase = phase;
+    this.deadline = performance.now() + timeoutMs;
+  }
+
+  /** The exchange whose request the parser is reading. */
+  private parsing(): Queued | undefined {
+    return this.queue[this.queue.length - 1];
+  }
+
+  private onHead(head: MessageHead): boolean {
+    const now = performance.now();
+    this.setPhase('body', this.ctx.timeouts.requestTimeoutMs);
+    const fields = readRequestFields(head.rawHeaders);
+    const http10 = head.versionMajor === 1 && head.versionMinor === 0;
+    const persistence: ClientPersistence = !head.keepAlive ? 'close' : http10 ? 'keep-alive-1.0' : 'keep-alive';
+    const exchange = new Exchange(this, head.method, chooseRequestId(fields.requestId), persistence, http10);
+    exchange.startedAt = now;
+    const action = decideRequest(this.ctx.table, {
+      method: head.method, url: head.url, host: fields.host, hostCount: fields.hostCount, upgrade: head.upgrade, encrypted: this.encrypted,
+    }, { challenge: (url) => this.ctx.challenge(url), httpsPort: this.ctx.httpsPort });
+    exchange.app = action.kind === 'forward' || action.kind === 'upgrade' ? action.route.app : action.kind === 'redirect' ? action.app : NO_APP;
+    const queued: Queued = { exchange, action, head, fields };
+    if (head.upgrade) this.upgrade = queued;
+    this.queue.push(queued);
+    if (this.queue.length === 1 && !head.upgrade) this.start(queued);
+    return false;
+  }
+
+  private onMessageComplete(): void {
+    this.phase = 'waiting';
+    this.parsing()?.exchange.requestEnd();
+  }
+
+  private start(queued: Queued): void {
+    const { exchange, action, head, fields } = queued;
+    switch (action.kind) {
+      case 'challenge':
+        this.answer(queued, { status: 200, headers: [['Content-Type', 'text/plain']], body: action.keyAuthorization });
+        return;
+      case 'fail':
+        this.answer(queued, pageResponse(renderErrorPage(action.failure, fields.accept, exchange.requestId)));
+        return;
+      case 'redirect':
+        this.answer(queued, { status: 308, headers: [['Location', action.location]], body: '' });
+        return;
+      case 'forward':
+        exchange.forward({
+          route: action.route,
+          firstIndex: this.ctx.nextIndex(action.route),
+          head: upstreamRequestHead(head, fields, this.forwardContext(exchange)),
+          chunkedBody: fields.chunked,
+          upstreamTimeoutMs: this.ctx.timeouts.upstreamTimeoutMs,
+        }, performance.now());
+        return;
+      case 'upgrade':
+        this.startTunnel(queued, action.route);
+        return;
+      default: {
+        const never: never = action;
+        throw new Error(`unknown request action ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private startTunnel(queued: Queued, route: Route): void {
+    this.phase = 'tunnel';
+    const { exchange } = queued;
+    openTunnel({
+      client: this.socket,
+      head: queued.tunnelHead ?? Buffer.alloc(0),
+      route,
+      firstIndex: this.ctx.nextIndex(route),
+      requestHead: upstreamRequestHead(queued.head, queued.fields, this.forwardContext(exchange), true),
+      upstreamTimeoutMs: this.ctx.timeouts.upstreamTimeoutMs,
+      track: (socket) => this.ctx.track(socket),
+      fail: (failure) => this.exchangeFailed(exchange, failure),
+    });
+  }
+
+  private forwardContext(exchange: Exchange): ForwardContext {
+    return { clientIp: clientAddress(this.socket.remoteAddress), proto: this.encrypted ? 'https' : 'http', requestId: exchange.requestId };
+  }
+
+  /**
+   * Answers with a response the proxy makes itself. The connection stays open only if the
+   * request has no body, or its body was read whole: unread body bytes would be taken for the
+   * next request. After an upgrade head nothing is HTTP any more.
+   */
+  private answer(queued: Queued, response: LocalResponse): void {
+    const { exchange, fields } = queued;
+    const bodyless = !fields.chunked && (fields.contentLength === undefined || fields.contentLength === '0');
+    const close = exchange.persistence === 'close' || queued.head.upgrade || (!bodyless && !exchange.requestComplete);
+    exchange.closeAfter = close;
+    if (!this.socket.destroyed) this.socket.write(rawResponse(response, exchange.requestId, { head: exchange.method === 'HEAD', close }));
+    exchange.finish(response.status);
+  }
+
+  exchangeFailed(exchange: Exchange, failure: ProxyFailure): void {
+    const queued = this.queue.find((q) => q.exchange === exchange);
+    if (exchange.responding || queued === undefined) {
+      this.socket.destroy();
+      exchange.finish(502);
+      return;
+    }
+    this.answer(queued, pageResponse(renderErrorPage(failure, queued.fields.accept, exchange.requestId)));
+  }
+
+  exchangeDone(exchange: Exchange, status: number): void {
+    this.ctx.metrics?.record(exchange.app, status, (performance.now() - exchange.startedAt) / 1000);
+    if (this.queue[0]?.exchange === exchange) this.queue.shift();
+    if (this.socket.destroyed || this.closing) return;
+    if (exchange.closeAfter) {
+      this.closeGracefully();
+      return;
+    }
+    this.startNext();
+  }
+
+  /** Ends our side; a client that never ends its own is cut after the idle timeout. */
+  private closeGracefully(lastBytes?: string): void {
+    this.socket.off('data', this.onData);
+    this.closing = true;
+    this.deadline = performance.now() + this.ctx.timeouts.idleTimeoutMs;
+    if (lastBytes === undefined) this.socket.end();
+    else this.socket.end(lastBytes);
+  }
+
+  private startNext(): void {
+    const next = this.queue[0];
+    if (next !== undefined) {
+      if (this.socket.isPaused()) this.socket.resume();
+      // An upgrade starts once the parser has handed over the bytes after its head.
+      if (next !== this.upgrade || next.tunnelHead !== undefined) this.start(next);
+      return;
+    }
+    if (this.clientEnded) this.socket.end();
+    else if (this.phase === 'waiting') this.setPhase('idle', this.ctx.timeouts.idleTimeoutMs);
+  }
+
+  /** A request the parser refused (smuggling attempts among them) ends the connection. */
+  private refuseMalformed(code: string): void {
+    if (this.queue.length > 0 || this.socket.destroyed) {
+      // Earlier pipelined requests are still being answered; no room for a clean status.
+      this.socket.destroy();
+      return;
+    }
+    const status = code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    this.closeGracefully(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  }
+
+  private onEnd(): void {
+    this.clientEnded = true;
+    if (this.phase === 'tunnel') return;
+    if (this.queue.length === 0) this.socket.end();
+  }
+
+  private onClose(): void {
+    this.parser.close();
+    for (const queued of this.queue.splice(0)) queued.exchange.abort();
+    this.ctx.closed(this);
+  }
+
+  /** Called by the proxy's timer: enforces the client's timeouts and the upstream's. */
+  checkDeadlines(now: number): void {
+    const current = this.queue[0]?.exchange;
+    if (current !== undefined && now > current.upstreamDeadline) current.timeOut();
+    if (this.closing) {
+      if (now > this.deadline) this.socket.destroy();
+      return;
+    }
+    if (this.phase === 'tunnel' || this.phase === 'waiting' || now <= this.deadline) return;
+    if (this.phase === 'idle') {
+      this.socket.destroy();
+      return;
+    }
+    // A head or body that does not arrive in time: 408, unless a response is already on its way.
+    if (this.queue.some((q) => q.exchange.responding)) {
+      this.socket.destroy();
+      return;
+    }
+    this.closeGracefully('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    for (const queued of this.queue.splice(0)) queued.exchange.abort();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
