@@ -43,6 +43,9 @@ export interface ProxyContext {
   closed(connection: ClientConnection): void;
 }
 
+/** Pipelined requests read ahead of the one being answered before the proxy stops reading. */
+const MAX_QUEUED = 16;
+
 /** Which clock runs for the client: between requests, within a head, within a body, or none. */
 type ClientPhase = 'idle' | 'head' | 'body' | 'waiting' | 'tunnel';
 
@@ -89,6 +92,7 @@ export class ClientConnection implements ExchangeOwner {
       this.refuseMalformed(consumed.code);
       return;
     }
+    this.throttle();
     if (this.upgrade !== undefined && this.upgrade.tunnelHead === undefined) {
       // The parser stops at an upgrade head; what follows is not HTTP and is never parsed.
       this.socket.off('data', this.onData);
@@ -96,6 +100,18 @@ export class ClientConnection implements ExchangeOwner {
       if (this.queue[0] === this.upgrade) this.start(this.upgrade);
     }
   };
+
+  /**
+   * A client that pipelines requests without reading the answers is not read further until it
+   * catches up: at most one packet of requests waits in the queue, and answers the proxy makes
+   * itself (error pages) cannot pile up in the socket's buffer.
+   */
+  private throttle(): void {
+    if (this.socket.writableNeedDrain) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
+    } else if (this.queue.length > MAX_QUEUED) this.socket.pause(); // startNext resumes
+  }
 
   private setPhase(phase: ClientPhase, timeoutMs: number): void {
     this.phase = phase;

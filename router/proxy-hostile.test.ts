@@ -102,6 +102,19 @@ describe('EmbeddedProxy under hostile input', () => {
     expect(seen.beta).toEqual(['GET /two ']);
   });
 
+  it('answers 300 pipelined requests, to apps and to unknown hosts, in order', async () => {
+    clear();
+    const requests = Array.from({ length: 300 }, (_, i) =>
+      `GET /p${i} HTTP/1.1\r\nHost: ${i % 3 === 2 ? 'nope' : i % 3 === 1 ? 'beta' : 'alpha'}.localhost\r\n${i === 299 ? 'Connection: close\r\n' : ''}\r\n`);
+    const raw = await sendRaw(port, requests.join(''));
+    const answers = raw.match(/(alpha|beta):\/p\d+|No app is configured at nope\.localhost/g) ?? [];
+    const expected = Array.from({ length: 300 }, (_, i) =>
+      i % 3 === 2 ? 'No app is configured at nope.localhost' : `${i % 3 === 1 ? 'beta' : 'alpha'}:/p${i}`);
+    expect(answers).toEqual(expected);
+    expect(seen.alpha).toHaveLength(100);
+    expect(seen.beta).toHaveLength(100);
+  });
+
   it('times out a client that trickles its headers (408) and keeps serving others meanwhile', async () => {
     const socket = net.connect(port, '127.0.0.1');
     let answer = '';
