@@ -65,6 +65,8 @@ export interface Deployment {
   /** The branch head the pusher's git saw (null when it created the branch). */
   baseSha: string | null;
   trigger: DeploymentTrigger;
+  /** The name of the token that asked for it (null for deployments older than the column). */
+  actor: string | null;
   state: DeploymentState;
   reason: string | null;
   releaseVersion: number | null;

@@ -22,7 +22,7 @@ export interface ApiDeps {
   /** Live events for /api/v1/events (issue 7). */
   bus: EventBus;
   /** Queues a deployment of a ref already in the app's repository (issue 7). */
-  deploy(app: AppName, request: DeployRequest): Promise<Deployment>;
+  deploy(app: AppName, request: DeployRequest, actor: string): Promise<Deployment>;
   /** Config vars, rollback, formation and ps (issue 4, scheduler/release-manager.ts). */
   releases: ReleaseOperations;
   /** Each app's own database (issue 4, DATABASE_URL); absent when the platform has none. */

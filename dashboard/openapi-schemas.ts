@@ -37,6 +37,7 @@ export const SCHEMAS: Record<string, Schema> = {
     ref: str,
     sha: str,
     trigger: { type: 'string', enum: ['push', 'api'] },
+    actor: nullable('string', { description: 'name of the token that pushed or called the API' }),
     state: { type: 'string', enum: DEPLOYMENT_STATES },
     reason: nullable('string'),
     releaseVersion: nullable('integer'),

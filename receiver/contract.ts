@@ -22,6 +22,8 @@ export interface PushRequest {
   sourceTar: string;
   /** True when ref is `refs/heads/<b>` for one of deployBranches(app). */
   deploy: boolean;
+  /** Who pushed: the name authenticate() gave for the pusher's token. */
+  actor: string;
 }
 
 export interface PushOutcome {
@@ -33,8 +35,11 @@ export interface PushOutcome {
 export interface ReceiverOptions {
   /** Bare repos live at <reposDir>/<app>.git. */
   reposDir: string;
-  /** Token check; the username is free (e.g. 'devflow'). */
-  authenticate(username: string, password: string): Promise<boolean>;
+  /**
+   * Token check; the username is free (e.g. 'devflow'). Returns the name the push is recorded
+   * under (the token's), or undefined to refuse.
+   */
+  authenticate(username: string, password: string): Promise<string | undefined>;
   appExists(app: AppName): Promise<boolean>;
   /**
    * Called once per ref update during pre-receive, in push order; the first failure rejects the

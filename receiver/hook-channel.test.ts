@@ -38,7 +38,7 @@ describe('HookChannel', () => {
       calls++;
       return { ok: true, message: '' };
     });
-    const session = await channel.open(app('hello'));
+    const session = await channel.open(app('hello'), 'tester');
     try {
       const body = JSON.stringify({ ref: 'refs/heads/main', oldSha: A, newSha: Z });
       for (const secret of ['', 'f'.repeat(64), `${session.env.DEVFLOW_HOOK_SECRET}0`]) {

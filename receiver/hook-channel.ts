@@ -30,7 +30,13 @@ export interface RefUpdate {
   sourceTar: string;
 }
 
-export type RunPush = (app: AppName, update: RefUpdate, log: LogSink, signal: AbortSignal) => Promise<PushOutcome>;
+/** The app pushed to and who pushed (the token's name), fixed when the push's session opens. */
+export interface Pusher {
+  app: AppName;
+  actor: string;
+}
+
+export type RunPush = (pusher: Pusher, update: RefUpdate, log: LogSink, signal: AbortSignal) => Promise<PushOutcome>;
 
 export interface PushSession {
   /** Environment for git receive-pack, inherited by the hook. */
@@ -40,7 +46,7 @@ export interface PushSession {
 }
 
 interface Session {
-  app: AppName;
+  pusher: Pusher;
   secret: Buffer;
   workdir: string;
   controller: AbortController;
@@ -85,12 +91,12 @@ export class HookChannel {
     return this.listening;
   }
 
-  async open(app: AppName): Promise<PushSession> {
+  async open(app: AppName, actor: string): Promise<PushSession> {
     const port = await this.port();
     const id = randomBytes(12).toString('hex');
     const secret = randomBytes(32);
     const workdir = await mkdtemp(join(tmpdir(), 'devflow-push-'));
-    const session: Session = { app, secret, workdir, controller: new AbortController(), running: new Set() };
+    const session: Session = { pusher: { app, actor }, secret, workdir, controller: new AbortController(), running: new Set() };
     this.sessions.set(id, session);
     return {
       env: {
@@ -134,7 +140,7 @@ export class HookChannel {
     const sourceTar = update.newSha === ZERO_SHA ? '' : join(session.workdir, `${update.newSha}.tar`);
     if (sourceTar && !existsSync(sourceTar)) return void res.end(frame('fail', `source of ${update.newSha} was not exported`));
     const log: LogSink = { line: (text) => void (res.writableEnded || res.write(frame('log', text))) };
-    const running = this.runPush(session.app, { ...update, sourceTar }, log, session.controller.signal).catch(
+    const running = this.runPush(session.pusher, { ...update, sourceTar }, log, session.controller.signal).catch(
       (err: unknown): PushOutcome => ({ ok: false, message: errorMessage(err) }),
     );
     session.running.add(running);

@@ -40,7 +40,7 @@ describe('git push to GitReceiver', () => {
     expect(push.stderr).toContain('remote: https://hello.localhost deployed');
     const sha = await headSha(harness, dir);
     expect(seen).toEqual([
-      expect.objectContaining({ app: 'hello', ref: 'refs/heads/main', oldSha: ZERO_SHA, newSha: sha, deploy: true }),
+      expect.objectContaining({ app: 'hello', ref: 'refs/heads/main', oldSha: ZERO_SHA, newSha: sha, deploy: true, actor: 'tester' }),
     ]);
     expect(await lsRemote(harness, 'hello')).toContain(`${sha}\trefs/heads/main`);
   });

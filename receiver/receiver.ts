@@ -15,7 +15,7 @@ import {
   type ReceiverOptions,
 } from './contract.js';
 import { advertiseRefs, byteLimit, decodeBody, gitEnv, runRpc } from './git-service.js';
-import { HookChannel, type RefUpdate } from './hook-channel.js';
+import { HookChannel, type Pusher, type RefUpdate } from './hook-channel.js';
 import { BareRepos, defaultHookProgram, renderPreReceiveHook } from './repos.js';
 import { parseBasicAuth, parseGitProtocol, parseGitRoute, type GitRoute, type GitService } from './routes.js';
 import type { LogSink } from '../core/types.js';
@@ -31,7 +31,7 @@ export class GitReceiver {
   constructor(private readonly options: ReceiverOptions) {
     const hookProgram = options.hookProgram ?? defaultHookProgram();
     this.repos = new BareRepos(options.reposDir, renderPreReceiveHook(options.nodeBinary ?? process.execPath, hookProgram));
-    this.channel = new HookChannel((app, update, log, signal) => this.runPush(app, update, log, signal));
+    this.channel = new HookChannel((pusher, update, log, signal) => this.runPush(pusher, update, log, signal));
     this.maxPushBytes = options.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES;
   }
 
@@ -61,7 +61,8 @@ export class GitReceiver {
   private async serve(req: http.IncomingMessage, res: http.ServerResponse, route: GitRoute): Promise<void> {
     if (route.kind === 'invalid') return plain(res, route.status, route.message);
     const credentials = parseBasicAuth(req.headers.authorization);
-    if (!credentials || !(await this.options.authenticate(credentials.username, credentials.password))) {
+    const actor = credentials ? await this.options.authenticate(credentials.username, credentials.password) : undefined;
+    if (actor === undefined) {
       res.setHeader('WWW-Authenticate', 'Basic realm="DevFlow"');
       return plain(res, 401, 'authentication required: use your DevFlow token as the password');
     }
@@ -74,11 +75,13 @@ export class GitReceiver {
     const protocolEnv: Record<string, string> = protocol ? { GIT_PROTOCOL: protocol } : {};
     if (route.kind === 'advertise') return advertiseRefs(res, route.service, dir, gitEnv(protocolEnv));
     if (route.service === 'upload-pack') return this.serveRpc(req, res, route.service, dir, protocolEnv);
-    return this.serveReceivePack(req, res, route.app, dir, protocolEnv);
+    return this.serveReceivePack(req, res, route.app, actor, dir, protocolEnv);
   }
 
-  private async serveReceivePack(req: http.IncomingMessage, res: http.ServerResponse, app: AppName, dir: string, env: Record<string, string>): Promise<void> {
-    const session = await this.channel.open(app);
+  private async serveReceivePack(
+    req: http.IncomingMessage, res: http.ServerResponse, app: AppName, actor: string, dir: string, env: Record<string, string>,
+  ): Promise<void> {
+    const session = await this.channel.open(app, actor);
     try {
       await this.serveRpc(req, res, 'receive-pack', dir, { ...env, ...session.env }, () => session.abort('the pusher disconnected'));
     } finally {
@@ -107,9 +110,9 @@ export class GitReceiver {
     await runRpc(res, { service, dir, env: gitEnv(env), body, config, onDisconnect });
   }
 
-  private runPush(app: AppName, update: RefUpdate, log: LogSink, signal: AbortSignal): Promise<PushOutcome> {
+  private runPush({ app, actor }: Pusher, update: RefUpdate, log: LogSink, signal: AbortSignal): Promise<PushOutcome> {
     const branches = this.options.deployBranches?.(app) ?? DEFAULT_DEPLOY_BRANCHES;
-    return this.options.onPush({ app, ...update, deploy: isDeployRef(update.ref, branches) }, log, signal);
+    return this.options.onPush({ app, ...update, actor, deploy: isDeployRef(update.ref, branches) }, log, signal);
   }
 }
 

@@ -75,7 +75,7 @@ export async function startHarness(apps: string[], onPush: OnPush, extra: Partia
   const known = new Set<string>(apps);
   const receiver = new GitReceiver({
     reposDir: join(root, 'repos'),
-    authenticate: async (_user, password) => password === TOKEN,
+    authenticate: async (_user, password) => (password === TOKEN ? 'tester' : undefined),
     appExists: async (app) => known.has(app),
     onPush,
     ...extra,

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 async function queueDeployment(appId: number, sha: string): Promise<number> {
-  const { deployment } = await createDeployment(db.sql, { id: appId }, 'refs/heads/main', sha, null, 'api');
+  const { deployment } = await createDeployment(db.sql, { id: appId }, { ref: 'refs/heads/main', sha, trigger: 'api' });
   const tar = sourceTarPath(home, deployment.id);
   await fs.mkdir(path.dirname(tar), { recursive: true });
   await execa('tar', ['-c', '-f', tar, '-C', FIXTURE, '.']);

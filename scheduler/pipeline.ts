@@ -42,7 +42,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       await publishState(deps, deployment, 'releasing');
       const release = await createRelease(deps.sql, {
         appId: app.id, deploymentId, sha: deployment.sha, artifact, config,
-        description: `Deploy ${deployment.sha.slice(0, 7)}`,
+        description: `Deploy ${deployment.sha.slice(0, 7)}`, actor: deployment.actor ?? undefined,
       });
       log.line(`-----> Releasing v${release.version}`);
       await rollOut(deps, app, release, log);

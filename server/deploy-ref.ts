@@ -18,14 +18,14 @@ import type { Deployment } from '../core/types.js';
 import { sourceTarPath } from '../scheduler/pipeline.js';
 import type { PushDeps } from './push.js';
 
-export async function deployRef(deps: PushDeps, appName: AppName, request: DeployRequest): Promise<Deployment> {
+export async function deployRef(deps: PushDeps, appName: AppName, request: DeployRequest, actor: string): Promise<Deployment> {
   const app = await getApp(deps.sql, appName);
   const gitDir = path.join(homePaths(deps.home).repos, `${app.name}.git`);
   const { sha, ref } = await resolveRef(gitDir, request.ref);
   if (request.builder === 'dockerfile' && !(await hasFile(gitDir, sha, 'Dockerfile'))) {
     throw new InvalidInputError(`builder "dockerfile" needs a Dockerfile, and ${request.ref} (${sha.slice(0, 7)}) has none`);
   }
-  const { deployment, superseded } = await createDeployment(deps.sql, app, ref, sha, null, 'api');
+  const { deployment, superseded } = await createDeployment(deps.sql, app, { ref, sha, trigger: 'api', actor });
   for (const id of superseded) {
     await deps.bus.publish({ type: 'deployment.state', deploymentId: id, app: app.name, state: 'superseded', reason: 'a newer deployment replaced it' });
   }

@@ -53,7 +53,7 @@ export class PreviewService implements BranchPreviews {
     const preview = await preparePreview(this.deps, parent, slug, 'branch', branch, log);
     const baseSha = /^0+$/.test(push.oldSha) ? null : push.oldSha;
     const final = await deployTree(this.push, { id: preview.appId, name: preview.app },
-      { ref: push.ref, sha: push.newSha, baseSha, trigger: 'push', sourceTar: push.sourceTar }, log);
+      { ref: push.ref, sha: push.newSha, baseSha, trigger: 'push', actor: push.actor, sourceTar: push.sourceTar }, log);
     if (final.state === 'succeeded') log.line(`-----> Preview live at ${this.url(parent.name, slug)}`);
     return outcome(final);
   }
@@ -85,7 +85,7 @@ export class PreviewService implements BranchPreviews {
     try {
       const preview = await preparePreview(this.deps, parent, slug, 'pull_request', String(event.number), { line: () => {} });
       await deployTree(this.push, { id: preview.appId, name: preview.app },
-        { ref: `refs/pull/${event.number}/head`, sha: event.headSha, baseSha: null, trigger: 'api', sourceTar: tar });
+        { ref: `refs/pull/${event.number}/head`, sha: event.headSha, baseSha: null, trigger: 'api', actor: 'webhook', sourceTar: tar });
     } finally {
       await fs.rm(path.dirname(tar), { recursive: true, force: true });
     }

@@ -42,7 +42,7 @@ export async function handlePush(deps: PushDeps, push: PushRequest, log: LogSink
   if (branch !== undefined && deployBranches(app.deployBranch).includes(branch)) {
     if (deleting) return { ok: false, message: `the deploy branch ${branch} cannot be deleted` };
     const baseSha = ZERO_SHA.test(push.oldSha) ? null : push.oldSha;
-    const final = await deployTree(deps, app, { ref: push.ref, sha: push.newSha, baseSha, trigger: 'push', sourceTar: push.sourceTar }, log);
+    const final = await deployTree(deps, app, { ref: push.ref, sha: push.newSha, baseSha, trigger: 'push', actor: push.actor, sourceTar: push.sourceTar }, log);
     return outcome(final);
   }
   if (branch === undefined || !deps.previews) {
@@ -62,6 +62,8 @@ export interface TreeToDeploy {
   sha: string;
   baseSha: string | null;
   trigger: DeploymentTrigger;
+  /** The name of the token that pushed or called the API. */
+  actor: string | null;
   sourceTar: string;
 }
 
@@ -70,7 +72,7 @@ export interface TreeToDeploy {
  * with a log, follows it to the end; without one, returns as soon as it is queued.
  */
 export async function deployTree(deps: PushDeps, app: { id: number; name: string }, tree: TreeToDeploy, log?: LogSink): Promise<Deployment> {
-  const { deployment, superseded } = await createDeployment(deps.sql, app, tree.ref, tree.sha, tree.baseSha, tree.trigger);
+  const { deployment, superseded } = await createDeployment(deps.sql, app, tree);
   for (const id of superseded) {
     await deps.bus.publish({ type: 'deployment.state', deploymentId: id, app: app.name, state: 'superseded', reason: 'a newer push replaced it' });
   }

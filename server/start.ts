@@ -93,7 +93,10 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const receiver = new GitReceiver({
     reposDir: paths.repos,
     // Git needs the deploy scope: a read token may not push (nor fetch the source).
-    authenticate: async (_user, password) => allows(await verifyToken(db.sql, password), 'deploy'),
+    authenticate: async (_user, password) => {
+      const grant = await verifyToken(db.sql, password);
+      return allows(grant, 'deploy') ? grant!.name : undefined;
+    },
     appExists: async (app) => (await findApp(db.sql, app)) !== undefined,
     onPush: (push, pushLog) => handlePush({ ...pushDeps, previews }, push, pushLog),
   });
@@ -102,7 +105,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     sql: db.sql, config, apps, appDatabases, releases: releaseOperations(deps, log),
     followDeployment: (id, sink) => followDeployment({ sql: db.sql, bus }, id, sink),
     bus,
-    deploy: (app, request) => deployRef({ sql: db.sql, bus, queue, home: config.home }, app, request),
+    deploy: (app, request, actor) => deployRef({ sql: db.sql, bus, queue, home: config.home }, app, request, actor),
     domainsChanged: () => router.domainsChanged(routes),
     previews,
   });

@@ -27,6 +27,7 @@ interface DeploymentRow {
   sha: string;
   base_sha: string | null;
   trigger: DeploymentTrigger;
+  actor: string | null;
   state: DeploymentState;
   reason: string | null;
   release_version: number | null;
@@ -42,6 +43,7 @@ function toDeployment(row: DeploymentRow): Deployment {
     sha: row.sha,
     baseSha: row.base_sha,
     trigger: row.trigger,
+    actor: row.actor,
     state: row.state,
     reason: row.reason,
     releaseVersion: row.release_version,
@@ -54,13 +56,20 @@ function toDeployment(row: DeploymentRow): Deployment {
  * Records a new deployment; any older deployment of the app still waiting in the queue is
  * superseded by it, so a burst of pushes builds only the newest commit.
  */
+export interface NewDeployment {
+  ref: string;
+  sha: string;
+  /** The branch head the pusher's git saw; null when unknown or when the branch is new. */
+  baseSha?: string | null;
+  trigger?: DeploymentTrigger;
+  /** The name of the token that asked for the deployment. */
+  actor?: string | null;
+}
+
 export async function createDeployment(
   sql: Sql,
   app: { id: number },
-  ref: string,
-  sha: string,
-  baseSha: string | null = null,
-  trigger: DeploymentTrigger = 'push',
+  { ref, sha, baseSha = null, trigger = 'push', actor = null }: NewDeployment,
 ): Promise<{ deployment: Deployment; superseded: number[] }> {
   return sql.begin(async (tx) => {
     const old = await tx<{ id: number }[]>`
@@ -68,8 +77,8 @@ export async function createDeployment(
         updated_at = now()
       WHERE app_id = ${app.id} AND state = 'queued' RETURNING id`;
     const [row] = await tx<{ id: number }[]>`
-      INSERT INTO deployments (app_id, ref, sha, base_sha, trigger)
-      VALUES (${app.id}, ${ref}, ${sha}, ${baseSha}, ${trigger}) RETURNING id`;
+      INSERT INTO deployments (app_id, ref, sha, base_sha, trigger, actor)
+      VALUES (${app.id}, ${ref}, ${sha}, ${baseSha}, ${trigger}, ${actor}) RETURNING id`;
     const deployment = await getDeploymentIn(tx as unknown as Sql, row!.id);
     return { deployment, superseded: old.map((r) => r.id) };
   });

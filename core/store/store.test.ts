@@ -34,13 +34,13 @@ describe('store', () => {
 
   it('a newer deployment supersedes a queued one, never a running one', async () => {
     const app = await createApp(db.sql, parseAppName('store-b'));
-    const first = await createDeployment(db.sql, app, 'refs/heads/main', 'a'.repeat(40));
-    const second = await createDeployment(db.sql, app, 'refs/heads/main', 'b'.repeat(40));
+    const first = await createDeployment(db.sql, app, { ref: 'refs/heads/main', sha: 'a'.repeat(40) });
+    const second = await createDeployment(db.sql, app, { ref: 'refs/heads/main', sha: 'b'.repeat(40) });
     expect(second.superseded).toEqual([first.deployment.id]);
     expect((await getDeployment(db.sql, first.deployment.id)).state).toBe('superseded');
     expect(await transitionDeployment(db.sql, first.deployment.id, 'queued', 'building')).toBe(false);
     expect(await transitionDeployment(db.sql, second.deployment.id, 'queued', 'building')).toBe(true);
-    const third = await createDeployment(db.sql, app, 'refs/heads/main', 'c'.repeat(40));
+    const third = await createDeployment(db.sql, app, { ref: 'refs/heads/main', sha: 'c'.repeat(40) });
     expect(third.superseded).toEqual([]);
     expect((await getDeployment(db.sql, second.deployment.id)).state).toBe('building');
     await expect(transitionDeployment(db.sql, 1, 'succeeded', 'building')).rejects.toThrow(/invalid deployment transition/);
@@ -48,7 +48,7 @@ describe('store', () => {
 
   it('keeps deployment logs in order', async () => {
     const app = await createApp(db.sql, parseAppName('store-c'));
-    const { deployment } = await createDeployment(db.sql, app, 'refs/heads/main', 'd'.repeat(40));
+    const { deployment } = await createDeployment(db.sql, app, { ref: 'refs/heads/main', sha: 'd'.repeat(40) });
     for (let i = 0; i < 5; i++) await appendDeploymentLog(db.sql, deployment.id, i, `line ${i}`);
     expect((await readDeploymentLog(db.sql, deployment.id, 2)).map((l) => l.line)).toEqual(['line 3', 'line 4']);
   });

@@ -9,6 +9,7 @@ import { getApp } from '../../core/store/apps.js';
 import { getDeployment, listDeployments, readDeploymentLog } from '../../core/store/deployments.js';
 import { listReleases } from '../../core/store/releases.js';
 import type { Deployment, Release } from '../../core/types.js';
+import { grantOf } from '../authenticate.js';
 import { parseDeployRequest } from '../deploy-request.js';
 import type { ApiDeps } from '../deps.js';
 import { parseNumericCursor, parsePage, sendPage } from '../pagination.js';
@@ -26,7 +27,7 @@ export function registerDeploymentRoutes(v1: express.Router, deps: ApiDeps): voi
   }));
   v1.post('/apps/:app/deployments', route(async (req, res) => {
     const app = parseAppName(req.params.app);
-    const deployment = await deps.deploy(app, parseDeployRequest(req.body));
+    const deployment = await deps.deploy(app, parseDeployRequest(req.body), grantOf(res).name);
     res.status(202).location(`/api/v1/deployments/${deployment.id}`).json(deploymentView(deployment));
   }));
   v1.get('/apps/:app/releases', route(async (req, res) => {
@@ -45,7 +46,7 @@ export function registerDeploymentRoutes(v1: express.Router, deps: ApiDeps): voi
 
 export function deploymentView(d: Deployment) {
   return {
-    id: d.id, app: d.app, ref: d.ref, sha: d.sha, trigger: d.trigger, state: d.state, reason: d.reason,
+    id: d.id, app: d.app, ref: d.ref, sha: d.sha, trigger: d.trigger, actor: d.actor, state: d.state, reason: d.reason,
     releaseVersion: d.releaseVersion, createdAt: d.createdAt, updatedAt: d.updatedAt,
   };
 }

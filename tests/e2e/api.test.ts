@@ -117,6 +117,11 @@ describe('the REST API, CLI and tokens', () => {
     const pushed = await repo.git(['push', remoteUrl(devflow.port, tokens.deploy, 'hello'), 'HEAD:refs/heads/main'], { reject: false });
     expect(pushed.exitCode, pushed.stderr).toBe(0);
     expect(pushed.stderr).toContain('v1 is live');
+    // The push is recorded under the token that made it, in the deployment and its release.
+    const deployments = await api.call<Array<{ actor: string | null; trigger: string }>>('GET', '/apps/hello/deployments');
+    expect(deployments.body[0]).toMatchObject({ actor: 'ci-deploy', trigger: 'push' });
+    const releases = await cli(['releases', 'hello']);
+    expect(releases.stdout).toMatch(/v1 \(current\)\s+Deploy [0-9a-f]{7}\s+ci-deploy/);
   });
 
   it('keeps runtime logs with process and instance names; logs --tail follows new lines', async () => {
