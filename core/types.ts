@@ -20,7 +20,18 @@ export type ProcessTable = Record<string, string>;
  * scheduler can start any process type the same way.
  */
 export type Artifact = (
-  | { kind: 'image'; image: string; processes: ProcessTable }
+  | {
+      kind: 'image';
+      image: string;
+      processes: ProcessTable;
+      /**
+       * How a non-empty command runs. 'launcher' (buildpack images): the CNB launcher is the
+       * ENTRYPOINT and takes the process type. 'shell' (Dockerfile images with a Procfile): the
+       * Procfile line runs under `/bin/sh -c`, as on Heroku. An empty command always means the
+       * image's own ENTRYPOINT and CMD. Absent means 'launcher' (releases made before 'shell').
+       */
+      launch?: 'launcher' | 'shell';
+    }
   | { kind: 'slug'; dir: string; processes: ProcessTable; env: Record<string, string> }
 ) & {
   /** app.json `healthchecks.web`, read from the source tree: part of the build, so rollbacks keep it. */

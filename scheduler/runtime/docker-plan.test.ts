@@ -3,6 +3,7 @@ import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
 import {
   containerCommand,
+  type ContainerCommand,
   containerCreateOptions,
   containerEnv,
   containerLabels,
@@ -19,6 +20,9 @@ const web = parseProcessType('web');
 const worker = parseProcessType('worker');
 const buildpackImage: Artifact = { kind: 'image', image: 'devflow/shop:v3', processes: { web: 'npm start', worker: 'node worker.js' } };
 const dockerfileImage: Artifact = { kind: 'image', image: 'devflow/shop:v4', processes: { web: '' } };
+const dockerfileProcfile: Artifact = {
+  kind: 'image', image: 'devflow/shop:v5', launch: 'shell', processes: { web: '', release: 'node migrate.js && echo "done; ok"' },
+};
 const slug: Artifact = { kind: 'slug', dir: '/tmp/slug', processes: { web: 'npm start' }, env: {} };
 
 function spec(overrides: Partial<InstanceSpec> = {}): InstanceSpec {
@@ -26,10 +30,13 @@ function spec(overrides: Partial<InstanceSpec> = {}): InstanceSpec {
 }
 
 describe('containerCommand', () => {
-  const cases: Array<[string, Artifact, string, string[] | undefined]> = [
-    ['buildpack web: the launcher gets the type', buildpackImage, 'web', ['web']],
-    ['buildpack worker', buildpackImage, 'worker', ['worker']],
-    ['Dockerfile image: its own CMD', dockerfileImage, 'web', undefined],
+  const cases: Array<[string, Artifact, string, ContainerCommand]> = [
+    ['buildpack web: the launcher gets the type', buildpackImage, 'web', { cmd: ['web'] }],
+    ['buildpack worker', buildpackImage, 'worker', { cmd: ['worker'] }],
+    ['Dockerfile image: its own CMD', dockerfileImage, 'web', {}],
+    ['Dockerfile image, web not in the Procfile: its own CMD', dockerfileProcfile, 'web', {}],
+    ['Dockerfile image, Procfile line: one argument to sh -c', dockerfileProcfile, 'release',
+      { entrypoint: ['/bin/sh', '-c'], cmd: ['node migrate.js && echo "done; ok"'] }],
   ];
   it.each(cases)('%s', (_name, artifact, type, expected) => {
     expect(containerCommand(artifact, parseProcessType(type))).toEqual(expected);

@@ -55,20 +55,28 @@ export function identityFromLabels(labels: Record<string, string> | undefined): 
   }
 }
 
+/** What overrides the image's ENTRYPOINT and CMD for one process type (absent: the image's own). */
+export interface ContainerCommand {
+  entrypoint?: string[];
+  cmd?: string[];
+}
+
 /**
  * The container command for one process type. Buildpack images have the CNB launcher as their
  * ENTRYPOINT, which takes the process type as its argument and looks the command up in its own
- * launch metadata, so Cmd = [type]. An empty command marks a Dockerfile image: the image's own
- * CMD runs (undefined = no override).
+ * launch metadata, so Cmd = [type]. A Dockerfile image runs a Procfile line under `/bin/sh -c`
+ * (the line is one argument, never re-split), and its own ENTRYPOINT and CMD for an empty command.
  */
-export function containerCommand(artifact: Artifact, processType: ProcessType): string[] | undefined {
+export function containerCommand(artifact: Artifact, processType: ProcessType): ContainerCommand {
   imageOf(artifact);
   const command = artifact.processes[processType];
   if (command === undefined) {
     const known = Object.keys(artifact.processes).join(', ') || 'none';
     throw new InvalidInputError(`process type "${processType}" is not in this release (it has: ${known})`);
   }
-  return command === '' ? undefined : [processType];
+  if (command === '') return {};
+  if (artifact.kind === 'image' && artifact.launch === 'shell') return { entrypoint: ['/bin/sh', '-c'], cmd: [command] };
+  return { cmd: [processType] };
 }
 
 export function imageOf(artifact: Artifact): string {
@@ -88,12 +96,13 @@ export function containerEnv(env: Record<string, string>): string[] {
 
 export function containerCreateOptions(spec: InstanceSpec, name: string): Docker.ContainerCreateOptions {
   const image = imageOf(spec.artifact);
-  const cmd = containerCommand(spec.artifact, spec.processType);
+  const command = containerCommand(spec.artifact, spec.processType);
   const isWeb = spec.processType === 'web';
   return {
     name,
     Image: image,
-    ...(cmd === undefined ? {} : { Cmd: cmd }),
+    ...(command.entrypoint === undefined ? {} : { Entrypoint: command.entrypoint }),
+    ...(command.cmd === undefined ? {} : { Cmd: command.cmd }),
     Env: containerEnv(spec.env),
     Labels: containerLabels(spec),
     ...(isWeb ? { ExposedPorts: { [PORT_KEY]: {} } } : {}),

@@ -52,7 +52,7 @@ const NS_PER_MS = 1_000_000;
 
 export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number): Docker.CreateServiceOptions {
   const image = imageOf(spec.artifact);
-  const args = containerCommand(spec.artifact, spec.processType);
+  const command = containerCommand(spec.artifact, spec.processType);
   const labels = serviceLabels(owner, spec);
   const isWeb = spec.processType === 'web';
   return {
@@ -63,7 +63,9 @@ export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number)
         // The local tag as it is: no digest pinning, so Swarm never asks a registry (the API
         // form of `--no-resolve-image`; no X-Registry-Auth header is sent either).
         Image: image,
-        ...(args === undefined ? {} : { Args: args }),
+        // Swarm's Command replaces the ENTRYPOINT and Args the CMD, as docker's pair does.
+        ...(command.entrypoint === undefined ? {} : { Command: command.entrypoint }),
+        ...(command.cmd === undefined ? {} : { Args: command.cmd }),
         Env: containerEnv(spec.env),
         // Without devflow.managed, so the docker runtime (and its cleanup) never adopts a task;
         // with the owner, so each DevFlow can tell its own task containers apart.
