@@ -251,11 +251,15 @@ export class SwarmRuntime implements RuntimeDriver {
     }
   }
 
-  /** Waits until at most `count` containers of the service still run (on this node). */
+  /**
+   * Waits until at most `count` containers of the service still run (on this node). When the
+   * service is gone (count 0) it waits for its stopped containers to be removed too, so that
+   * the release's image is free to be removed (retention) once stop() returns.
+   */
   private async waitForContainers(serviceId: string, count: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const left = await this.docker.listContainers({ filters: { label: [`com.docker.swarm.service.id=${serviceId}`] } });
+      const left = await this.docker.listContainers({ all: count === 0, filters: { label: [`com.docker.swarm.service.id=${serviceId}`] } });
       if (left.length <= count) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
