@@ -60,8 +60,12 @@ export class BuildError extends DevflowError {
 }
 
 export class ReleaseError extends DevflowError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The last output lines of the instance that failed, when the runtime had them. */
+  readonly output: string[];
+
+  constructor(message: string, options?: { cause?: unknown; output?: string[] }) {
     super('release_failed', message, options);
+    this.output = options?.output ?? [];
   }
 }
 

@@ -3,8 +3,9 @@
  * it counts the exit for that process slot and waits an exponentially growing delay before the
  * replacement starts (1 s, 2 s, 4 s … capped at 5 min, as Heroku cools crashed dynos off). A
  * slot that exited CRASH_LOOP_EXITS times within the window is `crashed`. On docker the engine
- * has already restarted the container MAX_RESTARTS times before DevFlow sees it exited, so one
- * observed exit there stands for MAX_RESTARTS + 1 real ones.
+ * (and on swarm, Swarm, within this same window: swarm-plan.ts restartPolicy) has already
+ * restarted the instance MAX_RESTARTS times before DevFlow sees it exited, so one observed exit
+ * there stands for MAX_RESTARTS + 1 real ones.
  */
 import type { RuntimeKind } from '../core/types.js';
 import type { CrashRecord } from '../core/store/crashes.js';

@@ -122,6 +122,10 @@ function failureLines(err: unknown): string[] {
     lines.push(' !     Last lines of the failing step:');
     for (const line of err.tail) lines.push(` !     ${line}`);
   }
+  if (err instanceof ReleaseError && err.output.length > 0) {
+    lines.push(' !     Last output of the new instance:');
+    for (const line of err.output) lines.push(` !     ${line}`);
+  }
   lines.push(' !     The previous release (if any) is still serving.');
   return lines;
 }

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
-import { currentTasks, instanceFromTask, instanceStateFromTask, serviceLabels, serviceName, serviceSpec, swarmInstanceId, type SwarmTask } from './swarm-plan.js';
+import {
+  instanceFromTask, instanceStateFromTask, replicasForSlot, restartPolicy, serviceLabels, serviceName, serviceSpec, slotTasks, swarmInstanceId,
+  type SwarmTask,
+} from './swarm-plan.js';
 import { releaseAndSlotOf } from './naming.js';
 
 const owner = '/home/dev/.devflow';
@@ -9,9 +12,16 @@ const artifact: Artifact = { kind: 'image', image: 'devflow/hello:abc', processe
 const identity = { app: parseAppName('hello'), processType: parseProcessType('web'), release: 3 };
 const spec = { ...identity, slot: 2, artifact, env: { A: '1', PORT: '9' }, memoryMb: 256 };
 
-function task(slot: number, state: string, port?: number, desired = 'running'): SwarmTask {
-  return { ID: `t${slot}${state}`, Slot: slot, NodeID: 'n1', DesiredState: desired, Status: { State: state, PortStatus: port ? { Ports: [{ TargetPort: 5000, PublishedPort: port }] } : {} } };
+let created = 0;
+/** A task of `slot`; each call is created a second after the previous one. */
+function task(slot: number, state: string, port?: number, desired = 'running', ran = state !== 'pending'): SwarmTask {
+  created += 1;
+  return {
+    ID: `t${slot}${state}${created}`, Slot: slot, NodeID: 'n1', DesiredState: desired, CreatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, created)).toISOString(),
+    Status: { State: state, ...(ran ? { ContainerStatus: { ContainerID: `c${created}` } } : {}), PortStatus: port ? { Ports: [{ TargetPort: 5000, PublishedPort: port }] } : {} },
+  };
 }
+const summary = (tasks: SwarmTask[]) => slotTasks(tasks).map((s) => [s.slot, s.state, s.task.ID, s.output?.ID ?? null]);
 
 describe('swarm plan', () => {
   it('names a service per app, type and release, within 63 characters, apart per owner', () => {
@@ -49,19 +59,61 @@ describe('swarm plan', () => {
     expect(instanceStateFromTask(state)).toBe(expected);
   });
 
-  it('each slot is filled by its live task, not by failed history', () => {
-    const tasks = [task(1, 'failed'), task(1, 'running', 30001), task(2, 'running', 30002), task(3, 'shutdown', undefined, 'shutdown')];
-    expect(currentTasks(tasks).map((t) => t.ID)).toEqual(['t1running', 't2running']);
+  it('each slot is filled by its live task, not by failed history; scaled-away slots are gone', () => {
+    const failed = task(1, 'failed', undefined, 'shutdown');
+    const live = task(1, 'running', 30001);
+    const two = task(2, 'running', 30002);
+    const scaled = task(3, 'shutdown', undefined, 'shutdown');
+    expect(summary([live, failed, two, scaled])).toEqual([[1, 'running', live.ID, live.ID], [2, 'running', two.ID, two.ID]]);
+  });
+
+  it('a slot waiting out the restart delay is starting, and its output is the failed task\'s', () => {
+    const failed = task(1, 'failed', undefined, 'shutdown');
+    const waiting = task(1, 'pending', undefined, 'ready');
+    expect(summary([failed, waiting])).toEqual([[1, 'starting', waiting.ID, failed.ID]]);
+  });
+
+  it('a task that just failed, before Swarm replaces it, is starting', () => {
+    const failed = task(1, 'failed');
+    expect(summary([failed])).toEqual([[1, 'starting', failed.ID, failed.ID]]);
+  });
+
+  it.each(['failed', 'rejected', 'complete'])('a slot Swarm gave up restarting (newest task %s) is exited, with that task\'s output', (state) => {
+    const history = [task(1, 'failed', undefined, 'shutdown'), task(1, 'failed', undefined, 'shutdown')];
+    const last = task(1, state, undefined, 'shutdown');
+    expect(summary([last, ...history])).toEqual([[1, 'exited', last.ID, last.ID]]);
+  });
+
+  it('a slot whose newest task was shut down after failures is gone', () => {
+    expect(summary([task(1, 'failed', undefined, 'shutdown'), task(1, 'shutdown', undefined, 'shutdown')])).toEqual([]);
+  });
+
+  it.each([
+    ['a live slot keeps the count', 2, 1, [1, 2], 2],
+    ['scaling up to a new slot', 1, 2, [1], 2],
+    ['a slot removed after Swarm gave up comes back', 1, 1, [2], 2],
+    ['a new service', 0, 1, [], 1],
+    ['replicas asked for but not yet listed are kept', 3, 2, [1], 3],
+  ])('replicas for a slot: %s', (_name, current, slot, live, expected) => {
+    expect(replicasForSlot(current, slot, live)).toBe(expected);
+  });
+
+  it('Swarm restarts any exit, a few times a second apart within the crash window, then gives up', () => {
+    expect(restartPolicy()).toEqual({ Condition: 'any', MaxAttempts: 5, Delay: 1e9, Window: 600e9 });
+    expect((serviceSpec(owner, spec, 1) as any).TaskTemplate.RestartPolicy).toEqual(restartPolicy());
   });
 
   it('an instance from a task: upstream from the published port on its node; other owners ignored', () => {
     const labels = serviceLabels(owner, identity);
     const host = () => '127.0.0.1';
-    expect(instanceFromTask(owner, labels, task(2, 'running', 30002), host)).toEqual({
+    const [running] = slotTasks([task(2, 'running', 30002)]);
+    expect(instanceFromTask(owner, labels, running!, host)).toEqual({
       id: swarmInstanceId(owner, { ...identity, slot: 2 }), app: 'hello', release: 3, processType: 'web',
       upstream: { host: '127.0.0.1', port: 30002 }, state: 'running',
     });
-    expect(instanceFromTask(owner, labels, task(2, 'starting'), host)?.upstream).toBeNull();
-    expect(instanceFromTask('/other', labels, task(2, 'running', 1), host)).toBeNull();
+    expect(instanceFromTask(owner, labels, slotTasks([task(2, 'starting')])[0]!, host)?.upstream).toBeNull();
+    const [dead] = slotTasks([task(2, 'failed', 30002, 'shutdown')]);
+    expect(instanceFromTask(owner, labels, dead!, host)).toMatchObject({ state: 'exited', upstream: null });
+    expect(instanceFromTask('/other', labels, running!, host)).toBeNull();
   });
 });

@@ -50,6 +50,25 @@ export function serviceLabels(owner: string, identity: ServiceIdentity): Record<
 
 const NS_PER_MS = 1_000_000;
 
+/** Swarm's restarts of one slot are one second apart, DevFlow's first backoff (crash-loop.ts). */
+export const RESTART_DELAY_MS = 1_000;
+/** The same window in which DevFlow counts exits towards a crash loop (CRASH_WINDOW_MS). */
+export const RESTART_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Swarm restarts a slot whose process ended, whatever its exit status (a web process that exits
+ * 0 has stopped serving all the same), at most MAX_RESTARTS times within RESTART_WINDOW_MS, then
+ * gives up and leaves the slot's last task failed. That dead slot is what the driver reports as
+ * `exited`; the supervisor then counts MAX_RESTARTS + 1 exits (all of them real, within the
+ * window, so calling the slot `crashed` is honest), shows the failed task's output, removes the
+ * slot and starts it again on DevFlow's own exponential backoff. Without the limit Swarm would
+ * restart a crashing task every second forever and DevFlow would never see it crash; without
+ * Swarm restarts at all a lost node or a one-off crash would wait for DevFlow's supervisor.
+ */
+export function restartPolicy(): Docker.TaskRestartPolicy {
+  return { Condition: 'any', MaxAttempts: MAX_RESTARTS, Delay: RESTART_DELAY_MS * NS_PER_MS, Window: RESTART_WINDOW_MS * NS_PER_MS };
+}
+
 export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number): Docker.CreateServiceOptions {
   const image = imageOf(spec.artifact);
   const command = containerCommand(spec.artifact, spec.processType);
@@ -81,7 +100,7 @@ export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number)
           ...(spec.cpus === undefined ? {} : { NanoCPUs: Math.round(spec.cpus * 1e9) }),
         },
       },
-      RestartPolicy: { Condition: 'on-failure', MaxAttempts: MAX_RESTARTS, Delay: 1_000 * NS_PER_MS },
+      RestartPolicy: restartPolicy(),
     },
     Mode: { Replicated: { Replicas: replicas } },
     UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 5_000 * NS_PER_MS },
@@ -99,8 +118,13 @@ export interface SwarmTask {
   ID: string;
   Slot?: number;
   NodeID?: string;
+  CreatedAt?: string;
   DesiredState: string;
-  Status: { State: string; PortStatus?: { Ports?: Array<{ TargetPort?: number; PublishedPort?: number }> } };
+  Status: {
+    State: string;
+    ContainerStatus?: { ContainerID?: string };
+    PortStatus?: { Ports?: Array<{ TargetPort?: number; PublishedPort?: number }> };
+  };
 }
 
 /** Swarm task states folded into DevFlow's three. */
@@ -110,33 +134,74 @@ export function instanceStateFromTask(state: string): Instance['state'] {
   return 'exited';
 }
 
+/** Desired states of a slot's live task; `ready` is a replacement waiting out the restart delay. */
+const LIVE_DESIRED = ['running', 'ready'];
+/** How a task ends on its own: its process exited (`complete` is status 0) or its node refused it. */
+const ENDED = ['complete', 'failed', 'rejected'];
+
+/** The task that stands for one slot, and the slot's state. */
+export interface SlotTask {
+  slot: number;
+  task: SwarmTask;
+  state: Instance['state'];
+  /** The slot's newest task that ran a container: whose output explains the slot. */
+  output: SwarmTask | undefined;
+}
+
+const createdAt = (task: SwarmTask) => Date.parse(task.CreatedAt ?? '') || 0;
+const newest = (tasks: SwarmTask[]) => tasks.reduce((a, b) => (createdAt(b) > createdAt(a) ? b : a));
+
 /**
- * The task that currently fills each slot: the newest task whose desired state is running
- * (Swarm keeps failed ones in history beside their replacement).
+ * Each slot's state from the service's task history (Swarm keeps failed tasks beside their
+ * replacement). A slot with a task Swarm means to run is starting or running; one whose task
+ * ended but that Swarm has not yet replaced counts as starting, since Swarm is about to. A slot
+ * whose newest task ended on its own and that Swarm no longer means to run is one Swarm gave up
+ * restarting (restartPolicy): `exited`. A slot whose newest task Swarm shut down (scaled away)
+ * is gone.
  */
-export function currentTasks(tasks: readonly SwarmTask[]): SwarmTask[] {
-  const bySlot = new Map<number, SwarmTask>();
+export function slotTasks(tasks: readonly SwarmTask[]): SlotTask[] {
+  const bySlot = new Map<number, SwarmTask[]>();
   for (const task of tasks) {
-    if (task.DesiredState !== 'running' || task.Slot === undefined) continue;
-    const seen = bySlot.get(task.Slot);
-    if (seen === undefined || instanceStateFromTask(seen.Status.State) === 'exited') bySlot.set(task.Slot, task);
+    if (task.Slot !== undefined) bySlot.set(task.Slot, [...(bySlot.get(task.Slot) ?? []), task]);
   }
-  return [...bySlot.values()].sort((a, b) => (a.Slot ?? 0) - (b.Slot ?? 0));
+  return [...bySlot.entries()].sort(([a], [b]) => a - b).flatMap(([slot, history]) => slotFromHistory(slot, history) ?? []);
+}
+
+function slotFromHistory(slot: number, history: SwarmTask[]): SlotTask | undefined {
+  const ran = history.filter((t) => t.Status.ContainerStatus?.ContainerID);
+  const output = ran.length === 0 ? undefined : newest(ran);
+  const live = history.filter((t) => LIVE_DESIRED.includes(t.DesiredState));
+  if (live.length > 0) {
+    const task = live.find((t) => t.Status.State === 'running') ?? newest(live);
+    const state = instanceStateFromTask(task.Status.State);
+    return { slot, task, state: state === 'exited' ? 'starting' : state, output };
+  }
+  const last = newest(history);
+  return ENDED.includes(last.Status.State) ? { slot, task: last, state: 'exited', output } : undefined;
+}
+
+/**
+ * How many replicas a service needs so that `slot` runs. Swarm fills the lowest slot numbers
+ * that lack a live task, so a slot that is not live (its dead task was removed by scaling down)
+ * comes back by asking for one more replica than the live slots.
+ */
+export function replicasForSlot(current: number, slot: number, liveSlots: readonly number[]): number {
+  if (liveSlots.includes(slot)) return Math.max(current, slot);
+  return Math.max(current, slot, liveSlots.length + 1);
 }
 
 export function instanceFromTask(
   owner: string,
   labels: Record<string, string> | undefined,
-  task: SwarmTask,
+  { slot, task, state }: SlotTask,
   nodeHost: (nodeId: string | undefined) => string,
 ): Instance | null {
   const identity = identityFromLabels(labels);
-  if (identity === null || labels?.[OWNER_LABEL] !== owner || task.Slot === undefined) return null;
-  const state = instanceStateFromTask(task.Status.State);
+  if (identity === null || labels?.[OWNER_LABEL] !== owner) return null;
   const port = task.Status.PortStatus?.Ports?.find((p) => p.TargetPort === CONTAINER_PORT)?.PublishedPort;
   const serving = identity.processType === 'web' && state !== 'exited' && port !== undefined && port > 0;
   return {
-    id: swarmInstanceId(owner, { ...identity, slot: task.Slot }),
+    id: swarmInstanceId(owner, { ...identity, slot }),
     app: identity.app,
     release: identity.release,
     processType: identity.processType,

@@ -17,12 +17,14 @@ import { DockerRuntime } from './docker.js';
 import { demuxDockerLogLines, lastLines } from './log-lines.js';
 import { assertInstanceId, assertSlotAndRelease } from './naming.js';
 import {
-  currentTasks,
   instanceFromTask,
+  replicasForSlot,
   serviceFilters,
   serviceName,
   serviceSpec,
+  slotTasks,
   swarmInstanceId,
+  type SlotTask,
   type SwarmTask,
 } from './swarm-plan.js';
 import {
@@ -49,6 +51,7 @@ interface ServiceInfo {
 interface Located {
   instance: Instance;
   service: ServiceInfo;
+  slot: SlotTask;
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -64,11 +67,6 @@ function isStaleVersion(err: unknown): boolean {
 export class SwarmRuntime implements RuntimeDriver {
   readonly kind = 'swarm' as const;
   private readonly queues = new Map<string, Promise<unknown>>();
-  /**
-   * The service of each instance this DevFlow started: a task that crashed is gone from the
-   * service's running tasks, yet its output (why it crashed) is still in the service's logs.
-   */
-  private readonly serviceNames = new Map<string, string>();
   private readonly images: DockerRuntime;
 
   constructor(
@@ -92,13 +90,18 @@ export class SwarmRuntime implements RuntimeDriver {
   async start(spec: InstanceSpec): Promise<Instance> {
     assertSlotAndRelease(spec);
     const name = serviceName(this.owner, spec);
-    this.serviceNames.set(swarmInstanceId(this.owner, spec), name);
     try {
       await this.serialised(name, () => this.ensureReplicas(spec, name));
     } catch (err) {
       throw withContext(`starting ${spec.app} ${spec.processType} (v${spec.release}) on swarm`, err);
     }
-    return this.waitForSlot(spec, name);
+    try {
+      return await this.waitForSlot(spec, name);
+    } catch (err) {
+      // A start that failed leaves nothing behind (the caller has no instance to stop).
+      await this.stop(swarmInstanceId(this.owner, spec), { graceMs: 0 }).catch(() => {});
+      throw err;
+    }
   }
 
   private async ensureReplicas(spec: InstanceSpec, name: string): Promise<void> {
@@ -107,10 +110,15 @@ export class SwarmRuntime implements RuntimeDriver {
       await this.docker.createService(serviceSpec(this.owner, spec, spec.slot));
       return;
     }
-    await this.setReplicas(existing, (current) => Math.max(current, spec.slot));
+    const tasks = (await this.docker.listTasks({ filters: { service: [existing.ID] } })) as SwarmTask[];
+    const live = slotTasks(tasks).filter((t) => t.state !== 'exited').map((t) => t.slot);
+    await this.setReplicas(existing, (current) => replicasForSlot(current, spec.slot, live));
   }
 
-  /** Polls the service's tasks until the slot's task runs (and, for web, has its port). */
+  /**
+   * Polls the service's tasks until the slot's task runs (and, for web, has its port). A slot
+   * Swarm gave up restarting fails at once, with the output of its last task.
+   */
   private async waitForSlot(spec: InstanceSpec, name: string): Promise<Instance> {
     const id = swarmInstanceId(this.owner, spec);
     const deadline = Date.now() + TASK_START_TIMEOUT_MS;
@@ -118,6 +126,10 @@ export class SwarmRuntime implements RuntimeDriver {
     while (Date.now() < deadline) {
       const found = (await this.locate(spec.app)).find((l) => l.instance.id === id)?.instance;
       if (found && found.state === 'running' && (spec.processType !== 'web' || found.upstream !== null)) return found;
+      if (found?.state === 'exited') {
+        const output = await this.logs(id, { tail: 20 }).catch(() => []);
+        throw new ReleaseError(`the new instance (${name} slot ${spec.slot}) kept exiting at start, so Swarm stopped restarting it`, { output });
+      }
       state = found?.state ?? state;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
@@ -132,13 +144,11 @@ export class SwarmRuntime implements RuntimeDriver {
    */
   async stop(instanceId: string, options: StopOptions = {}): Promise<void> {
     assertInstanceId(instanceId);
+    // A slot Swarm gave up restarting is found too (as exited): its service must still shrink.
     const found = (await this.locate()).find((l) => l.instance.id === instanceId);
-    // An instance whose task crashed is not among the running tasks, but its service (which
-    // would keep restarting it) must still go.
-    const name = found?.service.Spec.Name ?? this.serviceNames.get(instanceId);
-    if (name === undefined) return;
-    this.serviceNames.delete(instanceId);
-    let serviceId = found?.service.ID;
+    if (found === undefined) return;
+    const name = found.service.Spec.Name!;
+    let serviceId = found.service.ID;
     const remaining = await this.serialised(name, async () => {
       const service = await this.inspect(name);
       if (service === undefined) return 0;
@@ -151,20 +161,24 @@ export class SwarmRuntime implements RuntimeDriver {
       await this.setReplicas(service, (current) => current - 1);
       return replicas - 1;
     });
-    if (serviceId !== undefined) await this.waitForContainers(serviceId, remaining, (options.graceMs ?? DEFAULT_GRACE_MS) + 10_000);
+    await this.waitForContainers(serviceId, remaining, (options.graceMs ?? DEFAULT_GRACE_MS) + 10_000);
   }
 
   async list(app?: AppName): Promise<Instance[]> {
     return (await this.locate(app)).map((l) => l.instance);
   }
 
+  /**
+   * The output of the slot's newest task that ran: the live process, or the last failed one
+   * while Swarm waits to restart it or after it gave up (Swarm's task logs, from any node).
+   */
   async logs(instanceId: string, options: LogsOptions = {}): Promise<string[]> {
     const tail = options.tail ?? DEFAULT_LOG_TAIL;
     const found = (await this.locate()).find((l) => l.instance.id === assertInstanceId(instanceId));
-    const serviceRef = found?.service.ID ?? this.serviceNames.get(instanceId);
-    if (serviceRef === undefined) throw new NotFoundError(`instance ${instanceId} not found`);
-    const service = this.docker.getService(serviceRef);
-    const raw = (await service.logs({ stdout: true, stderr: true, tail, follow: false } as Docker.ContainerLogsOptions)) as unknown;
+    if (found === undefined) throw new NotFoundError(`instance ${instanceId} not found`);
+    if (found.slot.output === undefined) return [];
+    const task = this.docker.getTask(found.slot.output.ID) as Docker.Task & { logs(options: object): Promise<unknown> };
+    const raw = await task.logs({ stdout: true, stderr: true, tail, follow: false });
     return lastLines(demuxDockerLogLines(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))), tail);
   }
 
@@ -185,9 +199,9 @@ export class SwarmRuntime implements RuntimeDriver {
       this.nodeHosts(),
     ]);
     return services.flatMap((service) =>
-      currentTasks(tasks.filter((t) => t.ServiceID === service.ID)).flatMap((task) => {
-        const instance = instanceFromTask(this.owner, service.Spec.Labels, task, nodeHost);
-        return instance === null ? [] : [{ instance, service }];
+      slotTasks(tasks.filter((t) => t.ServiceID === service.ID)).flatMap((slot) => {
+        const instance = instanceFromTask(this.owner, service.Spec.Labels, slot, nodeHost);
+        return instance === null ? [] : [{ instance, service, slot }];
       }));
   }
 
@@ -237,11 +251,15 @@ export class SwarmRuntime implements RuntimeDriver {
     }
   }
 
-  /** Waits until at most `count` containers of the service still run (on this node). */
+  /**
+   * Waits until at most `count` containers of the service still run (on this node). When the
+   * service is gone (count 0) it waits for its stopped containers to be removed too, so that
+   * the release's image is free to be removed (retention) once stop() returns.
+   */
   private async waitForContainers(serviceId: string, count: number, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const left = await this.docker.listContainers({ filters: { label: [`com.docker.swarm.service.id=${serviceId}`] } });
+      const left = await this.docker.listContainers({ all: count === 0, filters: { label: [`com.docker.swarm.service.id=${serviceId}`] } });
       if (left.length <= count) return;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }

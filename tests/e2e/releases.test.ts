@@ -1,5 +1,5 @@
 /**
- * Issue 4, release management end to end on both runtimes, with a real git push, the CLI and
+ * Issue 4, release management end to end on the three runtimes, with a real git push, the CLI and
  * the REST API: config vars make releases the app sees, the release phase runs with the new
  * config (and a failing one changes nothing), rollback without rebuilding, formation and sizes,
  * crash loops reported as `crashed`, app.json health checks, and release retention.
@@ -20,7 +20,7 @@ const HOST = `${APP}.localhost`;
 interface InstanceView { id: string | null; type: string; slot: number; release: number; state: string; lastLines?: string[] }
 interface ProcessesView { release: number; formation: Array<{ type: string; replicas: number; size: string }>; instances: InstanceView[] }
 
-describe.each(['docker', 'process'] as const)('release management on the %s runtime', (runtime) => {
+describe.each(['docker', 'process', 'swarm'] as const)('release management on the %s runtime', (runtime) => {
   let devflow: DevflowProcess;
   let repo: Workdir;
 
@@ -220,7 +220,7 @@ describe.each(['docker', 'process'] as const)('release management on the %s runt
     const byDefault = await devflow.cli(['rollback', APP], { reject: false });
     expect(byDefault.stderr).toContain(`${APP} has no earlier release to roll back to`);
     expect((await devflow.cli(['releases', APP])).stdout.split('\n')[1]).toContain('(build removed)');
-    if (runtime === 'docker') {
+    if (runtime !== 'process') {
       const inspect = await execa('/usr/bin/docker', ['image', 'inspect', `devflow/${APP}:${firstSha.slice(0, 12)}`], { reject: false });
       expect(inspect.exitCode).not.toBe(0);
     } else {

@@ -1,0 +1,86 @@
+/**
+ * The swarm driver against the real one-node swarm: what a crash loop looks like once Swarm
+ * has restarted a task as often as its restart policy allows (swarm-plan.ts restartPolicy).
+ */
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageExists } from '../../builder/docker-images.js';
+import { ReleaseError } from '../../core/errors.js';
+import { parseAppName, parseProcessType } from '../../core/names.js';
+import type { Artifact } from '../../core/types.js';
+import { MAX_RESTARTS } from './docker-plan.js';
+import { serviceFilters } from './swarm-plan.js';
+import { SwarmRuntime } from './swarm.js';
+import { buildTestImage, ensureNodeTestImage, waitFor } from './test-support.js';
+import type { InstanceSpec } from './types.js';
+
+// A stand-in for the CNB launcher: `crash` runs a second, says why, and exits 3.
+const LAUNCHER_SH = `case "$1" in
+  crash) echo "crashing on purpose"; sleep 1; exit 3 ;;
+  *) echo "unknown process type $1" >&2; exit 1 ;;
+esac
+`;
+
+const docker = new Docker();
+const suffix = randomBytes(3).toString('hex');
+const owner = `/tmp/devflow-swarm-test-${suffix}`;
+const runtime = new SwarmRuntime(docker, owner);
+const app = parseAppName(`sw-test-${suffix}`);
+const launcherTag = `devflow-test/swarm-launcher-${suffix}:latest`;
+// An image whose entrypoint is missing: its containers never start.
+const brokenTag = `devflow-test/swarm-broken-${suffix}:latest`;
+
+function spec(type: string, artifact: Artifact): InstanceSpec {
+  return { app, release: 1, processType: parseProcessType(type), slot: 1, artifact, env: {} };
+}
+
+async function servicesLeft(): Promise<number> {
+  return (await docker.listServices({ filters: serviceFilters(owner, app) })).length;
+}
+
+beforeAll(async () => {
+  await SwarmRuntime.assertActive(docker);
+  const base = await ensureNodeTestImage(docker);
+  await buildTestImage(launcherTag, `FROM ${base}\nCOPY launcher.sh /\nENTRYPOINT ["/bin/sh", "/launcher.sh"]\n`, { 'launcher.sh': LAUNCHER_SH });
+  await buildTestImage(brokenTag, `FROM ${base}\nENTRYPOINT ["/no/such/program"]\n`, {});
+});
+
+afterAll(async () => {
+  for (const service of await docker.listServices({ filters: serviceFilters(owner) })) await docker.getService(service.ID).remove();
+  await waitFor('the test services\' containers to go', async () =>
+    (await docker.listContainers({ all: true, filters: { label: [`devflow.home=${owner}`] } })).length === 0 || undefined, 30_000);
+  for (const tag of [launcherTag, brokenTag]) {
+    if (await imageExists(docker, tag)) await docker.getImage(tag).remove({ force: true });
+  }
+});
+
+describe('SwarmRuntime', () => {
+  it('a task that keeps crashing is restarted by Swarm, then reported exited with its output; stop removes it', async () => {
+    const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { crash: 'crash' } };
+    const instance = await runtime.start(spec('crash', artifact));
+    expect(instance.state).toBe('running');
+    const exited = await waitFor('Swarm to give up on the slot', async () =>
+      (await runtime.list(app)).find((i) => i.id === instance.id && i.state === 'exited'), 90_000);
+    expect(exited).toMatchObject({ app, processType: 'crash', release: 1, upstream: null });
+    expect(await runtime.logs(instance.id)).toEqual(['crashing on purpose']);
+
+    const [service] = await docker.listServices({ filters: serviceFilters(owner, app) });
+    const tasks = await docker.listTasks({ filters: { service: [service!.ID] } });
+    // The first run and MAX_RESTARTS restarts, each failed with exit 3, and no more.
+    expect(tasks.map((t) => [t.DesiredState, t.Status?.State, t.Status?.ContainerStatus?.ExitCode])).toEqual(
+      Array.from({ length: MAX_RESTARTS + 1 }, () => ['shutdown', 'failed', 3]));
+
+    await runtime.stop(instance.id, { graceMs: 0 });
+    expect(await runtime.list(app)).toEqual([]);
+    expect(await servicesLeft()).toBe(0);
+  });
+
+  it('a process that cannot start fails start() once Swarm gives up, and leaves no service behind', async () => {
+    const artifact: Artifact = { kind: 'image', image: brokenTag, processes: { web: '' } };
+    const failure = await runtime.start(spec('web', artifact)).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ReleaseError);
+    expect((failure as ReleaseError).message).toContain('kept exiting at start, so Swarm stopped restarting it');
+    expect(await servicesLeft()).toBe(0);
+  });
+});
