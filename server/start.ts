@@ -138,7 +138,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     void superviseAll(deps).then((errors) => errors.forEach((e) => log(`supervise: ${e}`)), (err) => log(`supervise failed: ${errorMessage(err)}`))
       .finally(() => (supervising = false));
   }, SUPERVISE_EVERY_MS);
-  const logCollector = startLogCollector({ sql: db.sql, runtime, home: config.home, docker: usesDocker ? docker : undefined, env: process.env, log });
+  const logCollector = startLogCollector({ sql: db.sql, runtime, home: config.home, env: process.env, log });
   log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.kind}, queue ${queue.backend})`);
 
   return {

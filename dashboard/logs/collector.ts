@@ -7,8 +7,8 @@
 import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { appendRuntimeLogs, pruneRuntimeLogs, readPositions, type NewLogLine } from '../../core/store/runtime-logs.js';
-import type Docker from 'dockerode';
-import type { Instance, RuntimeKind } from '../../core/types.js';
+import type { Instance } from '../../core/types.js';
+import type { RuntimeDriver } from '../../scheduler/runtime/types.js';
 import { logSourceFor, type LogSource } from './sources.js';
 
 export interface LogLimits {
@@ -95,13 +95,12 @@ export class LogCollector {
 /** Starts collecting for the runtime DevFlow runs on (none for runtimes without a log source). */
 export function startLogCollector(options: {
   sql: Sql;
-  runtime: { kind: RuntimeKind; list(): Promise<Instance[]> };
+  runtime: Pick<RuntimeDriver, 'kind' | 'list' | 'logsSince'>;
   home: string;
-  docker: Docker | undefined;
   env: NodeJS.ProcessEnv;
   log(line: string): void;
 }): LogCollector | undefined {
-  const source = logSourceFor(options.runtime.kind, { home: options.home, docker: options.docker });
+  const source = logSourceFor(options.runtime, options.home);
   if (!source) return undefined;
   const collector = new LogCollector({
     sql: options.sql, source, listInstances: () => options.runtime.list(), limits: logLimitsFromEnv(options.env), log: options.log,

@@ -1,14 +1,14 @@
 /**
  * Where each runtime's instance output can be read incrementally: the process runtime appends
- * to `<home>/logs/instances/<id>.log` (position: a byte offset); Docker keeps the container's
- * log (position: the timestamp of the last line read, as `docker logs --since --timestamps`).
- * Chosen in one place, `logSourceFor`.
+ * to `<home>/logs/instances/<id>.log` (position: a byte offset); Docker keeps each container's
+ * log and Swarm each task's (position: the timestamp of the last line read, as `docker logs
+ * --since --timestamps`). Chosen in one place, `logSourceFor`.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type Docker from 'dockerode';
 import type { RuntimeKind } from '../../core/types.js';
 import { demuxDockerLogLines } from '../../scheduler/runtime/log-lines.js';
+import type { RuntimeDriver } from '../../scheduler/runtime/types.js';
 
 export interface ReadLine {
   at: Date;
@@ -54,18 +54,17 @@ function splitText(text: string): string[] {
   return text.split('\n').map((l) => l.replace(/\r$/, ''));
 }
 
-export class DockerLogSource implements LogSource {
-  constructor(private readonly docker: Docker) {}
+/** An engine's timestamped log, read through the driver (docker containers, swarm tasks). */
+export class EngineLogSource implements LogSource {
+  constructor(private readonly logsSince: NonNullable<RuntimeDriver['logsSince']>) {}
 
   async read(instanceId: string, position: string | undefined) {
     const since = position === undefined ? 0 : Math.floor(Date.parse(position) / 1000);
-    const buffer = await this.docker.getContainer(instanceId)
-      .logs({ stdout: true, stderr: true, timestamps: true, follow: false, since })
-      .catch(() => undefined);
+    const buffer = await this.logsSince(instanceId, since).catch(() => undefined);
     if (!buffer) return { lines: [], position: position ?? '' };
     let last = position;
     const lines: ReadLine[] = [];
-    for (const raw of demuxDockerLogLines(buffer as unknown as Buffer)) {
+    for (const raw of demuxDockerLogLines(buffer)) {
       const space = raw.indexOf(' ');
       const stamp = normaliseStamp(raw.slice(0, space));
       // `since` has whole-second precision, so lines already read come again; skip them.
@@ -84,14 +83,14 @@ export function normaliseStamp(stamp: string): string | undefined {
   return `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}Z`;
 }
 
-export function logSourceFor(kind: RuntimeKind, options: { home: string; docker: Docker | undefined }): LogSource | undefined {
+export function logSourceFor(runtime: Pick<RuntimeDriver, 'kind' | 'logsSince'>, home: string): LogSource | undefined {
+  const kind: RuntimeKind = runtime.kind;
   switch (kind) {
     case 'process':
-      return new FileLogSource(path.join(options.home, 'logs', 'instances'));
+      return new FileLogSource(path.join(home, 'logs', 'instances'));
     case 'docker':
-      return options.docker ? new DockerLogSource(options.docker) : undefined;
     case 'swarm':
-      return undefined;
+      return runtime.logsSince ? new EngineLogSource((id, since) => runtime.logsSince!(id, since)) : undefined;
     default: {
       const never: never = kind;
       return never;

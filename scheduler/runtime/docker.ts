@@ -143,6 +143,11 @@ export class DockerRuntime implements RuntimeDriver {
     }
   }
 
+  async logsSince(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined> {
+    const container = this.docker.getContainer(assertInstanceId(instanceId));
+    return container.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since: sinceSeconds }).catch(() => undefined);
+  }
+
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
     assertSlotAndRelease(spec);
     return runOnceInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner });

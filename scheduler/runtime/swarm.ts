@@ -182,6 +182,20 @@ export class SwarmRuntime implements RuntimeDriver {
     return lastLines(demuxDockerLogLines(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))), tail);
   }
 
+  /**
+   * Read through the task that explains the slot now (its running task, or the last one that
+   * failed); the task logs API works for tasks on any node. A restarted slot's new task starts a
+   * new log, and the collector's timestamps carry on across it.
+   */
+  async logsSince(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined> {
+    const found = (await this.locate()).find((l) => l.instance.id === instanceId);
+    if (found?.slot.output === undefined) return undefined;
+    const task = this.docker.getTask(found.slot.output.ID) as Docker.Task & { logs(options: object): Promise<unknown> };
+    const raw = await task.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since: sinceSeconds }).catch(() => undefined);
+    if (raw === undefined) return undefined;
+    return Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+  }
+
   /** The release phase runs as a plain container on this (manager) node, beside the swarm. */
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
     return this.images.runOnce(spec, options);

@@ -43,6 +43,13 @@ export interface RuntimeDriver {
   list(app?: AppName): Promise<Instance[]>;
   /** Recent output lines (stdout and stderr interleaved). */
   logs(instanceId: string, options?: LogsOptions): Promise<string[]>;
+  /**
+   * The engine's log of an instance since a Unix time in whole seconds, each line prefixed with
+   * its RFC 3339 timestamp (Docker's `logs --timestamps --since`), as Docker's multiplexed bytes;
+   * undefined when the instance is gone. Drivers whose engine keeps logs have it; the log
+   * collector (dashboard/logs) reads incrementally through it.
+   */
+  logsSince?(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined>;
   removeArtifact?(artifact: Artifact): Promise<void>;
   /**
    * Runs the spec's process type once, to completion, in the release's build with its config

@@ -68,6 +68,15 @@ describe('git push on the swarm runtime', () => {
     expect(labels.stdout.trim()).toBe('2');
   });
 
+  it('collects the task output into the app log, with process and instance names', async () => {
+    let text = '';
+    for (let i = 0; i < 60 && !/web\.1\[[^\]]+\]: node-hello listening on \d+/.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      text = (await devflow.cli(['logs', 'hello', '-n', '50'])).stdout;
+    }
+    expect(text).toMatch(/web\.1\[hello-web-v2-1-[0-9a-f]+\]: node-hello listening on \d+/);
+  });
+
   it('a failing build rejects the push, and the previous release still serves', async () => {
     await hello.write('package.json', JSON.stringify({ name: 'broken', version: '1.0.0', scripts: { build: 'echo compiling && exit 3' } }));
     await hello.commit('break the build');
