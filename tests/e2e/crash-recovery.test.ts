@@ -15,7 +15,7 @@ const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-hello');
 
 interface DeploymentView { id: number; state: string; reason: string | null }
 
-describe.each(['docker', 'process'] as const)('SIGKILL mid-deploy on the %s runtime', (runtime) => {
+describe.each(['docker', 'process', 'swarm'] as const)('SIGKILL mid-deploy on the %s runtime', (runtime) => {
   let devflow: DevflowProcess;
   let repo: Workdir;
 
@@ -57,7 +57,17 @@ describe.each(['docker', 'process'] as const)('SIGKILL mid-deploy on the %s runt
   });
 });
 
-async function instances(runtime: 'docker' | 'process', home: string): Promise<number> {
+async function instances(runtime: 'docker' | 'process' | 'swarm', home: string): Promise<number> {
+  if (runtime === 'swarm') {
+    // Task slots Swarm means to run, over every service of this DevFlow.
+    const services = (await execa('/usr/bin/docker', ['service', 'ls', '-q', '--filter', `label=devflow.home=${home}`])).stdout.split('\n').filter(Boolean);
+    let slots = 0;
+    for (const service of services) {
+      const { stdout } = await execa('/usr/bin/docker', ['service', 'ps', '-q', '--filter', 'desired-state=running', service], { reject: false });
+      slots += stdout.split('\n').filter(Boolean).length;
+    }
+    return slots;
+  }
   if (runtime === 'docker') {
     const { stdout } = await execa('/usr/bin/docker', ['ps', '-aq', '--filter', `label=devflow.home=${home}`, '--filter', 'label=devflow.managed=true']);
     return stdout.split('\n').filter(Boolean).length;
