@@ -127,7 +127,8 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   };
   let artifact: Artifact;
   if (input.target === 'image') {
-    artifact = await exportImage({ workDir: input.workDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
+    if (!input.docker) throw new BuildError('export', 'an image build needs a Docker engine');
+    artifact = await exportImage({ workDir: input.workDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
   } else {
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
