@@ -110,10 +110,10 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   const [buildpacks, defaults] = await Promise.all([loadBuildpacks(ws.buildpacksDir), loadOrder(ws.buildpacksDir)]);
   const order = await projectOrder(prepared.project, defaults, { sourceDir: input.sourceDir, scratchDir: ws.scratchDir, buildpacks });
   const { group, entries } = await detect({ order, buildpacks, ws, exec, userEnv, log });
-  // An image build's workspace is thrown away, so layers move in and out of the cache instead
-  // of being copied; a slug keeps its launch layers, so its build copies.
+  // Layers move out of the cache into the build; an image build's workspace is thrown away, so
+  // they move back, while a slug keeps its launch layers, so those are copied back.
   const transfer = input.target === 'image' ? 'move' : 'copy';
-  describeRestore(log, await restoreLayers(input.cacheDir, ws.layersDir, transfer));
+  describeRestore(log, await restoreLayers(input.cacheDir, ws.layersDir));
   const trust = await hostTrust();
   const outputs = await runBuildpacks({ group, entries, ws, exec, env: trustEnv(exec.view.caFile, trust.npmRegistry), userEnv, log });
   const merged = mergeProcessDefs(outputs.map((o) => o.processes), await readProcfile(ws.appDir));
