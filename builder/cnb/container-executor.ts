@@ -56,13 +56,18 @@ export async function openContainerExecutor(docker: Docker, ws: Workspace, log: 
   }
   log.line(`-----> Building inside ${BUILD_IMAGE}`);
   const view = { ...CONTAINER_VIEW, caFile: ws.caFile ? CONTAINER_VIEW.caFile : null };
+  let removed: Promise<void> | undefined;
   return {
     kind: 'container',
     view,
     basePath: BASE_PATH,
     run: (command, sink) => execInContainer(docker, container, command, sink),
-    close: async () => {
-      await container.remove({ force: true }).catch(() => undefined);
+    close: () => {
+      removed ??= container.remove({ force: true }).then(
+        () => undefined,
+        () => undefined,
+      );
+      return removed;
     },
   };
 }

@@ -35,6 +35,7 @@ export interface Executor {
   /** PATH before any layer adds to it. */
   readonly basePath: string;
   run(command: ExecCommand, log: LogSink): Promise<CommandOutcome>;
+  /** Releases what the executor holds; every call after the first returns the same promise. */
   close(): Promise<void>;
 }
 

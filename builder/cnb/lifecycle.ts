@@ -116,6 +116,9 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   describeRestore(log, await restoreLayers(input.cacheDir, ws.layersDir));
   const trust = await hostTrust();
   const outputs = await runBuildpacks({ group, entries, ws, exec, env: trustEnv(exec.view.caFile, trust.npmRegistry), userEnv, log });
+  // Nothing runs in the executor after the build phase: removing the build container overlaps
+  // the export (runLifecycle still waits for it before returning).
+  void exec.close();
   const merged = mergeProcessDefs(outputs.map((o) => o.processes), await readProcfile(ws.appDir));
   const all = await listLayers(ws.layersDir);
   await reuseLaunchLayers(input.cacheDir, ws.layersDir, all);
