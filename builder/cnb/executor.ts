@@ -35,7 +35,9 @@ export interface Executor {
   /** PATH before any layer adds to it. */
   readonly basePath: string;
   run(command: ExecCommand, log: LogSink): Promise<CommandOutcome>;
-  /** Releases what the executor holds; every call after the first returns the same promise. */
+  /** Nothing more will run: what the executor holds may serve the app's next build. */
+  release(): Promise<void>;
+  /** Frees what was not released (after a failure); after release() it waits for that. */
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function openHostExecutor(ws: Workspace): Promise<Executor> {
         },
         log,
       ),
+    release: async () => undefined,
     close: async () => undefined,
   };
 }
