@@ -174,6 +174,7 @@ export async function runLifecycle(input: LifecycleInput): Promise<LifecycleResu
     throw err;
   } finally {
     await exec?.close();
-    if (input.target === 'image') await emptyDirs(workspaceDirs(input));
+    // Tidying must not hide the build's own error; the next build empties the workspace anyway.
+    if (input.target === 'image') await emptyDirs(workspaceDirs(input)).catch(() => undefined);
   }
 }

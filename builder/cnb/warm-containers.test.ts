@@ -67,7 +67,7 @@ describe('acquireContainer', () => {
     expect(await gone(id)).toBe(true);
   });
 
-  it('gives a fresh container after a removal, and an idle one whose lease is gone ends by itself', async () => {
+  it('gives a fresh container after a removal, and when the workspace (with the lease) was removed', async () => {
     const s = await spec();
     const first = await acquireContainer(docker, s);
     await first.warm.remove();
@@ -76,7 +76,18 @@ describe('acquireContainer', () => {
     expect(second.warm.container.id).not.toBe(first.warm.container.id);
     await second.warm.keep();
     await rm(s.leaseDir, { recursive: true, force: true });
+    const third = await acquireContainer(docker, s);
+    expect(third.reused).toBe(false);
+    await third.warm.remove();
     expect(await gone(second.warm.container.id)).toBe(true);
+  });
+
+  it('ends an idle container by itself when its lease is gone', async () => {
+    const s = await spec();
+    const { warm } = await acquireContainer(docker, s);
+    await warm.keep();
+    await rm(s.leaseDir, { recursive: true, force: true });
+    expect(await gone(warm.container.id)).toBe(true);
   });
 
   it('removes the idle ones when DevFlow stops', async () => {

@@ -10,6 +10,7 @@
  * watches a lease file in the workspace that the host marks busy or idle.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -74,7 +75,8 @@ async function takeIdle(docker: Docker, key: string): Promise<Idle | null> {
     docker.getImage(BUILD_IMAGE).inspect(),
     entry.container.inspect().catch(() => null),
   ]);
-  if (state?.State.Running && takeable(entry, image.Id, Date.now())) {
+  // A lease that is gone means the workspace was removed (the app too, maybe): its mounts are stale.
+  if (state?.State.Running && existsSync(entry.leaseFile) && takeable(entry, image.Id, Date.now())) {
     await writeFile(entry.leaseFile, 'busy');
     return entry;
   }
