@@ -240,6 +240,27 @@ describe('buildApp, image target', () => {
     expect((err as BuildError).tail.join('\n')).toMatch(/npm error 404/);
     expect((err as BuildError).tail.length).toBeLessThanOrEqual(20);
     await expect(docker.getImage(`devflow/node-deps:${'d'.repeat(12)}`).inspect()).rejects.toThrow();
-    expect((await docker.listContainers({ all: true, filters: { label: ['devflow.role=build'] } })).length).toBe(0);
+    // Successful builds of other apps keep their warm build containers; this build's is removed.
+    const builds = await docker.listContainers({ all: true, filters: { label: ['devflow.role=build'] } });
+    expect(builds.filter((c) => c.Mounts.some((m) => m.Source.startsWith(`${req.cacheDir}/`)))).toEqual([]);
+  });
+
+  it('runs a warm build in the container the previous build of the app handed back', async () => {
+    const src = await copyExample('node-hello');
+    const cacheDir = await tempDir('devflow-cache-');
+    const first = await request('node-hello', src, 'image', { cacheDir, sha: 'e'.repeat(40) });
+    images.push(((await buildApp(first.req)).artifact as { image: string }).image);
+    expect(first.lines).toContain('-----> Building inside devflow/stack-build:bookworm');
+    const second = await request('node-hello', src, 'image', { cacheDir, sha: 'f'.repeat(40) });
+    const result = await buildApp(second.req);
+    if (result.artifact.kind !== 'image') throw new Error('not an image');
+    images.push(result.artifact.image);
+    expect(second.lines).toContain('-----> Building inside devflow/stack-build:bookworm (warm container)');
+    const running = await runImage(result.artifact.image);
+    try {
+      expect(await fetchBody(running.url)).toBe('Hello from node-hello\n');
+    } finally {
+      await running.stop();
+    }
   });
 });

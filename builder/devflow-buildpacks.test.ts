@@ -83,4 +83,18 @@ describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (targ
     const third = await build('python-hello', src, target, cache);
     expect(third.log).toContain('Creating the virtualenv');
   });
+
+  it('nodejs: a warm build follows a changed package.json start script', async () => {
+    const src = await tempDir('devflow-src-node-');
+    await cp(join(examples, 'node-hello'), src, { recursive: true });
+    const cache = await tempDir('devflow-cache-');
+    const first = await build('node-hello', src, target, cache);
+    expect(first.log).toContain('-----> web: ["npm", "start"]');
+    await writeFile(join(src, 'other.js'), (await readFile(join(src, 'server.js'), 'utf8')).replace('Hello from node-hello', 'Other entry'));
+    const pkg = JSON.parse(await readFile(join(src, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    await writeFile(join(src, 'package.json'), JSON.stringify({ ...pkg, main: 'other.js', scripts: {} }, null, 2));
+    const second = await build('node-hello', src, target, cache);
+    expect(second.log).toContain('-----> web: ["node", "other.js"]');
+    expect(await bodyOf(second.result.artifact)).toContain('Other entry');
+  });
 });

@@ -21,6 +21,7 @@ import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { createApi } from '../dashboard/api.js';
 import { startLogCollector } from '../dashboard/logs/collector.js';
 import { guardAuthFailures, limiterFromEnv } from '../dashboard/rate-limit.js';
+import { removeWarmContainers } from '../builder/index.js';
 import { GitReceiver } from '../receiver/index.js';
 import { serveMetrics, startRouter } from '../router/index.js';
 import type { SchedulerDeps } from '../scheduler/deps.js';
@@ -156,6 +157,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
       await router.close();
       await bus.close();
       await db.close();
+      await removeWarmContainers();
     },
   };
 }

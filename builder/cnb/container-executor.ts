@@ -1,7 +1,7 @@
 /**
  * Runs buildpack commands inside the stack's build image, so an image build uses the same OS and
- * Node as the image it produces. One long-lived container per build; each command is a
- * `docker exec` (about 10x cheaper than a container per command).
+ * Node as the image it produces. One long-lived container per build, kept warm for the app's
+ * next build; each command is a `docker exec` (about 10x cheaper than a container per command).
  */
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,7 @@ import type { LogSink } from '../../core/types.js';
 import { LineTail, teeLog } from '../run-command.js';
 import { BUILD_IMAGE } from '../stack.js';
 import type { ExecCommand, Executor, Workspace } from './executor.js';
+import { acquireContainer, LEASE_VIEW } from './warm-containers.js';
 
 export const CONTAINER_VIEW: Workspace = {
   appDir: '/workspace',
@@ -40,30 +41,24 @@ function hostUser(): string {
   return `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
 }
 
-export async function openContainerExecutor(docker: Docker, ws: Workspace, log: LogSink): Promise<Executor> {
-  const container = await docker.createContainer({
-    Image: BUILD_IMAGE,
-    Cmd: ['sleep', 'infinity'],
-    User: hostUser(),
-    Labels: { 'devflow.role': 'build' },
-    HostConfig: { Binds: workspaceBinds(ws), AutoRemove: false },
-  });
-  try {
-    await container.start();
-  } catch (err) {
-    await container.remove({ force: true }).catch(() => undefined);
-    throw err;
-  }
-  log.line(`-----> Building inside ${BUILD_IMAGE}`);
+/**
+ * Opens an executor in the app's warm build container (warm-containers.ts) or a fresh one;
+ * `leaseDir` is a host directory beside the workspace that outlives the build.
+ */
+export async function openContainerExecutor(docker: Docker, ws: Workspace, leaseDir: string, log: LogSink): Promise<Executor> {
+  const user = hostUser();
+  const binds = [...workspaceBinds(ws), `${leaseDir}:${LEASE_VIEW}:ro`];
+  const { warm, reused } = await acquireContainer(docker, { binds, leaseDir, user });
+  log.line(`-----> Building inside ${BUILD_IMAGE}${reused ? ' (warm container)' : ''}`);
   const view = { ...CONTAINER_VIEW, caFile: ws.caFile ? CONTAINER_VIEW.caFile : null };
+  let done: Promise<void> | undefined;
   return {
     kind: 'container',
     view,
     basePath: BASE_PATH,
-    run: (command, sink) => execInContainer(docker, container, command, sink),
-    close: async () => {
-      await container.remove({ force: true }).catch(() => undefined);
-    },
+    run: (command, sink) => execInContainer(docker, warm.container, command, sink),
+    release: () => (done ??= warm.keep()),
+    close: () => (done ??= warm.remove()),
   };
 }
 

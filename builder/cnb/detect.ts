@@ -91,6 +91,23 @@ async function writePhaseFiles(scratchDir: string, result: DetectResult): Promis
   await writeFile(join(scratchDir, 'plan.toml'), stringify({ entries }));
 }
 
+/**
+ * Runs `bin/detect` of the group's members that have not run yet, all at once (the CNB lifecycle
+ * also detects a group's buildpacks concurrently; each writes its own plan file). A broken
+ * detect fails the build; when several break, the first in group order is reported.
+ */
+async function detectMembers(group: ResolvedGroup, buildpacks: BuildpackSet, outcomes: Map<string, DetectOutcome>, ctx: DetectContext): Promise<void> {
+  const pending = [...new Set(group.map((m) => m.id))]
+    .filter((id) => !outcomes.has(id))
+    .map((id) => buildpacks.get(id))
+    .filter((bp): bp is Buildpack => bp !== undefined);
+  const settled = await Promise.allSettled(pending.map(async (bp) => [bp.id, await detectOne(bp, ctx)] as const));
+  for (const result of settled) {
+    if (result.status === 'rejected') throw result.reason;
+    outcomes.set(...result.value);
+  }
+}
+
 /** Runs detection group by group (each buildpack's detect at most once) and picks the group. */
 export async function detect(opts: {
   order: Order;
@@ -105,10 +122,7 @@ export async function detect(opts: {
   const outcomes = new Map<string, DetectOutcome>();
   const failures: { group: ResolvedGroup; reason: string }[] = [];
   for (const group of groups) {
-    for (const member of group) {
-      const bp = opts.buildpacks.get(member.id);
-      if (bp && !outcomes.has(member.id)) outcomes.set(member.id, await detectOne(bp, ctx));
-    }
+    await detectMembers(group, opts.buildpacks, outcomes, ctx);
     const verdict = judgeGroup(group, outcomes);
     if (!verdict.ok) {
       failures.push({ group, reason: verdict.reason });

@@ -35,6 +35,9 @@ export interface Executor {
   /** PATH before any layer adds to it. */
   readonly basePath: string;
   run(command: ExecCommand, log: LogSink): Promise<CommandOutcome>;
+  /** Nothing more will run: what the executor holds may serve the app's next build. */
+  release(): Promise<void>;
+  /** Frees what was not released (after a failure); after release() it waits for that. */
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ export async function openHostExecutor(ws: Workspace): Promise<Executor> {
         },
         log,
       ),
+    release: async () => undefined,
     close: async () => undefined,
   };
 }

@@ -1,32 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { buildMetadataLabel, orderLaunchLayers, renderExportDockerfile, renderExportDockerignore, type LaunchPlan } from './export.js';
+import { buildMetadataLabel, exportLayers, orderLaunchLayers, type LaunchPlan } from './export.js';
 import type { Layer } from './layers.js';
 
 const layer = (bp: string, name: string, launch = true): Layer => ({ bp, name, types: { launch, build: false, cache: true }, hasDir: true });
 const nodeModules = layer('devflow_nodejs', 'node_modules');
 
-describe('renderExportDockerfile', () => {
-  it('copies each launch layer (one image layer each), the app and the launcher', () => {
-    expect(renderExportDockerfile([nodeModules], 'web').split('\n')).toEqual([
-      'FROM devflow/stack-run:bookworm',
-      'COPY layers/devflow_nodejs/node_modules /layers/devflow_nodejs/node_modules',
-      'COPY --chown=1000:1000 app /workspace',
-      'COPY cnb/ /cnb/',
-      'USER app',
-      'WORKDIR /workspace',
-      'ENTRYPOINT ["/cnb/launcher"]',
-      'CMD ["web"]',
-      '',
+describe('exportLayers', () => {
+  it('makes one image layer per launch layer, then the launcher, then the app (owned by the app user)', () => {
+    expect(exportLayers({ layersDir: '/w/layers', appDir: '/w/app', cnbDir: '/w/cnb', layers: [nodeModules] })).toEqual([
+      { name: 'devflow_nodejs/node_modules', hostDir: '/w/layers/devflow_nodejs/node_modules', imagePath: '/layers/devflow_nodejs/node_modules', owner: 0 },
+      { name: 'launcher', hostDir: '/w/cnb', imagePath: '/cnb', owner: 0 },
+      { name: 'app', hostDir: '/w/app', imagePath: '/workspace', owner: 1000 },
     ]);
-  });
-});
-
-describe('renderExportDockerignore', () => {
-  it.each([
-    [[], '*\n!app\n!cnb\n'],
-    [[nodeModules], '*\n!app\n!cnb\n!layers/devflow_nodejs/node_modules\n'],
-  ])('sends only launch layers for %j', (layers, text) => {
-    expect(renderExportDockerignore(layers)).toBe(text);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * Export phase (Buildpack API 0.10, "Phase #6: Export"; Platform API 0.10 labels
- * `io.buildpacks.build.metadata`). Image: a generated Dockerfile FROM the stack's run image with
- * one COPY (one image layer) per launch layer at /layers/<bp>/<layer>, then the app at
- * /workspace, then the launcher in /cnb as entrypoint; labels record buildpacks and processes.
+ * `io.buildpacks.build.metadata`). Image: the stack's run image plus one image layer per launch
+ * layer at /layers/<bp>/<layer>, then the app at /workspace, then the launcher in /cnb as
+ * entrypoint (image-archive.ts writes and loads them); labels record buildpacks and processes.
  * Slug: the workspace itself, pruned to launch layers, with the same launcher in `<slug>/cnb`;
  * each process runs through it, so both runtimes start processes the same way.
  */
@@ -11,9 +11,9 @@ import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Artifact, LogSink, ProcessTable } from '../../core/types.js';
-import { dockerCliBuild } from '../docker-cli.js';
 import { APP_UID, RUN_IMAGE } from '../stack.js';
 import type { Buildpack } from './buildpacks.js';
+import { exportArchive, inspectBaseImage, type LayerSource } from './image-archive.js';
 import { envModifications, type EnvLayer } from './layer-env.js';
 import { EXECD_HELPER, renderEnvScript, renderLauncher, renderProcessScript, type LaunchLayout } from './launcher.js';
 import type { Layer } from './layers.js';
@@ -86,24 +86,6 @@ export function buildMetadataLabel(plan: LaunchPlan): string {
   });
 }
 
-function dockerfileString(value: string): string {
-  return `"${value.replace(/[\\"$]/g, '\\$&').replace(/\n/g, '\\n')}"`;
-}
-
-export function renderExportDockerfile(layers: Layer[], defaultType: string | null): string {
-  const lines = [`FROM ${RUN_IMAGE}`];
-  for (const l of layers) lines.push(`COPY layers/${l.bp}/${l.name} /layers/${l.bp}/${l.name}`);
-  lines.push(`COPY --chown=${APP_UID}:${APP_UID} app /workspace`);
-  lines.push('COPY cnb/ /cnb/');
-  lines.push('USER app', 'WORKDIR /workspace', 'ENTRYPOINT ["/cnb/launcher"]', `CMD [${dockerfileString(defaultType ?? 'web')}]`, '');
-  return lines.join('\n');
-}
-
-/** Only the app, the launch layers and the launcher are sent to the engine. */
-export function renderExportDockerignore(layers: Layer[]): string {
-  return ['*', '!app', '!cnb', ...layers.map((l) => `!layers/${l.bp}/${l.name}`), ''].join('\n');
-}
-
 export function imageLabels(plan: LaunchPlan, base: Record<string, string>, table: ProcessTable): Record<string, string> {
   return {
     ...plan.labels,
@@ -115,38 +97,49 @@ export function imageLabels(plan: LaunchPlan, base: Record<string, string>, tabl
   };
 }
 
-/** The diff id of each launch layer in the built image (they follow the run image's layers). */
-export async function launchLayerDigests(docker: Docker, image: string, layers: Layer[]): Promise<Map<string, string>> {
-  const [built, run] = await Promise.all([docker.getImage(image).inspect(), docker.getImage(RUN_IMAGE).inspect()]);
-  const offset = run.RootFS.Layers?.length ?? 0;
-  const ids = built.RootFS.Layers ?? [];
-  return new Map(layers.map((l, i) => [`${l.bp}/${l.name}`, ids[offset + i] ?? 'unknown']));
+/**
+ * The image's layers in order: each launch layer, the launcher, then the app (owned by the app
+ * user) last, so a source-only change leaves every layer below it, the launcher's too, as it was.
+ */
+export function exportLayers(opts: { layersDir: string; appDir: string; cnbDir: string; layers: Layer[] }): LayerSource[] {
+  return [
+    ...opts.layers.map((l) => ({ name: `${l.bp}/${l.name}`, hostDir: join(opts.layersDir, l.bp, l.name), imagePath: `${IMAGE_LAYOUT.layersDir}/${l.bp}/${l.name}`, owner: 0 })),
+    { name: 'launcher', hostDir: opts.cnbDir, imagePath: IMAGE_LAYOUT.cnbDir, owner: 0 },
+    { name: 'app', hostDir: opts.appDir, imagePath: IMAGE_LAYOUT.appDir, owner: APP_UID },
+  ];
 }
 
 export async function exportImage(opts: {
   workDir: string;
+  appDir: string;
   layersDir: string;
   plan: LaunchPlan;
   tag: string;
   labels: Record<string, string>;
-  docker?: Docker;
+  docker: Docker;
   log: LogSink;
 }): Promise<Artifact> {
   const { plan } = opts;
-  await writeLaunchDir({ cnbHostDir: join(opts.workDir, 'cnb'), hostLayersDir: opts.layersDir, layout: IMAGE_LAYOUT, plan });
-  await writeFile(join(opts.workDir, 'Dockerfile'), renderExportDockerfile(plan.layers, plan.merged.defaultType));
-  await writeFile(join(opts.workDir, '.dockerignore'), renderExportDockerignore(plan.layers));
+  const cnbDir = join(opts.workDir, 'cnb');
+  await writeLaunchDir({ cnbHostDir: cnbDir, hostLayersDir: opts.layersDir, layout: IMAGE_LAYOUT, plan });
   opts.log.line(`-----> Exporting ${opts.tag}`);
   const table = processTable(plan.merged.processes);
-  // The export Dockerfile is DevFlow's own, so its step-by-step output is noise to the user;
-  // a failure still carries the last lines in the BuildError.
-  const quiet: LogSink = { line: () => {} };
-  await dockerCliBuild({ contextDir: opts.workDir, tag: opts.tag, labels: imageLabels(plan, opts.labels, table), phase: 'export', log: quiet });
-  if (opts.docker) {
-    for (const [name, digest] of await launchLayerDigests(opts.docker, opts.tag, plan.layers)) {
-      opts.log.line(`-----> Layer ${name}: ${digest.slice(0, 19)}`);
-    }
-  }
+  const built = await exportArchive({
+    docker: opts.docker,
+    archiveDir: join(opts.workDir, 'image'),
+    base: await inspectBaseImage(opts.docker, RUN_IMAGE),
+    layers: exportLayers({ layersDir: opts.layersDir, appDir: opts.appDir, cnbDir, layers: plan.layers }),
+    settings: {
+      user: 'app',
+      workingDir: IMAGE_LAYOUT.appDir,
+      entrypoint: [`${IMAGE_LAYOUT.cnbDir}/launcher`],
+      cmd: [plan.merged.defaultType ?? 'web'],
+      labels: imageLabels(plan, opts.labels, table),
+      created: new Date().toISOString(),
+    },
+    tag: opts.tag,
+  });
+  for (const layer of built.slice(0, plan.layers.length)) opts.log.line(`-----> Layer ${layer.name}: ${layer.diffId.slice(0, 19)}`);
   return { kind: 'image', image: opts.tag, processes: table };
 }
 

@@ -6,7 +6,7 @@
  * one knows the order.
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { BuildError } from '../../core/errors.js';
@@ -65,17 +65,38 @@ interface Prepared {
   userEnv: Record<string, string>;
 }
 
+type WorkspaceDirs = Pick<Workspace, 'appDir' | 'layersDir' | 'platformDir' | 'scratchDir'>;
+
+/**
+ * A slug is built where it will run. An image build works at stable paths in the app's cache
+ * dir, so the app's warm build container, whose bind mounts name these directories, can serve
+ * its next build; the directories stay (a bind mount holds the directory, not its path) and only
+ * their contents are removed, before and after each build.
+ */
+function workspaceDirs(input: LifecycleInput): WorkspaceDirs {
+  if (input.target === 'slug') {
+    const scratch = { platformDir: join(input.workDir, 'platform'), scratchDir: join(input.workDir, 'scratch') };
+    return { appDir: join(input.slugDir, 'app'), layersDir: join(input.slugDir, 'layers'), ...scratch };
+  }
+  const root = join(input.cacheDir, 'workspace');
+  return { appDir: join(root, 'app'), layersDir: join(root, 'layers'), platformDir: join(root, 'platform'), scratchDir: join(root, 'scratch') };
+}
+
+/** The warm container's lease files live beside the image workspace, outside what is emptied. */
+const leaseDir = (cacheDir: string) => join(cacheDir, 'workspace', 'lease');
+
+async function emptyDirs(dirs: WorkspaceDirs): Promise<void> {
+  for (const dir of Object.values(dirs)) {
+    await mkdir(dir, { recursive: true });
+    for (const entry of await readdir(dir)) await rm(join(dir, entry), { recursive: true, force: true });
+  }
+}
+
 async function prepareWorkspace(input: LifecycleInput): Promise<Prepared> {
-  const root = input.target === 'slug' ? input.slugDir : input.workDir;
-  if (input.target === 'slug') await rm(root, { recursive: true, force: true });
-  const ws: Workspace = {
-    appDir: join(root, 'app'),
-    layersDir: join(root, 'layers'),
-    buildpacksDir: input.buildpacksDir ?? defaultBuildpacksDir(),
-    platformDir: join(input.workDir, 'platform'),
-    scratchDir: join(input.workDir, 'scratch'),
-    caFile: (await hostTrust()).caFile,
-  };
+  const dirs = workspaceDirs(input);
+  if (input.target === 'slug') await rm(input.slugDir, { recursive: true, force: true });
+  else await emptyDirs(dirs);
+  const ws: Workspace = { ...dirs, buildpacksDir: input.buildpacksDir ?? defaultBuildpacksDir(), caFile: (await hostTrust()).caFile };
   // The source tree is copied so buildpacks may write into the app dir (node_modules, dist/).
   await cp(input.sourceDir, ws.appDir, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('/.git') });
   const project = await readProject(ws.appDir);
@@ -91,7 +112,7 @@ async function openExecutor(input: LifecycleInput, ws: Workspace): Promise<Execu
   if (input.target === 'slug') return openHostExecutor(ws);
   if (!input.docker) throw new BuildError('build', 'an image build needs a Docker engine');
   await buildStack({ docker: input.docker, log: input.log });
-  return openContainerExecutor(input.docker, ws, input.log);
+  return openContainerExecutor(input.docker, ws, leaseDir(input.cacheDir), input.log);
 }
 
 async function readProcfile(appDir: string) {
@@ -110,12 +131,15 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   const [buildpacks, defaults] = await Promise.all([loadBuildpacks(ws.buildpacksDir), loadOrder(ws.buildpacksDir)]);
   const order = await projectOrder(prepared.project, defaults, { sourceDir: input.sourceDir, scratchDir: ws.scratchDir, buildpacks });
   const { group, entries } = await detect({ order, buildpacks, ws, exec, userEnv, log });
-  // An image build's workspace is thrown away, so layers move in and out of the cache instead
-  // of being copied; a slug keeps its launch layers, so its build copies.
+  // Layers move out of the cache into the build; an image build's workspace is thrown away, so
+  // they move back, while a slug keeps its launch layers, so those are copied back.
   const transfer = input.target === 'image' ? 'move' : 'copy';
-  describeRestore(log, await restoreLayers(input.cacheDir, ws.layersDir, transfer));
+  describeRestore(log, await restoreLayers(input.cacheDir, ws.layersDir));
   const trust = await hostTrust();
   const outputs = await runBuildpacks({ group, entries, ws, exec, env: trustEnv(exec.view.caFile, trust.npmRegistry), userEnv, log });
+  // Nothing runs in the executor after the build phase: handing the build container back
+  // overlaps the export (runLifecycle still waits for it before returning).
+  void exec.release();
   const merged = mergeProcessDefs(outputs.map((o) => o.processes), await readProcfile(ws.appDir));
   const all = await listLayers(ws.layersDir);
   await reuseLaunchLayers(input.cacheDir, ws.layersDir, all);
@@ -127,7 +151,8 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   };
   let artifact: Artifact;
   if (input.target === 'image') {
-    artifact = await exportImage({ workDir: input.workDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
+    if (!input.docker) throw new BuildError('export', 'an image build needs a Docker engine');
+    artifact = await exportImage({ workDir: input.workDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
   } else {
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
@@ -149,5 +174,7 @@ export async function runLifecycle(input: LifecycleInput): Promise<LifecycleResu
     throw err;
   } finally {
     await exec?.close();
+    // Tidying must not hide the build's own error; the next build empties the workspace anyway.
+    if (input.target === 'image') await emptyDirs(workspaceDirs(input)).catch(() => undefined);
   }
 }
