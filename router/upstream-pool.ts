@@ -23,6 +23,7 @@ export interface ResponseSink {
 }
 
 const IDLE_MS = 4_000;
+const READ_BUFFER_BYTES = 64 * 1024;
 const MAX_IDLE_PER_UPSTREAM = 256;
 
 export class UpstreamConnection {
@@ -45,9 +46,20 @@ export class UpstreamConnection {
       onBody: (chunk) => this.sink?.onResponseBody(chunk),
       onMessageComplete: () => this.sink?.onResponseComplete(this.keepAlive),
     });
-    this.socket = net.connect({ host: upstream.host, port: upstream.port, noDelay: true });
+    this.socket = net.connect({
+      host: upstream.host, port: upstream.port, noDelay: true,
+      // Reads land in one buffer per connection and go straight to the parser, skipping the
+      // stream machinery and an allocation per read. Safe because the parser copies body bytes
+      // out before this buffer is read into again (node_http_parser.cc on_body: Buffer::Copy).
+      onread: {
+        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        callback: (bytes, buffer) => {
+          this.onData((buffer as Buffer).subarray(0, bytes));
+          return true;
+        },
+      },
+    });
     this.socket.once('connect', () => this.sink?.onUpstreamConnected());
-    this.socket.on('data', (data: Buffer) => this.onData(data));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('error', (err: NodeJS.ErrnoException) => (this.lastError = err.code ?? 'ERROR'));
     this.socket.on('close', () => this.onClose());
