@@ -129,11 +129,14 @@ export function pageResponse(page: ErrorPage): LocalResponse {
   return { status: page.status, headers: [['Content-Type', page.contentType]], body: page.body };
 }
 
-/** No body for HEAD; `close` says the connection ends after it. Always uncacheable. */
-export function rawResponse(response: LocalResponse, requestId: string, options: { head?: boolean; close?: boolean } = {}): string {
+/**
+ * No body for HEAD; `close` says the connection ends after it. Always uncacheable. The head is
+ * latin1 (a Location echoes the request's bytes), the body UTF-8.
+ */
+export function rawResponse(response: LocalResponse, requestId: string, options: { head?: boolean; close?: boolean } = {}): Buffer {
   let raw = `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? 'Error'}\r\n`;
   for (const [name, value] of response.headers) raw += `${name}: ${value}\r\n`;
   raw += `Content-Length: ${Buffer.byteLength(response.body)}\r\nCache-Control: no-store\r\nX-Request-Id: ${requestId}\r\n`;
   if (options.close === true) raw += 'Connection: close\r\n';
-  return `${raw}\r\n${options.head === true ? '' : response.body}`;
+  return Buffer.concat([Buffer.from(`${raw}\r\n`, 'latin1'), Buffer.from(options.head === true ? '' : response.body, 'utf8')]);
 }

@@ -2,7 +2,9 @@
  * Header rules of the embedded proxy (RFC 9110 §7.6.1 hop-by-hop fields; the de-facto
  * X-Forwarded-* fields), on raw field lists as the parser gives them (name, value, name, ...).
  * Pure functions that return the serialized heads, so the rules are tested without sockets.
- * Field names and values were validated by the parser (no CR, LF or NUL can reach here).
+ * Field names and values were validated by the parser (no CR, LF or NUL can reach here). The
+ * parser gives each byte as one character (latin1), so heads must be written back as latin1:
+ * a UTF-8 byte in a field then leaves exactly as it came.
  */
 import { randomUUID } from 'node:crypto';
 

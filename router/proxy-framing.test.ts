@@ -48,6 +48,13 @@ describe('EmbeddedProxy message framing', () => {
           return;
         }
         res.setHeader('content-type', 'text/plain');
+        if (req.url === '/utf') {
+          // Node reads header bytes as latin1 and writes header strings as UTF-8.
+          const name = Buffer.from(String(req.headers['x-name']), 'latin1').toString('utf8');
+          res.setHeader('x-echo', name);
+          res.end(`x-name=${name}`);
+          return;
+        }
         res.end(`${req.method} ${req.url} te=${req.headers['transfer-encoding'] ?? '-'} len=${req.headers['content-length'] ?? '-'} body=${body}`);
       });
     });
@@ -140,6 +147,22 @@ describe('EmbeddedProxy message framing', () => {
     const final = await exchange(socket, 'hi', (a) => a.includes('body='));
     expect(final).toContain('POST /c te=- len=2 body=hi');
     socket.destroy();
+  });
+
+  it('passes UTF-8 bytes in header fields both ways exactly as they came', async () => {
+    const answer = await new Promise<Buffer>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(Buffer.concat([
+        Buffer.from('GET /utf HTTP/1.1\r\nHost: echo.localhost\r\nX-Name: caf'), Buffer.from('é', 'utf8'), Buffer.from('\r\nConnection: close\r\n\r\n'),
+      ])));
+      const chunks: Buffer[] = [];
+      socket.on('data', (d: Buffer) => chunks.push(d));
+      socket.on('end', () => resolve(Buffer.concat(chunks)));
+      socket.on('error', reject);
+    });
+    // The echo upstream answers with the header as it received it, in its body and in a header.
+    const text = answer.toString('utf8');
+    expect(text).toContain('x-name=café');
+    expect(text).toContain('x-echo: café');
   });
 
   it('refuses CONNECT with 405: the router is not a forward proxy', async () => {

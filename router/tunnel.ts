@@ -39,7 +39,7 @@ export function openTunnel(job: TunnelJob): void {
       failure = { kind: 'upstream-timeout', app: job.route.app, timeoutMs: job.upstreamTimeoutMs };
       socket.destroy();
     }, job.upstreamTimeoutMs);
-    socket.write(job.requestHead);
+    socket.write(job.requestHead, 'latin1');
     if (job.head.length > 0) socket.write(job.head);
     socket.once('data', () => {
       answered = true;
