@@ -18,9 +18,9 @@ import { dockerBuildArgs, DOCKER_CLI } from '../builder/docker-cli.js';
 import { runCommand } from '../builder/run-command.js';
 import { buildStack } from '../builder/stack.js';
 import { hostTrust } from '../builder/trust.js';
-import { machine, median, now, ROOT, writeResult } from './lib/devflow.js';
+import { machine, median, now, numberFlag, ROOT, writeResult } from './lib/devflow.js';
 
-const RUNS = Number(process.argv[process.argv.indexOf('--runs') + 1] || 3);
+const RUNS = numberFlag('--runs', 3);
 const docker = new Docker();
 const quiet = { line: () => undefined };
 const scratch: string[] = [];

@@ -10,9 +10,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { commandOf, getBody, machine, median, now, processTree, ROOT, rssMb, sleep, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
+import { commandOf, getBody, machine, median, now, numberFlag, processTree, ROOT, rssMb, sleep, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
 
-const WARM_RUNS = Number(process.argv[process.argv.indexOf('--warm-runs') + 1] || 5);
+const WARM_RUNS = numberFlag('--warm-runs', 5);
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
 async function makeRepo(): Promise<string> {

@@ -114,6 +114,15 @@ export async function writeResult(name: string, markdown: string): Promise<void>
   console.log(markdown);
 }
 
+/** `--name N` from the command line, or the default when the flag is absent (npm run bench passes none). */
+export function numberFlag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(process.argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a whole number above 0, got "${process.argv[at + 1] ?? ''}"`);
+  return value;
+}
+
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
