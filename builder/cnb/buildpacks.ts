@@ -50,6 +50,21 @@ const BUILDPACK_ID = /^[A-Za-z0-9./-]+$/;
 const RESERVED_IDS = new Set(['app', 'config', 'generated', 'sbom']);
 const API_VERSION = /^\d+(\.\d+)?$/;
 
+/**
+ * The Buildpack API versions this platform runs. Within 0.x a newer API only adds to older ones
+ * (buildpacks RFC 0049), and DevFlow implements 0.10, reading the older launch.toml forms (string
+ * commands, `direct`) too; 0.7 is the oldest it was checked against. A buildpack that needs a
+ * newer API would be run with rules it does not expect, so it is refused by name instead.
+ */
+export const SUPPORTED_APIS = { oldest: [0, 7], newest: [0, 10] } as const;
+
+/** Whether a buildpack.toml `api` ("0.9", "1") is one DevFlow runs. */
+export function isSupportedApi(api: string): boolean {
+  const [major = 0, minor = 0] = api.split('.').map(Number);
+  const at = (v: readonly [number, number]) => Math.sign(major - v[0]) || Math.sign(minor - v[1]);
+  return at(SUPPORTED_APIS.oldest) >= 0 && at(SUPPORTED_APIS.newest) <= 0;
+}
+
 function parseToml(text: string, file: string, phase: string): Record<string, unknown> {
   try {
     return parse(text) as Record<string, unknown>;
@@ -93,6 +108,10 @@ export function parseBuildpackToml(text: string, dir: string, file = join(dir, '
   };
   const api = typeof doc.api === 'string' ? doc.api : fail('api = "<version>" is missing');
   if (!API_VERSION.test(api)) fail(`api "${api}" is not a <major>.<minor> version`);
+  if (!isSupportedApi(api)) {
+    const { oldest, newest } = SUPPORTED_APIS;
+    fail(`Buildpack API ${api} is not supported: DevFlow runs buildpacks written for API ${oldest.join('.')} to ${newest.join('.')}`);
+  }
   const id = typeof bp.id === 'string' ? bp.id : fail('[buildpack] id is missing');
   if (!BUILDPACK_ID.test(id) || RESERVED_IDS.has(id)) fail(`[buildpack] id "${id}" may only hold letters, digits, ".", "/" and "-", and must not be app, config, generated or sbom`);
   const version = typeof bp.version === 'string' ? bp.version : fail('[buildpack] version is missing');
