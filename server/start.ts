@@ -34,6 +34,7 @@ import { releaseOperations } from '../scheduler/release-manager.js';
 import { parseReleaseTimeout } from '../scheduler/release-phase.js';
 import { parseKeepReleases } from '../scheduler/retention.js';
 import { SUPERVISE_EVERY_MS, superviseAll } from '../scheduler/supervisor.js';
+import { ProcessRuntime } from '../scheduler/runtime/process.js';
 import { selectRuntime } from '../scheduler/runtime/select.js';
 import { AppService } from './apps.js';
 import { PreviewService } from './previews.js';
@@ -63,6 +64,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const docker = new Docker();
   const runtime = await selectRuntime({ requested: config.runtime, home: config.home, docker });
   const usesDocker = runtime.kind !== 'process';
+  if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const secretKey = await loadSecretKey({ file: paths.secretKey, fromEnv: config.secretKey });
   const databases = new AppDatabases(db.sql, secretKey);
   const appDatabases = await createAppDatabaseEnv({

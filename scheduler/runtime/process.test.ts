@@ -6,7 +6,9 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
+import { existsSync } from 'node:fs';
 import { ProcessRuntime } from './process.js';
+import { detectCgroups, groupDirs } from './process-limits.js';
 import { isPidRunning, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
 
@@ -67,7 +69,10 @@ beforeAll(async () => {
   slug = {
     kind: 'slug',
     dir,
-    processes: { web: 'node server.js', worker: 'node worker.js', crash: 'echo crashing >&2; exit 3' },
+    processes: {
+      web: 'node server.js', worker: 'node worker.js', crash: 'echo crashing >&2; exit 3',
+      hog: 'node -e "const a = []; for (let i = 0; i < 40; i++) a.push(Buffer.alloc(10 * 1024 * 1024, 1)); console.log(\'allocated 400 MB\')"',
+    },
     // The buildpack's bin dir, as a PATH to prepend: here, where this node lives.
     env: { PATH: dirname(process.execPath), SLUG_VAR: 'from-slug' },
   };
@@ -132,6 +137,34 @@ describe('ProcessRuntime', () => {
     expect(await runtime.logs(instance.id, { tail: 1 })).toEqual(['crashing']);
     await runtime.stop(instance.id);
     expect(await runtime.list(app)).toEqual([]);
+  });
+
+  it('holds an instance to its size: over its memory cap it is killed; without a size it is not', async () => {
+    // The tests run as root (scripts/install-test-deps.sh), where DevFlow may create cgroups.
+    const cgroups = await detectCgroups();
+    if (typeof cgroups === 'string') throw new Error(`cgroups unavailable: ${cgroups}`);
+    const limited = new ProcessRuntime({ home, cgroups });
+    expect(limited.sizes).toBe(`sizes enforced with cgroup v${cgroups.version}`);
+
+    const capped = await limited.start(spec('hog', { slot: 3, memoryMb: 128, cpus: 0.5 }));
+    const [dir] = groupDirs(cgroups, capped.id);
+    expect(existsSync(dir!)).toBe(true);
+    const killed = await waitFor('the capped hog to be killed', async () => {
+      const found = (await limited.list(app)).find((i) => i.id === capped.id);
+      return found?.state === 'exited' ? found : undefined;
+    });
+    expect(killed.state).toBe('exited');
+    expect(await limited.logs(capped.id)).not.toContain('allocated 400 MB');
+    await limited.stop(capped.id);
+    expect(existsSync(dir!)).toBe(false);
+
+    const free = await limited.start(spec('hog', { slot: 4 }));
+    const lines = await waitFor('the free hog', async () => {
+      const out = await limited.logs(free.id);
+      return out.includes('allocated 400 MB') ? out : undefined;
+    });
+    expect(lines).toContain('allocated 400 MB');
+    await limited.stop(free.id);
   });
 
   it('instances outlive the DevFlow process that started them', async () => {

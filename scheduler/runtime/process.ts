@@ -5,6 +5,7 @@
  * everything the app forked, and instances keep running while DevFlow restarts; state files
  * let the next DevFlow find them again. Memory and CPU limits are not enforced here.
  */
+import { joinCommand, prepareLimits, removeLimits, type CgroupLayout } from './process-limits.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, rm, stat } from 'node:fs/promises';
@@ -46,6 +47,11 @@ const KILL_WAIT_MS = 5_000;
 export interface ProcessRuntimeOptions {
   /** DEVFLOW_HOME: state files go to run/instances, output to logs/instances. */
   home: string;
+  /**
+   * Where instances get their size limits (process-limits.ts), or why they cannot (a reason
+   * string: sizes are then not enforced). Default: not enforced.
+   */
+  cgroups?: CgroupLayout | string;
 }
 
 function toInstance(state: InstanceStateFile, alive: boolean): Instance {
@@ -94,14 +100,31 @@ export class ProcessRuntime implements RuntimeDriver {
     const id = instanceName(spec, randomSuffix());
     const port = await findFreePort();
     const env = processEnvironment(process.env, slugEnv, spec.env, port);
-    const pid = await this.spawnDetached(id, command, env);
+    const pid = await this.spawnDetached(id, await this.limited(id, command, spec), env);
     try {
       return await this.recordStarted(spec, id, pid, port);
     } catch (err) {
       // Without its state file nobody could find or stop it again.
       signalGroup(pid, 'SIGKILL');
-      throw withContext(`recording instance ${id}`, err);
+      throw withContext(`starting instance ${id}`, err);
     }
+  }
+
+  /** Whether sizes are enforced, and how or why not: `devflow up` prints it. */
+  get sizes(): string {
+    const cgroups = this.options.cgroups;
+    if (cgroups === undefined) return 'sizes not enforced';
+    return typeof cgroups === 'string' ? `sizes not enforced: ${cgroups}` : `sizes enforced with cgroup v${cgroups.version}`;
+  }
+
+  /** The command, made to join the instance's cgroups first when its size can be enforced. */
+  private async limited(id: string, command: ProcessCommand, spec: InstanceSpec): Promise<ProcessCommand> {
+    const cgroups = this.options.cgroups;
+    if (typeof cgroups !== 'object' || (spec.memoryMb === undefined && spec.cpus === undefined)) return command;
+    const procs = await prepareLimits(cgroups, id, { memoryMb: spec.memoryMb, cpus: spec.cpus }).catch((err: unknown) => {
+      throw withContext('applying the size limits (cgroups)', err);
+    });
+    return joinCommand(procs, command);
   }
 
   private async recordStarted(spec: InstanceSpec, id: string, pid: number, port: number): Promise<Instance> {
@@ -159,6 +182,7 @@ export class ProcessRuntime implements RuntimeDriver {
         await waitForGroupExit(state.pgid, KILL_WAIT_MS);
       }
     }
+    if (typeof this.options.cgroups === 'object') await removeLimits(this.options.cgroups, state.id);
     await removeState(this.paths, state.id);
   }
 

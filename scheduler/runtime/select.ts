@@ -7,6 +7,7 @@ import { DevflowError } from '../../core/errors.js';
 import type { RuntimeKind } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { ProcessRuntime } from './process.js';
+import { detectCgroups } from './process-limits.js';
 import { SwarmRuntime } from './swarm.js';
 import type { RuntimeDriver } from './types.js';
 
@@ -54,7 +55,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
       }
       return new DockerRuntime(docker, options.home);
     case 'process':
-      return new ProcessRuntime({ home: options.home });
+      return new ProcessRuntime({ home: options.home, cgroups: await detectCgroups() });
     case 'swarm':
       if (!(await dockerAnswers(docker))) {
         throw new DevflowError('runtime_unavailable', 'DEVFLOW_RUNTIME=swarm, but no Docker engine answers: start dockerd (or set DOCKER_HOST)');
