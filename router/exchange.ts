@@ -59,6 +59,7 @@ export class Exchange implements ResponseSink {
   private status = 0;
   private attemptIndex = 0;
   private reusedConnection = false;
+  private pendingHead: string | undefined;
   /** Whether the client connection must close after this response. */
   closeAfter = false;
   /** performance.now() by which the upstream must have begun its response. */
@@ -170,12 +171,32 @@ export class Exchange implements ResponseSink {
     // A client still sending its body when the answer comes is not read further: close after.
     const persistence = this.requestEnded ? this.persistence : 'close';
     this.closeAfter = persistence === 'close' || this.framing === 'close';
-    const responseHead = clientResponseHead(head, this.requestId, this.framing, persistence);
-    this.client.write(responseHead, headEncoding(responseHead));
+    // Held until the body's first bytes (or the end of this packet), so a small response leaves
+    // in one buffer and one write.
+    this.pendingHead = clientResponseHead(head, this.requestId, this.framing, persistence);
     return skipBody;
   }
 
+  /** Writes a response head still held back; called at the end of each upstream packet. */
+  flush(): void {
+    const head = this.pendingHead;
+    if (head === undefined) return;
+    this.pendingHead = undefined;
+    this.client.write(head, headEncoding(head));
+  }
+
   onResponseBody(chunk: Buffer): void {
+    const head = this.pendingHead;
+    if (head !== undefined && this.framing === 'length') {
+      this.pendingHead = undefined;
+      this.writeToClient(withHead(head, chunk));
+      return;
+    }
+    this.flush();
+    this.writeToClient(chunk);
+  }
+
+  private writeToClient(chunk: Buffer): void {
     const ok = this.framing === 'chunked' ? writeChunk(this.client, chunk) : this.client.write(chunk);
     if (!ok && this.upstream !== undefined) {
       const socket = this.upstream.socket;
@@ -189,6 +210,7 @@ export class Exchange implements ResponseSink {
       this.informational = false;
       return;
     }
+    this.flush();
     if (this.framing === 'chunked') this.client.write(LAST_CHUNK);
     const connection = this.upstream!;
     this.upstream = undefined;
@@ -272,6 +294,16 @@ const NON_ASCII = /[\u0080-\u00ff]/;
  */
 function headEncoding(head: string): BufferEncoding {
   return NON_ASCII.test(head) ? 'latin1' : 'utf8';
+}
+
+/** The head and the first body bytes in one buffer. */
+function withHead(head: string, chunk: Buffer): Buffer {
+  const encoding = headEncoding(head);
+  const headBytes = Buffer.byteLength(head, encoding);
+  const out = Buffer.allocUnsafe(headBytes + chunk.length);
+  out.write(head, 0, encoding);
+  chunk.copy(out, headBytes);
+  return out;
 }
 
 function writeChunk(socket: net.Socket, chunk: Buffer): boolean {

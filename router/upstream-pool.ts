@@ -18,6 +18,8 @@ export interface ResponseSink {
   /** The connection failed or closed before the response was complete. */
   onUpstreamError(code: string): void;
   onUpstreamConnected(): void;
+  /** The end of one packet from the upstream: anything held back goes out now. */
+  flush(): void;
   /** The client socket: corked while a packet from the upstream is parsed, so a head and body leave in one write. */
   readonly client: net.Socket;
 }
@@ -83,6 +85,7 @@ export class UpstreamConnection {
     }
     sink.client.cork();
     const result = this.parser.execute(data);
+    sink.flush();
     sink.client.uncork();
     if (isParseError(result)) this.failWith(result);
   }
