@@ -102,7 +102,7 @@ export class Exchange implements ResponseSink {
     this.upstreamDeadline = now + plan.upstreamTimeoutMs;
     this.attemptIndex = index;
     this.reusedConnection = connection.reused;
-    connection.socket.write(plan.head, headEncoding(plan.head));
+    connection.socket.write(plan.head, 'latin1');
     if (!connection.socket.connecting) this.onUpstreamConnected();
     else this.pendingBody ??= [];
   }
@@ -182,7 +182,7 @@ export class Exchange implements ResponseSink {
     const head = this.pendingHead;
     if (head === undefined) return;
     this.pendingHead = undefined;
-    this.client.write(head, headEncoding(head));
+    this.client.write(head, 'latin1');
   }
 
   onResponseBody(chunk: Buffer): void {
@@ -286,23 +286,11 @@ export class Exchange implements ResponseSink {
   }
 }
 
-const NON_ASCII = /[\u0080-\u00ff]/;
-
-/**
- * Heads hold one character per byte as parsed (headers.ts), so they go out as latin1. Most are
- * plain ASCII, for which UTF-8 gives the same bytes and Node writes it a little faster.
- */
-function headEncoding(head: string): BufferEncoding {
-  return NON_ASCII.test(head) ? 'latin1' : 'utf8';
-}
-
-/** The head and the first body bytes in one buffer. */
+/** The head (one byte per character, headers.ts) and the first body bytes in one buffer. */
 function withHead(head: string, chunk: Buffer): Buffer {
-  const encoding = headEncoding(head);
-  const headBytes = Buffer.byteLength(head, encoding);
-  const out = Buffer.allocUnsafe(headBytes + chunk.length);
-  out.write(head, 0, encoding);
-  chunk.copy(out, headBytes);
+  const out = Buffer.allocUnsafe(head.length + chunk.length);
+  out.write(head, 0, 'latin1');
+  chunk.copy(out, head.length);
   return out;
 }
 
