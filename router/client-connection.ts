@@ -133,7 +133,7 @@ export class ClientConnection implements ExchangeOwner {
     exchange.startedAt = now;
     const action = decideRequest(this.ctx.table, {
       method: head.method, url: head.url, host: fields.host, hostCount: fields.hostCount, upgrade: head.upgrade, encrypted: this.encrypted,
-    }, { challenge: (url) => this.ctx.challenge(url), httpsPort: this.ctx.httpsPort });
+    }, this.ctx);
     exchange.app = action.kind === 'forward' || action.kind === 'upgrade' ? action.route.app : action.kind === 'redirect' ? action.app : NO_APP;
     const queued: Queued = { exchange, action, head, fields };
     if (head.upgrade) this.upgrade = queued;

@@ -14,6 +14,7 @@ import type net from 'node:net';
 import type { ProxyFailure } from './error-pages.js';
 import { clientResponseHead, hasContentLength, type BodyFraming, type ClientPersistence } from './headers.js';
 import type { MessageHead } from './http1/parser.js';
+import { NO_APP } from './metrics.js';
 import type { ResponseSink, UpstreamConnection, UpstreamPool } from './upstream-pool.js';
 import type { Route, Upstream } from './table.js';
 
@@ -65,7 +66,7 @@ export class Exchange implements ResponseSink {
   /** performance.now() by which the upstream must have begun its response. */
   upstreamDeadline = Infinity;
   /** For metrics: the app the request went to, and when its head arrived. */
-  app = '-';
+  app = NO_APP;
   startedAt = 0;
 
   constructor(

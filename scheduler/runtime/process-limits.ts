@@ -38,7 +38,7 @@ export function planLimits(layout: CgroupLayout, id: string, limits: Limits): Li
   const quota = limits.cpus === undefined ? undefined : String(Math.max(1000, Math.round(limits.cpus * CPU_PERIOD_US)));
   if (layout.version === 2) {
     const parent = join(layout.root, GROUP);
-    const dir = join(parent, id);
+    const [dir] = groupDirs(layout, id) as [string];
     return {
       dirs: [parent, dir],
       writes: [
@@ -51,8 +51,7 @@ export function planLimits(layout: CgroupLayout, id: string, limits: Limits): Li
       join: [join(dir, 'cgroup.procs')],
     };
   }
-  const memoryDir = join(layout.memoryRoot, GROUP, id);
-  const cpuDir = join(layout.cpuRoot, GROUP, id);
+  const [memoryDir, cpuDir] = groupDirs(layout, id) as [string, string];
   return {
     dirs: [join(layout.memoryRoot, GROUP), memoryDir, join(layout.cpuRoot, GROUP), cpuDir],
     writes: [

@@ -41,6 +41,8 @@ import {
 /** How long start() waits for Swarm to schedule and run a task. */
 const TASK_START_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
+/** How long one listing of the swarm answers logsSince (under the collector's 1 s period). */
+const RECENT_LOCATE_MS = 500;
 
 interface ServiceInfo {
   ID: string;
@@ -67,6 +69,7 @@ function isStaleVersion(err: unknown): boolean {
 export class SwarmRuntime implements RuntimeDriver {
   readonly kind = 'swarm' as const;
   private readonly queues = new Map<string, Promise<unknown>>();
+  private recent: { at: number; located: Promise<Located[]> } | undefined;
   private readonly images: DockerRuntime;
 
   constructor(
@@ -188,7 +191,7 @@ export class SwarmRuntime implements RuntimeDriver {
    * new log, and the collector's timestamps carry on across it.
    */
   async logsSince(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined> {
-    const found = (await this.locate()).find((l) => l.instance.id === instanceId);
+    const found = (await this.locateRecent()).find((l) => l.instance.id === instanceId);
     if (found?.slot.output === undefined) return undefined;
     const task = this.docker.getTask(found.slot.output.ID) as Docker.Task & { logs(options: object): Promise<unknown> };
     const raw = await task.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since: sinceSeconds }).catch(() => undefined);
@@ -203,6 +206,16 @@ export class SwarmRuntime implements RuntimeDriver {
 
   async removeArtifact(artifact: Artifact): Promise<void> {
     await this.images.removeArtifact(artifact);
+  }
+
+  /**
+   * The log collector reads every instance once a second: one look at the swarm (services,
+   * tasks, nodes) serves its whole pass instead of one per instance.
+   */
+  private locateRecent(): Promise<Located[]> {
+    const now = Date.now();
+    if (this.recent === undefined || now - this.recent.at > RECENT_LOCATE_MS) this.recent = { at: now, located: this.locate() };
+    return this.recent.located;
   }
 
   private async locate(app?: AppName): Promise<Located[]> {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -45,7 +45,7 @@ describe.each(['docker', 'process'] as const)('buildpacks by git push on the %s 
   });
 
   async function push(repo: Workdir, app: string) {
-    return repo.git(['push', remoteUrl(devflow.port, devflow.token, app), 'HEAD:refs/heads/main'], { reject: false });
+    return pushTo(repo, devflow, app);
   }
 
   async function body(app: string): Promise<string> {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/slow-build');
 
@@ -38,7 +38,7 @@ describe('racing pushes to one app (process runtime)', () => {
   });
 
   const push = (sha: string) =>
-    repo.git(['push', remoteUrl(devflow.port, devflow.token, 'race'), `${sha}:refs/heads/main`], { reject: false });
+    pushTo(repo, devflow, 'race', `${sha}:refs/heads/main`);
   const deployments = async () => JSON.parse((await devflow.cli(['deployments', 'race', '--json'])).stdout) as DeploymentView[];
   async function until(check: (list: DeploymentView[]) => boolean): Promise<void> {
     for (let i = 0; i < 600 && !check(await deployments()); i++) await new Promise((r) => setTimeout(r, 100));

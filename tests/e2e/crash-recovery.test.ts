@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-hello');
 
@@ -30,7 +30,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('SIGKILL mid-deploy on th
     await cleanupRuntime(devflow?.home);
   });
 
-  const push = () => repo.git(['push', remoteUrl(devflow.port, devflow.token, 'sturdy'), 'HEAD:refs/heads/main'], { reject: false });
+  const push = () => pushTo(repo, devflow, 'sturdy');
   const deployments = async () => JSON.parse((await devflow.cli(['deployments', 'sturdy', '--json'])).stdout) as DeploymentView[];
 
   it('leaves one consistent release serving and no orphans', async () => {

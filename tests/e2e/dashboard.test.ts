@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from '../support/api-client.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample } from '../support/git.js';
+import { pushTo, repoFromExample } from '../support/git.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'test-artifacts', 'dashboard');
@@ -65,7 +65,7 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('span.live:has-text("live")');
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
-    const push = repo.git(['push', remoteUrl(devflow.port, devflow.token, 'hello'), 'HEAD:refs/heads/main'], { reject: false });
+    const push = pushTo(repo, devflow, 'hello');
     await page.waitForSelector('tr[data-deployment]', LONG);
     await page.waitForFunction(() => document.querySelector('[data-testid=build-log]')?.textContent?.includes('-----> Building hello'), undefined, LONG);
     await page.waitForSelector('tr[data-deployment] .badge[data-state=succeeded]', LONG);
@@ -127,7 +127,7 @@ describe('the dashboard in Chromium', () => {
     await tab('Previews');
     await page.waitForSelector('text=/No previews|not available/');
     const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
-    const pushed = await repo.git(['push', remoteUrl(devflow.port, devflow.token, 'hello'), 'HEAD:refs/heads/try-this'], { reject: false });
+    const pushed = await pushTo(repo, devflow, 'hello', 'HEAD:refs/heads/try-this');
     expect(pushed.exitCode, pushed.stderr).toBe(0);
     await page.reload();
     await page.waitForSelector('tr[data-preview=try-this]', LONG);

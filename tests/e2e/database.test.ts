@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../core/store/database.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { serverUrl } from '../support/postgres.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-db');
@@ -44,7 +44,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('DATABASE_URL on the %s r
   });
 
   async function push(app: string) {
-    return repo.git(['push', remoteUrl(devflow.port, devflow.token, app), 'HEAD:refs/heads/main'], { reject: false });
+    return pushTo(repo, devflow, app);
   }
 
   async function databaseSettings(app: string): Promise<{ status: number; body: DatabaseSettings & { error?: { message: string } } }> {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/dockerfile-app');
@@ -18,7 +18,7 @@ const HOST = `${APP}.localhost`;
 describe('a Dockerfile app with a Procfile on the docker runtime', () => {
   let devflow: DevflowProcess;
   let repo: Workdir;
-  const push = () => repo.git(['push', remoteUrl(devflow.port, devflow.token, APP), 'HEAD:refs/heads/main'], { reject: false });
+  const push = () => pushTo(repo, devflow, APP);
   const body = async () => (await getViaRouter(devflow.httpPort, HOST)).body;
 
   beforeAll(async () => {

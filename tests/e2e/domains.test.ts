@@ -11,7 +11,7 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample } from '../support/git.js';
+import { pushTo, repoFromExample } from '../support/git.js';
 import { preparePebble, type Pebble } from '../support/pebble.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
@@ -52,7 +52,7 @@ describe('custom domains and TLS with pebble', () => {
     await devflow.cli(['apps:create', 'shop']);
     await devflow.cli(['apps:create', 'other']);
     const repo = await repoFromExample(path.join(EXAMPLES, 'node-hello'));
-    const pushed = await repo.git(['push', remoteUrl(devflow.port, devflow.token, 'shop'), 'HEAD:refs/heads/main'], { reject: false });
+    const pushed = await pushTo(repo, devflow, 'shop');
     expect(pushed.exitCode, pushed.stderr).toBe(0);
   }, 300_000);
 

@@ -14,7 +14,7 @@ import { serverUrl } from '../support/postgres.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-db');
 
@@ -24,7 +24,7 @@ describe('preview environments', () => {
   let gitServer: GitHttpServer;
   let remoteRoot: string;
   const get = (host: string, urlPath = '/') => getViaRouter(devflow.httpPort, host, urlPath);
-  const push = (refspec: string) => repo.git(['push', remoteUrl(devflow.port, devflow.token, 'shop'), refspec], { reject: false });
+  const push = (refspec: string) => pushTo(repo, devflow, 'shop', refspec);
   const previews = async () => JSON.parse((await devflow.cli(['previews', 'shop', '--json'])).stdout) as { slug: string; url: string; state: string }[];
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
@@ -27,7 +27,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
   });
 
   async function push(repo: Workdir, app: string, ref = 'main') {
-    return repo.git(['push', remoteUrl(devflow.port, devflow.token, app), `HEAD:refs/heads/${ref}`], { reject: false });
+    return pushTo(repo, devflow, app, `HEAD:refs/heads/${ref}`);
   }
 
   it('apps:create prints the git remote and the URL; bad names get a clear error', async () => {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/release-app');
@@ -45,7 +45,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('release management on th
   }
   const body = async () => (await getViaRouter(devflow.httpPort, HOST)).body.trim();
   const ps = async () => JSON.parse((await devflow.cli(['ps', APP, '--json'])).stdout) as ProcessesView;
-  const push = () => repo.git(['push', remoteUrl(devflow.port, devflow.token, APP), 'HEAD:refs/heads/main'], { reject: false });
+  const push = () => pushTo(repo, devflow, APP);
 
   async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 
 const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
 const DOCKER = '/usr/bin/docker';
@@ -39,7 +39,7 @@ describe('git push on the swarm runtime', () => {
   });
 
   async function push(repo: Workdir) {
-    return repo.git(['push', remoteUrl(devflow.port, devflow.token, 'hello'), 'HEAD:refs/heads/main'], { reject: false });
+    return pushTo(repo, devflow, 'hello');
   }
 
   it('pushes node-hello: the app answers at its URL from a swarm service', async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { startLoad } from '../support/load.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-hello');
@@ -29,7 +29,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('zero-downtime releases o
     await cleanupRuntime(devflow?.home);
   });
 
-  const push = () => repo.git(['push', remoteUrl(devflow.port, devflow.token, 'steady'), 'HEAD:refs/heads/main'], { reject: false });
+  const push = () => pushTo(repo, devflow, 'steady');
   const body = async () => (await getViaRouter(devflow.httpPort, 'steady.localhost')).body;
 
   async function changeGreeting(text: string): Promise<void> {

@@ -40,3 +40,10 @@ export async function repoFromExample(exampleDir: string): Promise<Workdir> {
 export function remoteUrl(port: number, token: string, app: string): string {
   return `http://devflow:${token}@127.0.0.1:${port}/${app}.git`;
 }
+
+/** `git push` of a refspec to an app on a running DevFlow, with its token; never throws on refusal. */
+export function pushTo(
+  repo: Workdir, devflow: { port: number; token: string }, app: string, refspec = 'HEAD:refs/heads/main',
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return repo.git(['push', remoteUrl(devflow.port, devflow.token, app), refspec], { reject: false });
+}
