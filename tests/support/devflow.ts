@@ -25,7 +25,8 @@ export interface DevflowProcess {
   token: string;
   output(): string;
   cli(args: string[], options?: { reject?: boolean }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Resolves once the process has exited, with how it exited. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   restart(): Promise<void>;
 }
 
@@ -68,10 +69,12 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
   const token = (await fs.readFile(path.join(home, 'admin-token'), 'utf8')).trim();
   const api = `http://127.0.0.1:${port}`;
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill(signal);
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      await exited;
+    }
+    return { code: child.exitCode, signal: child.signalCode };
   };
   return {
     home, port, httpPort, httpsPort, api, token,
