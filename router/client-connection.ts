@@ -97,7 +97,7 @@ export class ClientConnection implements ExchangeOwner {
       // The parser stops at an upgrade head; what follows is not HTTP and is never parsed.
       this.socket.off('data', this.onData);
       this.upgrade.tunnelHead = data.subarray(consumed);
-      if (this.queue[0] === this.upgrade) this.start(this.upgrade);
+      if (this.queue[0] === this.upgrade) this.start(this.upgrade, performance.now());
     }
   };
 
@@ -113,9 +113,9 @@ export class ClientConnection implements ExchangeOwner {
     } else if (this.queue.length > MAX_QUEUED) this.socket.pause(); // startNext resumes
   }
 
-  private setPhase(phase: ClientPhase, timeoutMs: number): void {
+  private setPhase(phase: ClientPhase, timeoutMs: number, now = performance.now()): void {
     this.phase = phase;
-    this.deadline = performance.now() + timeoutMs;
+    this.deadline = now + timeoutMs;
   }
 
   /** The exchange whose request the parser is reading. */
@@ -125,7 +125,7 @@ export class ClientConnection implements ExchangeOwner {
 
   private onHead(head: MessageHead): boolean {
     const now = performance.now();
-    this.setPhase('body', this.ctx.timeouts.requestTimeoutMs);
+    this.setPhase('body', this.ctx.timeouts.requestTimeoutMs, now);
     const fields = readRequestFields(head.rawHeaders);
     const http10 = head.versionMajor === 1 && head.versionMinor === 0;
     const persistence: ClientPersistence = !head.keepAlive ? 'close' : http10 ? 'keep-alive-1.0' : 'keep-alive';
@@ -138,7 +138,7 @@ export class ClientConnection implements ExchangeOwner {
     const queued: Queued = { exchange, action, head, fields };
     if (head.upgrade) this.upgrade = queued;
     this.queue.push(queued);
-    if (this.queue.length === 1 && !head.upgrade) this.start(queued);
+    if (this.queue.length === 1 && !head.upgrade) this.start(queued, now);
     return false;
   }
 
@@ -147,7 +147,7 @@ export class ClientConnection implements ExchangeOwner {
     this.parsing()?.exchange.requestEnd();
   }
 
-  private start(queued: Queued): void {
+  private start(queued: Queued, now: number): void {
     const { exchange, action, head, fields } = queued;
     switch (action.kind) {
       case 'challenge':
@@ -166,7 +166,7 @@ export class ClientConnection implements ExchangeOwner {
           head: upstreamRequestHead(head, fields, this.forwardContext(exchange)),
           chunkedBody: fields.chunked,
           upstreamTimeoutMs: this.ctx.timeouts.upstreamTimeoutMs,
-        }, performance.now());
+        }, now);
         return;
       case 'upgrade':
         this.startTunnel(queued, action.route);
@@ -222,14 +222,15 @@ export class ClientConnection implements ExchangeOwner {
   }
 
   exchangeDone(exchange: Exchange, status: number): void {
-    this.ctx.metrics?.record(exchange.app, status, (performance.now() - exchange.startedAt) / 1000);
+    const now = performance.now();
+    this.ctx.metrics?.record(exchange.app, status, (now - exchange.startedAt) / 1000);
     if (this.queue[0]?.exchange === exchange) this.queue.shift();
     if (this.socket.destroyed || this.closing) return;
     if (exchange.closeAfter) {
       this.closeGracefully();
       return;
     }
-    this.startNext();
+    this.startNext(now);
   }
 
   /** Ends our side; a client that never ends its own is cut after the idle timeout. */
@@ -241,16 +242,16 @@ export class ClientConnection implements ExchangeOwner {
     else this.socket.end(lastBytes);
   }
 
-  private startNext(): void {
+  private startNext(now: number): void {
     const next = this.queue[0];
     if (next !== undefined) {
       if (this.socket.isPaused()) this.socket.resume();
       // An upgrade starts once the parser has handed over the bytes after its head.
-      if (next !== this.upgrade || next.tunnelHead !== undefined) this.start(next);
+      if (next !== this.upgrade || next.tunnelHead !== undefined) this.start(next, now);
       return;
     }
     if (this.clientEnded) this.socket.end();
-    else if (this.phase === 'waiting') this.setPhase('idle', this.ctx.timeouts.idleTimeoutMs);
+    else if (this.phase === 'waiting') this.setPhase('idle', this.ctx.timeouts.idleTimeoutMs, now);
   }
 
   /** A request the parser refused (smuggling attempts among them) ends the connection. */

@@ -61,6 +61,7 @@ export class Exchange implements ResponseSink {
   private attemptIndex = 0;
   private reusedConnection = false;
   private pendingHead: string | undefined;
+  private corked = false;
   /** Whether the client connection must close after this response. */
   closeAfter = false;
   /** performance.now() by which the upstream must have begun its response. */
@@ -121,7 +122,7 @@ export class Exchange implements ResponseSink {
   requestBody(chunk: Buffer): void {
     if (this.phase === 'done') return; // answered already: the rest is discarded
     if (this.pendingBody !== undefined) {
-      this.pendingBody.push(Buffer.from(chunk)); // the parser reuses its input buffer
+      this.pendingBody.push(chunk); // a view of a read buffer the client socket never reuses
       this.pendingBytes += chunk.length;
       if (this.pendingBytes > CONNECT_BUFFER_BYTES) this.client.pause();
       return;
@@ -172,18 +173,31 @@ export class Exchange implements ResponseSink {
     // A client still sending its body when the answer comes is not read further: close after.
     const persistence = this.requestEnded ? this.persistence : 'close';
     this.closeAfter = persistence === 'close' || this.framing === 'close';
-    // Held until the body's first bytes (or the end of this packet), so a small response leaves
-    // in one buffer and one write.
-    this.pendingHead = clientResponseHead(head, this.requestId, this.framing, persistence);
+    const clientHead = clientResponseHead(head, this.requestId, this.framing, persistence);
+    if (this.framing === 'chunked' || this.framing === 'close') {
+      // Re-framed bodies take several writes per packet: they are gathered until its end.
+      this.client.cork();
+      this.corked = true;
+      this.client.write(clientHead, 'latin1');
+    } else {
+      // Held until the body's first bytes (or the end of this packet), so a small response
+      // leaves in one buffer and one write.
+      this.pendingHead = clientHead;
+    }
     return skipBody;
   }
 
-  /** Writes a response head still held back; called at the end of each upstream packet. */
+  /** The end of an upstream packet: a head still held back, or gathered writes, go out. */
   flush(): void {
     const head = this.pendingHead;
-    if (head === undefined) return;
-    this.pendingHead = undefined;
-    this.client.write(head, 'latin1');
+    if (head !== undefined) {
+      this.pendingHead = undefined;
+      this.client.write(head, 'latin1');
+    }
+    if (this.corked) {
+      this.corked = false;
+      this.client.uncork();
+    }
   }
 
   onResponseBody(chunk: Buffer): void {
@@ -193,8 +207,10 @@ export class Exchange implements ResponseSink {
       this.writeToClient(withHead(head, chunk));
       return;
     }
-    this.flush();
-    this.writeToClient(chunk);
+    if (head !== undefined) this.flush();
+    // A view of the upstream connection's read buffer, which the next read overwrites; a write
+    // the kernel does not take at once keeps its buffer, so it gets a copy.
+    this.writeToClient(Buffer.from(chunk));
   }
 
   private writeToClient(chunk: Buffer): void {
@@ -211,8 +227,8 @@ export class Exchange implements ResponseSink {
       this.informational = false;
       return;
     }
-    this.flush();
     if (this.framing === 'chunked') this.client.write(LAST_CHUNK);
+    this.flush();
     const connection = this.upstream!;
     this.upstream = undefined;
     // The connection is clean for another request only if this one was sent whole.

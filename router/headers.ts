@@ -23,6 +23,8 @@ const HOP_BY_HOP = new Set([
 
 /** Fields the proxy sets itself on the way to the app; a client's own values are replaced. */
 const SET_BY_PROXY = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
+const HOP_BY_HOP_MASK = lengthMask(HOP_BY_HOP);
+const SET_BY_PROXY_MASK = lengthMask(SET_BY_PROXY);
 
 /** What the proxy needs to know of a request head, read in one pass over its fields. */
 export interface RequestFields {
@@ -39,7 +41,24 @@ export interface RequestFields {
 }
 
 function connectionTokens(value: string): string[] {
-  return value.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== '');
+  const lower = value.toLowerCase();
+  if (lower === 'keep-alive' || lower === 'close') return [lower]; // nearly every message
+  return lower.split(',').map((token) => token.trim()).filter((token) => token !== '');
+}
+
+/**
+ * Names are compared lowercased, but lowercasing every field of every message costs more than
+ * the rest of the header work. A bit per name length (lengths of 31 and more share one) tells
+ * which names could match at all; only those are lowercased.
+ */
+function lengthBit(name: string): number {
+  return name.length < 31 ? 1 << name.length : 1 << 31;
+}
+
+function lengthMask(names: Iterable<string>): number {
+  let mask = 0;
+  for (const name of names) mask |= lengthBit(name);
+  return mask;
 }
 
 export function readRequestFields(raw: string[]): RequestFields {
@@ -84,12 +103,15 @@ export interface ForwardContext {
 }
 
 /** End-to-end fields of a message as `Name: value\r\n` lines, minus those in `skip`. */
-function endToEndLines(raw: string[], connectionNamed: string[], skip?: Set<string>): string {
+function endToEndLines(raw: string[], connectionNamed: string[], skip: Set<string>, skipMask: number): string {
+  const mask = HOP_BY_HOP_MASK | skipMask | lengthMask(connectionNamed);
   let lines = '';
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || skip?.has(lower) || (connectionNamed.length > 0 && connectionNamed.includes(lower))) continue;
+    if ((mask & lengthBit(name)) !== 0) {
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || skip.has(lower) || connectionNamed.includes(lower)) continue;
+    }
     lines += `${name}: ${raw[i + 1]!}\r\n`;
   }
   return lines;
@@ -109,7 +131,7 @@ export interface RequestLine {
  * `upgrade` keeps the Upgrade pair for a WebSocket handshake.
  */
 export function upstreamRequestHead(line: RequestLine, fields: RequestFields, ctx: ForwardContext, upgrade = false): string {
-  let head = `${line.method} ${line.url} HTTP/1.1\r\n${endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY)}`;
+  let head = `${line.method} ${line.url} HTTP/1.1\r\n${endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY, SET_BY_PROXY_MASK)}`;
   head += `X-Forwarded-For: ${fields.forwardedFor === undefined ? ctx.clientIp : `${fields.forwardedFor}, ${ctx.clientIp}`}\r\n`;
   head += `X-Forwarded-Proto: ${ctx.proto}\r\n`;
   if (fields.host !== undefined) head += `X-Forwarded-Host: ${fields.host}\r\n`;
@@ -135,9 +157,11 @@ export interface ResponseLine {
 export function clientResponseHead(line: ResponseLine, requestId: string, framing: BodyFraming, client: ClientPersistence): string {
   const named: string[] = [];
   for (let i = 0; i < line.rawHeaders.length; i += 2) {
-    if (line.rawHeaders[i]!.toLowerCase() === 'connection') named.push(...connectionTokens(line.rawHeaders[i + 1]!));
+    const name = line.rawHeaders[i]!;
+    if (name.length === 10 && name.toLowerCase() === 'connection') named.push(...connectionTokens(line.rawHeaders[i + 1]!));
   }
-  let head = `HTTP/1.1 ${line.statusCode} ${line.statusMessage}\r\n${endToEndLines(line.rawHeaders, named, REQUEST_ID)}X-Request-Id: ${requestId}\r\n`;
+  const fields = endToEndLines(line.rawHeaders, named, REQUEST_ID, REQUEST_ID_MASK);
+  let head = `HTTP/1.1 ${line.statusCode} ${line.statusMessage}\r\n${fields}X-Request-Id: ${requestId}\r\n`;
   if (framing === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
   if (framing === 'close' || client === 'close') head += 'Connection: close\r\n';
   else if (client === 'keep-alive-1.0') head += 'Connection: keep-alive\r\n';
@@ -148,6 +172,7 @@ export function clientResponseHead(line: ResponseLine, requestId: string, framin
 export type ClientPersistence = 'close' | 'keep-alive' | 'keep-alive-1.0';
 
 const REQUEST_ID = new Set(['x-request-id']);
+const REQUEST_ID_MASK = lengthMask(REQUEST_ID);
 
 /** Whether a response field list carries Content-Length (the body is relayed as is). */
 export function hasContentLength(raw: string[]): boolean {

@@ -13,6 +13,7 @@ import type { Upstream } from './table.js';
 export interface ResponseSink {
   /** Returns true when the response has no body whatever its head says (a response to HEAD). */
   onResponseHead(head: MessageHead): boolean;
+  /** A view of the connection's read buffer, valid during the call only. */
   onResponseBody(chunk: Buffer): void;
   onResponseComplete(keepAlive: boolean): void;
   /** The connection failed or closed before the response was complete. */
@@ -20,7 +21,6 @@ export interface ResponseSink {
   onUpstreamConnected(): void;
   /** The end of one packet from the upstream: anything held back goes out now. */
   flush(): void;
-  /** The client socket: corked while a packet from the upstream is parsed, so a head and body leave in one write. */
   readonly client: net.Socket;
 }
 
@@ -40,7 +40,6 @@ export class UpstreamConnection {
 
   constructor(readonly key: string, upstream: Upstream, private readonly pool: UpstreamPool) {
     this.parser = new Http1Parser('response', {
-      onMessageBegin: () => undefined,
       onHead: (head) => {
         this.keepAlive = head.keepAlive;
         return this.sink?.onResponseHead(head) ?? false;
@@ -51,8 +50,8 @@ export class UpstreamConnection {
     this.socket = net.connect({
       host: upstream.host, port: upstream.port, noDelay: true,
       // Reads land in one buffer per connection and go straight to the parser, skipping the
-      // stream machinery and an allocation per read. Safe because the parser copies body bytes
-      // out before this buffer is read into again (node_http_parser.cc on_body: Buffer::Copy).
+      // stream machinery and an allocation per read. Body bytes reach the sink as views of this
+      // buffer; it copies what it keeps (Exchange.onResponseBody).
       onread: {
         buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
         callback: (bytes, buffer) => {
@@ -83,10 +82,8 @@ export class UpstreamConnection {
       this.socket.destroy();
       return;
     }
-    sink.client.cork();
     const result = this.parser.execute(data);
     sink.flush();
-    sink.client.uncork();
     if (isParseError(result)) this.failWith(result);
   }
 
