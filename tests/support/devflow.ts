@@ -27,6 +27,11 @@ export interface DevflowProcess {
   cli(args: string[], options?: { reject?: boolean }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Resolves once the process has exited, with how it exited. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Ctrl-C as a terminal delivers it: SIGINT to every process in the foreground process group,
+   * not only DevFlow. Needs `ownProcessGroup`, so the group is DevFlow's and not the test's.
+   */
+  pressCtrlC(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   restart(): Promise<void>;
 }
 
@@ -34,6 +39,8 @@ export interface StartOptions {
   runtime: 'docker' | 'process' | 'swarm';
   home?: string;
   env?: Record<string, string>;
+  /** Start DevFlow as the leader of its own process group, as a shell starts a foreground job. */
+  ownProcessGroup?: boolean;
 }
 
 /** Each test run's DevFlow gets its own database on the shared test server (fast, isolated). */
@@ -60,21 +67,27 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
   const launch = async () => {
     output = '';
     child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), 'up',
-      '--port', String(port), '--http-port', String(httpPort), '--https-port', String(httpsPort)], { env, cwd: ROOT });
+      '--port', String(port), '--http-port', String(httpPort), '--https-port', String(httpsPort)],
+      { env, cwd: ROOT, detached: options.ownProcessGroup ?? false });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await waitFor(() => output.includes('ready'), () => child.exitCode !== null, 120_000, () => output);
+    await waitFor(() => output.includes('devflow ready:'), () => child.exitCode !== null, 120_000, () => output);
   };
   await launch();
   const token = (await fs.readFile(path.join(home, 'admin-token'), 'utf8')).trim();
   const api = `http://127.0.0.1:${port}`;
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+  const signalAndWait = async (send: () => void) => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill(signal);
+      send();
       await exited;
     }
     return { code: child.exitCode, signal: child.signalCode };
+  };
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') => signalAndWait(() => child.kill(signal));
+  const pressCtrlC = () => {
+    if (!options.ownProcessGroup) throw new Error('pressCtrlC needs ownProcessGroup: true');
+    return signalAndWait(() => process.kill(-child.pid!, 'SIGINT'));
   };
   return {
     home, port, httpPort, httpsPort, api, token,
@@ -87,6 +100,7 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
       return { exitCode: result.exitCode ?? 0, stdout: result.stdout, stderr: result.stderr };
     },
     stop,
+    pressCtrlC,
     async restart() {
       await stop();
       await launch();
