@@ -12,7 +12,14 @@
  */
 import type net from 'node:net';
 import type { ProxyFailure } from './error-pages.js';
-import { clientResponseHead, hasContentLength, type BodyFraming, type ClientPersistence } from './headers.js';
+import {
+  clientResponseHead,
+  clientResponseHeadBytes,
+  hasContentLength,
+  responseFacts,
+  type BodyFraming,
+  type ClientPersistence,
+} from './headers.js';
 import type { MessageHead } from './http1/parser.js';
 import { NO_APP } from './metrics.js';
 import type { ResponseSink, UpstreamConnection, UpstreamPool } from './upstream-pool.js';
@@ -60,7 +67,7 @@ export class Exchange implements ResponseSink {
   private status = 0;
   private attemptIndex = 0;
   private reusedConnection = false;
-  private pendingHead: string | undefined;
+  private pendingHead: string | Buffer | undefined;
   private corked = false;
   /** Whether the client connection must close after this response. */
   closeAfter = false;
@@ -167,13 +174,18 @@ export class Exchange implements ResponseSink {
     this.upstreamDeadline = Infinity;
     this.status = status;
     const skipBody = this.method === 'HEAD';
+    // Heads that came in one read are relayed from their bytes (headers.ts clientResponseHeadBytes).
+    const bytes = head.bytes;
+    const facts = bytes === undefined ? undefined : responseFacts(bytes);
     this.framing = skipBody || status === 204 || status === 304 ? 'none'
-      : hasContentLength(head.rawHeaders) ? 'length'
+      : (facts === undefined ? hasContentLength(head.rawHeaders) : facts.contentLength) ? 'length'
       : this.clientHttp10 ? 'close' : 'chunked';
     // A client still sending its body when the answer comes is not read further: close after.
     const persistence = this.requestEnded ? this.persistence : 'close';
     this.closeAfter = persistence === 'close' || this.framing === 'close';
-    const clientHead = clientResponseHead(head, this.requestId, this.framing, persistence);
+    const clientHead = bytes === undefined || facts === undefined
+      ? clientResponseHead(head, this.requestId, this.framing, persistence)
+      : clientResponseHeadBytes(head, bytes, facts, this.requestId, this.framing, persistence);
     if (this.framing === 'chunked' || this.framing === 'close') {
       // Re-framed bodies take several writes per packet: they are gathered until its end.
       this.client.cork();
@@ -303,10 +315,11 @@ export class Exchange implements ResponseSink {
   }
 }
 
-/** The head (one byte per character, headers.ts) and the first body bytes in one buffer. */
-function withHead(head: string, chunk: Buffer): Buffer {
+/** The head (a string holds one byte per character, headers.ts) and the first body bytes in one buffer. */
+function withHead(head: string | Buffer, chunk: Buffer): Buffer {
   const out = Buffer.allocUnsafe(head.length + chunk.length);
-  out.write(head, 0, 'latin1');
+  if (typeof head === 'string') out.write(head, 0, 'latin1');
+  else head.copy(out, 0);
   chunk.copy(out, head.length);
   return out;
 }

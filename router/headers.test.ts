@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRequestId, clientAddress, clientResponseHead, readRequestFields, upstreamRequestHead } from './headers.js';
+import {
+  chooseRequestId,
+  clientAddress,
+  clientResponseHead,
+  clientResponseHeadBytes,
+  hasContentLength,
+  readRequestFields,
+  responseFacts,
+  upstreamRequestHead,
+} from './headers.js';
+import { Http1Parser, type HeadBytes } from './http1/parser.js';
 
 const ctx = { clientIp: '192.0.2.7', proto: 'http' as const, requestId: 'req-1' };
 
@@ -87,4 +97,42 @@ describe('clientAddress', () => {
     ['::1', '::1'],
     [undefined, 'unknown'],
   ])('%j → %s', (raw, address) => expect(clientAddress(raw)).toBe(address));
+});
+
+describe('clientResponseHeadBytes', () => {
+  /** A response head as an app sends it, read by the real parser into positions. */
+  function readHead(fields: string[]): { bytes: HeadBytes; statusCode: number; statusMessage: string } {
+    let lines = 'HTTP/1.1 200 OK\r\n';
+    for (let i = 0; i < fields.length; i += 2) lines += `${fields[i]}: ${fields[i + 1]}\r\n`;
+    let read: { bytes: HeadBytes; statusCode: number; statusMessage: string } | undefined;
+    const parser = new Http1Parser('response', {
+      onHead: (head) => {
+        // Copied: the positions are only valid during the callback.
+        read = { bytes: { buffer: Buffer.from(head.bytes!.buffer), spans: [...head.bytes!.spans] }, statusCode: head.statusCode, statusMessage: head.statusMessage };
+        return true;
+      },
+      onBody: () => undefined,
+      onMessageComplete: () => undefined,
+    });
+    parser.execute(Buffer.from(`${lines}\r\n`, 'latin1'));
+    parser.close();
+    return read!;
+  }
+
+  it.each([
+    [['Content-Type', 'text/plain', 'Content-Length', '3']],
+    [['Server', 'nginx', 'Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Content-Length', '0']],
+    [['Connection', 'close, X-Secret', 'X-Secret', '1', 'X-Kept', '2', 'X-Request-Id', 'app-set']],
+    [['Transfer-Encoding', 'chunked', 'Trailer', 'x', 'Upgrade', 'h2c', 'Proxy-Authenticate', 'Basic']],
+    [['X-Empty', '', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'X-Utf8', 'caf\u00c3\u00a9']],
+    [[]],
+  ])('%j: the same head as from strings', (fields) => {
+    const { bytes, statusCode, statusMessage } = readHead(fields);
+    const facts = responseFacts(bytes);
+    for (const framing of ['length', 'chunked', 'close'] as const) {
+      const expected = clientResponseHead({ statusCode, statusMessage, rawHeaders: fields }, 'req-1', framing, 'keep-alive');
+      expect(clientResponseHeadBytes({ statusCode, statusMessage }, bytes, facts, 'req-1', framing, 'keep-alive').toString('latin1')).toBe(expected);
+    }
+    expect(facts.contentLength).toBe(hasContentLength(fields));
+  });
 });

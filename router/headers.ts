@@ -7,6 +7,7 @@
  * a UTF-8 byte in a field then leaves exactly as it came.
  */
 import { randomUUID } from 'node:crypto';
+import type { HeadBytes } from './http1/parser.js';
 
 /** Fields that describe one connection, not the message: a proxy must not forward them. */
 const HOP_BY_HOP = new Set([
@@ -161,11 +162,90 @@ export function clientResponseHead(line: ResponseLine, requestId: string, framin
     if (name.length === 10 && name.toLowerCase() === 'connection') named.push(...connectionTokens(line.rawHeaders[i + 1]!));
   }
   const fields = endToEndLines(line.rawHeaders, named, REQUEST_ID, REQUEST_ID_MASK);
-  let head = `HTTP/1.1 ${line.statusCode} ${line.statusMessage}\r\n${fields}X-Request-Id: ${requestId}\r\n`;
-  if (framing === 'chunked') head += 'Transfer-Encoding: chunked\r\n';
-  if (framing === 'close' || client === 'close') head += 'Connection: close\r\n';
-  else if (client === 'keep-alive-1.0') head += 'Connection: keep-alive\r\n';
-  return `${head}\r\n`;
+  return `${statusLine(line)}${fields}${responseTail(requestId, framing, client)}`;
+}
+
+function statusLine(line: Pick<ResponseLine, 'statusCode' | 'statusMessage'>): string {
+  return `HTTP/1.1 ${line.statusCode} ${line.statusMessage}\r\n`;
+}
+
+/** The fields the proxy adds to every response head, and the blank line that ends it. */
+function responseTail(requestId: string, framing: BodyFraming, client: ClientPersistence): string {
+  let tail = `X-Request-Id: ${requestId}\r\n`;
+  if (framing === 'chunked') tail += 'Transfer-Encoding: chunked\r\n';
+  if (framing === 'close' || client === 'close') tail += 'Connection: close\r\n';
+  else if (client === 'keep-alive-1.0') tail += 'Connection: keep-alive\r\n';
+  return `${tail}\r\n`;
+}
+
+/** ASCII case-insensitive: the field name at [start, end) of `buffer` is `lower`. */
+function nameIs(buffer: Buffer, start: number, end: number, lower: string): boolean {
+  if (end - start !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    let byte = buffer[start + i]!;
+    if (byte >= 0x41 && byte <= 0x5a) byte += 0x20;
+    if (byte !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** What the proxy must know of a response head before relaying it: its framing and Connection list. */
+export interface ResponseFacts {
+  contentLength: boolean;
+  connectionNamed: string[];
+}
+
+export function responseFacts(bytes: HeadBytes): ResponseFacts {
+  const { buffer, spans } = bytes;
+  const facts: ResponseFacts = { contentLength: false, connectionNamed: [] };
+  for (let i = 0; i < spans.length; i += 4) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    if (nameIs(buffer, start, end, 'content-length')) facts.contentLength = true;
+    else if (nameIs(buffer, start, end, 'connection') && spans[i + 2] !== -1) {
+      facts.connectionNamed.push(...connectionTokens(buffer.toString('latin1', spans[i + 2]!, spans[i + 3]!)));
+    }
+  }
+  return facts;
+}
+
+function dropped(buffer: Buffer, start: number, end: number, connectionNamed: string[]): boolean {
+  for (const name of RESPONSE_DROPPED) if (nameIs(buffer, start, end, name)) return true;
+  for (const name of connectionNamed) if (nameIs(buffer, start, end, name)) return true;
+  return false;
+}
+
+const RESPONSE_DROPPED = [...HOP_BY_HOP, 'x-request-id'];
+
+/**
+ * clientResponseHead for a head given as positions in its read buffer (http1/parser.ts
+ * HeadBytes): the lines the client keeps are copied as they came, a run of them at a time,
+ * instead of being made into strings and joined again. The result is the same head, but for
+ * whitespace around values, which is passed on as the app sent it.
+ */
+export function clientResponseHeadBytes(
+  line: Pick<ResponseLine, 'statusCode' | 'statusMessage'>, bytes: HeadBytes, facts: ResponseFacts,
+  requestId: string, framing: BodyFraming, client: ClientPersistence,
+): Buffer {
+  const { buffer, spans } = bytes;
+  const runs: number[] = [];
+  let size = 0;
+  for (let i = 0; i < spans.length; i += 4) {
+    if (dropped(buffer, spans[i]!, spans[i + 1]!, facts.connectionNamed)) continue;
+    const start = spans[i]!;
+    // A field's line ends where the next one starts; the last one at its CRLF.
+    const end = i + 4 < spans.length ? spans[i + 4]! : buffer.indexOf(0x0a, Math.max(spans[i + 1]!, spans[i + 3]!)) + 1;
+    if (runs.length > 0 && runs[runs.length - 1] === start) runs[runs.length - 1] = end;
+    else runs.push(start, end);
+    size += end - start;
+  }
+  const first = statusLine(line);
+  const tail = responseTail(requestId, framing, client);
+  const out = Buffer.allocUnsafe(first.length + size + tail.length);
+  let at = out.write(first, 0, 'latin1');
+  for (let r = 0; r < runs.length; r += 2) at += buffer.copy(out, at, runs[r]!, runs[r + 1]!);
+  out.write(tail, at, 'latin1');
+  return out;
 }
 
 /** Whether the client connection stays open after this response; HTTP/1.0 must be told it does. */

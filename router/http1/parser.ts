@@ -32,6 +32,21 @@ export interface MessageHead {
   upgrade: boolean;
   /** Whether the connection may carry another message after this one. */
   keepAlive: boolean;
+  /** Responses whose head came in one read: the fields as bytes (rawHeaders is then made on demand). */
+  bytes?: HeadBytes;
+}
+
+/**
+ * A response head's fields as positions in the buffer it was read from, for a caller that copies
+ * them on without making a string of each (headers.ts clientResponseHeadBytes). Valid only
+ * during onHead: the buffer may be read into again afterwards. Four numbers per field: name
+ * start, name end, value start, value end (-1 and -1 for an empty value). llhttp without lenient
+ * flags has already refused folded lines, bare CR and bare LF, so each field is one line:
+ * `name:`, optional whitespace, the value (trailing whitespace included), CRLF.
+ */
+export interface HeadBytes {
+  buffer: Buffer;
+  spans: number[];
 }
 
 export interface ParserEvents {
@@ -155,6 +170,12 @@ export class Http1Parser {
   private inValue = false;
   private headBytes = 0;
   private headOverflow = false;
+  /**
+   * Response heads are recorded as positions (spans) rather than strings while they stay within
+   * one execute() call; a head that goes on in the next read is turned into strings first.
+   */
+  private spans: number[] | undefined;
+  private inHead = false;
 
   constructor(kind: ParserKind, events: ParserEvents) {
     this.kind = kind;
@@ -192,6 +213,8 @@ export class Http1Parser {
       }
       return data.length;
     } finally {
+      // The next read may overwrite this buffer: a head still arriving keeps strings, not positions.
+      if (this.spans !== undefined && this.inHead) this.spansToStrings();
       depth--;
       current = savedCurrent;
       input = savedInput;
@@ -219,6 +242,18 @@ export class Http1Parser {
     this.pointer = 0;
   }
 
+  get versionMajor(): number {
+    return wasm.llhttp_get_http_major(this.pointer);
+  }
+
+  get versionMinor(): number {
+    return wasm.llhttp_get_http_minor(this.pointer);
+  }
+
+  get status(): string {
+    return this.statusMessage;
+  }
+
   private error(errno: number, bytesParsed: number): ParseError {
     if (errno === HPE_USER && this.headOverflow) return parseError('HPE_HEADER_OVERFLOW', 'Header overflow', bytesParsed);
     return parseError(cString(wasm.llhttp_errno_name(errno)), cString(wasm.llhttp_get_error_reason(this.pointer)), bytesParsed);
@@ -233,6 +268,8 @@ export class Http1Parser {
     this.statusMessage = '';
     this.inValue = false;
     this.headBytes = 0;
+    this.inHead = true;
+    this.spans = this.kind === 'response' ? [] : undefined;
     this.events.onMessageBegin?.();
     return 0;
   }
@@ -260,6 +297,13 @@ export class Http1Parser {
   // A name or value split across two reads arrives as two spans; they are joined.
   onHeaderField(start: number, end: number): number {
     if (!this.track(start, end)) return HPE_USER;
+    const spans = this.spans;
+    if (spans !== undefined) {
+      if (this.inValue || spans.length === 0) spans.push(start, end, -1, -1);
+      else spans[spans.length - 3] = end;
+      this.inValue = false;
+      return 0;
+    }
     const piece = input.toString('latin1', start, end);
     if (this.inValue || this.headers.length === 0) {
       this.headers.push(piece, '');
@@ -270,18 +314,40 @@ export class Http1Parser {
 
   onHeaderValue(start: number, end: number): number {
     if (!this.track(start, end)) return HPE_USER;
+    const spans = this.spans;
+    if (spans !== undefined) {
+      if (spans[spans.length - 2] === -1) spans[spans.length - 2] = start;
+      spans[spans.length - 1] = end;
+      this.inValue = true;
+      return 0;
+    }
     this.headers[this.headers.length - 1] += input.toString('latin1', start, end);
     this.inValue = true;
     return 0;
   }
 
+  /** The recorded positions of a head in progress become strings, while the buffer still holds them. */
+  private spansToStrings(): void {
+    const spans = this.spans!;
+    this.spans = undefined;
+    this.headers = fieldStrings({ buffer: input, spans });
+  }
+
   onHeadersComplete(statusCode: number, upgrade: boolean, keepAlive: boolean): number {
     this.headBytes = 0;
+    this.inHead = false;
+    const spans = this.spans;
+    this.spans = undefined;
+    const headers = this.headers;
+    // Trailer fields of a chunked body come after this; they are read and not forwarded.
+    this.headers = [];
+    this.inValue = false;
+    if (spans !== undefined) return this.events.onHead(new SpanHead(this, statusCode, upgrade, keepAlive, { buffer: input, spans })) ? 1 : 0;
     const request = this.kind === 'request';
     const head: MessageHead = {
       versionMajor: wasm.llhttp_get_http_major(this.pointer),
       versionMinor: wasm.llhttp_get_http_minor(this.pointer),
-      rawHeaders: this.headers,
+      rawHeaders: headers,
       method: request ? methodName(wasm.llhttp_get_method(this.pointer)) : '',
       url: this.url,
       statusCode: request ? 0 : statusCode,
@@ -289,9 +355,6 @@ export class Http1Parser {
       upgrade,
       keepAlive,
     };
-    // Trailer fields of a chunked body come after this; they are read and not forwarded.
-    this.headers = [];
-    this.inValue = false;
     return this.events.onHead(head) ? 1 : 0;
   }
 
@@ -320,7 +383,36 @@ function warmUp(): void {
   }
 }
 
-warmUp();
+
+/** Field names and values as strings, alternating, from their positions. */
+export function fieldStrings(bytes: HeadBytes): string[] {
+  const { buffer, spans } = bytes;
+  const out: string[] = [];
+  for (let i = 0; i < spans.length; i += 4) {
+    out.push(buffer.toString('latin1', spans[i]!, spans[i + 1]!), spans[i + 2] === -1 ? '' : buffer.toString('latin1', spans[i + 2]!, spans[i + 3]!));
+  }
+  return out;
+}
+
+/** A response head read in one piece: its fields are strings only if someone asks, during onHead. */
+class SpanHead implements MessageHead {
+  readonly versionMajor: number;
+  readonly versionMinor: number;
+  readonly method = '';
+  readonly url = '';
+  readonly statusMessage: string;
+  private strings: string[] | undefined;
+
+  constructor(parser: Http1Parser, readonly statusCode: number, readonly upgrade: boolean, readonly keepAlive: boolean, readonly bytes: HeadBytes) {
+    this.versionMajor = parser.versionMajor;
+    this.versionMinor = parser.versionMinor;
+    this.statusMessage = parser.status;
+  }
+
+  get rawHeaders(): string[] {
+    return (this.strings ??= fieldStrings(this.bytes));
+  }
+}
 
 function parseError(code: string, reason: string, bytesParsed: number): ParseError {
   const err = new Error(`Parse Error: ${reason}`) as ParseError;
@@ -328,3 +420,5 @@ function parseError(code: string, reason: string, bytesParsed: number): ParseErr
   err.bytesParsed = bytesParsed;
   return err;
 }
+
+warmUp();
