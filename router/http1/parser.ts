@@ -200,7 +200,7 @@ export class Http1Parser {
       for (let offset = 0; offset < data.length; offset += CHUNK_BYTES) {
         const length = Math.min(CHUNK_BYTES, data.length - offset);
         if (heap.byteLength === 0) heap = new Uint8Array(wasm.memory.buffer); // the memory grew
-        heap.set(data.subarray(offset, offset + length), area);
+        heap.set(length === data.length ? data : data.subarray(offset, offset + length), area);
         inputBase = offset;
         const errno = wasm.llhttp_execute(this.pointer, area, length);
         if (errno === HPE_OK) continue;
