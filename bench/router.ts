@@ -4,16 +4,23 @@
  * with 1 and with 10,000 routes configured, in the same run, with the same load tool (wrk, one
  * thread, keep-alive connections) at a moderate and a higher concurrency.
  *
+ * The targets take turns, BENCH_ROUNDS times (default 3), and each figure is the median of its
+ * rounds: on two cores shared by wrk, the upstream and the proxy, one measurement of a proxy can
+ * differ by a fifth from the next. Beside requests/s, the proxies' CPU time per request (user and
+ * system, from /proc) is reported, which moves much less.
+ *
  *   node --import tsx bench/router.ts        (BENCH_SECONDS=10 by default per measurement)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../core/store/embedded.js';
 import { machine, writeResult } from './lib/devflow.js';
+import { childPids, cpuTime } from './router/cpu.js';
 import { proxyConfig, startNginx, upstreamConfig, type Nginx } from './router/nginx.js';
 import { runWrk, type LoadResult } from './router/wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = [16, 64];
 const BIG = 10_000;
 const HOST = 'app0.localhost';
@@ -24,7 +31,15 @@ interface Target {
   name: string;
   port: number;
   host: string;
+  /** The process that does the proxying, whose CPU time is read; none for the floor. */
+  pid?: number;
   stop(): Promise<void>;
+}
+
+interface Measured extends LoadResult {
+  /** CPU microseconds per request, user and system. */
+  userUs?: number;
+  systemUs?: number;
 }
 
 async function startDevflowProxy(upstreamPort: number, routes: number): Promise<Target & { child: ChildProcess }> {
@@ -44,6 +59,7 @@ async function startDevflowProxy(upstreamPort: number, routes: number): Promise<
     port,
     host: routes === 1 ? HOST : BIG_HOST,
     child,
+    pid: child.pid!,
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -55,14 +71,44 @@ async function startDevflowProxy(upstreamPort: number, routes: number): Promise<
 async function startNginxProxy(upstreamPort: number, routes: number): Promise<Target> {
   const port = await freePort();
   const nginx: Nginx = await startNginx(port, (prefix) => proxyConfig(prefix, port, upstreamPort, routes));
-  return { name: `nginx, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}`, port, host: routes === 1 ? HOST : BIG_HOST, stop: () => nginx.stop() };
+  const worker = childPids(nginx.pid)[0]!;
+  return { name: `nginx, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}`, port, host: routes === 1 ? HOST : BIG_HOST, pid: worker, stop: () => nginx.stop() };
 }
 
-function row(target: string, connections: number, r: LoadResult, floor: LoadResult, nginx: LoadResult | undefined): string {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The median of each figure over the rounds. */
+function summarize(rounds: Measured[]): Measured {
+  const of = (pick: (m: Measured) => number | undefined) => {
+    const values = rounds.map(pick).filter((v): v is number => v !== undefined);
+    return values.length === 0 ? undefined : median(values);
+  };
+  return {
+    requestsPerSecond: of((m) => m.requestsPerSecond)!, p50Ms: of((m) => m.p50Ms)!, p99Ms: of((m) => m.p99Ms)!,
+    errors: rounds.reduce((sum, m) => sum + m.errors, 0), userUs: of((m) => m.userUs), systemUs: of((m) => m.systemUs),
+  };
+}
+
+async function measure(target: Target, connections: number): Promise<Measured> {
+  await runWrk(target.port, target.host, connections, 2); // warm-up: JIT, pools
+  const before = target.pid === undefined ? undefined : cpuTime(target.pid);
+  const result = await runWrk(target.port, target.host, connections, SECONDS);
+  if (before === undefined) return result;
+  const after = cpuTime(target.pid!);
+  const requests = result.requestsPerSecond * SECONDS;
+  return { ...result, userUs: ((after.userSeconds - before.userSeconds) / requests) * 1e6, systemUs: ((after.systemSeconds - before.systemSeconds) / requests) * 1e6 };
+}
+
+function row(target: string, connections: number, r: Measured, floor: Measured, nginx: Measured | undefined, ratios: number[]): string {
   const added = (a: number, b: number) => (r === floor ? '-' : (a - b).toFixed(2));
-  const vsNginx = nginx ? `${Math.round((r.requestsPerSecond / nginx.requestsPerSecond) * 100)}%` : '-';
+  const vsNginx = nginx ? `${Math.round((r.requestsPerSecond / nginx.requestsPerSecond) * 100)}% (${Math.min(...ratios)}–${Math.max(...ratios)}%)` : '-';
+  const cpu = r.userUs === undefined ? '-' : `${r.userUs.toFixed(1)} + ${r.systemUs!.toFixed(1)}`;
   return `| ${target} | ${connections} | ${Math.round(r.requestsPerSecond).toLocaleString('en')} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ` +
-    `${added(r.p50Ms, floor.p50Ms)} | ${added(r.p99Ms, floor.p99Ms)} | ${vsNginx} | ${r.errors} |`;
+    `${added(r.p50Ms, floor.p50Ms)} | ${added(r.p99Ms, floor.p99Ms)} | ${cpu} | ${vsNginx} | ${r.errors} |`;
 }
 
 async function main(): Promise<void> {
@@ -75,26 +121,32 @@ async function main(): Promise<void> {
     targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
     const lines: string[] = [];
     for (const connections of CONNECTIONS) {
-      const results = new Map<string, LoadResult>();
-      for (const target of targets) {
-        await runWrk(target.port, target.host, connections, 2); // warm-up: JIT, pools
-        const result = await runWrk(target.port, target.host, connections, SECONDS);
-        results.set(target.name, result);
-        console.error(`${target.name}, ${connections} connections: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+      const rounds = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const target of targets) {
+          const result = await measure(target, connections);
+          rounds.get(target.name)!.push(result);
+          console.error(`round ${round}, ${target.name}, ${connections} connections: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+        }
       }
+      const results = new Map([...rounds].map(([name, measured]) => [name, summarize(measured)]));
       const floor = results.get(direct.name)!;
       for (const target of targets) {
-        const peer = target.name.startsWith('DevFlow') ? results.get(target.name.replace('DevFlow proxy', 'nginx')) : undefined;
-        lines.push(row(target.name, connections, results.get(target.name)!, floor, peer));
+        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx') : undefined;
+        // The ratio of each round, nginx's and DevFlow's turns being minutes apart at most.
+        const ratios = peerName === undefined ? [] : rounds.get(target.name)!.map((m, i) => Math.round((m.requestsPerSecond / rounds.get(peerName)![i]!.requestsPerSecond) * 100));
+        lines.push(row(target.name, connections, results.get(target.name)!, floor, peerName === undefined ? undefined : results.get(peerName), ratios));
       }
     }
     await writeResult('router', [
       `### Router, ${machine()}`,
       '',
-      `wrk -t1, keep-alive, ${SECONDS} s per row after a 2 s warm-up; upstream: nginx returning a fixed 24-byte body; proxies: one worker/one process each.`,
+      `wrk -t1, keep-alive, ${SECONDS} s per measurement after a 2 s warm-up, targets taking turns, medians of ${ROUNDS} rounds; ` +
+        'upstream: nginx returning a fixed 24-byte body; proxies: one worker/one process each. ' +
+        'CPU: the proxy process\'s user + system microseconds per request. Throughput vs nginx: of the medians (range of the rounds).',
       '',
-      '| path | connections | requests/s | p50 ms | p99 ms | added p50 ms | added p99 ms | throughput vs nginx | errors |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| path | connections | requests/s | p50 ms | p99 ms | added p50 ms | added p99 ms | CPU µs/request | throughput vs nginx | errors |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...lines,
       '',
     ].join('\n'));

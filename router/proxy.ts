@@ -4,8 +4,9 @@
  * a route's upstreams with a keep-alive connection pool, streams bodies, passes Upgrade
  * (WebSocket) connections through, and answers with clear error pages when it cannot.
  *
- * It speaks HTTP/1.1 on raw sockets with llhttp (http1/parser.ts) rather than through node:http,
- * whose per-message stream objects cost most of the proxy's time (docs/benchmarks.md, "Router").
+ * It speaks HTTP/1.1 on raw sockets with llhttp (http1/parser.ts, in WebAssembly) rather than
+ * through node:http, whose per-message stream objects cost most of the proxy's time
+ * (docs/benchmarks.md, "Router").
  * Each client connection is a ClientConnection (client-connection.ts); each request an Exchange
  * (exchange.ts). One timer enforces every timeout, so requests set no timers of their own.
  *

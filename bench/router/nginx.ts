@@ -66,6 +66,8 @@ ${servers}
 
 export interface Nginx {
   port: number;
+  /** The master's pid (its one worker is its child). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startNginx(port: number, config: (prefix: string) => strin
   await waitForPort(port, child, () => logs);
   return {
     port,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
