@@ -71,7 +71,12 @@ async function startDevflowProxy(upstreamPort: number, routes: number): Promise<
 async function startNginxProxy(upstreamPort: number, routes: number): Promise<Target> {
   const port = await freePort();
   const nginx: Nginx = await startNginx(port, (prefix) => proxyConfig(prefix, port, upstreamPort, routes));
-  const worker = childPids(nginx.pid)[0]!;
+  // With 10,000 server blocks the master takes a while to fork its worker.
+  let worker: number | undefined;
+  for (let tries = 0; worker === undefined && tries < 100; tries++) {
+    worker = childPids(nginx.pid)[0];
+    if (worker === undefined) await new Promise((r) => setTimeout(r, 100));
+  }
   return { name: `nginx, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}`, port, host: routes === 1 ? HOST : BIG_HOST, pid: worker, stop: () => nginx.stop() };
 }
 
