@@ -14,7 +14,7 @@ import type { EmbeddedProxy } from './proxy.js';
 import { buildRoutingTable, type Upstream } from './table.js';
 
 const MB = 1024 * 1024;
-const BODY_SIZE = 50 * MB;
+const BODY_SIZE = 100 * MB;
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
 
 let cleanups: Array<() => Promise<void>> = [];
@@ -70,7 +70,7 @@ async function proxyGrowthDuring(app: TestServer, transfer: (port: number) => Pr
 }
 
 describe('EmbeddedProxy streaming', () => {
-  it('streams a 50 MB response without holding it in memory', async () => {
+  it('streams a 100 MB response without holding it in memory', async () => {
     const source = await upstream(startUpstream((_req, res) => void writeGenerated(res, BODY_SIZE)));
     let received = 0;
     const growth = await proxyGrowthDuring(source, (port) => {
@@ -85,7 +85,7 @@ describe('EmbeddedProxy streaming', () => {
     expect(growth).toBeLessThan(BODY_SIZE / 3);
   });
 
-  it('streams a 50 MB upload without holding it in memory', async () => {
+  it('streams a 100 MB upload without holding it in memory', async () => {
     const sink = await upstream(startUpstream((req, res) => void countBytes(req).then((n) => res.end(String(n)))));
     let answer = '';
     const growth = await proxyGrowthDuring(sink, (port) => {
