@@ -1,4 +1,4 @@
-/** devflow up: run DevFlow in the foreground until Ctrl-C / SIGTERM. */
+/** devflow up: run DevFlow in the foreground until Ctrl-C, SIGTERM or a closed terminal (SIGHUP). */
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { startDevflow } from '../../server/start.js';
@@ -30,9 +30,13 @@ export function registerUpCommand(program: Command): void {
       // signal arrives, while the queue and the event bus are still closing. `up` owns the
       // process's shutdown: devflow.close() stops the embedded cluster last, after everything
       // that uses it. Ctrl-C reaches only DevFlow: the cluster runs in its own process group.
-      process.removeAllListeners('SIGINT');
-      process.removeAllListeners('SIGTERM');
-      process.on('SIGINT', () => void stop());
-      process.on('SIGTERM', () => void stop());
+      // A closed terminal or SSH session sends SIGHUP, whose default action would end Node at
+      // once; it stops DevFlow like Ctrl-C. The terminal is gone then, and writing to it fails
+      // (EIO, EPIPE): lines that cannot be shown are dropped rather than crashing the stop.
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        process.removeAllListeners(signal);
+        process.on(signal, () => void stop());
+      }
+      for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     });
 }

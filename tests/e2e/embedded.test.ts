@@ -56,6 +56,19 @@ describe('devflow up on the embedded defaults', () => {
     expect(apps.map((a) => a.name)).toEqual(['kept']);
   });
 
+  it('stops cleanly when its terminal closes, though nothing reads its output any more', async () => {
+    // A closed terminal or SSH session sends SIGHUP, whose default action ends Node at once,
+    // leaving the embedded PostgreSQL for the next start to clean up; and with the terminal gone,
+    // writing the stopping line fails. DevFlow stops as on Ctrl-C, the database last.
+    expect(await devflow!.hangUp()).toEqual({ code: 0, signal: null });
+    const dataDir = await fs.realpath(path.join(devflow!.home, 'postgres', 'data'));
+    await expect(fs.access(path.join(dataDir, 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
+    await devflow!.restart();
+    expect(devflow!.output()).not.toMatch(/left running by an earlier DevFlow/);
+    const apps = JSON.parse((await devflow!.cli(['apps', '--json'])).stdout) as { name: string }[];
+    expect(apps.map((a) => a.name)).toEqual(['kept']);
+  });
+
   it('refuses a second `devflow up` on the same home instead of stopping the first one\'s database', async () => {
     const second = startDevflowProcess({ runtime: 'process', home: devflow!.home, env: { DATABASE_URL: '', REDIS_URL: '' } });
     await expect(second).rejects.toThrow(/DevFlow \(pid \d+\) is already running with its PostgreSQL in .*; stop it first/);

@@ -32,6 +32,11 @@ export interface DevflowProcess {
    * not only DevFlow. Needs `ownProcessGroup`, so the group is DevFlow's and not the test's.
    */
   pressCtrlC(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Closes the terminal: its output goes away and SIGHUP reaches the whole process group, as
+   * when a terminal window or an SSH session closes. Needs `ownProcessGroup`, like pressCtrlC.
+   */
+  hangUp(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   restart(): Promise<void>;
 }
 
@@ -89,6 +94,14 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
     if (!options.ownProcessGroup) throw new Error('pressCtrlC needs ownProcessGroup: true');
     return signalAndWait(() => process.kill(-child.pid!, 'SIGINT'));
   };
+  const hangUp = () => {
+    if (!options.ownProcessGroup) throw new Error('hangUp needs ownProcessGroup: true');
+    return signalAndWait(() => {
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+      process.kill(-child.pid!, 'SIGHUP');
+    });
+  };
   return {
     home, port, httpPort, httpsPort, api, token,
     output: () => output,
@@ -101,6 +114,7 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
     },
     stop,
     pressCtrlC,
+    hangUp,
     async restart() {
       await stop();
       await launch();
