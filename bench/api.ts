@@ -2,48 +2,21 @@
  * API read latency (issue 7): p50/p95/p99 of GET requests sent open-loop at 200 requests/s (each
  * timed from its scheduled send, so a slow answer cannot hide the ones queued behind it) against
  * `devflow up` holding 100 apps, over keep-alive connections; and the dashboard bundle's size.
- * Runs DevFlow from source (tsx) on the embedded defaults and the process runtime.
+ * Runs the built `devflow up` (npm run build first; `npm run bench` does) on the embedded defaults
+ * and the process runtime.
  * Usage: node --import tsx bench/api.ts [seconds=20]
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildDashboardBundle } from '../dashboard/bundle.js';
-import { freePort } from '../core/store/embedded.js';
+import { startDevflow } from './lib/devflow.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RATE = 200;
 const SECONDS = Number(process.argv[2] ?? 20);
 const APPS = 100;
-
-async function startDevflow() {
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-api-'));
-  const [port, httpPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), 'up', '--port', String(port),
-    '--http-port', String(httpPort), '--https-port', String(httpsPort)], {
-    cwd: ROOT, env: { ...process.env, DEVFLOW_HOME: home, DEVFLOW_RUNTIME: 'process', DATABASE_URL: '', REDIS_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  while (!output.includes('ready')) {
-    if (child.exitCode !== null) throw new Error(`devflow did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const token = (await fs.readFile(path.join(home, 'admin-token'), 'utf8')).trim();
-  return {
-    port, token,
-    async stop() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      await fs.rm(home, { recursive: true, force: true });
-    },
-  };
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -66,7 +39,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const devflow = await startDevflow();
+  const devflow = await startDevflow('process');
   try {
     for (let i = 0; i < APPS; i++) await request(devflow.port, devflow.token, 'POST', '/api/v1/apps', { name: `app-${String(i).padStart(3, '0')}` });
     const reads = [
@@ -108,6 +81,7 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await devflow.stop();
+    await fs.rm(devflow.home, { recursive: true, force: true });
   }
 }
 

@@ -33,7 +33,7 @@ export async function startDevflow(runtime: 'docker' | 'process', env: Record<st
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const deadline = Date.now() + 120_000;
-  while (!output.includes('ready')) {
+  while (!output.includes('devflow ready:')) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`devflow did not start:\n${output}`);
     await sleep(50);
   }

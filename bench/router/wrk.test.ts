@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWrk } from './wrk.js';
+import { parseWrk, pauseScript } from './wrk.js';
 
 const sample = `Running 2s test @ http://127.0.0.1:8080/
   1 threads and 10 connections
@@ -21,5 +21,15 @@ Transfer/sec:      2.50MB
 describe('parseWrk', () => {
   it('reads requests/s, p50, p99 and errors', () => {
     expect(parseWrk(sample)).toEqual({ requestsPerSecond: 19500, p50Ms: 0.48, p99Ms: 1.2, errors: 7 });
+  });
+});
+
+describe('pauseScript', () => {
+  it('makes wrk wait the given milliseconds before each request', () => {
+    expect(pauseScript(1)).toBe('function delay()\n  return 1\nend\n');
+  });
+
+  it.each([0, 0.5, -1, Number.NaN])('refuses a pause of %s ms, which wrk cannot time', (pauseMs) => {
+    expect(() => pauseScript(pauseMs)).toThrow(/whole milliseconds/);
   });
 });
