@@ -71,6 +71,21 @@ describe('buildRoutingTable', () => {
     expect(table.wildcards.map((w) => w.suffix)).toEqual(['.a.tenants.example.com', '.tenants.example.com']);
   });
 
+  it('carries an app\'s health check to every host of the app, and a preview\'s to its own', () => {
+    const check = { path: '/health', timeoutSeconds: 5 };
+    const t = buildRoutingTable({
+      domain: 'localhost',
+      apps: [{ name: 'a', upstreams: [up(1)], customDomains: ['a.io', '*.a.io'], healthCheck: check }, { name: 'b', upstreams: [up(2)] }],
+      previews: [{ app: 'a', slug: 'pr-1', upstreams: [up(3)] }],
+    });
+    expect(lookupRoute(t, 'a.localhost')?.healthCheck).toEqual(check);
+    expect(lookupRoute(t, 'a.io')?.healthCheck).toEqual(check);
+    expect(lookupRoute(t, 'x.a.io')?.healthCheck).toEqual(check);
+    expect(lookupRoute(t, 'b.localhost')?.healthCheck).toBeUndefined();
+    // A preview runs its own build, whose app.json may differ: it has only what it was given.
+    expect(lookupRoute(t, 'pr-1.a.localhost')?.healthCheck).toBeUndefined();
+  });
+
   it('copies upstream lists so later changes to the input do not leak in', () => {
     const apps = [{ name: 'a', upstreams: [up(1)] }];
     const t = buildRoutingTable({ domain: 'localhost', apps });

@@ -16,13 +16,26 @@ export interface Upstream {
 
 export type RouteState = 'running' | 'crashed' | 'idle';
 
+/**
+ * The check a renderer whose own balancer probes instances may run (Traefik's `healthCheck`): the
+ * app's own app.json web health check, the one a release had to pass. Apps without one have
+ * none: DevFlow's default readiness check takes any answer below 500, and a probe that takes
+ * 4xx as down would empty the pool of an app whose `/` says 404.
+ */
+export interface RouteHealthCheck {
+  path: string;
+  timeoutSeconds: number;
+}
+
 export interface RoutingInput {
   domain: string;
-  apps: Array<{ name: string; upstreams: Upstream[]; customDomains?: string[]; state?: RouteState; httpsRedirect?: boolean }>;
+  apps: Array<{
+    name: string; upstreams: Upstream[]; customDomains?: string[]; state?: RouteState; httpsRedirect?: boolean; healthCheck?: RouteHealthCheck;
+  }>;
   /** Redirect plain HTTP to HTTPS for every app (DEVFLOW_HTTPS_REDIRECT), not only those that ask. */
   httpsRedirectAll?: boolean;
   /** Served at `<slug>.<app>.<domain>`. */
-  previews?: Array<{ app: string; slug: string; upstreams: Upstream[] }>;
+  previews?: Array<{ app: string; slug: string; upstreams: Upstream[]; healthCheck?: RouteHealthCheck }>;
 }
 
 export interface Route {
@@ -34,6 +47,7 @@ export interface Route {
   preview?: string;
   /** Plain-HTTP requests get a 308 to the same URL over HTTPS. */
   httpsRedirect?: boolean;
+  healthCheck?: RouteHealthCheck;
 }
 
 export interface RoutingTable {
@@ -88,21 +102,23 @@ export function buildRoutingTable(input: RoutingInput): RoutingTable {
   const redirect = (app: { httpsRedirect?: boolean }): { httpsRedirect?: true } =>
     input.httpsRedirectAll === true || app.httpsRedirect === true ? { httpsRedirect: true } : {};
   const redirecting = new Set(input.apps.filter((a) => a.httpsRedirect === true).map((a) => a.name));
+  const checked = (target: { healthCheck?: RouteHealthCheck }): { healthCheck?: RouteHealthCheck } =>
+    target.healthCheck === undefined ? {} : { healthCheck: { ...target.healthCheck } };
   for (const app of input.apps) {
     const state = routeState(app.state, app.upstreams);
-    add({ host: `${app.name}.${domain}`, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app) });
+    add({ host: `${app.name}.${domain}`, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app), ...checked(app) });
   }
   for (const preview of input.previews ?? []) {
     const host = `${normalizeHostName(preview.slug)}.${preview.app}.${domain}`;
     const state = routeState(undefined, preview.upstreams);
     const owner = { httpsRedirect: redirecting.has(preview.app) };
-    add({ host, app: preview.app, upstreams: [...preview.upstreams], state, preview: normalizeHostName(preview.slug), ...redirect(owner) });
+    add({ host, app: preview.app, upstreams: [...preview.upstreams], state, preview: normalizeHostName(preview.slug), ...redirect(owner), ...checked(preview) });
   }
   for (const app of input.apps) {
     const state = routeState(app.state, app.upstreams);
     for (const raw of app.customDomains ?? []) {
       const name = normalizeHostName(raw);
-      const route: Route = { host: name, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app) };
+      const route: Route = { host: name, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app), ...checked(app) };
       if (name.startsWith('*.')) {
         const suffix = name.slice(1);
         if (!wildcards.some((w) => w.suffix === suffix)) wildcards.push({ suffix, route });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildRoutingTable, type RoutingInput } from './table.js';
-import { renderTraefikConfig, writeTraefikConfig, type TraefikDynamicConfig } from './traefik.js';
+import { renderTraefikConfig, traefikHealthCheck, writeTraefikConfig, type TraefikDynamicConfig } from './traefik.js';
 
 const up = (host: string, port: number) => ({ host, port });
 
@@ -69,6 +69,33 @@ describe('renderTraefikConfig', () => {
     });
     expect(Object.keys(config.http.routers).sort()).toEqual(['app-a', 'app-b', 'preview-a-feature-x']);
     expect(Object.keys(config.http.services).sort()).toEqual(['app-a', 'app-b', 'preview-a-feature-x']);
+  });
+
+  it('has Traefik probe the servers of apps and previews that declare an app.json health check', () => {
+    const config = render({
+      domain: 'localhost',
+      apps: [
+        { name: 'checked', upstreams: [up('h', 1)], customDomains: ['shop.io'], healthCheck: { path: '/health', timeoutSeconds: 5 } },
+        { name: 'plain', upstreams: [up('h', 2)] },
+      ],
+      previews: [{ app: 'checked', slug: 'pr-1', upstreams: [up('h', 3)], healthCheck: { path: '/ready?deep=1', timeoutSeconds: 2 } }],
+    });
+    expect(config.http.services['app-checked']).toEqual({
+      loadBalancer: { servers: [{ url: 'http://h:1' }], healthCheck: { path: '/health', interval: '10s', timeout: '5s' } },
+    });
+    expect(config.http.services['preview-checked-pr-1']?.loadBalancer.healthCheck).toEqual({ path: '/ready?deep=1', interval: '10s', timeout: '2s' });
+    // Without a declared check, a 404 on / must not make Traefik drop the app's servers.
+    expect(config.http.services['app-plain']).toEqual({ loadBalancer: { servers: [{ url: 'http://h:2' }] } });
+  });
+
+  it.each([
+    [{ path: '/health', timeoutSeconds: 1 }, { path: '/health', interval: '10s', timeout: '1s' }],
+    [{ path: '/health', timeoutSeconds: 9 }, { path: '/health', interval: '10s', timeout: '9s' }],
+    // Traefik needs the interval longer than the timeout.
+    [{ path: '/slow', timeoutSeconds: 10 }, { path: '/slow', interval: '11s', timeout: '10s' }],
+    [{ path: '/slow', timeoutSeconds: 60 }, { path: '/slow', interval: '61s', timeout: '60s' }],
+  ])('turns the check %j into %j', (check, expected) => {
+    expect(traefikHealthCheck(check)).toEqual(expected);
   });
 
   it('uses the given entry points', () => {

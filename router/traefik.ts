@@ -6,7 +6,8 @@
  * One router and one service per app, and per preview: the router's rule lists every host of
  * that target (`Host(...) || Host(...)`, wildcard custom domains as `HostRegexp`), the service
  * balances over its upstreams. A crashed or idle target keeps its router with a service without
- * servers, so Traefik answers 503 ("no server ready") rather than 404 ("no such site").
+ * servers, so Traefik answers 503 ("no server ready") rather than 404 ("no such site"). An app
+ * with an app.json web health check has Traefik probe its servers with it (traefikHealthCheck).
  *
  * With TLS (options.tls), each target also gets a `secure-<name>` router (no app or preview
  * name can produce that prefix) on the secure entry point with `tls: {}`, Traefik picks the certificate by SNI from `tls.certificates` (files that
@@ -18,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Route, RoutingTable, Upstream } from './table.js';
+import type { Route, RouteHealthCheck, RoutingTable, Upstream } from './table.js';
 
 export interface TraefikOptions {
   /** Entry points the routers listen on. Default `['web']`. */
@@ -48,8 +49,15 @@ export interface TraefikRouter {
   tls?: Record<string, never>;
 }
 
+/** Traefik's active health check of a load balancer's servers; durations in Go's syntax. */
+export interface TraefikHealthCheck {
+  path: string;
+  interval: string;
+  timeout: string;
+}
+
 export interface TraefikService {
-  loadBalancer: { servers: Array<{ url: string }> };
+  loadBalancer: { servers: Array<{ url: string }>; healthCheck?: TraefikHealthCheck };
 }
 
 export interface TraefikDynamicConfig {
@@ -75,6 +83,20 @@ function hostMatcher(host: string): string {
 function safeName(raw: string): string {
   const name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
   return name === '' ? 'unnamed' : name;
+}
+
+/** Seconds between Traefik's probes of each server, unless the app's timeout is longer. */
+const HEALTH_INTERVAL_SECONDS = 10;
+
+/**
+ * The app.json web check as Traefik's: the same path and timeout, probed every 10 s. Traefik
+ * wants the interval longer than the timeout (it would otherwise quietly use timeout + 1 s), so
+ * a long timeout stretches it. Traefik, like the release check, takes 2xx and 3xx as healthy;
+ * a check's `content` (a string the body must hold) has no Traefik equivalent and is left out.
+ */
+export function traefikHealthCheck(check: RouteHealthCheck): TraefikHealthCheck {
+  const interval = Math.max(HEALTH_INTERVAL_SECONDS, check.timeoutSeconds + 1);
+  return { path: check.path, interval: `${interval}s`, timeout: `${check.timeoutSeconds}s` };
 }
 
 function upstreamUrl({ host, port }: Upstream): string {
@@ -115,7 +137,9 @@ export function buildTraefikConfig(table: RoutingTable, options: TraefikOptions 
       service: name,
       entryPoints: [...entryPoints],
     };
-    services[name] = { loadBalancer: { servers: serving ? target.route.upstreams.map((u) => ({ url: upstreamUrl(u) })) : [] } };
+    const loadBalancer: TraefikService['loadBalancer'] = { servers: serving ? target.route.upstreams.map((u) => ({ url: upstreamUrl(u) })) : [] };
+    if (target.route.healthCheck !== undefined) loadBalancer.healthCheck = traefikHealthCheck(target.route.healthCheck);
+    services[name] = { loadBalancer };
     if (target.route.httpsRedirect === true) redirected.add(name);
   }
   const config: TraefikDynamicConfig = { http: { routers, services } };

@@ -10,9 +10,20 @@ import type { RouteRefresher } from './deps.js';
 import type { RuntimeDriver } from './runtime/types.js';
 import { listAllCrashes } from '../core/store/crashes.js';
 import { domainsByApp, httpsRedirectApps } from '../core/store/domains.js';
+import { currentReleaseHealthchecks } from '../core/store/releases.js';
+import type { HealthcheckSpec } from '../core/types.js';
 import { isCrashLoop } from './crash-loop.js';
 
 type RouteState = NonNullable<RoutingInput['apps'][number]['state']>;
+
+/**
+ * What a router that probes instances itself (Traefik) checks: the first app.json web check of
+ * the current release, the one every new instance passed first.
+ */
+export function routeHealthCheck(checks: HealthcheckSpec[] | undefined): RoutingInput['apps'][number]['healthCheck'] {
+  const first = checks?.[0];
+  return first === undefined ? undefined : { path: first.path, timeoutSeconds: first.timeout };
+}
 
 /** An app whose web instances are all down and crash-looping shows the router's crashed page. */
 export function routeState(currentRelease: number | null, upstreams: number, webCrashLoop: boolean): RouteState {
@@ -51,7 +62,13 @@ export class RouteSync implements RouteRefresher {
   private async refreshNow(): Promise<void> {
     const [apps, instances, crashes] = await Promise.all([listApps(this.sql), this.runtime.list(), listAllCrashes(this.sql)]);
     // Custom domains and HTTPS redirects (issue 5) ride along with each app's route.
-    const [customDomains, redirected] = await Promise.all([domainsByApp(this.sql), httpsRedirectApps(this.sql)]);
+    const [customDomains, redirected, healthchecks] = await Promise.all([
+      domainsByApp(this.sql), httpsRedirectApps(this.sql), currentReleaseHealthchecks(this.sql),
+    ]);
+    const healthCheck = (app: AppRecord) => {
+      const check = routeHealthCheck(healthchecks.get(app.id));
+      return check === undefined ? {} : { healthCheck: check };
+    };
     // Instances that are gone no longer need remembering.
     for (const id of this.draining) if (!instances.some((i) => i.id === id)) this.draining.delete(id);
     const now = new Date();
@@ -64,7 +81,7 @@ export class RouteSync implements RouteRefresher {
     const input: RoutingInput = {
       domain: this.domain,
       previews: apps.filter((app) => previews.has(app.id)).map((app) => ({
-        app: previews.get(app.id)!.parent, slug: previews.get(app.id)!.slug, upstreams: upstreamsOf(app),
+        app: previews.get(app.id)!.parent, slug: previews.get(app.id)!.slug, upstreams: upstreamsOf(app), ...healthCheck(app),
       })),
       apps: apps.filter((app) => app.parentId === null).map((app) => {
         const upstreams = upstreamsOf(app);
@@ -72,7 +89,7 @@ export class RouteSync implements RouteRefresher {
           app.currentRelease !== null && isCrashLoop(c, app.currentRelease, now));
         return {
           name: app.name, state: routeState(app.currentRelease, upstreams.length, webCrashed), upstreams,
-          customDomains: customDomains.get(app.name) ?? [], httpsRedirect: redirected.has(app.name),
+          customDomains: customDomains.get(app.name) ?? [], httpsRedirect: redirected.has(app.name), ...healthCheck(app),
         };
       }),
     };

@@ -1,7 +1,7 @@
 /** Releases: immutable snapshots of a build and its config, numbered v1, v2, … per app. */
 import { NotFoundError } from '../errors.js';
 import type { AppName } from '../names.js';
-import type { Artifact, Release, ReleaseState } from '../types.js';
+import type { Artifact, HealthcheckSpec, Release, ReleaseState } from '../types.js';
 import type { Sql } from './database.js';
 
 interface ReleaseRow {
@@ -79,4 +79,13 @@ export async function listReleases(sql: Sql, appId: number, limit = 50): Promise
     SELECT r.*, a.name AS app FROM releases r JOIN apps a ON a.id = r.app_id
     WHERE r.app_id = ${appId} ORDER BY r.version DESC LIMIT ${limit}`;
   return rows.map(toRelease);
+}
+
+/** The app.json web health checks of each app's current release, by app id; apps without any are absent. */
+export async function currentReleaseHealthchecks(sql: Sql): Promise<Map<number, HealthcheckSpec[]>> {
+  const rows = await sql<Array<{ app_id: number; checks: HealthcheckSpec[] }>>`
+    SELECT a.id AS app_id, r.artifact->'healthchecks' AS checks
+    FROM apps a JOIN releases r ON r.app_id = a.id AND r.version = a.current_release
+    WHERE jsonb_typeof(r.artifact->'healthchecks') = 'array' AND jsonb_array_length(r.artifact->'healthchecks') > 0`;
+  return new Map(rows.map((row) => [row.app_id, row.checks]));
 }

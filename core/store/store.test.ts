@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { parseAppName } from '../names.js';
-import { createApp, deleteApp, getApp, getFormation, listApps } from './apps.js';
+import { createApp, deleteApp, getApp, getFormation, listApps, setCurrentRelease } from './apps.js';
 import { MIGRATIONS } from './migrations.js';
 import { migrate } from './database.js';
 import { appendDeploymentLog, createDeployment, getDeployment, readDeploymentLog, transitionDeployment } from './deployments.js';
-import { createRelease, listReleases } from './releases.js';
+import { createRelease, currentReleaseHealthchecks, listReleases } from './releases.js';
 import { ensureAdminToken, verifyToken } from './tokens.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -60,6 +60,29 @@ describe('store', () => {
     const r2 = await createRelease(db.sql, { appId: app.id, deploymentId: null, sha: null, artifact, config: { A: '1' }, description: 'two' });
     expect([r1.version, r2.version]).toEqual([1, 2]);
     expect((await listReleases(db.sql, app.id)).map((r) => [r.version, r.config])).toEqual([[2, { A: '1' }], [1, {}]]);
+  });
+
+  it('reads the app.json health checks of each app\'s current release, not of its other releases', async () => {
+    const check = { path: '/health', attempts: 5, timeout: 3, wait: 2, initialDelay: 0 };
+    const plain = { kind: 'image' as const, image: 'x', processes: { web: '' } };
+    const release = (appId: number, artifact: typeof plain & { healthchecks?: typeof check[] }) =>
+      createRelease(db.sql, { appId, deploymentId: null, sha: null, artifact, config: {}, description: 'r' });
+    const checked = await createApp(db.sql, parseAppName('store-hc-a'));
+    await release(checked.id, plain);
+    await release(checked.id, { ...plain, healthchecks: [check] });
+    await setCurrentRelease(db.sql, checked.id, 2);
+    // Rolled back to a release without checks: the newer release's checks no longer apply.
+    const rolledBack = await createApp(db.sql, parseAppName('store-hc-b'));
+    await release(rolledBack.id, plain);
+    await release(rolledBack.id, { ...plain, healthchecks: [check] });
+    await setCurrentRelease(db.sql, rolledBack.id, 1);
+    const neverReleased = await createApp(db.sql, parseAppName('store-hc-c'));
+    await release(neverReleased.id, { ...plain, healthchecks: [check] });
+
+    const checks = await currentReleaseHealthchecks(db.sql);
+    expect(checks.get(checked.id)).toEqual([check]);
+    expect(checks.has(rolledBack.id)).toBe(false);
+    expect(checks.has(neverReleased.id)).toBe(false);
   });
 
   it('creates the admin token once, stores only its hash, and verifies it', async () => {

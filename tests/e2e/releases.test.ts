@@ -9,6 +9,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { TraefikDynamicConfig } from '../../router/traefik.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { cleanupRuntime } from '../support/cleanup.js';
@@ -71,6 +73,10 @@ describe.each(['docker', 'process', 'swarm'] as const)('release management on th
     expect(result.stderr).toContain('remote: -----> Running release command: ');
     expect(result.stderr).toContain('remote:        release phase: GREETING=hi for v1');
     expect(await body()).toBe('GREETING=hi release=v1');
+    // The production router (Traefik) probes the app's instances with the same check.
+    const traefik = parse(await fs.readFile(path.join(devflow.home, 'traefik', 'devflow.yml'), 'utf8')) as TraefikDynamicConfig;
+    expect(traefik.http.services[`app-${APP}`]?.loadBalancer.healthCheck).toEqual({ path: '/health', interval: '10s', timeout: '5s' });
+    expect(traefik.http.services[`app-${APP}`]?.loadBalancer.servers).toHaveLength(1);
   });
 
   it('config:set makes a new release the app sees; releases show who, what and when', async () => {
