@@ -6,6 +6,7 @@
  */
 import type net from 'node:net';
 import { pageResponse, rawResponse, renderErrorPage, type LocalResponse, type ProxyFailure } from './error-pages.js';
+import { ClientReader } from './client-reader.js';
 import { Exchange, type ExchangeOwner } from './exchange.js';
 import {
   chooseRequestId,
@@ -60,6 +61,7 @@ interface Queued {
 
 export class ClientConnection implements ExchangeOwner {
   private readonly parser: Http1Parser;
+  private readonly reader: ClientReader;
   private readonly queue: Queued[] = [];
   private phase: ClientPhase = 'idle';
   private deadline: number;
@@ -72,11 +74,13 @@ export class ClientConnection implements ExchangeOwner {
     this.parser = new Http1Parser('request', {
       onMessageBegin: () => this.setPhase('head', ctx.timeouts.headersTimeoutMs),
       onHead: (head) => this.onHead(head),
-      onBody: (chunk) => this.parsing()?.exchange.requestBody(chunk),
+      // Body bytes may view the shared read buffer; an exchange keeps or queues what it gets.
+      onBody: (chunk) => this.parsing()?.exchange.requestBody(this.reader.reusesBuffer ? Buffer.from(chunk) : chunk),
       onMessageComplete: () => this.onMessageComplete(),
     });
     socket.setNoDelay(true);
-    socket.on('data', this.onData);
+    // Plain connections arrive paused (proxy.ts), so they can still be read into the shared buffer.
+    this.reader = new ClientReader(socket, this.onData, !encrypted);
     socket.on('end', () => this.onEnd());
     socket.on('error', () => socket.destroy());
     socket.once('close', () => this.onClose());
@@ -86,19 +90,22 @@ export class ClientConnection implements ExchangeOwner {
     return this.ctx.pool;
   }
 
-  private readonly onData = (data: Buffer): void => {
+  /** One read from the client; false stops reading (ClientReader). */
+  private readonly onData = (data: Buffer): boolean => {
+    if (this.closing) return true; // our side has ended: the rest is discarded
     const consumed = this.parser.execute(data);
     if (isParseError(consumed)) {
       this.refuseMalformed(consumed.code);
-      return;
+      return true;
     }
     this.throttle();
     if (this.upgrade !== undefined && this.upgrade.tunnelHead === undefined) {
       // The parser stops at an upgrade head; what follows is not HTTP and is never parsed.
-      this.socket.off('data', this.onData);
-      this.upgrade.tunnelHead = data.subarray(consumed);
+      this.reader.hold();
+      this.upgrade.tunnelHead = Buffer.from(data.subarray(consumed));
       if (this.queue[0] === this.upgrade) this.start(this.upgrade, performance.now());
     }
+    return true;
   };
 
   /**
@@ -189,6 +196,7 @@ export class ClientConnection implements ExchangeOwner {
       requestHead: upstreamRequestHead(queued.head, queued.fields, this.forwardContext(exchange), true),
       upstreamTimeoutMs: this.ctx.timeouts.upstreamTimeoutMs,
       track: (socket) => this.ctx.track(socket),
+      relayClient: (upstream) => this.reader.relayTo(upstream),
       fail: (failure) => this.exchangeFailed(exchange, failure),
     });
   }
@@ -235,7 +243,6 @@ export class ClientConnection implements ExchangeOwner {
 
   /** Ends our side; a client that never ends its own is cut after the idle timeout. */
   private closeGracefully(lastBytes?: string): void {
-    this.socket.off('data', this.onData);
     this.closing = true;
     this.deadline = performance.now() + this.ctx.timeouts.idleTimeoutMs;
     if (lastBytes === undefined) this.socket.end();

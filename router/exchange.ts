@@ -129,7 +129,7 @@ export class Exchange implements ResponseSink {
   requestBody(chunk: Buffer): void {
     if (this.phase === 'done') return; // answered already: the rest is discarded
     if (this.pendingBody !== undefined) {
-      this.pendingBody.push(chunk); // a view of a read buffer the client socket never reuses
+      this.pendingBody.push(chunk); // the client connection gives each exchange bytes of its own
       this.pendingBytes += chunk.length;
       if (this.pendingBytes > CONNECT_BUFFER_BYTES) this.client.pause();
       return;

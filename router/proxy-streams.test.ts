@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import http from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
@@ -104,6 +107,84 @@ describe('EmbeddedProxy streaming', () => {
     });
     expect(answer).toBe(String(BODY_SIZE));
     expect(growth).toBeLessThan(BODY_SIZE / 3);
+  });
+
+  it('keeps concurrent uploads apart, chunked and with a length, while upstream connections open', async () => {
+    // Plain client connections are read into one shared buffer (client-reader.ts): a body piece
+    // kept past its read without a copy would come out as another client's bytes.
+    const sink = await upstream(startUpstream((req, res) => {
+      const hash = createHash('sha256');
+      req.on('data', (chunk: Buffer) => hash.update(chunk));
+      req.on('end', () => res.end(hash.digest('hex')));
+    }));
+    const { port } = await proxyFor([{ name: 'app', upstreams: [sink.upstream] }]);
+    const upload = (i: number) => new Promise<{ sent: string; answer: string }>((resolve, reject) => {
+      const piece = Buffer.alloc(16 * 1024 + i * 997, String.fromCharCode(97 + i));
+      const hash = createHash('sha256');
+      const headers: http.OutgoingHttpHeaders = { host: 'app.localhost' };
+      if (i % 2 === 0) headers['content-length'] = piece.length * 64; // the others go chunked
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', headers, agent: false }, (res) => {
+        let answer = '';
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => (answer += text));
+        res.on('end', () => resolve({ sent: hash.digest('hex'), answer }));
+      });
+      req.on('error', reject);
+      void (async () => {
+        for (let n = 0; n < 64; n++) {
+          hash.update(piece);
+          if (!req.write(piece)) await new Promise((r) => req.once('drain', r));
+          if (n % 8 === 0) await new Promise((r) => setImmediate(r));
+        }
+        req.end();
+      })();
+    });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => upload(i)));
+    for (const { sent, answer } of results) expect(answer).toBe(sent);
+  });
+
+  it('relays the bytes a client sent with its upgrade head, whatever other clients send meanwhile', async () => {
+    // A raw upstream: answers 101 to the head, then echoes what follows it.
+    const echo = net.createServer((socket) => {
+      let seen = Buffer.alloc(0);
+      const onData = (data: Buffer) => {
+        seen = Buffer.concat([seen, data]);
+        const end = seen.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        socket.off('data', onData);
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n');
+        socket.write(seen.subarray(end + 4));
+        socket.pipe(socket);
+      };
+      socket.on('data', onData);
+    });
+    echo.listen(0, '127.0.0.1');
+    await once(echo, 'listening');
+    cleanups.push(() => new Promise<void>((resolve) => echo.close(() => resolve())));
+    const { port } = await proxyFor([{ name: 'app', upstreams: [{ host: '127.0.0.1', port: (echo.address() as net.AddressInfo).port }] }]);
+
+    const payload = 'payload-sent-with-the-head';
+    const others = await Promise.all(Array.from({ length: 8 }, async () => {
+      const other = net.connect(port, '127.0.0.1');
+      await once(other, 'connect');
+      return other;
+    }));
+    const client = net.connect(port, '127.0.0.1');
+    await once(client, 'connect');
+    let received = '';
+    client.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    // Other connections keep the proxy reading while the upgrade's upstream connection opens.
+    const flood = setInterval(() => {
+      for (const other of others) other.write(`GET / HTTP/1.1\r\nHost: nobody.localhost\r\nX-Fill: ${'z'.repeat(2000)}\r\n\r\n`);
+    }, 1);
+    for (const other of others) other.resume();
+    await new Promise((r) => setTimeout(r, 20));
+    client.write(`GET /ws HTTP/1.1\r\nHost: app.localhost\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\n${payload}`);
+    for (let i = 0; i < 200 && !received.endsWith(payload); i++) await new Promise((r) => setTimeout(r, 10));
+    clearInterval(flood);
+    expect(received).toMatch(/^HTTP\/1\.1 101 /);
+    expect(received.endsWith(`\r\n\r\n${payload}`)).toBe(true);
+    for (const socket of [client, ...others]) socket.destroy();
   });
 
   it('passes WebSocket connections through', async () => {

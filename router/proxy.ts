@@ -68,7 +68,8 @@ export class EmbeddedProxy implements ProxyContext {
     this.challenges = challenges;
     this.metrics = metrics;
     // allowHalfOpen: a client that sends its request and shuts its side still gets the answer.
-    this.server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, false));
+    // pauseOnConnect: no read before the connection chooses how to read (client-reader.ts).
+    this.server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket, false));
     const smallest = Math.min(...Object.values(this.timeouts));
     this.timer = setInterval(() => this.checkDeadlines(), Math.min(1_000, Math.max(25, smallest / 4)));
     this.timer.unref();

@@ -20,6 +20,8 @@ export interface TunnelJob {
   upstreamTimeoutMs: number;
   /** Called with each socket that stays open, so the proxy's close() can end it. */
   track: (socket: net.Socket) => void;
+  /** Sends the client's bytes, from now on, to the upstream (client-reader.ts relayTo). */
+  relayClient: (upstream: net.Socket) => void;
   fail: (failure: ProxyFailure) => void;
 }
 
@@ -73,7 +75,7 @@ function join(job: TunnelJob, upstream: net.Socket): void {
   job.track(client);
   job.track(upstream);
   upstream.pipe(client, { end: false });
-  client.pipe(upstream, { end: false });
+  job.relayClient(upstream);
   client.on('error', () => client.destroy());
   client.once('close', () => upstream.destroy());
   // Either side ending ends the tunnel; WebSocket has its own close handshake inside the bytes.
