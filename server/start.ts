@@ -34,6 +34,7 @@ import { releaseOperations } from '../scheduler/release-manager.js';
 import { parseReleaseTimeout } from '../scheduler/release-phase.js';
 import { parseKeepReleases } from '../scheduler/retention.js';
 import { SUPERVISE_EVERY_MS, superviseAll } from '../scheduler/supervisor.js';
+import { runPeriodically } from '../core/periodic.js';
 import { ProcessRuntime } from '../scheduler/runtime/process.js';
 import { selectRuntime } from '../scheduler/runtime/select.js';
 import { AppService } from './apps.js';
@@ -133,14 +134,12 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     (err) => log(`preview expiry failed: ${errorMessage(err)}`),
   );
   await reconcile();
-  const timer = setInterval(() => void reconcile(), RECONCILE_EVERY_MS);
-  let supervising = false;
-  const supervisor = setInterval(() => {
-    if (supervising) return;
-    supervising = true;
-    void superviseAll(deps).then((errors) => errors.forEach((e) => log(`supervise: ${e}`)), (err) => log(`supervise failed: ${errorMessage(err)}`))
-      .finally(() => (supervising = false));
-  }, SUPERVISE_EVERY_MS);
+  // Stopping these waits for a run in flight: its queries finish before the database closes.
+  const reconciler = runPeriodically(reconcile, RECONCILE_EVERY_MS);
+  const supervisor = runPeriodically(() => superviseAll(deps).then(
+    (errors) => errors.forEach((e) => log(`supervise: ${e}`)),
+    (err) => log(`supervise failed: ${errorMessage(err)}`),
+  ), SUPERVISE_EVERY_MS);
   const logCollector = startLogCollector({ sql: db.sql, runtime, home: config.home, env: process.env, log });
   log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.kind}, queue ${queue.backend})`);
 
@@ -149,8 +148,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     adminToken,
     runtime: runtime.kind,
     async close() {
-      clearInterval(timer);
-      clearInterval(supervisor);
+      await Promise.all([reconciler.stop(), supervisor.stop()]);
       await logCollector?.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
