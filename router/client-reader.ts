@@ -11,16 +11,14 @@
  * public option) and its handle's `useUserBuffer`. When any of these is missing (another Node
  * version), or for TLS sockets, the stream is used; nothing else changes.
  *
- * All reads happen on the one JavaScript thread and each is handed over, parsed and dropped before
- * the next, so one buffer serves every connection. What a caller keeps past `onBytes` it copies:
- * `reusesBuffer` says when that is needed.
+ * The buffer is the proxy's one read buffer (read-buffer.ts). What a caller keeps past `onBytes`
+ * it copies: `reusesBuffer` says when that is needed.
  */
 import net from 'node:net';
+import { sharedReadBuffer } from './read-buffer.js';
 
 /** Receives the bytes of one read; returns false to stop reading until the socket is resumed. */
 export type OnClientBytes = (data: Buffer) => boolean;
-
-const READ_BUFFER_BYTES = 64 * 1024;
 
 interface OnreadFields {
   buffer: symbol;
@@ -38,7 +36,6 @@ function findOnreadFields(): OnreadFields | undefined {
 }
 
 const ONREAD = findOnreadFields();
-let sharedBuffer: Buffer | undefined;
 
 type Mode = 'http' | 'held' | 'relay';
 
@@ -100,7 +97,7 @@ export class ClientReader {
 function useSharedBuffer(socket: net.Socket, callback: (data: Buffer) => boolean): boolean {
   const handle = (socket as unknown as { _handle?: { useUserBuffer?: (buffer: Buffer) => void } })._handle;
   if (ONREAD === undefined || typeof handle?.useUserBuffer !== 'function') return false;
-  const buffer = (sharedBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES));
+  const buffer = sharedReadBuffer();
   const fields = socket as unknown as Record<symbol, unknown>;
   fields[ONREAD.buffer] = buffer;
   fields[ONREAD.callback] = (bytes: number, into: Buffer) => callback(into.subarray(0, bytes));

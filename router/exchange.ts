@@ -220,8 +220,8 @@ export class Exchange implements ResponseSink {
       return;
     }
     if (head !== undefined) this.flush();
-    // A view of the upstream connection's read buffer, which the next read overwrites; a write
-    // the kernel does not take at once keeps its buffer, so it gets a copy.
+    // A view of the proxy's read buffer (read-buffer.ts), which the next read of any socket
+    // overwrites; a write the kernel does not take at once keeps its buffer, so it gets a copy.
     this.writeToClient(Buffer.from(chunk));
   }
 

@@ -143,6 +143,41 @@ describe('EmbeddedProxy streaming', () => {
     for (const { sent, answer } of results) expect(answer).toBe(sent);
   });
 
+  it('keeps concurrent downloads apart, with a length and chunked, from slow and fast readers', async () => {
+    // Upstream connections are read into the same shared buffer as clients: a response piece
+    // kept past its read without a copy would reach a client as another response's bytes.
+    const source = await upstream(startUpstream((req, res) => {
+      const i = Number(req.url!.slice(1));
+      const piece = Buffer.alloc(32 * 1024 + i * 1013, String.fromCharCode(65 + i));
+      if (i % 2 === 0) res.setHeader('content-length', piece.length * 128);
+      void (async () => {
+        for (let n = 0; n < 128; n++) if (!res.write(piece)) await new Promise((r) => res.once('drain', r));
+        res.end();
+      })();
+    }));
+    const { port } = await proxyFor([{ name: 'app', upstreams: [source.upstream] }]);
+    const download = (i: number) => new Promise<{ expected: string; got: string }>((resolve, reject) => {
+      const piece = Buffer.alloc(32 * 1024 + i * 1013, String.fromCharCode(65 + i));
+      const expected = createHash('sha256');
+      for (let n = 0; n < 128; n++) expected.update(piece);
+      http.get({ host: '127.0.0.1', port, path: `/${i}`, headers: { host: 'app.localhost' }, agent: false }, (res) => {
+        const got = createHash('sha256');
+        res.on('data', (chunk: Buffer) => {
+          got.update(chunk);
+          // Odd clients read slowly, so the proxy's writes to them back up while others flow.
+          if (i % 2 === 1) {
+            res.pause();
+            setTimeout(() => res.resume(), 5);
+          }
+        });
+        res.on('end', () => resolve({ expected: expected.digest('hex'), got: got.digest('hex') }));
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => download(i)));
+    for (const { expected, got } of results) expect(got).toBe(expected);
+  });
+
   it('relays the bytes a client sent with its upgrade head, whatever other clients send meanwhile', async () => {
     // A raw upstream: answers 101 to the head, then echoes what follows it.
     const echo = net.createServer((socket) => {

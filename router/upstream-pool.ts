@@ -7,6 +7,7 @@
  */
 import net from 'node:net';
 import { Http1Parser, isParseError, type MessageHead, type ParseError } from './http1/parser.js';
+import { sharedReadBuffer } from './read-buffer.js';
 import type { Upstream } from './table.js';
 
 /** Receives one response from an upstream connection. */
@@ -25,7 +26,6 @@ export interface ResponseSink {
 }
 
 const IDLE_MS = 4_000;
-const READ_BUFFER_BYTES = 64 * 1024;
 const MAX_IDLE_PER_UPSTREAM = 256;
 
 export class UpstreamConnection {
@@ -49,11 +49,11 @@ export class UpstreamConnection {
     });
     this.socket = net.connect({
       host: upstream.host, port: upstream.port, noDelay: true,
-      // Reads land in one buffer per connection and go straight to the parser, skipping the
-      // stream machinery and an allocation per read. Body bytes reach the sink as views of this
-      // buffer; it copies what it keeps (Exchange.onResponseBody).
+      // Reads land in the proxy's one read buffer (read-buffer.ts) and go straight to the parser,
+      // skipping the stream machinery and an allocation per read. Body bytes reach the sink as
+      // views of that buffer; it copies what it keeps (Exchange.onResponseBody).
       onread: {
-        buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
+        buffer: sharedReadBuffer(),
         callback: (bytes, buffer) => {
           this.onData((buffer as Buffer).subarray(0, bytes));
           return true;
