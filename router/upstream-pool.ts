@@ -14,7 +14,7 @@ import type { Upstream } from './table.js';
 export interface ResponseSink {
   /** Returns true when the response has no body whatever its head says (a response to HEAD). */
   onResponseHead(head: MessageHead): boolean;
-  /** A view of the connection's read buffer, valid during the call only. */
+  /** A view of the proxy's read buffer (read-buffer.ts), valid during the call only. */
   onResponseBody(chunk: Buffer): void;
   onResponseComplete(keepAlive: boolean): void;
   /** The connection failed or closed before the response was complete. */
@@ -22,7 +22,6 @@ export interface ResponseSink {
   onUpstreamConnected(): void;
   /** The end of one packet from the upstream: anything held back goes out now. */
   flush(): void;
-  readonly client: net.Socket;
 }
 
 const IDLE_MS = 4_000;

@@ -10,6 +10,7 @@ import { appendRuntimeLogs, pruneRuntimeLogs, readPositions, type NewLogLine } f
 import type { Instance } from '../../core/types.js';
 import type { RuntimeDriver } from '../../scheduler/runtime/types.js';
 import { logSourceFor, type LogSource } from './sources.js';
+import { runPeriodically, type Periodic } from '../../core/periodic.js';
 
 export interface LogLimits {
   maxBytes: number;
@@ -37,23 +38,20 @@ const COLLECT_EVERY_MS = 1000;
 const PRUNE_EVERY = 60;
 
 export class LogCollector {
-  private timer: NodeJS.Timeout | undefined;
+  private loop: Periodic | undefined;
   private positions: Map<string, string> | undefined;
-  private running: Promise<void> | undefined;
   private passes = 0;
   private lastError = '';
 
   constructor(private readonly deps: CollectorDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.pass().finally(() => (this.running = undefined));
-    }, COLLECT_EVERY_MS);
+    this.loop = runPeriodically(() => this.pass(), COLLECT_EVERY_MS);
   }
 
+  /** Waits for a pass in flight, so its queries end before the database closes. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.loop?.stop();
   }
 
   /** One collection pass (exposed for tests). */

@@ -385,7 +385,7 @@ function warmUp(): void {
 
 
 /** Field names and values as strings, alternating, from their positions. */
-export function fieldStrings(bytes: HeadBytes): string[] {
+function fieldStrings(bytes: HeadBytes): string[] {
   const { buffer, spans } = bytes;
   const out: string[] = [];
   for (let i = 0; i < spans.length; i += 4) {
