@@ -22,6 +22,7 @@ import {
 } from './headers.js';
 import type { MessageHead } from './http1/parser.js';
 import { NO_APP } from './metrics.js';
+import { writeNow } from './socket-write.js';
 import type { ResponseSink, UpstreamConnection, UpstreamPool } from './upstream-pool.js';
 import type { Route, Upstream } from './table.js';
 
@@ -111,7 +112,7 @@ export class Exchange implements ResponseSink {
     this.upstreamDeadline = now + plan.upstreamTimeoutMs;
     this.attemptIndex = index;
     this.reusedConnection = connection.reused;
-    connection.socket.write(plan.head, 'latin1');
+    writeNow(connection.socket, plan.head);
     if (!connection.socket.connecting) this.onUpstreamConnected();
     else this.pendingBody ??= [];
   }
@@ -216,7 +217,7 @@ export class Exchange implements ResponseSink {
     const head = this.pendingHead;
     if (head !== undefined && this.framing === 'length') {
       this.pendingHead = undefined;
-      this.writeToClient(withHead(head, chunk));
+      this.writeToClient(withHead(head, chunk), true);
       return;
     }
     if (head !== undefined) this.flush();
@@ -225,8 +226,9 @@ export class Exchange implements ResponseSink {
     this.writeToClient(Buffer.from(chunk));
   }
 
-  private writeToClient(chunk: Buffer): void {
-    const ok = this.framing === 'chunked' ? writeChunk(this.client, chunk) : this.client.write(chunk);
+  /** `first`: the response head with the body's first bytes, which go straight to the handle (socket-write.ts). */
+  private writeToClient(chunk: Buffer, first = false): void {
+    const ok = this.framing === 'chunked' ? writeChunk(this.client, chunk) : first ? writeNow(this.client, chunk) : this.client.write(chunk);
     if (!ok && this.upstream !== undefined) {
       const socket = this.upstream.socket;
       socket.pause();
