@@ -12,10 +12,13 @@ import {
   chooseRequestId,
   clientAddress,
   readRequestFields,
+  readRequestFieldsBytes,
   upstreamRequestHead,
+  upstreamRequestHeadBytes,
   type ClientPersistence,
   type ForwardContext,
   type RequestFields,
+  type RequestLine,
 } from './headers.js';
 import { Http1Parser, isParseError, type MessageHead } from './http1/parser.js';
 import { NO_APP, type ProxyMetrics } from './metrics.js';
@@ -53,8 +56,13 @@ type ClientPhase = 'idle' | 'head' | 'body' | 'waiting' | 'tunnel';
 interface Queued {
   exchange: Exchange;
   action: RequestAction;
-  head: MessageHead;
   fields: RequestFields;
+  upgrade: boolean;
+  /**
+   * The request line and fields as strings, for a request started after its onHead (queued behind
+   * another, or an upgrade): by then the read buffer its head came in holds other bytes.
+   */
+  line: RequestLine | undefined;
   /** Upgrade requests: the bytes after the head, already the new protocol. */
   tunnelHead?: Buffer;
 }
@@ -133,7 +141,7 @@ export class ClientConnection implements ExchangeOwner {
   private onHead(head: MessageHead): boolean {
     const now = performance.now();
     this.setPhase('body', this.ctx.timeouts.requestTimeoutMs, now);
-    const fields = readRequestFields(head.rawHeaders);
+    const fields = head.bytes === undefined ? readRequestFields(head.rawHeaders) : readRequestFieldsBytes(head.bytes);
     const http10 = head.versionMajor === 1 && head.versionMinor === 0;
     const persistence: ClientPersistence = !head.keepAlive ? 'close' : http10 ? 'keep-alive-1.0' : 'keep-alive';
     const exchange = new Exchange(this, head.method, chooseRequestId(fields.requestId), persistence, http10);
@@ -142,10 +150,11 @@ export class ClientConnection implements ExchangeOwner {
       method: head.method, url: head.url, host: fields.host, hostCount: fields.hostCount, upgrade: head.upgrade, encrypted: this.encrypted,
     }, this.ctx);
     exchange.app = action.kind === 'forward' || action.kind === 'upgrade' ? action.route.app : action.kind === 'redirect' ? action.app : NO_APP;
-    const queued: Queued = { exchange, action, head, fields };
+    const queued: Queued = { exchange, action, fields, upgrade: head.upgrade, line: undefined };
     if (head.upgrade) this.upgrade = queued;
     this.queue.push(queued);
-    if (this.queue.length === 1 && !head.upgrade) this.start(queued, now);
+    if (this.queue.length === 1 && !head.upgrade) this.start(queued, now, head);
+    else queued.line = { method: head.method, url: head.url, rawHeaders: head.rawHeaders };
     return false;
   }
 
@@ -154,8 +163,9 @@ export class ClientConnection implements ExchangeOwner {
     this.parsing()?.exchange.requestEnd();
   }
 
-  private start(queued: Queued, now: number): void {
-    const { exchange, action, head, fields } = queued;
+  /** `head`: given while onHead runs, when its fields may still be read from their bytes. */
+  private start(queued: Queued, now: number, head?: MessageHead): void {
+    const { exchange, action, fields } = queued;
     switch (action.kind) {
       case 'challenge':
         this.answer(queued, { status: 200, headers: [['Content-Type', 'text/plain']], body: action.keyAuthorization });
@@ -170,7 +180,9 @@ export class ClientConnection implements ExchangeOwner {
         exchange.forward({
           route: action.route,
           firstIndex: this.ctx.nextIndex(action.route),
-          head: upstreamRequestHead(head, fields, this.forwardContext(exchange)),
+          head: head?.bytes !== undefined
+            ? upstreamRequestHeadBytes(head, head.bytes, fields, this.forwardContext(exchange))
+            : upstreamRequestHead(head ?? queued.line!, fields, this.forwardContext(exchange)),
           chunkedBody: fields.chunked,
           upstreamTimeoutMs: this.ctx.timeouts.upstreamTimeoutMs,
         }, now);
@@ -193,7 +205,7 @@ export class ClientConnection implements ExchangeOwner {
       head: queued.tunnelHead ?? Buffer.alloc(0),
       route,
       firstIndex: this.ctx.nextIndex(route),
-      requestHead: upstreamRequestHead(queued.head, queued.fields, this.forwardContext(exchange), true),
+      requestHead: upstreamRequestHead(queued.line!, queued.fields, this.forwardContext(exchange), true),
       upstreamTimeoutMs: this.ctx.timeouts.upstreamTimeoutMs,
       track: (socket) => this.ctx.track(socket),
       relayClient: (upstream) => this.reader.relayTo(upstream),
@@ -213,7 +225,7 @@ export class ClientConnection implements ExchangeOwner {
   private answer(queued: Queued, response: LocalResponse): void {
     const { exchange, fields } = queued;
     const bodyless = !fields.chunked && (fields.contentLength === undefined || fields.contentLength === '0');
-    const close = exchange.persistence === 'close' || queued.head.upgrade || (!bodyless && !exchange.requestComplete);
+    const close = exchange.persistence === 'close' || queued.upgrade || (!bodyless && !exchange.requestComplete);
     exchange.closeAfter = close;
     if (!this.socket.destroyed) this.socket.write(rawResponse(response, exchange.requestId, { head: exchange.method === 'HEAD', close }));
     exchange.finish(response.status);

@@ -39,8 +39,8 @@ export interface ExchangeOwner {
 export interface ForwardPlan {
   route: Route;
   firstIndex: number;
-  /** The serialized request head for the upstream (headers.ts upstreamRequestHead). */
-  head: string;
+  /** The serialized request head for the upstream (headers.ts upstreamRequestHead, or its bytes). */
+  head: string | Buffer;
   chunkedBody: boolean;
   upstreamTimeoutMs: number;
 }

@@ -6,8 +6,10 @@ import {
   clientResponseHeadBytes,
   hasContentLength,
   readRequestFields,
+  readRequestFieldsBytes,
   responseFacts,
   upstreamRequestHead,
+  upstreamRequestHeadBytes,
 } from './headers.js';
 import { Http1Parser, type HeadBytes } from './http1/parser.js';
 
@@ -15,6 +17,34 @@ const ctx = { clientIp: '192.0.2.7', proto: 'http' as const, requestId: 'req-1' 
 
 function forwarded(rawHeaders: string[], upgrade = false): string {
   return upstreamRequestHead({ method: 'GET', url: '/p?q=1', rawHeaders }, readRequestFields(rawHeaders), ctx, upgrade);
+}
+
+interface ReadHead {
+  bytes: HeadBytes;
+  method: string;
+  url: string;
+  statusCode: number;
+  statusMessage: string;
+}
+
+/** A head as a client or an app sends it, read by the real parser into positions. */
+function readHead(kind: 'request' | 'response', fields: string[]): ReadHead {
+  let lines = kind === 'request' ? 'POST /p?q=1 HTTP/1.1\r\n' : 'HTTP/1.1 200 OK\r\n';
+  for (let i = 0; i < fields.length; i += 2) lines += `${fields[i]}: ${fields[i + 1]}\r\n`;
+  let read: ReadHead | undefined;
+  const parser = new Http1Parser(kind, {
+    onHead: (head) => {
+      // Copied: the positions are only valid during the callback.
+      const bytes = { buffer: Buffer.from(head.bytes!.buffer), spans: [...head.bytes!.spans] };
+      read = { bytes, method: head.method, url: head.url, statusCode: head.statusCode, statusMessage: head.statusMessage };
+      return true;
+    },
+    onBody: () => undefined,
+    onMessageComplete: () => undefined,
+  });
+  parser.execute(Buffer.from(`${lines}\r\n`, 'latin1'));
+  parser.close();
+  return read!;
 }
 
 describe('upstreamRequestHead', () => {
@@ -100,39 +130,45 @@ describe('clientAddress', () => {
 });
 
 describe('clientResponseHeadBytes', () => {
-  /** A response head as an app sends it, read by the real parser into positions. */
-  function readHead(fields: string[]): { bytes: HeadBytes; statusCode: number; statusMessage: string } {
-    let lines = 'HTTP/1.1 200 OK\r\n';
-    for (let i = 0; i < fields.length; i += 2) lines += `${fields[i]}: ${fields[i + 1]}\r\n`;
-    let read: { bytes: HeadBytes; statusCode: number; statusMessage: string } | undefined;
-    const parser = new Http1Parser('response', {
-      onHead: (head) => {
-        // Copied: the positions are only valid during the callback.
-        read = { bytes: { buffer: Buffer.from(head.bytes!.buffer), spans: [...head.bytes!.spans] }, statusCode: head.statusCode, statusMessage: head.statusMessage };
-        return true;
-      },
-      onBody: () => undefined,
-      onMessageComplete: () => undefined,
-    });
-    parser.execute(Buffer.from(`${lines}\r\n`, 'latin1'));
-    parser.close();
-    return read!;
-  }
-
   it.each([
     [['Content-Type', 'text/plain', 'Content-Length', '3']],
     [['Server', 'nginx', 'Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Content-Length', '0']],
     [['Connection', 'close, X-Secret', 'X-Secret', '1', 'X-Kept', '2', 'X-Request-Id', 'app-set']],
     [['Transfer-Encoding', 'chunked', 'Trailer', 'x', 'Upgrade', 'h2c', 'Proxy-Authenticate', 'Basic']],
     [['X-Empty', '', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'X-Utf8', 'caf\u00c3\u00a9']],
+    [['Content-Length', '0', 'X-Trailing', 'v \t']],
+    [['Content-Length', '0', 'X-Empty-Last', '']],
     [[]],
   ])('%j: the same head as from strings', (fields) => {
-    const { bytes, statusCode, statusMessage } = readHead(fields);
+    const { bytes, statusCode, statusMessage } = readHead('response', fields);
     const facts = responseFacts(bytes);
     for (const framing of ['length', 'chunked', 'close'] as const) {
       const expected = clientResponseHead({ statusCode, statusMessage, rawHeaders: fields }, 'req-1', framing, 'keep-alive');
       expect(clientResponseHeadBytes({ statusCode, statusMessage }, bytes, facts, 'req-1', framing, 'keep-alive').toString('latin1')).toBe(expected);
     }
     expect(facts.contentLength).toBe(hasContentLength(fields));
+  });
+});
+
+describe('upstreamRequestHeadBytes', () => {
+  it.each([
+    [['Host', 'a.localhost', 'Accept', '*/*']],
+    [['Host', 'a.localhost', 'Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Content-Length', '3']],
+    [['Host', 'a.localhost', 'Connection', 'close, X-Secret', 'X-Secret', '1', 'X-Kept', '2']],
+    [['Host', 'a.localhost', 'Transfer-Encoding', 'chunked', 'TE', 'trailers', 'Upgrade', 'h2c', 'Proxy-Authorization', 'Basic x']],
+    [['host', 'a.localhost', 'X-Forwarded-For', '10.0.0.1', 'x-forwarded-for', '10.0.0.2', 'X-Forwarded-Proto', 'https', 'X-Request-Id', 'abc']],
+    [['Host', 'a', 'HOST', 'b', 'X-Forwarded-Host', 'evil', 'X-Empty', '', 'Cookie', 'a=1', 'X-Utf8', 'caf\u00c3\u00a9']],
+    [['Host', 'a.localhost', 'X-Trailing', 'v \t']],
+    [['Host', 'a.localhost', 'X-Empty-Last', '']],
+    [[]],
+  ])('%j: the same fields and head as from strings', (fields) => {
+    const { bytes, method, url } = readHead('request', fields);
+    const read = readRequestFieldsBytes(bytes);
+    expect(read).toEqual(readRequestFields(fields));
+    for (const proto of ['http', 'https'] as const) {
+      const context = { ...ctx, proto };
+      const expected = upstreamRequestHead({ method, url, rawHeaders: fields }, read, context);
+      expect(upstreamRequestHeadBytes({ method, url }, bytes, read, context)).toBe(expected);
+    }
   });
 });

@@ -53,7 +53,11 @@ function connectionTokens(value: string): string[] {
  * which names could match at all; only those are lowercased.
  */
 function lengthBit(name: string): number {
-  return name.length < 31 ? 1 << name.length : 1 << 31;
+  return lengthBitOf(name.length);
+}
+
+function lengthBitOf(length: number): number {
+  return length < 31 ? 1 << length : 1 << 31;
 }
 
 function lengthMask(names: Iterable<string>): number {
@@ -62,24 +66,53 @@ function lengthMask(names: Iterable<string>): number {
   return mask;
 }
 
-export function readRequestFields(raw: string[]): RequestFields {
-  const fields: RequestFields = {
+/** The request fields readRequestFields looks at; other names are not even lowercased. */
+const READ_NAMES = ['host', 'x-request-id', 'x-forwarded-for', 'accept', 'upgrade', 'content-length', 'transfer-encoding', 'connection'];
+const READ_MASK = lengthMask(READ_NAMES);
+/** The same names by length (no two share one), for heads read as bytes. */
+const READ_BY_LENGTH: Array<string | undefined> = [];
+for (const name of READ_NAMES) READ_BY_LENGTH[name.length] = name;
+
+function noRequestFields(): RequestFields {
+  return {
     host: undefined, hostCount: 0, requestId: undefined, forwardedFor: undefined, accept: undefined,
     upgrade: undefined, contentLength: undefined, chunked: false, connectionNamed: [],
   };
+}
+
+/** One field into `fields`; `name` is lowercased. */
+function readField(fields: RequestFields, name: string, value: string): void {
+  switch (name) {
+    case 'host': fields.hostCount++; fields.host ??= value; break;
+    case 'x-request-id': fields.requestId ??= value; break;
+    case 'x-forwarded-for': fields.forwardedFor = fields.forwardedFor === undefined ? value : `${fields.forwardedFor}, ${value}`; break;
+    case 'accept': fields.accept ??= value; break;
+    case 'upgrade': fields.upgrade ??= value; break;
+    case 'content-length': fields.contentLength = value; break;
+    case 'transfer-encoding': fields.chunked = /chunked/i.test(value); break;
+    case 'connection': fields.connectionNamed.push(...connectionTokens(value)); break;
+  }
+}
+
+export function readRequestFields(raw: string[]): RequestFields {
+  const fields = noRequestFields();
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    const value = raw[i + 1]!;
-    switch (name) {
-      case 'host': fields.hostCount++; fields.host ??= value; break;
-      case 'x-request-id': fields.requestId ??= value; break;
-      case 'x-forwarded-for': fields.forwardedFor = fields.forwardedFor === undefined ? value : `${fields.forwardedFor}, ${value}`; break;
-      case 'accept': fields.accept ??= value; break;
-      case 'upgrade': fields.upgrade ??= value; break;
-      case 'content-length': fields.contentLength = value; break;
-      case 'transfer-encoding': fields.chunked = /chunked/i.test(value); break;
-      case 'connection': fields.connectionNamed.push(...connectionTokens(value)); break;
-    }
+    const name = raw[i]!;
+    if ((READ_MASK & lengthBit(name)) !== 0) readField(fields, name.toLowerCase(), raw[i + 1]!);
+  }
+  return fields;
+}
+
+/** readRequestFields for a head given as positions in its read buffer (http1/parser.ts HeadBytes). */
+export function readRequestFieldsBytes(bytes: HeadBytes): RequestFields {
+  const { buffer, spans } = bytes;
+  const fields = noRequestFields();
+  for (let i = 0; i < spans.length; i += 4) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    const name = READ_BY_LENGTH[end - start];
+    if (name === undefined || !nameIs(buffer, start, end, name)) continue;
+    readField(fields, name, spans[i + 2] === -1 ? '' : buffer.toString('latin1', spans[i + 2]!, spans[i + 3]!));
   }
   return fields;
 }
@@ -132,14 +165,38 @@ export interface RequestLine {
  * `upgrade` keeps the Upgrade pair for a WebSocket handshake.
  */
 export function upstreamRequestHead(line: RequestLine, fields: RequestFields, ctx: ForwardContext, upgrade = false): string {
-  let head = `${line.method} ${line.url} HTTP/1.1\r\n${endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY, SET_BY_PROXY_MASK)}`;
-  head += `X-Forwarded-For: ${fields.forwardedFor === undefined ? ctx.clientIp : `${fields.forwardedFor}, ${ctx.clientIp}`}\r\n`;
-  head += `X-Forwarded-Proto: ${ctx.proto}\r\n`;
-  if (fields.host !== undefined) head += `X-Forwarded-Host: ${fields.host}\r\n`;
-  head += `X-Request-Id: ${ctx.requestId}\r\n`;
-  if (upgrade) return `${head}Connection: Upgrade\r\nUpgrade: ${fields.upgrade ?? 'websocket'}\r\n\r\n`;
-  if (fields.chunked) head += 'Transfer-Encoding: chunked\r\n';
-  return `${head}\r\n`;
+  const kept = endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY, SET_BY_PROXY_MASK);
+  return `${requestLine(line)}${kept}${requestTail(fields, ctx, upgrade)}`;
+}
+
+function requestLine(line: Pick<RequestLine, 'method' | 'url'>): string {
+  return `${line.method} ${line.url} HTTP/1.1\r\n`;
+}
+
+/** The fields the proxy sets on every request head, and the blank line that ends it. */
+function requestTail(fields: RequestFields, ctx: ForwardContext, upgrade: boolean): string {
+  let tail = `X-Forwarded-For: ${fields.forwardedFor === undefined ? ctx.clientIp : `${fields.forwardedFor}, ${ctx.clientIp}`}\r\n`;
+  tail += `X-Forwarded-Proto: ${ctx.proto}\r\n`;
+  if (fields.host !== undefined) tail += `X-Forwarded-Host: ${fields.host}\r\n`;
+  tail += `X-Request-Id: ${ctx.requestId}\r\n`;
+  if (upgrade) return `${tail}Connection: Upgrade\r\nUpgrade: ${fields.upgrade ?? 'websocket'}\r\n\r\n`;
+  if (fields.chunked) tail += 'Transfer-Encoding: chunked\r\n';
+  return `${tail}\r\n`;
+}
+
+/**
+ * upstreamRequestHead (not for upgrades) for a head given as positions in its read buffer: the
+ * lines the app gets are taken as they came, a run of them at a time, instead of a string per
+ * name and per value joined again. A string, not a Buffer as for responses: with the few fields
+ * of most requests, one string written as latin1 costs less than a buffer filled in pieces
+ * (measured: docs/benchmarks.md, session 5).
+ */
+export function upstreamRequestHeadBytes(line: Pick<RequestLine, 'method' | 'url'>, bytes: HeadBytes, fields: RequestFields, ctx: ForwardContext): string {
+  const { buffer } = bytes;
+  const runs = keptRuns(bytes, REQUEST_DROPPED, fields.connectionNamed);
+  let head = requestLine(line);
+  for (let r = 0; r < runs.length; r += 2) head += buffer.toString('latin1', runs[r]!, runs[r + 1]!);
+  return head + requestTail(fields, ctx, false);
 }
 
 /** How the client learns where a relayed response body ends. */
@@ -209,13 +266,25 @@ export function responseFacts(bytes: HeadBytes): ResponseFacts {
   return facts;
 }
 
-function dropped(buffer: Buffer, start: number, end: number, connectionNamed: string[]): boolean {
-  for (const name of RESPONSE_DROPPED) if (nameIs(buffer, start, end, name)) return true;
+/** Field names a head loses on the way, and the lengths they have (see lengthBit). */
+interface DropRule {
+  names: string[];
+  mask: number;
+}
+
+function dropRule(names: string[]): DropRule {
+  return { names, mask: lengthMask(names) };
+}
+
+function dropped(buffer: Buffer, start: number, end: number, rule: DropRule, connectionNamed: string[], mask: number): boolean {
+  if ((mask & lengthBitOf(end - start)) === 0) return false;
+  for (const name of rule.names) if (nameIs(buffer, start, end, name)) return true;
   for (const name of connectionNamed) if (nameIs(buffer, start, end, name)) return true;
   return false;
 }
 
-const RESPONSE_DROPPED = [...HOP_BY_HOP, 'x-request-id'];
+const RESPONSE_DROPPED = dropRule([...HOP_BY_HOP, 'x-request-id']);
+const REQUEST_DROPPED = dropRule([...HOP_BY_HOP, ...SET_BY_PROXY]);
 
 /**
  * clientResponseHead for a head given as positions in its read buffer (http1/parser.ts
@@ -227,20 +296,38 @@ export function clientResponseHeadBytes(
   line: Pick<ResponseLine, 'statusCode' | 'statusMessage'>, bytes: HeadBytes, facts: ResponseFacts,
   requestId: string, framing: BodyFraming, client: ClientPersistence,
 ): Buffer {
+  return joinHead(statusLine(line), bytes, RESPONSE_DROPPED, facts.connectionNamed, responseTail(requestId, framing, client));
+}
+
+/**
+ * The field lines of `bytes` a head keeps, as [start, end) positions of runs of whole lines
+ * (adjacent kept lines make one run).
+ */
+function keptRuns(bytes: HeadBytes, drop: DropRule, connectionNamed: string[]): number[] {
   const { buffer, spans } = bytes;
+  const mask = drop.mask | lengthMask(connectionNamed);
   const runs: number[] = [];
-  let size = 0;
   for (let i = 0; i < spans.length; i += 4) {
-    if (dropped(buffer, spans[i]!, spans[i + 1]!, facts.connectionNamed)) continue;
+    if (dropped(buffer, spans[i]!, spans[i + 1]!, drop, connectionNamed, mask)) continue;
     const start = spans[i]!;
-    // A field's line ends where the next one starts; the last one at its CRLF.
-    const end = i + 4 < spans.length ? spans[i + 4]! : buffer.indexOf(0x0a, Math.max(spans[i + 1]!, spans[i + 3]!)) + 1;
+    // A field's line ends where the next one starts; the last one at its CRLF, which follows a
+    // value directly (its trailing whitespace is in the value). An empty value's position is
+    // after the CRLF, not before: that line's end is the first LF after its name.
+    const end = i + 4 < spans.length ? spans[i + 4]!
+      : spans[i + 3]! > spans[i + 2]! ? spans[i + 3]! + 2
+      : buffer.indexOf(0x0a, spans[i + 1]!) + 1;
     if (runs.length > 0 && runs[runs.length - 1] === start) runs[runs.length - 1] = end;
     else runs.push(start, end);
-    size += end - start;
   }
-  const first = statusLine(line);
-  const tail = responseTail(requestId, framing, client);
+  return runs;
+}
+
+/** A head made of its first line, the field lines of `bytes` not dropped, and the tail. */
+function joinHead(first: string, bytes: HeadBytes, drop: DropRule, connectionNamed: string[], tail: string): Buffer {
+  const { buffer } = bytes;
+  const runs = keptRuns(bytes, drop, connectionNamed);
+  let size = 0;
+  for (let r = 0; r < runs.length; r += 2) size += runs[r + 1]! - runs[r]!;
   const out = Buffer.allocUnsafe(first.length + size + tail.length);
   let at = out.write(first, 0, 'latin1');
   for (let r = 0; r < runs.length; r += 2) at += buffer.copy(out, at, runs[r]!, runs[r + 1]!);

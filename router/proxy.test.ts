@@ -143,6 +143,28 @@ describe('EmbeddedProxy routing and error pages', () => {
     expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
+  it('gives pipelined requests their own fields, though they start after their read buffer was reused', async () => {
+    // The first request's head is relayed from its bytes; the others wait, and meanwhile the
+    // proxy's one read buffer takes the upstream's answers, so they must have kept strings.
+    const requests = Array.from({ length: 10 }, (_, i) =>
+      `GET /p${i} HTTP/1.1\r\nHost: echo.localhost\r\nX-Mark: mark-${i}\r\n${i === 9 ? 'Connection: close\r\n' : ''}\r\n`);
+    const raw = await sendRaw(port, requests.join(''));
+    const seen = [...raw.matchAll(/\{"url":"([^"]+)".*?"x-mark":"([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `/p${i} mark-${i}`));
+  });
+
+  it('forwards a head whose last field is empty whole: the proxy\'s own fields stay in it', async () => {
+    // An empty value is reported after its line's CRLF; taking the line's end from there once
+    // added the blank line, ending the head early and sending the proxy's fields as body bytes.
+    const raw = await sendRaw(port, 'GET /e HTTP/1.1\r\nHost: echo.localhost\r\nConnection: close\r\nX-Empty: \r\n\r\n');
+    expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+    const seen = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { url: string; headers: Record<string, string> };
+    expect(seen.url).toBe('/e');
+    expect(seen.headers['x-empty']).toBe('');
+    expect(seen.headers['x-forwarded-proto']).toBe('http');
+    expect(seen.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('answers an Upgrade request for a crashed app with its 503 page', async () => {
     const raw = await sendRaw(
       port,

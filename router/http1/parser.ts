@@ -32,13 +32,13 @@ export interface MessageHead {
   upgrade: boolean;
   /** Whether the connection may carry another message after this one. */
   keepAlive: boolean;
-  /** Responses whose head came in one read: the fields as bytes (rawHeaders is then made on demand). */
+  /** Heads that came in one read: the fields as bytes (rawHeaders is then made on demand). */
   bytes?: HeadBytes;
 }
 
 /**
- * A response head's fields as positions in the buffer it was read from, for a caller that copies
- * them on without making a string of each (headers.ts clientResponseHeadBytes). Valid only
+ * A head's fields as positions in the buffer it was read from, for a caller that copies them on
+ * without making a string of each (headers.ts clientResponseHeadBytes, upstreamRequestHeadBytes). Valid only
  * during onHead: the buffer may be read into again afterwards. Four numbers per field: name
  * start, name end, value start, value end (-1 and -1 for an empty value). llhttp without lenient
  * flags has already refused folded lines, bare CR and bare LF, so each field is one line:
@@ -171,8 +171,8 @@ export class Http1Parser {
   private headBytes = 0;
   private headOverflow = false;
   /**
-   * Response heads are recorded as positions (spans) rather than strings while they stay within
-   * one execute() call; a head that goes on in the next read is turned into strings first.
+   * Heads are recorded as positions (spans) rather than strings while they stay within one
+   * execute() call; a head that goes on in the next read is turned into strings first.
    */
   private spans: number[] | undefined;
   private inHead = false;
@@ -254,6 +254,10 @@ export class Http1Parser {
     return this.statusMessage;
   }
 
+  get target(): string {
+    return this.url;
+  }
+
   private error(errno: number, bytesParsed: number): ParseError {
     if (errno === HPE_USER && this.headOverflow) return parseError('HPE_HEADER_OVERFLOW', 'Header overflow', bytesParsed);
     return parseError(cString(wasm.llhttp_errno_name(errno)), cString(wasm.llhttp_get_error_reason(this.pointer)), bytesParsed);
@@ -269,7 +273,7 @@ export class Http1Parser {
     this.inValue = false;
     this.headBytes = 0;
     this.inHead = true;
-    this.spans = this.kind === 'response' ? [] : undefined;
+    this.spans = [];
     this.events.onMessageBegin?.();
     return 0;
   }
@@ -342,8 +346,11 @@ export class Http1Parser {
     // Trailer fields of a chunked body come after this; they are read and not forwarded.
     this.headers = [];
     this.inValue = false;
-    if (spans !== undefined) return this.events.onHead(new SpanHead(this, statusCode, upgrade, keepAlive, { buffer: input, spans })) ? 1 : 0;
     const request = this.kind === 'request';
+    if (spans !== undefined) {
+      const method = request ? methodName(wasm.llhttp_get_method(this.pointer)) : '';
+      return this.events.onHead(new SpanHead(this, method, request ? 0 : statusCode, upgrade, keepAlive, { buffer: input, spans })) ? 1 : 0;
+    }
     const head: MessageHead = {
       versionMajor: wasm.llhttp_get_http_major(this.pointer),
       versionMinor: wasm.llhttp_get_http_minor(this.pointer),
@@ -394,18 +401,21 @@ function fieldStrings(bytes: HeadBytes): string[] {
   return out;
 }
 
-/** A response head read in one piece: its fields are strings only if someone asks, during onHead. */
+/** A head read in one piece: its fields are strings only if someone asks, during onHead. */
 class SpanHead implements MessageHead {
   readonly versionMajor: number;
   readonly versionMinor: number;
-  readonly method = '';
-  readonly url = '';
+  readonly url: string;
   readonly statusMessage: string;
   private strings: string[] | undefined;
 
-  constructor(parser: Http1Parser, readonly statusCode: number, readonly upgrade: boolean, readonly keepAlive: boolean, readonly bytes: HeadBytes) {
+  constructor(
+    parser: Http1Parser, readonly method: string, readonly statusCode: number, readonly upgrade: boolean,
+    readonly keepAlive: boolean, readonly bytes: HeadBytes,
+  ) {
     this.versionMajor = parser.versionMajor;
     this.versionMinor = parser.versionMinor;
+    this.url = parser.target;
     this.statusMessage = parser.status;
   }
 
