@@ -18,15 +18,16 @@ import { freePort } from '../core/store/embedded.js';
 import { machine, writeResult } from './lib/devflow.js';
 import { childPids, cpuTime } from './router/cpu.js';
 import { proxyConfig, startNginx, upstreamConfig, type Nginx } from './router/nginx.js';
-import { runWrk, type Load, type LoadResult } from './router/wrk.js';
+import { BROWSER_FIELDS, runWrk, type Load, type LoadResult } from './router/wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /**
  * A moderate load first (16 connections pausing 1 ms between requests: a fifth or so of what
- * nginx can do here), where latency is measured; then the proxies saturated, where throughput is.
+ * nginx can do here), where latency is measured; then the proxies saturated, where throughput is,
+ * with wrk's one-field requests and with a browser's twelve fields.
  */
-const LOADS: Load[] = [{ connections: 16, pauseMs: 1 }, { connections: 16 }, { connections: 64 }];
+const LOADS: Load[] = [{ connections: 16, pauseMs: 1 }, { connections: 16 }, { connections: 64 }, { connections: 16, fields: BROWSER_FIELDS }];
 const BIG = 10_000;
 const HOST = 'app0.localhost';
 // The last app in the big table, so a linear scan (if there were one) would pay in full.
@@ -104,7 +105,10 @@ function summarize(rounds: Measured[]): Measured {
 }
 
 function describeLoad(load: Load): string {
-  return load.pauseMs === undefined ? `${load.connections}` : `${load.connections}, ${load.pauseMs} ms pause`;
+  let text = `${load.connections}`;
+  if (load.pauseMs !== undefined) text += `, ${load.pauseMs} ms pause`;
+  if (load.fields !== undefined) text += `, browser head (${load.fields.length + 1} fields)`;
+  return text;
 }
 
 async function measure(target: Target, load: Load): Promise<Measured> {
@@ -159,7 +163,8 @@ async function main(): Promise<void> {
       '',
       `wrk -t1, keep-alive, ${SECONDS} s per measurement after a 2 s warm-up, targets taking turns, medians of ${ROUNDS} rounds; ` +
         'upstream: nginx returning a fixed 24-byte body; proxies: one worker/one process each. ' +
-        'Load: connections, each sending its next request when it has the answer, or after a pause (a moderate load, for latency). ' +
+        'Load: connections, each sending its next request when it has the answer, or after a pause (a moderate load, for latency); ' +
+        'requests carry only Host, or a browser head (Host and eleven fields Chromium sends with a page request). ' +
         'CPU: the proxy process\'s user + system microseconds per request. Throughput vs nginx: of the medians (range of the rounds), saturated loads only.',
       '',
       '| path | load | requests/s | p50 ms | p99 ms | added p50 ms | added p99 ms | CPU µs/request | throughput vs nginx | errors |',

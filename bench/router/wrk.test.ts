@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWrk, pauseScript } from './wrk.js';
+import { BROWSER_FIELDS, parseWrk, pauseScript, wrkArgs } from './wrk.js';
 
 const sample = `Running 2s test @ http://127.0.0.1:8080/
   1 threads and 10 connections
@@ -31,5 +31,21 @@ describe('pauseScript', () => {
 
   it.each([0, 0.5, -1, Number.NaN])('refuses a pause of %s ms, which wrk cannot time', (pauseMs) => {
     expect(() => pauseScript(pauseMs)).toThrow(/whole milliseconds/);
+  });
+});
+
+describe('wrkArgs', () => {
+  it.each([
+    [{ connections: 16 }, undefined, ['-t1', '-c16', '-d10s', '--latency', '-H', 'Host: a.localhost', 'http://127.0.0.1:8080/']],
+    [{ connections: 16, pauseMs: 1 }, '/tmp/p.lua', ['-t1', '-c16', '-d10s', '--latency', '-H', 'Host: a.localhost', '-s', '/tmp/p.lua', 'http://127.0.0.1:8080/']],
+    [{ connections: 64, fields: ['Accept: */*', 'Cookie: a=1'] }, undefined,
+      ['-t1', '-c64', '-d10s', '--latency', '-H', 'Host: a.localhost', '-H', 'Accept: */*', '-H', 'Cookie: a=1', 'http://127.0.0.1:8080/']],
+  ])('%j', (load, script, args) => {
+    expect(wrkArgs(8080, 'a.localhost', load, 10, script)).toEqual(args);
+  });
+
+  it('sends eleven browser fields beside Host, none of them Host', () => {
+    expect(BROWSER_FIELDS).toHaveLength(11);
+    expect(BROWSER_FIELDS.every((field) => /^[A-Za-z-]+: \S/.test(field) && !/^host:/i.test(field))).toBe(true);
   });
 });

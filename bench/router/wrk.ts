@@ -36,6 +36,34 @@ export interface Load {
    * proxy adds is then its own work, not time spent queued behind a saturated core.
    */
   pauseMs?: number;
+  /** Request fields beside Host, one `Name: value` each (BROWSER_FIELDS: what a browser sends). */
+  fields?: readonly string[];
+}
+
+/**
+ * The fields a browser sends with a page request (Chromium's, trimmed of client hints): eleven
+ * beside Host. wrk alone sends only Host, and a proxy's header work grows with the field count.
+ */
+export const BROWSER_FIELDS: readonly string[] = [
+  'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+  'Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+  'Accept-Language: en-GB,en;q=0.9',
+  'Accept-Encoding: gzip, deflate, br, zstd',
+  'Cookie: session=4f2a9c1e7b3d5a6f8e0c2b4d6a8f0e1c; theme=dark',
+  'Referer: http://app0.localhost/',
+  'Sec-Fetch-Dest: document',
+  'Sec-Fetch-Mode: navigate',
+  'Sec-Fetch-Site: same-origin',
+  'Upgrade-Insecure-Requests: 1',
+  'Cache-Control: max-age=0',
+];
+
+/** wrk's arguments: keep-alive connections (its default), one thread, the Host and any other fields. */
+export function wrkArgs(port: number, host: string, load: Load, seconds: number, script?: string): string[] {
+  const args = ['-t1', `-c${load.connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`];
+  for (const field of load.fields ?? []) args.push('-H', field);
+  if (script !== undefined) args.push('-s', script);
+  return [...args, `http://127.0.0.1:${port}/`];
 }
 
 /** The Lua script that makes wrk pause before each request. */
@@ -44,17 +72,17 @@ export function pauseScript(pauseMs: number): string {
   return `function delay()\n  return ${pauseMs}\nend\n`;
 }
 
-/** Keep-alive connections (wrk's default), one thread, the given Host header. */
+/** Runs wrk with wrkArgs, and a pause script when the load has a pause. */
 export async function runWrk(port: number, host: string, load: Load, seconds: number): Promise<LoadResult> {
-  const args = ['-t1', `-c${load.connections}`, `-d${seconds}s`, '--latency', '-H', `Host: ${host}`];
   let dir: string | undefined;
   try {
+    let script: string | undefined;
     if (load.pauseMs !== undefined) {
       dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-wrk-'));
-      await fs.writeFile(path.join(dir, 'pause.lua'), pauseScript(load.pauseMs));
-      args.push('-s', path.join(dir, 'pause.lua'));
+      script = path.join(dir, 'pause.lua');
+      await fs.writeFile(script, pauseScript(load.pauseMs));
     }
-    const { stdout } = await execa('wrk', [...args, `http://127.0.0.1:${port}/`]);
+    const { stdout } = await execa('wrk', wrkArgs(port, host, load, seconds, script));
     return parseWrk(stdout);
   } finally {
     if (dir !== undefined) await fs.rm(dir, { recursive: true, force: true });
