@@ -4,6 +4,7 @@
  * else the two cores run; the CPU each spends per request is the steadier comparison.
  */
 import fs from 'node:fs';
+import { procStatFields } from '../../core/proc-stat.js';
 
 export interface CpuTime {
   userSeconds: number;
@@ -13,9 +14,9 @@ export interface CpuTime {
 /** Linux reports these fields in clock ticks; USER_HZ is 100 on every Linux architecture DevFlow runs on. */
 const TICKS_PER_SECOND = 100;
 
-/** Reads utime and stime (fields 14 and 15) of a /proc/<pid>/stat line; the command name may hold spaces. */
+/** Reads utime and stime (fields 14 and 15) of a /proc/<pid>/stat line. */
 export function parseProcStat(line: string): CpuTime {
-  const fields = line.slice(line.lastIndexOf(')') + 2).split(' ');
+  const fields = procStatFields(line);
   return { userSeconds: Number(fields[11]) / TICKS_PER_SECOND, systemSeconds: Number(fields[12]) / TICKS_PER_SECOND };
 }
 

@@ -17,6 +17,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ConflictError, DevflowError } from '../errors.js';
+import { procStatFields } from '../proc-stat.js';
 import { OWNER_SETTING } from './postgres-server.js';
 
 export interface ProcessInfo {
@@ -105,8 +106,7 @@ export async function processInfo(pid: number): Promise<ProcessInfo | undefined>
       readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined),
     ]);
     if (stat === undefined || cmdline === undefined) return undefined;
-    // The fields after the parenthesised name are: state, ppid, ...
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const ppid = Number(procStatFields(stat)[1]);
     return { ppid, command: cmdline.split('\0').filter(Boolean).join(' ') };
   }
   const ps = await execa('ps', ['-o', 'ppid=', '-o', 'command=', '-p', String(pid)], { reject: false });
