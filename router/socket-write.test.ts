@@ -90,6 +90,17 @@ describe('writeNow', () => {
     });
   });
 
+  it('sends a queued write whole before the end a later socket.end() makes', async () => {
+    const { writer, reader } = await pair();
+    const big = randomBytes(16 * 1024 * 1024);
+    expect(writeNow(writer, big)).toBe(false);
+    writer.end(); // as a response with Connection: close does
+    const ended = once(reader, 'end');
+    const got = await receive(reader, big.length);
+    await ended;
+    expect(sha256(got)).toBe(sha256(big));
+  });
+
   it('reports a write to a reset connection as the socket error, after the call returns', async () => {
     // The accepted end was never read (pauseOnConnect), so the reset is first met by the write.
     const { writer: client, reader: writer } = await pair();
