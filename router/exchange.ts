@@ -39,8 +39,8 @@ export interface ExchangeOwner {
 export interface ForwardPlan {
   route: Route;
   firstIndex: number;
-  /** The serialized request head for the upstream (headers.ts upstreamRequestHead, or its bytes). */
-  head: string | Buffer;
+  /** The serialized request head for the upstream (headers.ts upstreamRequestHead or upstreamRequestHeadBytes). */
+  head: string;
   chunkedBody: boolean;
   upstreamTimeoutMs: number;
 }

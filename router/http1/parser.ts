@@ -38,9 +38,10 @@ export interface MessageHead {
 
 /**
  * A head's fields as positions in the buffer it was read from, for a caller that copies them on
- * without making a string of each (headers.ts clientResponseHeadBytes, upstreamRequestHeadBytes). Valid only
- * during onHead: the buffer may be read into again afterwards. Four numbers per field: name
- * start, name end, value start, value end (-1 and -1 for an empty value). llhttp without lenient
+ * without making a string of each (headers.ts clientResponseHeadBytes, upstreamRequestHeadBytes).
+ * Valid only during onHead: the buffer may be read into again afterwards. Four numbers per field:
+ * name start, name end, value start, value end (-1 and -1 when llhttp reported no value; it
+ * reports an empty one as an empty span placed after the line's CRLF). llhttp without lenient
  * flags has already refused folded lines, bare CR and bare LF, so each field is one line:
  * `name:`, optional whitespace, the value (trailing whitespace included), CRLF.
  */
