@@ -68,7 +68,7 @@ export class Exchange implements ResponseSink {
   private status = 0;
   private attemptIndex = 0;
   private reusedConnection = false;
-  private pendingHead: string | Buffer | undefined;
+  private pendingHead: string | undefined;
   private corked = false;
   /** Whether the client connection must close after this response. */
   closeAfter = false;
@@ -318,10 +318,9 @@ export class Exchange implements ResponseSink {
 }
 
 /** The head (a string holds one byte per character, headers.ts) and the first body bytes in one buffer. */
-function withHead(head: string | Buffer, chunk: Buffer): Buffer {
+function withHead(head: string, chunk: Buffer): Buffer {
   const out = Buffer.allocUnsafe(head.length + chunk.length);
-  if (typeof head === 'string') out.write(head, 0, 'latin1');
-  else head.copy(out, 0);
+  out.write(head, 0, 'latin1');
   chunk.copy(out, head.length);
   return out;
 }

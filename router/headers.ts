@@ -186,17 +186,10 @@ function requestTail(fields: RequestFields, ctx: ForwardContext, upgrade: boolea
 
 /**
  * upstreamRequestHead (not for upgrades) for a head given as positions in its read buffer: the
- * lines the app gets are taken as they came, a run of them at a time, instead of a string per
- * name and per value joined again. A string, not a Buffer as for responses: with the few fields
- * of most requests, one string written as latin1 costs less than a buffer filled in pieces
- * (measured: docs/benchmarks.md, session 5).
+ * lines the app gets are taken as they came, as clientResponseHeadBytes does for responses.
  */
 export function upstreamRequestHeadBytes(line: Pick<RequestLine, 'method' | 'url'>, bytes: HeadBytes, fields: RequestFields, ctx: ForwardContext): string {
-  const { buffer } = bytes;
-  const runs = keptRuns(bytes, REQUEST_DROPPED, fields.connectionNamed);
-  let head = requestLine(line);
-  for (let r = 0; r < runs.length; r += 2) head += buffer.toString('latin1', runs[r]!, runs[r + 1]!);
-  return head + requestTail(fields, ctx, false);
+  return joinHead(requestLine(line), bytes, REQUEST_DROPPED, fields.connectionNamed, requestTail(fields, ctx, false));
 }
 
 /** How the client learns where a relayed response body ends. */
@@ -288,25 +281,28 @@ const REQUEST_DROPPED = dropRule([...HOP_BY_HOP, ...SET_BY_PROXY]);
 
 /**
  * clientResponseHead for a head given as positions in its read buffer (http1/parser.ts
- * HeadBytes): the lines the client keeps are copied as they came, a run of them at a time,
- * instead of being made into strings and joined again. The result is the same head, but for
+ * HeadBytes): the lines the client keeps are taken as they came, a run of them at a time,
+ * instead of a string per name and per value joined again. The result is the same head, but for
  * whitespace around values, which is passed on as the app sent it.
  */
 export function clientResponseHeadBytes(
   line: Pick<ResponseLine, 'statusCode' | 'statusMessage'>, bytes: HeadBytes, facts: ResponseFacts,
   requestId: string, framing: BodyFraming, client: ClientPersistence,
-): Buffer {
+): string {
   return joinHead(statusLine(line), bytes, RESPONSE_DROPPED, facts.connectionNamed, responseTail(requestId, framing, client));
 }
 
 /**
- * The field lines of `bytes` a head keeps, as [start, end) positions of runs of whole lines
- * (adjacent kept lines make one run).
+ * A head made of its first line, the field lines of `bytes` not dropped, and the tail. A string
+ * (one byte per character, written as latin1), not a Buffer filled in pieces: with the few runs
+ * most heads have, that costs less (measured: docs/benchmarks.md, session 5).
  */
-function keptRuns(bytes: HeadBytes, drop: DropRule, connectionNamed: string[]): number[] {
+function joinHead(first: string, bytes: HeadBytes, drop: DropRule, connectionNamed: string[], tail: string): string {
   const { buffer, spans } = bytes;
   const mask = drop.mask | lengthMask(connectionNamed);
-  const runs: number[] = [];
+  let head = first;
+  let runStart = -1;
+  let runEnd = -1;
   for (let i = 0; i < spans.length; i += 4) {
     if (dropped(buffer, spans[i]!, spans[i + 1]!, drop, connectionNamed, mask)) continue;
     const start = spans[i]!;
@@ -316,23 +312,16 @@ function keptRuns(bytes: HeadBytes, drop: DropRule, connectionNamed: string[]): 
     const end = i + 4 < spans.length ? spans[i + 4]!
       : spans[i + 3]! > spans[i + 2]! ? spans[i + 3]! + 2
       : buffer.indexOf(0x0a, spans[i + 1]!) + 1;
-    if (runs.length > 0 && runs[runs.length - 1] === start) runs[runs.length - 1] = end;
-    else runs.push(start, end);
+    // Adjacent kept lines are taken as one run.
+    if (start === runEnd) runEnd = end;
+    else {
+      if (runStart >= 0) head += buffer.toString('latin1', runStart, runEnd);
+      runStart = start;
+      runEnd = end;
+    }
   }
-  return runs;
-}
-
-/** A head made of its first line, the field lines of `bytes` not dropped, and the tail. */
-function joinHead(first: string, bytes: HeadBytes, drop: DropRule, connectionNamed: string[], tail: string): Buffer {
-  const { buffer } = bytes;
-  const runs = keptRuns(bytes, drop, connectionNamed);
-  let size = 0;
-  for (let r = 0; r < runs.length; r += 2) size += runs[r + 1]! - runs[r]!;
-  const out = Buffer.allocUnsafe(first.length + size + tail.length);
-  let at = out.write(first, 0, 'latin1');
-  for (let r = 0; r < runs.length; r += 2) at += buffer.copy(out, at, runs[r]!, runs[r + 1]!);
-  out.write(tail, at, 'latin1');
-  return out;
+  if (runStart >= 0) head += buffer.toString('latin1', runStart, runEnd);
+  return head + tail;
 }
 
 /** Whether the client connection stays open after this response; HTTP/1.0 must be told it does. */
