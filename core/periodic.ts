@@ -1,7 +1,8 @@
 /**
  * A background job that runs every few seconds (reconcile, supervise): a run never overlaps the
  * one before it, and stopping waits for the run in flight, so a shutdown closes the database
- * only after the last query that needs it.
+ * only after the last query that needs it. A run reports its own failures (each caller logs
+ * them); one that throws anyway is dropped, and the next run comes at its time.
  */
 export interface Periodic {
   /** No new runs; resolves when the one in flight (if any) has ended. */

@@ -66,10 +66,11 @@ function lengthMask(names: Iterable<string>): number {
   return mask;
 }
 
-/** The request fields readRequestFields looks at; other names are not even lowercased. */
+/**
+ * The request fields readRequestFields looks at, by length (no two share one): a field whose
+ * name has another length is not even lowercased.
+ */
 const READ_NAMES = ['host', 'x-request-id', 'x-forwarded-for', 'accept', 'upgrade', 'content-length', 'transfer-encoding', 'connection'];
-const READ_MASK = lengthMask(READ_NAMES);
-/** The same names by length (no two share one), for heads read as bytes. */
 const READ_BY_LENGTH: Array<string | undefined> = [];
 for (const name of READ_NAMES) READ_BY_LENGTH[name.length] = name;
 
@@ -97,8 +98,8 @@ function readField(fields: RequestFields, name: string, value: string): void {
 export function readRequestFields(raw: string[]): RequestFields {
   const fields = noRequestFields();
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if ((READ_MASK & lengthBit(name)) !== 0) readField(fields, name.toLowerCase(), raw[i + 1]!);
+    const name = READ_BY_LENGTH[raw[i]!.length];
+    if (name !== undefined && raw[i]!.toLowerCase() === name) readField(fields, name, raw[i + 1]!);
   }
   return fields;
 }

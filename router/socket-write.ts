@@ -26,7 +26,6 @@ import tls from 'node:tls';
 import util from 'node:util';
 
 interface WriteRequest {
-  handle?: unknown;
   oncomplete?: (this: WriteRequest, status: number) => void;
   socket?: net.Socket;
   /** Kept alive while libuv still sends from it. */
@@ -105,7 +104,6 @@ export function writeNow(socket: net.Socket, data: Buffer | string): boolean {
   }
   if (BINDING!.streamBaseState[BINDING!.kLastWriteWasAsync] === 0) return true;
   // libuv holds the request until the rest is sent: it calls oncomplete, and this one is no longer spare.
-  req.handle = handle;
   req.socket = socket;
   req.data = data;
   req.oncomplete = afterQueuedWrite;
