@@ -1,0 +1,84 @@
+/**
+ * The app backend's inner contract (DESIGN.md "backend/"): what the gateway hands to each
+ * Supabase-compatible service (rest/, auth/, and later storage/, realtime/, functions/).
+ *
+ * The gateway resolves a request's host or path to one project, checks its key or token, and
+ * calls the service with a RequestContext. Services never parse keys themselves and never open
+ * their own connections: every statement runs on the project's pool, and every statement made
+ * on a user's behalf runs through inRequestTransaction (session.ts) in the role the token names.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Sql } from '../core/store/database.js';
+
+/** The database roles a request can run as; they exist once per cluster (provision-sql.ts). */
+export type BackendRole = 'anon' | 'authenticated' | 'service_role';
+
+/** A token's claims as Supabase Auth issues them; `role` picks the database role. */
+export interface JwtClaims {
+  role: string;
+  sub?: string;
+  aud?: string | string[];
+  iss?: string;
+  exp?: number;
+  iat?: number;
+  email?: string;
+  phone?: string;
+  session_id?: string;
+  is_anonymous?: boolean;
+  aal?: string;
+  amr?: { method: string; timestamp: number }[];
+  app_metadata?: Record<string, unknown>;
+  user_metadata?: Record<string, unknown>;
+  [claim: string]: unknown;
+}
+
+/** A project's keys. The anon and service-role keys are HS256 JWTs signed with jwtSecret. */
+export interface ProjectKeys {
+  jwtSecret: string;
+  anonKey: string;
+  serviceRoleKey: string;
+}
+
+/** Auth settings a project may change (dashboard, API); defaults in the backend's settings. */
+export interface AuthSettings {
+  /** Sign-ups must confirm their email before they can sign in. */
+  mailerAutoconfirm: boolean;
+  allowAnonymousSignIns: boolean;
+  disableSignup: boolean;
+  /** Where links in emails lead (the app's URL unless set). */
+  siteUrl: string;
+  /** Access-token lifetime in seconds (Supabase's default: 3600). */
+  jwtExpiry: number;
+}
+
+export interface BackendProject {
+  /** The project's identity: the app's name (a preview is its own hidden app, with its own keys). */
+  ref: string;
+  /**
+   * A pool on the project's own database, logged in as the database's owner role, which is a
+   * member of anon, authenticated and service_role. Statements for users go through
+   * inRequestTransaction; the auth service writes the auth schema as the owner.
+   */
+  sql: Sql;
+  keys: ProjectKeys;
+  auth: AuthSettings;
+  /** The URL clients use (SUPABASE_URL), without a trailing slash. */
+  url: string;
+}
+
+export interface RequestContext {
+  project: BackendProject;
+  role: BackendRole;
+  claims: JwtClaims;
+  /** The token as sent (Bearer, else the apikey header). */
+  token: string;
+}
+
+/**
+ * One service mounted under a prefix ("rest/v1", "auth/v1"). `path` is the part after the
+ * prefix, beginning with "/", with the query string kept (e.g. "/todos?select=id").
+ */
+export interface BackendService {
+  readonly prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string): Promise<void>;
+}
