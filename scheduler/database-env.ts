@@ -16,7 +16,7 @@ import {
   type AppDatabases,
   type DatabaseEndpoint,
 } from '../core/store/app-databases.js';
-import { engineBridgeAccess } from '../core/store/docker-bridge.js';
+import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
 import type { RuntimeKind } from '../core/types.js';
 
 /** Variables the platform injects into every process of an app, beside its config vars. */

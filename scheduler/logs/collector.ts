@@ -8,7 +8,7 @@ import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { appendRuntimeLogs, pruneRuntimeLogs, readPositions, type NewLogLine } from '../../core/store/runtime-logs.js';
 import type { Instance } from '../../core/types.js';
-import type { RuntimeDriver } from '../../scheduler/runtime/types.js';
+import type { RuntimeDriver } from '../runtime/types.js';
 import { logSourceFor, type LogSource } from './sources.js';
 import { runPeriodically, type Periodic } from '../../core/periodic.js';
 

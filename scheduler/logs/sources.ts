@@ -7,8 +7,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { RuntimeKind } from '../../core/types.js';
-import { demuxDockerLogLines } from '../../scheduler/runtime/log-lines.js';
-import type { RuntimeDriver } from '../../scheduler/runtime/types.js';
+import { demuxDockerLogLines } from '../runtime/log-lines.js';
+import type { RuntimeDriver } from '../runtime/types.js';
 
 export interface ReadLine {
   at: Date;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { homePaths } from '../core/config.js';
 import { InvalidInputError, NotFoundError } from '../core/errors.js';
-import type { DeployRequest } from '../dashboard/deploy-request.js';
+import type { DeployRequest } from '../api/deploy-request.js';
 import type { AppName } from '../core/names.js';
 import { getApp } from '../core/store/apps.js';
 import { createDeployment } from '../core/store/deployments.js';
