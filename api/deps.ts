@@ -1,4 +1,4 @@
-/** What the API needs from the platform; `server/start.ts` provides it. */
+/** What the API needs from the platform; `boot/start.ts` provides it. */
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
@@ -29,7 +29,7 @@ export interface ApiDeps {
   appDatabases?: { settings(app: { id: number; name: AppName }): Promise<DatabaseSettings> };
   /** Tells the router a domain or redirect changed: routes and certificates follow (issue 5). */
   domainsChanged?: () => Promise<void>;
-  /** Preview environments (issue 6, server/previews.ts). */
+  /** Preview environments (issue 6, deploys/previews.ts). */
   previews: PreviewOperations;
 }
 

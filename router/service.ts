@@ -1,7 +1,7 @@
 /**
  * The router as `devflow up` runs it: the embedded proxy on the HTTP and HTTPS ports, the
  * certificate manager, the Traefik files, and the traffic metrics, wired together. The
- * composition root (server/start.ts) calls `startRouter` and feeds it routing input.
+ * composition root (boot/start.ts) calls `startRouter` and feeds it routing input.
  */
 import fs from 'node:fs';
 import type { SecretKey } from '../core/secrets.js';

@@ -47,7 +47,7 @@ export interface RuntimeDriver {
    * The engine's log of an instance since a Unix time in whole seconds, each line prefixed with
    * its RFC 3339 timestamp (Docker's `logs --timestamps --since`), as Docker's multiplexed bytes;
    * undefined when the instance is gone. Drivers whose engine keeps logs have it; the log
-   * collector (dashboard/logs) reads incrementally through it.
+   * collector (scheduler/logs) reads incrementally through it.
    */
   logsSince?(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined>;
   removeArtifact?(artifact: Artifact): Promise<void>;
