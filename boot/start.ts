@@ -140,7 +140,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     (errors) => errors.forEach((e) => log(`supervise: ${e}`)),
     (err) => log(`supervise failed: ${errorMessage(err)}`),
   ), SUPERVISE_EVERY_MS);
-  const logCollector = startLogCollector({ sql: db.sql, runtime, home: config.home, env: process.env, log });
+  const logCollector = startLogCollector({ sql: db.sql, runtime, env: process.env, log });
   log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.kind}, queue ${queue.backend})`);
 
   return {
@@ -149,7 +149,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     runtime: runtime.kind,
     async close() {
       await Promise.all([reconciler.stop(), supervisor.stop()]);
-      await logCollector?.stop();
+      await logCollector.stop();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await queue.close();
