@@ -5,9 +5,8 @@ import type { Sql } from '../core/store/database.js';
 import type { EventBus } from '../core/events.js';
 import type { AppName } from '../core/names.js';
 import type { Deployment, LogSink } from '../core/types.js';
-import type { DatabaseSettings } from '../scheduler/database-env.js';
-import type { ReleaseOperations } from '../scheduler/release-manager.js';
-import type { DeployRequest } from './deploy-request.js';
+import type { DatabaseSettings, ReleaseOperations } from '../scheduler/index.js';
+import type { DeployRequest } from '../deploys/index.js';
 
 export interface AppOperations {
   create(name: string): Promise<AppRecord>;

@@ -19,30 +19,18 @@ import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { allows } from '../core/store/api-tokens.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { createApi } from '../api/api.js';
-import { startLogCollector } from '../scheduler/logs/collector.js';
 import { guardAuthFailures, limiterFromEnv } from '../api/rate-limit.js';
 import { removeWarmContainers } from '../builder/index.js';
 import { GitReceiver } from '../receiver/index.js';
 import { serveMetrics, startRouter } from '../router/index.js';
-import type { SchedulerDeps } from '../scheduler/deps.js';
-import { createAppDatabaseEnv } from '../scheduler/database-env.js';
-import { DEFAULT_HEALTH_CHECK } from '../scheduler/health.js';
-import { runDeployment } from '../scheduler/pipeline.js';
-import { reconcileAll } from '../scheduler/reconciler.js';
-import { RouteSync } from '../scheduler/routes.js';
-import { releaseOperations } from '../scheduler/release-manager.js';
-import { parseReleaseTimeout } from '../scheduler/release-phase.js';
-import { parseKeepReleases } from '../scheduler/retention.js';
-import { SUPERVISE_EVERY_MS, superviseAll } from '../scheduler/supervisor.js';
+import {
+  DEFAULT_HEALTH_CHECK, ProcessRuntime, RouteSync, SUPERVISE_EVERY_MS, createAppDatabaseEnv, followDeployment, parseDuration,
+  parseKeepReleases, parseReleaseTimeout, reconcileAll, releaseOperations, runDeployment, selectRuntime, startLogCollector,
+  superviseAll, type SchedulerDeps,
+} from '../scheduler/index.js';
 import { runPeriodically } from '../core/periodic.js';
-import { ProcessRuntime } from '../scheduler/runtime/process.js';
-import { selectRuntime } from '../scheduler/runtime/select.js';
-import { AppService } from '../deploys/apps.js';
-import { PreviewService } from '../deploys/previews.js';
+import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
 import { handleWebhook } from '../api/webhooks.js';
-import { parseDuration } from '../scheduler/previews/limits.js';
-import { deployRef } from '../deploys/deploy-ref.js';
-import { followDeployment, handlePush } from '../deploys/push.js';
 
 export interface RunningDevflow {
   config: Config;
@@ -88,13 +76,8 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const interrupted = await failInterruptedDeployments(db.sql);
   if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
   queue.work((job) => runDeployment(deps, job.deploymentId), 2);
-  const pushDeps = { sql: db.sql, bus, queue, home: config.home };
-  const previews = new PreviewService({
-    sql: db.sql, serverUrl: db.url, databases, secretKey, runtime, routes,
-    maxPreviews: Number(process.env.DEVFLOW_MAX_PREVIEWS ?? 10), idleTtlMs: parseDuration(process.env.DEVFLOW_PREVIEW_TTL ?? '7d'),
-  }, pushDeps, config, paths.repos);
-
-  const receiver = new GitReceiver({
+  const enqueueDeps = { sql: db.sql, bus, queue, home: config.home };
+  const receiver: GitReceiver = new GitReceiver({
     reposDir: paths.repos,
     // Git needs the deploy scope: a read token may not push (nor fetch the source).
     authenticate: async (_user, password) => {
@@ -102,14 +85,19 @@ export async function startDevflow(config: Config, log: (line: string) => void):
       return allows(grant, 'deploy') ? grant!.name : undefined;
     },
     appExists: async (app) => (await findApp(db.sql, app)) !== undefined,
-    onPush: (push, pushLog) => handlePush({ ...pushDeps, previews }, push, pushLog),
+    deployBranches: (app) => deployBranchesOf(db.sql, app),
+    onPush: (push, pushLog) => handlePush({ ...enqueueDeps, previews }, push, pushLog),
   });
+  const previews: PreviewService = new PreviewService({
+    sql: db.sql, serverUrl: db.url, databases, secretKey, runtime, routes,
+    maxPreviews: Number(process.env.DEVFLOW_MAX_PREVIEWS ?? 10), idleTtlMs: parseDuration(process.env.DEVFLOW_PREVIEW_TTL ?? '7d'),
+  }, enqueueDeps, config, receiver);
   const apps = new AppService(db.sql, receiver, runtime, routes, appDatabases, previews);
   const api = createApi({
     sql: db.sql, config, apps, appDatabases, releases: releaseOperations(deps, log),
     followDeployment: (id, sink) => followDeployment({ sql: db.sql, bus }, id, sink),
     bus,
-    deploy: (app, request, actor) => deployRef({ sql: db.sql, bus, queue, home: config.home }, app, request, actor),
+    deploy: (app, request, actor) => deployRef({ ...enqueueDeps, repos: receiver }, app, request, actor),
     domainsChanged: () => router.domainsChanged(routes),
     previews,
   });
