@@ -1,36 +1,11 @@
 /**
  * `devflow up`: starts every role in one process on the embedded defaults (or the services
- * named by DATABASE_URL / REDIS_URL) and wires them together. This is the composition root;
- * the roles themselves never import each other's internals.
+ * named by DATABASE_URL / REDIS_URL) and wires them together. This is the composition root; the
+ * roles never import each other's internals. It runs the steps of boot/steps.ts in order (store,
+ * runtime, router, roles, API, background loops) and stops them backwards.
  */
-import fs from 'node:fs/promises';
-import http from 'node:http';
-import Docker from 'dockerode';
 import type { Config } from '../core/config.js';
-import { homePaths } from '../core/config.js';
-import { EventBus } from '../core/events.js';
-import { errorMessage } from '../core/errors.js';
-import { createDeployQueue } from '../core/queue.js';
-import { loadSecretKey } from '../core/secrets.js';
-import { AppDatabases } from '../core/store/app-databases.js';
-import { findApp } from '../core/store/apps.js';
-import { openDatabase } from '../core/store/database.js';
-import { failInterruptedDeployments } from '../core/store/deployments.js';
-import { allows } from '../core/store/api-tokens.js';
-import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
-import { createApi } from '../api/api.js';
-import { guardAuthFailures, limiterFromEnv } from '../api/rate-limit.js';
-import { removeWarmContainers } from '../builder/index.js';
-import { GitReceiver } from '../receiver/index.js';
-import { serveMetrics, startRouter } from '../router/index.js';
-import {
-  DEFAULT_HEALTH_CHECK, ProcessRuntime, RouteSync, SUPERVISE_EVERY_MS, createAppDatabaseEnv, followDeployment, parseDuration,
-  parseKeepReleases, parseReleaseTimeout, reconcileAll, releaseOperations, runDeployment, selectRuntime, startLogCollector,
-  superviseAll, type SchedulerDeps,
-} from '../scheduler/index.js';
-import { runPeriodically } from '../core/periodic.js';
-import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
-import { handleWebhook } from '../api/webhooks.js';
+import { openStore, startApi, startLoops, startRoles, startRouting, startRuntime, type Log, type Started } from './steps.js';
 
 export interface RunningDevflow {
   config: Config;
@@ -39,113 +14,29 @@ export interface RunningDevflow {
   close(): Promise<void>;
 }
 
-const RECONCILE_EVERY_MS = 30_000;
-
-export async function startDevflow(config: Config, log: (line: string) => void): Promise<RunningDevflow> {
-  const paths = homePaths(config.home);
-  await fs.mkdir(config.home, { recursive: true, mode: 0o700 });
-  for (const dir of [paths.repos, paths.builds, paths.cache, paths.slugs, paths.traefik]) await fs.mkdir(dir, { recursive: true });
-
-  const db = await openDatabase({ url: config.databaseUrl, embeddedDir: paths.postgres, log });
-  const adminToken = await ensureAdminToken(db.sql, paths.adminToken);
-  const bus = new EventBus(db.url, db.sql);
-  await bus.start();
-  const docker = new Docker();
-  const runtime = await selectRuntime({ requested: config.runtime, home: config.home, docker });
-  const usesDocker = runtime.kind !== 'process';
-  if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
-  const secretKey = await loadSecretKey({ file: paths.secretKey, fromEnv: config.secretKey });
-  const databases = new AppDatabases(db.sql, secretKey);
-  const appDatabases = await createAppDatabaseEnv({
-    databases, controlUrl: db.url, runtime: runtime.kind, docker: usesDocker ? docker : undefined,
-  });
-
-  const router = await startRouter({
-    sql: db.sql, secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
-    bindHost: config.bindHost, traefikDir: paths.traefik, env: process.env, log,
-  });
-  const routes = new RouteSync(db.sql, runtime, config.domain, (input) => router.apply(input));
-
-  const deps: SchedulerDeps = {
-    config, sql: db.sql, bus, runtime, docker: usesDocker ? docker : undefined, routes,
-    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: appDatabases,
-    keepReleases: parseKeepReleases(process.env.DEVFLOW_KEEP_RELEASES),
-    releaseTimeoutMs: parseReleaseTimeout(process.env.DEVFLOW_RELEASE_TIMEOUT),
+export async function startDevflow(config: Config, log: Log): Promise<RunningDevflow> {
+  const started: Started<unknown>[] = [];
+  const step = async <T>(run: Promise<Started<T>>): Promise<T> => {
+    const done = await run;
+    started.push(done);
+    return done.value;
   };
-  const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: db.url });
-  const interrupted = await failInterruptedDeployments(db.sql);
-  if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
-  queue.work((job) => runDeployment(deps, job.deploymentId), 2);
-  const enqueueDeps = { sql: db.sql, bus, queue, home: config.home };
-  const receiver: GitReceiver = new GitReceiver({
-    reposDir: paths.repos,
-    // Git needs the deploy scope: a read token may not push (nor fetch the source).
-    authenticate: async (_user, password) => {
-      const grant = await verifyToken(db.sql, password);
-      return allows(grant, 'deploy') ? grant!.name : undefined;
-    },
-    appExists: async (app) => (await findApp(db.sql, app)) !== undefined,
-    deployBranches: (app) => deployBranchesOf(db.sql, app),
-    onPush: (push, pushLog) => handlePush({ ...enqueueDeps, previews }, push, pushLog),
-  });
-  const previews: PreviewService = new PreviewService({
-    sql: db.sql, serverUrl: db.url, databases, secretKey, runtime, routes,
-    maxPreviews: Number(process.env.DEVFLOW_MAX_PREVIEWS ?? 10), idleTtlMs: parseDuration(process.env.DEVFLOW_PREVIEW_TTL ?? '7d'),
-  }, enqueueDeps, config, receiver);
-  const apps = new AppService(db.sql, receiver, runtime, routes, appDatabases, previews);
-  const api = createApi({
-    sql: db.sql, config, apps, appDatabases, releases: releaseOperations(deps, log),
-    followDeployment: (id, sink) => followDeployment({ sql: db.sql, bus }, id, sink),
-    bus,
-    deploy: (app, request, actor) => deployRef({ ...enqueueDeps, repos: receiver }, app, request, actor),
-    domainsChanged: () => router.domainsChanged(routes),
-    previews,
-  });
-  const authLimiter = limiterFromEnv(process.env);
-  const server = http.createServer((req, res) => {
-    if (guardAuthFailures(authLimiter, req, res)) return;
-    if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
-      verifyToken: async (token) => allows(await verifyToken(db.sql, token), 'read') })) return;
-    if (handleWebhook(req, res, previews)) return;
-    if (!receiver.handle(req, res)) api(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.bindHost, resolve);
-  });
-
-  const reconcile = () => reconcileAll(deps).then(
-    (r) => r.errors.forEach((e) => log(`reconcile: ${e}`)),
-    (err) => log(`reconcile failed: ${errorMessage(err)}`),
-  ).then(() => previews.expireIdle()).then(
-    (removed) => removed.forEach((p) => log(`removed preview ${p}: idle longer than DEVFLOW_PREVIEW_TTL`)),
-    (err) => log(`preview expiry failed: ${errorMessage(err)}`),
-  );
-  await reconcile();
-  // Stopping these waits for a run in flight: its queries finish before the database closes.
-  const reconciler = runPeriodically(reconcile, RECONCILE_EVERY_MS);
-  const supervisor = runPeriodically(() => superviseAll(deps).then(
-    (errors) => errors.forEach((e) => log(`supervise: ${e}`)),
-    (err) => log(`supervise failed: ${errorMessage(err)}`),
-  ), SUPERVISE_EVERY_MS);
-  const logCollector = startLogCollector({ sql: db.sql, runtime, env: process.env, log });
-  log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.kind}, queue ${queue.backend})`);
-
-  return {
-    config,
-    adminToken,
-    runtime: runtime.kind,
-    async close() {
-      await Promise.all([reconciler.stop(), supervisor.stop()]);
-      await logCollector.stop();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await queue.close();
-      await receiver.close();
-      await router.close();
-      await bus.close();
-      await db.close();
-      await removeWarmContainers();
-    },
+  const stopAll = async () => {
+    for (const done of started.reverse()) await done.stop();
   };
+  try {
+    const store = await step(openStore(config, log));
+    const runtime = await step(startRuntime(config, store, log));
+    // Routes are restored from the store and the runtime before the router listens.
+    const routing = await step(startRouting(config, store, runtime, log));
+    const roles = await step(startRoles(config, store, runtime, routing, log));
+    await step(startApi(config, store, runtime, routing, roles, log));
+    await step(startLoops(store, runtime, roles, log));
+    log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.runtime.kind}, queue ${roles.queue.backend})`);
+    return { config, adminToken: store.adminToken, runtime: runtime.runtime.kind, close: stopAll };
+  } catch (err) {
+    // A step that failed leaves the earlier ones running: stop them, so the process can exit.
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
 }
