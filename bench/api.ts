@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildDashboardBundle } from '../dashboard/bundle.js';
+import { buildDashboardBundle } from '../api/bundle.js';
 import { startDevflow } from './lib/devflow.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

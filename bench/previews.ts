@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { connect, type Sql } from '../core/store/database.js';
-import { startEmbeddedPostgres } from '../core/store/embedded.js';
+import { startEmbeddedPostgres } from '../core/embedded-postgres/embedded.js';
 import { branchDatabase, dropBranch } from '../scheduler/previews/database-branch.js';
 import { getBody, machine, now, ROOT, sleep, startDevflow, stopAndClean, writeResult } from './lib/devflow.js';
 

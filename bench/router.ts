@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../core/store/embedded.js';
+import { freePort } from '../core/embedded-postgres/embedded.js';
 import { machine, writeResult } from './lib/devflow.js';
 import { childPids, cpuTime } from './router/cpu.js';
 import { proxyConfig, startNginx, upstreamConfig, type Nginx } from './router/nginx.js';

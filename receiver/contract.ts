@@ -4,8 +4,16 @@
  */
 import type { AppName } from '../core/names.js';
 import type { LogSink } from '../core/types.js';
+import type { RemoteBranch } from './fetch-branch.js';
+import type { ExportOptions } from './trees.js';
 
+/** The object id git gives the missing side of a ref update (created or deleted ref). */
 export const ZERO_SHA = '0000000000000000000000000000000000000000';
+
+/** True for git's all-zeros id, in any hash length (SHA-1, SHA-256). */
+export function isZeroId(sha: string): boolean {
+  return /^0+$/.test(sha);
+}
 
 export interface PushRequest {
   app: AppName;
@@ -13,14 +21,14 @@ export interface PushRequest {
   ref: string;
   /** ZERO_SHA when the ref is created by this push. */
   oldSha: string;
-  /** ZERO_SHA when the ref is deleted by this push (then sourceTar is ''). */
+  /** ZERO_SHA when the ref is deleted by this push (then there is no tree to export). */
   newSha: string;
   /**
-   * Path to a tar of the tree at newSha (`git archive` format). It lives in a per-push temp
-   * folder that is deleted when the push ends: copy or extract it before onPush resolves.
+   * Writes the tree at newSha as a tar (`git archive` format) to `dest`, straight from the push
+   * (its objects are in git's quarantine until the push is accepted): call it before onPush resolves.
    */
-  sourceTar: string;
-  /** True when ref is `refs/heads/<b>` for one of deployBranches(app). */
+  exportTree(dest: string): Promise<void>;
+  /** True when ref is `refs/heads/<b>` for one of deployBranches(app): the one place that rule is applied. */
   deploy: boolean;
   /** Who pushed: the name authenticate() gave for the pusher's token. */
   actor: string;
@@ -47,8 +55,11 @@ export interface ReceiverOptions {
    * `remote:` lines live. signal aborts when the pusher disconnects.
    */
   onPush(push: PushRequest, log: LogSink, signal: AbortSignal): Promise<PushOutcome>;
-  /** Default ['main', 'master']. Other refs are accepted and reach onPush too (deploy: false). */
-  deployBranches?: (app: AppName) => string[];
+  /**
+   * The branches whose pushes deploy, per app (the app's deploy branch; DEFAULT_DEPLOY_BRANCHES
+   * when not given). Other refs are accepted and reach onPush too (deploy: false).
+   */
+  deployBranches?: (app: AppName) => string[] | Promise<string[]>;
   /** Path to the plain-JS hook program; default receiver/hook.mjs. */
   hookProgram?: string;
   /** Node binary that runs the hook; default process.execPath. */
@@ -62,4 +73,18 @@ export const DEFAULT_MAX_PUSH_BYTES = 1024 * 1024 * 1024;
 
 export function isDeployRef(ref: string, branches: readonly string[]): boolean {
   return ref.startsWith('refs/heads/') && branches.includes(ref.slice('refs/heads/'.length));
+}
+
+/**
+ * What the rest of DevFlow may do with an app's repository, besides pushing to it: the receiver
+ * owns the repositories, so nobody else builds their paths or runs git on them.
+ */
+export interface AppRepositories {
+  /** Writes the tree at a commit of the app's repository as a tar to `dest`. */
+  exportTree(app: AppName, sha: string, dest: string, options?: Pick<ExportOptions, 'exclude'>): Promise<void>;
+  /** A branch, tag or commit of the app's repository → its commit and full ref name. */
+  resolveRef(app: AppName, ref: string): Promise<{ sha: string; ref: string }>;
+  hasFile(app: AppName, sha: string, file: string): Promise<boolean>;
+  /** Fetches another repository's branch head (over http(s) only) into the app's repository. */
+  fetchBranch(app: AppName, remote: RemoteBranch): Promise<void>;
 }

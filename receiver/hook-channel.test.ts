@@ -21,6 +21,10 @@ describe('parseRefUpdate', () => {
   it.each([
     [{ ref: 'refs/heads/main', oldSha: Z, newSha: A }, { ref: 'refs/heads/main', oldSha: Z, newSha: A }],
     [{ ref: 'refs/heads/main', oldSha: A, newSha: Z, extra: 1 }, { ref: 'refs/heads/main', oldSha: A, newSha: Z }],
+    [{ ref: 'refs/heads/main', oldSha: Z, newSha: A, quarantine: '/r/x.git/objects/tmp_objdir-incoming-a' },
+      { ref: 'refs/heads/main', oldSha: Z, newSha: A, quarantine: '/r/x.git/objects/tmp_objdir-incoming-a' }],
+    [{ ref: 'refs/heads/main', oldSha: Z, newSha: A, quarantine: 'objects/tmp_objdir-incoming-a' }, null],
+    [{ ref: 'refs/heads/main', oldSha: Z, newSha: A, quarantine: 7 }, null],
     [{ ref: 'main', oldSha: Z, newSha: A }, null],
     [{ ref: 'refs/heads/main', oldSha: 'HEAD', newSha: A }, null],
     [{ ref: 'refs/heads/main', oldSha: Z, newSha: `${A}/../x` }, null],

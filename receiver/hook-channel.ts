@@ -1,8 +1,7 @@
 /**
  * The private channel between the pre-receive hook (hook.mjs, run by git) and this server.
  *
- * Each push gets a session: a random id and secret, and a temp folder for the source tars. They
- * reach the hook through receive-pack's environment (git passes its environment to hooks), never
+ * Each push gets a session: a random id and a secret. They reach the hook through receive-pack's environment (git passes its environment to hooks), never
  * through anything the pusher controls. The hook POSTs one ref update at a time to
  * http://127.0.0.1:<port>/push/<id> with `Authorization: Bearer <secret>`, and reads back a
  * line-framed stream:
@@ -12,22 +11,20 @@
  *   fail <message> final verdict: reject the push
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import path from 'node:path';
 import type { AppName } from '../core/names.js';
 import type { LogSink } from '../core/types.js';
 import { errorMessage } from '../core/errors.js';
-import { ZERO_SHA, type PushOutcome } from './contract.js';
+import type { PushOutcome } from './contract.js';
 
 export interface RefUpdate {
   ref: string;
   oldSha: string;
   newSha: string;
-  sourceTar: string;
+  /** The quarantine folder holding the pushed objects (GIT_QUARANTINE_PATH), when git uses one. */
+  quarantine?: string;
 }
 
 /** The app pushed to and who pushed (the token's name), fixed when the push's session opens. */
@@ -48,9 +45,8 @@ export interface PushSession {
 interface Session {
   pusher: Pusher;
   secret: Buffer;
-  workdir: string;
   controller: AbortController;
-  /** onPush calls still running; the temp folder outlives them even if the pusher left. */
+  /** onPush calls still running; dispose waits for them even if the pusher left. */
   running: Set<Promise<unknown>>;
 }
 
@@ -64,13 +60,15 @@ export function frame(kind: 'log' | 'ok' | 'fail', text: string): string {
   return lines.slice(0, -1).map((l) => `log ${l}\n`).join('') + `${kind} ${lines.at(-1) ?? ''}\n`;
 }
 
-export function parseRefUpdate(body: unknown): Omit<RefUpdate, 'sourceTar'> | null {
+export function parseRefUpdate(body: unknown): RefUpdate | null {
   if (typeof body !== 'object' || body === null) return null;
-  const { ref, oldSha, newSha } = body as Record<string, unknown>;
+  const { ref, oldSha, newSha, quarantine } = body as Record<string, unknown>;
   if (typeof ref !== 'string' || !ref.startsWith('refs/') || ref.length > 1024) return null;
   if (typeof oldSha !== 'string' || !SHA.test(oldSha)) return null;
   if (typeof newSha !== 'string' || !SHA.test(newSha)) return null;
-  return { ref, oldSha, newSha };
+  if (quarantine === undefined) return { ref, oldSha, newSha };
+  if (typeof quarantine !== 'string' || !path.isAbsolute(quarantine) || quarantine.length > 4096) return null;
+  return { ref, oldSha, newSha, quarantine };
 }
 
 export class HookChannel {
@@ -95,20 +93,17 @@ export class HookChannel {
     const port = await this.port();
     const id = randomBytes(12).toString('hex');
     const secret = randomBytes(32);
-    const workdir = await mkdtemp(join(tmpdir(), 'devflow-push-'));
-    const session: Session = { pusher: { app, actor }, secret, workdir, controller: new AbortController(), running: new Set() };
+    const session: Session = { pusher: { app, actor }, secret, controller: new AbortController(), running: new Set() };
     this.sessions.set(id, session);
     return {
       env: {
         DEVFLOW_HOOK_URL: `http://127.0.0.1:${port}/push/${id}`,
         DEVFLOW_HOOK_SECRET: secret.toString('hex'),
-        DEVFLOW_HOOK_WORKDIR: workdir,
       },
       abort: (reason) => session.controller.abort(new Error(reason)),
       dispose: async () => {
         this.sessions.delete(id);
         await Promise.allSettled([...session.running]);
-        await rm(workdir, { recursive: true, force: true });
       },
     };
   }
@@ -137,10 +132,8 @@ export class HookChannel {
     const update = parseRefUpdate(await readJson(req).catch(() => null));
     res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' });
     if (!update) return void res.end(frame('fail', 'malformed ref update from the hook'));
-    const sourceTar = update.newSha === ZERO_SHA ? '' : join(session.workdir, `${update.newSha}.tar`);
-    if (sourceTar && !existsSync(sourceTar)) return void res.end(frame('fail', `source of ${update.newSha} was not exported`));
     const log: LogSink = { line: (text) => void (res.writableEnded || res.write(frame('log', text))) };
-    const running = this.runPush(session.pusher, { ...update, sourceTar }, log, session.controller.signal).catch(
+    const running = this.runPush(session.pusher, update, log, session.controller.signal).catch(
       (err: unknown): PushOutcome => ({ ok: false, message: errorMessage(err) }),
     );
     session.running.add(running);

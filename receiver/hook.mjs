@@ -2,18 +2,15 @@
 // dependencies, so it runs the same from source (tsx) and from a compiled install (dist/).
 //
 // git runs it after the pushed objects arrive and before any ref moves. They are still in git's
-// quarantine, visible only through the GIT_OBJECT_DIRECTORY / GIT_ALTERNATE_OBJECT_DIRECTORIES
-// environment git gives this process; so the tree is exported HERE, with `git archive`, into the
-// per-push folder the server named (DEVFLOW_HOOK_WORKDIR), and the server is told only the ref
-// update. Everything written to stderr reaches the pusher as `remote:` lines through git's
+// quarantine folder (GIT_QUARANTINE_PATH), so the hook sends that folder with each ref update and
+// the server reads the pushed tree from it (receiver/trees.ts) while this hook waits for the
+// verdict; git keeps the folder until the hook exits. Everything written to stderr reaches the pusher as `remote:` lines through git's
 // sideband; exit 1 rejects the whole push and no ref is updated.
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
-const ZERO = /^0+$/;
-const { DEVFLOW_HOOK_URL: url, DEVFLOW_HOOK_SECRET: secret, DEVFLOW_HOOK_WORKDIR: workdir } = process.env;
+const { DEVFLOW_HOOK_URL: url, DEVFLOW_HOOK_SECRET: secret, GIT_QUARANTINE_PATH: quarantine } = process.env;
 
 function say(text) {
   process.stderr.write(`${text}\n`);
@@ -23,22 +20,9 @@ async function readUpdates() {
   const updates = [];
   for await (const line of createInterface({ input: process.stdin })) {
     const [oldSha, newSha, ref] = line.trim().split(' ');
-    if (oldSha && newSha && ref) updates.push({ oldSha, newSha, ref });
+    if (oldSha && newSha && ref) updates.push({ oldSha, newSha, ref, ...(quarantine ? { quarantine: resolve(quarantine) } : {}) });
   }
   return updates;
-}
-
-/** `git archive --format=tar -o <file> <sha>`, in git's quarantine environment (inherited). */
-function exportTree(sha) {
-  return new Promise((resolve, reject) => {
-    const git = spawn('git', ['archive', '--format=tar', '-o', join(workdir, `${sha}.tar`), sha], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    git.stderr.on('data', (chunk) => (stderr += chunk));
-    git.on('error', reject);
-    git.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git archive ${sha} failed: ${stderr.trim()}`))));
-  });
 }
 
 /** POSTs one update; node:http rather than fetch, whose body timeout would cut long deploys. */
@@ -57,7 +41,6 @@ function post(update) {
 
 /** Streams the server's frames to stderr; returns true when the verdict is ok. */
 async function runUpdate(update) {
-  if (!ZERO.test(update.newSha)) await exportTree(update.newSha);
   const response = await post(update);
   response.setEncoding('utf8');
   let verdict = null;
@@ -77,7 +60,7 @@ async function runUpdate(update) {
 }
 
 async function main() {
-  if (!url || !secret || !workdir) {
+  if (!url || !secret) {
     say('! this repository only accepts pushes through DevFlow');
     return 1;
   }

@@ -3,5 +3,6 @@
  * pre-receive hook through ReceiverOptions.onPush, and streams its log back as `remote:` lines.
  */
 export { GitReceiver } from './receiver.js';
-export { ZERO_SHA, DEFAULT_DEPLOY_BRANCHES, DEFAULT_MAX_PUSH_BYTES } from './contract.js';
-export type { PushRequest, PushOutcome, ReceiverOptions } from './contract.js';
+export { ZERO_SHA, isZeroId, DEFAULT_DEPLOY_BRANCHES, DEFAULT_MAX_PUSH_BYTES } from './contract.js';
+export type { AppRepositories, PushRequest, PushOutcome, ReceiverOptions } from './contract.js';
+export type { RemoteBranch } from './fetch-branch.js';

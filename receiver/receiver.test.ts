@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ZERO_SHA, type PushRequest } from './contract.js';
 import { makeWorkRepo, readTree, recordingOnPush, startHarness, writeFiles, type Harness } from './test-support.js';
@@ -153,8 +155,11 @@ describe('git push to GitReceiver', () => {
     expect(del.code, del.stderr).toBe(0);
     expect(recorder.pushes.map((p) => p.push)).toEqual([
       expect.objectContaining({ ref: 'refs/heads/feature-x', oldSha: ZERO_SHA, newSha: sha, deploy: false }),
-      expect.objectContaining({ ref: 'refs/heads/feature-x', oldSha: sha, newSha: ZERO_SHA, sourceTar: '', deploy: false }),
+      expect.objectContaining({ ref: 'refs/heads/feature-x', oldSha: sha, newSha: ZERO_SHA, deploy: false }),
     ]);
+    // A branch push hands over its tree; a deletion has none.
+    expect(recorder.pushes.map((p) => p.files)).toEqual([{ 'a.txt': 'a\n' }, null]);
+    await expect(recorder.pushes[1]!.push.exportTree(join(tmpdir(), 'never.tar'))).rejects.toThrow('there is no tree to export');
     expect(await lsRemote(harness, 'hello')).toBe('');
   });
 

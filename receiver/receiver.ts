@@ -5,25 +5,29 @@
  * declined)`) and no ref moves. The hook's output reaches the pusher as `remote:` lines.
  */
 import type http from 'node:http';
-import { errorMessage } from '../core/errors.js';
+import { DevflowError, errorMessage } from '../core/errors.js';
 import type { AppName } from '../core/names.js';
 import {
   DEFAULT_DEPLOY_BRANCHES,
   DEFAULT_MAX_PUSH_BYTES,
   isDeployRef,
+  isZeroId,
+  type AppRepositories,
   type PushOutcome,
   type ReceiverOptions,
 } from './contract.js';
+import { fetchBranch, type RemoteBranch } from './fetch-branch.js';
 import { advertiseRefs, byteLimit, decodeBody, gitEnv, runRpc } from './git-service.js';
 import { HookChannel, type Pusher, type RefUpdate } from './hook-channel.js';
 import { BareRepos, defaultHookProgram, renderPreReceiveHook } from './repos.js';
 import { parseBasicAuth, parseGitProtocol, parseGitRoute, type GitRoute, type GitService } from './routes.js';
+import { exportTree, hasFile, resolveRef, type ExportOptions } from './trees.js';
 import type { LogSink } from '../core/types.js';
 
 /** Room for the ref-update commands that precede the pack in a receive-pack body. */
 const COMMAND_ALLOWANCE = 16 * 1024 * 1024;
 
-export class GitReceiver {
+export class GitReceiver implements AppRepositories {
   private readonly repos: BareRepos;
   private readonly channel: HookChannel;
   private readonly maxPushBytes: number;
@@ -52,6 +56,22 @@ export class GitReceiver {
 
   async removeRepo(app: AppName): Promise<void> {
     await this.repos.remove(app);
+  }
+
+  exportTree(app: AppName, sha: string, dest: string, options: Pick<ExportOptions, 'exclude'> = {}): Promise<void> {
+    return exportTree(this.repos.path(app), sha, dest, options);
+  }
+
+  resolveRef(app: AppName, ref: string): Promise<{ sha: string; ref: string }> {
+    return resolveRef(this.repos.path(app), ref);
+  }
+
+  hasFile(app: AppName, sha: string, file: string): Promise<boolean> {
+    return hasFile(this.repos.path(app), sha, file);
+  }
+
+  fetchBranch(app: AppName, remote: RemoteBranch): Promise<void> {
+    return fetchBranch(this.repos.path(app), remote);
   }
 
   async close(): Promise<void> {
@@ -110,9 +130,16 @@ export class GitReceiver {
     await runRpc(res, { service, dir, env: gitEnv(env), body, config, onDisconnect });
   }
 
-  private runPush({ app, actor }: Pusher, update: RefUpdate, log: LogSink, signal: AbortSignal): Promise<PushOutcome> {
-    const branches = this.options.deployBranches?.(app) ?? DEFAULT_DEPLOY_BRANCHES;
-    return this.options.onPush({ app, ...update, actor, deploy: isDeployRef(update.ref, branches) }, log, signal);
+  private async runPush({ app, actor }: Pusher, update: RefUpdate, log: LogSink, signal: AbortSignal): Promise<PushOutcome> {
+    const branches = (await this.options.deployBranches?.(app)) ?? DEFAULT_DEPLOY_BRANCHES;
+    const { ref, oldSha, newSha, quarantine } = update;
+    const gitDir = this.repos.path(app);
+    const exportPushedTree = async (dest: string) => {
+      if (isZeroId(newSha)) throw new DevflowError('internal', `${ref} was deleted: there is no tree to export`);
+      await exportTree(gitDir, newSha, dest, { quarantine });
+    };
+    const push = { app, ref, oldSha, newSha, actor, deploy: isDeployRef(ref, branches), exportTree: exportPushedTree };
+    return this.options.onPush(push, log, signal);
   }
 }
 

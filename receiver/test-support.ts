@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseAppName, type AppName } from '../core/names.js';
-import type { PushOutcome, PushRequest, ReceiverOptions } from './contract.js';
+import { isZeroId, type PushOutcome, type PushRequest, type ReceiverOptions } from './contract.js';
 import { GitReceiver } from './receiver.js';
 
 export const TOKEN = 'secret-token-123';
@@ -142,16 +142,26 @@ export async function extractTar(tar: string, into: string): Promise<Record<stri
   return readTree(into);
 }
 
-/** An onPush that records each push and the files of its tar (the tar is gone after the push). */
+/** An onPush that records each push and the files of its tree (exportable only while the push runs). */
 export function recordingOnPush(decide: (push: PushRequest) => PushOutcome = () => ({ ok: true, message: 'deployed' })) {
   const pushes: { push: PushRequest; files: Record<string, string> | null }[] = [];
   const onPush: OnPush = async (push, log) => {
-    const files = push.sourceTar ? await extractTar(push.sourceTar, `${push.sourceTar}.files`) : null;
+    const files = isZeroId(push.newSha) ? null : await exportedFiles(push);
     pushes.push({ push, files });
     log.line(`received ${push.ref} at ${push.newSha.slice(0, 7)}`);
     return decide(push);
   };
   return { pushes, onPush };
+}
+
+async function exportedFiles(push: PushRequest): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(tmpdir(), 'devflow-export-'));
+  try {
+    await push.exportTree(join(dir, 'source.tar'));
+    return await extractTar(join(dir, 'source.tar'), join(dir, 'files'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export function app(name: string): AppName {

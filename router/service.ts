@@ -1,7 +1,7 @@
 /**
  * The router as `devflow up` runs it: the embedded proxy on the HTTP and HTTPS ports, the
  * certificate manager, the Traefik files, and the traffic metrics, wired together. The
- * composition root (server/start.ts) calls `startRouter` and feeds it routing input.
+ * composition root (boot/start.ts) calls `startRouter` and feeds it routing input.
  */
 import fs from 'node:fs';
 import type { SecretKey } from '../core/secrets.js';
@@ -24,6 +24,11 @@ export interface RouterServiceOptions {
   traefikDir: string;
   env: NodeJS.ProcessEnv;
   log(line: string): void;
+  /**
+   * The routes as the store and the runtime say they are now. They are in the proxy before it
+   * listens and in the first Traefik file, so a restart never serves or writes an empty table.
+   */
+  routes: RoutingInput;
 }
 
 export interface RouterService {
@@ -46,8 +51,14 @@ export async function startRouter(options: RouterServiceOptions): Promise<Router
   const metrics = new ProxyMetrics();
   const proxy = new EmbeddedProxy({ challenges, metrics });
   const traefik = new TraefikFiles(options.traefikDir, { host: '127.0.0.1', port: options.httpPort });
-  await proxy.listen(options.httpPort, options.bindHost);
-  await proxy.listenHttps(options.httpsPort, options.bindHost);
+  const apply = async (input: RoutingInput) => {
+    const table = buildRoutingTable({ ...input, httpsRedirectAll: settings.httpsRedirectAll || input.httpsRedirectAll === true });
+    proxy.setTable(table);
+    await traefik.setTable(table);
+  };
+  // Routes first (the Traefik file waits for the certificates), then certificates (their first
+  // publication writes the file), and only then do the ports open.
+  await apply(options.routes);
   const certificates = new CertificateManager({
     sql: options.sql,
     key: options.secretKey,
@@ -62,14 +73,12 @@ export async function startRouter(options: RouterServiceOptions): Promise<Router
     },
   });
   await certificates.start();
+  await proxy.listen(options.httpPort, options.bindHost);
+  await proxy.listenHttps(options.httpsPort, options.bindHost);
   return {
     settings,
     metrics,
-    async apply(input) {
-      const table = buildRoutingTable({ ...input, httpsRedirectAll: settings.httpsRedirectAll || input.httpsRedirectAll === true });
-      proxy.setTable(table);
-      await traefik.setTable(table);
-    },
+    apply,
     async domainsChanged(routes) {
       try {
         await routes.refresh();

@@ -2,11 +2,15 @@
  * What DevFlow writes for Traefik's file provider: `devflow.yml` and the certificate files it
  * names (`certs/<name>.crt` and `.key`, key mode 0600), rewritten whenever the routing table or
  * a certificate changes. Traefik watches the folder and reloads both without a restart.
+ *
+ * Nothing is written until both the routing table and the certificates are known: a restarted
+ * DevFlow must not replace the previous run's file with one that lacks routes or certificates,
+ * or Traefik would withdraw every app's route until the next write.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { emptyRoutingTable, type RoutingTable, type Upstream } from './table.js';
+import type { RoutingTable, Upstream } from './table.js';
 import { writeTraefikConfig } from './traefik.js';
 import type { ServedCertificate } from './tls/sni.js';
 
@@ -23,8 +27,8 @@ async function writeAtomically(file: string, content: string, mode: number): Pro
 }
 
 export class TraefikFiles {
-  private table: RoutingTable = emptyRoutingTable();
-  private certificates: Array<{ certFile: string; keyFile: string }> = [];
+  private table: RoutingTable | undefined;
+  private certificates: Array<{ certFile: string; keyFile: string }> | undefined;
   private writing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -59,9 +63,11 @@ export class TraefikFiles {
 
   /** Writes are serialised so an older view never lands after a newer one. */
   private write(): Promise<void> {
+    const { table, certificates } = this;
+    if (table === undefined || certificates === undefined) return this.writing.then(() => undefined);
     const next = this.writing.catch(() => undefined).then(() =>
-      writeTraefikConfig(this.dir, this.table, {
-        tls: { certificates: this.certificates, ...(this.acmeChallengeUpstream ? { acmeChallengeUpstream: this.acmeChallengeUpstream } : {}) },
+      writeTraefikConfig(this.dir, table, {
+        tls: { certificates, ...(this.acmeChallengeUpstream ? { acmeChallengeUpstream: this.acmeChallengeUpstream } : {}) },
       }),
     );
     this.writing = next;

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,5 +80,20 @@ describe('TraefikFiles', () => {
     yaml = parse(await readFile(path.join(dir, 'devflow.yml'), 'utf8')) as TraefikDynamicConfig;
     expect(yaml.tls?.certificates).toHaveLength(1);
     expect(yaml.http.routers['secure-app-shop']?.tls).toEqual({});
+  });
+
+  it('writes nothing until both the table and the certificates are known, so a restart never replaces routes with none', async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'devflow-traefik-'));
+    await writeFile(path.join(dir, 'devflow.yml'), 'the previous run\'s file\n');
+    const certsFirst = new TraefikFiles(dir);
+    await certsFirst.setCertificates([{ name: 'shop.io', certPem: 'CERT', keyPem: 'KEY' }]);
+    expect(await readFile(path.join(dir, 'devflow.yml'), 'utf8')).toBe('the previous run\'s file\n');
+    await certsFirst.setTable(table);
+    const yaml = parse(await readFile(path.join(dir, 'devflow.yml'), 'utf8')) as TraefikDynamicConfig;
+    expect(Object.keys(yaml.http.routers)).toEqual(expect.arrayContaining(['app-shop', 'app-blog', 'secure-app-shop']));
+
+    await writeFile(path.join(dir, 'devflow.yml'), 'the previous run\'s file\n');
+    await new TraefikFiles(dir).setTable(table);
+    expect(await readFile(path.join(dir, 'devflow.yml'), 'utf8')).toBe('the previous run\'s file\n');
   });
 });

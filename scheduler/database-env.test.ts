@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAppName } from '../core/names.js';
 import type { Release } from '../core/types.js';
 import { appDatabaseEndpoint } from './database-env.js';
-import { instanceEnv } from './rollout.js';
+import { instanceEnv } from './instance-spec.js';
 
 describe('where apps reach the platform PostgreSQL', () => {
   it.each([

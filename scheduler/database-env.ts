@@ -5,7 +5,7 @@
  * host processes use the control plane's own host (127.0.0.1 for the embedded server); a
  * container cannot reach the host's 127.0.0.1, so on the docker and swarm runtimes a loopback
  * host becomes the Docker bridge gateway (e.g. 172.17.0.1), where the embedded server also
- * listens (core/store/docker-bridge.ts). A non-loopback server host is used as it is.
+ * listens (core/embedded-postgres/docker-bridge.ts). A non-loopback server host is used as it is.
  */
 import type Docker from 'dockerode';
 import { NotFoundError } from '../core/errors.js';
@@ -16,7 +16,7 @@ import {
   type AppDatabases,
   type DatabaseEndpoint,
 } from '../core/store/app-databases.js';
-import { engineBridgeAccess } from '../core/store/docker-bridge.js';
+import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
 import type { RuntimeKind } from '../core/types.js';
 
 /** Variables the platform injects into every process of an app, beside its config vars. */

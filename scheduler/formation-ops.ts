@@ -16,7 +16,8 @@ import type { Instance, LogSink, Release } from '../core/types.js';
 import type { SchedulerDeps } from './deps.js';
 import { formationView, type FormationView } from './processes-view.js';
 import { RELEASE_PROCESS } from './release-phase.js';
-import { checkHealth, instanceSpec, stopAll } from './rollout.js';
+import { instanceSpec } from './instance-spec.js';
+import { checkHealth, stopAll } from './rollout.js';
 import { planScale, slotOf, type ScaleRequest } from './scale.js';
 import { DEFAULT_SIZE } from './sizes.js';
 

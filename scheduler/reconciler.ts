@@ -16,7 +16,8 @@ import type { SchedulerDeps } from './deps.js';
 import { recordExits } from './supervisor.js';
 import { waitUntilHealthy } from './health.js';
 import { desiredFormation, planReconcile } from './plan.js';
-import { instanceSpec, stopAll } from './rollout.js';
+import { instanceSpec } from './instance-spec.js';
+import { stopAll } from './rollout.js';
 
 export interface ReconcileReport {
   started: number;

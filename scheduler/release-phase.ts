@@ -8,7 +8,7 @@ import { InvalidInputError, ReleaseError } from '../core/errors.js';
 import type { AppName, ProcessType } from '../core/names.js';
 import type { LogSink, Release } from '../core/types.js';
 import type { SchedulerDeps } from './deps.js';
-import { instanceEnv } from './rollout.js';
+import { instanceEnv } from './instance-spec.js';
 
 export const RELEASE_PROCESS = 'release';
 export const DEFAULT_RELEASE_TIMEOUT_MS = 300_000;

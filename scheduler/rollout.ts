@@ -4,7 +4,7 @@
  * switch, the new instances are removed and the running release is untouched.
  */
 import { ReleaseError, errorMessage } from '../core/errors.js';
-import type { AppName, ProcessType } from '../core/names.js';
+import type { AppName } from '../core/names.js';
 import { getFormation, setCurrentRelease } from '../core/store/apps.js';
 import { clearCrashes } from '../core/store/crashes.js';
 import { markReleaseFailed, markReleaseSucceeded } from '../core/store/release-states.js';
@@ -15,36 +15,7 @@ import { waitUntilHealthy } from './health.js';
 import { desiredFormation } from './plan.js';
 import { runReleasePhase } from './release-phase.js';
 import { pruneReleaseArtifacts } from './retention-run.js';
-import type { InstanceSpec } from './runtime/types.js';
-import { limitsOf } from './sizes.js';
-
-/**
- * `platform` holds what DevFlow injects (DATABASE_URL, from deps.platformEnv.forApp); the app's
- * config vars come after it, so a DATABASE_URL the user set explicitly wins.
- */
-export function instanceEnv(app: AppName, release: Release, platform: Record<string, string> = {}): Record<string, string> {
-  return { ...platform, ...release.config, DEVFLOW_APP: app, DEVFLOW_RELEASE: `v${release.version}` };
-}
-
-export function instanceSpec(
-  app: AppName,
-  release: Release,
-  processType: string,
-  slot: number,
-  platform: Record<string, string> = {},
-  /** The formation's size name; its limits reach the runtime as memoryMb/cpus. */
-  size?: string,
-): InstanceSpec {
-  return {
-    app,
-    release: release.version,
-    processType: processType as ProcessType,
-    slot,
-    artifact: release.artifact,
-    env: instanceEnv(app, release, platform),
-    ...(size === undefined ? {} : limitsOf(size)),
-  };
-}
+import { instanceSpec } from './instance-spec.js';
 
 /**
  * The release phase runs first; the release is marked succeeded or failed (with the reason)

@@ -11,7 +11,7 @@ import type { RuntimeDriver } from './runtime/types.js';
 import { listAllCrashes } from '../core/store/crashes.js';
 import { domainsByApp, httpsRedirectApps } from '../core/store/domains.js';
 import { currentReleaseHealthchecks } from '../core/store/releases.js';
-import type { HealthcheckSpec } from '../core/types.js';
+import type { HealthcheckSpec, Instance } from '../core/types.js';
 import { isCrashLoop } from './crash-loop.js';
 
 type RouteState = NonNullable<RoutingInput['apps'][number]['state']>;
@@ -60,39 +60,50 @@ export class RouteSync implements RouteRefresher {
   }
 
   private async refreshNow(): Promise<void> {
-    const [apps, instances, crashes] = await Promise.all([listApps(this.sql), this.runtime.list(), listAllCrashes(this.sql)]);
-    // Custom domains and HTTPS redirects (issue 5) ride along with each app's route.
-    const [customDomains, redirected, healthchecks] = await Promise.all([
-      domainsByApp(this.sql), httpsRedirectApps(this.sql), currentReleaseHealthchecks(this.sql),
-    ]);
-    const healthCheck = (app: AppRecord) => {
-      const check = routeHealthCheck(healthchecks.get(app.id));
-      return check === undefined ? {} : { healthCheck: check };
-    };
+    const instances = await this.runtime.list();
     // Instances that are gone no longer need remembering.
     for (const id of this.draining) if (!instances.some((i) => i.id === id)) this.draining.delete(id);
-    const now = new Date();
-    // Previews (issue 6) are child apps routed at <slug>.<parent>.<domain>, not at their own name.
-    const previews = new Map((await listPreviews(this.sql)).map((p) => [p.appId, p]));
-    const upstreamsOf = (app: AppRecord) => instances
-      .filter((i) => i.app === app.name && i.release === app.currentRelease && i.processType === 'web')
-      .filter((i) => i.state === 'running' && i.upstream !== null && !this.draining.has(i.id))
-      .map((i) => i.upstream!);
-    const input: RoutingInput = {
-      domain: this.domain,
-      previews: apps.filter((app) => previews.has(app.id)).map((app) => ({
-        app: previews.get(app.id)!.parent, slug: previews.get(app.id)!.slug, upstreams: upstreamsOf(app), ...healthCheck(app),
-      })),
-      apps: apps.filter((app) => app.parentId === null).map((app) => {
-        const upstreams = upstreamsOf(app);
-        const webCrashed = (crashes.get(app.id) ?? []).some((c) => c.processType === 'web' &&
-          app.currentRelease !== null && isCrashLoop(c, app.currentRelease, now));
-        return {
-          name: app.name, state: routeState(app.currentRelease, upstreams.length, webCrashed), upstreams,
-          customDomains: customDomains.get(app.name) ?? [], httpsRedirect: redirected.has(app.name), ...healthCheck(app),
-        };
-      }),
-    };
-    await this.apply(input);
+    await this.apply(await readRoutingInput(this.sql, instances, this.domain, this.draining));
   }
+}
+
+/**
+ * The router's input as the store (apps, current releases, domains, redirects, previews) and the
+ * runtime (running web instances of each current release) say it is now. Boot reads it before
+ * the router starts, so routes are restored without waiting for health checks or a reconcile.
+ */
+export async function readRoutingInput(
+  sql: Sql, instances: Instance[], domain: string, draining: ReadonlySet<string> = new Set(),
+): Promise<RoutingInput> {
+  const [apps, crashes] = await Promise.all([listApps(sql), listAllCrashes(sql)]);
+  // Custom domains and HTTPS redirects (issue 5) ride along with each app's route.
+  const [customDomains, redirected, healthchecks] = await Promise.all([
+    domainsByApp(sql), httpsRedirectApps(sql), currentReleaseHealthchecks(sql),
+  ]);
+  const healthCheck = (app: AppRecord) => {
+    const check = routeHealthCheck(healthchecks.get(app.id));
+    return check === undefined ? {} : { healthCheck: check };
+  };
+  const now = new Date();
+  // Previews (issue 6) are child apps routed at <slug>.<parent>.<domain>, not at their own name.
+  const previews = new Map((await listPreviews(sql)).map((p) => [p.appId, p]));
+  const upstreamsOf = (app: AppRecord) => instances
+    .filter((i) => i.app === app.name && i.release === app.currentRelease && i.processType === 'web')
+    .filter((i) => i.state === 'running' && i.upstream !== null && !draining.has(i.id))
+    .map((i) => i.upstream!);
+  return {
+    domain,
+    previews: apps.filter((app) => previews.has(app.id)).map((app) => ({
+      app: previews.get(app.id)!.parent, slug: previews.get(app.id)!.slug, upstreams: upstreamsOf(app), ...healthCheck(app),
+    })),
+    apps: apps.filter((app) => app.parentId === null).map((app) => {
+      const upstreams = upstreamsOf(app);
+      const webCrashed = (crashes.get(app.id) ?? []).some((c) => c.processType === 'web' &&
+        app.currentRelease !== null && isCrashLoop(c, app.currentRelease, now));
+      return {
+        name: app.name, state: routeState(app.currentRelease, upstreams.length, webCrashed), upstreams,
+        customDomains: customDomains.get(app.name) ?? [], httpsRedirect: redirected.has(app.name), ...healthCheck(app),
+      };
+    }),
+  };
 }

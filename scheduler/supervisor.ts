@@ -16,7 +16,7 @@ import type { SchedulerDeps } from './deps.js';
 import { waitUntilHealthy } from './health.js';
 import { desiredFormation } from './plan.js';
 import { RELEASE_PROCESS } from './release-phase.js';
-import { instanceSpec } from './rollout.js';
+import { instanceSpec } from './instance-spec.js';
 import { slotOf } from './scale.js';
 
 export const SUPERVISE_EVERY_MS = 2_000;

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { freePort } from '../../core/store/embedded.js';
+import { freePort } from '../../core/embedded-postgres/embedded.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 

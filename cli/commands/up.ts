@@ -1,7 +1,7 @@
 /** devflow up: run DevFlow in the foreground until Ctrl-C, SIGTERM or a closed terminal (SIGHUP). */
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
-import { startDevflow } from '../../server/start.js';
+import { startDevflow } from '../../boot/start.js';
 
 export function registerUpCommand(program: Command): void {
   program.command('up').description('run DevFlow (API, git, builder, scheduler, router) in the foreground')

@@ -5,7 +5,7 @@
 import postgres from 'postgres';
 import { DevflowError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
-import { startEmbeddedPostgres } from './embedded.js';
+import { startEmbeddedPostgres } from '../embedded-postgres/embedded.js';
 
 export type Sql = postgres.Sql;
 

@@ -66,6 +66,9 @@ export interface NewDeployment {
   actor?: string | null;
 }
 
+/** Why a queued deployment was superseded: stored with it and sent with its event. */
+export const SUPERSEDED_REASON = 'a newer push replaced it before it started';
+
 export async function createDeployment(
   sql: Sql,
   app: { id: number },
@@ -73,7 +76,7 @@ export async function createDeployment(
 ): Promise<{ deployment: Deployment; superseded: number[] }> {
   return sql.begin(async (tx) => {
     const old = await tx<{ id: number }[]>`
-      UPDATE deployments SET state = 'superseded', reason = 'a newer push replaced it before it started',
+      UPDATE deployments SET state = 'superseded', reason = ${SUPERSEDED_REASON},
         updated_at = now()
       WHERE app_id = ${app.id} AND state = 'queued' RETURNING id`;
     const [row] = await tx<{ id: number }[]>`

@@ -18,11 +18,13 @@ import {
   upstreamFromPorts,
 } from './docker-plan.js';
 import { demuxDockerLogLines, lastLines } from './log-lines.js';
+import { readEngineLog } from './log-reads.js';
 import { assertInstanceId, assertSlotAndRelease, randomSuffix } from './naming.js';
 import {
   DEFAULT_GRACE_MS,
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
+  type LogRead,
   type LogsOptions,
   type RunOnceOptions,
   type RunOnceResult,
@@ -143,9 +145,9 @@ export class DockerRuntime implements RuntimeDriver {
     }
   }
 
-  async logsSince(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined> {
+  readLogs(instanceId: string, position: string | undefined): Promise<LogRead> {
     const container = this.docker.getContainer(assertInstanceId(instanceId));
-    return container.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since: sinceSeconds }).catch(() => undefined);
+    return readEngineLog((since) => container.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since }), position);
   }
 
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {

@@ -127,6 +127,19 @@ describe('ProcessRuntime', () => {
     expect(await runtime.logs(instance.id)).toContain('worker ignoring SIGTERM');
   });
 
+  it('returns its output lines from a position, and only the new ones after it', async () => {
+    const instance = await runtime.start(spec('worker', { slot: 3 }));
+    const first = await waitFor('the worker', async () => {
+      const read = await runtime.readLogs(instance.id, undefined);
+      return read.lines.some((l) => l.text === 'worker ready') ? read : undefined;
+    });
+    expect(first.lines.map((l) => l.text)).toEqual(['worker ready']);
+    expect(await runtime.readLogs(instance.id, first.position)).toEqual({ lines: [], position: first.position });
+    await runtime.stop(instance.id, { graceMs: 300 });
+    const after = await runtime.readLogs(instance.id, first.position);
+    expect(after.lines.map((l) => l.text)).toEqual(['worker ignoring SIGTERM']);
+  });
+
   it('reports an instance whose process ended as exited until it is stopped', async () => {
     const instance = await runtime.start(spec('crash'));
     const exited = await waitFor('the crash', async () => {

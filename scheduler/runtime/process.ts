@@ -15,6 +15,7 @@ import { InvalidInputError, NotFoundError, withContext } from '../../core/errors
 import type { AppName } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { assertInstanceId, assertSlotAndRelease, instanceName, randomSuffix } from './naming.js';
+import { readLogFile } from './log-reads.js';
 import { findFreePort } from './ports.js';
 import { isGroupAlive, isInstanceAlive, processCommand, processEnvironment, type ProcessCommand } from './process-plan.js';
 import {
@@ -32,6 +33,7 @@ import {
   DEFAULT_GRACE_MS,
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
+  type LogRead,
   type LogsOptions,
   type RunOnceOptions,
   type RunOnceResult,
@@ -199,6 +201,10 @@ export class ProcessRuntime implements RuntimeDriver {
     if (lines !== null) return lines;
     if ((await readState(this.paths, id)) === null) throw new NotFoundError(`instance ${id} not found`);
     return [];
+  }
+
+  readLogs(instanceId: string, position: string | undefined): Promise<LogRead> {
+    return readLogFile(this.paths.logFile(assertInstanceId(instanceId)), position);
   }
 
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {

@@ -15,6 +15,7 @@ import type { AppName } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { demuxDockerLogLines, lastLines } from './log-lines.js';
+import { readEngineLog } from './log-reads.js';
 import { assertInstanceId, assertSlotAndRelease } from './naming.js';
 import {
   instanceFromTask,
@@ -31,6 +32,7 @@ import {
   DEFAULT_GRACE_MS,
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
+  type LogRead,
   type LogsOptions,
   type RunOnceOptions,
   type RunOnceResult,
@@ -41,7 +43,7 @@ import {
 /** How long start() waits for Swarm to schedule and run a task. */
 const TASK_START_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
-/** How long one listing of the swarm answers logsSince (under the collector's 1 s period). */
+/** How long one listing of the swarm answers readLogs (under the collector's 1 s period). */
 const RECENT_LOCATE_MS = 500;
 
 interface ServiceInfo {
@@ -190,7 +192,11 @@ export class SwarmRuntime implements RuntimeDriver {
    * failed); the task logs API works for tasks on any node. A restarted slot's new task starts a
    * new log, and the collector's timestamps carry on across it.
    */
-  async logsSince(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined> {
+  readLogs(instanceId: string, position: string | undefined): Promise<LogRead> {
+    return readEngineLog((since) => this.taskLogsSince(instanceId, since), position);
+  }
+
+  private async taskLogsSince(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined> {
     const found = (await this.locateRecent()).find((l) => l.instance.id === instanceId);
     if (found?.slot.output === undefined) return undefined;
     const task = this.docker.getTask(found.slot.output.ID) as Docker.Task & { logs(options: object): Promise<unknown> };

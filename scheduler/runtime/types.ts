@@ -44,18 +44,28 @@ export interface RuntimeDriver {
   /** Recent output lines (stdout and stderr interleaved). */
   logs(instanceId: string, options?: LogsOptions): Promise<string[]>;
   /**
-   * The engine's log of an instance since a Unix time in whole seconds, each line prefixed with
-   * its RFC 3339 timestamp (Docker's `logs --timestamps --since`), as Docker's multiplexed bytes;
-   * undefined when the instance is gone. Drivers whose engine keeps logs have it; the log
-   * collector (dashboard/logs) reads incrementally through it.
+   * The instance's output lines after `position` (undefined: from the start) and the position
+   * after them. The position is the driver's own (a byte offset, a timestamp) and is stored with
+   * the lines, so the log collector (scheduler/logs) resumes after a restart without knowing
+   * where or how the runtime keeps output. A gone instance reads as no lines.
    */
-  logsSince?(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined>;
+  readLogs(instanceId: string, position: string | undefined): Promise<LogRead>;
   removeArtifact?(artifact: Artifact): Promise<void>;
   /**
    * Runs the spec's process type once, to completion, in the release's build with its config
    * (the release phase): no port, no restarts, removed afterwards. Killed after timeoutMs.
    */
   runOnce?(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult>;
+}
+
+export interface ReadLine {
+  at: Date;
+  text: string;
+}
+
+export interface LogRead {
+  lines: ReadLine[];
+  position: string;
 }
 
 export interface RunOnceOptions {

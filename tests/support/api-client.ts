@@ -4,7 +4,7 @@
  * and the body must match that status's schema. Problems are collected for the test to assert.
  */
 import http from 'node:http';
-import { checkSchema, type Schema } from '../../dashboard/schema-check.js';
+import { checkSchema, type Schema } from '../../api/schema-check.js';
 
 interface OperationDoc {
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;

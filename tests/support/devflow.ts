@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { freePort } from '../../core/store/embedded.js';
+import { freePort } from '../../core/embedded-postgres/embedded.js';
 import { serverUrl, withDatabase } from './postgres.js';
 import { connect } from '../../core/store/database.js';
 import { randomBytes } from 'node:crypto';

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../core/store/embedded.js';
+import { startEmbeddedPostgres } from '../../core/embedded-postgres/embedded.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const given = process.env.DEVFLOW_TEST_DATABASE_URL;

@@ -9,6 +9,8 @@ export interface LoadCounts {
   otherStatus: number;
   errors: number;
   inFlightLimit: number;
+  /** Requests sent again because they never reached a server (with retryUnsent). */
+  resent: number;
   samples: string[];
 }
 
@@ -16,9 +18,11 @@ export interface RunningLoad {
   stop(): Promise<LoadCounts>;
 }
 
-export function startLoad(options: { port: number; host: string; rate: number; maxSeconds?: number; concurrency?: number }): RunningLoad {
+export function startLoad(options: {
+  port: number; host: string; rate: number; maxSeconds?: number; concurrency?: number; retryUnsent?: boolean;
+}): RunningLoad {
   const child = spawn(process.execPath, [path.join(import.meta.dirname, 'load-worker.mjs'), String(options.port), options.host,
-    String(options.rate), String(options.maxSeconds ?? 300), String(options.concurrency ?? 64)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    String(options.rate), String(options.maxSeconds ?? 300), String(options.concurrency ?? 64), options.retryUnsent ? '1' : '0'], { stdio: ['pipe', 'pipe', 'inherit'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

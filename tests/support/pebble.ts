@@ -11,7 +11,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { freePort } from '../../core/store/embedded.js';
+import { freePort } from '../../core/embedded-postgres/embedded.js';
 
 export interface Pebble {
   directoryUrl: string;

@@ -1,7 +1,7 @@
 /** A real Redis server (Debian's redis-server) on a free loopback port, for the test that asks for one. */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import { freePort } from '../../core/store/embedded.js';
+import { freePort } from '../../core/embedded-postgres/embedded.js';
 
 export interface RedisServer {
   url: string;

@@ -2,7 +2,7 @@
  * The REST API, /api/v1, and the dashboard that uses it (served at /, same origin). Every API
  * route needs a token whose scope covers it (authenticate.ts, scopes.ts); `/projects/…` is an
  * alias of `/apps/…`, the name the PRD uses. Each resource's routes live in their own
- * module under dashboard/routes/ and parse input once at the edge; errors travel as typed
+ * module under api/routes/ and parse input once at the edge; errors travel as typed
  * errors to `errorHandler`, the only place that picks HTTP statuses.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';

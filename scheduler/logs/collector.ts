@@ -1,6 +1,6 @@
 /**
  * The runtime log collector: once a second it reads every instance's new output through the
- * runtime's LogSource and appends it to the store with the instance, process type and release;
+ * runtime driver (RuntimeDriver.readLogs) and appends it to the store with the instance, process type and release;
  * once a minute it prunes the store to DEVFLOW_LOG_MAX_DAYS and DEVFLOW_LOG_MAX_MB. Positions are
  * stored with the lines, so a restarted DevFlow carries on where it stopped.
  */
@@ -8,8 +8,7 @@ import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { appendRuntimeLogs, pruneRuntimeLogs, readPositions, type NewLogLine } from '../../core/store/runtime-logs.js';
 import type { Instance } from '../../core/types.js';
-import type { RuntimeDriver } from '../../scheduler/runtime/types.js';
-import { logSourceFor, type LogSource } from './sources.js';
+import type { RuntimeDriver } from '../runtime/types.js';
 import { runPeriodically, type Periodic } from '../../core/periodic.js';
 
 export interface LogLimits {
@@ -28,8 +27,8 @@ export function logLimitsFromEnv(env: NodeJS.ProcessEnv): LogLimits {
 
 export interface CollectorDeps {
   sql: Sql;
-  source: LogSource;
-  listInstances(): Promise<Instance[]>;
+  /** The runtime DevFlow runs on: its instances and each one's output. */
+  runtime: Pick<RuntimeDriver, 'list' | 'readLogs'>;
   limits: LogLimits;
   log(line: string): void;
 }
@@ -59,7 +58,7 @@ export class LogCollector {
     try {
       this.positions ??= await readPositions(this.deps.sql);
       const apps = await this.appIds();
-      for (const instance of await this.deps.listInstances()) {
+      for (const instance of await this.deps.runtime.list()) {
         const appId = apps.get(instance.app);
         if (appId !== undefined) await this.collect(instance, appId);
       }
@@ -75,7 +74,7 @@ export class LogCollector {
 
   private async collect(instance: Instance, appId: number): Promise<void> {
     const before = this.positions!.get(instance.id);
-    const { lines, position } = await this.deps.source.read(instance.id, before);
+    const { lines, position } = await this.deps.runtime.readLogs(instance.id, before);
     if (lines.length === 0 && position === before) return;
     const rows: NewLogLine[] = lines.map((l) => ({
       appId, instance: instance.id, processType: instance.processType, release: instance.release, line: l.text, at: l.at,
@@ -90,19 +89,14 @@ export class LogCollector {
   }
 }
 
-/** Starts collecting for the runtime DevFlow runs on (none for runtimes without a log source). */
+/** Starts collecting the output of the runtime DevFlow runs on. */
 export function startLogCollector(options: {
   sql: Sql;
-  runtime: Pick<RuntimeDriver, 'kind' | 'list' | 'logsSince'>;
-  home: string;
+  runtime: Pick<RuntimeDriver, 'list' | 'readLogs'>;
   env: NodeJS.ProcessEnv;
   log(line: string): void;
-}): LogCollector | undefined {
-  const source = logSourceFor(options.runtime, options.home);
-  if (!source) return undefined;
-  const collector = new LogCollector({
-    sql: options.sql, source, listInstances: () => options.runtime.list(), limits: logLimitsFromEnv(options.env), log: options.log,
-  });
+}): LogCollector {
+  const collector = new LogCollector({ sql: options.sql, runtime: options.runtime, limits: logLimitsFromEnv(options.env), log: options.log });
   collector.start();
   return collector;
 }

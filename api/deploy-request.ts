@@ -3,14 +3,7 @@
  * app's repository to deploy, and which builder to use (`auto` lets the builder choose).
  */
 import { InvalidInputError } from '../core/errors.js';
-
-export type BuilderChoice = 'auto' | 'dockerfile' | 'buildpacks';
-export const BUILDER_CHOICES: readonly BuilderChoice[] = ['auto', 'dockerfile', 'buildpacks'];
-
-export interface DeployRequest {
-  ref: string;
-  builder: BuilderChoice;
-}
+import { BUILDER_CHOICES, type BuilderChoice, type DeployRequest } from '../deploys/index.js';
 
 const REF = /^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/;
 

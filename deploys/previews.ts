@@ -4,8 +4,6 @@
  * when the pull request closes. Built on the preview manager (scheduler/previews/).
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { appUrl, type Config } from '../core/config.js';
 import { NotFoundError } from '../core/errors.js';
 import { parseAppName, type AppName } from '../core/names.js';
@@ -16,12 +14,12 @@ import {
   findPreview, getPreview, getSealedWebhookSecret, listPreviews, setSealedWebhookSecret, type PreviewRecord,
 } from '../core/store/previews.js';
 import type { DeploymentState, LogSink } from '../core/types.js';
-import type { PushOutcome, PushRequest } from '../receiver/index.js';
-import { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from '../scheduler/previews/manager.js';
-import { exportPullRequestHead } from '../scheduler/previews/pull-request.js';
-import { branchSlug, pullRequestSlug } from '../scheduler/previews/slug.js';
-import { parsePullRequestEvent, verifyDelivery } from '../scheduler/previews/webhook.js';
-import { deployTree, outcome, type BranchPreviews, type PushDeps } from './push.js';
+import type { AppRepositories, PushOutcome, PushRequest } from '../receiver/index.js';
+import {
+  branchSlug, enqueueDeployment, expireIdlePreviews, parsePullRequestEvent, preparePreview, pullRequestSlug, removePreview,
+  verifyDelivery, type EnqueueDeps, type PreviewDeps,
+} from '../scheduler/index.js';
+import { deployPush, outcome, type BranchPreviews } from './push.js';
 
 export interface PreviewView {
   slug: string;
@@ -37,9 +35,10 @@ export interface PreviewView {
 export class PreviewService implements BranchPreviews {
   constructor(
     private readonly deps: PreviewDeps,
-    private readonly push: PushDeps,
+    private readonly enqueue: EnqueueDeps,
     private readonly config: Pick<Config, 'domain' | 'httpPort' | 'port'>,
-    private readonly reposDir: string,
+    /** The parent apps' repositories, owned by the receiver: pull-request heads are fetched into them. */
+    private readonly repos: AppRepositories,
   ) {}
 
   url(parent: string, slug: string): string {
@@ -51,9 +50,7 @@ export class PreviewService implements BranchPreviews {
     const slug = branchSlug(branch);
     log.line(`-----> Preview of ${branch} at ${this.url(parent.name, slug)}`);
     const preview = await preparePreview(this.deps, parent, slug, 'branch', branch, log);
-    const baseSha = /^0+$/.test(push.oldSha) ? null : push.oldSha;
-    const final = await deployTree(this.push, { id: preview.appId, name: preview.app },
-      { ref: push.ref, sha: push.newSha, baseSha, trigger: 'push', actor: push.actor, sourceTar: push.sourceTar }, log);
+    const final = await deployPush(this.enqueue, { id: preview.appId, name: preview.app }, push, log);
     if (final.state === 'succeeded') log.line(`-----> Preview live at ${this.url(parent.name, slug)}`);
     return outcome(final);
   }
@@ -81,14 +78,13 @@ export class PreviewService implements BranchPreviews {
       if (preview) await removePreview(this.deps, preview);
       return `removed ${slug}`;
     }
-    const tar = await exportPullRequestHead(path.join(this.reposDir, `${parent.name}.git`), event);
-    try {
-      const preview = await preparePreview(this.deps, parent, slug, 'pull_request', String(event.number), { line: () => {} });
-      await deployTree(this.push, { id: preview.appId, name: preview.app },
-        { ref: `refs/pull/${event.number}/head`, sha: event.headSha, baseSha: null, trigger: 'api', actor: 'webhook', sourceTar: tar });
-    } finally {
-      await fs.rm(path.dirname(tar), { recursive: true, force: true });
-    }
+    await this.repos.fetchBranch(parent.name, {
+      url: event.cloneUrl, branch: event.headRef, sha: event.headSha, localRef: `refs/devflow/pull/${event.number}`,
+    });
+    const preview = await preparePreview(this.deps, parent, slug, 'pull_request', String(event.number), { line: () => {} });
+    await enqueueDeployment(this.enqueue, { id: preview.appId, name: preview.app },
+      { ref: `refs/pull/${event.number}/head`, sha: event.headSha, baseSha: null, trigger: 'api', actor: 'webhook' },
+      (dest) => this.repos.exportTree(parent.name, event.headSha, dest));
     return `deploying ${slug} at ${this.url(parent.name, slug)}`;
   }
 

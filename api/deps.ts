@@ -1,13 +1,12 @@
-/** What the API needs from the platform; `server/start.ts` provides it. */
+/** What the API needs from the platform; `boot/start.ts` provides it. */
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
 import type { EventBus } from '../core/events.js';
 import type { AppName } from '../core/names.js';
 import type { Deployment, LogSink } from '../core/types.js';
-import type { DatabaseSettings } from '../scheduler/database-env.js';
-import type { ReleaseOperations } from '../scheduler/release-manager.js';
-import type { DeployRequest } from './deploy-request.js';
+import type { DatabaseSettings, ReleaseOperations } from '../scheduler/index.js';
+import type { DeployRequest } from '../deploys/index.js';
 
 export interface AppOperations {
   create(name: string): Promise<AppRecord>;
@@ -29,7 +28,7 @@ export interface ApiDeps {
   appDatabases?: { settings(app: { id: number; name: AppName }): Promise<DatabaseSettings> };
   /** Tells the router a domain or redirect changed: routes and certificates follow (issue 5). */
   domainsChanged?: () => Promise<void>;
-  /** Preview environments (issue 6, server/previews.ts). */
+  /** Preview environments (issue 6, deploys/previews.ts). */
   previews: PreviewOperations;
 }
 

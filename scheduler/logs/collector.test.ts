@@ -8,7 +8,7 @@ import { readRuntimeLogs } from '../../core/store/runtime-logs.js';
 import type { Instance } from '../../core/types.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { LogCollector } from './collector.js';
-import { FileLogSource, normaliseStamp } from './sources.js';
+import { normaliseStamp, readLogFile } from '../runtime/log-reads.js';
 
 let db: TestDatabase;
 let dir: string;
@@ -27,7 +27,9 @@ const instance: Instance = {
 
 function collector() {
   return new LogCollector({
-    sql: db.sql, source: new FileLogSource(dir), listInstances: async () => [instance],
+    sql: db.sql,
+    // The process runtime's reading of its log files, for an instance it does not need to run.
+    runtime: { list: async () => [instance], readLogs: (id, position) => readLogFile(path.join(dir, `${id}.log`), position) },
     limits: { maxBytes: 1 << 20, maxDays: 7 }, log: () => {},
   });
 }

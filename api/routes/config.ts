@@ -8,7 +8,7 @@
 import type express from 'express';
 import { InvalidInputError } from '../../core/errors.js';
 import { parseAppName } from '../../core/names.js';
-import { parseConfigPatch } from '../../scheduler/config-changes.js';
+import { parseConfigPatch } from '../../scheduler/index.js';
 import { grantOf } from '../authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { route } from './handler.js';

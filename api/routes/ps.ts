@@ -6,7 +6,7 @@
  */
 import type express from 'express';
 import { parseAppName } from '../../core/names.js';
-import { parseScaleRequest } from '../../scheduler/scale.js';
+import { parseScaleRequest } from '../../scheduler/index.js';
 import type { ApiDeps } from '../deps.js';
 import { route } from './handler.js';
 

@@ -11,7 +11,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import { getApp } from '../../core/store/apps.js';
 import { readRuntimeLogs, type LogQuery, type RuntimeLogLine } from '../../core/store/runtime-logs.js';
-import { releaseAndSlotOf } from '../../scheduler/runtime/index.js';
+import { releaseAndSlotOf } from '../../scheduler/index.js';
 import type { ApiDeps } from '../deps.js';
 import { route } from './handler.js';
 

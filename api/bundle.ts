@@ -1,7 +1,7 @@
 /**
- * Bundles the dashboard's front end (dashboard/web/, plain TypeScript DOM modules, no framework)
+ * Bundles the dashboard's front end (api/web/, plain TypeScript DOM modules, no framework)
  * with esbuild into one ES module, `app.js`, beside `index.html`. The production build writes
- * it to dist/dashboard/web (`node --import tsx scripts/build-dashboard.ts`); running from source,
+ * it to dist/api/web (`node --import tsx scripts/build-dashboard.ts`); running from source,
  * static.ts bundles in memory at the first request.
  */
 import fs from 'node:fs/promises';

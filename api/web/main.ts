@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /**
- * The DevFlow dashboard: plain TypeScript DOM modules bundled by esbuild (dashboard/bundle.ts),
+ * The DevFlow dashboard: plain TypeScript DOM modules bundled by esbuild (api/bundle.ts),
  * no framework and nothing fetched from elsewhere at run time. Views are addressed by the URL
  * fragment: #/apps, #/apps/<app>/<tab>, #/signin.
  */

@@ -3,8 +3,7 @@ import { parseAppName, type AppName } from '../core/names.js';
 import { createApp, deleteApp, getApp, type AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
 import type { GitReceiver } from '../receiver/index.js';
-import type { RouteRefresher } from '../scheduler/deps.js';
-import type { RuntimeDriver } from '../scheduler/runtime/types.js';
+import type { RouteRefresher, RuntimeDriver } from '../scheduler/index.js';
 
 export class AppService {
   constructor(

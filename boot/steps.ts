@@ -1,0 +1,215 @@
+/**
+ * The steps of `devflow up`, in the order boot/start.ts runs them. Each starts one layer of the
+ * house from what the earlier steps made and says how to stop it; start.ts stops them backwards.
+ * A step is a small named function so a new role (the app backend, telemetry, …) is one more step.
+ */
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import Docker from 'dockerode';
+import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
+import { removeWarmContainers } from '../builder/index.js';
+import { homePaths, type Config } from '../core/config.js';
+import { errorMessage } from '../core/errors.js';
+import { EventBus } from '../core/events.js';
+import { runPeriodically } from '../core/periodic.js';
+import { createDeployQueue, type DeployQueue } from '../core/queue.js';
+import { loadSecretKey, type SecretKey } from '../core/secrets.js';
+import { allows } from '../core/store/api-tokens.js';
+import { AppDatabases } from '../core/store/app-databases.js';
+import { findApp } from '../core/store/apps.js';
+import { openDatabase, type Database } from '../core/store/database.js';
+import { failInterruptedDeployments } from '../core/store/deployments.js';
+import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
+import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
+import { GitReceiver } from '../receiver/index.js';
+import { serveMetrics, startRouter, type RouterService } from '../router/index.js';
+import {
+  DEFAULT_HEALTH_CHECK, ProcessRuntime, RouteSync, SUPERVISE_EVERY_MS, createAppDatabaseEnv, followDeployment, parseDuration,
+  parseKeepReleases, parseReleaseTimeout, readRoutingInput, reconcileAll, releaseOperations, runDeployment, selectRuntime,
+  startLogCollector, superviseAll, type AppDatabaseEnv, type RuntimeDriver, type SchedulerDeps,
+} from '../scheduler/index.js';
+
+export type Log = (line: string) => void;
+
+/** What a started step leaves running; stop() undoes it. */
+export interface Started<T> {
+  value: T;
+  stop(): Promise<void>;
+}
+
+const RECONCILE_EVERY_MS = 30_000;
+
+export interface Store {
+  db: Database;
+  bus: EventBus;
+  adminToken: string;
+  secretKey: SecretKey;
+  databases: AppDatabases;
+}
+
+/** The state folders, the control-plane database (embedded or DATABASE_URL), the event bus, the keys. */
+export async function openStore(config: Config, log: Log): Promise<Started<Store>> {
+  const paths = homePaths(config.home);
+  await fs.mkdir(config.home, { recursive: true, mode: 0o700 });
+  for (const dir of [paths.repos, paths.builds, paths.cache, paths.slugs, paths.traefik]) await fs.mkdir(dir, { recursive: true });
+  const db = await openDatabase({ url: config.databaseUrl, embeddedDir: paths.postgres, log });
+  const adminToken = await ensureAdminToken(db.sql, paths.adminToken);
+  const bus = new EventBus(db.url, db.sql);
+  await bus.start();
+  const secretKey = await loadSecretKey({ file: paths.secretKey, fromEnv: config.secretKey });
+  const databases = new AppDatabases(db.sql, secretKey);
+  return {
+    value: { db, bus, adminToken, secretKey, databases },
+    async stop() {
+      await bus.close();
+      await db.close();
+    },
+  };
+}
+
+export interface Runtime {
+  runtime: RuntimeDriver;
+  /** The Docker engine, when the runtime uses one (docker, swarm). */
+  docker: Docker | undefined;
+  /** DATABASE_URL and friends for each app's processes. */
+  platformEnv: AppDatabaseEnv;
+}
+
+/** The runtime driver (docker, process or swarm) and the app databases' address as it sees them. */
+export async function startRuntime(config: Config, store: Store, log: Log): Promise<Started<Runtime>> {
+  const engine = new Docker();
+  const runtime = await selectRuntime({ requested: config.runtime, home: config.home, docker: engine });
+  if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
+  const docker = runtime.kind === 'process' ? undefined : engine;
+  const platformEnv = await createAppDatabaseEnv({ databases: store.databases, controlUrl: store.db.url, runtime: runtime.kind, docker });
+  return { value: { runtime, docker, platformEnv }, stop: () => removeWarmContainers() };
+}
+
+export interface Routing {
+  router: RouterService;
+  routes: RouteSync;
+}
+
+/**
+ * The router, with the routes the store and the runtime hold restored before it listens or
+ * writes a Traefik file: a restarted DevFlow keeps serving running apps at once.
+ */
+export async function startRouting(config: Config, store: Store, runtime: Runtime, log: Log): Promise<Started<Routing>> {
+  const restored = await readRoutingInput(store.db.sql, await runtime.runtime.list(), config.domain);
+  const router = await startRouter({
+    sql: store.db.sql, secretKey: store.secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
+    bindHost: config.bindHost, traefikDir: homePaths(config.home).traefik, env: process.env, log, routes: restored,
+  });
+  const routes = new RouteSync(store.db.sql, runtime.runtime, config.domain, (input) => router.apply(input));
+  return { value: { router, routes }, stop: () => router.close() };
+}
+
+export interface Roles {
+  scheduler: SchedulerDeps;
+  queue: DeployQueue;
+  receiver: GitReceiver;
+  previews: PreviewService;
+  apps: AppService;
+}
+
+/** The scheduler working the deploy queue, the git receiver, previews and apps. */
+export async function startRoles(config: Config, store: Store, runtime: Runtime, routing: Routing, log: Log): Promise<Started<Roles>> {
+  const { sql } = store.db;
+  const scheduler = schedulerDeps(config, store, runtime, routing);
+  const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: store.db.url });
+  const interrupted = await failInterruptedDeployments(sql);
+  if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
+  queue.work((job) => runDeployment(scheduler, job.deploymentId), 2);
+  const enqueue = { sql, bus: store.bus, queue, home: config.home };
+  const receiver: GitReceiver = new GitReceiver({
+    reposDir: homePaths(config.home).repos,
+    // Git needs the deploy scope: a read token may not push (nor fetch the source).
+    authenticate: async (_user, password) => {
+      const grant = await verifyToken(sql, password);
+      return allows(grant, 'deploy') ? grant!.name : undefined;
+    },
+    appExists: async (app) => (await findApp(sql, app)) !== undefined,
+    deployBranches: (app) => deployBranchesOf(sql, app),
+    onPush: (push, pushLog) => handlePush({ ...enqueue, previews }, push, pushLog),
+  });
+  const previews: PreviewService = new PreviewService({
+    sql, serverUrl: store.db.url, databases: store.databases, secretKey: store.secretKey, runtime: runtime.runtime, routes: routing.routes,
+    maxPreviews: Number(process.env.DEVFLOW_MAX_PREVIEWS ?? 10), idleTtlMs: parseDuration(process.env.DEVFLOW_PREVIEW_TTL ?? '7d'),
+  }, enqueue, config, receiver);
+  const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews);
+  return {
+    value: { scheduler, queue, receiver, previews, apps },
+    async stop() {
+      await queue.close();
+      await receiver.close();
+    },
+  };
+}
+
+function schedulerDeps(config: Config, store: Store, runtime: Runtime, routing: Routing): SchedulerDeps {
+  return {
+    config, sql: store.db.sql, bus: store.bus, runtime: runtime.runtime, docker: runtime.docker, routes: routing.routes,
+    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: runtime.platformEnv,
+    keepReleases: parseKeepReleases(process.env.DEVFLOW_KEEP_RELEASES),
+    releaseTimeoutMs: parseReleaseTimeout(process.env.DEVFLOW_RELEASE_TIMEOUT),
+  };
+}
+
+/** One HTTP server on the API port: rate limit, metrics, pull-request webhooks, git, then the REST API and dashboard. */
+export async function startApi(config: Config, store: Store, runtime: Runtime, routing: Routing, roles: Roles, log: Log): Promise<Started<http.Server>> {
+  const { sql } = store.db;
+  const { router, routes } = routing;
+  const api = createApi({
+    sql, config, apps: roles.apps, appDatabases: runtime.platformEnv, releases: releaseOperations(roles.scheduler, log),
+    followDeployment: (id, sink) => followDeployment({ sql, bus: store.bus }, id, sink),
+    bus: store.bus,
+    deploy: (app, request, actor) => deployRef({ sql, bus: store.bus, queue: roles.queue, home: config.home, repos: roles.receiver }, app, request, actor),
+    domainsChanged: () => router.domainsChanged(routes),
+    previews: roles.previews,
+  });
+  const authLimiter = limiterFromEnv(process.env);
+  const server = http.createServer((req, res) => {
+    if (guardAuthFailures(authLimiter, req, res)) return;
+    if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
+      verifyToken: async (token) => allows(await verifyToken(sql, token), 'read') })) return;
+    if (handleWebhook(req, res, roles.previews)) return;
+    if (!roles.receiver.handle(req, res)) api(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.bindHost, resolve);
+  });
+  return {
+    value: server,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** A first reconcile, then the reconciler, the supervisor and the log collector in the background. */
+export async function startLoops(store: Store, runtime: Runtime, roles: Roles, log: Log): Promise<Started<void>> {
+  const reconcile = () => reconcileAll(roles.scheduler).then(
+    (r) => r.errors.forEach((e) => log(`reconcile: ${e}`)),
+    (err) => log(`reconcile failed: ${errorMessage(err)}`),
+  ).then(() => roles.previews.expireIdle()).then(
+    (removed) => removed.forEach((p) => log(`removed preview ${p}: idle longer than DEVFLOW_PREVIEW_TTL`)),
+    (err) => log(`preview expiry failed: ${errorMessage(err)}`),
+  );
+  await reconcile();
+  // Stopping these waits for a run in flight: its queries finish before the database closes.
+  const reconciler = runPeriodically(reconcile, RECONCILE_EVERY_MS);
+  const supervisor = runPeriodically(() => superviseAll(roles.scheduler).then(
+    (errors) => errors.forEach((e) => log(`supervise: ${e}`)),
+    (err) => log(`supervise failed: ${errorMessage(err)}`),
+  ), SUPERVISE_EVERY_MS);
+  const logCollector = startLogCollector({ sql: store.db.sql, runtime: runtime.runtime, env: process.env, log });
+  return {
+    value: undefined,
+    async stop() {
+      await Promise.all([reconciler.stop(), supervisor.stop()]);
+      await logCollector.stop();
+    },
+  };
+}

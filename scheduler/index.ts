@@ -1,0 +1,32 @@
+/**
+ * scheduler/: the role that owns deployments, releases and the process formation (DESIGN.md,
+ * "scheduler/"). This is its face: the rest of DevFlow imports the scheduler from here only.
+ *
+ * - a deployment enters through `enqueueDeployment` and runs in `runDeployment` (a queue job);
+ * - releases, config changes, rollbacks and scaling go through `releaseOperations`;
+ * - `reconcileAll` and `superviseAll` keep the runtime matching the store after any restart;
+ * - `RouteSync` turns the store and the runtime into the router's input;
+ * - previews are child apps made by the preview manager; runtime drivers sit behind `RuntimeDriver`;
+ * - `startLogCollector` keeps every instance's output in the store.
+ */
+export type { RouteRefresher, SchedulerDeps } from './deps.js';
+export { enqueueDeployment, followDeployment, type DeploymentRequest, type EnqueueDeps, type WriteSource } from './enqueue.js';
+export { runDeployment } from './pipeline.js';
+export { releaseOperations, type ReleaseOperations } from './release-manager.js';
+export { parseReleaseTimeout } from './release-phase.js';
+export { parseKeepReleases } from './retention.js';
+export { DEFAULT_HEALTH_CHECK } from './health.js';
+export { reconcileAll } from './reconciler.js';
+export { SUPERVISE_EVERY_MS, superviseAll } from './supervisor.js';
+export { RouteSync, readRoutingInput } from './routes.js';
+export { createAppDatabaseEnv, type AppDatabaseEnv, type DatabaseSettings, type PlatformEnv } from './database-env.js';
+export { parseConfigPatch } from './config-changes.js';
+export { parseScaleRequest } from './scale.js';
+export { startLogCollector, type LogCollector } from './logs/collector.js';
+export { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from './previews/manager.js';
+export { parseDuration } from './previews/limits.js';
+export { branchSlug, pullRequestSlug } from './previews/slug.js';
+export { parsePullRequestEvent, verifyDelivery } from './previews/webhook.js';
+export {
+  ProcessRuntime, releaseAndSlotOf, selectRuntime, type RuntimeDriver,
+} from './runtime/index.js';

@@ -1,0 +1,37 @@
+/**
+ * What an instance of a release is given: its environment (what DevFlow injects, then the
+ * app's config vars, then DEVFLOW_APP/DEVFLOW_RELEASE) and its runtime spec. Pure; shared by the
+ * rollout, the release phase, the reconciler and the supervisor, so none of them imports another.
+ */
+import type { AppName, ProcessType } from '../core/names.js';
+import type { Release } from '../core/types.js';
+import type { InstanceSpec } from './runtime/types.js';
+import { limitsOf } from './sizes.js';
+
+/**
+ * `platform` holds what DevFlow injects (DATABASE_URL, from deps.platformEnv.forApp); the app's
+ * config vars come after it, so a DATABASE_URL the user set explicitly wins.
+ */
+export function instanceEnv(app: AppName, release: Release, platform: Record<string, string> = {}): Record<string, string> {
+  return { ...platform, ...release.config, DEVFLOW_APP: app, DEVFLOW_RELEASE: `v${release.version}` };
+}
+
+export function instanceSpec(
+  app: AppName,
+  release: Release,
+  processType: string,
+  slot: number,
+  platform: Record<string, string> = {},
+  /** The formation's size name; its limits reach the runtime as memoryMb/cpus. */
+  size?: string,
+): InstanceSpec {
+  return {
+    app,
+    release: release.version,
+    processType: processType as ProcessType,
+    slot,
+    artifact: release.artifact,
+    env: instanceEnv(app, release, platform),
+    ...(size === undefined ? {} : limitsOf(size)),
+  };
+}
