@@ -6,12 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readCredentials } from './credentials.js';
+import { CliError } from './errors.js';
 
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
+export { CliError };
 
 export interface ApiClient {
   base: string;
@@ -36,7 +33,7 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
   const base = (env.DEVFLOW_API ?? readCredentials(env)?.api ?? 'http://localhost:7070').replace(/\/+$/, '');
   const token = resolveToken(env);
   const headers = (): Record<string, string> => {
-    if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)');
+    if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)', 'no_token');
     return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   };
   const send = async (method: string, route: string, body?: unknown) => {
@@ -44,7 +41,7 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
       return await fetch(`${base}/api/v1${route}`, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
       if (err instanceof CliError) throw err;
-      throw new CliError(`cannot reach DevFlow at ${base}: is \`devflow up\` running? (set DEVFLOW_API to point elsewhere)`);
+      throw new CliError(`cannot reach DevFlow at ${base}: is \`devflow up\` running? (set DEVFLOW_API to point elsewhere)`, 'unreachable');
     }
   };
   return {
@@ -53,17 +50,21 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
       const res = await send(method, route, body);
       const text = await res.text();
       const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-      if (!res.ok) {
-        const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
-        throw new CliError(message);
-      }
+      if (!res.ok) throw apiError(res.status, parsed);
       return parsed as T;
     },
     async stream(route, onChunk) {
       const res = await send('GET', route);
-      if (!res.ok || !res.body) throw new CliError(`HTTP ${res.status} from ${route}`);
+      if (!res.ok || !res.body) throw apiError(res.status, await res.json().catch(() => undefined), `HTTP ${res.status} from ${route}`);
       const decoder = new TextDecoder();
       for await (const chunk of res.body) onChunk(decoder.decode(chunk as Uint8Array, { stream: true }));
     },
   };
+}
+
+/** The API's error envelope `{ error: { code, message } }` as a CliError that keeps the code. */
+function apiError(status: number, body: unknown, fallback = `HTTP ${status}`): CliError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  return new CliError(typeof error?.message === 'string' ? error.message : fallback, code, status);
 }
