@@ -3,8 +3,8 @@
  * machine that runs `devflow up`, the admin token file is used when DEVFLOW_TOKEN is unset.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { readCliSettings } from '../core/settings.js';
 import { readCredentials } from './credentials.js';
 import { CliError } from './errors.js';
 
@@ -17,20 +17,20 @@ export interface ApiClient {
 }
 
 export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.DEVFLOW_TOKEN) return env.DEVFLOW_TOKEN.trim();
+  const settings = readCliSettings(env);
+  if (settings.token) return settings.token;
   // What `devflow login` stored, unless DEVFLOW_API points at another DevFlow.
   const saved = readCredentials(env);
-  if (saved && (!env.DEVFLOW_API || env.DEVFLOW_API.replace(/\/+$/, '') === saved.api)) return saved.token;
-  const home = env.DEVFLOW_HOME ?? path.join(os.homedir(), '.devflow');
+  if (saved && (!settings.api || settings.api === saved.api)) return saved.token;
   try {
-    return fs.readFileSync(path.join(home, 'admin-token'), 'utf8').trim();
+    return fs.readFileSync(path.join(settings.home, 'admin-token'), 'utf8').trim();
   } catch {
     return undefined;
   }
 }
 
 export function createClient(env: NodeJS.ProcessEnv): ApiClient {
-  const base = (env.DEVFLOW_API ?? readCredentials(env)?.api ?? 'http://localhost:7070').replace(/\/+$/, '');
+  const base = (readCliSettings(env).api ?? readCredentials(env)?.api ?? 'http://localhost:7070').replace(/\/+$/, '');
   const token = resolveToken(env);
   const headers = (): Record<string, string> => {
     if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)', 'no_token');

@@ -31,8 +31,6 @@ import { runDeployment } from '../scheduler/pipeline.js';
 import { reconcileAll } from '../scheduler/reconciler.js';
 import { RouteSync } from '../scheduler/routes.js';
 import { releaseOperations } from '../scheduler/release-manager.js';
-import { parseReleaseTimeout } from '../scheduler/release-phase.js';
-import { parseKeepReleases } from '../scheduler/retention.js';
 import { SUPERVISE_EVERY_MS, superviseAll } from '../scheduler/supervisor.js';
 import { runPeriodically } from '../core/periodic.js';
 import { ProcessRuntime } from '../scheduler/runtime/process.js';
@@ -40,7 +38,6 @@ import { selectRuntime } from '../scheduler/runtime/select.js';
 import { AppService } from './apps.js';
 import { PreviewService } from './previews.js';
 import { handleWebhook } from './webhooks.js';
-import { parseDuration } from '../scheduler/previews/limits.js';
 import { deployRef } from './deploy-ref.js';
 import { followDeployment, handlePush } from './push.js';
 
@@ -81,8 +78,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const deps: SchedulerDeps = {
     config, sql: db.sql, bus, runtime, docker: usesDocker ? docker : undefined, routes,
     healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: appDatabases,
-    keepReleases: parseKeepReleases(process.env.DEVFLOW_KEEP_RELEASES),
-    releaseTimeoutMs: parseReleaseTimeout(process.env.DEVFLOW_RELEASE_TIMEOUT),
+    keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs,
   };
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: db.url });
   const interrupted = await failInterruptedDeployments(db.sql);
@@ -91,7 +87,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const pushDeps = { sql: db.sql, bus, queue, home: config.home };
   const previews = new PreviewService({
     sql: db.sql, serverUrl: db.url, databases, secretKey, runtime, routes,
-    maxPreviews: Number(process.env.DEVFLOW_MAX_PREVIEWS ?? 10), idleTtlMs: parseDuration(process.env.DEVFLOW_PREVIEW_TTL ?? '7d'),
+    maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
   }, pushDeps, config, paths.repos);
 
   const receiver = new GitReceiver({

@@ -1,11 +1,12 @@
 /** login, logout: keep the API URL and a token for later commands (see ../credentials.ts). */
 import readline from 'node:readline/promises';
+import { readCliSettings } from '../../core/settings.js';
 import { CliError, createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { credentialsPath, removeCredentials, writeCredentials } from '../credentials.js';
 
 export async function login({ opts }: CommandInput<{ api?: string; token?: string }>): Promise<void> {
-  const api = (opts.api ?? process.env.DEVFLOW_API ?? 'http://localhost:7070').replace(/\/+$/, '');
+  const api = (opts.api ?? readCliSettings(process.env).api ?? 'http://localhost:7070').replace(/\/+$/, '');
   const token = (opts.token ?? (await readToken())).trim();
   if (!token) throw new CliError('no token given: pass --token or type it when asked', 'usage');
   // Verify against the server before saving, so a typo does not lock the next commands out.
