@@ -11,9 +11,8 @@ import { CliError, errorBody, EXIT, exitCodeFor } from './errors.js';
 import { buildProgram } from './program.js';
 
 const wantsJson = process.argv.includes('--json');
-const program = buildProgram(COMMANDS, GROUPS);
 // With --json, a usage error is reported as JSON below instead of commander's own line.
-if (wantsJson) program.configureOutput({ outputError: () => undefined });
+const program = buildProgram(COMMANDS, GROUPS, { quietErrors: wantsJson });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Exit at once: a failed command may leave a stream or a socket open.

@@ -6,7 +6,7 @@ import { buildProgram } from './program.js';
 /** Parses a command line against one command and returns what its code would receive. */
 async function parse(spec: Omit<CommandSpec, 'load'>, argv: string[]): Promise<CommandInput> {
   let received: CommandInput | undefined;
-  const program = buildProgram([{ ...spec, load: async () => (input) => void (received = input) }], {});
+  const program = buildProgram([{ ...spec, load: async () => (input) => void (received = input) }], {}, { quietErrors: true });
   await program.parseAsync(argv, { from: 'user' });
   return received!;
 }

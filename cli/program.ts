@@ -8,12 +8,14 @@ import type { CommandInput, CommandSpec } from './command-spec.js';
 
 const APP_ARGUMENT = 'the app (default: -a/--app, or the git remote "devflow")';
 
-export function buildProgram(commands: CommandSpec[], groups: Record<string, string>): Command {
+export function buildProgram(commands: CommandSpec[], groups: Record<string, string>, options: { quietErrors?: boolean } = {}): Command {
   const program = new Command('devflow')
     .description('DevFlow: git push to deploy, on your own machine')
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(options.quietErrors ? false : '(run with --help for usage)')
     // Errors come back to main.ts, which owns the exit codes (errors.ts).
     .exitOverride();
+  // Subcommands copy these settings when they are made, so they come first.
+  if (options.quietErrors) program.configureOutput({ outputError: () => undefined });
   for (const spec of commands) defineCommand(parentOf(program, spec.name, groups), spec);
   return program;
 }
