@@ -3,6 +3,7 @@
  * machine that runs `devflow up`, the admin token file is used when DEVFLOW_TOKEN is unset.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { readCliSettings } from '../core/settings.js';
 import { readCredentials } from './credentials.js';
@@ -37,10 +38,10 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
     return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   };
   const send = async (method: string, route: string, body?: unknown) => {
+    const auth = headers();
     try {
-      return await fetch(`${base}/api/v1${route}`, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (err) {
-      if (err instanceof CliError) throw err;
+      return await sendRequest(new URL(`${base}/api/v1${route}`), method, auth, body === undefined ? undefined : JSON.stringify(body));
+    } catch {
       throw new CliError(`cannot reach DevFlow at ${base}: is \`devflow up\` running? (set DEVFLOW_API to point elsewhere)`, 'unreachable');
     }
   };
@@ -48,18 +49,50 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
     base,
     async request<T>(method: string, route: string, body?: unknown): Promise<T> {
       const res = await send(method, route, body);
-      const text = await res.text();
-      const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-      if (!res.ok) throw apiError(res.status, parsed);
-      return parsed as T;
+      const text = await readText(res);
+      if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(text));
+      return (text ? JSON.parse(text) : undefined) as T;
     },
     async stream(route, onChunk) {
       const res = await send('GET', route);
-      if (!res.ok || !res.body) throw apiError(res.status, await res.json().catch(() => undefined), `HTTP ${res.status} from ${route}`);
-      const decoder = new TextDecoder();
-      for await (const chunk of res.body) onChunk(decoder.decode(chunk as Uint8Array, { stream: true }));
+      if (!isOk(res)) {
+        const text = await readText(res);
+        throw apiError(res.statusCode ?? 0, parseJson(text), `HTTP ${res.statusCode} from ${route}`);
+      }
+      res.setEncoding('utf8');
+      for await (const chunk of res) onChunk(chunk as string);
     },
   };
+}
+
+/**
+ * node:http rather than fetch: Node builds fetch (undici) on first use, which costs about as much
+ * CPU as the rest of the CLI's start-up (docs/benchmarks.md, CLI start-up).
+ */
+async function sendRequest(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<http.IncomingMessage> {
+  const transport = url.protocol === 'https:' ? await import('node:https') : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, resolve);
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const isOk = (res: http.IncomingMessage) => (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+
+async function readText(res: http.IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of res) text += chunk as string;
+  return text;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The API's error envelope `{ error: { code, message } }` as a CliError that keeps the code. */
