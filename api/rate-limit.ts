@@ -6,6 +6,7 @@
  * Blocking everything, not just bad tokens, keeps the answer from being a guessing oracle.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readAuthFailuresPerMin } from '../core/settings.js';
 
 export interface LimiterOptions {
   max: number;
@@ -80,6 +81,5 @@ export function guardAuthFailures(limiter: AuthFailureLimiter, req: IncomingMess
 
 /** DEVFLOW_AUTH_FAILURES_PER_MIN (default 20) failures a minute per IP. */
 export function limiterFromEnv(env: NodeJS.ProcessEnv): AuthFailureLimiter {
-  const max = Number(env.DEVFLOW_AUTH_FAILURES_PER_MIN ?? 20);
-  return new AuthFailureLimiter({ max: Number.isInteger(max) && max > 0 ? max : 20, windowMs: 60_000 });
+  return new AuthFailureLimiter({ max: readAuthFailuresPerMin(env), windowMs: 60_000 });
 }

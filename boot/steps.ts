@@ -24,8 +24,8 @@ import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } f
 import { GitReceiver } from '../receiver/index.js';
 import { serveMetrics, startRouter, type RouterService } from '../router/index.js';
 import {
-  DEFAULT_HEALTH_CHECK, ProcessRuntime, RouteSync, SUPERVISE_EVERY_MS, createAppDatabaseEnv, followDeployment, parseDuration,
-  parseKeepReleases, parseReleaseTimeout, readRoutingInput, reconcileAll, releaseOperations, runDeployment, selectRuntime,
+  DEFAULT_HEALTH_CHECK, ProcessRuntime, RouteSync, SUPERVISE_EVERY_MS, createAppDatabaseEnv, followDeployment,
+  readRoutingInput, reconcileAll, releaseOperations, runDeployment, selectRuntime,
   startLogCollector, superviseAll, type AppDatabaseEnv, type RuntimeDriver, type SchedulerDeps,
 } from '../scheduler/index.js';
 
@@ -134,7 +134,7 @@ export async function startRoles(config: Config, store: Store, runtime: Runtime,
   });
   const previews: PreviewService = new PreviewService({
     sql, serverUrl: store.db.url, databases: store.databases, secretKey: store.secretKey, runtime: runtime.runtime, routes: routing.routes,
-    maxPreviews: Number(process.env.DEVFLOW_MAX_PREVIEWS ?? 10), idleTtlMs: parseDuration(process.env.DEVFLOW_PREVIEW_TTL ?? '7d'),
+    maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
   }, enqueue, config, receiver);
   const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews);
   return {
@@ -150,8 +150,7 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, routing: 
   return {
     config, sql: store.db.sql, bus: store.bus, runtime: runtime.runtime, docker: runtime.docker, routes: routing.routes,
     healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: runtime.platformEnv,
-    keepReleases: parseKeepReleases(process.env.DEVFLOW_KEEP_RELEASES),
-    releaseTimeoutMs: parseReleaseTimeout(process.env.DEVFLOW_RELEASE_TIMEOUT),
+    keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs,
   };
 }
 

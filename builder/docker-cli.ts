@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { BuildError } from '../core/errors.js';
+import { readDockerCli } from '../core/settings.js';
 import type { LogSink } from '../core/types.js';
 import { runCommand } from './run-command.js';
 
@@ -24,7 +25,7 @@ export interface CliBuildOptions {
  * Debian's client (/usr/bin/docker) runs BuildKit builds by itself; newer clients earlier on PATH
  * may insist on a buildx plugin that is not installed, so the distribution's client is preferred.
  */
-export const DOCKER_CLI = process.env.DEVFLOW_DOCKER_CLI ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+export const DOCKER_CLI = readDockerCli(process.env) ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 
 /** The argument array for `docker build`; pure so tests can check it without Docker. */
 export function dockerBuildArgs(opts: Omit<CliBuildOptions, 'phase' | 'log'>): string[] {

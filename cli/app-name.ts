@@ -1,19 +1,24 @@
 /**
- * Which app an app-scoped command is about: the argument or `--app`, else the app of the
- * current repository's `devflow` git remote (http://host:7070/<app>.git), as Heroku's CLI does.
+ * The app of the current repository's `devflow` git remote (http://host:7070/<app>.git), for app
+ * commands run without one, as Heroku's CLI does (app-arguments.ts decides when).
  */
-import { execa } from 'execa';
-import { CliError } from './client.js';
+import { execFile } from 'node:child_process';
+import { CliError } from './errors.js';
 
 export function appFromRemoteUrl(url: string): string | undefined {
   const match = /\/([a-z][a-z0-9-]*)\.git\/?$/.exec(url.trim());
   return match?.[1];
 }
 
-export async function resolveAppName(explicit: string | undefined, cwd = process.cwd()): Promise<string> {
-  if (explicit) return explicit;
-  const remote = await execa('git', ['remote', 'get-url', 'devflow'], { cwd, reject: false });
-  const app = remote.exitCode === 0 ? appFromRemoteUrl(remote.stdout) : undefined;
+function gitRemoteUrl(cwd: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['remote', 'get-url', 'devflow'], { cwd }, (err, stdout) => resolve(err ? undefined : stdout));
+  });
+}
+
+export async function appFromGitRemote(cwd = process.cwd()): Promise<string> {
+  const url = await gitRemoteUrl(cwd);
+  const app = url === undefined ? undefined : appFromRemoteUrl(url);
   if (app) return app;
-  throw new CliError('which app? pass --app <name>, or run this inside a repository with a "devflow" git remote');
+  throw new CliError('which app? pass --app <name>, or run this inside a repository with a "devflow" git remote', 'usage');
 }

@@ -3,15 +3,13 @@
  * machine that runs `devflow up`, the admin token file is used when DEVFLOW_TOKEN is unset.
  */
 import fs from 'node:fs';
-import os from 'node:os';
+import http from 'node:http';
 import path from 'node:path';
+import { readCliSettings } from '../core/settings.js';
 import { readCredentials } from './credentials.js';
+import { CliError } from './errors.js';
 
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
+export { CliError };
 
 export interface ApiClient {
   base: string;
@@ -20,50 +18,86 @@ export interface ApiClient {
 }
 
 export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.DEVFLOW_TOKEN) return env.DEVFLOW_TOKEN.trim();
+  const settings = readCliSettings(env);
+  if (settings.token) return settings.token;
   // What `devflow login` stored, unless DEVFLOW_API points at another DevFlow.
   const saved = readCredentials(env);
-  if (saved && (!env.DEVFLOW_API || env.DEVFLOW_API.replace(/\/+$/, '') === saved.api)) return saved.token;
-  const home = env.DEVFLOW_HOME ?? path.join(os.homedir(), '.devflow');
+  if (saved && (!settings.api || settings.api === saved.api)) return saved.token;
   try {
-    return fs.readFileSync(path.join(home, 'admin-token'), 'utf8').trim();
+    return fs.readFileSync(path.join(settings.home, 'admin-token'), 'utf8').trim();
   } catch {
     return undefined;
   }
 }
 
 export function createClient(env: NodeJS.ProcessEnv): ApiClient {
-  const base = (env.DEVFLOW_API ?? readCredentials(env)?.api ?? 'http://localhost:7070').replace(/\/+$/, '');
+  const base = (readCliSettings(env).api ?? readCredentials(env)?.api ?? 'http://localhost:7070').replace(/\/+$/, '');
   const token = resolveToken(env);
   const headers = (): Record<string, string> => {
-    if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)');
+    if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)', 'no_token');
     return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   };
   const send = async (method: string, route: string, body?: unknown) => {
+    const auth = headers();
     try {
-      return await fetch(`${base}/api/v1${route}`, { method, headers: headers(), body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw new CliError(`cannot reach DevFlow at ${base}: is \`devflow up\` running? (set DEVFLOW_API to point elsewhere)`);
+      return await sendRequest(new URL(`${base}/api/v1${route}`), method, auth, body === undefined ? undefined : JSON.stringify(body));
+    } catch {
+      throw new CliError(`cannot reach DevFlow at ${base}: is \`devflow up\` running? (set DEVFLOW_API to point elsewhere)`, 'unreachable');
     }
   };
   return {
     base,
     async request<T>(method: string, route: string, body?: unknown): Promise<T> {
       const res = await send(method, route, body);
-      const text = await res.text();
-      const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-      if (!res.ok) {
-        const message = (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? `HTTP ${res.status}`;
-        throw new CliError(message);
-      }
-      return parsed as T;
+      const text = await readText(res);
+      if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(text));
+      return (text ? JSON.parse(text) : undefined) as T;
     },
     async stream(route, onChunk) {
       const res = await send('GET', route);
-      if (!res.ok || !res.body) throw new CliError(`HTTP ${res.status} from ${route}`);
-      const decoder = new TextDecoder();
-      for await (const chunk of res.body) onChunk(decoder.decode(chunk as Uint8Array, { stream: true }));
+      if (!isOk(res)) {
+        const text = await readText(res);
+        throw apiError(res.statusCode ?? 0, parseJson(text), `HTTP ${res.statusCode} from ${route}`);
+      }
+      res.setEncoding('utf8');
+      for await (const chunk of res) onChunk(chunk as string);
     },
   };
+}
+
+/**
+ * node:http rather than fetch: Node builds fetch (undici) on first use, which costs about as much
+ * CPU as the rest of the CLI's start-up (docs/benchmarks.md, CLI start-up).
+ */
+async function sendRequest(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<http.IncomingMessage> {
+  const transport = url.protocol === 'https:' ? await import('node:https') : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, resolve);
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const isOk = (res: http.IncomingMessage) => (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300;
+
+async function readText(res: http.IncomingMessage): Promise<string> {
+  res.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of res) text += chunk as string;
+  return text;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API's error envelope `{ error: { code, message } }` as a CliError that keeps the code. */
+function apiError(status: number, body: unknown, fallback = `HTTP ${status}`): CliError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  return new CliError(typeof error?.message === 'string' ? error.message : fallback, code, status);
 }

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readCliSettings } from '../core/settings.js';
 
 export interface Credentials {
   api: string;
@@ -14,7 +15,8 @@ export interface Credentials {
 }
 
 export function credentialsPath(env: NodeJS.ProcessEnv): string {
-  if (env.DEVFLOW_CONFIG) return path.resolve(env.DEVFLOW_CONFIG);
+  const configFile = readCliSettings(env).configFile;
+  if (configFile) return path.resolve(configFile);
   const base = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
   return path.join(base, 'devflow', 'credentials.json');
 }

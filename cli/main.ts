@@ -1,47 +1,36 @@
 /**
- * The devflow command. Every command except `up` and `stack` talks only to the REST API.
- * Errors become one line on stderr and a non-zero exit code, here and nowhere else.
+ * The devflow command. Most commands talk only to the REST API; `up` runs the server and
+ * `stack build` drives Docker. A command's code is loaded only when it runs (commands.ts).
+ * Errors become one line on stderr (a JSON object with --json) and an exit code from the one
+ * table in errors.ts, here and nowhere else.
  */
-import { Command } from 'commander';
+import { CommanderError } from 'commander';
 import { DevflowError } from '../core/errors.js';
-import { CliError } from './client.js';
-import { registerAppCommands } from './commands/apps.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerDomainCommands } from './commands/domains.js';
-import { registerPreviewCommands } from './commands/previews.js';
-import { registerPsCommands } from './commands/ps.js';
-import { registerReleaseCommands } from './commands/releases.js';
-import { registerStackCommands } from './commands/stack.js';
-import { registerUpCommand } from './commands/up.js';
-import { registerDeployCommand } from './commands/deploy.js';
-import { registerLoginCommands } from './commands/login.js';
-import { registerLogCommands } from './commands/logs.js';
-import { registerOpenCommand } from './commands/open.js';
-import { registerTokenCommands } from './commands/tokens.js';
+import { COMMANDS, GROUPS } from './commands.js';
+import { CliError, errorBody, EXIT, exitCodeFor } from './errors.js';
+import { buildProgram } from './program.js';
 
-const program = new Command('devflow')
-  .description('DevFlow: git push to deploy, on your own machine')
-  .showHelpAfterError('(run with --help for usage)');
-
-registerUpCommand(program);
-registerAppCommands(program);
-registerReleaseCommands(program);
-registerStackCommands(program);
-registerConfigCommands(program);
-registerPsCommands(program);
-registerDomainCommands(program);
-registerPreviewCommands(program);
-registerLoginCommands(program);
-registerTokenCommands(program);
-registerLogCommands(program);
-registerOpenCommand(program);
-registerDeployCommand(program);
+const wantsJson = process.argv.includes('--json');
+// With --json, a usage error is reported as JSON below instead of commander's own line.
+const program = buildProgram(COMMANDS, GROUPS, { quietErrors: wantsJson });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
+  // Exit at once: a failed command may leave a stream or a socket open.
+  process.exit(reportFailure(err));
+});
+
+function reportFailure(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with commander's exit code 0.
+    if (err.exitCode === 0) return EXIT.ok;
+    if (wantsJson) console.error(JSON.stringify(errorBody('usage', err.message.replace(/^error: /, ''))));
+    return EXIT.usage;
+  }
   if (err instanceof CliError || err instanceof DevflowError) {
-    console.error(` !    ${err.message}`);
-    process.exit(err instanceof CliError ? err.exitCode : 1);
+    const status = err instanceof CliError ? err.status : undefined;
+    console.error(wantsJson ? JSON.stringify(errorBody(err.code, err.message)) : ` !    ${err.message}`);
+    return exitCodeFor(err.code, status);
   }
   console.error(err);
-  process.exit(1);
-});
+  return EXIT.failed;
+}

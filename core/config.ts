@@ -1,77 +1,18 @@
 /**
- * Settings, gathered in one place from flags and the environment (DESIGN.md "Names and contracts").
+ * DevFlow's configuration: the settings of core/settings.ts with `up`'s flags applied
+ * (DESIGN.md "Names and contracts"), and where things live under DEVFLOW_HOME.
  * `loadConfig` is pure so the precedence (flag > env > default) is tested with tables.
  */
-import os from 'node:os';
 import path from 'node:path';
-import { InvalidInputError } from './errors.js';
-import type { RuntimeKind } from './types.js';
+import { readServerSettings, type ServerFlags, type ServerSettings } from './settings.js';
 
-export interface Config {
-  home: string;
-  domain: string;
-  port: number;
-  httpPort: number;
-  httpsPort: number;
-  bindHost: string;
-  databaseUrl: string | undefined;
-  redisUrl: string | undefined;
-  runtime: RuntimeKind | 'auto';
-  /** DEVFLOW_SECRET_KEY: seals secrets at rest (core/secrets.ts); default DEVFLOW_HOME/secret-key. */
-  secretKey?: string | undefined;
-}
+export { parseDomain } from './settings.js';
 
-export interface ConfigFlags {
-  port?: string | number;
-  httpPort?: string | number;
-  httpsPort?: string | number;
-  domain?: string;
-  home?: string;
-  runtime?: string;
-}
-
-const RUNTIMES = ['auto', 'docker', 'process', 'swarm'] as const;
+export type Config = ServerSettings;
+export type ConfigFlags = ServerFlags;
 
 export function loadConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
-  return {
-    home: path.resolve(flags.home ?? env.DEVFLOW_HOME ?? path.join(os.homedir(), '.devflow')),
-    domain: parseDomain(flags.domain ?? env.DEVFLOW_DOMAIN ?? 'localhost'),
-    port: parsePort('--port', flags.port ?? env.DEVFLOW_PORT ?? 7070),
-    httpPort: parsePort('--http-port', flags.httpPort ?? env.DEVFLOW_HTTP_PORT ?? 8080),
-    httpsPort: parsePort('--https-port', flags.httpsPort ?? env.DEVFLOW_HTTPS_PORT ?? 8443),
-    bindHost: env.DEVFLOW_BIND ?? '0.0.0.0',
-    databaseUrl: nonEmpty(env.DATABASE_URL),
-    redisUrl: nonEmpty(env.REDIS_URL),
-    runtime: parseRuntime(flags.runtime ?? env.DEVFLOW_RUNTIME ?? 'auto'),
-    secretKey: nonEmpty(env.DEVFLOW_SECRET_KEY),
-  };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value && value.trim() !== '' ? value : undefined;
-}
-
-function parsePort(name: string, value: string | number): number {
-  const port = typeof value === 'number' ? value : Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidInputError(`${name} must be a port number from 0 to 65535, got "${value}"`);
-  }
-  return port;
-}
-
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
-export function parseDomain(value: string): string {
-  const domain = value.trim().toLowerCase().replace(/\.$/, '');
-  if (!DOMAIN.test(domain)) {
-    throw new InvalidInputError(`domain "${value}" is not a valid DNS name (e.g. "localhost" or "apps.example.com")`);
-  }
-  return domain;
-}
-
-function parseRuntime(value: string): RuntimeKind | 'auto' {
-  if ((RUNTIMES as readonly string[]).includes(value)) return value as RuntimeKind | 'auto';
-  throw new InvalidInputError(`runtime "${value}" is unknown: use one of ${RUNTIMES.join(', ')}`);
+  return readServerSettings(env, flags);
 }
 
 /** Where each piece of state lives under DEVFLOW_HOME. */

@@ -4,16 +4,12 @@
  * a scraper on the same machine may read it without one (anyone else still needs the token).
  */
 import type http from 'node:http';
-import { InvalidInputError } from '../core/errors.js';
 import type { ProxyMetrics } from './metrics.js';
 
-export type MetricsAccess = 'token' | 'public-loopback';
+import type { MetricsAccess } from '../core/settings.js';
 
-export function metricsAccessFromEnv(env: NodeJS.ProcessEnv): MetricsAccess {
-  const value = env.DEVFLOW_METRICS?.trim() || 'token';
-  if (value === 'token' || value === 'public-loopback') return value;
-  throw new InvalidInputError(`DEVFLOW_METRICS="${value}" is unknown: use "token" (the default) or "public-loopback"`);
-}
+/** DEVFLOW_METRICS, parsed in core/settings.ts. */
+export type { MetricsAccess };
 
 export function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;

@@ -1,12 +1,12 @@
 /**
- * The router's settings from the environment, read in one place (pure, table-tested):
- * DEVFLOW_ACME_DIRECTORY / _EMAIL / _CA_FILE (acme/issuer.ts), DEVFLOW_TLS_CERT_FILE and
- * DEVFLOW_TLS_KEY_FILE (the operator's certificate for `*.<domain>`), DEVFLOW_HTTPS_REDIRECT
- * (redirect every app), DEVFLOW_METRICS (metrics-endpoint.ts).
+ * The router's settings (pure, table-tested): its variables as core/settings.ts parses them
+ * (DEVFLOW_ACME_DIRECTORY / _EMAIL / _CA_FILE, DEVFLOW_TLS_CERT_FILE and DEVFLOW_TLS_KEY_FILE for
+ * the operator's certificate for `*.<domain>`, DEVFLOW_HTTPS_REDIRECT, DEVFLOW_METRICS), with
+ * the files they name read.
  */
-import { InvalidInputError } from '../core/errors.js';
-import { acmeSettingsFromEnv, type AcmeSettings } from './acme/issuer.js';
-import { metricsAccessFromEnv, type MetricsAccess } from './metrics-endpoint.js';
+import { readRouterVariables, type RouterVariables } from '../core/settings.js';
+import { LETS_ENCRYPT_PRODUCTION, type AcmeSettings } from './acme/issuer.js';
+import type { MetricsAccess } from './metrics-endpoint.js';
 
 export interface RouterSettings {
   acme: AcmeSettings;
@@ -15,26 +15,20 @@ export interface RouterSettings {
   metricsAccess: MetricsAccess;
 }
 
-const TRUE = new Set(['1', 'true', 'on', 'yes']);
-const FALSE = new Set(['', '0', 'false', 'off', 'no']);
-
-function flag(name: string, value: string | undefined): boolean {
-  const v = (value ?? '').trim().toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  throw new InvalidInputError(`${name}="${value}" is not on or off`);
+export function routerSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (file: string) => string): RouterSettings {
+  return routerSettings(readRouterVariables(env), readFile);
 }
 
-export function routerSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (file: string) => string): RouterSettings {
-  const certFile = env.DEVFLOW_TLS_CERT_FILE?.trim();
-  const keyFile = env.DEVFLOW_TLS_KEY_FILE?.trim();
-  if (Boolean(certFile) !== Boolean(keyFile)) {
-    throw new InvalidInputError('set both DEVFLOW_TLS_CERT_FILE and DEVFLOW_TLS_KEY_FILE (the wildcard certificate for *.<domain> and its key), or neither');
-  }
+export function routerSettings(vars: RouterVariables, readFile: (file: string) => string): RouterSettings {
+  const { tlsCertFile: certFile, tlsKeyFile: keyFile } = vars;
   return {
-    acme: acmeSettingsFromEnv(env, readFile),
+    acme: {
+      directoryUrl: vars.acmeDirectory ?? LETS_ENCRYPT_PRODUCTION,
+      email: vars.acmeEmail,
+      caPem: vars.acmeCaFile ? readFile(vars.acmeCaFile) : undefined,
+    },
     operatorCertificate: certFile && keyFile ? { certPem: readFile(certFile), keyPem: readFile(keyFile) } : undefined,
-    httpsRedirectAll: flag('DEVFLOW_HTTPS_REDIRECT', env.DEVFLOW_HTTPS_REDIRECT),
-    metricsAccess: metricsAccessFromEnv(env),
+    httpsRedirectAll: vars.httpsRedirectAll,
+    metricsAccess: vars.metricsAccess,
   };
 }

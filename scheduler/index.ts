@@ -13,8 +13,6 @@ export type { RouteRefresher, SchedulerDeps } from './deps.js';
 export { enqueueDeployment, followDeployment, type DeploymentRequest, type EnqueueDeps, type WriteSource } from './enqueue.js';
 export { runDeployment } from './pipeline.js';
 export { releaseOperations, type ReleaseOperations } from './release-manager.js';
-export { parseReleaseTimeout } from './release-phase.js';
-export { parseKeepReleases } from './retention.js';
 export { DEFAULT_HEALTH_CHECK } from './health.js';
 export { reconcileAll } from './reconciler.js';
 export { SUPERVISE_EVERY_MS, superviseAll } from './supervisor.js';
@@ -24,7 +22,6 @@ export { parseConfigPatch } from './config-changes.js';
 export { parseScaleRequest } from './scale.js';
 export { startLogCollector, type LogCollector } from './logs/collector.js';
 export { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from './previews/manager.js';
-export { parseDuration } from './previews/limits.js';
 export { branchSlug, pullRequestSlug } from './previews/slug.js';
 export { parsePullRequestEvent, verifyDelivery } from './previews/webhook.js';
 export {

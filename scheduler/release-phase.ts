@@ -4,7 +4,7 @@
  * to the deploy log; a non-zero exit or a timeout fails the release, and the running release
  * keeps serving because nothing of it was touched yet.
  */
-import { InvalidInputError, ReleaseError } from '../core/errors.js';
+import { ReleaseError } from '../core/errors.js';
 import type { AppName, ProcessType } from '../core/names.js';
 import type { LogSink, Release } from '../core/types.js';
 import type { SchedulerDeps } from './deps.js';
@@ -17,16 +17,6 @@ const SHOWN_ON_FAILURE = 20;
 export function hasReleasePhase(release: Release): boolean {
   const command = release.artifact.processes[RELEASE_PROCESS];
   return command !== undefined && command.trim() !== '';
-}
-
-/** DEVFLOW_RELEASE_TIMEOUT, in seconds. */
-export function parseReleaseTimeout(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_RELEASE_TIMEOUT_MS;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new InvalidInputError(`DEVFLOW_RELEASE_TIMEOUT must be a positive number of seconds, got "${value}"`);
-  }
-  return Math.round(seconds * 1000);
 }
 
 export async function runReleasePhase(

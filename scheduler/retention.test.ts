@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../core/types.js';
-import { parseKeepReleases, planArtifactRemoval, type RetainedRelease } from './retention.js';
+import { planArtifactRemoval, type RetainedRelease } from './retention.js';
 
 const image = (tag: string): Artifact => ({ kind: 'image', image: `devflow/a:${tag}`, processes: { web: '' } });
 const rel = (version: number, tag: string, artifactRemoved = false): RetainedRelease => ({ version, artifact: image(tag), artifactRemoved });
@@ -23,11 +23,5 @@ describe('planArtifactRemoval', () => {
   it('removes two old releases sharing one build together', () => {
     const list = [rel(1, 'a'), rel(2, 'a'), rel(3, 'b'), rel(4, 'c')];
     expect(versions(planArtifactRemoval(list, 2, 4, new Set()))).toEqual([1, 2]);
-  });
-});
-
-describe('parseKeepReleases', () => {
-  it.each([[undefined, 10], ['', 10], ['3', 3], ['0', 10], ['x', 10]])('%j → %d', (value, expected) => {
-    expect(parseKeepReleases(value)).toBe(expected);
   });
 });

@@ -33,9 +33,3 @@ export function planArtifactRemoval(
     .filter((r) => !protectedVersions.has(r.version) && !r.artifactRemoved && !protectedKeys.has(artifactKey(r.artifact)))
     .reverse();
 }
-
-export function parseKeepReleases(value: string | undefined): number {
-  if (value === undefined || value.trim() === '') return DEFAULT_KEEP_RELEASES;
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 1 ? n : DEFAULT_KEEP_RELEASES;
-}

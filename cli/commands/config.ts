@@ -1,6 +1,6 @@
 /** config, config:set, config:unset, rollback (issue 4); every check happens in the API. */
-import type { Command } from 'commander';
 import { CliError, createClient } from '../client.js';
+import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
 
 interface ConfigResult { release: number | null; vars: Record<string, string> }
@@ -13,7 +13,7 @@ export function parseAssignments(args: string[]): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const arg of args) {
     const eq = arg.indexOf('=');
-    if (eq <= 0) throw new CliError(`"${arg}" is not KEY=value: e.g. devflow config:set my-app GREETING=hello`);
+    if (eq <= 0) throw new CliError(`"${arg}" is not KEY=value: e.g. devflow config:set my-app GREETING=hello`, 'usage');
     vars[arg.slice(0, eq)] = arg.slice(eq + 1);
   }
   return vars;
@@ -32,35 +32,25 @@ function changed(what: string, result: ConfigResult): string {
     : `${what} and restarting... done, v${result.release}`;
 }
 
-export function registerConfigCommands(program: Command): void {
-  program.command('config').description("show an app's config vars").argument('<app>').option('--json', 'print JSON')
-    .action(async (app: string, opts: OutputOptions) => {
-      const { vars } = await createClient(process.env).request<{ vars: Record<string, string> }>('GET', path(app, '/config'));
-      print(opts, vars, () => formatVars(app, vars));
-    });
+export async function showConfig({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const { vars } = await createClient(process.env).request<{ vars: Record<string, string> }>('GET', path(app, '/config'));
+  print(opts, vars, () => formatVars(app, vars));
+}
 
-  program.command('config:set').description('set config vars (makes a new release and restarts the app)')
-    .argument('<app>').argument('<assignments...>', 'KEY=value ...').option('--json', 'print JSON')
-    .action(async (app: string, assignments: string[], opts: OutputOptions) => {
-      const body = parseAssignments(assignments);
-      const result = await createClient(process.env).request<ConfigResult>('PATCH', path(app, '/config'), body);
-      print(opts, result, () => changed(`Set ${Object.keys(body).join(', ')}`, result));
-    });
+export async function setConfig({ app, args: assignments, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const body = parseAssignments(assignments);
+  const result = await createClient(process.env).request<ConfigResult>('PATCH', path(app, '/config'), body);
+  print(opts, result, () => changed(`Set ${Object.keys(body).join(', ')}`, result));
+}
 
-  program.command('config:unset').description('remove config vars (makes a new release and restarts the app)')
-    .argument('<app>').argument('<keys...>', 'KEY ...').option('--json', 'print JSON')
-    .action(async (app: string, keys: string[], opts: OutputOptions) => {
-      const body = Object.fromEntries(keys.map((k) => [k, null]));
-      const result = await createClient(process.env).request<ConfigResult>('PATCH', path(app, '/config'), body);
-      print(opts, result, () => changed(`Unset ${keys.join(', ')}`, result));
-    });
+export async function unsetConfig({ app, args: keys, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const body = Object.fromEntries(keys.map((k) => [k, null]));
+  const result = await createClient(process.env).request<ConfigResult>('PATCH', path(app, '/config'), body);
+  print(opts, result, () => changed(`Unset ${keys.join(', ')}`, result));
+}
 
-  program.command('rollback').description('release an earlier build and config again, without rebuilding')
-    .argument('<app>').argument('[version]', 'the release to go back to, e.g. v3 (default: the one before the current)')
-    .option('--json', 'print JSON')
-    .action(async (app: string, version: string | undefined, opts: OutputOptions) => {
-      const body = version === undefined ? {} : { version: version.replace(/^v/i, '') };
-      const result = await createClient(process.env).request<RollbackResult>('POST', path(app, '/rollback'), body);
-      print(opts, result, () => `Rolled back ${app} to v${result.rolledBackTo}: it runs as v${result.release}`);
-    });
+export async function rollback({ app, args: [version], opts }: CommandInput<OutputOptions>): Promise<void> {
+  const body = version === undefined ? {} : { version: version.replace(/^v/i, '') };
+  const result = await createClient(process.env).request<RollbackResult>('POST', path(app, '/rollback'), body);
+  print(opts, result, () => `Rolled back ${app} to v${result.rolledBackTo}: it runs as v${result.release}`);
 }

@@ -1,6 +1,6 @@
 /** domains, domains:add, domains:remove, domains:redirect: custom domains and their certificates (issue 5). */
-import type { Command } from 'commander';
 import { CliError, createClient, type ApiClient } from '../client.js';
+import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
 
 interface DomainView {
@@ -27,45 +27,37 @@ async function waitForCertificate(client: ApiClient, app: string, name: string, 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const domain = (await client.request<DomainView[]>('GET', path(app))).find((d) => d.name === name);
-    if (domain === undefined) throw new CliError(`${name} is no longer a domain of ${app}`);
+    if (domain === undefined) throw new CliError(`${name} is no longer a domain of ${app}`, 'not_found');
     if (domain.certificate.state !== 'pending') return domain;
     if (Date.now() > deadline) return domain;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-export function registerDomainCommands(program: Command): void {
-  program.command('domains').description("list an app's custom domains and their certificates").argument('<app>')
-    .option('--json', 'print JSON').action(async (app: string, opts: OutputOptions) => {
-      const domains = await createClient(process.env).request<DomainView[]>('GET', path(app));
-      print(opts, domains, () => formatDomains(app, domains));
-    });
+export async function listDomains({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const domains = await createClient(process.env).request<DomainView[]>('GET', path(app));
+  print(opts, domains, () => formatDomains(app, domains));
+}
 
-  program.command('domains:add').description('add a custom domain; its certificate is issued over ACME')
-    .argument('<app>').argument('<domain>', 'a host name such as www.example.com')
-    .option('--wait', 'wait until the certificate is issued or has failed')
-    .option('--json', 'print JSON').action(async (app: string, name: string, opts: OutputOptions & { wait?: boolean }) => {
-      const client = createClient(process.env);
-      let domain = await client.request<DomainView>('POST', path(app), { name });
-      if (opts.wait) domain = await waitForCertificate(client, app, domain.name, 180_000);
-      print(opts, domain, () => [
-        `Added ${domain.name} to ${app}: ${domain.url}`,
-        `Certificate: ${domain.certificate.status}`,
-        ...(domain.certificate.state === 'pending' ? ['Point its DNS (A/AAAA or CNAME) at this server; follow it with `devflow domains ' + app + '`'] : []),
-      ].join('\n'));
-      if (opts.wait && domain.certificate.state === 'failed') throw new CliError(`certificate for ${domain.name} ${domain.certificate.status}`);
-    });
+export async function addDomain({ app, args: [name], opts }: CommandInput<OutputOptions & { wait?: boolean }>): Promise<void> {
+  const client = createClient(process.env);
+  let domain = await client.request<DomainView>('POST', path(app), { name });
+  if (opts.wait) domain = await waitForCertificate(client, app, domain.name, 180_000);
+  print(opts, domain, () => [
+    `Added ${domain.name} to ${app}: ${domain.url}`,
+    `Certificate: ${domain.certificate.status}`,
+    ...(domain.certificate.state === 'pending' ? ['Point its DNS (A/AAAA or CNAME) at this server; follow it with `devflow domains ' + app + '`'] : []),
+  ].join('\n'));
+  if (opts.wait && domain.certificate.state === 'failed') throw new CliError(`certificate for ${domain.name} ${domain.certificate.status}`, 'failed');
+}
 
-  program.command('domains:remove').description('remove a custom domain and its certificate')
-    .argument('<app>').argument('<domain>').action(async (app: string, name: string) => {
-      await createClient(process.env).request('DELETE', `${path(app)}/${encodeURIComponent(name)}`);
-      console.log(`Removed ${name} from ${app}`);
-    });
+export async function removeDomain({ app, args: [name] }: CommandInput): Promise<void> {
+  await createClient(process.env).request('DELETE', `${path(app)}/${encodeURIComponent(name!)}`);
+  console.log(`Removed ${name} from ${app}`);
+}
 
-  program.command('domains:redirect').description('redirect plain HTTP to HTTPS for an app (on or off)')
-    .argument('<app>').argument('<state>', 'on or off').action(async (app: string, state: string) => {
-      if (state !== 'on' && state !== 'off') throw new CliError('say "on" or "off": devflow domains:redirect <app> on');
-      await createClient(process.env).request('PUT', `/apps/${encodeURIComponent(app)}/https-redirect`, { enabled: state === 'on' });
-      console.log(`HTTP to HTTPS redirect for ${app}: ${state}`);
-    });
+export async function setHttpsRedirect({ app, args: [state] }: CommandInput): Promise<void> {
+  if (state !== 'on' && state !== 'off') throw new CliError('say "on" or "off": devflow domains:redirect <app> on', 'usage');
+  await createClient(process.env).request('PUT', `/apps/${encodeURIComponent(app)}/https-redirect`, { enabled: state === 'on' });
+  console.log(`HTTP to HTTPS redirect for ${app}: ${state}`);
 }

@@ -1,6 +1,6 @@
 /** ps, ps:scale (issue 4): the formation and its instances; every check happens in the API. */
-import type { Command } from 'commander';
 import { CliError, createClient } from '../client.js';
+import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
 
 interface FormationView { type: string; replicas: number; size: string; memoryMb: number; cpus: number }
@@ -13,7 +13,7 @@ const path = (app: string, rest: string) => `/apps/${encodeURIComponent(app)}${r
 export function parseScaleArgument(arg: string): { type: string; body: { replicas?: number | string; size?: string } } {
   const m = /^([^=]+)=([^:]*)(?::(.*))?$/.exec(arg);
   if (!m || (m[2] === '' && m[3] === undefined)) {
-    throw new CliError(`"${arg}" is not TYPE=COUNT[:SIZE]: e.g. devflow ps:scale my-app web=2 worker=1:eco`);
+    throw new CliError(`"${arg}" is not TYPE=COUNT[:SIZE]: e.g. devflow ps:scale web=2 worker=1:eco --app my-app`, 'usage');
   }
   const count = m[2]!;
   const replicas = /^-?\d+$/.test(count) ? Number(count) : count;
@@ -33,22 +33,17 @@ function formatProcesses(app: string, view: ProcessesView): string {
   return lines.join('\n');
 }
 
-export function registerPsCommands(program: Command): void {
-  program.command('ps').description("list an app's process types and instances").argument('<app>').option('--json', 'print JSON')
-    .action(async (app: string, opts: OutputOptions) => {
-      const view = await createClient(process.env).request<ProcessesView>('GET', path(app, '/processes'));
-      print(opts, view, () => formatProcesses(app, view));
-    });
+export async function showProcesses({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const view = await createClient(process.env).request<ProcessesView>('GET', path(app, '/processes'));
+  print(opts, view, () => formatProcesses(app, view));
+}
 
-  program.command('ps:scale').description('set how many instances of each process type run, and their size')
-    .argument('<app>').argument('<changes...>', 'TYPE=COUNT[:SIZE] ... (sizes: eco, standard, performance)')
-    .option('--json', 'print JSON')
-    .action(async (app: string, changes: string[], opts: OutputOptions) => {
-      const client = createClient(process.env);
-      const results: FormationView[] = [];
-      for (const { type, body } of changes.map(parseScaleArgument)) {
-        results.push(await client.request<FormationView>('PATCH', path(app, `/processes/${encodeURIComponent(type)}`), body));
-      }
-      print(opts, results, () => `Scaled ${app}: ${results.map((r) => `${r.type}=${r.replicas}:${r.size}`).join(', ')}`);
-    });
+export async function scaleProcesses({ app, args: changes, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const scaling = changes.map(parseScaleArgument);
+  const client = createClient(process.env);
+  const results: FormationView[] = [];
+  for (const { type, body } of scaling) {
+    results.push(await client.request<FormationView>('PATCH', path(app, `/processes/${encodeURIComponent(type)}`), body));
+  }
+  print(opts, results, () => `Scaled ${app}: ${results.map((r) => `${r.type}=${r.replicas}:${r.size}`).join(', ')}`);
 }

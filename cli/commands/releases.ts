@@ -1,6 +1,6 @@
 /** releases, deployments, deployments:log */
-import type { Command } from 'commander';
 import { createClient } from '../client.js';
+import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
 
 interface ReleaseView {
@@ -17,24 +17,21 @@ export function formatRelease(r: ReleaseView): string {
 }
 interface DeploymentView { id: number; sha: string; state: string; reason: string | null; releaseVersion: number | null; createdAt: string }
 
-export function registerReleaseCommands(program: Command): void {
-  program.command('releases').description("list an app's releases").argument('<app>').option('--json', 'print JSON')
-    .action(async (app: string, opts: OutputOptions) => {
-      const releases = await createClient(process.env).request<ReleaseView[]>('GET', `/apps/${encodeURIComponent(app)}/releases`);
-      print(opts, releases, () => releases.length === 0 ? `${app} has no releases yet: git push to deploy` :
-        releases.map(formatRelease).join('\n'));
-    });
+const appPath = (app: string, rest: string) => `/apps/${encodeURIComponent(app)}${rest}`;
 
-  program.command('deployments').description("list an app's deployments").argument('<app>').option('--json', 'print JSON')
-    .action(async (app: string, opts: OutputOptions) => {
-      const list = await createClient(process.env).request<DeploymentView[]>('GET', `/apps/${encodeURIComponent(app)}/deployments`);
-      print(opts, list, () => list.map((d) =>
-        `#${d.id}\t${d.state}\t${d.sha.slice(0, 7)}\t${d.releaseVersion ? `v${d.releaseVersion}` : ''}\t${d.reason ?? ''}`).join('\n'));
-    });
+export async function listReleases({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const releases = await createClient(process.env).request<ReleaseView[]>('GET', appPath(app, '/releases'));
+  print(opts, releases, () => releases.length === 0 ? `${app} has no releases yet: git push to deploy` :
+    releases.map(formatRelease).join('\n'));
+}
 
-  program.command('deployments:log').description("print a deployment's build and release log").argument('<id>')
-    .option('--follow', 'keep printing until the deployment ends').action(async (id: string, opts: { follow?: boolean }) => {
-      await createClient(process.env).stream(`/deployments/${encodeURIComponent(id)}/log${opts.follow ? '?follow=true' : ''}`,
-        (text) => process.stdout.write(text));
-    });
+export async function listDeployments({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const list = await createClient(process.env).request<DeploymentView[]>('GET', appPath(app, '/deployments'));
+  print(opts, list, () => list.map((d) =>
+    `#${d.id}\t${d.state}\t${d.sha.slice(0, 7)}\t${d.releaseVersion ? `v${d.releaseVersion}` : ''}\t${d.reason ?? ''}`).join('\n'));
+}
+
+export async function printDeploymentLog({ args: [id], opts }: CommandInput<{ follow?: boolean }>): Promise<void> {
+  await createClient(process.env).stream(`/deployments/${encodeURIComponent(id!)}/log${opts.follow ? '?follow=true' : ''}`,
+    (text) => process.stdout.write(text));
 }

@@ -1,14 +1,9 @@
 /** devflow stack build: make the build and run images the buildpacks use. */
-import type { Command } from 'commander';
 import Docker from 'dockerode';
 import { buildStack } from '../../builder/index.js';
+import type { CommandInput } from '../command-spec.js';
 
-export function registerStackCommands(program: Command): void {
-  const stack = program.command('stack').description('build and run images (stacks)');
-  stack.command('build').description('make the build and run images (from a registry when one answers, else debootstrap)')
-    .option('--force', 'rebuild even when the images exist')
-    .action(async (opts: { force?: boolean }) => {
-      const images = await buildStack({ docker: new Docker(), log: { line: (l) => console.log(l) }, force: opts.force });
-      console.log(`stack ready: ${images.buildImage}, ${images.runImage}`);
-    });
+export async function buildStackImages({ opts }: CommandInput<{ force?: boolean }>): Promise<void> {
+  const images = await buildStack({ docker: new Docker(), log: { line: (l) => console.log(l) }, force: opts.force });
+  console.log(`stack ready: ${images.buildImage}, ${images.runImage}`);
 }

@@ -24,16 +24,6 @@ export interface AcmeAccount {
   accountUrl: string | undefined;
 }
 
-/** Settings from the environment: DEVFLOW_ACME_DIRECTORY, DEVFLOW_ACME_EMAIL, DEVFLOW_ACME_CA_FILE. */
-export function acmeSettingsFromEnv(env: NodeJS.ProcessEnv, readFile: (file: string) => string): AcmeSettings {
-  const caFile = env.DEVFLOW_ACME_CA_FILE?.trim();
-  return {
-    directoryUrl: env.DEVFLOW_ACME_DIRECTORY?.trim() || LETS_ENCRYPT_PRODUCTION,
-    email: env.DEVFLOW_ACME_EMAIL?.trim() || undefined,
-    caPem: caFile ? readFile(caFile) : undefined,
-  };
-}
-
 let trustedCa: string | undefined;
 
 /**

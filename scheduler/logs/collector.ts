@@ -5,6 +5,7 @@
  * stored with the lines, so a restarted DevFlow carries on where it stopped.
  */
 import { errorMessage } from '../../core/errors.js';
+import { readLogLimits } from '../../core/settings.js';
 import type { Sql } from '../../core/store/database.js';
 import { appendRuntimeLogs, pruneRuntimeLogs, readPositions, type NewLogLine } from '../../core/store/runtime-logs.js';
 import type { Instance } from '../../core/types.js';
@@ -16,13 +17,9 @@ export interface LogLimits {
   maxDays: number;
 }
 
+/** DEVFLOW_LOG_MAX_MB and DEVFLOW_LOG_MAX_DAYS (core/settings.ts). */
 export function logLimitsFromEnv(env: NodeJS.ProcessEnv): LogLimits {
-  const mb = Number(env.DEVFLOW_LOG_MAX_MB ?? 100);
-  const days = Number(env.DEVFLOW_LOG_MAX_DAYS ?? 7);
-  return {
-    maxBytes: Math.round((Number.isFinite(mb) && mb > 0 ? mb : 100) * 1024 * 1024),
-    maxDays: Number.isFinite(days) && days > 0 ? days : 7,
-  };
+  return readLogLimits(env);
 }
 
 export interface CollectorDeps {

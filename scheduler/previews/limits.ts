@@ -28,11 +28,3 @@ export function describeAge(ms: number): string {
   if (hours < 48) return `${hours} h`;
   return `${Math.floor(hours / 24)} days`;
 }
-
-/** Durations in settings: `90m`, `36h`, `7d`. */
-export function parseDuration(value: string): number {
-  const match = /^(\d+)\s*(m|h|d)$/.exec(value.trim());
-  if (!match) throw new Error(`"${value}" is not a duration like 90m, 36h or 7d`);
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
-}

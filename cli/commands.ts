@@ -1,0 +1,145 @@
+/**
+ * Every devflow command, as data (command-spec.ts). Order is the order of `devflow --help`.
+ * `load` imports the command's module only when it runs.
+ */
+import type { CommandSpec } from './command-spec.js';
+
+/** Commands that only group subcommands, and their help. */
+export const GROUPS: Record<string, string> = { stack: 'build and run images (stacks)' };
+
+const json = true;
+const app = true;
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'up', description: 'run DevFlow (API, git, builder, scheduler, router) in the foreground',
+    options: [
+      { flags: '--port <port>', description: 'API and git port (default 7070)' },
+      { flags: '--http-port <port>', description: 'router HTTP port (default 8080)' },
+      { flags: '--https-port <port>', description: 'router HTTPS port (default 8443)' },
+      { flags: '--domain <domain>', description: 'apps are served at <app>.<domain> (default localhost)' },
+      { flags: '--runtime <kind>', description: 'docker, process, swarm or auto (default auto)' },
+    ],
+    load: () => import('./commands/up.js').then((m) => m.runUp),
+  },
+  { name: 'apps', description: 'list apps', json, load: () => import('./commands/apps.js').then((m) => m.listApps) },
+  {
+    name: 'apps:create', description: 'create an app', args: [['<name>', 'app name (lowercase letters, digits, dashes)']], json,
+    load: () => import('./commands/apps.js').then((m) => m.createApp),
+  },
+  { name: 'apps:info', description: 'show an app', app, json, load: () => import('./commands/apps.js').then((m) => m.showApp) },
+  {
+    name: 'apps:destroy', description: 'delete an app, its instances and its repository', app,
+    options: [{ flags: '--confirm <name>', description: 'the app name again, to confirm' }],
+    load: () => import('./commands/apps.js').then((m) => m.destroyApp),
+  },
+  { name: 'releases', description: "list an app's releases", app, json, load: () => import('./commands/releases.js').then((m) => m.listReleases) },
+  { name: 'deployments', description: "list an app's deployments", app, json, load: () => import('./commands/releases.js').then((m) => m.listDeployments) },
+  {
+    name: 'deployments:log', description: "print a deployment's build and release log", args: [['<id>']],
+    options: [{ flags: '--follow', description: 'keep printing until the deployment ends' }],
+    load: () => import('./commands/releases.js').then((m) => m.printDeploymentLog),
+  },
+  {
+    name: 'stack build', description: 'make the build and run images (from a registry when one answers, else debootstrap)',
+    options: [{ flags: '--force', description: 'rebuild even when the images exist' }],
+    load: () => import('./commands/stack.js').then((m) => m.buildStackImages),
+  },
+  { name: 'config', description: "show an app's config vars", app, json, load: () => import('./commands/config.js').then((m) => m.showConfig) },
+  {
+    name: 'config:set', description: 'set config vars (makes a new release and restarts the app)', app, json,
+    args: [['<assignments...>', 'KEY=value ...']], load: () => import('./commands/config.js').then((m) => m.setConfig),
+  },
+  {
+    name: 'config:unset', description: 'remove config vars (makes a new release and restarts the app)', app, json,
+    args: [['<keys...>', 'KEY ...']], load: () => import('./commands/config.js').then((m) => m.unsetConfig),
+  },
+  {
+    name: 'rollback', description: 'release an earlier build and config again, without rebuilding', app, json,
+    args: [['[version]', 'the release to go back to, e.g. v3 (default: the one before the current)']],
+    load: () => import('./commands/config.js').then((m) => m.rollback),
+  },
+  { name: 'ps', description: "list an app's process types and instances", app, json, load: () => import('./commands/ps.js').then((m) => m.showProcesses) },
+  {
+    name: 'ps:scale', description: 'set how many instances of each process type run, and their size', app, json,
+    args: [['<changes...>', 'TYPE=COUNT[:SIZE] ... (sizes: eco, standard, performance)']],
+    load: () => import('./commands/ps.js').then((m) => m.scaleProcesses),
+  },
+  { name: 'domains', description: "list an app's custom domains and their certificates", app, json, load: () => import('./commands/domains.js').then((m) => m.listDomains) },
+  {
+    name: 'domains:add', description: 'add a custom domain; its certificate is issued over ACME', app, json,
+    args: [['<domain>', 'a host name such as www.example.com']],
+    options: [{ flags: '--wait', description: 'wait until the certificate is issued or has failed' }],
+    load: () => import('./commands/domains.js').then((m) => m.addDomain),
+  },
+  {
+    name: 'domains:remove', description: 'remove a custom domain and its certificate', app, args: [['<domain>']],
+    load: () => import('./commands/domains.js').then((m) => m.removeDomain),
+  },
+  {
+    name: 'domains:redirect', description: 'redirect plain HTTP to HTTPS for an app (on or off)', app, args: [['<state>', 'on or off']],
+    load: () => import('./commands/domains.js').then((m) => m.setHttpsRedirect),
+  },
+  { name: 'previews', description: "list an app's preview environments", app, json, load: () => import('./commands/previews.js').then((m) => m.listPreviews) },
+  {
+    name: 'previews:remove', description: 'remove a preview, its instances and its database', app, args: [['<slug>']],
+    load: () => import('./commands/previews.js').then((m) => m.removePreview),
+  },
+  {
+    name: 'previews:webhook', description: 'show the pull-request webhook URL and secret for the repository host', app, json,
+    options: [{ flags: '--rotate', description: 'make a new secret (the old one stops working)' }],
+    load: () => import('./commands/previews.js').then((m) => m.showWebhook),
+  },
+  {
+    name: 'previews:config:set', description: "config vars that previews use instead of the app's", app,
+    args: [['<pairs...>', 'KEY=value, or KEY= to unset']], load: () => import('./commands/previews.js').then((m) => m.setPreviewConfig),
+  },
+  {
+    name: 'login', description: 'sign in to a DevFlow: checks the token, then stores it (mode 0600)',
+    options: [
+      { flags: '--api <url>', description: 'DevFlow API URL (default: $DEVFLOW_API, else http://localhost:7070)' },
+      { flags: '--token <token>', description: 'API token (default: read from stdin)' },
+    ],
+    load: () => import('./commands/login.js').then((m) => m.login),
+  },
+  { name: 'logout', description: 'forget the stored token', load: () => import('./commands/login.js').then((m) => m.logout) },
+  { name: 'tokens', description: 'list API tokens (admin)', json, load: () => import('./commands/tokens.js').then((m) => m.listTokens) },
+  {
+    name: 'tokens:create', description: 'create an API token; it is printed once, keep it safe', json,
+    options: [
+      { flags: '--name <name>', description: 'what the token is for, e.g. ci', required: true },
+      { flags: '--scope <scope>', description: 'read (look), deploy (push, deploy, rollback, config, scale) or admin (everything)', default: 'read' },
+      { flags: '--expires <duration>', description: 'lifetime such as 90m, 12h, 30d, 2w, or never', default: 'never' },
+    ],
+    load: () => import('./commands/tokens.js').then((m) => m.createToken),
+  },
+  {
+    name: 'tokens:revoke', description: 'revoke an API token', args: [['<id>', 'the token id from `devflow tokens`']],
+    load: () => import('./commands/tokens.js').then((m) => m.revokeToken),
+  },
+  {
+    name: 'logs', description: "show an app's runtime logs, with process and instance names", app,
+    options: [
+      { flags: '-n, --num <lines>', description: 'how many recent lines', default: '100' },
+      { flags: '-t, --tail', description: 'keep following new lines (Ctrl-C to stop)' },
+      { flags: '-p, --process <type>', description: 'only this process type, e.g. web' },
+      { flags: '--json', description: 'one JSON object per line' },
+    ],
+    load: () => import('./commands/logs.js').then((m) => m.showLogs),
+  },
+  {
+    name: 'open', description: "print an app's URL and open it in the browser", app,
+    options: [{ flags: '--no-browser', description: 'only print the URL' }],
+    load: () => import('./commands/open.js').then((m) => m.openApp),
+  },
+  {
+    name: 'deploy', description: "deploy a branch, tag or commit already in the app's repository", app,
+    options: [
+      { flags: '--ref <ref>', description: 'what to deploy', default: 'main' },
+      { flags: '--builder <builder>', description: 'auto, dockerfile or buildpacks', default: 'auto' },
+      { flags: '--no-follow', description: 'return once queued instead of printing the build log' },
+      { flags: '--json', description: 'print JSON (the deployment once it ends, or once queued with --no-follow)' },
+    ],
+    load: () => import('./commands/deploy.js').then((m) => m.deploy),
+  },
+];

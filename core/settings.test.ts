@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings } from './settings.js';
+
+describe('readServerSettings', () => {
+  it('uses the documented defaults', () => {
+    expect(readServerSettings({ HOME: '/home/u' })).toMatchObject({
+      domain: 'localhost', port: 7070, httpPort: 8080, httpsPort: 8443, bindHost: '0.0.0.0', runtime: 'auto',
+      databaseUrl: undefined, redisUrl: undefined, secretKey: undefined, keepReleases: 10, releaseTimeoutMs: 300_000,
+      maxPreviews: 10, previewTtlMs: 7 * 86_400_000, logLimits: { maxBytes: 100 * 1024 * 1024, maxDays: 7 },
+      authFailuresPerMin: 20, dockerCli: undefined,
+      router: { acmeDirectory: undefined, httpsRedirectAll: false, metricsAccess: 'token', tlsCertFile: undefined },
+    });
+  });
+
+  it.each([
+    [{ DEVFLOW_BIND: '127.0.0.1' }, {}, { bindHost: '127.0.0.1' }],
+    [{ DEVFLOW_BIND: '::1' }, {}, { bindHost: '::1' }],
+    [{ DEVFLOW_PORT: '9000' }, {}, { port: 9000 }],
+    [{ DEVFLOW_PORT: '9000' }, { port: '9100' }, { port: 9100 }],
+    [{ DEVFLOW_HTTP_PORT: '80', DEVFLOW_HTTPS_PORT: '443' }, {}, { httpPort: 80, httpsPort: 443 }],
+    [{ DEVFLOW_RUNTIME: 'process' }, { runtime: 'swarm' }, { runtime: 'swarm' }],
+    [{ DEVFLOW_HOME: '  ' }, { home: '/srv/devflow' }, { home: '/srv/devflow' }],
+    [{ DEVFLOW_KEEP_RELEASES: '3' }, {}, { keepReleases: 3 }],
+    [{ DEVFLOW_KEEP_RELEASES: '' }, {}, { keepReleases: 10 }],
+    [{ DEVFLOW_MAX_PREVIEWS: '2', DEVFLOW_PREVIEW_TTL: '36h' }, {}, { maxPreviews: 2, previewTtlMs: 129_600_000 }],
+    [{ DEVFLOW_LOG_MAX_MB: '1.5', DEVFLOW_LOG_MAX_DAYS: '0.5' }, {}, { logLimits: { maxBytes: 1_572_864, maxDays: 0.5 } }],
+    [{ DEVFLOW_AUTH_FAILURES_PER_MIN: '5' }, {}, { authFailuresPerMin: 5 }],
+    [{ DEVFLOW_DOCKER_CLI: '/opt/docker' }, {}, { dockerCli: '/opt/docker' }],
+    [{ DEVFLOW_SECRET_KEY: ' ' }, {}, { secretKey: undefined }],
+  ])('env %j with flags %j gives %j', (env, flags, expected) => {
+    expect(readServerSettings(env, flags)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ DEVFLOW_PORT: 'abc' }, {}, 'DEVFLOW_PORT must be a port number from 0 to 65535, got "abc"'],
+    [{ DEVFLOW_PORT: 'abc' }, { port: '7000' }, undefined],
+    [{}, { httpsPort: '99999' }, '--https-port must be a port number from 0 to 65535, got "99999"'],
+    [{ DEVFLOW_BIND: 'all addresses' }, {}, 'DEVFLOW_BIND must be an IP address such as 127.0.0.1 or 0.0.0.0, or a host name, got "all addresses"'],
+    [{ DEVFLOW_KEEP_RELEASES: '0' }, {}, 'DEVFLOW_KEEP_RELEASES must be a whole number of 1 or more, got "0"'],
+    [{ DEVFLOW_KEEP_RELEASES: 'x' }, {}, 'DEVFLOW_KEEP_RELEASES must be a whole number of 1 or more, got "x"'],
+    [{ DEVFLOW_MAX_PREVIEWS: 'ten' }, {}, 'DEVFLOW_MAX_PREVIEWS must be a whole number of 1 or more, got "ten"'],
+    [{ DEVFLOW_PREVIEW_TTL: '7 days' }, {}, 'DEVFLOW_PREVIEW_TTL must be a duration like 90m, 36h or 7d, got "7 days"'],
+    [{ DEVFLOW_LOG_MAX_MB: '-1' }, {}, 'DEVFLOW_LOG_MAX_MB must be a positive number of MB, got "-1"'],
+    [{ DEVFLOW_AUTH_FAILURES_PER_MIN: '2.5' }, {}, 'DEVFLOW_AUTH_FAILURES_PER_MIN must be a whole number of 1 or more, got "2.5"'],
+    [{ DEVFLOW_RUNTIME: 'k8s' }, {}, 'runtime "k8s" is unknown: use one of auto, docker, process, swarm'],
+  ])('env %j with flags %j: %s', (env, flags, message) => {
+    if (message === undefined) expect(() => readServerSettings(env, flags)).not.toThrow();
+    else expect(() => readServerSettings(env, flags)).toThrow(message);
+  });
+});
+
+describe('readRouterVariables', () => {
+  it.each([
+    [{ DEVFLOW_HTTPS_REDIRECT: 'on' }, { httpsRedirectAll: true }],
+    [{ DEVFLOW_HTTPS_REDIRECT: 'No' }, { httpsRedirectAll: false }],
+    [{ DEVFLOW_HTTPS_REDIRECT: '' }, { httpsRedirectAll: false }],
+    [{ DEVFLOW_ACME_EMAIL: ' ops@example.com ' }, { acmeEmail: 'ops@example.com' }],
+    [{ DEVFLOW_TLS_CERT_FILE: '/c.pem', DEVFLOW_TLS_KEY_FILE: '/k.pem' }, { tlsCertFile: '/c.pem', tlsKeyFile: '/k.pem' }],
+  ])('%j gives %j', (env, expected) => expect(readRouterVariables(env)).toMatchObject(expected));
+});
+
+describe('readCliSettings', () => {
+  it.each([
+    [{ DEVFLOW_API: 'http://devflow.example.com:7070//' }, { api: 'http://devflow.example.com:7070' }],
+    [{ DEVFLOW_TOKEN: ' dfl_x\n' }, { token: 'dfl_x' }],
+    [{ DEVFLOW_CONFIG: '/tmp/c.json', DEVFLOW_HOME: '/srv/devflow' }, { configFile: '/tmp/c.json', home: '/srv/devflow' }],
+    [{ DEVFLOW_API: '', DEVFLOW_TOKEN: '' }, { api: undefined, token: undefined }],
+  ])('%j gives %j', (env, expected) => expect(readCliSettings(env)).toMatchObject(expected));
+});
+
+// Moved here with the parsing from scheduler/release-phase.ts and scheduler/previews/limits.ts.
+describe('parseReleaseTimeout', () => {
+  it.each([[undefined, 300_000], ['', 300_000], ['30', 30_000], ['1.5', 1_500]])('%j → %d ms', (value, ms) => {
+    expect(parseReleaseTimeout(value)).toBe(ms);
+  });
+  it.each(['0', '-5', 'soon'])('refuses %j', (value) => {
+    expect(() => parseReleaseTimeout(value)).toThrow('DEVFLOW_RELEASE_TIMEOUT must be a positive number of seconds');
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([['90m', 5_400_000], ['36h', 129_600_000], ['7d', 604_800_000]])('%s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+  it.each(['', '7', 'seven days', '-1d'])('rejects %j', (text) => expect(() => parseDuration(text)).toThrow(/not a duration/));
+});

@@ -1,0 +1,283 @@
+/**
+ * Every environment variable DevFlow reads, in one place (issue 14, "Settings"): one row per
+ * variable with its default and meaning (the README's Settings table is checked against these
+ * rows by settings.readme.test.ts), and typed readers that parse them once, at the edge
+ * (STYLE.md 6). A value that does not parse stops DevFlow with a message naming the variable, the
+ * value and what is expected, instead of a silent fall back to the default.
+ *
+ * This module is light on purpose (no role imports): the CLI loads it on every command.
+ */
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { InvalidInputError } from './errors.js';
+import type { RuntimeKind } from './types.js';
+
+export interface SettingRow {
+  name: string;
+  /** As the README shows it. */
+  default: string;
+  meaning: string;
+  readBy: 'server' | 'CLI' | 'server, CLI';
+}
+
+export const SETTINGS = [
+  { name: 'DEVFLOW_HOME', default: '`~/.devflow`', readBy: 'server, CLI', meaning: 'state: embedded database, repositories, build cache, slugs, Traefik YAML, `admin-token`' },
+  { name: 'DEVFLOW_DOMAIN', default: '`localhost`', readBy: 'server', meaning: 'apps are served at `<app>.<domain>` (`up --domain`)' },
+  { name: 'DEVFLOW_PORT', default: '`7070`', readBy: 'server', meaning: 'API, dashboard and git port (`up --port`)' },
+  { name: 'DEVFLOW_HTTP_PORT', default: '`8080`', readBy: 'server', meaning: 'router HTTP port (`up --http-port`)' },
+  { name: 'DEVFLOW_HTTPS_PORT', default: '`8443`', readBy: 'server', meaning: 'router HTTPS port (`up --https-port`)' },
+  {
+    name: 'DEVFLOW_BIND', default: '`0.0.0.0`: every address', readBy: 'server',
+    meaning: 'address the API, git and the router listen on. Every address suits a server and a container (compose.yaml); on a laptop set `127.0.0.1` so that the API and your apps are not reachable from the network you are on',
+  },
+  { name: 'DATABASE_URL', default: 'embedded PostgreSQL in `DEVFLOW_HOME`', readBy: 'server', meaning: 'control-plane PostgreSQL' },
+  { name: 'REDIS_URL', default: 'none: the queue runs on PostgreSQL', readBy: 'server', meaning: 'BullMQ on Redis' },
+  { name: 'DEVFLOW_RUNTIME', default: '`auto`: docker when an engine answers, else process', readBy: 'server', meaning: '`docker`, `process`, `swarm` (a swarm manager) (`up --runtime`)' },
+  { name: 'DEVFLOW_KEEP_RELEASES', default: '`10`', readBy: 'server', meaning: 'builds (images, slugs) of this many newest releases are kept; older ones are removed and can no longer be rolled back to' },
+  { name: 'DEVFLOW_RELEASE_TIMEOUT', default: '`300`', readBy: 'server', meaning: 'seconds the release phase may take before the deploy fails' },
+  { name: 'DEVFLOW_MAX_PREVIEWS', default: '`10`', readBy: 'server', meaning: 'previews per app; at the limit a new one is refused, naming the oldest idle one' },
+  { name: 'DEVFLOW_PREVIEW_TTL', default: '`7d`', readBy: 'server', meaning: 'a preview idle this long (`90m`, `36h`, `7d`) is removed' },
+  { name: 'DEVFLOW_ACME_DIRECTORY', default: "Let's Encrypt production", readBy: 'server', meaning: 'ACME directory URL for custom-domain certificates' },
+  { name: 'DEVFLOW_ACME_EMAIL', default: 'none', readBy: 'server', meaning: 'ACME account contact' },
+  { name: 'DEVFLOW_ACME_CA_FILE', default: 'none', readBy: 'server', meaning: "extra CA (PEM) trusted for the ACME server's own HTTPS (pebble, an internal step-ca)" },
+  { name: 'DEVFLOW_TLS_CERT_FILE', default: 'self-signed', readBy: 'server', meaning: "the operator's certificate for `*.<domain>` (with `DEVFLOW_TLS_KEY_FILE`)" },
+  { name: 'DEVFLOW_TLS_KEY_FILE', default: 'self-signed', readBy: 'server', meaning: 'the key of `DEVFLOW_TLS_CERT_FILE`' },
+  { name: 'DEVFLOW_HTTPS_REDIRECT', default: '`off`', readBy: 'server', meaning: "`on`: redirect every app's plain HTTP to HTTPS" },
+  { name: 'DEVFLOW_METRICS', default: '`token`', readBy: 'server', meaning: '`public-loopback`: `/metrics` needs no token from the same machine' },
+  { name: 'DEVFLOW_LOG_MAX_MB', default: '`100`', readBy: 'server', meaning: 'bound on the runtime logs kept in the store, in MB (oldest lines go first)' },
+  { name: 'DEVFLOW_LOG_MAX_DAYS', default: '`7`', readBy: 'server', meaning: 'runtime log lines older than this many days are removed' },
+  { name: 'DEVFLOW_AUTH_FAILURES_PER_MIN', default: '`20`', readBy: 'server', meaning: 'requests with wrong credentials allowed per client IP a minute (API and git) before 429' },
+  {
+    name: 'DEVFLOW_SECRET_KEY', default: '`$DEVFLOW_HOME/secret-key` (created 0600 at first start)', readBy: 'server',
+    meaning: '32 bytes (`openssl rand -hex 32`) sealing secrets at rest (AES-256-GCM); replicas must share it',
+  },
+  { name: 'DEVFLOW_DOCKER_CLI', default: '`/usr/bin/docker` when present, else `docker` on `PATH`', readBy: 'server', meaning: 'the Docker client that runs Dockerfile builds (Debian\'s runs BuildKit without a buildx plugin)' },
+  { name: 'DEVFLOW_API', default: 'what `devflow login` stored, else `http://localhost:7070`', readBy: 'CLI', meaning: 'the DevFlow the CLI talks to' },
+  { name: 'DEVFLOW_TOKEN', default: 'what `devflow login` stored, else `$DEVFLOW_HOME/admin-token`', readBy: 'CLI', meaning: 'the API token the CLI sends' },
+  { name: 'DEVFLOW_CONFIG', default: '`$XDG_CONFIG_HOME/devflow/credentials.json` (else `~/.config/...`)', readBy: 'CLI', meaning: 'where `devflow login` keeps the API URL and token (mode 0600)' },
+] as const satisfies readonly SettingRow[];
+
+export type SettingName = (typeof SETTINGS)[number]['name'];
+type Env = Readonly<Record<string, string | undefined>>;
+
+const RUNTIMES = ['auto', 'docker', 'process', 'swarm'] as const;
+const METRICS_ACCESS = ['token', 'public-loopback'] as const;
+export type MetricsAccess = (typeof METRICS_ACCESS)[number];
+
+/** Everything `devflow up` reads from its environment, parsed. */
+export interface ServerSettings {
+  home: string;
+  domain: string;
+  port: number;
+  httpPort: number;
+  httpsPort: number;
+  bindHost: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  runtime: RuntimeKind | 'auto';
+  /** DEVFLOW_SECRET_KEY: seals secrets at rest (core/secrets.ts); default DEVFLOW_HOME/secret-key. */
+  secretKey?: string | undefined;
+  keepReleases: number;
+  releaseTimeoutMs: number;
+  maxPreviews: number;
+  previewTtlMs: number;
+  router: RouterVariables;
+  logLimits: { maxBytes: number; maxDays: number };
+  authFailuresPerMin: number;
+  dockerCli: string | undefined;
+}
+
+/** The router's variables; the files they name are read by the router (router/settings.ts). */
+export interface RouterVariables {
+  acmeDirectory: string | undefined;
+  acmeEmail: string | undefined;
+  acmeCaFile: string | undefined;
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  httpsRedirectAll: boolean;
+  metricsAccess: MetricsAccess;
+}
+
+/** `up`'s flags win over the variables they stand for. */
+export interface ServerFlags {
+  port?: string | number;
+  httpPort?: string | number;
+  httpsPort?: string | number;
+  domain?: string;
+  home?: string;
+  runtime?: string;
+}
+
+export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSettings {
+  return {
+    home: path.resolve(flags.home ?? readHome(env)),
+    domain: parseDomain(flags.domain ?? text(env, 'DEVFLOW_DOMAIN') ?? 'localhost'),
+    port: flagOrPort(env, 'DEVFLOW_PORT', '--port', flags.port, 7070),
+    httpPort: flagOrPort(env, 'DEVFLOW_HTTP_PORT', '--http-port', flags.httpPort, 8080),
+    httpsPort: flagOrPort(env, 'DEVFLOW_HTTPS_PORT', '--https-port', flags.httpsPort, 8443),
+    bindHost: parseBindAddress(text(env, 'DEVFLOW_BIND') ?? '0.0.0.0'),
+    databaseUrl: text(env, 'DATABASE_URL'),
+    redisUrl: text(env, 'REDIS_URL'),
+    runtime: parseRuntime(flags.runtime ?? text(env, 'DEVFLOW_RUNTIME') ?? 'auto'),
+    secretKey: text(env, 'DEVFLOW_SECRET_KEY'),
+    keepReleases: positiveInteger(env, 'DEVFLOW_KEEP_RELEASES', 10),
+    releaseTimeoutMs: parseReleaseTimeout(env.DEVFLOW_RELEASE_TIMEOUT),
+    maxPreviews: positiveInteger(env, 'DEVFLOW_MAX_PREVIEWS', 10),
+    previewTtlMs: parseNamedDuration(env, 'DEVFLOW_PREVIEW_TTL', '7d'),
+    router: readRouterVariables(env),
+    logLimits: readLogLimits(env),
+    authFailuresPerMin: readAuthFailuresPerMin(env),
+    dockerCli: readDockerCli(env),
+  };
+}
+
+export function readRouterVariables(env: Env): RouterVariables {
+  const tlsCertFile = text(env, 'DEVFLOW_TLS_CERT_FILE');
+  const tlsKeyFile = text(env, 'DEVFLOW_TLS_KEY_FILE');
+  if (Boolean(tlsCertFile) !== Boolean(tlsKeyFile)) {
+    throw new InvalidInputError('set both DEVFLOW_TLS_CERT_FILE and DEVFLOW_TLS_KEY_FILE (the wildcard certificate for *.<domain> and its key), or neither');
+  }
+  return {
+    acmeDirectory: text(env, 'DEVFLOW_ACME_DIRECTORY'),
+    acmeEmail: text(env, 'DEVFLOW_ACME_EMAIL'),
+    acmeCaFile: text(env, 'DEVFLOW_ACME_CA_FILE'),
+    tlsCertFile,
+    tlsKeyFile,
+    httpsRedirectAll: onOff(env, 'DEVFLOW_HTTPS_REDIRECT'),
+    metricsAccess: metricsAccess(env),
+  };
+}
+
+export function readLogLimits(env: Env): ServerSettings['logLimits'] {
+  return {
+    maxBytes: Math.round(positiveNumber(env, 'DEVFLOW_LOG_MAX_MB', 100, 'MB') * 1024 * 1024),
+    maxDays: positiveNumber(env, 'DEVFLOW_LOG_MAX_DAYS', 7, 'days'),
+  };
+}
+
+export function readAuthFailuresPerMin(env: Env): number {
+  return positiveInteger(env, 'DEVFLOW_AUTH_FAILURES_PER_MIN', 20);
+}
+
+export function readDockerCli(env: Env): string | undefined {
+  return text(env, 'DEVFLOW_DOCKER_CLI');
+}
+
+/** What the CLI reads: where DevFlow is, the token, where `login` keeps them. */
+export interface CliSettings {
+  api: string | undefined;
+  token: string | undefined;
+  configFile: string | undefined;
+  home: string;
+}
+
+export function readCliSettings(env: Env): CliSettings {
+  const api = text(env, 'DEVFLOW_API');
+  return {
+    api: api?.replace(/\/+$/, ''),
+    token: text(env, 'DEVFLOW_TOKEN'),
+    configFile: text(env, 'DEVFLOW_CONFIG'),
+    home: readHome(env),
+  };
+}
+
+function readHome(env: Env): string {
+  return text(env, 'DEVFLOW_HOME') ?? path.join(os.homedir(), '.devflow');
+}
+
+/** A variable's value, trimmed; unset and blank are the same (an empty `FOO=` in a unit file). */
+function text(env: Env, name: SettingName): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function refuse(name: string, value: string | number, expected: string): never {
+  throw new InvalidInputError(`${name} must be ${expected}, got "${value}"`);
+}
+
+function flagOrPort(env: Env, name: SettingName, flag: string, flagValue: string | number | undefined, fallback: number): number {
+  return flagValue === undefined ? parsePort(name, text(env, name) ?? fallback) : parsePort(flag, flagValue);
+}
+
+function parsePort(name: string, value: string | number): number {
+  const port = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) refuse(name, value, 'a port number from 0 to 65535');
+  return port;
+}
+
+function positiveInteger(env: Env, name: SettingName, fallback: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) refuse(name, raw, 'a whole number of 1 or more');
+  return n;
+}
+
+function positiveNumber(env: Env, name: SettingName, fallback: number, unit: string): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) refuse(name, raw, `a positive number of ${unit}`);
+  return n;
+}
+
+/** DEVFLOW_RELEASE_TIMEOUT, in seconds, as milliseconds. */
+export function parseReleaseTimeout(value: string | undefined): number {
+  return Math.round(positiveNumber({ DEVFLOW_RELEASE_TIMEOUT: value }, 'DEVFLOW_RELEASE_TIMEOUT', 300, 'seconds') * 1000);
+}
+
+/** `90m`, `36h`, `7d` in milliseconds. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+)\s*(m|h|d)$/.exec(value.trim());
+  if (!match) throw new InvalidInputError(`"${value}" is not a duration like 90m, 36h or 7d`);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+function parseNamedDuration(env: Env, name: SettingName, fallback: string): number {
+  const raw = text(env, name) ?? fallback;
+  try {
+    return parseDuration(raw);
+  } catch {
+    return refuse(name, raw, 'a duration like 90m, 36h or 7d');
+  }
+}
+
+const TRUE = new Set(['1', 'true', 'on', 'yes']);
+const FALSE = new Set(['0', 'false', 'off', 'no']);
+
+function onOff(env: Env, name: SettingName): boolean {
+  const raw = text(env, name);
+  const v = (raw ?? 'off').toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  throw new InvalidInputError(`${name}="${raw}" is not on or off`);
+}
+
+export function metricsAccess(env: Env): MetricsAccess {
+  const value = text(env, 'DEVFLOW_METRICS') ?? 'token';
+  if ((METRICS_ACCESS as readonly string[]).includes(value)) return value as MetricsAccess;
+  throw new InvalidInputError(`DEVFLOW_METRICS="${value}" is unknown: use "token" (the default) or "public-loopback"`);
+}
+
+function parseRuntime(value: string): RuntimeKind | 'auto' {
+  if ((RUNTIMES as readonly string[]).includes(value)) return value as RuntimeKind | 'auto';
+  throw new InvalidInputError(`runtime "${value}" is unknown: use one of ${RUNTIMES.join(', ')}`);
+}
+
+/** An IP address or a host name to listen on. */
+function parseBindAddress(value: string): string {
+  if (net.isIP(value) !== 0 || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(value)) return value;
+  return refuse('DEVFLOW_BIND', value, 'an IP address such as 127.0.0.1 or 0.0.0.0, or a host name');
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export function parseDomain(value: string): string {
+  const domain = value.trim().toLowerCase().replace(/\.$/, '');
+  if (!DOMAIN.test(domain)) {
+    throw new InvalidInputError(`domain "${value}" is not a valid DNS name (e.g. "localhost" or "apps.example.com")`);
+  }
+  return domain;
+}
