@@ -65,7 +65,11 @@ const RUNTIMES = ['auto', 'docker', 'process', 'swarm'] as const;
 const METRICS_ACCESS = ['token', 'public-loopback'] as const;
 export type MetricsAccess = (typeof METRICS_ACCESS)[number];
 
-/** Everything `devflow up` reads from its environment, parsed. */
+/**
+ * Everything `devflow up` reads from its environment, parsed. The log limits, the auth-failure
+ * limit and the Docker client are read again where they are used (their own readers below), and
+ * are here too so that `up` refuses a bad value before it starts anything.
+ */
 export interface ServerSettings {
   home: string;
   domain: string;
