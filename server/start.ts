@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import Docker from 'dockerode';
 import type { Config } from '../core/config.js';
 import { homePaths } from '../core/config.js';
+import { dockerClient } from '../core/docker-engine.js';
 import { EventBus } from '../core/events.js';
 import { errorMessage } from '../core/errors.js';
 import { createDeployQueue } from '../core/queue.js';
@@ -62,9 +62,9 @@ export async function startDevflow(config: Config, log: (line: string) => void):
   const adminToken = await ensureAdminToken(db.sql, paths.adminToken);
   const bus = new EventBus(db.url, db.sql);
   await bus.start();
-  const docker = new Docker();
-  const runtime = await selectRuntime({ requested: config.runtime, home: config.home, docker });
+  const runtime = await selectRuntime({ requested: config.runtime, home: config.home });
   const usesDocker = runtime.kind !== 'process';
+  const docker = usesDocker ? await dockerClient() : undefined;
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const secretKey = await loadSecretKey({ file: paths.secretKey, fromEnv: config.secretKey });
   const databases = new AppDatabases(db.sql, secretKey);
