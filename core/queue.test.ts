@@ -43,4 +43,28 @@ describe('deploy queue', () => {
       await redis.stop();
     }
   });
+
+  it('on PostgreSQL, a job waiting at a stop runs after the next start, and two DevFlows sharing the database run each job once', async () => {
+    const stopped = createDeployQueue({ databaseUrl: db.url });
+    await stopped.enqueue({ deploymentId: 10, app: 'r' });
+    await stopped.close();
+
+    const [a, b] = [createDeployQueue({ databaseUrl: db.url }), createDeployQueue({ databaseUrl: db.url })];
+    const runs: number[] = [];
+    const allRan = new Promise<void>((resolve) => {
+      const processor = async (job: DeployJob) => {
+        runs.push(job.deploymentId);
+        await new Promise((r) => setTimeout(r, 20));
+        if (runs.length >= 6) resolve();
+      };
+      a.work(processor, 2);
+      b.work(processor, 2);
+    });
+    for (const id of [11, 12, 13, 14, 15]) await (id % 2 ? a : b).enqueue({ deploymentId: id, app: 'r' });
+    await allRan;
+    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all([a.close(), b.close()]);
+    expect([...runs].sort((x, y) => x - y)).toEqual([10, 11, 12, 13, 14, 15]);
+  });
 });
+

@@ -1,9 +1,11 @@
 /**
- * The deploy queue: BullMQ jobs on Redis when REDIS_URL is set, otherwise on BullMQ's
- * PostgreSQL backend in the control-plane database, so the embedded default needs no Redis.
- * The backend is chosen here and nowhere else.
+ * The deploy queue: BullMQ jobs on Redis when REDIS_URL is set, otherwise DevFlow's own queue
+ * in the control-plane PostgreSQL (queue-postgres.ts), so the embedded default needs no Redis.
+ * The backend is chosen here and nowhere else. BullMQ (and ioredis beneath it) loads only
+ * with REDIS_URL (issue 23).
  */
-import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
+import type * as Bullmq from 'bullmq';
+import { postgresDeployQueue } from './queue-postgres.js';
 
 export interface DeployJob {
   deploymentId: number;
@@ -20,47 +22,38 @@ export interface DeployQueue {
 const QUEUE_NAME = 'devflow-deploys';
 
 export function createDeployQueue(options: { redisUrl?: string; databaseUrl: string }): DeployQueue {
-  return options.redisUrl ? redisQueue(options.redisUrl) : postgresQueue(options.databaseUrl);
+  return options.redisUrl ? redisQueue(options.redisUrl) : postgresDeployQueue(options.databaseUrl);
+}
+
+/** BullMQ, loaded when the Redis queue is created. */
+function loadBullmq(): Promise<typeof Bullmq> {
+  return import('bullmq');
 }
 
 function redisQueue(url: string): DeployQueue {
   const connection = { url, maxRetriesPerRequest: null };
-  return wrap('redis', new Queue<DeployJob>(QUEUE_NAME, { connection }), (processor, concurrency) =>
-    new Worker<DeployJob>(QUEUE_NAME, async (job) => processor(job.data), { connection, concurrency }));
-}
-
-function postgresQueue(databaseUrl: string): DeployQueue {
-  const pg = withBackend(createPostgresBackend);
-  const connection = { connectionString: databaseUrl, schema: 'bullmq', migrate: true, max: 4 };
-  return wrap('postgres', new pg.Queue<DeployJob>(QUEUE_NAME, { connection }), (processor, concurrency) =>
-    new pg.Worker<DeployJob>(QUEUE_NAME, async (job) => processor(job.data), { connection, concurrency }));
-}
-
-interface Closable {
-  close(): Promise<void>;
-  on(event: 'error', listener: (err: Error) => void): unknown;
-}
-
-function wrap(
-  backend: 'redis' | 'postgres',
-  queue: { add(name: string, data: DeployJob, opts: object): Promise<unknown>; close(): Promise<void> },
-  makeWorker: (processor: (job: DeployJob) => Promise<void>, concurrency: number) => Closable,
-): DeployQueue {
-  const workers: Closable[] = [];
+  const bullmq = loadBullmq();
+  const queue = bullmq.then(({ Queue }) => new Queue<DeployJob>(QUEUE_NAME, { connection }));
+  queue.catch(() => undefined); // reported by enqueue and close, which await it
+  const workers: Promise<Bullmq.Worker<DeployJob>>[] = [];
   return {
-    backend,
+    backend: 'redis',
     async enqueue(job) {
       // Deploys are not retried by the queue: a failed deploy is a user-visible result.
-      await queue.add('deploy', job, { jobId: `deployment-${job.deploymentId}`, attempts: 1, removeOnComplete: 1000, removeOnFail: 1000 });
+      await (await queue).add('deploy', job, { jobId: `deployment-${job.deploymentId}`, attempts: 1, removeOnComplete: 1000, removeOnFail: 1000 });
     },
     work(processor, concurrency) {
-      const worker = makeWorker(processor, concurrency);
-      worker.on('error', () => {});
+      const worker = bullmq.then(({ Worker }) => {
+        const started = new Worker<DeployJob>(QUEUE_NAME, async (job) => processor(job.data), { connection, concurrency });
+        started.on('error', () => {});
+        return started;
+      });
+      worker.catch(() => undefined);
       workers.push(worker);
     },
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await queue.close();
+      await Promise.all(workers.map(async (worker) => (await worker).close()));
+      await (await queue).close();
     },
   };
 }

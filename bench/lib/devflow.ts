@@ -21,10 +21,10 @@ export interface BenchDevflow {
   stop(): Promise<void>;
 }
 
-export async function startDevflow(runtime: 'docker' | 'process', env: Record<string, string> = {}): Promise<BenchDevflow> {
+export async function startDevflow(runtime: 'docker' | 'process', env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BenchDevflow> {
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-'));
   const [port, httpPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/devflow.js'), 'up', '--port', String(port),
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'bin/devflow.js'), 'up', '--port', String(port),
     '--http-port', String(httpPort), '--https-port', String(httpsPort)], {
     env: { ...process.env, DEVFLOW_HOME: home, DEVFLOW_RUNTIME: runtime, DATABASE_URL: '', REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

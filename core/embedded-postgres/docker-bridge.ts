@@ -11,7 +11,8 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { dockerClient, engineAddressFromEnv, engineGet, type EngineAddress } from '../docker-engine.js';
 
 export interface BridgeAccess {
   /** Addresses to listen on besides 127.0.0.1: the default bridge's gateway. */
@@ -34,16 +35,32 @@ const IPV4_CIDR = /^\d+\.\d+\.\d+\.\d+\/\d+$/;
 
 /**
  * The engine is asked rather than the host's interfaces: an idle docker0 (no containers) has
- * no carrier, and Node's os.networkInterfaces() leaves such interfaces out.
+ * no carrier, and Node's os.networkInterfaces() leaves such interfaces out. The embedded
+ * database asks at every start, on every runtime, so by default the question is a plain HTTP
+ * request (docker-engine.ts): dockerode is not loaded for it. A caller that already holds a
+ * dockerode client passes it.
  */
-export async function engineBridgeAccess(docker: Docker = new Docker(), timeoutMs = 1_500): Promise<BridgeAccess> {
+export async function engineBridgeAccess(
+  engine: EngineAddress | Docker | undefined = engineAddressFromEnv(process.env),
+  timeoutMs = 1_500,
+): Promise<BridgeAccess> {
+  return bridgeAccessFromNetworks(await listNetworks(engine, timeoutMs));
+}
+
+/** The engine's networks, or none when no engine answers within `timeoutMs`. */
+async function listNetworks(engine: EngineAddress | Docker | undefined, timeoutMs: number): Promise<EngineNetwork[]> {
+  // No plain address: the engine is behind TLS or ssh, which only dockerode speaks.
+  if (engine === undefined) return listNetworks(await dockerClient(), timeoutMs);
+  if (!('listNetworks' in engine)) {
+    const response = await engineGet(engine, '/networks', timeoutMs);
+    return response?.status === 200 ? (JSON.parse(response.body) as EngineNetwork[]) : [];
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<EngineNetwork[]>((resolve) => {
     timer = setTimeout(() => resolve([]), timeoutMs);
   });
   try {
-    const networks = await Promise.race([docker.listNetworks().catch(() => []), timeout]);
-    return bridgeAccessFromNetworks(networks as EngineNetwork[]);
+    return await Promise.race([engine.listNetworks().then((n) => n as EngineNetwork[], () => []), timeout]);
   } finally {
     clearTimeout(timer);
   }

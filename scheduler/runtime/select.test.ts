@@ -4,14 +4,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SOCKET, type EngineAddress } from '../../core/docker-engine.js';
 import { DevflowError } from '../../core/errors.js';
 import type { RuntimeKind } from '../../core/types.js';
 import { dockerAnswers, selectRuntime } from './select.js';
 
 let home: string;
-const engine = new Docker();
+const engine: EngineAddress = { socketPath: DEFAULT_SOCKET };
 // An engine that cannot answer: a socket path that does not exist.
-const noEngine = new Docker({ socketPath: '/nonexistent/docker.sock' });
+const noEngine: EngineAddress = { socketPath: '/nonexistent/docker.sock' };
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'devflow-select-'));
@@ -22,32 +23,32 @@ afterAll(async () => {
 });
 
 describe('selectRuntime', () => {
-  const cases: Array<[string, RuntimeKind | 'auto' | undefined, Docker, RuntimeKind]> = [
+  const cases: Array<[string, RuntimeKind | 'auto' | undefined, EngineAddress, RuntimeKind]> = [
     ['auto with an engine', 'auto', engine, 'docker'],
     ['default (auto) with an engine', undefined, engine, 'docker'],
     ['auto without an engine', 'auto', noEngine, 'process'],
     ['process even with an engine', 'process', engine, 'process'],
     ['docker when asked', 'docker', engine, 'docker'],
   ];
-  it.each(cases)('%s', async (_name, requested, docker, expected) => {
-    const runtime = await selectRuntime({ requested, home, docker });
+  it.each(cases)('%s', async (_name, requested, engine, expected) => {
+    const runtime = await selectRuntime({ requested, home, engine });
     expect(runtime.kind).toBe(expected);
   });
 
   it('swarm runs on a swarm manager, and says clearly how to get one otherwise', async () => {
-    const info = (await engine.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
-    const attempt = selectRuntime({ requested: 'swarm', home, docker: engine });
+    const info = (await new Docker(engine).info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+    const attempt = selectRuntime({ requested: 'swarm', home, engine });
     if (info.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable) {
       expect((await attempt).kind).toBe('swarm');
     } else {
       await expect(attempt).rejects.toBeInstanceOf(DevflowError);
       await expect(attempt).rejects.toMatchObject({ code: 'runtime_unavailable', message: expect.stringMatching(/docker swarm init/) });
     }
-    await expect(selectRuntime({ requested: 'swarm', home, docker: noEngine })).rejects.toMatchObject({ code: 'runtime_unavailable' });
+    await expect(selectRuntime({ requested: 'swarm', home, engine: noEngine })).rejects.toMatchObject({ code: 'runtime_unavailable' });
   });
 
   it('refuses docker when asked for it and no engine answers', async () => {
-    await expect(selectRuntime({ requested: 'docker', home, docker: noEngine })).rejects.toMatchObject({
+    await expect(selectRuntime({ requested: 'docker', home, engine: noEngine })).rejects.toMatchObject({
       code: 'runtime_unavailable',
       message: expect.stringMatching(/no Docker engine answers/),
     });
@@ -55,7 +56,7 @@ describe('selectRuntime', () => {
 
   it('refuses a runtime name it does not know', async () => {
     const requested = 'kubernetes' as RuntimeKind;
-    await expect(selectRuntime({ requested, home, docker: engine })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(selectRuntime({ requested, home, engine })).rejects.toMatchObject({ code: 'invalid_input' });
   });
 });
 
@@ -70,7 +71,7 @@ describe('dockerAnswers', () => {
     const socketPath = join(home, 'silent.sock');
     await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
     try {
-      expect(await dockerAnswers(new Docker({ socketPath }), 200)).toBe(false);
+      expect(await dockerAnswers({ socketPath }, 200)).toBe(false);
     } finally {
       silent.close();
     }

@@ -1,14 +1,16 @@
 /**
  * The ONE place a runtime driver is chosen (DESIGN.md: runtime = docker | process | swarm,
  * default auto: "Docker when an engine answers, else the process runtime").
+ *
+ * The docker and swarm drivers (and dockerode beneath them) load only when chosen: whether an
+ * engine answers is a plain HTTP request (core/docker-engine.ts), so the process runtime never
+ * loads them (issue 23).
  */
-import Docker from 'dockerode';
 import { DevflowError } from '../../core/errors.js';
+import { dockerClient, engineAddressFromEnv, engineAnswers, type EngineAddress } from '../../core/docker-engine.js';
 import type { RuntimeKind } from '../../core/types.js';
-import { DockerRuntime } from './docker.js';
 import { ProcessRuntime } from './process.js';
 import { detectCgroups } from './process-limits.js';
-import { SwarmRuntime } from './swarm.js';
 import type { RuntimeDriver } from './types.js';
 
 /** A local engine answers a ping in milliseconds; waiting longer only delays `devflow up`. */
@@ -19,52 +21,56 @@ export interface SelectRuntimeOptions {
   requested?: RuntimeKind | 'auto';
   /** DEVFLOW_HOME, where the process runtime keeps its state. */
   home: string;
-  /** The engine to use; default: DOCKER_HOST or /var/run/docker.sock. */
-  docker?: Docker;
+  /** The engine to use; default: the one dockerode finds (DOCKER_HOST or /var/run/docker.sock). */
+  engine?: EngineAddress;
 }
 
-export async function dockerAnswers(docker: Docker, timeoutMs = DOCKER_PING_TIMEOUT_MS): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  const ping = docker.ping().then(
-    () => true,
-    () => false,
-  );
-  try {
-    return await Promise.race([ping, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Whether the engine (default: the environment's) answers a ping within `timeoutMs`. */
+export function dockerAnswers(engine = engineAddressFromEnv(process.env), timeoutMs = DOCKER_PING_TIMEOUT_MS): Promise<boolean> {
+  return engineAnswers(engine, timeoutMs);
 }
 
 export async function selectRuntime(options: SelectRuntimeOptions): Promise<RuntimeDriver> {
-  const docker = options.docker ?? new Docker();
+  const engine = options.engine ?? engineAddressFromEnv(process.env);
   const requested = options.requested ?? 'auto';
   const kind: RuntimeKind =
-    requested === 'auto' ? ((await dockerAnswers(docker)) ? 'docker' : 'process') : requested;
+    requested === 'auto' ? ((await dockerAnswers(engine)) ? 'docker' : 'process') : requested;
   switch (kind) {
-    case 'docker':
-      if (requested === 'docker' && !(await dockerAnswers(docker))) {
+    case 'docker': {
+      if (requested === 'docker' && !(await dockerAnswers(engine))) {
         throw new DevflowError(
           'runtime_unavailable',
           'DEVFLOW_RUNTIME=docker, but no Docker engine answers: start dockerd (or set DOCKER_HOST), ' +
             'or use DEVFLOW_RUNTIME=process',
         );
       }
-      return new DockerRuntime(docker, options.home);
+      const { DockerRuntime } = await loadDockerDriver();
+      return new DockerRuntime(await dockerClient(options.engine), options.home);
+    }
     case 'process':
       return new ProcessRuntime({ home: options.home, cgroups: await detectCgroups() });
-    case 'swarm':
-      if (!(await dockerAnswers(docker))) {
+    case 'swarm': {
+      if (!(await dockerAnswers(engine))) {
         throw new DevflowError('runtime_unavailable', 'DEVFLOW_RUNTIME=swarm, but no Docker engine answers: start dockerd (or set DOCKER_HOST)');
       }
+      const { SwarmRuntime } = await loadSwarmDriver();
+      const docker = await dockerClient(options.engine);
       await SwarmRuntime.assertActive(docker);
       return new SwarmRuntime(docker, options.home);
+    }
     default: {
       const unknown: never = kind;
       throw new DevflowError('invalid_input', `unknown runtime "${String(unknown)}": use docker, process or swarm`);
     }
   }
+}
+
+/** The docker driver with dockerode, loaded when the docker runtime is chosen. */
+function loadDockerDriver(): Promise<typeof import('./docker.js')> {
+  return import('./docker.js');
+}
+
+/** The swarm driver (and the docker driver it builds images with), loaded when chosen. */
+function loadSwarmDriver(): Promise<typeof import('./swarm.js')> {
+  return import('./swarm.js');
 }
