@@ -8,6 +8,7 @@
  * on a user's behalf runs through inRequestTransaction (session.ts) in the role the token names.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWK } from 'jose';
 import type { Sql } from '../core/store/database.js';
 
 /** The database roles a request can run as; they exist once per cluster (provision-sql.ts). */
@@ -48,8 +49,8 @@ export interface ProjectKeys {
 /** An ES256 key pair as JWKs; `kid` names it in token headers and the JWKS. */
 export interface SigningKey {
   kid: string;
-  privateJwk: JsonWebKey;
-  publicJwk: JsonWebKey;
+  privateJwk: JWK;
+  publicJwk: JWK;
 }
 
 /** Auth settings a project may change (dashboard, API); defaults in the backend's settings. */

@@ -4,6 +4,7 @@
  * Key Set (RFC 7517 §5) for /auth/v1/.well-known/jwks.json, so a verifier needs no shared secret.
  */
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import type { JWK } from 'jose';
 import type { SigningKey } from './contract.js';
 
 export function newSigningKey(): SigningKey {
@@ -11,16 +12,16 @@ export function newSigningKey(): SigningKey {
   const kid = randomUUID();
   return {
     kid,
-    privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' },
-    publicJwk: publicJwk({ ...publicKey.export({ format: 'jwk' }), kid }),
+    privateJwk: { ...(privateKey.export({ format: 'jwk' }) as JWK), kid, alg: 'ES256', use: 'sig' },
+    publicJwk: publicJwk({ ...(publicKey.export({ format: 'jwk' }) as JWK), kid }),
   };
 }
 
 /** Only the public members: `d` (the private scalar) must never reach the JWKS. */
-function publicJwk(jwk: JsonWebKey & { kid: string }): JsonWebKey {
-  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: jwk.kid, alg: 'ES256', use: 'sig', key_ops: ['verify'] } as JsonWebKey;
+function publicJwk(jwk: JWK): JWK {
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: jwk.kid, alg: 'ES256', use: 'sig', key_ops: ['verify'] };
 }
 
-export function jwks(keys: Array<SigningKey | undefined>): { keys: JsonWebKey[] } {
+export function jwks(keys: Array<SigningKey | undefined>): { keys: JWK[] } {
   return { keys: keys.filter((k): k is SigningKey => k !== undefined).map((k) => k.publicJwk) };
 }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { DevflowError } from '../core/errors.js';
 import { CliError } from './client.js';
 import { registerAppCommands } from './commands/apps.js';
+import { registerBackendCommands } from './commands/backend.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerPreviewCommands } from './commands/previews.js';
@@ -36,6 +37,7 @@ registerTokenCommands(program);
 registerLogCommands(program);
 registerOpenCommand(program);
 registerDeployCommand(program);
+registerBackendCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CliError || err instanceof DevflowError) {

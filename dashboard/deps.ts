@@ -1,4 +1,5 @@
 /** What the API needs from the platform; `server/start.ts` provides it. */
+import type { BackendOperations } from '../backend/index.js';
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   domainsChanged?: () => Promise<void>;
   /** Preview environments (issue 6, server/previews.ts). */
   previews: PreviewOperations;
+  /** The app backend (issue 16, backend/index.ts); absent when this DevFlow has none. */
+  backend?: BackendOperations;
 }
 
 export interface PreviewOperations {

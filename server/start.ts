@@ -19,6 +19,7 @@ import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { allows } from '../core/store/api-tokens.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { createApi } from '../dashboard/api.js';
+import { createBackend } from '../backend/index.js';
 import { startLogCollector } from '../dashboard/logs/collector.js';
 import { guardAuthFailures, limiterFromEnv } from '../dashboard/rate-limit.js';
 import { removeWarmContainers } from '../builder/index.js';
@@ -72,15 +73,21 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     databases, controlUrl: db.url, runtime: runtime.kind, docker: usesDocker ? docker : undefined,
   });
 
+  // The app backend (issue 16): a gateway on this server, a host per project on the router,
+  // SUPABASE_ variables for the processes of apps that enabled it.
+  const backend = createBackend({
+    sql: db.sql, serverUrl: db.url, secretKey, databases, config, runtime: runtime.kind, docker: usesDocker ? docker : undefined, log,
+  });
+
   const router = await startRouter({
     sql: db.sql, secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
     bindHost: config.bindHost, traefikDir: paths.traefik, env: process.env, log,
   });
-  const routes = new RouteSync(db.sql, runtime, config.domain, (input) => router.apply(input));
+  const routes = new RouteSync(db.sql, runtime, config.domain, async (input) => router.apply(await backend.withRoutes(input)));
 
   const deps: SchedulerDeps = {
     config, sql: db.sql, bus, runtime, docker: usesDocker ? docker : undefined, routes,
-    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: appDatabases,
+    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: backend.platformEnv(appDatabases),
     keepReleases: parseKeepReleases(process.env.DEVFLOW_KEEP_RELEASES),
     releaseTimeoutMs: parseReleaseTimeout(process.env.DEVFLOW_RELEASE_TIMEOUT),
   };
@@ -112,9 +119,11 @@ export async function startDevflow(config: Config, log: (line: string) => void):
     deploy: (app, request, actor) => deployRef({ sql: db.sql, bus, queue, home: config.home }, app, request, actor),
     domainsChanged: () => router.domainsChanged(routes),
     previews,
+    backend: backend.operations,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
+    if (backend.handle(req, res)) return;
     if (guardAuthFailures(authLimiter, req, res)) return;
     if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
       verifyToken: async (token) => allows(await verifyToken(db.sql, token), 'read') })) return;
@@ -155,6 +164,7 @@ export async function startDevflow(config: Config, log: (line: string) => void):
       await queue.close();
       await receiver.close();
       await router.close();
+      await backend.close();
       await bus.close();
       await db.close();
       await removeWarmContainers();
