@@ -63,15 +63,14 @@ describe('decideCaller', () => {
     ['another project\'s user token', () => ({ apikey: a.anonKey, authorization: `Bearer ${tokens.otherProject}` }), 'rest/v1', '/todos', 401, { code: 'PGRST301' }],
     ['another project\'s ES256 token', () => ({ apikey: a.anonKey, authorization: `Bearer ${tokens.es256OtherProject}` }), 'rest/v1', '/todos', 401, { code: 'PGRST301' }],
     ['a token asking for a superuser role', () => ({ apikey: a.anonKey, authorization: `Bearer ${tokens.superuser}` }), 'rest/v1', '/todos', 401, { code: 'PGRST301' }],
-    ['an expired token on /auth/v1/user', () => ({ apikey: a.anonKey, authorization: `Bearer ${tokens.expired}` }), 'auth/v1', '/user', 403, { error_code: 'bad_jwt' }],
   ];
   it.each(refusals)('refuses %s', async (_name, headers, prefix, path, status, body) => {
     const decision = await decide(headers(), prefix, path);
     expect(decision).toMatchObject({ ok: false, status, body });
   });
 
-  it('ignores a stale bearer where Supabase Auth does not read it (sign-in, refresh), using the key\'s role', async () => {
-    const decision = await decide({ apikey: a.anonKey, authorization: `Bearer ${tokens.expired}` }, 'auth/v1', '/token?grant_type=password');
-    expect(decision).toMatchObject({ ok: true, role: 'anon', token: a.anonKey });
+  it('hands a bad bearer on to Auth with the key\'s role (Auth answers bad_jwt where it needs a user)', async () => {
+    const decision = await decide({ apikey: a.anonKey, authorization: `Bearer ${tokens.expired}` }, 'auth/v1', '/user');
+    expect(decision).toMatchObject({ ok: true, role: 'anon', token: tokens.expired, claims: { role: 'anon' } });
   });
 });

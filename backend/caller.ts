@@ -3,8 +3,9 @@
  * `?apikey=`), the token from `Authorization: Bearer`, else the key. The token's role becomes
  * the request's database role with its claims (a user's access token → authenticated, the
  * service-role key → service_role, the anon key → anon). Refusals carry the body the client
- * would get from Supabase: Kong's for a missing or wrong key, PostgREST's under /rest/v1 and
- * Supabase Auth's under /auth/v1 for a bad user token.
+ * would get from Supabase: Kong's for a missing or wrong key, PostgREST's under /rest/v1 for a
+ * bad user token. Under /auth/v1 a bad user token is Auth's to judge (it knows which endpoints
+ * need a user), so the request goes on with the key's role and the token as sent.
  */
 import type { BackendRole, JwtClaims } from './contract.js';
 import type { TokenCheck } from './tokens.js';
@@ -33,19 +34,8 @@ export function readCredentials(headers: Record<string, string | string[] | unde
 const NO_KEY = { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' };
 const BAD_KEY = { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' };
 
-/**
- * Auth's endpoints that act for the token's user. Elsewhere under /auth/v1 (sign-up, sign-in,
- * refresh, verify, settings) Supabase Auth does not read the bearer token, so a stale one there
- * is not an error and the request runs with the key's role.
- */
-const AUTH_USER_PATHS = /^\/(user|logout|factors|reauthenticate|admin|invite)(\/|\?|$)/;
-
 /** The refusal for a token that failed its check, shaped as the service behind `prefix` answers it. */
 export function badTokenRefusal(prefix: string, check: Extract<TokenCheck, { ok: false }>): Extract<CallerDecision, { ok: false }> {
-  if (prefix === 'auth/v1') {
-    const detail = check.reason === 'expired' ? 'token has invalid claims: token is expired' : check.message;
-    return { ok: false, status: 403, body: { code: 403, error_code: 'bad_jwt', msg: `invalid JWT: unable to parse or verify signature, ${detail}` } };
-  }
   if (prefix === 'rest/v1') {
     const code = check.reason === 'expired' ? 'PGRST303' : 'PGRST301';
     return {
@@ -76,7 +66,9 @@ export async function decideCaller(
   const token = await check(bearer);
   if (token.ok) return fromCheck(token, bearer);
   if (key === undefined) return bearerOnlyRefusal(where.prefix, token);
-  if (where.prefix === 'auth/v1' && !AUTH_USER_PATHS.test(where.path)) return fromCheck(key, apikey!);
+  // Supabase's gateway hands /auth/v1 requests on with a bad bearer: Auth ignores it where no
+  // user is needed (sign-in, refresh) and answers its own `bad_jwt` where one is.
+  if (where.prefix === 'auth/v1') return { ok: true, role: key.role, claims: key.claims, token: bearer };
   return badTokenRefusal(where.prefix, token);
 }
 

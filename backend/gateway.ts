@@ -17,7 +17,7 @@ const JWKS_PATH = /^\/auth\/v1\/\.well-known\/jwks\.json(\?|$)/;
 
 export interface GatewayDeps {
   projects: ProjectRegistry;
-  services: () => Promise<BackendService[]>;
+  services: BackendService[];
   log: (line: string) => void;
 }
 
@@ -54,7 +54,7 @@ async function serve(deps: GatewayDeps, req: IncomingMessage, res: ServerRespons
   if (req.method === 'GET' && JWKS_PATH.test(target.path)) {
     return sendJson(res, 200, jwks([loaded.project.keys.signingKey]), { 'Cache-Control': 'public, max-age=600' });
   }
-  const routed = routeToService(await deps.services(), target.path);
+  const routed = routeToService(deps.services, target.path);
   if (!routed) return sendJson(res, 404, NO_ROUTE);
   const decision = await decideCaller(
     readCredentials(req.headers, target.path),

@@ -77,6 +77,7 @@ export interface BackendDeps {
   log: (line: string) => void;
   /** The mounted services; by default those of this build (services.ts). Tests mount their own. */
   services?: () => Promise<BackendService[]>;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Projects unused this long close their pools; checked every minute. */
@@ -96,15 +97,22 @@ export function createBackend(deps: BackendDeps): Backend {
 
   /** The heavy half, imported on the first request to any project. */
   const loadGateway = () => (gateway ??= (async () => {
-    const [{ ProjectRegistry }, { handleGatewayRequest }, { loadServices }] = await Promise.all([
-      import('./projects.js'), import('./gateway.js'), import('./services.js'),
-    ]);
+    const [{ ProjectRegistry }, { handleGatewayRequest }] = await Promise.all([import('./projects.js'), import('./gateway.js')]);
+    const services = deps.services ? await deps.services() : await mountDefaultServices();
     registry = new ProjectRegistry(projectDeps);
     idleTimer = setInterval(() => void registry!.closeIdle(PROJECT_IDLE_MS).catch(() => {}), 60_000).unref();
-    const gatewayDeps = { projects: registry, services: deps.services ?? loadServices, log: deps.log };
+    const gatewayDeps = { projects: registry, services, log: deps.log };
     return (req: IncomingMessage, res: ServerResponse, target: { project: string; path: string }) =>
       handleGatewayRequest(gatewayDeps, req, res, target);
   })());
+
+  let unmount = async () => {};
+  const mountDefaultServices = async () => {
+    const { mountServices } = await import('./services.js');
+    const mounted = await mountServices({ sql: deps.sql, env: deps.env ?? process.env, log: deps.log });
+    unmount = mounted.close;
+    return mounted.list;
+  };
 
   let processAddress: Promise<string> | undefined;
   const addressForProcesses = () => (processAddress ??= (async () => {
@@ -184,6 +192,7 @@ export function createBackend(deps: BackendDeps): Backend {
     async close() {
       if (idleTimer) clearInterval(idleTimer);
       await registry?.close();
+      await unmount();
     },
   };
 }

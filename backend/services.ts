@@ -1,62 +1,56 @@
 /**
- * The services mounted under the gateway (contract.ts `BackendService`), and the SQL their
- * schemas need. Each module is imported on first use: DevFlow without an enabled backend never
- * loads them (issue 23, idle memory). A service whose module is not in this build is reported
- * as missing (404 under its prefix), not a crash.
+ * The services mounted under the gateway (contract.ts `BackendService`) and the SQL their
+ * schemas need in a project database. Each module is imported on first use: a DevFlow where
+ * no app enabled a backend never loads them (issue 23, idle memory).
  */
+import type { Sql } from '../core/store/database.js';
 import type { BackendService } from './contract.js';
 
-interface ServiceModule {
-  prefix: string;
-  /** Relative to this file; a variable, so a build without the module still compiles. */
-  specifier: string;
-  factory: string;
-  /** The export that returns the schema statements for a database owner, if the service has tables. */
-  schemaSql?: string;
+/** What the services need from the platform: the control plane (Auth keeps caught mail there). */
+export interface ServiceHost {
+  sql: Sql;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
 }
 
-const MODULES: readonly ServiceModule[] = [
-  { prefix: 'rest/v1', specifier: './rest/index.js', factory: 'createRestService' },
-  { prefix: 'auth/v1', specifier: './auth/index.js', factory: 'createAuthService', schemaSql: 'authSchemaSql' },
-];
+export interface MountedServices {
+  list: BackendService[];
+  close(): Promise<void>;
+}
 
-type Loaded = Record<string, unknown>;
+type AuthModule = typeof import('./auth/index.js');
 
-async function importOptional(specifier: string): Promise<Loaded | undefined> {
-  try {
-    return (await import(/* @vite-ignore */ specifier)) as Loaded;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/.test(String(err))) return undefined;
-    throw err;
+/**
+ * Auth sends its mails over SMTP: to DEVFLOW_SMTP_URL when set, else to the embedded catcher,
+ * whose mails the dashboard and CLI show (the embedded default needs no mail server).
+ */
+async function mountAuth(auth: AuthModule, host: ServiceHost): Promise<{ service: BackendService; close(): Promise<void> }> {
+  const smtpUrl = host.env.DEVFLOW_SMTP_URL?.trim();
+  let close = async () => {};
+  let mailUrl = smtpUrl;
+  if (!mailUrl) {
+    for (const statement of auth.caughtMailSql()) await host.sql.unsafe(statement);
+    const catcher = await auth.startMailCatcher({ sql: host.sql });
+    mailUrl = catcher.url;
+    close = () => catcher.close();
   }
+  const service = auth.createAuthService({
+    mailer: auth.smtpMailer(mailUrl),
+    onError: (err) => host.log(`backend auth: ${String(err)}`),
+  });
+  return { service, close };
 }
 
-let services: Promise<BackendService[]> | undefined;
-
-/** The mounted services, created once per process. */
-export function loadServices(): Promise<BackendService[]> {
-  services ??= (async () => {
-    const loaded: BackendService[] = [];
-    for (const m of MODULES) {
-      const mod = await importOptional(m.specifier);
-      const factory = mod?.[m.factory];
-      if (typeof factory === 'function') loaded.push(await (factory as () => BackendService | Promise<BackendService>)());
-    }
-    return loaded;
-  })();
-  return services;
+export async function mountServices(host: ServiceHost): Promise<MountedServices> {
+  const [rest, auth] = await Promise.all([import('./rest/index.js'), import('./auth/index.js')]);
+  const mountedAuth = await mountAuth(auth, host);
+  return { list: [rest.createRestService(), mountedAuth.service], close: mountedAuth.close };
 }
 
-/** The statements every service's tables need in a project database, in mount order. */
+/** The statements every service's tables need in a project database, run by a superuser. */
 export async function servicesSchemaSql(owner: string): Promise<string[]> {
-  const statements: string[] = [];
-  for (const m of MODULES) {
-    if (m.schemaSql === undefined) continue;
-    const build = (await importOptional(m.specifier))?.[m.schemaSql];
-    if (typeof build === 'function') statements.push(...(build as (owner: string) => string[])(owner));
-  }
-  return statements;
+  const [rest, auth] = await Promise.all([import('./rest/index.js'), import('./auth/index.js')]);
+  return [...auth.authSchemaSql(owner), ...rest.restSchemaSql(owner)];
 }
 
 /** The service for a path after the project ("/rest/v1/todos"), and the path after its prefix. */
