@@ -3,10 +3,13 @@
 // /add?title= inserts a todo with the service-role key; GET / lists the todos' titles.
 const http = require('node:http');
 const { createClient } = require('@supabase/supabase-js');
+// Node 20 has no WebSocket of its own; supabase-js's realtime client asks for one at creation.
+const ws = require('ws');
 
 const port = Number(process.env.PORT || 5000);
 const supabase = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY, {
   auth: { persistSession: false, autoRefreshToken: false },
+  realtime: { transport: ws },
 });
 
 async function answer(url) {
