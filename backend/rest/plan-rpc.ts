@@ -44,7 +44,7 @@ export function planRpc(cache: SchemaCache, input: RpcInput): StatementPlan & { 
   const ctx = newContext(cache, input.query);
   const { fn } = input;
   const passed = fn.args.filter((a) => input.argNames.includes(a.name));
-  const argsFrom = passed.length === 0 ? '' : `json_to_record(${ctx.params.add(input.args)}::json) AS pgrst_args(${passed.map((a) => `${ident(a.name)} ${a.type}`).join(', ')}), `;
+  const argsFrom = passed.length === 0 ? '' : `json_to_record(${ctx.params.add(input.args)}::text::json) AS pgrst_args(${passed.map((a) => `${ident(a.name)} ${a.type}`).join(', ')}), `;
   const call = `${qualified(fn.schema, fn.name)}(${passed.map((a) => `${ident(a.name)} := pgrst_args.${ident(a.name)}`).join(', ')})`;
   const alias = newAlias(ctx, 'pgrst_call');
   if (fn.returns !== 'composite') {

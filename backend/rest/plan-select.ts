@@ -32,7 +32,7 @@ export interface LevelSql {
 export interface Source {
   alias: string;
   label: string;
-  columns: { name: string }[];
+  columns: { name: string; type: string }[];
   table: Table | null;
 }
 

@@ -73,7 +73,7 @@ function mutationSql(ctx: PlanContext, input: WriteInput, target: string, alias:
       if (m.columns.length === 0) return `UPDATE ${target} SET ${ident(input.table.columns[0].name)} = ${ident(alias)}.${ident(input.table.columns[0].name)} WHERE FALSE`;
       const body = ctx.params.add(m.body);
       const set = m.columns.map((c) => `${ident(c)} = pgrst_body.${ident(c)}`).join(', ');
-      return `UPDATE ${target} SET ${set} FROM json_populate_record(${rowType}, ${body}::json) AS pgrst_body${whereSql(ctx, input.table, alias)}`;
+      return `UPDATE ${target} SET ${set} FROM json_populate_record(${rowType}, ${body}::text::json) AS pgrst_body${whereSql(ctx, input.table, alias)}`;
     }
     case 'insert':
       return insertSql(ctx, input, m, target, rowType);
@@ -82,7 +82,7 @@ function mutationSql(ctx: PlanContext, input: WriteInput, target: string, alias:
 
 function insertSql(ctx: PlanContext, input: WriteInput, m: Extract<Mutation, { kind: 'insert' }>, target: string, rowType: string): string {
   const body = ctx.params.add(m.body);
-  const rows = `json_array_elements(CASE WHEN json_typeof(${body}::json) = 'array' THEN ${body}::json ELSE json_build_array(${body}::json) END) AS pgrst_j(j), LATERAL json_populate_record(${rowType}, pgrst_j.j) AS pgrst_r`;
+  const rows = `json_array_elements(CASE WHEN json_typeof(${body}::text::json) = 'array' THEN ${body}::text::json ELSE json_build_array(${body}::text::json) END) AS pgrst_j(j), LATERAL json_populate_record(${rowType}, pgrst_j.j) AS pgrst_r`;
   const values = m.columns.map((c) => {
     const value = `pgrst_r.${ident(c)}`;
     if (!m.missingDefault) return value;

@@ -120,7 +120,8 @@ fks AS (
 procs AS (
   SELECT n.nspname AS schema, p.proname AS name, p.proretset AS "returnsSet", p.provolatile::text AS volatility,
     p.prorettype, t.typtype, t.typrelid, p.pronargs, p.pronargdefaults,
-    coalesce(p.proallargtypes, p.proargtypes::oid[]) AS types,
+    -- proargtypes is an oidvector, indexed from 0; through text it becomes an ordinary array.
+    coalesce(p.proallargtypes, string_to_array(p.proargtypes::text, ' ')::oid[]) AS types,
     coalesce(p.proargmodes, array_fill('i'::"char", ARRAY[p.pronargs::int])) AS modes,
     coalesce(p.proargnames, array_fill(''::text, ARRAY[p.pronargs::int])) AS names
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_type t ON t.oid = p.prorettype
