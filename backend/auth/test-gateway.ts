@@ -31,6 +31,17 @@ async function claimsOf(token: string | undefined, secret: string): Promise<JwtC
 
 const ROLES = new Set<BackendRole>(['anon', 'authenticated', 'service_role']);
 
+/**
+ * Paths a browser reaches with no key (a link in a mail, an OAuth redirect); Supabase's gateway
+ * serves them keyless too. The real gateway must do the same for these three.
+ */
+export const OPEN_AUTH_PATHS = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize'];
+
+function isOpenPath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?')[0];
+  return OPEN_AUTH_PATHS.includes(path);
+}
+
 export async function startAuthTestServer(options: { auth?: Partial<AuthSettings>; service: AuthServiceOptions }): Promise<AuthTestServer> {
   const test = await createTestProject({ auth: options.auth });
   for (const statement of authSchemaSql(test.project.ref)) await test.adminSql.unsafe(statement);
@@ -38,7 +49,7 @@ export async function startAuthTestServer(options: { auth?: Partial<AuthSettings
   const { project } = test;
   const server = http.createServer(async (req, res) => {
     const apikey = req.headers.apikey as string | undefined;
-    const keyClaims = await claimsOf(apikey, project.keys.jwtSecret);
+    const keyClaims = (await claimsOf(apikey, project.keys.jwtSecret)) ?? (isOpenPath(req.url) ? { role: 'anon' } : undefined);
     if (!keyClaims || !ROLES.has(keyClaims.role as BackendRole)) {
       res.writeHead(401, { 'Content-Type': 'application/json' }).end(JSON.stringify({ message: apikey ? 'Invalid API key' : 'No API key found in request' }));
       return;
