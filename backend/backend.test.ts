@@ -156,6 +156,38 @@ describe('the backend foundation', () => {
       SUPABASE_SERVICE_ROLE_KEY: shop.serviceRoleKey, SUPABASE_DB_URL: 'postgres://x' });
   });
 
+  it("gives a preview of an enabled app its own keys: the parent's keys do not open it", async () => {
+    const [parent] = await db.sql`SELECT id FROM apps WHERE name = 'shop'`;
+    const [preview] = await db.sql`INSERT INTO apps (name, parent_id) VALUES ('pv-0123456789ab', ${parent!.id}) RETURNING id`;
+    const env = await backend.platformEnv({ forApp: async () => ({}) }).forApp({ id: preview!.id, name: 'pv-0123456789ab' as never });
+    expect(env.SUPABASE_URL).toBe('http://127.0.0.1:7070/backend/pv-0123456789ab');
+    expect(env.SUPABASE_ANON_KEY).not.toBe(shop.anonKey);
+    expect((await get('/backend/pv-0123456789ab/rest/v1/x', { apikey: shop.serviceRoleKey })).status).toBe(401);
+    const own = await get('/backend/pv-0123456789ab/rest/v1/x', { apikey: env.SUPABASE_SERVICE_ROLE_KEY! });
+    expect(own.body).toMatchObject({ ref: 'pv-0123456789ab', db_role: 'service_role', database: expect.stringMatching(/^app_pv-0123456789ab_/) });
+    const parentRequest = await get('/backend/shop/rest/v1/x', { apikey: env.SUPABASE_ANON_KEY! });
+    expect(parentRequest.status).toBe(401);
+  });
+
+  it('loads a project on its first request only, and closes it when idle', async () => {
+    const { ProjectRegistry } = await import('./projects.js');
+    const server = new URL(db.url);
+    const registry = new ProjectRegistry({
+      sql: db.sql, serverUrl: db.url, secretKey: parseSecretKey('11'.repeat(32)), databases: new AppDatabases(db.sql, parseSecretKey('11'.repeat(32))),
+      endpoint: { host: server.hostname, port: Number(server.port) }, urls: { domain: 'localhost', apiPort: 7070, httpsPort: 8443 },
+      siteUrl: (app) => `http://${app}.localhost:8080`,
+    });
+    expect(registry.size).toBe(0);
+    const loaded = (await registry.get('blog', 1_000))!;
+    expect(loaded.project.keys.anonKey).toBe(blog.anonKey);
+    expect(await registry.get('nope')).toBeUndefined();
+    expect(registry.size).toBe(1);
+    expect(await registry.closeIdle(60_000, 30_000)).toEqual([]);
+    expect(await registry.closeIdle(60_000, 61_000)).toEqual(['blog']);
+    expect(registry.size).toBe(0);
+    await expect(loaded.project.sql`SELECT 1`).rejects.toMatchObject({ code: 'CONNECTION_ENDED' });
+  });
+
   async function backendSecret(): Promise<string> {
     const { openSecret } = await import('../core/secrets.js');
     const [row] = await db.sql`SELECT b.sealed_jwt_secret FROM backend_projects b JOIN apps a ON a.id = b.app_id WHERE a.name = 'shop'`;
