@@ -13,6 +13,7 @@ import { dashboardAssets } from './static.js';
 import { TicketBook } from './tickets.js';
 import { errorHandler, sendError } from './errors.js';
 import { registerAppRoutes } from './routes/apps.js';
+import { registerBackendRoutes } from './routes/backend.js';
 import { registerConfigRoutes } from './routes/config.js';
 import { registerDatabaseRoutes } from './routes/database.js';
 import { registerDeploymentRoutes } from './routes/deployments.js';
@@ -35,6 +36,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerPreviewRoutes,
   registerLogRoutes,
   registerTokenRoutes,
+  registerBackendRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -1,4 +1,5 @@
 /** What the API needs from the platform; `boot/start.ts` provides it. */
+import type { BackendOperations } from '../backend/index.js';
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   domainsChanged?: () => Promise<void>;
   /** Preview environments (issue 6, deploys/previews.ts). */
   previews: PreviewOperations;
+  /** The app backend (issue 16, backend/index.ts); absent when this DevFlow has none. */
+  backend?: BackendOperations;
 }
 
 export interface PreviewOperations {

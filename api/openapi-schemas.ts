@@ -88,6 +88,14 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   PreviewWebhook: object({ url: str, secret: str }),
   DatabaseSettings: { type: 'object' },
+  Backend: object({
+    app: str, url: str, hostUrl: str, anonKey: str, serviceRoleKey: str, jwksUrl: str, keylessAnon: bool,
+    auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }),
+  }),
+  BackendSettings: object({
+    keylessAnon: bool,
+    auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }, []),
+  }, []),
   LogLine: object({ id: int, at: time, process: str, instance: str, release: int, line: str }),
   Ticket: object({ ticket: str, expiresAt: time }),
   Token: object({

@@ -8,6 +8,7 @@
  * on a user's behalf runs through inRequestTransaction (session.ts) in the role the token names.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { JWK } from 'jose';
 import type { Sql } from '../core/store/database.js';
 
 /** The database roles a request can run as; they exist once per cluster (provision-sql.ts). */
@@ -37,6 +38,19 @@ export interface ProjectKeys {
   jwtSecret: string;
   anonKey: string;
   serviceRoleKey: string;
+  /**
+   * The project's asymmetric key (ES256), published at /auth/v1/.well-known/jwks.json. The
+   * gateway accepts tokens signed with it (header `kid`) as well as HS256 ones; a service may
+   * sign access tokens with it. Absent in projects made before it existed and in some tests.
+   */
+  signingKey?: SigningKey;
+}
+
+/** An ES256 key pair as JWKs; `kid` names it in token headers and the JWKS. */
+export interface SigningKey {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
 }
 
 /** Auth settings a project may change (dashboard, API); defaults in the backend's settings. */

@@ -19,6 +19,7 @@ import { allows } from '../core/store/api-tokens.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
+import { createBackend, type Backend } from '../backend/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
@@ -85,6 +86,19 @@ export async function startRuntime(config: Config, store: Store, log: Log): Prom
   return { value: { runtime, docker, platformEnv }, stop: () => removeWarmContainers() };
 }
 
+/**
+ * The app backend (issue 16): a gateway on the API server, a host per project on the router,
+ * SUPABASE_ variables for the processes of apps that enabled it. Its services load on the
+ * first request to a project.
+ */
+export async function startBackend(config: Config, store: Store, runtime: Runtime, log: Log): Promise<Started<Backend>> {
+  const backend = createBackend({
+    sql: store.db.sql, serverUrl: store.db.url, secretKey: store.secretKey, databases: store.databases, config,
+    runtime: runtime.runtime.kind, docker: runtime.docker, log,
+  });
+  return { value: backend, stop: () => backend.close() };
+}
+
 export interface Routing {
   router: RouterService;
   routes: RouteSync;
@@ -94,13 +108,13 @@ export interface Routing {
  * The router, with the routes the store and the runtime hold restored before it listens or
  * writes a Traefik file: a restarted DevFlow keeps serving running apps at once.
  */
-export async function startRouting(config: Config, store: Store, runtime: Runtime, log: Log): Promise<Started<Routing>> {
-  const restored = await readRoutingInput(store.db.sql, await runtime.runtime.list(), config.domain);
+export async function startRouting(config: Config, store: Store, runtime: Runtime, backend: Backend, log: Log): Promise<Started<Routing>> {
+  const restored = await backend.withRoutes(await readRoutingInput(store.db.sql, await runtime.runtime.list(), config.domain));
   const router = await startRouter({
     sql: store.db.sql, secretKey: store.secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
     bindHost: config.bindHost, traefikDir: homePaths(config.home).traefik, env: process.env, log, routes: restored,
   });
-  const routes = new RouteSync(store.db.sql, runtime.runtime, config.domain, (input) => router.apply(input));
+  const routes = new RouteSync(store.db.sql, runtime.runtime, config.domain, async (input) => router.apply(await backend.withRoutes(input)));
   return { value: { router, routes }, stop: () => router.close() };
 }
 
@@ -113,9 +127,9 @@ export interface Roles {
 }
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
-export async function startRoles(config: Config, store: Store, runtime: Runtime, routing: Routing, log: Log): Promise<Started<Roles>> {
+export async function startRoles(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log): Promise<Started<Roles>> {
   const { sql } = store.db;
-  const scheduler = schedulerDeps(config, store, runtime, routing);
+  const scheduler = schedulerDeps(config, store, runtime, backend, routing);
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: store.db.url });
   const interrupted = await failInterruptedDeployments(sql);
   if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
@@ -146,16 +160,18 @@ export async function startRoles(config: Config, store: Store, runtime: Runtime,
   };
 }
 
-function schedulerDeps(config: Config, store: Store, runtime: Runtime, routing: Routing): SchedulerDeps {
+function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing): SchedulerDeps {
   return {
     config, sql: store.db.sql, bus: store.bus, runtime: runtime.runtime, docker: runtime.docker, routes: routing.routes,
-    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: runtime.platformEnv,
+    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: backend.platformEnv(runtime.platformEnv),
     keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs,
   };
 }
 
-/** One HTTP server on the API port: rate limit, metrics, pull-request webhooks, git, then the REST API and dashboard. */
-export async function startApi(config: Config, store: Store, runtime: Runtime, routing: Routing, roles: Roles, log: Log): Promise<Started<http.Server>> {
+/** One HTTP server on the API port: the app backend's gateway, rate limit, metrics, pull-request webhooks, git, then the REST API and dashboard. */
+export async function startApi(
+  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, log: Log,
+): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
   const api = createApi({
@@ -165,9 +181,11 @@ export async function startApi(config: Config, store: Store, runtime: Runtime, r
     deploy: (app, request, actor) => deployRef({ sql, bus: store.bus, queue: roles.queue, home: config.home, repos: roles.receiver }, app, request, actor),
     domainsChanged: () => router.domainsChanged(routes),
     previews: roles.previews,
+    backend: backend.operations,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
+    if (backend.handle(req, res)) return;
     if (guardAuthFailures(authLimiter, req, res)) return;
     if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
       verifyToken: async (token) => allows(await verifyToken(sql, token), 'read') })) return;

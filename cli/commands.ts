@@ -142,4 +142,17 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/deploy.js').then((m) => m.deploy),
   },
+  {
+    name: 'backend', description: "show an app backend's URL and keys (Supabase-compatible); --json prints { url, anonKey, serviceRoleKey }", app, json,
+    load: () => import('./commands/backend.js').then((m) => m.showBackend),
+  },
+  {
+    name: 'backend:enable', description: 'give an app a Supabase-compatible backend (REST API, Auth) with its own keys', app, json,
+    load: () => import('./commands/backend.js').then((m) => m.enableBackend),
+  },
+  {
+    name: 'backend:set', app,
+    description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS',
+    args: [['<settings...>', 'name=value ...']], load: () => import('./commands/backend.js').then((m) => m.setBackend),
+  },
 ];

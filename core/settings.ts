@@ -52,6 +52,7 @@ export const SETTINGS = [
     name: 'DEVFLOW_SECRET_KEY', default: '`$DEVFLOW_HOME/secret-key` (created 0600 at first start)', readBy: 'server',
     meaning: '32 bytes (`openssl rand -hex 32`) sealing secrets at rest (AES-256-GCM); replicas must share it',
   },
+  { name: 'DEVFLOW_SMTP_URL', default: 'none: an embedded mail catcher', readBy: 'server', meaning: "where the app backend's Auth sends its mails (`smtp://user:pass@host:port`); the catcher's mails are kept in the store" },
   { name: 'DEVFLOW_DOCKER_CLI', default: '`/usr/bin/docker` when present, else `docker` on `PATH`', readBy: 'server', meaning: 'the Docker client that runs Dockerfile builds (Debian\'s runs BuildKit without a buildx plugin)' },
   { name: 'DEVFLOW_API', default: 'what `devflow login` stored, else `http://localhost:7070`', readBy: 'CLI', meaning: 'the DevFlow the CLI talks to' },
   { name: 'DEVFLOW_TOKEN', default: 'what `devflow login` stored, else `$DEVFLOW_HOME/admin-token`', readBy: 'CLI', meaning: 'the API token the CLI sends' },
@@ -90,6 +91,8 @@ export interface ServerSettings {
   logLimits: { maxBytes: number; maxDays: number };
   authFailuresPerMin: number;
   dockerCli: string | undefined;
+  /** DEVFLOW_SMTP_URL: the app backend's Auth mails; undefined means the embedded catcher. */
+  smtpUrl: string | undefined;
 }
 
 /** The router's variables; the files they name are read by the router (router/settings.ts). */
@@ -133,6 +136,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     logLimits: readLogLimits(env),
     authFailuresPerMin: readAuthFailuresPerMin(env),
     dockerCli: readDockerCli(env),
+    smtpUrl: text(env, 'DEVFLOW_SMTP_URL'),
   };
 }
 

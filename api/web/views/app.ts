@@ -3,6 +3,7 @@
 import { api, subscribe } from '../client.js';
 import { badge, h, replace } from '../dom.js';
 import { attempt } from './panel.js';
+import { backendPanel } from './backend.js';
 import { configPanel } from './config.js';
 import { deploymentsPanel } from './deployments.js';
 import { domainsPanel, previewsPanel } from './domains.js';
@@ -19,6 +20,7 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   config: { label: 'Config', panel: configPanel },
   domains: { label: 'Domains', panel: domainsPanel },
   previews: { label: 'Previews', panel: previewsPanel },
+  backend: { label: 'Backend', panel: backendPanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }

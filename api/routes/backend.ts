@@ -1,0 +1,52 @@
+/**
+ * The app backend (issue 16, backend/index.ts): GET shows the URL and keys (they are secrets:
+ * scopes.ts asks for the deploy scope), POST enables it, PATCH changes its settings. Routes and
+ * certificates follow an enable through `domainsChanged`, which refreshes the router's table.
+ */
+import type express from 'express';
+import type { BackendSettingsChange } from '../../backend/index.js';
+import { DevflowError, InvalidInputError } from '../../core/errors.js';
+import { parseAppName } from '../../core/names.js';
+import type { ApiDeps } from '../deps.js';
+import { route } from './handler.js';
+
+const AUTH_FIELDS: Record<string, 'boolean' | 'string' | 'number'> = {
+  mailerAutoconfirm: 'boolean', allowAnonymousSignIns: 'boolean', disableSignup: 'boolean', siteUrl: 'string', jwtExpiry: 'number',
+};
+
+/** The body of PATCH, checked field by field: unknown fields are refused, not ignored. */
+export function parseBackendSettings(body: unknown): BackendSettingsChange {
+  if (typeof body !== 'object' || body === null) throw new InvalidInputError('send a JSON object: {"keylessAnon": true} or {"auth": {...}}');
+  const { keylessAnon, auth, ...rest } = body as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new InvalidInputError(`unknown backend setting "${Object.keys(rest)[0]}": use keylessAnon or auth`);
+  if (keylessAnon !== undefined && typeof keylessAnon !== 'boolean') throw new InvalidInputError('keylessAnon must be true or false');
+  const change: BackendSettingsChange = keylessAnon === undefined ? {} : { keylessAnon };
+  if (auth === undefined) return change;
+  if (typeof auth !== 'object' || auth === null) throw new InvalidInputError('auth must be an object of auth settings');
+  for (const [name, value] of Object.entries(auth)) {
+    const type = AUTH_FIELDS[name];
+    if (type === undefined) throw new InvalidInputError(`unknown auth setting "${name}": use ${Object.keys(AUTH_FIELDS).join(', ')}`);
+    if (typeof value !== type) throw new InvalidInputError(`auth setting ${name} must be a ${type}`);
+  }
+  const expiry = (auth as { jwtExpiry?: number }).jwtExpiry;
+  if (expiry !== undefined && !(Number.isInteger(expiry) && expiry >= 60)) throw new InvalidInputError('jwtExpiry is in seconds, at least 60');
+  return { ...change, auth: auth as BackendSettingsChange['auth'] };
+}
+
+export function registerBackendRoutes(v1: express.Router, deps: ApiDeps): void {
+  const backend = () => {
+    if (!deps.backend) throw new DevflowError('runtime_unavailable', 'the app backend is not available on this DevFlow');
+    return deps.backend;
+  };
+  v1.get('/apps/:app/backend', route(async (req, res) => {
+    res.json(await backend().describe(parseAppName(req.params.app)));
+  }));
+  v1.post('/apps/:app/backend', route(async (req, res) => {
+    const { created, view } = await backend().enable(parseAppName(req.params.app));
+    if (created) await deps.domainsChanged?.();
+    res.status(created ? 201 : 200).json(view);
+  }));
+  v1.patch('/apps/:app/backend', route(async (req, res) => {
+    res.json(await backend().update(parseAppName(req.params.app), parseBackendSettings(req.body)));
+  }));
+}

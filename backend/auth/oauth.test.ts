@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { authorizeUrl, githubUser, googleUser, identityData, type OAuthProviderConfig } from './oauth.js';
+
+describe('authorizeUrl', () => {
+  const github: OAuthProviderConfig = { provider: 'github', clientId: 'cid', clientSecret: 's' };
+  const cases: { name: string; config: OAuthProviderConfig; scopes?: string; expect: Record<string, string>; origin: string }[] = [
+    { name: 'github with its default scope', config: github, origin: 'https://github.com',
+      expect: { client_id: 'cid', redirect_uri: 'https://p.example/auth/v1/callback', response_type: 'code', scope: 'user:email', state: 'st' } },
+    { name: 'extra scopes are added once', config: github, scopes: 'repo user:email', origin: 'https://github.com',
+      expect: { scope: 'user:email repo' } },
+    { name: 'google asks for openid, email and profile, and a refresh token', config: { ...github, provider: 'google' },
+      origin: 'https://accounts.google.com', expect: { scope: 'openid email profile', access_type: 'offline' } },
+    { name: 'a stand-in endpoint replaces the provider', origin: 'http://127.0.0.1:9',
+      config: { ...github, endpoints: { authorize: 'http://127.0.0.1:9/authorize', token: '', userinfo: '' } }, expect: { client_id: 'cid' } },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const url = new URL(authorizeUrl(c.config, 'https://p.example/auth/v1/callback', 'st', c.scopes));
+      expect(url.origin).toBe(c.origin);
+      for (const [k, v] of Object.entries(c.expect)) expect(url.searchParams.get(k)).toBe(v);
+    });
+  }
+});
+
+describe('provider profiles', () => {
+  it('github: the primary verified address, else none verified', () => {
+    const profile = { id: 42, login: 'ada', name: 'Ada L', avatar_url: 'http://a/x.png', email: 'Public@Example.com' };
+    expect(githubUser(profile, [{ email: 'old@example.com', verified: true, primary: false }, { email: 'Ada@Example.com', verified: true, primary: true }]))
+      .toEqual({ id: '42', email: 'ada@example.com', emailVerified: true, name: 'Ada L', avatarUrl: 'http://a/x.png', userName: 'ada' });
+    expect(githubUser(profile, [{ email: 'x@example.com', verified: false, primary: true }]))
+      .toMatchObject({ email: 'public@example.com', emailVerified: false });
+  });
+  it('google: sub and email_verified from OpenID userinfo', () => {
+    expect(googleUser({ sub: '1001', email: 'g@example.com', email_verified: true, name: 'G', picture: 'http://p' }))
+      .toEqual({ id: '1001', email: 'g@example.com', emailVerified: true, name: 'G', avatarUrl: 'http://p' });
+  });
+  it('identity data in Supabase claim names, without empty fields', () => {
+    expect(identityData('github', { id: '42', email: 'a@b.co', emailVerified: true, userName: 'ada' })).toEqual({
+      iss: 'https://api.github.com', sub: '42', provider_id: '42', email: 'a@b.co', email_verified: true, phone_verified: false,
+      user_name: 'ada', preferred_username: 'ada',
+    });
+  });
+});

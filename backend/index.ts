@@ -1,0 +1,197 @@
+/**
+ * The backend role's face (backend/README.md): Supabase-compatible services per app, served
+ * by DevFlow's own process on the one PostgreSQL. The composition root (boot/steps.ts) makes
+ * one Backend and plugs it in at four places: the HTTP server (`handle`), the router's table
+ * (`withRoutes`), the variables every process gets (`platformEnv`) and the API
+ * (`operations`). This module stays light: the gateway, the token code (jose) and the services
+ * load on the first request to a project, so a DevFlow where no app enabled a backend pays
+ * for none of them.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Docker from 'dockerode';
+import type { Config } from '../core/config.js';
+import { appUrl } from '../core/config.js';
+import { NotFoundError } from '../core/errors.js';
+import { withAppLock } from '../core/locks.js';
+import type { AppName } from '../core/names.js';
+import type { SecretKey } from '../core/secrets.js';
+import type { AppDatabases } from '../core/store/app-databases.js';
+import { findApp, getApp, type AppRecord } from '../core/store/apps.js';
+import type { Sql } from '../core/store/database.js';
+import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
+import type { RuntimeKind } from '../core/types.js';
+import type { RoutingInput } from '../router/index.js';
+import type { PlatformEnv } from '../scheduler/database-env.js';
+import type { AuthSettings, BackendService } from './contract.js';
+import { supabaseEnv } from './env.js';
+import type { ProjectDeps, ProjectRegistry } from './projects.js';
+import { backendEnabled, findBackendRecord, listBackendProjects, updateBackendSettings } from './store.js';
+import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSettings } from './urls.js';
+
+export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
+
+/** What `GET /apps/{app}/backend` shows; the CLI's --json keeps url, anonKey, serviceRoleKey. */
+export interface BackendView {
+  app: string;
+  url: string;
+  hostUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwksUrl: string;
+  keylessAnon: boolean;
+  auth: AuthSettings;
+}
+
+export interface BackendSettingsChange {
+  keylessAnon?: boolean;
+  auth?: Partial<AuthSettings>;
+}
+
+/** What the API calls (api/routes/backend.ts). */
+export interface BackendOperations {
+  enable(app: AppName): Promise<{ created: boolean; view: BackendView }>;
+  describe(app: AppName): Promise<BackendView>;
+  update(app: AppName, change: BackendSettingsChange): Promise<BackendView>;
+}
+
+export interface Backend {
+  /** Serves a request when its host or path names a backend project; false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** The router's input with one `<project>--api.<domain>` host per project, to DevFlow's API port. */
+  withRoutes(input: RoutingInput): Promise<RoutingInput>;
+  /** `inner` plus the SUPABASE_ variables for apps (and previews of apps) with a backend. */
+  platformEnv(inner: PlatformEnv): PlatformEnv;
+  operations: BackendOperations;
+  close(): Promise<void>;
+}
+
+export interface BackendDeps {
+  /** The control plane's pool, a superuser on the platform PostgreSQL, and its URL. */
+  sql: Sql;
+  serverUrl: string;
+  secretKey: SecretKey;
+  databases: AppDatabases;
+  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost'>;
+  runtime: RuntimeKind;
+  docker: Docker | undefined;
+  log: (line: string) => void;
+  /** The mounted services; by default those of this build (services.ts). Tests mount their own. */
+  services?: () => Promise<BackendService[]>;
+}
+
+/** Projects unused this long close their pools; checked every minute. */
+const PROJECT_IDLE_MS = 5 * 60_000;
+
+export function createBackend(deps: BackendDeps): Backend {
+  const urls: UrlSettings = { domain: deps.config.domain, apiPort: deps.config.port, httpsPort: deps.config.httpsPort };
+  const server = new URL(deps.serverUrl);
+  const projectDeps: ProjectDeps = {
+    sql: deps.sql, serverUrl: deps.serverUrl, secretKey: deps.secretKey, databases: deps.databases, urls,
+    endpoint: { host: server.hostname.replace(/^\[(.*)\]$/, '$1'), port: server.port === '' ? 5432 : Number(server.port) },
+    siteUrl: (app) => appUrl(deps.config, app).replace(/\/$/, ''),
+  };
+  let registry: ProjectRegistry | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let gateway: Promise<(req: IncomingMessage, res: ServerResponse, target: { project: string; path: string }) => Promise<void>> | undefined;
+
+  /** The heavy half, imported on the first request to any project. */
+  const loadGateway = () => (gateway ??= (async () => {
+    const [{ ProjectRegistry }, { handleGatewayRequest }] = await Promise.all([import('./projects.js'), import('./gateway.js')]);
+    const services = deps.services ? await deps.services() : await mountDefaultServices();
+    registry = new ProjectRegistry(projectDeps);
+    idleTimer = setInterval(() => void registry!.closeIdle(PROJECT_IDLE_MS).catch(() => {}), 60_000).unref();
+    const gatewayDeps = { projects: registry, services, log: deps.log };
+    return (req: IncomingMessage, res: ServerResponse, target: { project: string; path: string }) =>
+      handleGatewayRequest(gatewayDeps, req, res, target);
+  })());
+
+  let unmount = async () => {};
+  const mountDefaultServices = async () => {
+    const { mountServices } = await import('./services.js');
+    const mounted = await mountServices({ sql: deps.sql, smtpUrl: deps.config.smtpUrl, log: deps.log });
+    unmount = mounted.close;
+    return mounted.list;
+  };
+
+  let processAddress: Promise<string> | undefined;
+  const addressForProcesses = () => (processAddress ??= (async () => {
+    if (deps.runtime === 'process' || deps.docker === undefined) return '127.0.0.1';
+    return (await engineBridgeAccess(deps.docker)).listen[0] ?? '127.0.0.1';
+  })());
+
+  const view = async (app: AppRecord): Promise<BackendView> => {
+    const record = await findBackendRecord(deps.sql, deps.secretKey, app.id);
+    if (!record) throw new NotFoundError(`${app.name} has no backend: enable it with \`devflow backend:enable ${app.name}\``);
+    const { authSettings } = await import('./projects.js');
+    const url = publicUrl(app.name, urls);
+    return {
+      app: app.name, url, hostUrl: hostFormUrl(app.name, urls), anonKey: record.keys.anonKey,
+      serviceRoleKey: record.keys.serviceRoleKey, jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
+      keylessAnon: record.keylessAnon, auth: authSettings(record, projectDeps.siteUrl(app.name)),
+    };
+  };
+
+  const loopback = deps.config.bindHost === '0.0.0.0' || deps.config.bindHost === '::' ? '127.0.0.1' : deps.config.bindHost;
+
+  return {
+    handle(req, res) {
+      const target = resolveBackendTarget(req.headers.host, req.url ?? '/', deps.config.domain);
+      if (!target) return false;
+      loadGateway().then((serve) => serve(req, res, target)).catch((err: unknown) => {
+        deps.log(`backend gateway failed to load: ${String(err)}`);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"backend unavailable"}');
+      });
+      return true;
+    },
+
+    async withRoutes(input) {
+      const projects = await listBackendProjects(deps.sql);
+      if (projects.length === 0) return input;
+      const upstreams = [{ host: loopback, port: deps.config.port }];
+      return { ...input, apps: [...input.apps, ...projects.map((p) => ({ name: `${p.name}--api`, upstreams }))] };
+    },
+
+    platformEnv(inner) {
+      return {
+        async forApp(app) {
+          const env = await inner.forApp(app);
+          const record = await findApp(deps.sql, app.name);
+          if (!record || !(await backendEnabled(deps.sql, record))) return env;
+          const { ensureProject } = await import('./projects.js');
+          const project = await ensureProject(projectDeps, record);
+          const extra = supabaseEnv({
+            urls: processUrls(app.name, urls, await addressForProcesses()),
+            anonKey: project.keys.anonKey, serviceRoleKey: project.keys.serviceRoleKey, databaseUrl: env.DATABASE_URL,
+          });
+          return { ...env, ...extra };
+        },
+      };
+    },
+
+    operations: {
+      async enable(name) {
+        const app = await getApp(deps.sql, name);
+        const created = (await findBackendRecord(deps.sql, deps.secretKey, app.id)) === undefined;
+        const { ensureProject } = await import('./projects.js');
+        await withAppLock(deps.sql, app.id, () => ensureProject(projectDeps, app));
+        return { created, view: await view(app) };
+      },
+      async describe(name) {
+        return view(await getApp(deps.sql, name));
+      },
+      async update(name, change) {
+        const app = await getApp(deps.sql, name);
+        await view(app);
+        await updateBackendSettings(deps.sql, app.id, { keylessAnon: change.keylessAnon, authSettings: change.auth });
+        await registry?.forget(app.name);
+        return view(app);
+      },
+    },
+
+    async close() {
+      if (idleTimer) clearInterval(idleTimer);
+      await registry?.close();
+      await unmount();
+    },
+  };
+}

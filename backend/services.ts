@@ -1,0 +1,67 @@
+/**
+ * The services mounted under the gateway (contract.ts `BackendService`) and the SQL their
+ * schemas need in a project database. Each module is imported on first use: a DevFlow where
+ * no app enabled a backend never loads them (issue 23, idle memory).
+ */
+import type { Sql } from '../core/store/database.js';
+import type { BackendService } from './contract.js';
+
+/** What the services need from the platform: the control plane (Auth keeps caught mail there). */
+export interface ServiceHost {
+  sql: Sql;
+  /** DEVFLOW_SMTP_URL (core/settings.ts); undefined: the embedded catcher. */
+  smtpUrl: string | undefined;
+  log: (line: string) => void;
+}
+
+export interface MountedServices {
+  list: BackendService[];
+  close(): Promise<void>;
+}
+
+type AuthModule = typeof import('./auth/index.js');
+
+/**
+ * Auth sends its mails over SMTP: to DEVFLOW_SMTP_URL when set, else to the embedded catcher,
+ * whose mails the dashboard and CLI show (the embedded default needs no mail server).
+ */
+async function mountAuth(auth: AuthModule, host: ServiceHost): Promise<{ service: BackendService; close(): Promise<void> }> {
+  const smtpUrl = host.smtpUrl;
+  let close = async () => {};
+  let mailUrl = smtpUrl;
+  if (!mailUrl) {
+    for (const statement of auth.caughtMailSql()) await host.sql.unsafe(statement);
+    const catcher = await auth.startMailCatcher({ sql: host.sql });
+    mailUrl = catcher.url;
+    close = () => catcher.close();
+  }
+  const service = auth.createAuthService({
+    mailer: auth.smtpMailer(mailUrl),
+    onError: (err) => host.log(`backend auth: ${String(err)}`),
+  });
+  return { service, close };
+}
+
+export async function mountServices(host: ServiceHost): Promise<MountedServices> {
+  const [rest, auth] = await Promise.all([import('./rest/index.js'), import('./auth/index.js')]);
+  const mountedAuth = await mountAuth(auth, host);
+  return { list: [rest.createRestService(), mountedAuth.service], close: mountedAuth.close };
+}
+
+/** The statements every service's tables need in a project database, run by a superuser. */
+export async function servicesSchemaSql(owner: string): Promise<string[]> {
+  const [rest, auth] = await Promise.all([import('./rest/index.js'), import('./auth/index.js')]);
+  return [...auth.authSchemaSql(owner), ...rest.restSchemaSql(owner)];
+}
+
+/** The service for a path after the project ("/rest/v1/todos"), and the path after its prefix. */
+export function routeToService(list: BackendService[], path: string): { service: BackendService; rest: string } | undefined {
+  for (const service of list) {
+    const base = `/${service.prefix}`;
+    if (path === base || path.startsWith(`${base}/`) || path.startsWith(`${base}?`)) {
+      const rest = path.slice(base.length);
+      return { service, rest: rest.startsWith('/') ? rest : `/${rest}` };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,70 @@
+/**
+ * backend, backend:enable, backend:set: the app backend (issue 16). `devflow backend <app>
+ * --json` prints exactly { url, anonKey, serviceRoleKey }, the three values createClient()
+ * takes, so scripts can read them without knowing the API's other fields.
+ */
+import type { BackendView } from '../../backend/index.js';
+import { CliError, createClient } from '../client.js';
+import type { CommandInput } from '../command-spec.js';
+import { print, type OutputOptions } from '../output.js';
+
+const path = (app: string) => `/apps/${encodeURIComponent(app)}/backend`;
+
+export function clientSettings(view: BackendView): { url: string; anonKey: string; serviceRoleKey: string } {
+  return { url: view.url, anonKey: view.anonKey, serviceRoleKey: view.serviceRoleKey };
+}
+
+export function formatBackend(view: BackendView): string {
+  return [
+    `=== ${view.app} backend (Supabase-compatible)`,
+    `URL:              ${view.url}`,
+    `Host URL:         ${view.hostUrl}`,
+    `Anon key:         ${view.anonKey}`,
+    `Service role key: ${view.serviceRoleKey}`,
+    `JWKS:             ${view.jwksUrl}`,
+    `Keyless as anon:  ${view.keylessAnon ? 'on (local development)' : 'off'}`,
+    `Auth:             ${Object.entries(view.auth).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`,
+  ].join('\n');
+}
+
+/** `backend:set <app> keyless-anon=on` and auth settings such as `autoconfirm=off`. */
+export function parseBackendSetting(pairs: string[]): { keylessAnon?: boolean; auth?: Record<string, unknown> } {
+  const flag = (name: string, value: string) => {
+    if (value === 'on' || value === 'true') return true;
+    if (value === 'off' || value === 'false') return false;
+    throw new CliError(`${name} takes on or off, not "${value}"`, 'usage');
+  };
+  const out: { keylessAnon?: boolean; auth?: Record<string, unknown> } = {};
+  const auth: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const [name, value] = pair.split('=', 2) as [string, string | undefined];
+    if (value === undefined) throw new CliError(`write settings as name=value, e.g. keyless-anon=on (got "${pair}")`, 'usage');
+    if (name === 'keyless-anon') out.keylessAnon = flag(name, value);
+    else if (name === 'autoconfirm') auth.mailerAutoconfirm = flag(name, value);
+    else if (name === 'anonymous-sign-ins') auth.allowAnonymousSignIns = flag(name, value);
+    else if (name === 'signup') auth.disableSignup = !flag(name, value);
+    else if (name === 'site-url') auth.siteUrl = value;
+    else if (name === 'jwt-expiry') auth.jwtExpiry = Number(value);
+    else throw new CliError(`unknown setting "${name}": use keyless-anon, autoconfirm, anonymous-sign-ins, signup, site-url, jwt-expiry`, 'usage');
+  }
+  return Object.keys(auth).length > 0 ? { ...out, auth } : out;
+}
+
+export async function showBackend({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const view = await createClient(process.env).request<BackendView>('GET', path(app));
+  print(opts, clientSettings(view), () => formatBackend(view));
+}
+
+export async function enableBackend({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const view = await createClient(process.env).request<BackendView>('POST', path(app));
+  print(opts, clientSettings(view), () => [
+    `Backend enabled for ${app}: ${view.url}`,
+    'Its processes get SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY and SUPABASE_DB_URL from the next deploy or restart.',
+    `Keys: devflow backend ${app}`,
+  ].join('\n'));
+}
+
+export async function setBackend({ app, args: settings }: CommandInput): Promise<void> {
+  const view = await createClient(process.env).request<BackendView>('PATCH', path(app), parseBackendSetting(settings));
+  console.log(formatBackend(view));
+}

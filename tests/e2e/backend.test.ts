@@ -1,0 +1,144 @@
+/**
+ * Issue 16, the app backend end to end: a real DevFlow (`devflow up` as a child process),
+ * `devflow backend:enable`, keys read with the CLI's --json, and @supabase/supabase-js from npm,
+ * unmodified, against the printed URL from this Node process: sign-up, row-level security per
+ * user, another project's keys refused, the host form through the router, an app deployed with
+ * git push reading and writing through the injected variables, and keys and sessions that
+ * survive a restart of DevFlow.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../core/store/database.js';
+import { cleanupRuntime } from '../support/cleanup.js';
+import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { pushTo, repoFromExample } from '../support/git.js';
+
+const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/supabase-todos');
+
+interface ClientSettings {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+}
+
+const SCHEMA = `
+  CREATE TABLE todos (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id uuid DEFAULT auth.uid() REFERENCES auth.users (id) ON DELETE CASCADE,
+    title text NOT NULL
+  );
+  ALTER TABLE todos ENABLE ROW LEVEL SECURITY;
+  CREATE POLICY own ON todos FOR ALL TO authenticated USING (user_id = auth.uid()) WITH CHECK (user_id = auth.uid());
+`;
+
+const client = (s: { url: string }, key: string): SupabaseClient =>
+  // Node 20 has no WebSocket of its own; supabase-js's realtime client asks for one at creation.
+  createClient(s.url, key, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ws as never } });
+
+/** A request through the router's HTTP port with a Host header (Node cannot resolve *.localhost). */
+function viaRouter(port: number, host: string, urlPath: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: urlPath, headers: { ...headers, host }, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+describe('the app backend with supabase-js (process runtime)', () => {
+  let devflow: DevflowProcess;
+  let shop: ClientSettings;
+  let other: ClientSettings;
+  let adaSession: { access_token: string; refresh_token: string };
+
+  const settingsOf = async (app: string): Promise<ClientSettings> =>
+    JSON.parse((await devflow.cli(['backend', app, '--json'])).stdout) as ClientSettings;
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime: 'process' });
+    await devflow.cli(['apps:create', 'shop']);
+    await devflow.cli(['apps:create', 'other']);
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+  });
+
+  it('backend:enable prints exactly url, anonKey and serviceRoleKey; `backend --json` prints the same', async () => {
+    const before = await devflow.cli(['backend', 'shop'], { reject: false });
+    expect(before.exitCode).not.toBe(0);
+    expect(before.stderr).toContain('devflow backend:enable shop');
+    shop = JSON.parse((await devflow.cli(['backend:enable', 'shop', '--json'])).stdout) as ClientSettings;
+    expect(Object.keys(shop).sort()).toEqual(['anonKey', 'serviceRoleKey', 'url']);
+    expect(shop.url).toBe(`http://127.0.0.1:${devflow.port}/backend/shop`);
+    expect(await settingsOf('shop')).toEqual(shop);
+    other = JSON.parse((await devflow.cli(['backend:enable', 'other', '--json'])).stdout) as ClientSettings;
+    const database = await fetch(`${devflow.api}/api/v1/apps/shop/config/database`, { headers: { authorization: `Bearer ${devflow.token}` } });
+    const owner = connect(((await database.json()) as { url: string }).url, 1);
+    await owner.unsafe(SCHEMA);
+    await owner.end();
+  });
+
+  it('two users each see only their own rows; anon sees none; the service role sees all', async () => {
+    const ada = client(shop, shop.anonKey);
+    const bob = client(shop, shop.anonKey);
+    const signedUp = await ada.auth.signUp({ email: 'ada@example.com', password: 'correct horse 1' });
+    expect(signedUp.error).toBeNull();
+    expect((await bob.auth.signUp({ email: 'bob@example.com', password: 'correct horse 2' })).error).toBeNull();
+    adaSession = signedUp.data.session!;
+    expect((await ada.from('todos').insert({ title: 'ada 1' }).select('title')).data).toEqual([{ title: 'ada 1' }]);
+    expect((await bob.from('todos').insert({ title: 'bob 1' })).error).toBeNull();
+    expect((await ada.from('todos').select('title')).data).toEqual([{ title: 'ada 1' }]);
+    expect((await bob.from('todos').select('title')).data).toEqual([{ title: 'bob 1' }]);
+    expect((await client(shop, shop.anonKey).from('todos').select('title')).data).toEqual([]);
+    expect((await client(shop, shop.serviceRoleKey).from('todos').select('title').order('id')).data).toEqual([{ title: 'ada 1' }, { title: 'bob 1' }]);
+  });
+
+  it("refuses another project's keys and user tokens", async () => {
+    const wrongKey = await client(shop, other.anonKey).from('todos').select('title');
+    expect(wrongKey.status).toBe(401);
+    expect(wrongKey.error?.message).toBe('Invalid API key');
+    const res = await fetch(`${other.url}/rest/v1/todos`, { headers: { apikey: other.anonKey, authorization: `Bearer ${adaSession.access_token}` } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ code: 'PGRST301' });
+    const noKey = await fetch(`${shop.url}/rest/v1/todos`);
+    expect(noKey.status).toBe(401);
+    expect(await noKey.json()).toMatchObject({ message: 'No API key found in request' });
+  });
+
+  it('serves the project on its own host through the router', async () => {
+    const res = await viaRouter(devflow.httpPort, 'shop--api.localhost', '/rest/v1/todos?select=title&order=id', { apikey: shop.serviceRoleKey });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual([{ title: 'ada 1' }, { title: 'bob 1' }]);
+    const app = await getViaRouter(devflow.httpPort, 'shop.localhost', '/');
+    expect(app.body).not.toContain('ada 1');
+  });
+
+  it('an app deployed with git push reads and writes through the injected SUPABASE_ variables', async () => {
+    const repo = await repoFromExample(EXAMPLE);
+    const pushed = await pushTo(repo, devflow, 'shop');
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    const env = JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/env')).body) as Record<string, unknown>;
+    expect(env).toEqual({
+      SUPABASE_URL: shop.url, NEXT_PUBLIC_SUPABASE_URL: shop.url, anonKeySet: true, serviceRoleKeySet: true, dbUrlSet: true,
+    });
+    expect(JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/add?title=from%20the%20app')).body)).toEqual([{ title: 'from the app' }]);
+    expect(JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/')).body)).toEqual(['ada 1', 'bob 1', 'from the app']);
+  });
+
+  it('after `devflow up` stops and starts, keys, users and sessions are still valid', async () => {
+    await devflow.restart();
+    expect(await settingsOf('shop')).toEqual(shop);
+    const ada = client(shop, shop.anonKey);
+    const user = await ada.auth.getUser(adaSession.access_token);
+    expect(user.data.user?.email).toBe('ada@example.com');
+    const refreshed = await ada.auth.refreshSession({ refresh_token: adaSession.refresh_token });
+    expect(refreshed.error).toBeNull();
+    expect((await ada.from('todos').select('title')).data).toEqual([{ title: 'ada 1' }]);
+    const signIn = await client(shop, shop.anonKey).auth.signInWithPassword({ email: 'bob@example.com', password: 'correct horse 2' });
+    expect(signIn.error).toBeNull();
+  });
+});
