@@ -41,7 +41,7 @@ describe('sign up, sign in, refresh, sign out (mailer autoconfirm on)', () => {
     expect(claims).toMatchObject({ aud: 'authenticated', role: 'authenticated', sub: data.user!.id, email: 'ada@example.com',
       is_anonymous: false, aal: 'aal1', amr: [{ method: 'password' }], iss: `${a.url}/auth/v1` });
     expect(claims.exp! - claims.iat!).toBe(3600);
-    expect(claims.session_id).toBe((await a.adminSql`SELECT id FROM auth.sessions WHERE user_id = ${data.user!.id}`)[0].id);
+    expect(claims.session_id).toBe((await a.adminSql`SELECT id FROM auth.sessions WHERE user_id = ${data.user!.id}`)[0]?.id);
     const me = await supabase.auth.getUser(data.session!.access_token);
     expect(me.data.user?.id).toBe(data.user!.id);
   });
