@@ -1,8 +1,8 @@
 /**
  * Token sign-in rate of the Supabase Auth API (issue 16): `POST /auth/v1/token?grant_type=password`
- * over HTTP keep-alive at a few concurrencies, beside its two peers measured in the same run:
- * bcrypt alone (cost 10, the hash check every password sign-in makes, in this process) and the
- * refresh-token grant (the same session issuing, no bcrypt). Runs on its own embedded PostgreSQL
+ * over HTTP keep-alive at a few concurrencies, beside its peers measured in the same run: bcrypt
+ * alone (cost 10, the hash check every password sign-in makes) on the main thread and in the
+ * service's worker pool, and the refresh-token grant (the same session issuing, no bcrypt). Runs on its own embedded PostgreSQL
  * with one provisioned project and the service behind the local gateway (backend/auth/local-gateway.ts).
  * Usage: node --import tsx bench/auth.ts [seconds-per-row=8]
  */
@@ -15,6 +15,7 @@ import bcrypt from 'bcryptjs';
 import { connect } from '../core/store/database.js';
 import { startEmbeddedPostgres } from '../core/store/embedded.js';
 import { authSchemaSql } from '../backend/auth/index.js';
+import { BcryptPool } from '../backend/auth/bcrypt-pool.js';
 import { serveAuth } from '../backend/auth/local-gateway.js';
 import { BCRYPT_COST, hashPassword } from '../backend/auth/passwords.js';
 import type { BackendProject } from '../backend/contract.js';
@@ -97,7 +98,10 @@ for (const email of emails) await post(`${served.url}/auth/v1/signup`, key, { em
 
 const rows: Row[] = [];
 const hash = await hashPassword('bench password');
-rows.push(await closedLoop('bcrypt compare alone (bcryptjs, in process)', 1, async () => bcrypt.compare('bench password', hash)));
+rows.push(await closedLoop('bcrypt compare alone (bcryptjs, main thread)', 1, async () => bcrypt.compare('bench password', hash)));
+const pool = new BcryptPool();
+rows.push(await closedLoop('bcrypt compare alone (worker pool)', 8, async () => pool.compare('bench password', hash)));
+await pool.close();
 for (const concurrency of [1, 8]) {
   rows.push(await closedLoop('password grant (HTTP)', concurrency, async (w, i) =>
     (await post(`${served.url}/auth/v1/token?grant_type=password`, key, { email: emails[(w * 7 + i) % USERS], password: 'bench password' })).status === 200));
