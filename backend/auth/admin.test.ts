@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banUntil, paginationLink } from './handlers/admin.js';
-import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-gateway.js';
+import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-support.js';
 
 let t: AuthTestServer;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenClaims, signAccessToken } from './access-token.js';
 import type { Mailer, OutgoingMail } from './mail.js';
-import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-gateway.js';
+import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-support.js';
 
 const sent: OutgoingMail[] = [];
 const recordingMailer: Mailer = { async send(mail) { sent.push(mail); } };

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { caughtMailSql, listCaughtMail, startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { smtpMailer } from './mail.js';
-import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-gateway.js';
+import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-support.js';
 
 let catcher: MailCatcher;
 let t: AuthTestServer;

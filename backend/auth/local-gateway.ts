@@ -7,9 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { jwtVerify } from 'jose';
-import WebSocket from 'ws';
 import type { BackendProject, BackendRole, JwtClaims, RequestContext } from '../contract.js';
 import { createAuthService, type AuthServiceOptions } from './service.js';
 
@@ -72,15 +70,4 @@ export async function serveAuth(project: BackendProject, options: AuthServiceOpt
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/**
- * supabase-js as an app would create it. Node 20 has no WebSocket of its own, and supabase-js
- * builds its realtime client eagerly, so it is handed `ws` (the documented way on Node < 22).
- */
-export function supabaseClient(url: string, key: string, auth: { flowType?: 'implicit' | 'pkce' } = {}): SupabaseClient {
-  return createClient(url, key, {
-    auth: { persistSession: auth.flowType === 'pkce', autoRefreshToken: false, flowType: auth.flowType ?? 'implicit' },
-    realtime: { transport: WebSocket as never },
-  });
 }
