@@ -8,7 +8,7 @@ import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenClaims, signAccessToken } from './access-token.js';
 import type { Mailer, OutgoingMail } from './mail.js';
-import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-gateway.js';
+import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-support.js';
 
 const sent: OutgoingMail[] = [];
 const recordingMailer: Mailer = { async send(mail) { sent.push(mail); } };
@@ -41,7 +41,7 @@ describe('sign up, sign in, refresh, sign out (mailer autoconfirm on)', () => {
     expect(claims).toMatchObject({ aud: 'authenticated', role: 'authenticated', sub: data.user!.id, email: 'ada@example.com',
       is_anonymous: false, aal: 'aal1', amr: [{ method: 'password' }], iss: `${a.url}/auth/v1` });
     expect(claims.exp! - claims.iat!).toBe(3600);
-    expect(claims.session_id).toBe((await a.adminSql`SELECT id FROM auth.sessions WHERE user_id = ${data.user!.id}`)[0].id);
+    expect(claims.session_id).toBe((await a.adminSql`SELECT id FROM auth.sessions WHERE user_id = ${data.user!.id}`)[0]?.id);
     const me = await supabase.auth.getUser(data.session!.access_token);
     expect(me.data.user?.id).toBe(data.user!.id);
   });
@@ -184,5 +184,41 @@ describe('sign up, sign in, refresh, sign out (mailer autoconfirm on)', () => {
     // The right password is refused too while the window lasts; another address is not limited by erin's count.
     expect((await supabase.auth.signInWithPassword({ email: 'erin@example.com', password: 'erin password' })).error?.status).toBe(429);
     expect((await supabase.auth.signInWithPassword({ email: 'bob@example.com', password: 'bob password' })).error).toBeNull();
+  });
+});
+
+describe('project settings, per-IP limits and served keys', () => {
+  let c: AuthTestServer;
+  const jwk = { kty: 'EC', crv: 'P-256', kid: 'key-1', use: 'sig', alg: 'ES256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' };
+  beforeAll(async () => {
+    c = await startAuthTestServer({
+      auth: { allowAnonymousSignIns: false },
+      service: { mailer: recordingMailer, rateLimits: { signInPerIp: { max: 3, windowS: 300 } }, jwks: () => [jwk] },
+    });
+  });
+  afterAll(async () => c?.close());
+
+  it('refuses anonymous sign-ins and sign-ups when the project turns them off', async () => {
+    expect((await client(c).auth.signInAnonymously()).error).toMatchObject({ status: 422, code: 'anonymous_provider_disabled' });
+    c.project.auth.disableSignup = true;
+    expect((await client(c).auth.signUp({ email: 'zed@example.com', password: 'zed password' })).error)
+      .toMatchObject({ status: 422, code: 'signup_disabled', message: 'Signups not allowed for this instance' });
+    c.project.auth.disableSignup = false;
+    const settings = await (await fetch(`${c.url}/auth/v1/settings`, { headers: { apikey: c.project.keys.anonKey } })).json();
+    expect(settings.external.anonymous_users).toBe(false);
+  });
+
+  it('limits sign-ins per client IP with 429 over_request_rate_limit', async () => {
+    const supabase = client(c);
+    const errors = [];
+    for (let i = 0; i < 4; i++) errors.push((await supabase.auth.signInWithPassword({ email: `ip${i}@example.com`, password: 'some password' })).error);
+    // This project allows 3 per IP; the refusals above came before the limit and did not count.
+    expect(errors.map((e) => e?.status)).toEqual([400, 400, 400, 429]);
+    expect(errors[3]).toMatchObject({ code: 'over_request_rate_limit' });
+  });
+
+  it('serves the public keys it is given at /.well-known/jwks.json', async () => {
+    const response = await fetch(`${c.url}/auth/v1/.well-known/jwks.json`, { headers: { apikey: c.project.keys.anonKey } });
+    expect(await response.json()).toEqual({ keys: [jwk] });
   });
 });

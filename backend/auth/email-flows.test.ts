@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { caughtMailSql, listCaughtMail, startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { smtpMailer } from './mail.js';
-import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-gateway.js';
+import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-support.js';
 
 let catcher: MailCatcher;
 let t: AuthTestServer;
@@ -16,7 +16,7 @@ let store: TestDatabase;
 
 async function latestMail(to: string) {
   const [mail] = await listCaughtMail(store.sql, { to, limit: 1 });
-  expect(mail, `a mail to ${to}`).toBeDefined();
+  if (!mail) throw new Error(`no mail to ${to}`);
   const link = /(http:\/\/\S+\/auth\/v1\/verify\?\S+)/.exec(mail.text)?.[1];
   const code = /code: (\d{6})/.exec(mail.text)?.[1];
   return { mail, link: link!, code: code! };

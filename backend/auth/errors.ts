@@ -32,7 +32,6 @@ export const authErrors = {
   userBanned: err(400, 'user_banned', 'User is banned'),
   refreshTokenNotFound: err(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found'),
   refreshTokenAlreadyUsed: err(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
-  unsupportedGrantType: err(400, 'validation_failed', 'unsupported_grant_type'),
   badCodeVerifier: err(400, 'bad_code_verifier', 'code challenge does not match previously saved code verifier'),
   noAuthorization: err(401, 'no_authorization', 'This endpoint requires a valid Bearer token'),
   notAdmin: err(403, 'not_admin', 'User not allowed'),
@@ -50,7 +49,6 @@ export const authErrors = {
   samePassword: err(422, 'same_password', 'New password should be different from the old password.'),
   providerDisabled: err(400, 'validation_failed', 'Unsupported provider: provider is not enabled'),
   badOAuthState: err(400, 'bad_oauth_state', 'OAuth state parameter is invalid'),
-  badOAuthCallback: err(400, 'bad_oauth_callback', 'OAuth callback failed'),
   requestRateLimit: err(429, 'over_request_rate_limit', 'Request rate limit reached'),
 } as const;
 

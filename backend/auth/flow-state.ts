@@ -57,10 +57,7 @@ export async function exchangeAuthCode(sql: Sql, authCode: string, verifier: str
     SELECT id, user_id, code_challenge_method, code_challenge, authentication_method, auth_code_issued_at AS issued
     FROM auth.flow_state WHERE auth_code = ${authCode} FOR UPDATE`;
   if (!flow || !flow.user_id) throw authErrors.flowStateNotFound();
-  if (!flow.issued || Date.now() - flow.issued.getTime() > FLOW_STATE_TTL_S * 1000) {
-    await sql`DELETE FROM auth.flow_state WHERE id = ${flow.id}`;
-    throw authErrors.flowStateExpired();
-  }
+  if (!flow.issued || Date.now() - flow.issued.getTime() > FLOW_STATE_TTL_S * 1000) throw authErrors.flowStateExpired();
   if (!challengeMatches(flow.code_challenge_method, flow.code_challenge, verifier)) throw authErrors.badCodeVerifier();
   await sql`DELETE FROM auth.flow_state WHERE id = ${flow.id}`;
   return { userId: flow.user_id, method: flow.authentication_method };

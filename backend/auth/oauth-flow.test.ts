@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OAuthProviderConfig } from './oauth.js';
-import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-gateway.js';
+import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-support.js';
 
 interface StandIn {
   url: string;

@@ -3,23 +3,26 @@
  * with the `$2a$` prefix Go's bcrypt writes, so PostgreSQL's pgcrypto
  * (`crypt(password, encrypted_password)`) verifies them and users move in and out with their
  * hashes. bcryptjs writes `$2b$`; for passwords under 72 bytes (the only ones accepted) the two
- * prefixes name the same computation.
+ * prefixes name the same computation. The work runs in worker threads (bcrypt-pool.ts).
  */
-import bcrypt from 'bcryptjs';
+import { BcryptPool } from './bcrypt-pool.js';
 import { AuthApiError, validationFailed, weakPassword } from './errors.js';
 
 export const BCRYPT_COST = 10;
 export const MIN_PASSWORD_LENGTH = 6;
 const MAX_PASSWORD_BYTES = 72;
 
+// One pool for the process: its workers start on the first sign-in and idle without holding it open.
+const pool = new BcryptPool();
+
 export async function hashPassword(password: string): Promise<string> {
-  const hash = await bcrypt.hash(password, BCRYPT_COST);
+  const hash = await pool.hash(password, BCRYPT_COST);
   return hash.replace(/^\$2b\$/, '$2a$');
 }
 
 export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {
   if (!hash) return false;
-  return bcrypt.compare(password, hash);
+  return pool.compare(password, hash);
 }
 
 /** The reason a password is refused, or undefined when it may be used. */

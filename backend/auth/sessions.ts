@@ -65,7 +65,7 @@ export async function refreshSession(tx: Sql, token: string, nowMs: number): Pro
     await tx`UPDATE auth.refresh_tokens SET revoked = true, updated_at = now() WHERE session_id = ${row.session_id} AND revoked = false`;
     return { kind: 'reused' };
   }
-  if (decision === 'return-active') {
+  if (decision === 'return-active' && active) {
     return { kind: 'issued', userId: row.user_id, sessionId: row.session_id, refreshToken: active.token, decision };
   }
   const next = newRefreshToken();

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from '../../core/store/database.js';
 import type { TokenSubject } from './access-token.js';
+import { returnedRow } from './db.js';
 
 export interface UserRow {
   id: string;
@@ -140,14 +141,14 @@ export interface NewUser {
 
 export async function insertUser(sql: Sql, fields: NewUser): Promise<UserRow> {
   const id = randomUUID();
-  const [row] = await sql<UserRow[]>`
+  const row = returnedRow(await sql<UserRow[]>`
     INSERT INTO auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, invited_at,
       raw_app_meta_data, raw_user_meta_data, is_super_admin, created_at, updated_at, is_anonymous)
     VALUES ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', ${fields.role ?? 'authenticated'}, ${fields.email},
       ${fields.encryptedPassword}, ${fields.confirmed ? new Date() : null}, ${fields.invited ? new Date() : null},
       ${JSON.stringify(fields.appMetadata)}::text::jsonb, ${JSON.stringify(fields.userMetadata)}::text::jsonb, false, now(), now(),
       ${fields.isAnonymous ?? false})
-    RETURNING *`;
+    RETURNING *`);
   return row;
 }
 
@@ -162,9 +163,9 @@ export async function createEmailUser(sql: Sql, fields: NewUser & { email: strin
   const user = await insertUser(sql, { ...fields, appMetadata: { provider: 'email', providers: ['email'], ...fields.appMetadata } });
   const identityData = { sub: user.id, email: fields.email, email_verified: fields.confirmed, phone_verified: false };
   await insertIdentity(sql, user.id, 'email', user.id, identityData);
-  const [withMeta] = await sql<UserRow[]>`
+  const withMeta = returnedRow(await sql<UserRow[]>`
     UPDATE auth.users SET raw_user_meta_data = ${JSON.stringify(identityData)}::text::jsonb || raw_user_meta_data
-    WHERE id = ${user.id} RETURNING *`;
+    WHERE id = ${user.id} RETURNING *`);
   return withMeta;
 }
 
@@ -172,16 +173,16 @@ export async function createEmailUser(sql: Sql, fields: NewUser & { email: strin
 export async function confirmEmail(sql: Sql, userId: string): Promise<UserRow> {
   await sql`UPDATE auth.identities SET identity_data = identity_data || '{"email_verified": true}'::jsonb, updated_at = now()
     WHERE user_id = ${userId} AND provider = 'email'`;
-  const [row] = await sql<UserRow[]>`
+  const row = returnedRow(await sql<UserRow[]>`
     UPDATE auth.users SET email_confirmed_at = coalesce(email_confirmed_at, now()), updated_at = now(),
       raw_user_meta_data = CASE WHEN raw_user_meta_data ? 'email_verified'
         THEN raw_user_meta_data || '{"email_verified": true}'::jsonb ELSE raw_user_meta_data END
-    WHERE id = ${userId} RETURNING *`;
+    WHERE id = ${userId} RETURNING *`);
   return row;
 }
 
 export async function markSignedIn(sql: Sql, userId: string): Promise<UserRow> {
-  const [row] = await sql<UserRow[]>`UPDATE auth.users SET last_sign_in_at = now(), updated_at = now() WHERE id = ${userId} RETURNING *`;
+  const row = returnedRow(await sql<UserRow[]>`UPDATE auth.users SET last_sign_in_at = now(), updated_at = now() WHERE id = ${userId} RETURNING *`);
   return row;
 }
 
@@ -208,7 +209,7 @@ export async function setUserFields(sql: Sql, userId: string, fields: {
   if (fields.bannedUntil !== undefined) set.banned_until = fields.bannedUntil;
   if (fields.emailChange !== undefined) set.email_change = fields.emailChange;
   if (fields.emailChangeSentAt !== undefined) set.email_change_sent_at = fields.emailChangeSentAt;
-  const [row] = await sql<UserRow[]>`UPDATE auth.users SET ${sql(set as Record<string, never>)} WHERE id = ${userId} RETURNING *`;
+  const row = returnedRow(await sql<UserRow[]>`UPDATE auth.users SET ${sql(set as Record<string, never>)} WHERE id = ${userId} RETURNING *`);
   return row;
 }
 

@@ -15,6 +15,8 @@ import {
   confirmEmail, createEmailUser, findUserByEmail, findUserById, identitiesOf, insertUser, mergeMetadata, normalizeEmail,
   setUserFields, userJson, userResponse, type UserRow,
 } from '../users.js';
+import { inTransaction } from '../db.js';
+import { returnedRow } from '../db.js';
 
 const MAX_PER_PAGE = 1000;
 
@@ -37,7 +39,7 @@ export async function listUsers(req: AuthRequest): Promise<AuthReply> {
   await requireAdmin(req);
   const sql = req.ctx.project.sql;
   const { page, perPage } = pageParams(req.query);
-  const [{ total }] = await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM auth.users WHERE deleted_at IS NULL`;
+  const { total } = returnedRow(await sql<{ total: number }[]>`SELECT count(*)::int AS total FROM auth.users WHERE deleted_at IS NULL`);
   const users = await sql<UserRow[]>`SELECT * FROM auth.users WHERE deleted_at IS NULL
     ORDER BY created_at DESC, id LIMIT ${perPage} OFFSET ${(page - 1) * perPage}`;
   const bodies = await Promise.all(users.map(async (u) => userJson(u, await identitiesOf(sql, u.id))));
@@ -58,7 +60,7 @@ export async function createUser(req: AuthRequest): Promise<AuthReply> {
   const userMetadata = bodyObject(body, 'user_metadata') ?? {};
   const appMetadata = bodyObject(body, 'app_metadata') ?? {};
   const role = bodyString(body, 'role');
-  return project.sql.begin(async (tx) => {
+  return inTransaction(project.sql, async (tx) => {
     if (email && (await findUserByEmail(tx, email))) throw authErrors.emailExists();
     const user = email
       ? await createEmailUser(tx, { email, encryptedPassword, confirmed: body.email_confirm === true, appMetadata, userMetadata, role })
@@ -66,7 +68,7 @@ export async function createUser(req: AuthRequest): Promise<AuthReply> {
     const banned = banUntil(body.ban_duration);
     const saved = banned === undefined ? user : await setUserFields(tx, user.id, { bannedUntil: banned });
     return json(await userResponse(tx, saved));
-  }) as Promise<AuthReply>;
+  });
 }
 
 async function targetUser(req: AuthRequest, id: string): Promise<UserRow> {
@@ -101,7 +103,7 @@ export async function updateUserById(req: AuthRequest, id: string): Promise<Auth
   const encryptedPassword = typeof body.password === 'string' ? await hashPassword(body.password) : undefined;
   const userMetadata = bodyObject(body, 'user_metadata');
   const appMetadata = bodyObject(body, 'app_metadata');
-  return req.ctx.project.sql.begin(async (tx) => {
+  return inTransaction(req.ctx.project.sql, async (tx) => {
     if (email && email !== user.email && (await findUserByEmail(tx, email))) throw authErrors.emailExists();
     let updated = await setUserFields(tx, user.id, {
       email: email && email !== user.email ? email : undefined,
@@ -113,7 +115,7 @@ export async function updateUserById(req: AuthRequest, id: string): Promise<Auth
     });
     if (body.email_confirm === true) updated = await confirmEmail(tx, user.id);
     return json(await userResponse(tx, updated));
-  }) as Promise<AuthReply>;
+  });
 }
 
 export async function deleteUserById(req: AuthRequest, id: string): Promise<AuthReply> {
@@ -141,7 +143,7 @@ export async function generateLink(req: AuthRequest, _deps: AuthDeps): Promise<A
   const email = normalizeEmail(req.body.email);
   if (!email) throw validationFailed('Unable to validate email address: invalid format');
   const redirectTo = allowedRedirect(req.query.get('redirect_to') ?? bodyString(req.body, 'redirect_to'), project.auth.siteUrl, project.url);
-  return project.sql.begin(async (tx) => {
+  return inTransaction(project.sql, async (tx) => {
     let user = await findUserByEmail(tx, email);
     if (kind === 'signup' || kind === 'invite') {
       if (user && kind === 'signup' && user.email_confirmed_at) throw authErrors.emailExists();
@@ -166,5 +168,5 @@ export async function generateLink(req: AuthRequest, _deps: AuthDeps): Promise<A
       action_link: prepared.link, email_otp: prepared.otp, hashed_token: prepared.hashedToken,
       verification_type: kind, redirect_to: redirectTo,
     });
-  }) as Promise<AuthReply>;
+  });
 }

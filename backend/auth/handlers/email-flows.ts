@@ -17,6 +17,7 @@ import { consumeOneTimeToken, type FoundToken, type OneTimeTokenType } from '../
 import { allowedRedirect, withParams } from '../redirects.js';
 import { signIn, type SessionJson } from '../sign-in.js';
 import { confirmEmail, createEmailUser, findUserByEmail, findUserById, normalizeEmail, type UserRow } from '../users.js';
+import { inTransaction } from '../db.js';
 
 function requestedRedirect(req: AuthRequest): string {
   const { project } = req.ctx;
@@ -38,7 +39,7 @@ export async function otp(req: AuthRequest, deps: AuthDeps): Promise<AuthReply> 
   const createUser = req.body.create_user !== false;
   const pkce = pkceParams(req.body.code_challenge, req.body.code_challenge_method);
   const redirectTo = requestedRedirect(req);
-  await project.sql.begin(async (tx) => {
+  await inTransaction(project.sql, async (tx) => {
     let user = await findUserByEmail(tx, address);
     if (!user) {
       if (!createUser) throw new AuthApiError(422, 'otp_disabled', 'Signups not allowed for otp');
@@ -58,7 +59,7 @@ export async function recover(req: AuthRequest, deps: AuthDeps): Promise<AuthRep
   const address = requireEmail(req.body.email);
   const pkce = pkceParams(req.body.code_challenge, req.body.code_challenge_method);
   const redirectTo = requestedRedirect(req);
-  await project.sql.begin(async (tx) => {
+  await inTransaction(project.sql, async (tx) => {
     const user = await findUserByEmail(tx, address);
     if (user) await sendLinkMail(tx, req, deps, { user, kind: 'recovery', address, redirectTo, pkce });
   });
@@ -71,7 +72,7 @@ export async function resend(req: AuthRequest, deps: AuthDeps): Promise<AuthRepl
   const address = requireEmail(req.body.email);
   const type = bodyString(req.body, 'type');
   if (type !== 'signup' && type !== 'email_change') throw validationFailed('Missing one of these types: signup, email_change', 400);
-  await project.sql.begin(async (tx) => {
+  await inTransaction(project.sql, async (tx) => {
     if (type === 'signup') {
       const user = await findUserByEmail(tx, address);
       if (user && !user.email_confirmed_at) await sendLinkMail(tx, req, deps, { user, kind: 'signup', address, redirectTo: requestedRedirect(req) });
@@ -119,7 +120,7 @@ export async function verifyPost(req: AuthRequest, deps: AuthDeps): Promise<Auth
   const code = bodyString(req.body, 'token');
   const by = hash ? { hash } : code && req.body.email !== undefined ? { address: requireEmail(req.body.email), otp: code } : undefined;
   if (!by) throw validationFailed('Verify requires either a token or a token hash');
-  const session = await project.sql.begin(async (tx) => {
+  const session = await inTransaction(project.sql, async (tx) => {
     const found = await consumeOneTimeToken(tx, VERIFY_TOKENS[type], by);
     if (!found) throw authErrors.otpExpired();
     return signIn(tx, req, await applyToken(tx, found), AMR[type]);
@@ -145,7 +146,7 @@ export async function verifyGet(req: AuthRequest, deps: AuthDeps): Promise<AuthR
   } catch (error) {
     return redirect(withParams(redirectTo, errorParams(error), 'fragment'));
   }
-  const outcome = await project.sql.begin(async (tx) => {
+  const outcome = await inTransaction(project.sql, async (tx) => {
     const found = token ? await consumeOneTimeToken(tx, VERIFY_TOKENS[type], { hash: token }) : undefined;
     if (!found) return undefined;
     const user = await applyToken(tx, found);

@@ -17,6 +17,8 @@ import { signOAuthState, verifyOAuthState } from '../oauth-state.js';
 import { allowedRedirect, withParams } from '../redirects.js';
 import { signIn } from '../sign-in.js';
 import { findUserByEmail, findUserById, insertIdentity, insertUser, type UserRow } from '../users.js';
+import { inTransaction } from '../db.js';
+import { returnedRow } from '../db.js';
 
 async function providerConfig(req: AuthRequest, deps: AuthDeps, name: unknown): Promise<OAuthProviderConfig> {
   const configs = await deps.providers(req.ctx.project);
@@ -57,7 +59,7 @@ export async function callback(req: AuthRequest, deps: AuthDeps): Promise<AuthRe
     return fail('bad_oauth_callback', `Error getting user profile from external provider: ${(error as Error).message}`);
   }
   try {
-    return await project.sql.begin(async (tx) => {
+    return await inTransaction(project.sql, async (tx) => {
       const user = await userForIdentity(tx, req, config.provider, providerUser);
       if (state.flowStateId) {
         const authCode = await issueAuthCodeForFlow(tx, state.flowStateId, user.id);
@@ -69,7 +71,7 @@ export async function callback(req: AuthRequest, deps: AuthDeps): Promise<AuthRe
         access_token: session.access_token, expires_at: String(session.expires_at), expires_in: String(session.expires_in),
         provider_token: providerToken, refresh_token: session.refresh_token, token_type: 'bearer',
       }, 'fragment'));
-    }) as AuthReply;
+    });
   } catch (error) {
     if (error instanceof AuthApiError) return fail(error.code, error.message);
     throw error;
@@ -89,12 +91,12 @@ async function userForIdentity(tx: Sql, req: AuthRequest, provider: OAuthProvide
   const sameEmail = external.email && external.emailVerified ? await findUserByEmail(tx, external.email) : undefined;
   if (sameEmail) {
     await insertIdentity(tx, sameEmail.id, provider, external.id, data);
-    const [linked] = await tx<UserRow[]>`
+    const linked = returnedRow(await tx<UserRow[]>`
       UPDATE auth.users SET raw_app_meta_data = jsonb_set(coalesce(raw_app_meta_data, '{}'), '{providers}',
         (SELECT coalesce(jsonb_agg(DISTINCT p), '[]') FROM (
           SELECT jsonb_array_elements_text(coalesce(raw_app_meta_data -> 'providers', '[]')) AS p UNION SELECT ${provider}) all_providers)),
         updated_at = now()
-      WHERE id = ${sameEmail.id} RETURNING *`;
+      WHERE id = ${sameEmail.id} RETURNING *`);
     return linked;
   }
   const { project } = req.ctx;

@@ -14,6 +14,8 @@ import { assertUsablePassword, hashPassword } from '../passwords.js';
 import { allowedRedirect } from '../redirects.js';
 import { signIn } from '../sign-in.js';
 import { createEmailUser, findUserByEmail, insertUser, mergeMetadata, normalizeEmail, setUserFields, userResponse, type UserRow } from '../users.js';
+import { inTransaction } from '../db.js';
+import { returnedRow } from '../db.js';
 
 export async function signup(req: AuthRequest, deps: AuthDeps): Promise<AuthReply> {
   const { project } = req.ctx;
@@ -31,7 +33,7 @@ export async function signup(req: AuthRequest, deps: AuthDeps): Promise<AuthRepl
   const pkce = pkceParams(req.body.code_challenge, req.body.code_challenge_method);
   const redirectTo = allowedRedirect(req.query.get('redirect_to'), project.auth.siteUrl, project.url);
   const encryptedPassword = await hashPassword(password);
-  return project.sql.begin(async (tx) => {
+  return inTransaction(project.sql, async (tx) => {
     const existing = await findUserByEmail(tx, address);
     if (existing?.email_confirmed_at) {
       if (project.auth.mailerAutoconfirm) throw authErrors.userAlreadyExists();
@@ -45,11 +47,11 @@ export async function signup(req: AuthRequest, deps: AuthDeps): Promise<AuthRepl
     if (project.auth.mailerAutoconfirm) return json(await signIn(tx, req, user, 'password'));
     await sendLinkMail(tx, req, deps, { user, kind: 'signup', address, redirectTo, pkce });
     return json(await userResponse(tx, await reload(tx, user)));
-  }) as Promise<AuthReply>;
+  });
 }
 
 async function reload(sql: Sql, user: UserRow): Promise<UserRow> {
-  const [row] = await sql<UserRow[]>`SELECT * FROM auth.users WHERE id = ${user.id}`;
+  const row = returnedRow(await sql<UserRow[]>`SELECT * FROM auth.users WHERE id = ${user.id}`);
   return row;
 }
 
@@ -68,8 +70,8 @@ async function anonymousSignIn(req: AuthRequest, deps: AuthDeps): Promise<AuthRe
   if (project.auth.disableSignup) throw authErrors.signupDisabled();
   enforceRateLimit(deps, project, 'signInPerIp', req.ip);
   const data = bodyObject(req.body, 'data') ?? {};
-  return project.sql.begin(async (tx) => {
+  return inTransaction(project.sql, async (tx) => {
     const user = await insertUser(tx, { email: null, encryptedPassword: null, confirmed: false, appMetadata: {}, userMetadata: data, isAnonymous: true });
     return json(await signIn(tx, req, user, 'anonymous'));
-  }) as Promise<AuthReply>;
+  });
 }

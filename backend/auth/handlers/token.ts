@@ -11,6 +11,7 @@ import { BCRYPT_COST, hashPassword, verifyPassword } from '../passwords.js';
 import { refreshSession } from '../sessions.js';
 import { sessionJson, signIn } from '../sign-in.js';
 import { findUserByEmail, findUserById, isBanned, normalizeEmail } from '../users.js';
+import { inTransaction } from '../db.js';
 
 export async function token(req: AuthRequest, deps: AuthDeps): Promise<AuthReply> {
   const grant = req.query.get('grant_type') ?? bodyString(req.body, 'grant_type');
@@ -37,7 +38,7 @@ async function passwordGrant(req: AuthRequest, deps: AuthDeps): Promise<AuthRepl
   const matches = await verifyPassword(password, user?.encrypted_password ?? (await dummyHash));
   if (!user || !matches) throw authErrors.invalidCredentials();
   if (!user.email_confirmed_at && !project.auth.mailerAutoconfirm) throw authErrors.emailNotConfirmed();
-  return project.sql.begin((tx) => signIn(tx, req, user, 'password').then((s) => json(s))) as Promise<AuthReply>;
+  return inTransaction(project.sql, async (tx) => json(await signIn(tx, req, user, 'password')));
 }
 
 async function refreshGrant(req: AuthRequest): Promise<AuthReply> {
@@ -45,7 +46,7 @@ async function refreshGrant(req: AuthRequest): Promise<AuthReply> {
   const presented = bodyString(req.body, 'refresh_token');
   if (!presented) throw authErrors.refreshTokenNotFound();
   // The family is revoked in a committed transaction before the error goes out.
-  const outcome = await project.sql.begin(async (tx) => {
+  const outcome = await inTransaction(project.sql, async (tx) => {
     const result = await refreshSession(tx, presented, Date.now());
     if (result.kind !== 'issued') return { result };
     const user = await findUserById(tx, result.userId);
@@ -63,10 +64,10 @@ async function pkceGrant(req: AuthRequest): Promise<AuthReply> {
   const authCode = bodyString(req.body, 'auth_code');
   const verifier = bodyString(req.body, 'code_verifier');
   if (!authCode || !verifier) throw new AuthApiError(400, 'validation_failed', 'invalid request: both auth code and code verifier should be non-empty');
-  return project.sql.begin(async (tx) => {
+  return inTransaction(project.sql, async (tx) => {
     const flow = await exchangeAuthCode(tx, authCode, verifier);
     const user = await findUserById(tx, flow.userId);
     if (!user) throw authErrors.userNotFound();
     return json(await signIn(tx, req, user, flow.method));
-  }) as Promise<AuthReply>;
+  });
 }

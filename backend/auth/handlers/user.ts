@@ -14,6 +14,7 @@ import { endSessions, parseLogoutScope } from '../sessions.js';
 import { requireUser } from '../sign-in.js';
 import { applyEmailChange } from '../email-change.js';
 import { findUserByEmail, mergeMetadata, normalizeEmail, setUserFields, userResponse } from '../users.js';
+import { inTransaction } from '../db.js';
 
 export async function getUser(req: AuthRequest): Promise<AuthReply> {
   const { user } = await requireUser(req);
@@ -35,7 +36,7 @@ export async function updateUser(req: AuthRequest, deps: AuthDeps): Promise<Auth
   if (email !== undefined && !newEmail) throw validationFailed('Unable to validate email address: invalid format');
   const pkce = pkceParams(req.body.code_challenge, req.body.code_challenge_method);
   const redirectTo = allowedRedirect(req.query.get('redirect_to'), project.auth.siteUrl, project.url);
-  return project.sql.begin(async (tx) => {
+  return inTransaction(project.sql, async (tx) => {
     let updated = await setUserFields(tx, user.id, {
       encryptedPassword,
       userMetadata: data ? mergeMetadata(user.raw_user_meta_data, data) : undefined,
@@ -49,7 +50,7 @@ export async function updateUser(req: AuthRequest, deps: AuthDeps): Promise<Auth
       }
     }
     return json(await userResponse(tx, updated));
-  }) as Promise<AuthReply>;
+  });
 }
 
 export async function logout(req: AuthRequest): Promise<AuthReply> {

@@ -1,24 +1,15 @@
 /**
- * For tests: the smallest gateway in front of the auth service, for one provisioned test
- * project, so @supabase/supabase-js talks to /auth/v1 over real HTTP. It checks the apikey as
+ * For tests and the bench: the smallest gateway in front of the auth service, for one project,
+ * so @supabase/supabase-js talks to /auth/v1 over real HTTP. It checks the apikey as
  * Supabase's gateway does (a JWT of the project naming anon or service_role, else 401) and
  * builds the RequestContext from the Bearer token when that verifies, else from the apikey.
  * The real gateway (backend/, built beside this) replaces it in production.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { jwtVerify } from 'jose';
-import WebSocket from 'ws';
-import type { AuthSettings, BackendRole, JwtClaims, RequestContext } from '../contract.js';
-import { createTestProject, type TestProject } from '../test-support.js';
-import { authSchemaSql } from './schema-sql.js';
+import type { BackendProject, BackendRole, JwtClaims, RequestContext } from '../contract.js';
 import { createAuthService, type AuthServiceOptions } from './service.js';
-
-export interface AuthTestServer extends TestProject {
-  url: string;
-  close(): Promise<void>;
-}
 
 async function claimsOf(token: string | undefined, secret: string): Promise<JwtClaims | undefined> {
   if (!token) return undefined;
@@ -38,15 +29,18 @@ const ROLES = new Set<BackendRole>(['anon', 'authenticated', 'service_role']);
 export const OPEN_AUTH_PATHS = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize'];
 
 function isOpenPath(url: string | undefined): boolean {
-  const path = (url ?? '').split('?')[0];
+  const path = (url ?? '').split('?')[0] ?? '';
   return OPEN_AUTH_PATHS.includes(path);
 }
 
-export async function startAuthTestServer(options: { auth?: Partial<AuthSettings>; service: AuthServiceOptions }): Promise<AuthTestServer> {
-  const test = await createTestProject({ auth: options.auth });
-  for (const statement of authSchemaSql(test.project.ref)) await test.adminSql.unsafe(statement);
-  const service = createAuthService(options.service);
-  const { project } = test;
+export interface ServedAuth {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves one project's /auth/v1 on a loopback port; sets the project's URL to it. */
+export async function serveAuth(project: BackendProject, options: AuthServiceOptions): Promise<ServedAuth> {
+  const service = createAuthService(options);
   const server = http.createServer(async (req, res) => {
     const apikey = req.headers.apikey as string | undefined;
     const keyClaims = (await claimsOf(apikey, project.keys.jwtSecret)) ?? (isOpenPath(req.url) ? { role: 'anon' } : undefined);
@@ -57,7 +51,7 @@ export async function startAuthTestServer(options: { auth?: Partial<AuthSettings
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const bearerClaims = await claimsOf(bearer, project.keys.jwtSecret);
     const claims = bearerClaims && ROLES.has(bearerClaims.role as BackendRole) ? bearerClaims : keyClaims;
-    const ctx: RequestContext = { project, role: claims.role as BackendRole, claims, token: bearer ?? apikey! };
+    const ctx: RequestContext = { project, role: claims.role as BackendRole, claims, token: bearer ?? apikey ?? '' };
     const prefix = `/${service.prefix}`;
     const url = req.url ?? '/';
     if (!url.startsWith(prefix)) {
@@ -70,23 +64,10 @@ export async function startAuthTestServer(options: { auth?: Partial<AuthSettings
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   project.url = url;
   return {
-    ...test,
     url,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await test.drop();
     },
   };
-}
-
-/**
- * supabase-js as an app would create it. Node 20 has no WebSocket of its own, and supabase-js
- * builds its realtime client eagerly, so it is handed `ws` (the documented way on Node < 22).
- */
-export function supabaseClient(url: string, key: string, auth: { flowType?: 'implicit' | 'pkce' } = {}): SupabaseClient {
-  return createClient(url, key, {
-    auth: { persistSession: auth.flowType === 'pkce', autoRefreshToken: false, flowType: auth.flowType ?? 'implicit' },
-    realtime: { transport: WebSocket as never },
-  });
 }
