@@ -20,7 +20,7 @@ export function parseFilter(field: Field, raw: string): Filter {
     rest = rest.slice(4);
   }
   const m = /^([a-z]+)(?:\(([^)]*)\))?\./.exec(rest);
-  if (!m || !(OPERATORS as readonly string[]).includes(m[1])) {
+  if (!m?.[1] || !(OPERATORS as readonly string[]).includes(m[1])) {
     throw parseError(`filter (${raw})`, `unknown operator in "${raw}"`);
   }
   const op = m[1] as Operator;

@@ -47,7 +47,7 @@ export function typedField(scope: Scope, field: Field, params: Params): { sql: s
 
 /** The name a selected field gets: its alias, else the last JSON key, else the column. */
 export function outputName(field: Field, alias?: string): string {
-  return alias ?? (field.json.length > 0 ? field.json[field.json.length - 1].key : field.name);
+  return alias ?? field.json[field.json.length - 1]?.key ?? field.name;
 }
 
 export function conditionSql(scope: Scope, condition: Condition, params: Params): string {

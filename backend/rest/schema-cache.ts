@@ -159,5 +159,5 @@ SELECT json_build_object(
 
 export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<SchemaCache> {
   const [row] = await sql.unsafe(CATALOG_QUERY, [schemas as unknown as string]);
-  return buildSchemaCache(JSON.parse(row.cache as string) as RawCache);
+  return buildSchemaCache(JSON.parse(row!.cache as string) as RawCache);
 }
