@@ -92,3 +92,11 @@ describe('parseOrder, parseCount, parseNameList', () => {
     expect(parseNameList('columns', '"a","b c",d')).toEqual(['a', 'b c', 'd']);
   });
 });
+
+describe('quantifiers', () => {
+  it('reads any and all on comparison and pattern operators only', () => {
+    expect(parseFilter(field, 'like(all).{a*,*b}')).toMatchObject({ op: 'like', quantifier: 'all', value: '{a*,*b}' });
+    expect(parseFilter(field, 'not.eq(any).{1,2}')).toMatchObject({ op: 'eq', negate: true, quantifier: 'any' });
+    expect(() => parseFilter(field, 'cs(any).{1}')).toThrow(RestError);
+  });
+});

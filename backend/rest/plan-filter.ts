@@ -75,6 +75,12 @@ function filterSql(scope: Scope, f: Filter, params: Params): string {
     const language = f.language === undefined ? '' : `${params.add(f.language)}::text::regconfig, `;
     return `${lhs} @@ ${tsquery}(${language}${params.add(f.value)}::text)`;
   }
+  if (f.quantifier) {
+    // The value is an array literal of the compared type: `{a,b}`.
+    const value = f.op === 'like' || f.op === 'ilike' ? f.value.replace(/\*/g, '%') : f.value;
+    const elementType = TEXT_OPS.has(f.op) ? 'text' : type;
+    return `${lhs} ${BINARY[f.op]} ${f.quantifier.toUpperCase()}(CAST(${params.add(value)}::text AS ${elementType}[]))`;
+  }
   if (TEXT_OPS.has(f.op)) {
     const value = f.op === 'like' || f.op === 'ilike' ? f.value.replace(/\*/g, '%') : f.value;
     return `${lhs} ${BINARY[f.op]} ${params.add(value)}::text`;

@@ -119,6 +119,12 @@ describe('filters', () => {
     expect(await titles((q) => q.textSearch('body', 'milk or bike', { type: 'websearch' }))).toEqual(['buy milk', 'fix bike']);
   });
 
+  it('any and all of a list (likeAnyOf, likeAllOf)', async () => {
+    expect(await titles((q) => q.likeAnyOf('title', ['*milk', 'write*']))).toEqual(['buy milk', 'write report']);
+    expect(await titles((q) => q.ilikeAllOf('title', ['%I%', '%T%']))).toEqual(['write report']);
+    expect(await titles((q) => q.filter('id', 'gt(all)', '{1,2}').filter('id', 'eq(any)', '{3,4}'))).toEqual(['write report', 'call mom, "today" (really)']);
+  });
+
   it('or and and trees, negated, with quoted values', async () => {
     expect(await titles((q) => q.or('priority.eq.1,title.eq."call mom, \\"today\\" (really)"'))).toEqual(['write report', 'call mom, "today" (really)']);
     expect(await titles((q) => q.or('done.is.true,and(priority.gte.2,priority.lt.3)'))).toEqual(['buy milk', 'fix bike']);
@@ -284,7 +290,21 @@ describe('schema cache', () => {
     expect(data).toEqual([{ note: 'x' }]);
   });
 
-  it('sees a column added later, after the NOTIFY', async () => {
+  it('reloads after the NOTIFY of a change that names nothing new (a column changing type)', async () => {
+    await t.project.sql.unsafe('CREATE TABLE typed (id int PRIMARY KEY, code int); INSERT INTO typed VALUES (1, 7)');
+    expect((await service.from('typed').select('id').eq('code', 7)).data).toEqual([{ id: 1 }]);
+    await t.project.sql.unsafe("ALTER TABLE typed ALTER COLUMN code TYPE text; UPDATE typed SET code = 'A7'");
+    // The cache still says integer until the event trigger's NOTIFY arrives; poll for it.
+    let answer = await service.from('typed').select('id').eq('code', 'A7');
+    for (let i = 0; i < 100 && answer.error; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      answer = await service.from('typed').select('id').eq('code', 'A7');
+    }
+    expect(answer.error).toBeNull();
+    expect(answer.data).toEqual([{ id: 1 }]);
+  });
+
+  it('sees a column added later', async () => {
     await service.from('later').select('note');
     await t.project.sql.unsafe('ALTER TABLE later ADD COLUMN extra int DEFAULT 7');
     const { data, error } = await service.from('later').select('extra');
