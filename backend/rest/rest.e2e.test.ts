@@ -1,4 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { SignJWT } from 'jose';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestProject } from '../test-support.js';
@@ -251,6 +252,37 @@ describe('row-level security', () => {
     expect(denied.error?.code).toBe('42501');
     const all = await service.from('notes').select('body');
     expect(all.data).toEqual([{ body: 'from anon' }]);
+  });
+});
+
+describe('row-level security with user tokens', () => {
+  const ADA = '33333333-3333-3333-3333-333333333333';
+  const BOB = '44444444-4444-4444-4444-444444444444';
+  const userClient = async (sub: string) => {
+    const token = await new SignJWT({ role: 'authenticated', sub, aud: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h')
+      .sign(new TextEncoder().encode(t.project.keys.jwtSecret));
+    return createClient(server.url, t.project.keys.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ws as never },
+      global: { headers: { Authorization: `Bearer ${token}` } },
+    });
+  };
+
+  it('two users each see and change only their own rows; auth.uid() fills the owner', async () => {
+    const ada = await userClient(ADA);
+    const bob = await userClient(BOB);
+    expect((await ada.from('notes').insert({ body: 'ada 1' }).select('owner, body')).data).toEqual([{ owner: ADA, body: 'ada 1' }]);
+    await bob.from('notes').insert({ body: 'bob 1' });
+    expect((await ada.from('notes').select('body')).data).toEqual([{ body: 'ada 1' }]);
+    expect((await bob.from('notes').select('body')).data).toEqual([{ body: 'bob 1' }]);
+    const stolen = await bob.from('notes').update({ body: 'mine now' }).eq('body', 'ada 1').select();
+    expect(stolen.data).toEqual([]);
+    const forged = await bob.from('notes').insert({ owner: ADA, body: 'as ada' });
+    expect(forged.status).toBe(403);
+    expect(forged.error?.code).toBe('42501');
+    expect((await ada.rpc('whoami')).data).toEqual({ role: 'authenticated', uid: ADA });
+    const all = await service.from('notes').select('body').like('body', '*1');
+    expect(all.data?.map((r) => r.body).sort()).toEqual(['ada 1', 'bob 1']);
   });
 });
 
