@@ -76,9 +76,13 @@ describe('select', () => {
     ]);
   });
 
-  it('reads a view', async () => {
+  it('reads a view, and embeds through it like its table', async () => {
     const { data } = await anon.from('open_todos').select('title').order('id');
     expect(data?.map((r) => r.title)).toEqual(['buy milk', 'write report', 'call mom, "today" (really)']);
+    const fromView = await anon.from('open_todos').select('title, lists(name)').eq('id', 3).single();
+    expect(fromView.data).toEqual({ title: 'write report', lists: { name: 'work' } });
+    const toView = await anon.from('lists').select('name, open_todos(title)').eq('id', 1).single();
+    expect(toView.data).toEqual({ name: 'home', open_todos: [{ title: 'buy milk' }] });
   });
 });
 
