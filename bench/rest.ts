@@ -19,6 +19,11 @@ import { restSchemaSql } from '../backend/rest/index.js';
 import { inRequestTransaction } from '../backend/session.js';
 import { connect, type Sql } from '../core/store/database.js';
 import { startEmbeddedPostgres } from '../core/store/embedded.js';
+import type { BackendProject } from '../backend/contract.js';
+import { startRestTestServer } from '../backend/rest/test-server.js';
+import { loadSchemaCache } from '../backend/rest/schema-cache.js';
+import { planRead } from '../backend/rest/plan-read.js';
+import { parseQuery } from '../backend/rest/parse-query.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -76,6 +81,13 @@ async function provision(serverSql: Sql, url: string, ref: string): Promise<stri
   return dbUrl.toString();
 }
 
+function projectFor(ref: string, secret: string, anonKey: string): Omit<BackendProject, 'sql'> {
+  return {
+    ref, keys: { jwtSecret: secret, anonKey, serviceRoleKey: anonKey }, url: 'http://127.0.0.1',
+    auth: { mailerAutoconfirm: true, allowAnonymousSignIns: false, disableSignup: false, siteUrl: 'http://localhost', jwtExpiry: 3600 },
+  };
+}
+
 async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-rest-'));
   await fs.chmod(dir, 0o755);
@@ -93,14 +105,15 @@ async function main(): Promise<void> {
     const key = await signApiKey(secret, ref, 'anon');
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const target = new URL(baseUrl);
-    const get = (i: number) => new Promise<void>((resolve, reject) => {
-      http.get({ host: target.hostname, port: target.port, agent, headers: { apikey: key, authorization: `Bearer ${key}` },
+    const getFrom = (at: URL, i: number) => new Promise<void>((resolve, reject) => {
+      http.get({ host: at.hostname, port: at.port, agent, headers: { apikey: key, authorization: `Bearer ${key}` },
         path: `/rest/v1/todos?select=id,title,lists(name)&list_id=eq.${1 + (i % LISTS)}&order=id&limit=10` }, (res) => {
         if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
         res.resume();
         res.on('end', resolve);
       }).on('error', reject);
     });
+    const get = (i: number) => getFrom(target, i);
     const direct = connect(url, POOL);
     const claims = { role: 'anon' as const, claims: { role: 'anon' } };
     console.log(`| path | requests/s | p50 | p99 |\n| --- | --- | --- | --- |`);
@@ -108,7 +121,22 @@ async function main(): Promise<void> {
     rows.push(await closedLoop('`postgres` client, as the service wraps it (transaction, role, claims)', async (i) => {
       await inRequestTransaction(direct, claims, { readOnly: true }, (tx) => tx.unsafe(DIRECT_SQL, [String(1 + (i % LISTS))], { prepare: true }));
     }));
-    rows.push(await closedLoop('/rest/v1 over HTTP (supabase-js request shape)', get));
+    // The statement the service plans for this request, sent with the postgres client as the
+    // service sends it: what the HTTP layer and the planning add is the difference to the next row.
+    const cache = await loadSchemaCache(direct, ['public']);
+    const todos = cache.tables.get('public.todos')!;
+    const planFor = (i: number) => planRead(cache, { table: todos, query: parseQuery(new URLSearchParams(`select=id,title,lists(name)&list_id=eq.${1 + (i % LISTS)}&order=id`)),
+      output: { format: 'json', stripNulls: false }, count: null, limit: 10, offset: 0 });
+    rows.push(await closedLoop('`postgres` client, the service\'s planned statement, wrapped as the service wraps it', async (i) => {
+      const plan = planFor(i);
+      await inRequestTransaction(direct, claims, { readOnly: true }, (tx) => tx.unsafe(plan.text, plan.params, { prepare: true }));
+    }));
+    rows.push(await closedLoop('/rest/v1 over HTTP (supabase-js request shape), server in its own process', get));
+    // The same service in this process: no second process to schedule on a loaded machine.
+    const local = await startRestTestServer({ ...projectFor(ref, secret, key), sql: connect(url, POOL) });
+    const localUrl = new URL(local.url);
+    rows.push(await closedLoop('/rest/v1 over HTTP, server in the load generator\'s process', (i) => getFrom(localUrl, i)));
+    await local.close();
     await direct.end();
     agent.destroy();
     child.kill('SIGINT');
