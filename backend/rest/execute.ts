@@ -24,7 +24,7 @@ class Rollback<T> extends Error {
 export async function runStatement(tx: RequestTransaction, text: string, params: string[], returnsRows = true): Promise<StatementResult> {
   const result = await tx.unsafe(text, params, { prepare: true });
   if (!returnsRows) return { total: null, pageTotal: result.count, body: null, affected: result.count };
-  const row = result[0];
+  const row = result[0]!; // the wrapped statement always answers one row
   return {
     total: row.total === null ? null : Number(row.total),
     pageTotal: Number(row.page_total),
@@ -36,8 +36,8 @@ export async function runStatement(tx: RequestTransaction, text: string, params:
 /** The planner's row estimate for a count query (Prefer: count=planned). */
 export async function plannedCount(tx: RequestTransaction, text: string, params: string[]): Promise<number> {
   const [row] = await tx.unsafe(text, params);
-  const plan = row['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[];
-  return plan[0].Plan['Plan Rows'];
+  const plan = row?.['QUERY PLAN'] as { Plan: { 'Plan Rows': number } }[] | undefined;
+  return plan?.[0]?.Plan['Plan Rows'] ?? 0;
 }
 
 /**

@@ -42,7 +42,7 @@ export function parseAccept(header: string | undefined): Output {
   const offered = header.split(',').map((part) => {
     const [type, ...params] = part.split(';').map((s) => s.trim());
     const q = params.find((p) => p.startsWith('q='));
-    return { type: type.toLowerCase(), params, q: q ? Number(q.slice(2)) : 1 };
+    return { type: (type ?? '').toLowerCase(), params, q: q ? Number(q.slice(2)) : 1 };
   }).filter((o) => o.q > 0).sort((a, b) => b.q - a.q);
   for (const o of offered) {
     const stripNulls = o.params.includes('nulls=stripped');
@@ -79,7 +79,7 @@ export function contentRange(offset: number, pageTotal: number, total: number | 
 
 /** The exposed schema a request names, via Accept-Profile (reads) or Content-Profile (writes). */
 export function chooseSchema(header: string | undefined, exposed: string[]): string {
-  if (header === undefined || header === '') return exposed[0];
+  if (header === undefined || header === '') return exposed[0] ?? 'public';
   if (!exposed.includes(header)) {
     throw new RestError(406, 'PGRST106', `The schema must be one of the following: ${exposed.join(', ')}`);
   }

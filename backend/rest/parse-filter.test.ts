@@ -78,7 +78,7 @@ describe('parseOrder, parseCount, parseNameList', () => {
     ]);
     expect(() => parseOrder('a.sideways')).toThrow(RestError);
     // Not a parse error: a name, which the planner then looks up in the schema cache.
-    expect(parseOrder('a;DROP')[0].field.name).toBe('a;DROP');
+    expect(parseOrder('a;DROP')[0]?.field.name).toBe('a;DROP');
     expect(() => parseOrder('a; DROP TABLE x')).toThrow(RestError);
   });
 
@@ -90,5 +90,13 @@ describe('parseOrder, parseCount, parseNameList', () => {
 
   it('name lists, quoted or not', () => {
     expect(parseNameList('columns', '"a","b c",d')).toEqual(['a', 'b c', 'd']);
+  });
+});
+
+describe('quantifiers', () => {
+  it('reads any and all on comparison and pattern operators only', () => {
+    expect(parseFilter(field, 'like(all).{a*,*b}')).toMatchObject({ op: 'like', quantifier: 'all', value: '{a*,*b}' });
+    expect(parseFilter(field, 'not.eq(any).{1,2}')).toMatchObject({ op: 'eq', negate: true, quantifier: 'any' });
+    expect(() => parseFilter(field, 'cs(any).{1}')).toThrow(RestError);
   });
 });

@@ -10,6 +10,7 @@ import { OPERATORS, type Condition, type Field, type Filter, type Logic, type Op
 const IS_VALUES = new Set(['null', 'not_null', 'true', 'false', 'unknown']);
 const FTS = new Set(['fts', 'plfts', 'phfts', 'wfts']);
 const MAX_LOGIC_DEPTH = 16;
+const QUANTIFIABLE = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch']);
 
 /** `[not.]op[(modifier)].value` for the column `field`. */
 export function parseFilter(field: Field, raw: string): Filter {
@@ -20,15 +21,16 @@ export function parseFilter(field: Field, raw: string): Filter {
     rest = rest.slice(4);
   }
   const m = /^([a-z]+)(?:\(([^)]*)\))?\./.exec(rest);
-  if (!m || !(OPERATORS as readonly string[]).includes(m[1])) {
+  if (!m?.[1] || !(OPERATORS as readonly string[]).includes(m[1])) {
     throw parseError(`filter (${raw})`, `unknown operator in "${raw}"`);
   }
   const op = m[1] as Operator;
   const value = rest.slice(m[0].length);
   const filter: Filter = { kind: 'filter', field, negate, op, value };
   if (m[2] !== undefined) {
-    if (!FTS.has(op)) throw parseError(`filter (${raw})`, `"${op}" takes no modifier`);
-    filter.language = m[2];
+    if ((m[2] === 'any' || m[2] === 'all') && QUANTIFIABLE.has(op)) filter.quantifier = m[2];
+    else if (FTS.has(op)) filter.language = m[2];
+    else throw parseError(`filter (${raw})`, `"${op}" takes no modifier "${m[2]}"`);
   }
   if (op === 'is' && !IS_VALUES.has(value.toLowerCase())) {
     throw parseError(`filter (${raw})`, 'is accepts null, not_null, true, false or unknown');

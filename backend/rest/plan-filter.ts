@@ -47,7 +47,7 @@ export function typedField(scope: Scope, field: Field, params: Params): { sql: s
 
 /** The name a selected field gets: its alias, else the last JSON key, else the column. */
 export function outputName(field: Field, alias?: string): string {
-  return alias ?? (field.json.length > 0 ? field.json[field.json.length - 1].key : field.name);
+  return alias ?? field.json[field.json.length - 1]?.key ?? field.name;
 }
 
 export function conditionSql(scope: Scope, condition: Condition, params: Params): string {
@@ -74,6 +74,12 @@ function filterSql(scope: Scope, f: Filter, params: Params): string {
   if (tsquery) {
     const language = f.language === undefined ? '' : `${params.add(f.language)}::text::regconfig, `;
     return `${lhs} @@ ${tsquery}(${language}${params.add(f.value)}::text)`;
+  }
+  if (f.quantifier) {
+    // The value is an array literal of the compared type: `{a,b}`.
+    const value = f.op === 'like' || f.op === 'ilike' ? f.value.replace(/\*/g, '%') : f.value;
+    const elementType = TEXT_OPS.has(f.op) ? 'text' : type;
+    return `${lhs} ${BINARY[f.op]} ${f.quantifier.toUpperCase()}(CAST(${params.add(value)}::text AS ${elementType}[]))`;
   }
   if (TEXT_OPS.has(f.op)) {
     const value = f.op === 'like' || f.op === 'ilike' ? f.value.replace(/\*/g, '%') : f.value;

@@ -28,7 +28,7 @@ export interface RpcInput {
 export function chooseFunction(cache: SchemaCache, schema: string, name: string, given: string[]): DbFunction {
   const candidates = (cache.functions.get(tableKey(schema, name)) ?? []).filter((f) =>
     given.every((g) => f.args.some((a) => a.name === g)) && f.args.every((a) => a.hasDefault || given.includes(a.name)));
-  if (candidates.length === 1) return candidates[0];
+  if (candidates.length === 1) return candidates[0]!;
   const signature = `${schema}.${name}(${[...given].sort().join(', ')})`;
   if (candidates.length === 0) {
     const params = given.length === 0 ? 'without parameters' : `with parameters ${[...given].sort().join(', ')}`;

@@ -70,7 +70,9 @@ function mutationSql(ctx: PlanContext, input: WriteInput, target: string, alias:
     case 'delete':
       return `DELETE FROM ${target}${whereSql(ctx, input.table, alias)}`;
     case 'update': {
-      if (m.columns.length === 0) return `UPDATE ${target} SET ${ident(input.table.columns[0].name)} = ${ident(alias)}.${ident(input.table.columns[0].name)} WHERE FALSE`;
+      // An empty object changes nothing: a no-op update still answers with no rows.
+      const first = ident(input.table.columns[0]?.name ?? '');
+      if (m.columns.length === 0) return `UPDATE ${target} SET ${first} = ${ident(alias)}.${first} WHERE FALSE`;
       const body = ctx.params.add(m.body);
       const set = m.columns.map((c) => `${ident(c)} = pgrst_body.${ident(c)}`).join(', ');
       return `UPDATE ${target} SET ${set} FROM json_populate_record(${rowType}, ${body}::text::json) AS pgrst_body${whereSql(ctx, input.table, alias)}`;

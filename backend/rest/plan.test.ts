@@ -90,8 +90,8 @@ describe('planWrite', () => {
 
 describe('rpc', () => {
   it('chooses the overload by argument names', () => {
-    expect(chooseFunction(cache, 'public', 'twice', ['n']).args[0].type).toBe('integer');
-    expect(chooseFunction(cache, 'public', 'twice', ['x']).args[0].type).toBe('numeric');
+    expect(chooseFunction(cache, 'public', 'twice', ['n']).args[0]?.type).toBe('integer');
+    expect(chooseFunction(cache, 'public', 'twice', ['x']).args[0]?.type).toBe('numeric');
     expect(() => chooseFunction(cache, 'public', 'twice', ['z'])).toThrow(expect.objectContaining({ status: 404, code: 'PGRST202' }));
     expect(() => chooseFunction(cache, 'public', 'twice', [])).toThrow(expect.objectContaining({ code: 'PGRST202' }));
   });

@@ -45,3 +45,23 @@ describe('findRelationship', () => {
     expect(() => findRelationship(cache, t('reviews'), 'authors', 'nope')).toThrow(expect.objectContaining({ code: 'PGRST200' }));
   });
 });
+
+describe('relationships through views', () => {
+  it('a view showing a foreign key column embeds like its table; one without it does not', async () => {
+    const { buildSchemaCache } = await import('./schema-cache.js');
+    const base = testCache();
+    const view = (name: string, columns: string[]) => ({ schema: 'public', name, kind: 'v', columns: columns.map((c) => ({ name: c, type: 'integer', nullable: true, default: null })), primaryKey: [], uniques: [] });
+    const withViews = buildSchemaCache({
+      tables: [...base.tables.values(), view('book_list', ['id', 'author_id']), view('book_titles', ['id'])],
+      fks: base.foreignKeys,
+      functions: [],
+      types: [],
+      views: [{ schema: 'public', name: 'book_list', bases: [{ schema: 'public', name: 'books' }] }, { schema: 'public', name: 'book_titles', bases: [{ schema: 'public', name: 'books' }] }],
+    });
+    const bookList = withViews.tables.get('public.book_list')!;
+    expect(bookList.primaryKey).toEqual(['id']);
+    expect(findRelationship(withViews, bookList, 'authors').cardinality).toBe('many-to-one');
+    expect(findRelationship(withViews, withViews.tables.get('public.authors')!, 'book_list').cardinality).toBe('one-to-many');
+    expect(() => findRelationship(withViews, withViews.tables.get('public.book_titles')!, 'authors')).toThrow(expect.objectContaining({ code: 'PGRST200' }));
+  });
+});

@@ -31,7 +31,7 @@ export function isToOne(rel: Relationship): boolean {
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const isUnique = (t: Table, cols: string[]) => t.uniques.some((u) => sameSet(u, cols));
-const pairs = (from: string[], to: string[]): JoinPairs => from.map((c, i) => ({ left: c, right: to[i] }));
+const pairs = (from: string[], to: string[]): JoinPairs => from.map((c, i) => ({ left: c, right: to[i] ?? c }));
 const refersTo = (fk: ForeignKey, t: Table) => fk.refSchema === t.schema && fk.refTable === t.name;
 const isOn = (fk: ForeignKey, t: Table) => fk.schema === t.schema && fk.table === t.name;
 
@@ -97,7 +97,7 @@ export function findRelationship(cache: SchemaCache, source: Table, name: string
     const direct = found.filter((r) => !r.junction);
     if (direct.length === 1) found = direct;
   }
-  if (found.length === 1) return found[0];
+  if (found.length === 1) return found[0]!;
   if (found.length === 0) {
     return notFound(source, name, hint);
   }

@@ -36,6 +36,8 @@ export interface Filter {
   list?: string[];
   /** Text search configuration: `fts(english).cat`. */
   language?: string;
+  /** `eq(any).{a,b}` / `like(all).{a*,*b}`: compare with any or all of an array's elements. */
+  quantifier?: 'any' | 'all';
 }
 
 export interface Logic {

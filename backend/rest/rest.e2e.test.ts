@@ -1,4 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { SignJWT } from 'jose';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestProject } from '../test-support.js';
@@ -75,9 +76,13 @@ describe('select', () => {
     ]);
   });
 
-  it('reads a view', async () => {
+  it('reads a view, and embeds through it like its table', async () => {
     const { data } = await anon.from('open_todos').select('title').order('id');
     expect(data?.map((r) => r.title)).toEqual(['buy milk', 'write report', 'call mom, "today" (really)']);
+    const fromView = await anon.from('open_todos').select('title, lists(name)').eq('id', 3).single();
+    expect(fromView.data).toEqual({ title: 'write report', lists: { name: 'work' } });
+    const toView = await anon.from('lists').select('name, open_todos(title)').eq('id', 1).single();
+    expect(toView.data).toEqual({ name: 'home', open_todos: [{ title: 'buy milk' }] });
   });
 });
 
@@ -117,6 +122,12 @@ describe('filters', () => {
     expect(await titles((q) => q.textSearch('body', 'write report', { type: 'plain', config: 'english' }))).toEqual(['write report']);
     expect(await titles((q) => q.textSearch('body', 'buy milk', { type: 'phrase' }))).toEqual(['buy milk']);
     expect(await titles((q) => q.textSearch('body', 'milk or bike', { type: 'websearch' }))).toEqual(['buy milk', 'fix bike']);
+  });
+
+  it('any and all of a list (likeAnyOf, likeAllOf)', async () => {
+    expect(await titles((q) => q.likeAnyOf('title', ['*milk', 'write*']))).toEqual(['buy milk', 'write report']);
+    expect(await titles((q) => q.ilikeAllOf('title', ['%I%', '%T%']))).toEqual(['write report']);
+    expect(await titles((q) => q.filter('id', 'gt(all)', '{1,2}').filter('id', 'eq(any)', '{3,4}'))).toEqual(['write report', 'call mom, "today" (really)']);
   });
 
   it('or and and trees, negated, with quoted values', async () => {
@@ -248,6 +259,37 @@ describe('row-level security', () => {
   });
 });
 
+describe('row-level security with user tokens', () => {
+  const ADA = '33333333-3333-3333-3333-333333333333';
+  const BOB = '44444444-4444-4444-4444-444444444444';
+  const userClient = async (sub: string) => {
+    const token = await new SignJWT({ role: 'authenticated', sub, aud: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h')
+      .sign(new TextEncoder().encode(t.project.keys.jwtSecret));
+    return createClient(server.url, t.project.keys.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ws as never },
+      global: { headers: { Authorization: `Bearer ${token}` } },
+    });
+  };
+
+  it('two users each see and change only their own rows; auth.uid() fills the owner', async () => {
+    const ada = await userClient(ADA);
+    const bob = await userClient(BOB);
+    expect((await ada.from('notes').insert({ body: 'ada 1' }).select('owner, body')).data).toEqual([{ owner: ADA, body: 'ada 1' }]);
+    await bob.from('notes').insert({ body: 'bob 1' });
+    expect((await ada.from('notes').select('body')).data).toEqual([{ body: 'ada 1' }]);
+    expect((await bob.from('notes').select('body')).data).toEqual([{ body: 'bob 1' }]);
+    const stolen = await bob.from('notes').update({ body: 'mine now' }).eq('body', 'ada 1').select();
+    expect(stolen.data).toEqual([]);
+    const forged = await bob.from('notes').insert({ owner: ADA, body: 'as ada' });
+    expect(forged.status).toBe(403);
+    expect(forged.error?.code).toBe('42501');
+    expect((await ada.rpc('whoami')).data).toEqual({ role: 'authenticated', uid: ADA });
+    const all = await service.from('notes').select('body').like('body', '*1');
+    expect(all.data?.map((r) => r.body).sort()).toEqual(['ada 1', 'bob 1']);
+  });
+});
+
 describe('rpc', () => {
   it('scalar functions over POST and GET', async () => {
     expect((await anon.rpc('add', { a: 2, b: 3 })).data).toBe(5);
@@ -284,7 +326,21 @@ describe('schema cache', () => {
     expect(data).toEqual([{ note: 'x' }]);
   });
 
-  it('sees a column added later, after the NOTIFY', async () => {
+  it('reloads after the NOTIFY of a change that names nothing new (a column changing type)', async () => {
+    await t.project.sql.unsafe('CREATE TABLE typed (id int PRIMARY KEY, code int); INSERT INTO typed VALUES (1, 7)');
+    expect((await service.from('typed').select('id').eq('code', 7)).data).toEqual([{ id: 1 }]);
+    await t.project.sql.unsafe("ALTER TABLE typed ALTER COLUMN code TYPE text; UPDATE typed SET code = 'A7'");
+    // The cache still says integer until the event trigger's NOTIFY arrives; poll for it.
+    let answer = await service.from('typed').select('id').eq('code', 'A7');
+    for (let i = 0; i < 100 && answer.error; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      answer = await service.from('typed').select('id').eq('code', 'A7');
+    }
+    expect(answer.error).toBeNull();
+    expect(answer.data).toEqual([{ id: 1 }]);
+  });
+
+  it('sees a column added later', async () => {
     await service.from('later').select('note');
     await t.project.sql.unsafe('ALTER TABLE later ADD COLUMN extra int DEFAULT 7');
     const { data, error } = await service.from('later').select('extra');

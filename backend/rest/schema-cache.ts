@@ -71,22 +71,69 @@ export function findColumn(table: Table, name: string): Column | undefined {
   return table.columns.find((c) => c.name === name);
 }
 
+/** The tables a view reads from (pg_rewrite's dependencies). */
+export interface ViewSource {
+  schema: string;
+  name: string;
+  bases: { schema: string; name: string }[];
+}
+
 interface RawCache {
   tables: Table[];
   fks: ForeignKey[];
   functions: DbFunction[];
   types: string[];
+  views?: ViewSource[];
+}
+
+const hasColumns = (t: Table, names: string[]) => names.every((n) => t.columns.some((c) => c.name === n));
+
+/**
+ * Foreign keys as seen through views, so views embed like their tables (PostgREST infers the
+ * same from view definitions). A simplification: a view column stands for the base column of the
+ * same name, which holds for views that select columns without renaming them.
+ */
+export function viewForeignKeys(tables: Map<string, Table>, fks: ForeignKey[], views: ViewSource[]): ForeignKey[] {
+  const standIns = (schema: string, name: string, columns: string[]) => [
+    { schema, name },
+    ...views.filter((v) => v.bases.some((b) => b.schema === schema && b.name === name))
+      .filter((v) => { const t = tables.get(tableKey(v.schema, v.name)); return t !== undefined && hasColumns(t, columns); }),
+  ];
+  const out: ForeignKey[] = [];
+  for (const fk of fks) {
+    for (const from of standIns(fk.schema, fk.table, fk.columns)) {
+      for (const to of standIns(fk.refSchema, fk.refTable, fk.refColumns)) {
+        const isBase = from.schema === fk.schema && from.name === fk.table && to.schema === fk.refSchema && to.name === fk.refTable;
+        if (!isBase) out.push({ ...fk, schema: from.schema, table: from.name, refSchema: to.schema, refTable: to.name });
+      }
+    }
+  }
+  return out;
+}
+
+/** A view over one table keeps that table's keys when it shows their columns. */
+function inheritKeys(tables: Map<string, Table>, views: ViewSource[]): void {
+  for (const v of views) {
+    const view = tables.get(tableKey(v.schema, v.name));
+    const base = v.bases.length === 1 && v.bases[0] ? tables.get(tableKey(v.bases[0].schema, v.bases[0].name)) : undefined;
+    if (!view || !base || view.primaryKey.length > 0) continue;
+    if (hasColumns(view, base.primaryKey)) view.primaryKey = base.primaryKey;
+    view.uniques = base.uniques.filter((u) => hasColumns(view, u));
+  }
 }
 
 /** Builds the maps from the rows of the catalog query; pure, so tests can build caches. */
 export function buildSchemaCache(raw: RawCache): SchemaCache {
   const tables = new Map(raw.tables.map((t) => [tableKey(t.schema, t.name), t]));
+  const views = raw.views ?? [];
+  inheritKeys(tables, views);
+  const foreignKeys = [...raw.fks, ...viewForeignKeys(tables, raw.fks, views)];
   const functions = new Map<string, DbFunction[]>();
   for (const f of raw.functions) {
     const key = tableKey(f.schema, f.name);
     functions.set(key, [...(functions.get(key) ?? []), f]);
   }
-  return { tables, foreignKeys: raw.fks, functions, types: new Set(raw.types) };
+  return { tables, foreignKeys, functions, types: new Set(raw.types) };
 }
 
 const CATALOG_QUERY = `
@@ -153,11 +200,17 @@ SELECT json_build_object(
   'functions', coalesce((SELECT json_agg(json_build_object('schema', f.schema, 'name', f.name, 'args', f.args,
       'returnsSet', f."returnsSet", 'returns', f.returns, 'returnColumns', coalesce(f."returnColumns", '[]'),
       'returnTable', f."returnTable", 'volatility', f.volatility)) FROM funcs f), '[]'),
+  'views', coalesce((SELECT json_agg(json_build_object('schema', v.schema, 'name', v.name, 'bases', (
+      SELECT coalesce(json_agg(DISTINCT jsonb_build_object('schema', b.schema, 'name', b.name)), '[]')
+      FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+      JOIN rels b ON b.oid = d.refobjid AND b.oid <> v.oid
+      WHERE r.ev_class = v.oid)))
+    FROM rels v WHERE v.kind IN ('v', 'm')), '[]'),
   'types', coalesce((SELECT json_agg(n.nspname || '.' || t.typname) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE n.nspname = 'pg_catalog' OR n.nspname = ANY($1::text[])), '[]')
 )::text AS cache`;
 
 export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<SchemaCache> {
   const [row] = await sql.unsafe(CATALOG_QUERY, [schemas as unknown as string]);
-  return buildSchemaCache(JSON.parse(row.cache as string) as RawCache);
+  return buildSchemaCache(JSON.parse(row!.cache as string) as RawCache);
 }

@@ -80,19 +80,20 @@ async function requestPlanner(req: IncomingMessage, path: string, schemas: strin
   const output = parseAccept(req.headers.accept);
   const prefs = parsePrefer(req.headers.prefer);
   const isRpc = segments.length === 2 && segments[0] === 'rpc';
-  if (!isRpc && segments.length !== 1) throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
+  const name = segments[segments.length - 1];
+  if ((!isRpc && segments.length !== 1) || name === undefined) throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
   if (!read) checkContentType(req);
   const body = read || req.method === 'DELETE' ? '' : await readBody(req, limits.maxBodyBytes);
   if (isRpc) {
-    const r = { req, schema, name: segments[1], search: url.searchParams, output, prefs, body, maxRows: limits.maxRows };
+    const r = { req, schema, name, search: url.searchParams, output, prefs, body, maxRows: limits.maxRows };
     return (cache) => planRpcRequest(cache, r);
   }
-  const r = { req, schema, name: segments[0], query: parseQuery(url.searchParams), output, prefs, body, maxRows: limits.maxRows };
+  const r = { req, schema, name, query: parseQuery(url.searchParams), output, prefs, body, maxRows: limits.maxRows };
   return (cache) => planTableRequest(cache, r);
 }
 
 function checkContentType(req: IncomingMessage): void {
-  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json' && type !== '' && req.method !== 'DELETE') {
     throw new RestError(415, 'PGRST107', `The request's Content-Type is not supported: ${type}`, null, 'Send application/json');
   }
