@@ -1,0 +1,114 @@
+/**
+ * Where an object's bytes live: a file per object version under the storage root, named by the
+ * version id DevFlow makes (never by the user's key, so no key can reach outside the root):
+ * `<root>/<project>/objects/<first two hex>/<version>`.
+ *
+ * An upload is streamed to a staging file in the same project folder and renamed into place only
+ * once the body is complete and within its limit, so a failed or aborted upload leaves no
+ * partial object. Reads stream from an open descriptor: an object replaced or removed meanwhile
+ * still reads whole (its file is unlinked, not truncated).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { copyFile, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { storageErrors } from './errors.js';
+
+export interface StagedBytes {
+  path: string;
+  size: number;
+  /** The MD5 of the bytes, hex, as S3 and Supabase report an object's ETag. */
+  md5: string;
+}
+
+export interface OpenedObject {
+  size: number;
+  read(range?: { start: number; end: number }): ReadStream;
+  close(): Promise<void>;
+}
+
+/** The byte store a storage service writes to; disk today, an S3-compatible bucket later. */
+export interface ObjectBytes {
+  stage(project: string, body: Readable, limit: number): Promise<StagedBytes>;
+  commit(project: string, staged: StagedBytes, version: string): Promise<void>;
+  discard(staged: StagedBytes): Promise<void>;
+  duplicate(project: string, fromVersion: string, toVersion: string): Promise<void>;
+  open(project: string, version: string): Promise<OpenedObject | undefined>;
+  remove(project: string, versions: string[]): Promise<void>;
+}
+
+const PROJECT_NAME = /^[A-Za-z0-9_-]{1,100}$/;
+const VERSION = /^[0-9a-f-]{36}$/;
+
+/** Counts bytes on their way to disk and stops the stream once they pass the limit. */
+function limitAndHash(limit: number, hash: ReturnType<typeof createHash>, counted: { size: number }): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counted.size += chunk.length;
+      if (counted.size > limit) return done(storageErrors.entityTooLarge());
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+}
+
+export function diskObjectBytes(root: string): ObjectBytes {
+  const projectDir = (project: string) => {
+    if (!PROJECT_NAME.test(project)) throw new Error(`storage: unexpected project name ${JSON.stringify(project)}`);
+    return join(root, project);
+  };
+  const versionPath = (project: string, version: string) => {
+    if (!VERSION.test(version)) throw new Error(`storage: unexpected version ${JSON.stringify(version)}`);
+    return join(projectDir(project), 'objects', version.slice(0, 2), version);
+  };
+  const ensureParent = async (project: string, version: string) =>
+    mkdir(join(projectDir(project), 'objects', version.slice(0, 2)), { recursive: true });
+
+  return {
+    async stage(project, body, limit) {
+      const staging = join(projectDir(project), 'staging');
+      await mkdir(staging, { recursive: true });
+      const path = join(staging, randomUUID());
+      const hash = createHash('md5');
+      const counted = { size: 0 };
+      try {
+        await pipeline(body, limitAndHash(limit, hash, counted), createWriteStream(path, { flags: 'wx' }));
+      } catch (err) {
+        await rm(path, { force: true });
+        throw err;
+      }
+      return { path, size: counted.size, md5: hash.digest('hex') };
+    },
+    async commit(project, staged, version) {
+      await ensureParent(project, version);
+      await rename(staged.path, versionPath(project, version));
+    },
+    async discard(staged) {
+      await rm(staged.path, { force: true });
+    },
+    async duplicate(project, fromVersion, toVersion) {
+      await ensureParent(project, toVersion);
+      await copyFile(versionPath(project, fromVersion), versionPath(project, toVersion));
+    },
+    async open(project, version) {
+      let handle: FileHandle;
+      try {
+        handle = await open(versionPath(project, version), 'r');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+      const { size } = await handle.stat();
+      return {
+        size,
+        read: (range) => createReadStream('', { fd: handle, start: range?.start, end: range?.end, autoClose: true }),
+        close: () => handle.close(),
+      };
+    },
+    async remove(project, versions) {
+      await Promise.all(versions.map((v) => rm(versionPath(project, v), { force: true })));
+    },
+  };
+}

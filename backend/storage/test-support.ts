@@ -1,0 +1,49 @@
+/**
+ * A provisioned project with the storage schema, a folder for its bytes and the stand-in gateway
+ * (test-server.ts) in front of the storage service, with @supabase/supabase-js clients on it.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import ws from 'ws';
+import { createTestProject, type TestProject } from '../test-support.js';
+import { storageSchemaSql } from './index.js';
+import { startStorageTestServer, signUserToken, type StorageTestServer } from './test-server.js';
+
+export interface StorageTestProject extends TestProject {
+  root: string;
+  server: StorageTestServer;
+  /** A supabase-js client with the anon key, or with a signed-in user's access token. */
+  client(options?: { user?: string; key?: 'anon' | 'service_role' }): Promise<SupabaseClient>;
+  /** Every file under the project's storage folder (object versions and staging files). */
+  files(): Promise<string[]>;
+  dispose(): Promise<void>;
+}
+
+export async function createStorageTestProject(options: { setupSql?: string; maxFileSize?: number } = {}): Promise<StorageTestProject> {
+  const t = await createTestProject();
+  for (const statement of storageSchemaSql(t.project.ref)) await t.adminSql.unsafe(statement);
+  if (options.setupSql) await t.adminSql.unsafe(options.setupSql);
+  const root = await mkdtemp(join(tmpdir(), 'devflow-storage-'));
+  const server = await startStorageTestServer(t.project, { root, maxFileSize: options.maxFileSize });
+  return {
+    ...t,
+    root,
+    server,
+    async client({ user, key = 'anon' } = {}) {
+      const apiKey = key === 'anon' ? t.project.keys.anonKey : t.project.keys.serviceRoleKey;
+      const headers: Record<string, string> = user ? { Authorization: `Bearer ${await signUserToken(t.project, user)}` } : {};
+      return createClient(server.url, apiKey, { auth: { persistSession: false, autoRefreshToken: false }, global: { headers }, realtime: { transport: ws as never } });
+    },
+    async files() {
+      const entries = await readdir(join(root, t.project.ref), { recursive: true, withFileTypes: true }).catch(() => []);
+      return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    },
+    async dispose() {
+      await server.close();
+      await t.drop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
