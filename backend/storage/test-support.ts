@@ -2,11 +2,15 @@
  * A provisioned project with the storage schema, a folder for its bytes and the stand-in gateway
  * (test-server.ts) in front of the storage service, with @supabase/supabase-js clients on it.
  */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
+import { serverUrl, withDatabase } from '../../tests/support/postgres.js';
 import { createTestProject, type TestProject } from '../test-support.js';
 import { storageSchemaSql } from './index.js';
 import { startStorageTestServer, signUserToken, type StorageTestServer } from './test-server.js';
@@ -44,6 +48,44 @@ export async function createStorageTestProject(options: { setupSql?: string; max
       await server.close();
       await t.drop();
       await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ChildStorageServer {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * The same stand-in gateway and service in a child process on the same project and folder, so
+ * its memory is the server's alone. The owner role gets a password the child logs in with.
+ */
+export async function startChildStorageServer(t: StorageTestProject): Promise<ChildStorageServer> {
+  const password = randomBytes(12).toString('hex');
+  await t.adminSql.unsafe(`ALTER ROLE "${t.project.ref}" PASSWORD '${password}'`);
+  const ownerUrl = new URL(withDatabase(serverUrl(), t.project.ref));
+  ownerUrl.username = t.project.ref;
+  ownerUrl.password = password;
+  const config = { ref: t.project.ref, ownerUrl: ownerUrl.toString(), keys: t.project.keys, root: t.root };
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./test-server-child.ts', import.meta.url).pathname], {
+    env: { ...process.env, DEVFLOW_STORAGE_TEST_PROJECT: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout! });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`storage test server exited with ${code}`)));
+  });
+  const { url } = JSON.parse(first) as { url: string };
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
