@@ -140,6 +140,8 @@ export function storageService(deps: StorageServiceDeps): BackendService {
         const route = matchStorageRoute(req.method ?? 'GET', pathname);
         await (handlers[route.op] as Handler<StorageRoute>)({ req, res, ctx, query, route });
       } catch (err) {
+        // The client went away mid-request (an abandoned upload): nobody to answer, nothing to report.
+        if (req.socket.destroyed) return;
         const error = toStorageError(err);
         // Server faults are the operator's to see; refusals are the caller's and only answered.
         if (error.status >= 500) console.error(`storage/v1 ${req.method} ${pathname} (${ctx.project.ref}):`, err);

@@ -203,6 +203,26 @@ describe('objects', () => {
   });
 });
 
+describe('an upload the client abandons', () => {
+  it('leaves no row, no object and no staging file', async () => {
+    const before = await t.files();
+    const url = new URL(t.server.url);
+    const req = request({
+      host: url.hostname, port: url.port, method: 'POST', path: '/storage/v1/object/avatars/lib/abandoned.bin',
+      headers: { apikey: t.project.keys.serviceRoleKey, 'content-type': 'application/octet-stream', 'content-length': String(8 * 2 ** 20) },
+    });
+    req.on('error', () => {});
+    req.write(Buffer.alloc(2 ** 20, 7));
+    // Wait until the server is writing the staging file, then cut the connection.
+    for (let i = 0; i < 200 && (await t.files()).length === before.length; i++) await new Promise((r) => setTimeout(r, 25));
+    expect((await t.files()).some((f) => f.includes('/staging/'))).toBe(true);
+    req.destroy();
+    for (let i = 0; i < 200 && (await t.files()).length !== before.length; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await t.files()).toEqual(before);
+    expect(await objectCount({ name: 'lib/abandoned.bin' })).toBe(0);
+  });
+});
+
 describe('public buckets and signed URLs', () => {
   beforeAll(async () => {
     await service.storage.from('docs').upload('readme.txt', 'hello world', { contentType: 'text/plain' });
