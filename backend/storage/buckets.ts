@@ -62,14 +62,14 @@ export async function createBucket(ctx: RequestContext, body: Record<string, unk
 export async function updateBucket(ctx: RequestContext, id: string, body: Record<string, unknown>): Promise<void> {
   const limit = parseFileSizeLimit(body.file_size_limit);
   const mimes = parseAllowedMimeTypes(body.allowed_mime_types);
-  const rows = await asUser(ctx)('write', (tx) => tx`
+  const updated = await asUser(ctx)('write', (tx) => tx`
     UPDATE storage.buckets SET
       public = coalesce(${typeof body.public === 'boolean' ? body.public : null}::boolean, public),
       file_size_limit = CASE WHEN ${'file_size_limit' in body} THEN ${limit}::bigint ELSE file_size_limit END,
       allowed_mime_types = CASE WHEN ${'allowed_mime_types' in body} THEN ${mimes}::text[] ELSE allowed_mime_types END,
       updated_at = now()
-    WHERE id = ${id} RETURNING id`);
-  if (rows.length === 0) throw storageErrors.noSuchBucket();
+    WHERE id = ${id}`);
+  if (updated.count === 0) throw storageErrors.noSuchBucket();
 }
 
 /** Removes every object of the bucket the caller may delete; their files go after commit. */
@@ -90,8 +90,8 @@ export async function deleteBucket(ctx: RequestContext, id: string): Promise<voi
       await requireBucket(tx, id);
       throw storageErrors.bucketNotEmpty();
     }
-    const rows = await tx`DELETE FROM storage.buckets WHERE id = ${id} RETURNING id`;
-    if (rows.length === 0) throw storageErrors.noSuchBucket();
+    const deleted = await tx`DELETE FROM storage.buckets WHERE id = ${id}`;
+    if (deleted.count === 0) throw storageErrors.noSuchBucket();
   });
 }
 

@@ -62,28 +62,28 @@ export async function moveObject(ctx: RequestContext, t: Transfer): Promise<void
   await asUser(ctx)('write', async (tx) => {
     const [source] = await tx`SELECT id FROM storage.objects WHERE bucket_id = ${t.bucket} AND name = ${t.fromKey}`;
     if (!source) throw storageErrors.noSuchKey();
-    const rows = await tx`UPDATE storage.objects SET bucket_id = ${t.toBucket}, name = ${t.toKey}, updated_at = now()
-      WHERE id = ${source.id} RETURNING id`;
-    if (rows.length === 0) throw storageErrors.accessDenied('new row violates row-level security policy');
+    const moved = await tx`UPDATE storage.objects SET bucket_id = ${t.toBucket}, name = ${t.toKey}, updated_at = now()
+      WHERE id = ${source.id}`;
+    if (moved.count === 0) throw storageErrors.accessDenied('new row violates row-level security policy');
   });
 }
 
 /** Copies bytes to a new version and inserts its row as the caller (INSERT policies decide). */
 export async function copyObject(ctx: RequestContext, bytes: ObjectBytes, t: Transfer): Promise<{ Key: string; Id: string }> {
   const version = randomUUID();
+  const id = randomUUID();
   let copied = false;
   try {
-    const id = await asUser(ctx)('write', async (tx) => {
+    await asUser(ctx)('write', async (tx) => {
       const [source] = await tx`SELECT version, metadata, user_metadata FROM storage.objects
         WHERE bucket_id = ${t.bucket} AND name = ${t.fromKey}`;
       if (!source?.version) throw storageErrors.noSuchKey();
       await bytes.duplicate(ctx.project.ref, source.version as string, version);
       copied = true;
-      const [row] = await tx`INSERT INTO storage.objects (bucket_id, name, owner, owner_id, version, metadata, user_metadata)
-        VALUES (${t.toBucket}, ${t.toKey}, ${ownerOf(ctx)}, ${ctx.claims.sub ?? null}, ${version},
-          ${source.metadata ? tx.json(source.metadata as never) : null}, ${source.user_metadata ? tx.json(source.user_metadata as never) : null})
-        RETURNING id`;
-      return row?.id as string;
+      // No RETURNING: an INSERT policy alone must be enough (see upload.ts).
+      await tx`INSERT INTO storage.objects (id, bucket_id, name, owner, owner_id, version, metadata, user_metadata)
+        VALUES (${id}, ${t.toBucket}, ${t.toKey}, ${ownerOf(ctx)}, ${ctx.claims.sub ?? null}, ${version},
+          ${source.metadata ? tx.json(source.metadata as never) : null}, ${source.user_metadata ? tx.json(source.user_metadata as never) : null})`;
     });
     return { Key: `${t.toBucket}/${t.toKey}`, Id: id };
   } catch (err) {

@@ -22,6 +22,7 @@ const POLICIES = `
   CREATE POLICY own_delete ON storage.objects FOR DELETE TO authenticated
     USING (bucket_id = 'avatars' AND auth.uid()::text = (storage.foldername(name))[1]);
   CREATE POLICY buckets_visible ON storage.buckets FOR SELECT TO authenticated USING (true);
+  CREATE POLICY dropbox_insert ON storage.objects FOR INSERT TO anon WITH CHECK (bucket_id = 'dropbox');
 `;
 
 let t: StorageTestProject;
@@ -136,6 +137,14 @@ describe('a folder per user, decided by RLS on storage.objects', () => {
     expect(await text((await ada.storage.from('avatars').download(`${ADA}/me.png`)).data)).toBe('ada-v2');
     expect((await bob.storage.from('avatars').upload(`${BOB}/me.png`, 'bob')).error).toBeNull();
     expect((await ada.storage.from('avatars').list()).data?.map((f) => f.name)).toEqual([ADA]);
+  });
+
+  it('an INSERT policy alone lets anyone drop a file they cannot read back', async () => {
+    expect((await service.storage.createBucket('dropbox')).error).toBeNull();
+    expect((await anon.storage.from('dropbox').upload('note.txt', 'for the team')).error).toBeNull();
+    expect((await anon.storage.from('dropbox').upload('note.txt', 'again')).error).toMatchObject({ statusCode: '409' });
+    expect((await anon.storage.from('dropbox').download('note.txt')).error).toMatchObject({ statusCode: '404' });
+    expect(await text((await service.storage.from('dropbox').download('note.txt')).data)).toBe('for the team');
   });
 
   it('a refused upload leaves no row and no bytes', async () => {

@@ -45,17 +45,21 @@ async function bucketLimits(project: BackendProject, bucket: string): Promise<Bu
   return row as BucketLimits;
 }
 
+/**
+ * Writes the object's row. No RETURNING: PostgreSQL would then require the new row to pass the
+ * SELECT policies too, and an INSERT-only policy (a drop box) must be enough to upload.
+ */
 async function writeRow(tx: Tx, target: UploadTarget, version: string, metadata: object | null, userMetadata: object | null) {
   const { bucket, key, owner, ownerId } = target;
   const insert = tx`
-    INSERT INTO storage.objects (bucket_id, name, owner, owner_id, version, metadata, user_metadata)
-    VALUES (${bucket}, ${key}, ${owner}, ${ownerId}, ${version}, ${metadata ? tx.json(metadata as never) : null}, ${userMetadata ? tx.json(userMetadata as never) : null})`;
-  if (!target.upsert) return tx`${insert} RETURNING id`;
+    INSERT INTO storage.objects (id, bucket_id, name, owner, owner_id, version, metadata, user_metadata)
+    VALUES (${randomUUID()}, ${bucket}, ${key}, ${owner}, ${ownerId}, ${version},
+      ${metadata ? tx.json(metadata as never) : null}, ${userMetadata ? tx.json(userMetadata as never) : null})`;
+  if (!target.upsert) return insert;
   return tx`${insert} ON CONFLICT (bucket_id, name) DO UPDATE SET
       owner = excluded.owner, owner_id = excluded.owner_id, version = excluded.version,
       metadata = excluded.metadata, user_metadata = excluded.user_metadata,
-      updated_at = now(), last_accessed_at = now()
-    RETURNING id`;
+      updated_at = now(), last_accessed_at = now()`;
 }
 
 /** Tries the row the upload will write, in the writer's role, and rolls it back. */
@@ -105,9 +109,11 @@ export async function uploadObject(
   try {
     committed = await writer.run('write', async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`${target.bucket}/${target.key}`}, 0))`;
-      const readOld = () => tx`SELECT version FROM storage.objects WHERE bucket_id = ${target.bucket} AND name = ${target.key}`;
-      const [old] = writer.role ? await asOwnerWithin(tx, writer.role, readOld) : await readOld();
-      const [row] = await writeRow(tx, target, version, metadata, source.userMetadata);
+      const current = () => tx`SELECT id, version FROM storage.objects WHERE bucket_id = ${target.bucket} AND name = ${target.key}`;
+      const asOwnerRole = <T>(run: () => Promise<T>) => (writer.role ? asOwnerWithin(tx, writer.role, run) : run());
+      const [old] = await asOwnerRole(current);
+      await writeRow(tx, target, version, metadata, source.userMetadata);
+      const [row] = await asOwnerRole(current);
       return { id: row?.id as string, replaced: (old?.version as string | undefined) ?? null };
     });
   } catch (err) {
