@@ -6,6 +6,7 @@
  */
 import type { BackendService } from '../contract.js';
 import { diskObjectBytes, type ObjectBytes } from './disk.js';
+import { resumableUploads } from './resumable.js';
 import { storageService } from './service.js';
 
 export { storageSchemaSql } from './schema-sql.js';
@@ -24,8 +25,7 @@ export interface StorageOptions {
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 ** 3;
 
 export function createStorageService(options: StorageOptions): BackendService {
-  return storageService({
-    bytes: options.bytes ?? diskObjectBytes(options.root),
-    maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
-  });
+  const bytes = options.bytes ?? diskObjectBytes(options.root);
+  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  return storageService({ bytes, maxFileSize, resumable: resumableUploads({ root: options.root, bytes, maxFileSize }) });
 }

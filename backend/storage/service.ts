@@ -11,6 +11,7 @@ import { findStoredObject, requirePublicBucket, sendObject } from './download.js
 import { StorageApiError, storageErrors, toStorageError } from './errors.js';
 import { header, readJsonBody, sendJson, sendStorageError } from './http.js';
 import * as objects from './objects.js';
+import type { ResumableUploads } from './resumable.js';
 import { matchStorageRoute, type StorageRoute } from './routes.js';
 import { asOwner, asUser } from './runner.js';
 import { parseExpiresIn, SIGNED_UPLOAD_SECONDS, signObjectToken, verifyObjectToken } from './signed.js';
@@ -18,6 +19,8 @@ import { checkUpload, uploadObject, type UploadTarget } from './upload.js';
 
 export interface StorageServiceDeps {
   bytes: ObjectBytes;
+  /** TUS uploads under /upload/resumable (resumable.ts). */
+  resumable: ResumableUploads;
   /** The largest object any bucket accepts, in bytes; a bucket's file_size_limit may lower it. */
   maxFileSize: number;
 }
@@ -136,6 +139,10 @@ export function storageService(deps: StorageServiceDeps): BackendService {
       const q = path.indexOf('?');
       const pathname = q === -1 ? path : path.slice(0, q);
       const query = new URLSearchParams(q === -1 ? '' : path.slice(q + 1));
+      if (pathname === '/upload/resumable' || pathname.startsWith('/upload/resumable/')) {
+        await deps.resumable.handle(req, res, ctx, path);
+        return;
+      }
       try {
         const route = matchStorageRoute(req.method ?? 'GET', pathname);
         await (handlers[route.op] as Handler<StorageRoute>)({ req, res, ctx, query, route });

@@ -31,6 +31,8 @@ export async function createStorageTestProject(options: { setupSql?: string; max
   if (options.setupSql) await t.adminSql.unsafe(options.setupSql);
   const root = await mkdtemp(join(tmpdir(), 'devflow-storage-'));
   const server = await startStorageTestServer(t.project, { root, maxFileSize: options.maxFileSize });
+  // Links the service hands out (resumable upload URLs) lead back to this server.
+  t.project.url = server.url;
   return {
     ...t,
     root,

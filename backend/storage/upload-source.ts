@@ -21,7 +21,7 @@ export interface UploadSource {
 
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
-function cacheControlOf(value: string | undefined): string {
+export function cacheControlOf(value: string | undefined): string {
   if (!value) return 'max-age=3600';
   return /^\d+$/.test(value.trim()) ? `max-age=${value.trim()}` : value;
 }

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { BackendProject } from '../contract.js';
-import type { ObjectBytes } from './disk.js';
+import type { ObjectBytes, StagedBytes } from './disk.js';
 import { storageErrors } from './errors.js';
 import { mimeTypeAllowed, baseMimeType } from './names.js';
 import { asOwner, asOwnerWithin, type Runner, type Tx } from './runner.js';
@@ -94,9 +94,27 @@ export async function uploadObject(
   }
   if (source.declaredLength !== undefined && source.declaredLength > limit) throw storageErrors.entityTooLarge();
   const staged = await bytes.stage(project.ref, source.body, limit);
+  return commitStaged(project, bytes, writer, target, staged, source);
+}
+
+/** What describes an object besides its bytes. */
+export interface ObjectDescription {
+  contentType: string;
+  cacheControl: string;
+  userMetadata: Record<string, unknown> | null;
+}
+
+/**
+ * Step 3: the complete bytes renamed to a new version, then the row written as the writer; the
+ * new file is removed if the row is refused, the replaced version's file once the row committed.
+ */
+export async function commitStaged(
+  project: BackendProject, bytes: ObjectBytes, writer: Writer, target: UploadTarget,
+  staged: StagedBytes, description: ObjectDescription,
+): Promise<{ Id: string; Key: string }> {
   const version = randomUUID();
   const metadata = {
-    eTag: `"${staged.md5}"`, size: staged.size, mimetype: source.contentType, cacheControl: source.cacheControl,
+    eTag: `"${staged.md5}"`, size: staged.size, mimetype: description.contentType, cacheControl: description.cacheControl,
     lastModified: new Date().toISOString(), contentLength: staged.size, httpStatusCode: 200,
   };
   try {
@@ -112,7 +130,7 @@ export async function uploadObject(
       const current = () => tx`SELECT id, version FROM storage.objects WHERE bucket_id = ${target.bucket} AND name = ${target.key}`;
       const asOwnerRole = <T>(run: () => Promise<T>) => (writer.role ? asOwnerWithin(tx, writer.role, run) : run());
       const [old] = await asOwnerRole(current);
-      await writeRow(tx, target, version, metadata, source.userMetadata);
+      await writeRow(tx, target, version, metadata, description.userMetadata);
       const [row] = await asOwnerRole(current);
       return { id: row?.id as string, replaced: (old?.version as string | undefined) ?? null };
     });
