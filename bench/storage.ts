@@ -1,7 +1,10 @@
 /**
  * Storage throughput (issue 17): one object uploaded (PUT, raw body streamed from a file) and
- * downloaded (GET, body consumed) through /storage/v1, beside the same bytes read from disk and
- * copied on disk with streams in the same run. The storage service runs behind its stand-in
+ * downloaded (GET, body consumed) through /storage/v1, each beside its disk peer in the same
+ * round: the upload beside a stream copy of the source file, the download beside a stream read of
+ * the very file the object was stored in (same page-cache state). Beside MB/s (which moves with
+ * whatever else the two cores run) it reports CPU seconds per GB: the server's for HTTP, the
+ * bench process's own for the disk peers. The storage service runs behind its stand-in
  * gateway in a child process (backend/storage/test-server-child.ts) on an embedded PostgreSQL,
  * with its bytes on the same disk; the client is node:http streaming from and to the file system.
  * Usage: node --import tsx bench/storage.ts [megabytes=256] [rounds=3]
@@ -20,6 +23,7 @@ import { startEmbeddedPostgres } from '../core/store/embedded.js';
 import { newProjectKeys } from '../backend/keys.js';
 import { clusterRolesSql, grantRequestRolesSql, projectDatabaseSql } from '../backend/provision-sql.js';
 import { storageSchemaSql } from '../backend/storage/index.js';
+import { cpuTime } from './router/cpu.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const MB = Number(process.argv[2] ?? 256);
@@ -60,7 +64,7 @@ async function startServer(ownerUrl: string, root: string, keys: Awaited<ReturnT
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = await Promise.all([new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r))]);
-  return { url: new URL((JSON.parse(line) as { url: string }).url), stop: () => child.kill('SIGTERM') };
+  return { url: new URL((JSON.parse(line) as { url: string }).url), pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 function transfer(url: URL, key: string, method: 'PUT' | 'GET', file: string): Promise<void> {
@@ -78,10 +82,40 @@ function transfer(url: URL, key: string, method: 'PUT' | 'GET', file: string): P
   });
 }
 
-async function timed(run: () => Promise<void>): Promise<number> {
+interface Measure {
+  mbPerSecond: number;
+  cpuSecondsPerGb: number;
+}
+
+/** Times `run` and the CPU the measured process spent meanwhile (a pid, or this process). */
+async function measure(run: () => Promise<void>, pid?: number): Promise<Measure> {
+  const cpu = () => {
+    if (pid === undefined) {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    }
+    const t = cpuTime(pid);
+    return t.userSeconds + t.systemSeconds;
+  };
+  const cpuBefore = cpu();
   const start = performance.now();
   await run();
-  return (MB / (performance.now() - start)) * 1000;
+  const seconds = (performance.now() - start) / 1000;
+  return { mbPerSecond: MB / seconds, cpuSecondsPerGb: ((cpu() - cpuBefore) * 1024) / MB };
+}
+
+/** The newest object file in the store: the version the last upload wrote. */
+async function newestObjectFile(objectsDir: string): Promise<string> {
+  const entries = await fs.readdir(objectsDir, { recursive: true, withFileTypes: true });
+  const files = await Promise.all(entries.filter((e) => e.isFile()).map(async (e) => {
+    const file = path.join(e.parentPath, e.name);
+    return { file, mtime: (await fs.stat(file)).mtimeMs };
+  }));
+  return files.sort((a, b) => b.mtime - a.mtime)[0]!.file;
+}
+
+async function readWhole(file: string): Promise<void> {
+  for await (const _chunk of createReadStream(file)) { /* consumed, as the download's client does */ }
 }
 
 async function main(): Promise<void> {
@@ -96,22 +130,26 @@ async function main(): Promise<void> {
     const keys = await newProjectKeys(REF);
     const started = await startServer(ownerUrl, path.join(dir, 'objects'), keys);
     server.stop = started.stop;
-    const rows: Record<string, number[]> = { 'disk read (stream)': [], 'disk copy (stream)': [], 'upload PUT /storage/v1': [], 'download GET /storage/v1': [] };
+    const rows: Record<string, Measure[]> = {
+      'disk: stream copy of the source file': [], 'upload: PUT /storage/v1/object (server)': [],
+      'disk: stream read of the stored file': [], 'download: GET /storage/v1/object (server)': [],
+    };
+    const objectsDir = path.join(dir, 'objects', REF, 'objects');
     for (let round = 0; round < ROUNDS; round++) {
-      rows['disk read (stream)']!.push(await timed(async () => {
-        for await (const _chunk of createReadStream(source)) { /* consumed, as the download's client does */ }
-      }));
-      rows['disk copy (stream)']!.push(await timed(() => pipeline(createReadStream(source), createWriteStream(path.join(dir, 'copy.bin')))));
-      rows['upload PUT /storage/v1']!.push(await timed(() => transfer(started.url, keys.serviceRoleKey, 'PUT', source)));
-      rows['download GET /storage/v1']!.push(await timed(() => transfer(started.url, keys.serviceRoleKey, 'GET', source)));
+      rows['disk: stream copy of the source file']!.push(await measure(() => pipeline(createReadStream(source), createWriteStream(path.join(dir, 'copy.bin')))));
+      rows['upload: PUT /storage/v1/object (server)']!.push(await measure(() => transfer(started.url, keys.serviceRoleKey, 'PUT', source), started.pid));
+      const stored = await newestObjectFile(objectsDir);
+      rows['disk: stream read of the stored file']!.push(await measure(() => readWhole(stored)));
+      rows['download: GET /storage/v1/object (server)']!.push(await measure(() => transfer(started.url, keys.serviceRoleKey, 'GET', source), started.pid));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const lines = [
-      `Storage throughput, ${MB} MB object, ${ROUNDS} rounds (MB/s, median and all runs), ${os.cpus().length} cores, ${new Date().toISOString()}`,
+      `Storage throughput, ${MB} MB object, ${ROUNDS} rounds, ${os.cpus().length} cores, ${new Date().toISOString()}`,
       '',
-      '| path | median MB/s | runs |',
-      '| --- | --- | --- |',
-      ...Object.entries(rows).map(([name, xs]) => `| ${name} | ${median(xs).toFixed(0)} | ${xs.map((x) => x.toFixed(0)).join(', ')} |`),
+      '| path | median MB/s | runs MB/s | median CPU s/GB |',
+      '| --- | --- | --- | --- |',
+      ...Object.entries(rows).map(([name, ms]) => `| ${name} | ${median(ms.map((m) => m.mbPerSecond)).toFixed(0)} | ${
+        ms.map((m) => m.mbPerSecond.toFixed(0)).join(', ')} | ${median(ms.map((m) => m.cpuSecondsPerGb)).toFixed(2)} |`),
     ];
     console.log(lines.join('\n'));
     await fs.mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
