@@ -9,7 +9,7 @@
 export type StorageErrorCode =
   | 'NoSuchBucket' | 'NoSuchKey' | 'InvalidJWT' | 'InvalidRequest' | 'InvalidKey' | 'InvalidBucketName'
   | 'InvalidMimeType' | 'EntityTooLarge' | 'ResourceAlreadyExists' | 'ResourceNotEmpty' | 'AccessDenied'
-  | 'InvalidSignature' | 'InvalidRange' | 'MissingParameter' | 'InternalError' | 'DatabaseError';
+  | 'InvalidSignature' | 'InvalidRange' | 'MissingParameter' | 'InternalError' | 'DatabaseError' | 'RouteNotFound';
 
 export class StorageApiError extends Error {
   constructor(
@@ -27,7 +27,8 @@ export class StorageApiError extends Error {
 
   get httpStatus(): number {
     if (this.status >= 500) return 500;
-    return this.status === 416 ? 416 : 400;
+    // Ranges keep their status, and so does an unknown route (Supabase's router answers it, not its API).
+    return this.status === 416 || this.code === 'RouteNotFound' ? this.status : 400;
   }
 
   body(): { statusCode: string; code: string; error: string; message: string } {
@@ -52,6 +53,7 @@ export const storageErrors = {
   accessDenied: (message: string) => new StorageApiError('AccessDenied', 403, message, 'Unauthorized'),
   invalidRange: () => new StorageApiError('InvalidRange', 416, 'invalid range provided', 'invalid_range'),
   missingParameter: (name: string) => new StorageApiError('MissingParameter', 400, `Missing Required Parameter ${name}`),
+  routeNotFound: (method: string, path: string) => new StorageApiError('RouteNotFound', 404, `Route ${method}:${path} not found`, 'Not Found'),
   internal: (cause: unknown) => new StorageApiError('InternalError', 500, 'Internal server error', 'Internal', { cause }),
 };
 

@@ -29,8 +29,9 @@ import { cacheControlOf } from './upload-source.js';
 
 /** The path tus-js-client is given (`<SUPABASE_URL>/storage/v1/upload/resumable`). */
 const TUS_PATH = '/storage/v1/upload/resumable';
-/** Unfinished uploads expire after a day, as Supabase's do. */
+/** Unfinished uploads expire after a day, as Supabase's do; expired ones are swept at most hourly. */
 const EXPIRY_MS = 24 * 3600 * 1000;
+const SWEEP_EVERY_MS = 3600 * 1000;
 
 export interface ResumableUploads {
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string): Promise<void>;
@@ -50,7 +51,7 @@ async function md5Of(path: string): Promise<string> {
 
 export function resumableUploads(deps: { root: string; bytes: ObjectBytes; maxFileSize: number }): ResumableUploads {
   const callers = new AsyncLocalStorage<RequestContext>();
-  const servers = new Map<string, { server: Server; store: FileStore }>();
+  const servers = new Map<string, { server: Server; store: FileStore; sweptAt: number }>();
   const caller = () => {
     const ctx = callers.getStore();
     if (!ctx) throw new Error('storage: a resumable upload hook ran outside a request');
@@ -69,8 +70,17 @@ export function resumableUploads(deps: { root: string; bytes: ObjectBytes; maxFi
     };
   }
 
+  /** Removes a project's expired unfinished uploads, in the background of a new one. */
+  function sweepExpired(ref: string) {
+    const entry = servers.get(ref);
+    if (!entry || Date.now() - entry.sweptAt < SWEEP_EVERY_MS) return;
+    entry.sweptAt = Date.now();
+    entry.store.deleteExpired().catch((err: unknown) => console.error(`storage: sweeping expired uploads of ${ref} failed:`, err));
+  }
+
   async function onCreate(upsertHeader: string | null, upload: Upload) {
     const ctx = caller();
+    sweepExpired(ctx.project.ref);
     const target = targetOf(ctx, upload, upsertHeader === 'true');
     const contentType = upload.metadata?.contentType || 'application/octet-stream';
     const limits = await checkUpload(ctx.project, writerOf(ctx), target);
@@ -122,7 +132,7 @@ export function resumableUploads(deps: { root: string; bytes: ObjectBytes; maxFi
       },
       onResponseError: (_req, err) => (err instanceof StorageApiError || (err as { code?: string }).code ? tusError(err) : undefined),
     });
-    servers.set(ref, { server, store });
+    servers.set(ref, { server, store, sweptAt: 0 });
     return server;
   }
 

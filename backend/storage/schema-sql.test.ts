@@ -10,6 +10,8 @@ describe('storageSchemaSql', () => {
     for (let round = 0; round < 2; round++) {
       for (const statement of storageSchemaSql(t.project.ref)) await t.adminSql.unsafe(statement);
     }
+    // And as the owner itself, should provisioning run it on the owner's pool.
+    for (const statement of storageSchemaSql(t.project.ref)) await t.project.sql.unsafe(statement);
   });
   afterAll(async () => t?.drop());
 

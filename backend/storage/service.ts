@@ -8,7 +8,7 @@ import type { BackendService, RequestContext } from '../contract.js';
 import * as buckets from './buckets.js';
 import type { ObjectBytes } from './disk.js';
 import { findStoredObject, requirePublicBucket, sendObject } from './download.js';
-import { StorageApiError, storageErrors, toStorageError } from './errors.js';
+import { storageErrors, toStorageError } from './errors.js';
 import { header, readJsonBody, sendJson, sendStorageError } from './http.js';
 import * as objects from './objects.js';
 import type { ResumableUploads } from './resumable.js';
@@ -124,8 +124,8 @@ function makeHandlers(deps: StorageServiceDeps): Handlers {
       const { Key } = await uploadObject(ctx.project, bytes, deps.maxFileSize, req, { run: asOwner(ctx.project), role: null }, target);
       ok(res, { Key });
     },
-    notFound: async () => {
-      throw new StorageApiError('InvalidRequest', 404, 'Route not found', 'Not Found');
+    notFound: async ({ req }) => {
+      throw storageErrors.routeNotFound(req.method ?? 'GET', (req.url ?? '').split('?')[0] ?? '');
     },
   };
 }

@@ -302,6 +302,11 @@ describe('hostile object names', () => {
     expect(JSON.parse(res.body)).toMatchObject({ statusCode: '400', error: 'InvalidKey' });
   });
 
+  it('answers an unknown route with 404', async () => {
+    const res = await fetch(`${t.server.url}/storage/v1/nope`, { headers: { apikey: t.project.keys.anonKey } });
+    expect([res.status, await res.json()]).toEqual([404, { statusCode: '404', code: 'RouteNotFound', error: 'Not Found', message: 'Route GET:/storage/v1/nope not found' }]);
+  });
+
   it('through supabase-js too, and nothing was stored', async () => {
     const up = await service.storage.from('avatars').upload('x%2F..%2F..%2Fy.txt', 'x');
     expect(up.error).toMatchObject({ status: 400, statusCode: '400' });
