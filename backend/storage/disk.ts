@@ -9,7 +9,7 @@
  * still reads whole (its file is unlinked, not truncated).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -25,13 +25,16 @@ export interface StagedBytes {
 
 export interface OpenedObject {
   size: number;
-  read(range?: { start: number; end: number }): ReadStream;
+  /** The bytes (or one range of them); call at most once, or close() instead. */
+  read(range?: { start: number; end: number }): Promise<Readable>;
   close(): Promise<void>;
 }
 
 /** The byte store a storage service writes to; disk today, an S3-compatible bucket later. */
 export interface ObjectBytes {
   stage(project: string, body: Readable, limit: number): Promise<StagedBytes>;
+  /** A complete local file (a finished resumable upload) made ready to commit like a staged body. */
+  stageFile(project: string, path: string): Promise<StagedBytes>;
   commit(project: string, staged: StagedBytes, version: string): Promise<void>;
   discard(staged: StagedBytes): Promise<void>;
   duplicate(project: string, fromVersion: string, toVersion: string): Promise<void>;
@@ -43,7 +46,7 @@ const PROJECT_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 const VERSION = /^[0-9a-f-]{36}$/;
 
 /** Counts bytes on their way to disk and stops the stream once they pass the limit. */
-function limitAndHash(limit: number, hash: ReturnType<typeof createHash>, counted: { size: number }): Transform {
+export function limitAndHash(limit: number, hash: ReturnType<typeof createHash>, counted: { size: number }): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       counted.size += chunk.length;
@@ -52,6 +55,16 @@ function limitAndHash(limit: number, hash: ReturnType<typeof createHash>, counte
       done(null, chunk);
     },
   });
+}
+
+export async function sizeAndMd5(path: string): Promise<{ size: number; md5: string }> {
+  const hash = createHash('md5');
+  let size = 0;
+  for await (const chunk of createReadStream(path)) {
+    size += (chunk as Buffer).length;
+    hash.update(chunk as Buffer);
+  }
+  return { size, md5: hash.digest('hex') };
 }
 
 export function diskObjectBytes(root: string): ObjectBytes {
@@ -81,6 +94,10 @@ export function diskObjectBytes(root: string): ObjectBytes {
       }
       return { path, size: counted.size, md5: hash.digest('hex') };
     },
+    async stageFile(_project, path) {
+      // Renamed into place by commit like any staged file (same file system).
+      return { path, ...(await sizeAndMd5(path)) };
+    },
     async commit(project, staged, version) {
       await ensureParent(project, version);
       await rename(staged.path, versionPath(project, version));
@@ -103,7 +120,7 @@ export function diskObjectBytes(root: string): ObjectBytes {
       const { size } = await handle.stat();
       return {
         size,
-        read: (range) => createReadStream('', { fd: handle, start: range?.start, end: range?.end, autoClose: true }),
+        read: async (range) => createReadStream('', { fd: handle, start: range?.start, end: range?.end, autoClose: true }),
         close: () => handle.close(),
       };
     },

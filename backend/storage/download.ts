@@ -62,11 +62,13 @@ export async function sendObject(
   } else {
     headers['content-length'] = opened.size;
   }
-  res.writeHead(plan.kind === 'partial' ? 206 : 200, headers);
   if (options.head) {
     await opened.close();
-    res.end();
+    res.writeHead(200, headers).end();
     return;
   }
-  await pipeline(opened.read(plan.kind === 'partial' ? plan : undefined), res);
+  // Opened before the head goes out, so a store that fails to read still gets an error answer.
+  const body = await opened.read(plan.kind === 'partial' ? plan : undefined);
+  res.writeHead(plan.kind === 'partial' ? 206 : 200, headers);
+  await pipeline(body, res);
 }

@@ -11,8 +11,7 @@
  *   upload (upload.ts), so the row is written in the caller's role and a refusal leaves nothing.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -41,12 +40,6 @@ export interface ResumableUploads {
 function tusError(err: unknown): { status_code: number; body: string } {
   const error = toStorageError(err);
   return { status_code: error.status === 403 ? 403 : error.httpStatus, body: JSON.stringify(error.body()) };
-}
-
-async function md5Of(path: string): Promise<string> {
-  const hash = createHash('md5');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 export function resumableUploads(deps: { root: string; bytes: ObjectBytes; maxFileSize: number }): ResumableUploads {
@@ -94,8 +87,8 @@ export function resumableUploads(deps: { root: string; bytes: ObjectBytes; maxFi
     const ctx = caller();
     const meta = upload.metadata ?? {};
     const path = join(store.directory, upload.id);
-    const staged = { path, size: upload.offset, md5: await md5Of(path) };
     try {
+      const staged = await deps.bytes.stageFile(ctx.project.ref, path);
       const description = {
         contentType: meta.contentType || 'application/octet-stream',
         cacheControl: cacheControlOf(meta.cacheControl ?? undefined),
@@ -132,7 +125,7 @@ export function resumableUploads(deps: { root: string; bytes: ObjectBytes; maxFi
       },
       onResponseError: (_req, err) => (err instanceof StorageApiError || (err as { code?: string }).code ? tusError(err) : undefined),
     });
-    servers.set(ref, { server, store, sweptAt: 0 });
+    servers.set(ref, { server, store, sweptAt: Date.now() });
     return server;
   }
 

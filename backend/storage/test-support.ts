@@ -25,12 +25,12 @@ export interface StorageTestProject extends TestProject {
   dispose(): Promise<void>;
 }
 
-export async function createStorageTestProject(options: { setupSql?: string; maxFileSize?: number } = {}): Promise<StorageTestProject> {
+export async function createStorageTestProject(options: { setupSql?: string; maxFileSize?: number; s3Url?: string } = {}): Promise<StorageTestProject> {
   const t = await createTestProject();
   for (const statement of storageSchemaSql(t.project.ref)) await t.adminSql.unsafe(statement);
   if (options.setupSql) await t.adminSql.unsafe(options.setupSql);
   const root = await mkdtemp(join(tmpdir(), 'devflow-storage-'));
-  const server = await startStorageTestServer(t.project, { root, maxFileSize: options.maxFileSize });
+  const server = await startStorageTestServer(t.project, { root, maxFileSize: options.maxFileSize, s3Url: options.s3Url });
   // Links the service hands out (resumable upload URLs) lead back to this server.
   t.project.url = server.url;
   return {
