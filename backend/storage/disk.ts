@@ -10,7 +10,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,6 +43,23 @@ export interface ObjectBytes {
 }
 
 const PROJECT_NAME = /^[A-Za-z0-9_-]{1,100}$/;
+/** A staging file this old was left by a process that stopped mid-upload (no upload runs a day). */
+export const STALE_STAGING_MS = 24 * 3600 * 1000;
+
+/** Removes a staging folder's files older than STALE_STAGING_MS; answers how many went. */
+export async function sweepStaging(dir: string, now = Date.now()): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const file = join(dir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info && now - info.mtimeMs > STALE_STAGING_MS) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
 const VERSION = /^[0-9a-f-]{36}$/;
 
 /** Counts bytes on their way to disk and stops the stream once they pass the limit. */
@@ -79,10 +96,16 @@ export function diskObjectBytes(root: string): ObjectBytes {
   const ensureParent = async (project: string, version: string) =>
     mkdir(join(projectDir(project), 'objects', version.slice(0, 2)), { recursive: true });
 
+  const swept = new Set<string>();
   return {
     async stage(project, body, limit) {
       const staging = join(projectDir(project), 'staging');
       await mkdir(staging, { recursive: true });
+      if (!swept.has(project)) {
+        // Once per project and process: what a crash mid-upload left behind.
+        swept.add(project);
+        await sweepStaging(staging);
+      }
       const path = join(staging, randomUUID());
       const hash = createHash('md5');
       const counted = { size: 0 };
