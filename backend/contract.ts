@@ -94,5 +94,11 @@ export interface RequestContext {
  */
 export interface BackendService {
   readonly prefix: string;
+  /**
+   * Requests a browser makes with no key, which the gateway serves as `anon` (a link in a
+   * mail, an OAuth redirect, a public object, a signed URL), as Supabase's gateway does.
+   * `path` as in handle(); the service still checks whatever the request carries.
+   */
+  keyless?(method: string, path: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string): Promise<void>;
 }

@@ -58,7 +58,10 @@ async function serve(deps: GatewayDeps, req: IncomingMessage, res: ServerRespons
   if (!routed) return sendJson(res, 404, NO_ROUTE);
   const decision = await decideCaller(
     readCredentials(req.headers, target.path),
-    { prefix: routed.service.prefix, path: routed.rest, keylessAnon: loaded.keylessAnon },
+    {
+      prefix: routed.service.prefix, path: routed.rest,
+      keylessAnon: loaded.keylessAnon || (routed.service.keyless?.(req.method ?? 'GET', routed.rest) ?? false),
+    },
     (token) => loaded.verifier.check(token),
   );
   if (!decision.ok) return sendJson(res, decision.status, decision.body, decision.headers);

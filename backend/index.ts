@@ -8,6 +8,7 @@
  * for none of them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
 import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
 import { appUrl } from '../core/config.js';
@@ -71,7 +72,7 @@ export interface BackendDeps {
   serverUrl: string;
   secretKey: SecretKey;
   databases: AppDatabases;
-  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost'>;
+  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'>;
   runtime: RuntimeKind;
   docker: Docker | undefined;
   log: (line: string) => void;
@@ -108,7 +109,10 @@ export function createBackend(deps: BackendDeps): Backend {
   let unmount = async () => {};
   const mountDefaultServices = async () => {
     const { mountServices } = await import('./services.js');
-    const mounted = await mountServices({ sql: deps.sql, smtpUrl: deps.config.smtpUrl, log: deps.log });
+    const mounted = await mountServices({
+      sql: deps.sql, smtpUrl: deps.config.smtpUrl, log: deps.log,
+      storageRoot: path.join(deps.config.home, 'storage'), storageS3Url: deps.config.storageS3Url,
+    });
     unmount = mounted.close;
     return mounted.list;
   };

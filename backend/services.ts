@@ -11,6 +11,9 @@ export interface ServiceHost {
   sql: Sql;
   /** DEVFLOW_SMTP_URL (core/settings.ts); undefined: the embedded catcher. */
   smtpUrl: string | undefined;
+  /** Where Storage keeps object bytes: `<DEVFLOW_HOME>/storage`, or DEVFLOW_STORAGE_S3_URL's bucket. */
+  storageRoot: string;
+  storageS3Url: string | undefined;
   log: (line: string) => void;
 }
 
@@ -43,15 +46,16 @@ async function mountAuth(auth: AuthModule, host: ServiceHost): Promise<{ service
 }
 
 export async function mountServices(host: ServiceHost): Promise<MountedServices> {
-  const [rest, auth] = await Promise.all([import('./rest/index.js'), import('./auth/index.js')]);
+  const [rest, auth, storage] = await Promise.all([import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js')]);
   const mountedAuth = await mountAuth(auth, host);
-  return { list: [rest.createRestService(), mountedAuth.service], close: mountedAuth.close };
+  const files = storage.createStorageService({ root: host.storageRoot, s3Url: host.storageS3Url });
+  return { list: [rest.createRestService(), mountedAuth.service, files], close: mountedAuth.close };
 }
 
 /** The statements every service's tables need in a project database, run by a superuser. */
 export async function servicesSchemaSql(owner: string): Promise<string[]> {
-  const [rest, auth] = await Promise.all([import('./rest/index.js'), import('./auth/index.js')]);
-  return [...auth.authSchemaSql(owner), ...rest.restSchemaSql(owner)];
+  const [rest, auth, storage] = await Promise.all([import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js')]);
+  return [...auth.authSchemaSql(owner), ...storage.storageSchemaSql(owner), ...rest.restSchemaSql(owner)];
 }
 
 /** The service for a path after the project ("/rest/v1/todos"), and the path after its prefix. */

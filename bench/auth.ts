@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { connect } from '../core/store/database.js';
-import { startEmbeddedPostgres } from '../core/store/embedded.js';
+import { startEmbeddedPostgres } from '../core/embedded-postgres/embedded.js';
 import { authSchemaSql } from '../backend/auth/index.js';
 import { BcryptPool } from '../backend/auth/bcrypt-pool.js';
 import { serveAuth } from '../backend/auth/local-gateway.js';

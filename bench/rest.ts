@@ -18,7 +18,7 @@ import { newJwtSecret, signApiKey } from '../backend/keys.js';
 import { restSchemaSql } from '../backend/rest/index.js';
 import { inRequestTransaction } from '../backend/session.js';
 import { connect, type Sql } from '../core/store/database.js';
-import { startEmbeddedPostgres } from '../core/store/embedded.js';
+import { startEmbeddedPostgres } from '../core/embedded-postgres/embedded.js';
 import type { BackendProject } from '../backend/contract.js';
 import { startRestTestServer } from '../backend/rest/test-server.js';
 import { loadSchemaCache } from '../backend/rest/schema-cache.js';

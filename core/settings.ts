@@ -53,6 +53,7 @@ export const SETTINGS = [
     meaning: '32 bytes (`openssl rand -hex 32`) sealing secrets at rest (AES-256-GCM); replicas must share it',
   },
   { name: 'DEVFLOW_SMTP_URL', default: 'none: an embedded mail catcher', readBy: 'server', meaning: "where the app backend's Auth sends its mails (`smtp://user:pass@host:port`); the catcher's mails are kept in the store" },
+  { name: 'DEVFLOW_STORAGE_S3_URL', default: 'none: files under `$DEVFLOW_HOME/storage`', readBy: 'server', meaning: "the app backend's Storage keeps object bytes in an S3-compatible bucket: `http(s)://KEY:SECRET@host[:port]/bucket[/prefix][?region=R]`" },
   { name: 'DEVFLOW_DOCKER_CLI', default: '`/usr/bin/docker` when present, else `docker` on `PATH`', readBy: 'server', meaning: 'the Docker client that runs Dockerfile builds (Debian\'s runs BuildKit without a buildx plugin)' },
   { name: 'DEVFLOW_API', default: 'what `devflow login` stored, else `http://localhost:7070`', readBy: 'CLI', meaning: 'the DevFlow the CLI talks to' },
   { name: 'DEVFLOW_TOKEN', default: 'what `devflow login` stored, else `$DEVFLOW_HOME/admin-token`', readBy: 'CLI', meaning: 'the API token the CLI sends' },
@@ -93,6 +94,8 @@ export interface ServerSettings {
   dockerCli: string | undefined;
   /** DEVFLOW_SMTP_URL: the app backend's Auth mails; undefined means the embedded catcher. */
   smtpUrl: string | undefined;
+  /** DEVFLOW_STORAGE_S3_URL: Storage's bytes in S3; undefined means files under DEVFLOW_HOME. */
+  storageS3Url: string | undefined;
 }
 
 /** The router's variables; the files they name are read by the router (router/settings.ts). */
@@ -137,6 +140,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     authFailuresPerMin: readAuthFailuresPerMin(env),
     dockerCli: readDockerCli(env),
     smtpUrl: text(env, 'DEVFLOW_SMTP_URL'),
+    storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
   };
 }
 

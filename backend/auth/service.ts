@@ -42,6 +42,7 @@ export function createAuthService(options: AuthServiceOptions): BackendService {
   };
   return {
     prefix: 'auth/v1',
+    keyless: (method, path) => method === 'GET' && OPEN_PATHS.has(path.split('?')[0] ?? ''),
     async handle(req, res, ctx, path) {
       const apiVersion = headerOf(req, API_VERSION_HEADER);
       try {
@@ -55,6 +56,9 @@ export function createAuthService(options: AuthServiceOptions): BackendService {
     },
   };
 }
+
+/** A mail's link (verify), an OAuth redirect and its return (authorize, callback). */
+const OPEN_PATHS = new Set(['/verify', '/callback', '/authorize']);
 
 async function route(req: IncomingMessage, ctx: RequestContext, path: string, deps: AuthDeps): Promise<AuthReply> {
   const url = new URL(path, 'http://auth.invalid');
