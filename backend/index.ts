@@ -158,16 +158,16 @@ export function createBackend(deps: BackendDeps): Backend {
     platformEnv(inner) {
       return {
         async forApp(app) {
-          const env = await inner.forApp(app);
+          const platform = await inner.forApp(app);
           const record = await findApp(deps.sql, app.name);
-          if (!record || !(await backendEnabled(deps.sql, record))) return env;
+          if (!record || !(await backendEnabled(deps.sql, record))) return platform;
           const { ensureProject } = await import('./projects.js');
           const project = await ensureProject(projectDeps, record);
           const extra = supabaseEnv({
             urls: processUrls(app.name, urls, await addressForProcesses()),
-            anonKey: project.keys.anonKey, serviceRoleKey: project.keys.serviceRoleKey, databaseUrl: env.DATABASE_URL,
+            anonKey: project.keys.anonKey, serviceRoleKey: project.keys.serviceRoleKey, databaseUrl: platform.DATABASE_URL,
           });
-          return { ...env, ...extra };
+          return { ...platform, ...extra };
         },
       };
     },

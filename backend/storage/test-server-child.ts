@@ -1,7 +1,7 @@
 /**
  * The stand-in gateway with the storage service in a process of its own, so a test or bench can
  * measure the server's memory apart from the client's. Reads its project from the environment
- * (DEVFLOW_STORAGE_TEST_PROJECT, JSON) and prints `{"url": ...}` once listening.
+ * (STORAGE_TEST_PROJECT, JSON) and prints `{"url": ...}` once listening.
  */
 import { connect } from '../../core/store/database.js';
 import type { BackendProject, ProjectKeys } from '../contract.js';
@@ -14,7 +14,7 @@ export interface ChildProject {
   root: string;
 }
 
-const config = JSON.parse(process.env.DEVFLOW_STORAGE_TEST_PROJECT ?? '{}') as ChildProject;
+const config = JSON.parse(process.env.STORAGE_TEST_PROJECT ?? '{}') as ChildProject;
 const project: BackendProject = {
   ref: config.ref, sql: connect(config.ownerUrl, 4), keys: config.keys, auth: { mailerAutoconfirm: true, allowAnonymousSignIns: false, disableSignup: false, siteUrl: 'http://localhost', jwtExpiry: 3600 }, url: 'http://127.0.0.1',
 };

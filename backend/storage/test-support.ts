@@ -72,7 +72,7 @@ export async function startChildStorageServer(t: StorageTestProject): Promise<Ch
   ownerUrl.password = password;
   const config = { ref: t.project.ref, ownerUrl: ownerUrl.toString(), keys: t.project.keys, root: t.root };
   const child = spawn(process.execPath, ['--import', 'tsx', new URL('./test-server-child.ts', import.meta.url).pathname], {
-    env: { ...process.env, DEVFLOW_STORAGE_TEST_PROJECT: JSON.stringify(config) },
+    env: { ...process.env, STORAGE_TEST_PROJECT: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
