@@ -14,7 +14,7 @@
  * the jobs in progress.
  */
 import { connect, type Sql } from './store/database.js';
-import type { DeployJob, DeployQueue } from './queue.js';
+import type { DeployJob, DeployQueue } from './queue-types.js';
 
 const CHANNEL = 'devflow_deploy_queue';
 /** A notification missed while the listening connection was down delays a job at most this. */

@@ -6,18 +6,9 @@
  */
 import type * as Bullmq from 'bullmq';
 import { postgresDeployQueue } from './queue-postgres.js';
+import type { DeployJob, DeployQueue } from './queue-types.js';
 
-export interface DeployJob {
-  deploymentId: number;
-  app: string;
-}
-
-export interface DeployQueue {
-  readonly backend: 'redis' | 'postgres';
-  enqueue(job: DeployJob): Promise<void>;
-  work(processor: (job: DeployJob) => Promise<void>, concurrency: number): void;
-  close(): Promise<void>;
-}
+export type { DeployJob, DeployQueue } from './queue-types.js';
 
 const QUEUE_NAME = 'devflow-deploys';
 

@@ -11,9 +11,8 @@ import { parseQuery } from './parse-query.js';
 import type { Output } from './plan-output.js';
 import { chooseFunction, planRpc } from './plan-rpc.js';
 import { tableKey, type SchemaCache } from './schema-cache.js';
-import type { Planned } from './service.js';
 import { runStatement } from './execute.js';
-import { singularCheck, singularError } from './handle-table.js';
+import { singularCheck, singularError, type Planned } from './planned.js';
 
 export interface RpcRequest {
   req: IncomingMessage;

@@ -12,7 +12,7 @@ import { planRead } from './plan-read.js';
 import { planWrite, type Mutation, type WritePlan } from './plan-write.js';
 import type { QueryParams } from './request.js';
 import { findColumn, tableKey, type SchemaCache, type Table } from './schema-cache.js';
-import type { Answer, Planned } from './service.js';
+import { singularCheck, singularError, type Answer, type Planned } from './planned.js';
 import { plannedCount, runStatement, type StatementResult } from './execute.js';
 
 export interface TableRequest {
@@ -38,14 +38,6 @@ export function pageOf(r: TableRequest, read: boolean): { offset: number; limit:
   const offset = (range?.offset ?? 0) + (r.query.offset.get('') ?? 0);
   const limits = [range?.limit, r.query.limit.get(''), r.maxRows ?? undefined].filter((n): n is number => n !== undefined);
   return { offset, limit: limits.length > 0 ? Math.min(...limits) : undefined };
-}
-
-export function singularCheck(output: Output, result: StatementResult): boolean {
-  return output.format !== 'object' || result.pageTotal === 1;
-}
-
-export function singularError(result: StatementResult): RestError {
-  return new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${result.pageTotal} rows`);
 }
 
 export function planTableRequest(cache: SchemaCache, r: TableRequest): Planned {

@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackendService, RequestContext } from '../contract.js';
-import type { RequestTransaction } from '../session.js';
 import { RestError } from './errors.js';
 import { inTransaction, type StatementResult } from './execute.js';
 import { chooseSchema, parseAccept, parsePrefer } from './headers.js';
@@ -14,6 +13,7 @@ import { planRpcRequest } from './handle-rpc.js';
 import { planTableRequest } from './handle-table.js';
 import { readBody, send, sendError } from './http-io.js';
 import { parseQuery } from './parse-query.js';
+import type { Answer, Planned } from './planned.js';
 import type { SchemaCache } from './schema-cache.js';
 import { SchemaStore } from './schema-store.js';
 
@@ -26,19 +26,6 @@ export interface RestOptions {
   maxRows?: number | null;
 }
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-/** A planned request: whether it may write, what it runs, whether to commit, how it answers. */
-export interface Planned {
-  readOnly: boolean;
-  run(tx: RequestTransaction): Promise<StatementResult>;
-  keep(result: StatementResult): boolean;
-  answer(result: StatementResult): Answer;
-}
 
 /** Errors meaning "the schema cache may be stale": worth one reload before answering. */
 const CACHE_MISSES = new Set(['PGRST200', 'PGRST202', 'PGRST204', 'PGRST205', '42703']);
