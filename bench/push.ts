@@ -2,7 +2,8 @@
  * Push to served: the time from `git push` starting until the app's URL serves the pushed body,
  * for the node-hello example, cold (first deploy) and warm (one-line change), on the docker
  * and process runtimes; beside the floor, a bare `git push` of the same commit to a plain bare
- * repository on the same disk. Also DevFlow's idle memory.
+ * repository on the same disk. Also DevFlow's idle memory, and for the warm pushes when the
+ * `git push` returned and the median of each deployment phase DevFlow timed (issue 15).
  *
  *   node --import tsx bench/push.ts [--warm-runs 5]
  */
@@ -36,12 +37,35 @@ async function commitGreeting(dir: string, n: number): Promise<string> {
   return `Hello from node-hello #${n}`;
 }
 
-/** Pushes and waits until the router serves `expected`; returns milliseconds. */
-async function timePush(devflow: BenchDevflow, dir: string, app: string, expected: string): Promise<number> {
+interface PushTiming {
+  /** push start -> the router serves the new body */
+  served: number;
+  /** push start -> `git push` exited */
+  returned: number;
+}
+
+/** Pushes and waits until the router serves `expected`. */
+async function timePush(devflow: BenchDevflow, dir: string, app: string, expected: string): Promise<PushTiming> {
   const start = now();
-  await execa('git', ['push', '-q', `http://devflow:${devflow.token}@127.0.0.1:${devflow.port}/${app}.git`, 'HEAD:refs/heads/main'], { cwd: dir, env: GIT_ENV });
+  let returned = 0;
+  const push = execa('git', ['push', '-q', `http://devflow:${devflow.token}@127.0.0.1:${devflow.port}/${app}.git`, 'HEAD:refs/heads/main'], { cwd: dir, env: GIT_ENV })
+    .then(() => (returned = now() - start));
   while (!(await getBody(devflow.httpPort, `${app}.localhost`)).includes(expected)) await sleep(10);
-  return now() - start;
+  const served = now() - start;
+  await push;
+  return { served, returned };
+}
+
+/** The phases DevFlow timed for the app's newest deployment, once its retire phase is stored. */
+async function phasesOfLatest(devflow: BenchDevflow, app: string): Promise<Record<string, number>> {
+  const get = async (p: string) => (await fetch(`http://127.0.0.1:${devflow.port}/api/v1${p}`, { headers: { authorization: `Bearer ${devflow.token}` } })).json();
+  const [latest] = (await get(`/apps/${app}/deployments?limit=1`)) as { id: number }[];
+  for (let tries = 0; tries < 100; tries++) {
+    const { phases = [] } = (await get(`/deployments/${latest!.id}`)) as { phases?: { phase: string; ms: number }[] };
+    if (phases.some((p) => p.phase === 'retire') || tries === 99) return Object.fromEntries(phases.map((p) => [p.phase, p.ms]));
+    await sleep(100);
+  }
+  return {};
 }
 
 async function bareFloor(dir: string): Promise<number> {
@@ -61,18 +85,26 @@ async function measureRuntime(runtime: 'docker' | 'process') {
       env: { ...process.env, DEVFLOW_API: `http://127.0.0.1:${devflow.port}`, DEVFLOW_TOKEN: devflow.token },
     });
     const dir = await makeRepo();
-    const cold = await timePush(devflow, dir, 'bench', 'Hello from node-hello #0');
-    const warm: number[] = [];
+    const cold = (await timePush(devflow, dir, 'bench', 'Hello from node-hello #0')).served;
+    await phasesOfLatest(devflow, 'bench');
+    const warm: PushTiming[] = [];
     const floor: number[] = [];
+    const phases: Record<string, number>[] = [];
     for (let n = 1; n <= WARM_RUNS; n++) {
       const expected = await commitGreeting(dir, n);
       floor.push(await bareFloor(dir));
       warm.push(await timePush(devflow, dir, 'bench', expected));
+      phases.push(await phasesOfLatest(devflow, 'bench'));
     }
     await sleep(5000);
     const memory = await idleMemory(devflow);
     await fs.rm(dir, { recursive: true, force: true });
-    return { runtime, cold, warm: median(warm), floor: median(floor), ...memory };
+    const phaseNames = [...new Set(phases.flatMap((p) => Object.keys(p)))];
+    const phaseMedians = phaseNames.map((name) => [name, median(phases.map((p) => p[name] ?? 0))] as const);
+    return {
+      runtime, cold, warm: median(warm.map((w) => w.served)), returned: median(warm.map((w) => w.returned)),
+      floor: median(floor), phases: phaseMedians, ...memory,
+    };
   } finally {
     await stopAndClean(devflow);
   }
@@ -98,8 +130,12 @@ await writeResult('push', [
   '',
   `Median of ${WARM_RUNS} warm runs; "bare git push" is the same commit pushed to a plain bare repository on the same disk (the floor).`,
   '',
-  '| runtime | cold (first deploy) | warm (one-line change) | bare git push (floor) | DevFlow idle RSS | with embedded PostgreSQL |',
-  '| --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.runtime} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.floor)} | ${r.rss.toFixed(0)} MB | ${r.rssWithPostgres.toFixed(0)} MB |`),
+  '| runtime | cold (first deploy) | warm: push start → new body served | warm: push start → git push returned | bare git push (floor) | DevFlow idle RSS | with embedded PostgreSQL |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.runtime} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.returned)} | ${ms(r.floor)} | ${r.rss.toFixed(0)} MB | ${r.rssWithPostgres.toFixed(0)} MB |`),
+  '',
+  'Warm pushes, median of each phase DevFlow timed (retire runs after the push returned):',
+  '',
+  ...rows.map((r) => `- ${r.runtime}: ${r.phases.map(([name, v]) => `${name} ${ms(v)}`).join(', ')}`),
   '',
 ].join('\n'));

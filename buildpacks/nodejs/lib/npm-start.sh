@@ -5,8 +5,8 @@
 # the npm_package_* variables (name, version, config, engines, bin, as npm 7+ sets them),
 # npm_lifecycle_event / npm_lifecycle_script / npm_package_json / npm_command / INIT_CWD /
 # npm_node_execpath, prestart and poststart scripts, and signals: a start script that is one
-# simple command becomes the process itself (exec), so SIGTERM reaches node; with a poststart
-# script the start script runs as a child and SIGTERM / SIGINT are passed on to it.
+# simple command becomes the process itself (exec), so SIGTERM reaches node; any other (or one
+# with a poststart script) runs in its own process group, to which SIGTERM / SIGINT are passed.
 set -e
 here="$(dirname "$0")"
 # start.env (written at build time from package.json): the npm_package_* exports and
@@ -45,18 +45,25 @@ start="$npm_start_script"
 if is_simple "$start"; then start="exec $start"; fi
 export npm_lifecycle_event=start npm_lifecycle_script="$npm_start_script"
 
-if [ -z "$npm_start_post" ]; then exec /bin/sh -c "$start"; fi
+if [ -z "$npm_start_post" ] && is_simple "$npm_start_script"; then exec /bin/sh -c "$start"; fi
 
-# With a poststart script this shell stays: it forwards signals to the start script and runs
-# poststart when it ends, with the start script's status as npm does.
-/bin/sh -c "$start" &
+# Otherwise this shell stays: it runs the start script in a process group of its own, passes
+# SIGTERM / SIGINT to the whole group (so node gets them even under `cd x && node y`, which npm
+# does not manage), and runs poststart when the start script ends well, as npm does.
+group=""
+if command -v setsid >/dev/null 2>&1; then
+  setsid /bin/sh -c "$start" &
+  group=-
+else
+  /bin/sh -c "$start" &
+fi
 child=$!
 forwarded=0
-trap 'forwarded=1; kill -TERM "$child" 2>/dev/null || true' TERM
-trap 'forwarded=1; kill -INT "$child" 2>/dev/null || true' INT
+trap 'forwarded=1; kill -TERM "$group$child" 2>/dev/null || true' TERM
+trap 'forwarded=1; kill -INT "$group$child" 2>/dev/null || true' INT
 status=0
 wait "$child" || status=$?
 # A trapped signal interrupts wait; waiting again gives the start script's own exit status.
 while [ "$forwarded" = 1 ]; do forwarded=0; status=0; wait "$child" || status=$?; done
 [ "$status" -eq 0 ] || exit "$status"
-run_script poststart "$npm_start_post"
+[ -z "$npm_start_post" ] || run_script poststart "$npm_start_post"
