@@ -22,6 +22,7 @@ import type { SchedulerDeps } from './deps.js';
 import { withAppJsonHealthchecks } from './app-json.js';
 import { retireInstances, rollOut } from './rollout.js';
 import { describePhases, PhaseClock } from './phase-clock.js';
+import { markRetiring } from './retiring.js';
 
 export function sourceTarPath(home: string, deploymentId: number): string {
   return path.join(homePaths(home).builds, String(deploymentId), 'source.tar');
@@ -32,6 +33,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
   const app = await getApp(deps.sql, deployment.app);
   const clock = new PhaseClock();
   let retire: (() => Promise<void>) | undefined;
+  let unmarkRetiring = () => {};
   await withAppLock(deps.sql, app.id, async () => {
     if (!(await transitionDeployment(deps.sql, deploymentId, 'queued', 'building'))) return;
     clock.record('queue', deployment.createdAt.getTime(), Date.now());
@@ -52,13 +54,17 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       });
       log.line(`-----> Releasing v${release.version}`);
       const previous = await rollOut(deps, app, release, log, clock);
+      // Listed as retiring before the lock is released, so the reconciler never stops them undrained.
+      unmarkRetiring = markRetiring(previous.map((i) => i.id));
       log.line(`-----> v${release.version} is live at ${await publicUrl(deps.sql, deps.config, app)}`);
       await recordTimings(deps, deployment, clock.list(), log, 'live');
       await log.flush();
       await transitionDeployment(deps.sql, deploymentId, 'releasing', 'succeeded', { releaseVersion: release.version });
       await publishState(deps, deployment, 'succeeded', null, release.version);
-      retire = () => retireAfterLive(deps, app, deployment, previous, log);
+      const unmark = unmarkRetiring;
+      retire = () => retireAfterLive(deps, app, deployment, previous, log).finally(unmark);
     } catch (err) {
+      unmarkRetiring();
       const reason = failureReason(err);
       for (const line of failureLines(err)) log.line(line);
       await recordTimings(deps, deployment, clock.list(), log, 'failed');

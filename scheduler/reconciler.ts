@@ -17,6 +17,7 @@ import { recordExits } from './supervisor.js';
 import { waitUntilHealthy } from './health.js';
 import { desiredFormation, planReconcile } from './plan.js';
 import { instanceSpec, stopAll } from './rollout.js';
+import { isRetiring } from './retiring.js';
 
 export interface ReconcileReport {
   started: number;
@@ -33,8 +34,9 @@ export async function reconcileAll(deps: SchedulerDeps): Promise<ReconcileReport
   report.stopped += orphans.length;
   for (const app of apps) {
     try {
+      // Instances a rollout is draining are its to stop (retiring.ts).
       const result = await tryWithAppLock(deps.sql, app.id, () =>
-        reconcileApp(deps, app, instances.filter((i) => i.app === app.name)));
+        reconcileApp(deps, app, instances.filter((i) => i.app === app.name && !isRetiring(i.id))));
       if (result) {
         report.started += result.started;
         report.stopped += result.stopped;

@@ -20,6 +20,7 @@ import type { InstanceSpec } from './runtime/types.js';
 import { limitsOf } from './sizes.js';
 import { applyCapsOnceHealthy, bootSpec, type Booting } from './boot-limits.js';
 import { UNTIMED, type PhaseTimer } from './phase-clock.js';
+import { whileRetiring } from './retiring.js';
 
 /**
  * `platform` holds what DevFlow injects (DATABASE_URL, from deps.platformEnv.forApp); the app's
@@ -74,8 +75,10 @@ export async function rollOut(
 export async function retireInstances(deps: SchedulerDeps, app: { id: number; name: AppName }, previous: Instance[], log: LogSink): Promise<void> {
   if (previous.length > 0) {
     log.line(`-----> Draining and stopping ${previous.length} old instance(s)`);
-    await new Promise((r) => setTimeout(r, deps.drainMs));
-    await stopAll(deps, previous);
+    await whileRetiring(previous.map((i) => i.id), async () => {
+      await new Promise((r) => setTimeout(r, deps.drainMs));
+      await stopAll(deps, previous);
+    });
     log.line(`-----> Stopped ${previous.map((i) => i.id).join(', ')}`);
   }
   await pruneReleaseArtifacts(deps, app, log);
