@@ -1,4 +1,6 @@
 /** JSON Schemas (OpenAPI 3.1 dialect: `type: [..., 'null']` for nullable) of the API's bodies. */
+import { DEPLOYMENT_PHASES } from '../core/store/deployment-phases.js';
+
 export type Schema = Record<string, unknown>;
 
 const str = { type: 'string' };
@@ -43,7 +45,12 @@ export const SCHEMAS: Record<string, Schema> = {
     releaseVersion: nullable('integer'),
     createdAt: time,
     updatedAt: time,
-  }),
+    phases: {
+      type: 'array',
+      description: 'how long each phase took, in the order they ran (GET /deployments/{id} only); retire runs after the push returned',
+      items: object({ phase: { type: 'string', enum: [...DEPLOYMENT_PHASES] }, startedAt: time, ms: int }),
+    },
+  }, ['id', 'app', 'ref', 'sha', 'trigger', 'actor', 'state', 'reason', 'releaseVersion', 'createdAt', 'updatedAt']),
   DeployRequest: object({
     ref: { type: 'string', default: 'main', description: 'branch, tag or commit already pushed to the app' },
     builder: { type: 'string', enum: ['auto', 'dockerfile', 'buildpacks'], default: 'auto' },

@@ -5,7 +5,8 @@
  * repository on the same disk. Also DevFlow's idle memory (issue 23): with no apps, with the one
  * benchmarked app, and with 10 apps deployed, beside bare `node -e 0` measured in the same run,
  * split into what the kernel and Node see (lib/memory.ts); and the load time of each package
- * that DevFlow loads at its first use.
+ * that DevFlow loads at its first use. For the warm pushes, also when the `git push` returned
+ * and the median of each deployment phase DevFlow timed (issue 15).
  *
  *   node --import tsx bench/push.ts [--warm-runs 5]
  */
@@ -43,12 +44,35 @@ async function commitGreeting(dir: string, n: number): Promise<string> {
   return `Hello from node-hello #${n}`;
 }
 
-/** Pushes and waits until the router serves `expected`; returns milliseconds. */
-async function timePush(devflow: BenchDevflow, dir: string, app: string, expected: string): Promise<number> {
+interface PushTiming {
+  /** push start -> the router serves the new body */
+  served: number;
+  /** push start -> `git push` exited */
+  returned: number;
+}
+
+/** Pushes and waits until the router serves `expected`. */
+async function timePush(devflow: BenchDevflow, dir: string, app: string, expected: string): Promise<PushTiming> {
   const start = now();
-  await execa('git', ['push', '-q', `http://devflow:${devflow.token}@127.0.0.1:${devflow.port}/${app}.git`, 'HEAD:refs/heads/main'], { cwd: dir, env: GIT_ENV });
+  let returned = 0;
+  const push = execa('git', ['push', '-q', `http://devflow:${devflow.token}@127.0.0.1:${devflow.port}/${app}.git`, 'HEAD:refs/heads/main'], { cwd: dir, env: GIT_ENV })
+    .then(() => (returned = now() - start));
   while (!(await getBody(devflow.httpPort, `${app}.localhost`)).includes(expected)) await sleep(10);
-  return now() - start;
+  const served = now() - start;
+  await push;
+  return { served, returned };
+}
+
+/** The phases DevFlow timed for the app's newest deployment, once its retire phase is stored. */
+async function phasesOfLatest(devflow: BenchDevflow, app: string): Promise<Record<string, number>> {
+  const get = async (p: string) => (await fetch(`http://127.0.0.1:${devflow.port}/api/v1${p}`, { headers: { authorization: `Bearer ${devflow.token}` } })).json();
+  const [latest] = (await get(`/apps/${app}/deployments?limit=1`)) as { id: number }[];
+  for (let tries = 0; tries < 100; tries++) {
+    const { phases = [] } = (await get(`/deployments/${latest!.id}`)) as { phases?: { phase: string; ms: number }[] };
+    if (phases.some((p) => p.phase === 'retire') || tries === 99) return Object.fromEntries(phases.map((p) => [p.phase, p.ms]));
+    await sleep(100);
+  }
+  return {};
 }
 
 async function bareFloor(dir: string): Promise<number> {
@@ -69,13 +93,16 @@ async function measureRuntime(runtime: 'docker' | 'process') {
     const noApps = await memoryBreakdown(devflow.child.pid!, reportFile);
     await createApp(devflow, 'bench');
     const dir = await makeRepo();
-    const cold = await timePush(devflow, dir, 'bench', 'Hello from node-hello #0');
-    const warm: number[] = [];
+    const cold = (await timePush(devflow, dir, 'bench', 'Hello from node-hello #0')).served;
+    await phasesOfLatest(devflow, 'bench');
+    const warm: PushTiming[] = [];
     const floor: number[] = [];
+    const phases: Record<string, number>[] = [];
     for (let n = 1; n <= WARM_RUNS; n++) {
       const expected = await commitGreeting(dir, n);
       floor.push(await bareFloor(dir));
       warm.push(await timePush(devflow, dir, 'bench', expected));
+      phases.push(await phasesOfLatest(devflow, 'bench'));
     }
     await sleep(SETTLE_MS);
     const memory = await idleMemory(devflow);
@@ -87,7 +114,12 @@ async function measureRuntime(runtime: 'docker' | 'process') {
     await sleep(SETTLE_MS);
     const tenApps = await memoryBreakdown(devflow.child.pid!, reportFile);
     await fs.rm(dir, { recursive: true, force: true });
-    return { runtime, cold, warm: median(warm), floor: median(floor), ...memory, noApps, oneApp, tenApps };
+    const phaseNames = [...new Set(phases.flatMap((p) => Object.keys(p)))];
+    const phaseMedians = phaseNames.map((name) => [name, median(phases.map((p) => p[name] ?? 0))] as const);
+    return {
+      runtime, cold, warm: median(warm.map((w) => w.served)), returned: median(warm.map((w) => w.returned)),
+      floor: median(floor), phases: phaseMedians, ...memory, noApps, oneApp, tenApps,
+    };
   } finally {
     await stopAndClean(devflow);
     await fs.rm(reportFile, { force: true });
@@ -134,9 +166,13 @@ await writeResult('push', [
   '',
   `Median of ${WARM_RUNS} warm runs; "bare git push" is the same commit pushed to a plain bare repository on the same disk (the floor).`,
   '',
-  '| runtime | cold (first deploy) | warm (one-line change) | bare git push (floor) | DevFlow idle RSS | with embedded PostgreSQL |',
-  '| --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.runtime} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.floor)} | ${r.rss.toFixed(0)} MB | ${r.rssWithPostgres.toFixed(0)} MB |`),
+  '| runtime | cold (first deploy) | warm: push start → new body served | warm: push start → git push returned | bare git push (floor) | DevFlow idle RSS | with embedded PostgreSQL |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.runtime} | ${ms(r.cold)} | ${ms(r.warm)} | ${ms(r.returned)} | ${ms(r.floor)} | ${r.rss.toFixed(0)} MB | ${r.rssWithPostgres.toFixed(0)} MB |`),
+  '',
+  'Warm pushes, median of each phase DevFlow timed (retire runs after the push returned):',
+  '',
+  ...rows.map((r) => `- ${r.runtime}: ${r.phases.map(([name, v]) => `${name} ${ms(v)}`).join(', ')}`),
   '',
   `### Idle memory of DevFlow (PostgreSQL and apps excluded), ${SETTLE_MS / 1000} s after the last request; bare \`node -e 0\`: ${bareNode.toFixed(0)} MB`,
   '',

@@ -89,7 +89,7 @@ describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (targ
     await cp(join(examples, 'node-hello'), src, { recursive: true });
     const cache = await tempDir('devflow-cache-');
     const first = await build('node-hello', src, target, cache);
-    expect(first.log).toContain('-----> web: ["npm", "start"]');
+    expect(first.log).toContain('-----> web: ["devflow-npm-start"]');
     await writeFile(join(src, 'other.js'), (await readFile(join(src, 'server.js'), 'utf8')).replace('Hello from node-hello', 'Other entry'));
     const pkg = JSON.parse(await readFile(join(src, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     await writeFile(join(src, 'package.json'), JSON.stringify({ ...pkg, main: 'other.js', scripts: {} }, null, 2));

@@ -14,7 +14,7 @@ import type { LogSink, Release } from '../core/types.js';
 import { applyConfigChanges, describeConfigChanges, sameVars, type ConfigChanges } from './config-changes.js';
 import type { SchedulerDeps } from './deps.js';
 import { DEFAULT_KEEP_RELEASES } from './retention.js';
-import { rollOut } from './rollout.js';
+import { retireInstances, rollOut } from './rollout.js';
 
 export interface ConfigResult {
   /** The release that carries the new config; null when the app has no release yet. */
@@ -94,8 +94,9 @@ async function releaseFrom(
     appId: app.id, deploymentId: null, sha: source.sha, artifact: source.artifact, config, description, actor,
   });
   log.line(`-----> ${description}: releasing v${release.version}`);
-  await rollOut(deps, app, release, log);
+  const previous = await rollOut(deps, app, release, log);
   await replaceConfigVars(deps.sql, app.id, config);
   log.line(`-----> v${release.version} is live`);
+  await retireInstances(deps, app, previous, log);
   return release;
 }

@@ -11,7 +11,15 @@ export interface HealthCheck {
   intervalMs: number;
 }
 
-export const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/', timeoutMs: 60_000, intervalMs: 150 };
+/**
+ * A refused connection costs the probe well under a millisecond, so probes come every 20 ms: the
+ * release goes live at most that long after the instance can answer (150 ms between probes cost
+ * 75 ms of each push on average).
+ */
+export const DEFAULT_HEALTH_CHECK: HealthCheck = { path: '/', timeoutMs: 60_000, intervalMs: 20 };
+
+/** Asking the runtime whether the instance still runs costs more than a probe: at most this often. */
+const ALIVE_CHECK_MS = 500;
 
 export async function waitUntilHealthy(
   upstream: { host: string; port: number },
@@ -20,14 +28,14 @@ export async function waitUntilHealthy(
 ): Promise<void> {
   const deadline = Date.now() + check.timeoutMs;
   let lastProblem = 'no answer yet';
-  let probes = 0;
+  let nextAliveCheck = Date.now() + ALIVE_CHECK_MS;
   while (Date.now() < deadline) {
     const status = await probe(upstream, check.path, Math.min(5000, check.timeoutMs)).catch((err: Error) => err);
     if (typeof status === 'number' && status < 500) return;
     lastProblem = typeof status === 'number' ? `answered ${status} on ${check.path}` : status.message;
-    // Asking the runtime costs more than a probe, so it is asked every few probes.
-    if (++probes % 5 === 0 && !(await isAlive())) {
-      throw new ReleaseError('the new instance exited before it answered HTTP on $PORT');
+    if (Date.now() >= nextAliveCheck) {
+      if (!(await isAlive())) throw new ReleaseError('the new instance exited before it answered HTTP on $PORT');
+      nextAliveCheck = Date.now() + ALIVE_CHECK_MS;
     }
     await new Promise((r) => setTimeout(r, check.intervalMs));
   }

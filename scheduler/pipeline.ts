@@ -1,7 +1,8 @@
 /**
  * One deployment from queued to live: export the pushed tree, build it, record release vN,
- * roll it out. Holds the app's lock throughout, so deployments of one app never overlap,
- * and publishes every state change so the waiting `git push` can finish.
+ * roll it out. Holds the app's lock until the release is live, so deployments of one app never
+ * overlap, and publishes every state change so the waiting `git push` can finish; the previous
+ * instances are retired after that. Each phase is timed (phase-clock.ts), stored and logged.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -11,14 +12,17 @@ import { homePaths } from '../core/config.js';
 import { DeploymentLog } from '../core/deployment-log.js';
 import { BuildError, ReleaseError, errorMessage } from '../core/errors.js';
 import { withAppLock } from '../core/locks.js';
-import { getApp } from '../core/store/apps.js';
+import { getApp, type AppRecord } from '../core/store/apps.js';
 import { deployConfigVars, publicUrl } from './previews/app-context.js';
 import { getDeployment, lastDeployedSha, transitionDeployment } from '../core/store/deployments.js';
 import { createRelease } from '../core/store/releases.js';
-import type { Artifact, Deployment, DeploymentState } from '../core/types.js';
+import type { Artifact, Deployment, DeploymentState, Instance } from '../core/types.js';
+import { saveDeploymentPhases, type PhaseTiming } from '../core/store/deployment-phases.js';
 import type { SchedulerDeps } from './deps.js';
 import { withAppJsonHealthchecks } from './app-json.js';
-import { rollOut } from './rollout.js';
+import { retireInstances, rollOut } from './rollout.js';
+import { describePhases, PhaseClock } from './phase-clock.js';
+import { markRetiring } from './retiring.js';
 
 export function sourceTarPath(home: string, deploymentId: number): string {
   return path.join(homePaths(home).builds, String(deploymentId), 'source.tar');
@@ -27,8 +31,12 @@ export function sourceTarPath(home: string, deploymentId: number): string {
 export async function runDeployment(deps: SchedulerDeps, deploymentId: number): Promise<void> {
   const deployment = await getDeployment(deps.sql, deploymentId);
   const app = await getApp(deps.sql, deployment.app);
+  const clock = new PhaseClock();
+  let retire: (() => Promise<void>) | undefined;
+  let unmarkRetiring = () => {};
   await withAppLock(deps.sql, app.id, async () => {
     if (!(await transitionDeployment(deps.sql, deploymentId, 'queued', 'building'))) return;
+    clock.record('queue', deployment.createdAt.getTime(), Date.now());
     await publishState(deps, deployment, 'building');
     const log = new DeploymentLog(deps.sql, deps.bus, deploymentId, app.name);
     let state: DeploymentState = 'building';
@@ -36,7 +44,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       await assertBaseIsCurrent(deps, app.id, deployment);
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
       const config = await deployConfigVars(deps.sql, app);
-      const artifact = await buildFromSource(deps, deployment, config, log);
+      const artifact = await buildFromSource(deps, deployment, config, log, clock);
       await transitionDeployment(deps.sql, deploymentId, 'building', 'releasing');
       state = 'releasing';
       await publishState(deps, deployment, 'releasing');
@@ -45,14 +53,21 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
         description: `Deploy ${deployment.sha.slice(0, 7)}`, actor: deployment.actor ?? undefined,
       });
       log.line(`-----> Releasing v${release.version}`);
-      await rollOut(deps, app, release, log);
+      const previous = await rollOut(deps, app, release, log, clock);
+      // Listed as retiring before the lock is released, so the reconciler never stops them undrained.
+      unmarkRetiring = markRetiring(previous.map((i) => i.id));
       log.line(`-----> v${release.version} is live at ${await publicUrl(deps.sql, deps.config, app)}`);
+      await recordTimings(deps, deployment, clock.list(), log, 'live');
       await log.flush();
       await transitionDeployment(deps.sql, deploymentId, 'releasing', 'succeeded', { releaseVersion: release.version });
       await publishState(deps, deployment, 'succeeded', null, release.version);
+      const unmark = unmarkRetiring;
+      retire = () => retireAfterLive(deps, app, deployment, previous, log).finally(unmark);
     } catch (err) {
+      unmarkRetiring();
       const reason = failureReason(err);
       for (const line of failureLines(err)) log.line(line);
+      await recordTimings(deps, deployment, clock.list(), log, 'failed');
       await log.flush();
       await transitionDeployment(deps.sql, deploymentId, state, 'failed', { reason });
       await publishState(deps, deployment, 'failed', reason);
@@ -60,6 +75,28 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       await fs.rm(path.join(homePaths(deps.config.home).builds, String(deploymentId)), { recursive: true, force: true });
     }
   });
+  // The push returned when the deployment succeeded; the old instances drain and stop after
+  // that, outside the app's lock, so the next push of the app need not wait for them either.
+  await retire?.();
+}
+
+/** Stores the timings and writes them to the log as one line. */
+async function recordTimings(deps: SchedulerDeps, deployment: Deployment, timings: PhaseTiming[], log: DeploymentLog, label: string): Promise<void> {
+  log.line(describePhases(timings, deployment.createdAt, label));
+  await saveDeploymentPhases(deps.sql, deployment.id, timings).catch((err: unknown) => {
+    log.line(` !     Could not store the phase timings: ${errorMessage(err)}`);
+  });
+}
+
+/** Retires the previous release's instances; a failure here is logged, the deployment stays succeeded. */
+async function retireAfterLive(deps: SchedulerDeps, app: AppRecord, deployment: Deployment, previous: Instance[], log: DeploymentLog): Promise<void> {
+  const clock = new PhaseClock();
+  await clock.time('retire', () => retireInstances(deps, app, previous, log)).catch((err: unknown) => {
+    log.line(` !     Retiring the previous instances: ${errorMessage(err)}`);
+  });
+  await recordTimings(deps, deployment, clock.list(), log, 'done');
+  await log.flush();
+  await deps.bus.publish({ type: 'app.changed', app: app.name });
 }
 
 async function buildFromSource(
@@ -67,18 +104,21 @@ async function buildFromSource(
   deployment: Deployment,
   config: Record<string, string>,
   log: DeploymentLog,
+  clock: PhaseClock,
 ): Promise<Artifact> {
   const paths = homePaths(deps.config.home);
   const buildDir = path.join(paths.builds, String(deployment.id));
   const sourceDir = path.join(buildDir, 'src');
-  await fs.mkdir(sourceDir, { recursive: true });
-  await execa('tar', ['-x', '-f', sourceTarPath(deps.config.home, deployment.id), '-C', sourceDir]);
+  await clock.time('export', async () => {
+    await fs.mkdir(sourceDir, { recursive: true });
+    await execa('tar', ['-x', '-f', sourceTarPath(deps.config.home, deployment.id), '-C', sourceDir]);
+  });
   const target = deps.runtime.kind === 'process' ? 'slug' : 'image';
   // A slug is what the process runtime runs, so it lives outside the throw-away build dir.
   const slugDir = path.join(paths.slugs, deployment.app, `d${deployment.id}`);
   const workDir = path.join(buildDir, 'work');
   await fs.mkdir(workDir, { recursive: true });
-  const result = await buildApp({
+  const result = await clock.time('build', () => buildApp({
     app: deployment.app,
     sha: deployment.sha,
     sourceDir,
@@ -89,7 +129,7 @@ async function buildFromSource(
     env: config,
     log,
     docker: deps.docker,
-  }).catch(async (err: unknown) => {
+  })).catch(async (err: unknown) => {
     await fs.rm(slugDir, { recursive: true, force: true });
     throw err;
   });

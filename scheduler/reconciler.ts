@@ -18,6 +18,7 @@ import { waitUntilHealthy } from './health.js';
 import { desiredFormation, planReconcile } from './plan.js';
 import { instanceSpec } from './instance-spec.js';
 import { stopAll } from './rollout.js';
+import { isRetiring } from './retiring.js';
 
 export interface ReconcileReport {
   started: number;
@@ -34,8 +35,9 @@ export async function reconcileAll(deps: SchedulerDeps): Promise<ReconcileReport
   report.stopped += orphans.length;
   for (const app of apps) {
     try {
+      // Instances a rollout is draining are its to stop (retiring.ts).
       const result = await tryWithAppLock(deps.sql, app.id, () =>
-        reconcileApp(deps, app, instances.filter((i) => i.app === app.name)));
+        reconcileApp(deps, app, instances.filter((i) => i.app === app.name && !isRetiring(i.id))));
       if (result) {
         report.started += result.started;
         report.stopped += result.stopped;

@@ -1,7 +1,8 @@
 /**
  * Start-first rolling release: start the new instances, wait until every web instance is
- * healthy, switch routes, then drain and stop the old ones. If anything fails before the
- * switch, the new instances are removed and the running release is untouched.
+ * healthy, switch routes; then (retireInstances, after the pusher heard the release is live)
+ * drain and stop the old ones. If anything fails before the switch, the new instances are
+ * removed and the running release is untouched.
  */
 import { ReleaseError, errorMessage } from '../core/errors.js';
 import type { AppName } from '../core/names.js';
@@ -13,55 +14,91 @@ import { runAppHealthchecks } from './app-healthcheck.js';
 import type { SchedulerDeps } from './deps.js';
 import { waitUntilHealthy } from './health.js';
 import { desiredFormation } from './plan.js';
-import { runReleasePhase } from './release-phase.js';
+import { hasReleasePhase, runReleasePhase } from './release-phase.js';
 import { pruneReleaseArtifacts } from './retention-run.js';
 import { instanceSpec } from './instance-spec.js';
+import { applyCapsOnceHealthy, bootSpec, type Booting } from './boot-limits.js';
+import { UNTIMED, type PhaseTimer } from './phase-clock.js';
+import { whileRetiring } from './retiring.js';
+
 
 /**
- * The release phase runs first; the release is marked succeeded or failed (with the reason)
- * and, once live, older releases' builds beyond the retention limit are removed.
+ * The release phase runs first; the release is marked succeeded or failed (with the reason).
+ * Returns once the new release serves, with the previous instances still running: the caller
+ * retires them (retireInstances) after telling the pusher the release is live.
  */
-export async function rollOut(deps: SchedulerDeps, app: { id: number; name: AppName }, release: Release, log: LogSink): Promise<void> {
+export async function rollOut(
+  deps: SchedulerDeps, app: { id: number; name: AppName }, release: Release, log: LogSink, timer: PhaseTimer = UNTIMED,
+): Promise<Instance[]> {
   try {
     const platform = (await deps.platformEnv?.forApp(app)) ?? {};
-    await runReleasePhase(deps, app.name, release, log, platform);
-    await replaceInstances(deps, app, release, log, platform);
+    if (hasReleasePhase(release)) await timer.time('release-phase', () => runReleasePhase(deps, app.name, release, log, platform));
+    return await replaceInstances(deps, app, release, log, platform, timer);
   } catch (err) {
     await markReleaseFailed(deps.sql, app.id, release.version, errorMessage(err)).catch(() => {});
     throw err;
   }
+}
+
+/**
+ * After the switch: the previous instances get no new requests, finish the ones in flight
+ * (drainMs), then stop; older releases' builds beyond the retention limit are removed.
+ */
+export async function retireInstances(deps: SchedulerDeps, app: { id: number; name: AppName }, previous: Instance[], log: LogSink): Promise<void> {
+  if (previous.length > 0) {
+    log.line(`-----> Draining and stopping ${previous.length} old instance(s)`);
+    await whileRetiring(previous.map((i) => i.id), async () => {
+      await new Promise((r) => setTimeout(r, deps.drainMs));
+      await stopAll(deps, previous);
+    });
+    log.line(`-----> Stopped ${previous.map((i) => i.id).join(', ')}`);
+  }
   await pruneReleaseArtifacts(deps, app, log);
 }
 
-async function replaceInstances(
+async function startInstances(
   deps: SchedulerDeps, app: { id: number; name: AppName }, release: Release, log: LogSink, platform: Record<string, string>,
-): Promise<void> {
+): Promise<Booting[]> {
   const formation = await getFormation(deps.sql, app.id);
   const sizeOf = (type: string) => formation.find((f) => f.processType === type)?.size;
-  const desired = desiredFormation(formation, release.artifact.processes);
-  const previous = await deps.runtime.list(app.name);
-  const started: Instance[] = [];
+  const booting: Booting[] = [];
   try {
-    for (const { processType, replicas } of desired) {
+    for (const { processType, replicas } of desiredFormation(formation, release.artifact.processes)) {
       for (let slot = 1; slot <= replicas; slot++) {
         log.line(`-----> Starting ${processType}.${slot} (v${release.version})`);
-        started.push(await deps.runtime.start(instanceSpec(app.name, release, processType, slot, platform, sizeOf(processType))));
+        const { spec, cpusOnceHealthy } = bootSpec(instanceSpec(app.name, release, processType, slot, platform, sizeOf(processType)), deps.runtime.setCpuLimit !== undefined);
+        booting.push({ instance: await deps.runtime.start(spec), cpusOnceHealthy });
       }
     }
-    for (const instance of started) await checkHealth(deps, instance, log, release.artifact.healthchecks);
   } catch (err) {
-    await stopAll(deps, started);
+    await stopAll(deps, booting.map((b) => b.instance));
+    throw err;
+  }
+  return booting;
+}
+
+async function replaceInstances(
+  deps: SchedulerDeps, app: { id: number; name: AppName }, release: Release, log: LogSink, platform: Record<string, string>, timer: PhaseTimer,
+): Promise<Instance[]> {
+  const previous = await deps.runtime.list(app.name);
+  let booting: Booting[] = [];
+  try {
+    booting = await timer.time('start', () => startInstances(deps, app, release, log, platform));
+    await timer.time('health', async () => {
+      for (const { instance } of booting) await checkHealth(deps, instance, log, release.artifact.healthchecks);
+      await applyCapsOnceHealthy(deps.runtime, booting, log);
+    });
+  } catch (err) {
+    await stopAll(deps, booting.map((b) => b.instance));
     throw err instanceof ReleaseError ? err : new ReleaseError(`could not start v${release.version}: ${errorMessage(err)}`, { cause: err });
   }
-  await setCurrentRelease(deps.sql, app.id, release.version);
-  await markReleaseSucceeded(deps.sql, app.id, release.version);
-  await clearCrashes(deps.sql, app.id);
-  await deps.routes.refresh();
-  if (previous.length > 0) {
-    log.line(`-----> Stopping ${previous.length} old instance(s)`);
-    await new Promise((r) => setTimeout(r, deps.drainMs));
-    await stopAll(deps, previous);
-  }
+  await timer.time('switch', async () => {
+    await setCurrentRelease(deps.sql, app.id, release.version);
+    await markReleaseSucceeded(deps.sql, app.id, release.version);
+    await clearCrashes(deps.sql, app.id);
+    await deps.routes.refresh();
+  });
+  return previous;
 }
 
 export async function checkHealth(deps: SchedulerDeps, instance: Instance, log: LogSink, checks?: HealthcheckSpec[]): Promise<void> {

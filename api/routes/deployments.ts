@@ -6,6 +6,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import { parseAppName } from '../../core/names.js';
 import { getApp } from '../../core/store/apps.js';
+import { listDeploymentPhases } from '../../core/store/deployment-phases.js';
 import { getDeployment, listDeployments, readDeploymentLog } from '../../core/store/deployments.js';
 import { listReleases } from '../../core/store/releases.js';
 import type { Deployment, Release } from '../../core/types.js';
@@ -39,7 +40,9 @@ export function registerDeploymentRoutes(v1: express.Router, deps: ApiDeps): voi
     sendPage(req, res, page, releases, (r) => String(r.version), (r) => releaseView(r, app.currentRelease));
   }));
   v1.get('/deployments/:id', route(async (req, res) => {
-    res.json(deploymentView(await getDeployment(deps.sql, parsePositiveInt(req.params.id, 'deployment id'))));
+    const id = parsePositiveInt(req.params.id, 'deployment id');
+    const deployment = await getDeployment(deps.sql, id);
+    res.json({ ...deploymentView(deployment), phases: await listDeploymentPhases(deps.sql, id) });
   }));
   v1.get('/deployments/:id/log', route(async (req, res) => streamLog(deps, parsePositiveInt(req.params.id, 'deployment id'), req, res)));
 }

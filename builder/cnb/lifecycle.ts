@@ -100,6 +100,7 @@ async function prepareWorkspace(input: LifecycleInput): Promise<Prepared> {
   // The source tree is copied so buildpacks may write into the app dir (node_modules, dist/).
   await cp(input.sourceDir, ws.appDir, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith('/.git') });
   const project = await readProject(ws.appDir);
+  for (const warning of project.warnings) input.log.line(`-----> Warning: ${warning}`);
   await applyIncludeExclude(ws.appDir, project);
   await mkdir(ws.layersDir, { recursive: true });
   await mkdir(join(ws.scratchDir, 'home'), { recursive: true });

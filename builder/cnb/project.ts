@@ -1,11 +1,20 @@
 /**
- * The project descriptor (buildpacks/spec extensions/project-descriptor.md, schema 0.2):
- * `project.toml` at the repository root. `[_]` needs `schema-version`; `[io.buildpacks]` may set
- * `build.env` (user-provided build variables), `include` or `exclude` (gitignore-style patterns,
- * applied before the build; both together are an error), and `group` / `pre.group` /
- * `post.group` entries naming a buildpack by `id` (and `version`), by `uri` (a buildpack
- * directory inside the repository), or an inline `script` (`api`, `inline`, `shell`).
- * Parsing and validation are pure; a malformed file fails the build naming project.toml.
+ * The project descriptor, `project.toml` at the repository root, read as `pack` reads it
+ * (buildpacks/spec extensions/project-descriptor.md, both schemas):
+ *
+ * - schema 0.1, the older layout and pack's default when `[_] schema-version` is absent:
+ *   `[project]` (metadata), `[build]` with `include` or `exclude`, `builder`,
+ *   `[[build.buildpacks]]` and `[[build.env]]`;
+ * - schema 0.2: `[_]` with `schema-version = "0.2"`, and `[io.buildpacks]` with `include` or
+ *   `exclude`, `builder`, `[[io.buildpacks.group]]`, `pre.group` / `post.group`,
+ *   `[[io.buildpacks.build.env]]` (and its older spelling `[[io.buildpacks.env.build]]`).
+ *
+ * Both normalise into one ProjectDescriptor. A buildpack entry names a buildpack by `id` (and
+ * `version`), by `uri` (a buildpack directory inside the repository, or a `urn:` naming one
+ * DevFlow has), or is an inline `script` (`api`, `inline`, `shell`), which needs an `id`. Keys a
+ * schema does not define, and a `builder` (DevFlow builds on its own stack), become warnings the
+ * build log shows, as pack warns and carries on. Parsing is pure; a malformed file fails the
+ * build naming project.toml.
  */
 import { parse } from 'smol-toml';
 import { BuildError } from '../../core/errors.js';
@@ -15,25 +24,38 @@ export type ProjectBuildpackRef =
   | { kind: 'uri'; path: string }
   | { kind: 'script'; id: string; api: string; shell: string; inline: string };
 
+export type DescriptorSchema = '0.1' | '0.2';
+
 export interface ProjectDescriptor {
+  /** Null when the repository has no project.toml. */
+  schema: DescriptorSchema | null;
   buildEnv: Record<string, string>;
   include: string[] | null;
   exclude: string[] | null;
   group: ProjectBuildpackRef[] | null;
   pre: ProjectBuildpackRef[];
   post: ProjectBuildpackRef[];
+  warnings: string[];
 }
 
-export const EMPTY_PROJECT: ProjectDescriptor = { buildEnv: {}, include: null, exclude: null, group: null, pre: [], post: [] };
+export const EMPTY_PROJECT: ProjectDescriptor = { schema: null, buildEnv: {}, include: null, exclude: null, group: null, pre: [], post: [], warnings: [] };
+
+type Table = Record<string, unknown>;
 
 function fail(why: string): never {
   throw new BuildError('detect', `project.toml: ${why}`);
 }
 
-function table(value: unknown, where: string): Record<string, unknown> {
+function table(value: unknown, where: string): Table {
   if (value === undefined) return {};
   if (!value || typeof value !== 'object' || Array.isArray(value)) fail(`${where} must be a table`);
-  return value as Record<string, unknown>;
+  return value as Table;
+}
+
+function tableList(value: unknown, where: string): Table[] | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) fail(`${where} must be an array of tables ([[${where}]])`);
+  return value.map((v) => table(v, where));
 }
 
 function stringList(value: unknown, where: string): string[] | null {
@@ -51,71 +73,139 @@ export function repoRelativePath(uri: string): string {
   return parts.join('/');
 }
 
-function readRef(raw: unknown, where: string, index: number): ProjectBuildpackRef {
-  const entry = table(raw, where);
-  const id = typeof entry.id === 'string' ? entry.id : null;
+/** `urn:buildpack:<id>` (the spec's default uri) and pack's `urn:cnb:builder:` / `urn:cnb:registry:` name a buildpack by id. */
+const URN = /^urn:(?:buildpack|cnb:builder|cnb:registry):(.+?)(?:@.*)?$/;
+
+function readRef(entry: Table, where: string, index: number): ProjectBuildpackRef {
+  const at = `${where} entry ${index + 1}`;
+  const id = typeof entry.id === 'string' && entry.id !== '' ? entry.id : null;
   const present = ['version', 'uri', 'script'].filter((k) => entry[k] !== undefined);
-  if (present.length > 1) fail(`${where} entry ${index + 1} may have only one of version, uri and script (it has ${present.join(', ')})`);
+  if (present.length > 1) fail(`${at} may have only one of version, uri and script (it has ${present.join(', ')})`);
   if (entry.uri !== undefined) {
-    if (typeof entry.uri !== 'string') fail(`${where} entry ${index + 1}: uri must be a string`);
-    const urn = /^urn:cnb:(?:builder|registry):(.+?)(?:@.*)?$/.exec(entry.uri);
+    if (typeof entry.uri !== 'string') fail(`${at}: uri must be a string`);
+    const urn = URN.exec(entry.uri);
     if (urn?.[1]) return { kind: 'id', id: urn[1], version: null };
     return { kind: 'uri', path: repoRelativePath(entry.uri) };
   }
   if (entry.script !== undefined) {
     const script = table(entry.script, `${where}.script`);
-    if (typeof script.api !== 'string' || typeof script.inline !== 'string') fail(`${where} entry ${index + 1}: script needs api and inline`);
-    const shell = typeof script.shell === 'string' ? script.shell : '/bin/sh';
-    return { kind: 'script', id: id ?? `project/inline-${index + 1}`, api: script.api, shell, inline: script.inline };
+    if (!id) fail(`${at}: an inline script buildpack needs an id`);
+    if (typeof script.api !== 'string' || typeof script.inline !== 'string') fail(`${at}: script needs api and inline`);
+    const shell = typeof script.shell === 'string' && script.shell !== '' ? script.shell : '/bin/sh';
+    return { kind: 'script', id, api: script.api, shell, inline: script.inline };
   }
-  if (!id) fail(`${where} entry ${index + 1} needs an id, a uri or a script`);
+  if (!id) fail(`${at} needs an id or a uri`);
+  if (entry.version !== undefined && typeof entry.version !== 'string') fail(`${at}: version must be a string`);
   return { kind: 'id', id, version: typeof entry.version === 'string' ? entry.version : null };
 }
 
 function readGroup(value: unknown, where: string): ProjectBuildpackRef[] | null {
-  if (value === undefined) return null;
-  if (!Array.isArray(value)) fail(`${where} must be an array of tables ([[${where}]])`);
-  return value.map((v, i) => readRef(v, where, i));
+  return tableList(value, where)?.map((entry, i) => readRef(entry, where, i)) ?? null;
 }
 
-function readBuildEnv(value: unknown): Record<string, string> {
-  if (value === undefined) return {};
-  if (!Array.isArray(value)) fail('io.buildpacks.build.env must be an array of tables ([[io.buildpacks.build.env]])');
+/** `[[…env]]` entries in order, a later name overriding an earlier one (as pack writes them). */
+function readEnvList(value: unknown, where: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const raw of value) {
-    const e = table(raw, 'io.buildpacks.build.env');
+  for (const e of tableList(value, where) ?? []) {
     if (typeof e.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(e.name) || typeof e.value !== 'string') {
-      fail('every [[io.buildpacks.build.env]] entry needs a name (a variable name) and a string value');
+      fail(`every [[${where}]] entry needs a name (a variable name) and a string value`);
     }
     env[e.name] = e.value;
   }
   return env;
 }
 
-export function parseProjectToml(text: string): ProjectDescriptor {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parse(text) as Record<string, unknown>;
-  } catch (err) {
-    fail(`not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+function readLicenses(value: unknown, where: string): void {
+  for (const l of tableList(value, where) ?? []) {
+    if (typeof l.type !== 'string' && typeof l.uri !== 'string') fail(`every [[${where}]] entry needs a type or a uri`);
   }
-  if (doc._ !== undefined) {
-    const schema = table(doc._, '[_]')['schema-version'];
-    if (typeof schema !== 'string') fail('[_] needs schema-version = "0.2"');
-    if (!/^0\.[12]$/.test(schema)) fail(`schema-version "${schema}" is not supported (DevFlow reads 0.2)`);
-  }
-  const io = table(table(doc.io, '[io]').buildpacks, '[io.buildpacks]');
-  const include = stringList(io.include, 'io.buildpacks.include');
-  const exclude = stringList(io.exclude, 'io.buildpacks.exclude');
-  if (include && exclude) fail('io.buildpacks.include and io.buildpacks.exclude are mutually exclusive');
+}
+
+/** Keys a schema does not define: pack warns that it ignores them; so does the build log. */
+function unknownKeys(t: Table, known: string[], where: string, schema: DescriptorSchema): string[] {
+  return Object.keys(t)
+    .filter((k) => !known.includes(k))
+    .map((k) => `project.toml: ${where}.${k} is not part of schema ${schema}; ignored`);
+}
+
+const BUILDER_IGNORED = 'project.toml: builder is ignored; DevFlow builds on its own stack with its own buildpacks and those the descriptor names';
+
+type Body = Omit<ProjectDescriptor, 'schema'>;
+
+/** Schema 0.1: `[project]` and `[build]`. */
+function readSchema01(doc: Table): Body {
+  readLicenses(table(doc.project, '[project]').licenses, 'project.licenses');
+  const build = table(doc.build, '[build]');
+  const warnings = unknownKeys(build, ['include', 'exclude', 'buildpacks', 'env', 'builder'], 'build', '0.1');
+  if (build.builder !== undefined) warnings.push(BUILDER_IGNORED);
   return {
-    buildEnv: readBuildEnv(table(io.build, 'io.buildpacks.build').env),
-    include,
-    exclude,
+    buildEnv: readEnvList(build.env, 'build.env'),
+    include: stringList(build.include, 'build.include'),
+    exclude: stringList(build.exclude, 'build.exclude'),
+    group: readGroup(build.buildpacks, 'build.buildpacks'),
+    pre: [],
+    post: [],
+    warnings,
+  };
+}
+
+/** One revision of the spec put these under `io.buildpacks.build`; pack reads them one level up. */
+const MOVED_IN_02: Record<string, string> = { include: 'include', exclude: 'exclude', builder: 'builder', buildpacks: 'group' };
+
+/** Schema 0.2: `[_]` and `[io.buildpacks]`. */
+function readSchema02(doc: Table): Body {
+  readLicenses(table(doc._, '[_]').licenses, '_.licenses');
+  const io = table(table(doc.io, '[io]').buildpacks, '[io.buildpacks]');
+  const build = table(io.build, 'io.buildpacks.build');
+  const warnings = [
+    ...unknownKeys(io, ['include', 'exclude', 'group', 'pre', 'post', 'build', 'env', 'builder'], 'io.buildpacks', '0.2'),
+    ...Object.keys(build)
+      .filter((k) => k !== 'env')
+      .map((k) => `project.toml: io.buildpacks.build.${k} is ignored${MOVED_IN_02[k] ? ` (pack reads io.buildpacks.${MOVED_IN_02[k]})` : ''}`),
+  ];
+  if (io.builder !== undefined) warnings.push(BUILDER_IGNORED);
+  // pack still reads the older spelling [[io.buildpacks.env.build]] when build.env is absent.
+  const buildEnv = build.env !== undefined ? readEnvList(build.env, 'io.buildpacks.build.env') : readEnvList(table(io.env, 'io.buildpacks.env').build, 'io.buildpacks.env.build');
+  return {
+    buildEnv,
+    include: stringList(io.include, 'io.buildpacks.include'),
+    exclude: stringList(io.exclude, 'io.buildpacks.exclude'),
     group: readGroup(io.group, 'io.buildpacks.group'),
     pre: readGroup(table(io.pre, 'io.buildpacks.pre').group, 'io.buildpacks.pre.group') ?? [],
     post: readGroup(table(io.post, 'io.buildpacks.post').group, 'io.buildpacks.post.group') ?? [],
+    warnings,
   };
+}
+
+const UNDECLARED_02 = 'project.toml: [io.buildpacks] without [_] schema-version = "0.2" is read as schema 0.2; add it, for pack reads such a file as 0.1 and ignores [io.buildpacks]';
+
+/**
+ * pack's rule: `[_] schema-version` picks the schema, and its absence means 0.1. One exception:
+ * a file with `[io.buildpacks]` and no `[project]` or `[build]` means 0.2 (pack would drop the
+ * buildpacks it names, and DevFlow read such files as 0.2 before), with a warning saying so.
+ */
+function schemaOf(doc: Table): { schema: DescriptorSchema; warnings: string[] } {
+  const declared = table(doc._, '[_]')['schema-version'];
+  if (declared === '0.1' || declared === '0.2') return { schema: declared, warnings: [] };
+  if (declared !== undefined) fail(`schema-version ${JSON.stringify(declared)} is not supported (DevFlow reads "0.1" and "0.2")`);
+  if (table(doc.io, '[io]').buildpacks === undefined) return { schema: '0.1', warnings: [] };
+  if (doc.project !== undefined || doc.build !== undefined) fail('the file mixes [io.buildpacks] (schema 0.2) with [project] or [build] (schema 0.1): keep one layout, and for 0.2 add [_] with schema-version = "0.2"');
+  return { schema: '0.2', warnings: [UNDECLARED_02] };
+}
+
+const READERS: Record<DescriptorSchema, (doc: Table) => Body> = { '0.1': readSchema01, '0.2': readSchema02 };
+
+export function parseProjectToml(text: string): ProjectDescriptor {
+  let doc: Table;
+  try {
+    doc = parse(text) as Table;
+  } catch (err) {
+    fail(`not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const { schema, warnings } = schemaOf(doc);
+  const body = READERS[schema](doc);
+  if (body.include && body.exclude) fail('include and exclude are mutually exclusive');
+  return { schema, ...body, warnings: [...warnings, ...body.warnings] };
 }
 
 /** A gitignore-style pattern as a test on a slash-separated path relative to the root. */

@@ -133,6 +133,14 @@ export class DockerRuntime implements RuntimeDriver {
     });
   }
 
+  /** `docker update --cpus`: takes effect on the running container (0 NanoCpus: no cap). */
+  async setCpuLimit(instanceId: string, cpus: number | undefined): Promise<void> {
+    const container = this.docker.getContainer(assertInstanceId(instanceId));
+    await container.update({ NanoCpus: cpus === undefined ? 0 : Math.round(cpus * 1e9) }).catch((err: unknown) => {
+      throw withContext(`setting the CPU limit of ${instanceId}`, err);
+    });
+  }
+
   async logs(instanceId: string, options: LogsOptions = {}): Promise<string[]> {
     const tail = options.tail ?? DEFAULT_LOG_TAIL;
     const container = this.docker.getContainer(assertInstanceId(instanceId));

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { joinCommand, layoutFromMounts, planLimits } from './process-limits.js';
+import { joinCommand, layoutFromMounts, planCpuLimit, planLimits } from './process-limits.js';
 
 describe('layoutFromMounts', () => {
   it.each([
@@ -15,6 +15,17 @@ describe('layoutFromMounts', () => {
     ['v2 only', 'sysfs /sys sysfs rw 0 0\ncgroup2 /sys/fs/cgroup cgroup2 rw,nsdelegate 0 0', { version: 2, root: '/sys/fs/cgroup' }],
     ['nothing', 'proc /proc proc rw 0 0', 'no cgroup file system is mounted'],
   ])('%s', (_name, mounts, expected) => expect(layoutFromMounts(mounts)).toEqual(expected));
+});
+
+describe('planCpuLimit', () => {
+  it.each([
+    ['v2: a cap', { version: 2, root: '/cg' } as const, 0.5, [{ file: '/cg/devflow/i-1/cpu.max', value: '50000 100000' }]],
+    ['v2: lifted', { version: 2, root: '/cg' } as const, undefined, [{ file: '/cg/devflow/i-1/cpu.max', value: 'max 100000' }]],
+    ['v1: a cap', { version: 1, memoryRoot: '/m', cpuRoot: '/c' } as const, 0.25,
+      [{ file: '/c/devflow/i-1/cpu.cfs_period_us', value: '100000' }, { file: '/c/devflow/i-1/cpu.cfs_quota_us', value: '25000' }]],
+    ['v1: lifted', { version: 1, memoryRoot: '/m', cpuRoot: '/c' } as const, undefined,
+      [{ file: '/c/devflow/i-1/cpu.cfs_period_us', value: '100000' }, { file: '/c/devflow/i-1/cpu.cfs_quota_us', value: '-1' }]],
+  ])('%s', (_name, layout, cpus, expected) => expect(planCpuLimit(layout, 'i-1', cpus)).toEqual(expected));
 });
 
 describe('planLimits', () => {

@@ -65,6 +65,21 @@ export function planLimits(layout: CgroupLayout, id: string, limits: Limits): Li
   };
 }
 
+/**
+ * The writes that change a running instance's CPU quota in place (undefined: no cap), as
+ * `docker update --cpus` does for a container: instances boot uncapped and get their size's cap
+ * once healthy (scheduler/boot-limits.ts).
+ */
+export function planCpuLimit(layout: CgroupLayout, id: string, cpus: number | undefined): Array<{ file: string; value: string }> {
+  const quota = cpus === undefined ? undefined : String(Math.max(1000, Math.round(cpus * CPU_PERIOD_US)));
+  if (layout.version === 2) return [{ file: join(layout.root, GROUP, id, 'cpu.max'), value: `${quota ?? 'max'} ${CPU_PERIOD_US}` }];
+  const dir = join(layout.cpuRoot, GROUP, id);
+  return [
+    { file: join(dir, 'cpu.cfs_period_us'), value: String(CPU_PERIOD_US) },
+    { file: join(dir, 'cpu.cfs_quota_us'), value: quota ?? '-1' },
+  ];
+}
+
 /** The instance's group directories, deepest first, for removal once its processes are gone. */
 export function groupDirs(layout: CgroupLayout, id: string): string[] {
   return layout.version === 2
@@ -104,6 +119,7 @@ export async function detectCgroups(): Promise<CgroupLayout | string> {
 
 /** Creates the instance's groups with their limits; returns the cgroup.procs files to join. */
 export async function prepareLimits(layout: CgroupLayout, id: string, limits: Limits): Promise<string[]> {
+  // The CPU controller is enabled even for a group that boots uncapped, so a cap can come later.
   const plan = planLimits(layout, id, limits);
   for (const dir of plan.dirs) await mkdir(dir, { recursive: true });
   for (const { file, value } of plan.writes) {
@@ -129,4 +145,9 @@ export function joinCommand<C extends { file: string; args: string[] }>(procs: s
 /** Removes an instance's groups; a group still holding processes stays (rmdir refuses). */
 export async function removeLimits(layout: CgroupLayout, id: string): Promise<void> {
   for (const dir of groupDirs(layout, id)) await rmdir(dir).catch(() => undefined);
+}
+
+/** Sets a running instance's CPU quota (undefined: no cap). */
+export async function applyCpuLimit(layout: CgroupLayout, id: string, cpus: number | undefined): Promise<void> {
+  for (const { file, value } of planCpuLimit(layout, id, cpus)) await writeFile(file, value);
 }

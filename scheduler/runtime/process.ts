@@ -5,7 +5,7 @@
  * everything the app forked, and instances keep running while DevFlow restarts; state files
  * let the next DevFlow find them again. Memory and CPU limits are not enforced here.
  */
-import { joinCommand, prepareLimits, removeLimits, type CgroupLayout } from './process-limits.js';
+import { applyCpuLimit, joinCommand, prepareLimits, removeLimits, type CgroupLayout } from './process-limits.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { open, rm, stat } from 'node:fs/promises';
@@ -117,6 +117,15 @@ export class ProcessRuntime implements RuntimeDriver {
     const cgroups = this.options.cgroups;
     if (cgroups === undefined) return 'sizes not enforced';
     return typeof cgroups === 'string' ? `sizes not enforced: ${cgroups}` : `sizes enforced with cgroup v${cgroups.version}`;
+  }
+
+  /** Writes the instance's cgroup CPU quota; without enforced sizes there is nothing to change. */
+  async setCpuLimit(instanceId: string, cpus: number | undefined): Promise<void> {
+    const cgroups = this.options.cgroups;
+    if (typeof cgroups !== 'object') return;
+    await applyCpuLimit(cgroups, instanceId, cpus).catch((err: unknown) => {
+      throw withContext(`setting the CPU limit of ${instanceId}`, err);
+    });
   }
 
   /** The command, made to join the instance's cgroups first when its size can be enforced. */

@@ -52,6 +52,11 @@ export interface RuntimeDriver {
   readLogs(instanceId: string, position: string | undefined): Promise<LogRead>;
   removeArtifact?(artifact: Artifact): Promise<void>;
   /**
+   * Changes a running instance's CPU cap in place (undefined: no cap). Drivers that have it let
+   * an instance boot without its size's CPU cap and get the cap once healthy (boot-limits.ts).
+   */
+  setCpuLimit?(instanceId: string, cpus: number | undefined): Promise<void>;
+  /**
    * Runs the spec's process type once, to completion, in the release's build with its config
    * (the release phase): no port, no restarts, removed afterwards. Killed after timeoutMs.
    */

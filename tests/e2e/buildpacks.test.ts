@@ -31,6 +31,34 @@ const PROJECT_TOML = [
   '',
 ].join('\n');
 
+/** The older descriptor layout (schema 0.1, no [_]), as many repositories and pack's examples write it. */
+const LEGACY_PROJECT_TOML = [
+  '[project]',
+  'id = "legacy-layout"',
+  'name = "Older layout"',
+  '',
+  '[build]',
+  'builder = "cnbs/sample-builder:jammy"',
+  'exclude = ["notes/", "tools/"]',
+  '',
+  '[[build.env]]',
+  'name = "STAMP_WORD"',
+  'value = "legacy"',
+  '',
+  '[[build.buildpacks]]',
+  'uri = "tools/stamp-buildpack"',
+  '',
+  '[[build.buildpacks]]',
+  'id = "example/inline"',
+  '[build.buildpacks.script]',
+  'api = "0.10"',
+  'inline = "echo \\"inline saw $STAMP_WORD\\" > inline.txt"',
+  '',
+  '[[build.buildpacks]]',
+  'id = "devflow/static"',
+  '',
+].join('\n');
+
 describe.each(['docker', 'process'] as const)('buildpacks by git push on the %s runtime', (runtime) => {
   let devflow: DevflowProcess;
   let fixtureApp: Workdir;
@@ -73,6 +101,31 @@ describe.each(['docker', 'process'] as const)('buildpacks by git push on the %s 
     expect(result.stderr).toContain('remote: ---> Hello World buildpack');
     const served = JSON.parse(await body('fixture-app')) as Record<string, string>;
     expect(served).toMatchObject({ greeting: 'howdy from hello-world', extra: 'one,two', execd: 'set by exec.d' });
+  });
+
+  it('builds with an older-layout project.toml ([project], [build], [[build.buildpacks]], [[build.env]]) and a buildpack from a folder of the repository', async () => {
+    const repo = await repoFromExample(path.join(EXAMPLES, 'static-site'));
+    await repo.write('project.toml', LEGACY_PROJECT_TOML);
+    await fs.mkdir(path.join(repo.dir, 'tools/stamp-buildpack/bin'), { recursive: true });
+    await fs.mkdir(path.join(repo.dir, 'notes'));
+    await repo.write('tools/stamp-buildpack/buildpack.toml', 'api = "0.10"\n\n[buildpack]\nid = "example/stamp"\nversion = "1.0.0"\n');
+    await repo.write('tools/stamp-buildpack/bin/detect', '#!/bin/sh\nexit 0\n');
+    await repo.write('tools/stamp-buildpack/bin/build', '#!/bin/sh\nset -e\necho "---> stamping with $STAMP_WORD"\nprintf "%s from the repository buildpack\\n" "$STAMP_WORD" >stamp.txt\n');
+    await fs.chmod(path.join(repo.dir, 'tools/stamp-buildpack/bin/detect'), 0o755);
+    await fs.chmod(path.join(repo.dir, 'tools/stamp-buildpack/bin/build'), 0o755);
+    await repo.write('notes/private.txt', 'kept out of the build by [build] exclude\n');
+    await repo.commit('older descriptor layout');
+    await devflow.cli(['apps:create', 'legacy-layout']);
+    const result = await push(repo, 'legacy-layout');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toContain('remote: -----> Detected buildpacks: example/stamp@1.0.0, example/inline@0.0.0, devflow/static@0.1.0');
+    expect(result.stderr).toContain('remote: -----> Warning: project.toml: builder is ignored');
+    expect(result.stderr).toContain('remote: ---> stamping with legacy');
+    const get = (p: string) => getViaRouter(devflow.httpPort, host('legacy-layout'), p);
+    expect(await get('/stamp.txt')).toEqual({ status: 200, body: 'legacy from the repository buildpack\n' });
+    expect(await get('/inline.txt')).toEqual({ status: 200, body: 'inline saw legacy\n' });
+    expect((await get('/notes/private.txt')).status).toBe(404);
+    expect((await get('/tools/stamp-buildpack/bin/build')).status).toBe(404);
   });
 
   const failures: [string, (repo: Workdir) => Promise<void>, RegExp][] = [

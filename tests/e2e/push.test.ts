@@ -60,15 +60,27 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
     expect(releases.stdout).toMatch(/^v1 \(current\)/);
   });
 
-  it('a pushed change is served, and the old instance is gone', async () => {
+  it('a pushed change is served as the push returns; the old instance then drains and stops (deployment log, with phase timings)', async () => {
     const server = path.join(hello.dir, 'server.js');
     await fs.writeFile(server, (await fs.readFile(server, 'utf8')).replace('Hello from node-hello', 'Hello again from node-hello'));
     await hello.commit('change the greeting');
     const result = await push(hello, 'hello');
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain('v2 is live');
+    expect(result.stderr).toMatch(/remote: -----> Timing: queue \d+\.\d\d s, export .*, build .*, start .*, health .*, switch .*; live \d+\.\d\d s after the push was received/);
     expect((await getViaRouter(devflow.httpPort, host('hello'))).body).toContain('Hello again from node-hello');
+    // The old instance is retired after the push returned; its steps land in the deployment's log.
+    const [latest] = JSON.parse((await devflow.cli(['deployments', 'hello', '--json'])).stdout) as { id: number }[];
+    let log = '';
+    for (let tries = 0; tries < 300 && !log.includes('Timing: retire'); tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 200));
+      log = (await devflow.cli(['deployments:log', String(latest!.id)])).stdout;
+    }
+    expect(log).toMatch(/v2 is live[\s\S]*-----> Draining and stopping 1 old instance\(s\)[\s\S]*-----> Stopped \S+[\s\S]*-----> Timing: retire \d+\.\d\d s; done/);
     expect(await runningInstances(runtime, devflow.home, 'hello')).toBe(1);
+    const response = await fetch(`${devflow.api}/api/v1/deployments/${latest!.id}`, { headers: { authorization: `Bearer ${devflow.token}` } });
+    const detail = (await response.json()) as { phases: { phase: string }[] };
+    expect(detail.phases.map((p) => p.phase)).toEqual(['queue', 'export', 'build', 'start', 'health', 'switch', 'retire']);
   });
 
   it('a failing build rejects the push with the failing step, and the previous release still serves', async () => {

@@ -217,8 +217,16 @@ describe.each(['docker', 'process', 'swarm'] as const)('release management on th
     await repo.commit('new build');
     const result = await push();
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/remote: -----> Removed the builds of v1, .*v8 \(keeping the last 1 releases\)/);
     expect(await body()).toBe('Greeting=bonjour release=v9');
+    // Old builds are removed once the previous instances stopped, after the push returned: the
+    // deployment's log says so.
+    const [latest] = JSON.parse((await devflow.cli(['deployments', APP, '--json'])).stdout) as { id: number }[];
+    let log = '';
+    for (let tries = 0; tries < 300 && !log.includes('Timing: retire'); tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 200));
+      log = (await devflow.cli(['deployments:log', String(latest!.id)])).stdout;
+    }
+    expect(log).toMatch(/-----> Removed the builds of v1, .*v8 \(keeping the last 1 releases\)/);
     const refused = await api('POST', `/apps/${APP}/rollback`, { version: 6 });
     expect(refused.status).toBe(409);
     expect(refused.json.error.message).toContain('v6 can no longer be rolled back to: its build was removed');

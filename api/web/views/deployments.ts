@@ -5,11 +5,18 @@ import { ago, badge, h, replace } from '../dom.js';
 import { attempt, type Panel } from './panel.js';
 
 interface Deployment { id: number; ref: string; sha: string; state: string; trigger: string; reason: string | null; releaseVersion: number | null; createdAt: string }
+interface PhaseTiming { phase: string; ms: number }
+
+/** "build 1.21 s · start 0.30 s · …": where a deployment's time went (issue 15). */
+function phaseLine(phases: PhaseTiming[]): string {
+  return phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(2)} s`).join(' · ');
+}
 
 export function deploymentsPanel(root: HTMLElement, app: string): Panel {
   const body = h('tbody');
   const log = h('pre', { className: 'log', 'data-testid': 'build-log' }, 'Select a deployment to see its log.');
   const title = h('h2', {}, 'Build log');
+  const phases = h('p', { className: 'muted mono', 'data-testid': 'phase-timings' }, '');
   let selected: number | undefined;
   let lines = 0;
   let rows: Deployment[] = [];
@@ -27,8 +34,11 @@ export function deploymentsPanel(root: HTMLElement, app: string): Panel {
     selected = id;
     lines = -1;
     title.textContent = `Build log of #${id}`;
-    const text = await api<string>('GET', `/deployments/${id}/log`);
+    const [text, detail] = await Promise.all([
+      api<string>('GET', `/deployments/${id}/log`), api<{ phases?: PhaseTiming[] }>('GET', `/deployments/${id}`),
+    ]);
     if (selected !== id) return;
+    phases.textContent = phaseLine(detail.phases ?? []);
     const all = text === '' ? [] : text.replace(/\n$/, '').split('\n');
     lines = all.length;
     log.textContent = all.join('\n');
@@ -49,7 +59,7 @@ export function deploymentsPanel(root: HTMLElement, app: string): Panel {
   replace(root,
     h('div', { className: 'card' }, h('h2', {}, 'Deployments'),
       h('table', {}, h('thead', {}, h('tr', {}, ...['', 'State', 'Commit', 'Ref', 'Release', 'Reason', 'When'].map((t) => h('th', {}, t)))), body), deployForm),
-    h('div', { className: 'card' }, title, log));
+    h('div', { className: 'card' }, title, phases, log));
   void draw();
 
   let redraw: number | undefined;
@@ -68,6 +78,10 @@ export function deploymentsPanel(root: HTMLElement, app: string): Panel {
         lines = -1;
         refresh(true);
         return;
+      }
+      if (e.type === 'deployment.log' && id === selected && (e.line ?? '').startsWith('-----> Timing:')) {
+        // The retire phase is timed after the deployment ended: its figures arrive with this line.
+        void api<{ phases?: PhaseTiming[] }>('GET', `/deployments/${id}`).then((d) => (phases.textContent = phaseLine(d.phases ?? [])));
       }
       if (e.type === 'deployment.log' && id === selected && lines >= 0) {
         if (e.seq === lines) {

@@ -1,0 +1,35 @@
+/**
+ * How long each phase of a deployment took (issue 15), one row per phase. The scheduler times
+ * the phases (scheduler/phase-clock.ts); the API and `devflow deployments:log` show them.
+ */
+import type { Sql } from './database.js';
+
+/**
+ * In the order a deployment passes them. `queue` is the wait between the push and the build's
+ * start; `retire` (draining and stopping the previous release's instances) runs after the
+ * deployment succeeded and the push returned.
+ */
+export const DEPLOYMENT_PHASES = ['queue', 'export', 'build', 'release-phase', 'start', 'health', 'switch', 'retire'] as const;
+export type DeploymentPhase = (typeof DEPLOYMENT_PHASES)[number];
+
+export interface PhaseTiming {
+  phase: DeploymentPhase;
+  startedAt: Date;
+  ms: number;
+}
+
+/** Records timings; a phase recorded again (a retried write) keeps its latest figure. */
+export async function saveDeploymentPhases(sql: Sql, deploymentId: number, timings: readonly PhaseTiming[]): Promise<void> {
+  for (const t of timings) {
+    await sql`
+      INSERT INTO deployment_phases (deployment_id, phase, started_at, duration_ms)
+      VALUES (${deploymentId}, ${t.phase}, ${t.startedAt}, ${Math.max(0, Math.round(t.ms))})
+      ON CONFLICT (deployment_id, phase) DO UPDATE SET started_at = EXCLUDED.started_at, duration_ms = EXCLUDED.duration_ms`;
+  }
+}
+
+export async function listDeploymentPhases(sql: Sql, deploymentId: number): Promise<PhaseTiming[]> {
+  const rows = await sql<{ phase: DeploymentPhase; started_at: Date; duration_ms: number }[]>`
+    SELECT phase, started_at, duration_ms FROM deployment_phases WHERE deployment_id = ${deploymentId} ORDER BY started_at, phase`;
+  return rows.map((r) => ({ phase: r.phase, startedAt: r.started_at, ms: r.duration_ms }));
+}
