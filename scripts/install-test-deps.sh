@@ -5,7 +5,7 @@
 set -euo pipefail
 
 need_packages=()
-[ -x /usr/bin/dockerd ] || need_packages+=(docker.io)
+[ -x /usr/sbin/dockerd ] || [ -x /usr/bin/dockerd ] || need_packages+=(docker.io)
 command -v debootstrap >/dev/null || need_packages+=(debootstrap)
 command -v git >/dev/null || need_packages+=(git)
 command -v tar >/dev/null || need_packages+=(tar)
