@@ -61,6 +61,8 @@ describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (targ
     ['node-yarn', 'devflow/nodejs', /Installing dependencies with yarn/],
     ['node-pnpm', 'devflow/nodejs', /Installing dependencies with pnpm/],
     ['node-engines', 'devflow/nodejs', /Installing Node\.js 22\.\d+\.\d+ \(engines\.node "22\.x"\) from node-linux-/],
+    // A dependency that requires its own hoisted dependency from its real path in the layer.
+    ['node-dist-main', 'devflow/nodejs', /Installing dependencies with npm/],
   ])('builds %s with %s', async (example, buildpack, logLine) => {
     const { result, log } = await build(example, join(examples, example), target);
     expect(result.buildpacks).toEqual([buildpack]);
