@@ -2,7 +2,8 @@
  * DevFlow's own buildpacks (buildpacks/: nodejs with npm, yarn, pnpm and engines.node; python;
  * go) build their example apps on both targets, and the result serves what EXPECTED_BODY says.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -61,6 +62,8 @@ describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (targ
     ['node-yarn', 'devflow/nodejs', /Installing dependencies with yarn/],
     ['node-pnpm', 'devflow/nodejs', /Installing dependencies with pnpm/],
     ['node-engines', 'devflow/nodejs', /Installing Node\.js 22\.\d+\.\d+ \(engines\.node "22\.x"\) from node-linux-/],
+    // A dependency that requires its own hoisted dependency from its real path in the layer.
+    ['node-dist-main', 'devflow/nodejs', /Installing dependencies with npm/],
   ])('builds %s with %s', async (example, buildpack, logLine) => {
     const { result, log } = await build(example, join(examples, example), target);
     expect(result.buildpacks).toEqual([buildpack]);
@@ -96,5 +99,23 @@ describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (targ
     const second = await build('node-hello', src, target, cache);
     expect(second.log).toContain('-----> web: ["node", "other.js"]');
     expect(await bodyOf(second.result.artifact)).toContain('Other entry');
+  });
+});
+
+// The rule the node_modules layer broke: Node resolves a package's requires from the package's
+// real path, and skips X/node_modules when X is itself named node_modules. So the tree's real
+// path must be among the directories Node searches from inside each package in it.
+describe('nodejs: the node_modules tree in a slug is searched from inside its own packages', () => {
+  it.each([
+    ['node-deps', 'ms'],
+    ['node-dist-main', '@supabase/functions-js'],
+    ['node-dist-main', 'tslib'],
+  ])('%s: %s', async (example, pkg) => {
+    const { result } = await build(example, join(examples, example), 'slug');
+    if (result.artifact.kind !== 'slug') throw new Error('not a slug');
+    const tree = await realpath(join(result.artifact.dir, 'node_modules'));
+    // Where a bare require from the package's own package.json looks (Node's public API for it).
+    const searched = createRequire(join(tree, pkg, 'package.json')).resolve.paths('some-dependency');
+    expect(searched).toContain(tree);
   });
 });

@@ -1,17 +1,15 @@
-// supabase-todos: the app's server code talks to its DevFlow backend, configured only by the
-// variables DevFlow injects. It uses @supabase/postgrest-js, the query builder behind
-// supabase-js's `from()`, with the same URL and headers supabase-js derives from SUPABASE_URL
-// and a key. (The full supabase-js package currently fails to start from a DevFlow slug: its
-// @supabase/functions-js loses dist/main in the build; see backend/README.md.)
-// GET /env shows which variables are set (never the keys); GET /add?title= inserts a todo with
-// the service-role key; GET / lists the todos' titles.
+// supabase-todos: the app's server code talks to its DevFlow backend with supabase-js, configured
+// only by the variables DevFlow injects. GET /env shows which are set (never the keys); GET
+// /add?title= inserts a todo with the service-role key; GET / lists the todos' titles.
 const http = require('node:http');
-const { PostgrestClient } = require('@supabase/postgrest-js');
+const { createClient } = require('@supabase/supabase-js');
+// Node 20 has no WebSocket of its own; supabase-js's realtime client asks for one at creation.
+const ws = require('ws');
 
 const port = Number(process.env.PORT || 5000);
-const key = process.env.SUPABASE_SERVICE_ROLE_KEY;
-const db = new PostgrestClient(`${process.env.SUPABASE_URL}/rest/v1`, {
-  headers: { apikey: key, Authorization: `Bearer ${key}` },
+const supabase = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY, {
+  auth: { persistSession: false, autoRefreshToken: false },
+  realtime: { transport: ws },
 });
 
 async function answer(url) {
@@ -20,16 +18,16 @@ async function answer(url) {
       SUPABASE_URL: process.env.SUPABASE_URL,
       NEXT_PUBLIC_SUPABASE_URL: process.env.NEXT_PUBLIC_SUPABASE_URL,
       anonKeySet: Boolean(process.env.SUPABASE_ANON_KEY) && process.env.SUPABASE_ANON_KEY === process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY,
-      serviceRoleKeySet: Boolean(key),
+      serviceRoleKeySet: Boolean(process.env.SUPABASE_SERVICE_ROLE_KEY),
       dbUrlSet: process.env.SUPABASE_DB_URL === process.env.DATABASE_URL,
     };
   }
   if (url.pathname === '/add') {
-    const { data, error } = await db.from('todos').insert({ title: url.searchParams.get('title') || 'from the app' }).select('title');
+    const { data, error } = await supabase.from('todos').insert({ title: url.searchParams.get('title') || 'from the app' }).select('title');
     if (error) throw new Error(error.message);
     return data;
   }
-  const { data, error } = await db.from('todos').select('title').order('id');
+  const { data, error } = await supabase.from('todos').select('title').order('id');
   if (error) throw new Error(error.message);
   return data.map((t) => t.title);
 }

@@ -80,7 +80,7 @@ describe.each(['docker', 'process'] as const)('buildpacks by git push on the %s 
     return (await getViaRouter(devflow.httpPort, host(app))).body;
   }
 
-  it.each(['python-hello', 'go-hello', 'node-yarn', 'node-pnpm', 'node-engines'])('deploys the %s example', async (example) => {
+  it.each(['python-hello', 'go-hello', 'node-yarn', 'node-pnpm', 'node-engines', 'node-dist-main'])('deploys the %s example', async (example) => {
     const repo = await repoFromExample(path.join(EXAMPLES, example));
     await devflow.cli(['apps:create', example]);
     const result = await push(repo, example);
