@@ -54,7 +54,7 @@ describe('git push on the swarm runtime', () => {
     expect(await servicesOf(devflow.home, 'hello')).toHaveLength(1);
   });
 
-  it('a pushed change is served, and the old release service is gone', async () => {
+  it('a pushed change is served as the push returns; the old release service is then retired (deployment log)', async () => {
     const server = path.join(hello.dir, 'server.js');
     await fs.writeFile(server, (await fs.readFile(server, 'utf8')).replace('Hello from node-hello', 'Hello again from node-hello'));
     await hello.commit('change the greeting');
@@ -62,6 +62,14 @@ describe('git push on the swarm runtime', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain('v2 is live');
     expect((await getViaRouter(devflow.httpPort, host)).body).toContain('Hello again from node-hello');
+    // The old release is retired after the push returned (issue 15); its steps land in the deployment's log.
+    const [latest] = JSON.parse((await devflow.cli(['deployments', 'hello', '--json'])).stdout) as { id: number }[];
+    let log = '';
+    for (let tries = 0; tries < 300 && !log.includes('Timing: retire'); tries++) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 200));
+      log = (await devflow.cli(['deployments:log', String(latest!.id)])).stdout;
+    }
+    expect(log).toMatch(/v2 is live[\s\S]*-----> Draining and stopping 1 old instance\(s\)[\s\S]*-----> Timing: retire \d+\.\d\d s; done/);
     const services = await servicesOf(devflow.home, 'hello');
     expect(services).toHaveLength(1);
     const labels = await execa(DOCKER, ['service', 'inspect', '-f', '{{index .Spec.Labels "devflow.release"}}', services[0]!]);
