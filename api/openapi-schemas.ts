@@ -15,6 +15,10 @@ export function object(properties: Record<string, Schema>, required = Object.key
   return { type: 'object', properties, required, ...extra };
 }
 
+const BACKEND_FIELDS = {
+  app: str, url: str, hostUrl: str, anonKey: str, serviceRoleKey: str, jwksUrl: str, keylessAnon: bool,
+  auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }),
+};
 const DEPLOYMENT_STATES = ['queued', 'building', 'releasing', 'succeeded', 'failed', 'superseded'];
 
 export const SCHEMAS: Record<string, Schema> = {
@@ -95,9 +99,11 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   PreviewWebhook: object({ url: str, secret: str }),
   DatabaseSettings: { type: 'object' },
-  Backend: object({
-    app: str, url: str, hostUrl: str, anonKey: str, serviceRoleKey: str, jwksUrl: str, keylessAnon: bool,
-    auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }),
+  Backend: object(BACKEND_FIELDS),
+  BackendEnabled: object({
+    ...BACKEND_FIELDS,
+    release: { ...nullable('integer'), description: 'the release made so running processes get the variables; null when already enabled, before the first deploy, or when that release failed' },
+    releaseError: { ...nullable('string'), description: 'why that release failed (the previous release keeps serving)' },
   }),
   BackendSettings: object({
     keylessAnon: bool,

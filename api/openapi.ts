@@ -40,7 +40,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'patch', path: '/apps/{app}/config', summary: 'Set and unset config vars (a new release)', scope: 'deploy', request: ref('ConfigPatch'), response: { json: ref('ConfigChanged') } },
   { method: 'get', path: '/apps/{app}/config/database', summary: "The connection settings of the app's database", scope: 'deploy', response: { json: ref('DatabaseSettings') } },
   { method: 'get', path: '/apps/{app}/backend', summary: "The app backend's URL and keys (Supabase-compatible: url, anonKey, serviceRoleKey) and settings", scope: 'deploy', response: { json: ref('Backend') } },
-  { method: 'post', path: '/apps/{app}/backend', summary: 'Enable the app backend: provision its database, make its keys (200 when already enabled)', scope: 'deploy', status: 201, response: { json: ref('Backend') } },
+  { method: 'post', path: '/apps/{app}/backend', summary: 'Enable the app backend: provision its database, make its keys, release a running app again so its processes get the variables (200 when already enabled)', scope: 'deploy', status: 201, response: { json: ref('BackendEnabled') } },
   { method: 'patch', path: '/apps/{app}/backend', summary: 'Change backend settings: keyless requests as anon (local development), auth settings', scope: 'deploy', request: ref('BackendSettings'), response: { json: ref('Backend') } },
   { method: 'get', path: '/apps/{app}/processes', summary: 'The process formation and running instances', scope: 'read', response: { json: ref('Processes') }, alias: '/projects/{app}/processes' },
   { method: 'patch', path: '/apps/{app}/processes/{type}', summary: 'Scale a process type (replicas, size)', scope: 'deploy', request: ref('ScaleRequest'), response: { json: ref('Formation') } },

@@ -41,6 +41,25 @@ export async function setConfig(
   });
 }
 
+/**
+ * A new release of the current build and config vars, for when what DevFlow itself injects has
+ * changed (the app's backend was enabled, so SUPABASE_URL and its keys now exist): a running
+ * process only sees variables it was started with, so it takes a release to reach it. Null
+ * when the app has no release yet (its first deploy will carry the variables).
+ */
+export async function refreshRelease(
+  deps: SchedulerDeps, name: AppName, description: string, actor: string, log: LogSink,
+): Promise<number | null> {
+  const { id } = await getApp(deps.sql, name);
+  return withAppLock(deps.sql, id, async () => {
+    const app = await getApp(deps.sql, name);
+    if (app.currentRelease === null) return null;
+    const current = await getRelease(deps.sql, app.id, app.currentRelease);
+    const vars = await getConfigVars(deps.sql, app.id);
+    return (await releaseFrom(deps, app, current, vars, description, actor, log)).version;
+  });
+}
+
 export interface RollbackResult {
   release: number;
   rolledBackTo: number;

@@ -9,7 +9,7 @@ import { listCrashes } from '../core/store/crashes.js';
 import { getRelease } from '../core/store/releases.js';
 import type { LogSink } from '../core/types.js';
 import type { ConfigChanges } from './config-changes.js';
-import { rollback, setConfig, type ConfigResult, type RollbackResult } from './config-release.js';
+import { refreshRelease, rollback, setConfig, type ConfigResult, type RollbackResult } from './config-release.js';
 import type { SchedulerDeps } from './deps.js';
 import { scaleProcess } from './formation-ops.js';
 import { describeFormation, describeInstances, type FormationView, type ProcessesView } from './processes-view.js';
@@ -19,6 +19,8 @@ export interface ReleaseOperations {
   config(app: AppName): Promise<Record<string, string>>;
   setConfig(app: AppName, changes: ConfigChanges, actor: string): Promise<ConfigResult>;
   rollback(app: AppName, version: number | undefined, actor: string): Promise<RollbackResult>;
+  /** Releases the current build and config again (config-release.ts refreshRelease); null before the first deploy. */
+  refresh(app: AppName, description: string, actor: string): Promise<number | null>;
   processes(app: AppName): Promise<ProcessesView>;
   scale(app: AppName, type: string, request: ScaleRequest): Promise<FormationView>;
 }
@@ -31,6 +33,7 @@ export function releaseOperations(deps: SchedulerDeps, log: (line: string) => vo
     },
     setConfig: (name, changes, actor) => setConfig(deps, name, changes, actor, sink(name)),
     rollback: (name, version, actor) => rollback(deps, name, version, actor, sink(name)),
+    refresh: (name, description, actor) => refreshRelease(deps, name, description, actor, sink(name)),
     processes: (name) => describeProcesses(deps, name),
     scale: (name, type, request) => scaleProcess(deps, name, type, request, sink(name)),
   };

@@ -1,6 +1,7 @@
 /**
  * The app backend (issue 16, backend/index.ts): GET shows the URL and keys (they are secrets:
- * scopes.ts asks for the deploy scope), POST enables it, PATCH changes its settings. Routes and
+ * scopes.ts asks for the deploy scope), POST enables it (and, for an app already running, makes a
+ * release so its processes get the backend's variables), PATCH changes its settings. Routes and
  * certificates follow an enable through `domainsChanged`, which refreshes the router's table.
  */
 import type express from 'express';
@@ -8,6 +9,7 @@ import type { BackendSettingsChange } from '../../backend/index.js';
 import { DevflowError, InvalidInputError } from '../../core/errors.js';
 import { parseAppName } from '../../core/names.js';
 import type { ApiDeps } from '../deps.js';
+import { grantOf } from '../authenticate.js';
 import { route } from './handler.js';
 
 const AUTH_FIELDS: Record<string, 'boolean' | 'string' | 'number'> = {
@@ -42,9 +44,21 @@ export function registerBackendRoutes(v1: express.Router, deps: ApiDeps): void {
     res.json(await backend().describe(parseAppName(req.params.app)));
   }));
   v1.post('/apps/:app/backend', route(async (req, res) => {
-    const { created, view } = await backend().enable(parseAppName(req.params.app));
-    if (created) await deps.domainsChanged?.();
-    res.status(created ? 201 : 200).json(view);
+    const app = parseAppName(req.params.app);
+    const { created, view } = await backend().enable(app);
+    if (!created) return void res.json({ ...view, release: null, releaseError: null });
+    await deps.domainsChanged?.();
+    // Running processes only see the variables they started with: release again so that
+    // SUPABASE_URL and the keys reach them now, not at the next push.
+    // The backend is enabled either way; a release that fails health (the app's code may need
+    // tables it does not have yet) leaves the previous one serving and is reported, not thrown.
+    try {
+      const release = await deps.releases.refresh(app, 'Backend enabled', grantOf(res).name);
+      res.status(201).json({ ...view, release, releaseError: null });
+    } catch (err) {
+      if (!(err instanceof DevflowError)) throw err;
+      res.status(201).json({ ...view, release: null, releaseError: err.message });
+    }
   }));
   v1.patch('/apps/:app/backend', route(async (req, res) => {
     res.json(await backend().update(parseAppName(req.params.app), parseBackendSettings(req.body)));

@@ -56,12 +56,14 @@ export async function showBackend({ app, opts }: CommandInput<OutputOptions>): P
 }
 
 export async function enableBackend({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
-  const view = await createClient(process.env).request<BackendView>('POST', path(app));
-  print(opts, clientSettings(view), () => [
-    `Backend enabled for ${app}: ${view.url}`,
-    'Its processes get SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY and SUPABASE_DB_URL from the next deploy or restart.',
-    `Keys: devflow backend ${app}`,
-  ].join('\n'));
+  const view = await createClient(process.env).request<BackendView & { release: number | null; releaseError: string | null }>('POST', path(app));
+  const vars = 'SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY and SUPABASE_DB_URL';
+  const processes = view.releaseError !== null
+    ? ` !    The release that gives its processes ${vars} failed: ${view.releaseError}\n !    The previous release is still serving; the next push or config change carries the variables.`
+    : view.release === null
+      ? `Its processes get ${vars} from its first deploy.`
+      : `Released v${view.release}: its processes now have ${vars}.`;
+  print(opts, clientSettings(view), () => [`Backend enabled for ${app}: ${view.url}`, processes, `Keys: devflow backend ${app}`].join('\n'));
 }
 
 export async function setBackend({ app, args: settings }: CommandInput): Promise<void> {

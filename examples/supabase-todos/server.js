@@ -1,16 +1,20 @@
 // supabase-todos: the app's server code talks to its DevFlow backend with supabase-js, configured
 // only by the variables DevFlow injects. GET /env shows which are set (never the keys); GET
-// /add?title= inserts a todo with the service-role key; GET / lists the todos' titles.
+// /add?title= inserts a todo with the service-role key; GET / lists the todos' titles (or says
+// that the backend is not enabled yet).
 const http = require('node:http');
 const { createClient } = require('@supabase/supabase-js');
 // Node 20 has no WebSocket of its own; supabase-js's realtime client asks for one at creation.
 const ws = require('ws');
 
 const port = Number(process.env.PORT || 5000);
-const supabase = createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY, {
+// Made on first use, not at start: an app deployed before its backend was enabled still starts
+// (and shows with /env that the variables are missing) instead of crashing on createClient.
+let client;
+const supabase = () => (client ??= createClient(process.env.SUPABASE_URL, process.env.SUPABASE_SERVICE_ROLE_KEY, {
   auth: { persistSession: false, autoRefreshToken: false },
   realtime: { transport: ws },
-});
+}));
 
 async function answer(url) {
   if (url.pathname === '/env') {
@@ -23,11 +27,12 @@ async function answer(url) {
     };
   }
   if (url.pathname === '/add') {
-    const { data, error } = await supabase.from('todos').insert({ title: url.searchParams.get('title') || 'from the app' }).select('title');
+    const { data, error } = await supabase().from('todos').insert({ title: url.searchParams.get('title') || 'from the app' }).select('title');
     if (error) throw new Error(error.message);
     return data;
   }
-  const { data, error } = await supabase.from('todos').select('title').order('id');
+  if (!process.env.SUPABASE_URL) return { message: 'this app has no backend yet: run devflow backend:enable <app>' };
+  const { data, error } = await supabase().from('todos').select('title').order('id');
   if (error) throw new Error(error.message);
   return data.map((t) => t.title);
 }

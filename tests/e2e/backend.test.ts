@@ -142,3 +142,48 @@ describe('the app backend with supabase-js (process runtime)', () => {
     expect(signIn.error).toBeNull();
   });
 });
+
+describe('the app backend on the docker runtime', () => {
+  let devflow: DevflowProcess;
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime: 'docker' });
+    await devflow.cli(['apps:create', 'shop']);
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+  });
+
+  it('enabling the backend of a running app releases it again, and its container reads and writes through supabase-js', async () => {
+    const pushed = await pushTo(await repoFromExample(EXAMPLE), devflow, 'shop');
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    const before = JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/env')).body) as Record<string, unknown>;
+    expect(before).toMatchObject({ anonKeySet: false, serviceRoleKeySet: false });
+    expect(before.SUPABASE_URL).toBeUndefined();
+
+    // The app already has its table (made before it had a backend): enabling grants it to the
+    // backend's roles, so the release made at enable time finds it.
+    const database = await fetch(`${devflow.api}/api/v1/apps/shop/config/database`, { headers: { authorization: `Bearer ${devflow.token}` } });
+    const settings = (await database.json()) as { url: string; host: string };
+    // The URL is the one containers use (the bridge's address); from this test, the loopback one.
+    const owner = connect(settings.url.replace(`@${settings.host}:`, '@127.0.0.1:'), 1);
+    await owner.unsafe('CREATE TABLE todos (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL)');
+    await owner.end();
+
+    const enabled = await devflow.cli(['backend:enable', 'shop']);
+    expect(enabled.stdout).toMatch(/Released v2: its processes now have SUPABASE_URL/);
+    const shop = JSON.parse((await devflow.cli(['backend', 'shop', '--json'])).stdout) as ClientSettings;
+
+    const env = JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/env')).body) as { SUPABASE_URL: string };
+    // A container reaches DevFlow at the Docker bridge's gateway, not at the 127.0.0.1 the CLI prints.
+    expect(env).toMatchObject({ anonKeySet: true, serviceRoleKeySet: true, dbUrlSet: true });
+    expect(env.SUPABASE_URL).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${devflow.port}/backend/shop$`));
+    expect(env.SUPABASE_URL).not.toBe(shop.url);
+    const added = await getViaRouter(devflow.httpPort, 'shop.localhost', '/add?title=from%20a%20container');
+    expect(added.body).toBe(JSON.stringify([{ title: 'from a container' }]));
+    expect((await client(shop, shop.serviceRoleKey).from('todos').select('title')).data).toEqual([{ title: 'from a container' }]);
+    const releases = await devflow.cli(['releases', 'shop']);
+    expect(releases.stdout).toContain('Backend enabled');
+  });
+});

@@ -137,6 +137,34 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('text=No previews: push a branch to get one.', LONG);
   });
 
+  it("enables the app's backend, hides its keys until revealed, and adds and deletes its users", async () => {
+    await page.goto(`${devflow.api}/#/apps/hello`);
+    await tab('Backend');
+    await page.click('button:has-text("Enable backend")');
+    await page.waitForSelector('[data-key=url]', LONG);
+    expect(await page.textContent('[data-key=url]')).toBe(`http://127.0.0.1:${devflow.port}/backend/hello`);
+    expect(await page.textContent('[data-key="service role key"]')).toBe('••••••••');
+    await page.waitForSelector('text=No users yet');
+    await page.fill('input[name=user-email]', 'ada@example.com');
+    await page.fill('input[name=user-password]', 'short');
+    await page.click('button:has-text("Add user")');
+    await page.waitForSelector('[role=alert]:has-text("at least 6 characters")');
+    await page.fill('input[name=user-password]', 'correct horse');
+    await page.click('button:has-text("Add user")');
+    await page.waitForSelector('tr[data-user="ada@example.com"]');
+    expect(await page.textContent('tr[data-user="ada@example.com"]')).toContain('yes');
+    // The user exists for the app's own clients too: the backend's token endpoint signs her in.
+    const { anonKey } = (await raw('GET', `${devflow.api}/api/v1/apps/hello/backend`, { token: devflow.token })).json as { anonKey: string };
+    const signIn = await fetch(`${devflow.api}/backend/hello/auth/v1/token?grant_type=password`, {
+      method: 'POST', headers: { apikey: anonKey, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse' }),
+    });
+    expect(signIn.status).toBe(200);
+    await shot('08-backend');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.click('tr[data-user="ada@example.com"] button:has-text("Delete")');
+    await page.waitForSelector('text=No users yet');
+  });
+
   it('creates an app, refusing a bad name, and destroys it only when its name is typed again', async () => {
     await page.goto(`${devflow.api}/#/`);
     await page.waitForSelector('tr[data-app=hello]');

@@ -2,10 +2,11 @@
 /**
  * The app's Backend tab (issue 16): enable it, the URL and keys (the keys hidden until revealed:
  * the service-role key bypasses row-level security), the auth settings and the local-development
- * switch, and a row-level security policy to start from.
+ * switch, the app's users (backend-users.ts), and a row-level security policy to start from.
  */
 import { ApiError, api } from '../client.js';
 import { h, replace } from '../dom.js';
+import { usersSection } from './backend-users.js';
 import { attempt, type Panel } from './panel.js';
 
 interface BackendView {
@@ -74,6 +75,7 @@ export function backendPanel(root: HTMLElement, app: string): Panel {
       toggle(card, app, 'Disable sign-ups', a.disableSignup, (on) => ({ auth: { disableSignup: on } }), draw),
       toggle(card, app, 'Serve requests without a key as anon (local development only)', view.keylessAnon, (on) => ({ keylessAnon: on }), draw),
       h('p', { className: 'muted' }, `Site URL: ${a.siteUrl} · access tokens last ${a.jwtExpiry} s`),
+      usersSection(app, view.serviceRoleKey),
       h('h3', {}, 'Row-level security, an example'),
       h('p', { className: 'muted' }, 'Run this in the app database (SUPABASE_DB_URL): each signed-in user sees and changes only their own rows.'),
       h('pre', { className: 'mono' }, RLS_EXAMPLE));
