@@ -22,6 +22,7 @@ import { registerEventRoutes } from './routes/events.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerPsRoutes } from './routes/ps.js';
+import { registerStudioRoutes } from './routes/studio.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
@@ -37,6 +38,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerLogRoutes,
   registerTokenRoutes,
   registerBackendRoutes,
+  registerStudioRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -105,6 +105,15 @@ export const SCHEMAS: Record<string, Schema> = {
     release: { ...nullable('integer'), description: 'the release made so running processes get the variables; null when already enabled, before the first deploy, or when that release failed' },
     releaseError: { ...nullable('string'), description: 'why that release failed (the previous release keeps serving)' },
   }),
+  DatabaseSchema: object({ tables: { type: 'array', items: object({
+    schema: str, name: str, kind: str, rowLevelSecurity: bool, estimatedRows: { type: 'number' },
+    columns: { type: 'array', items: object({ name: str, type: str, nullable: bool, default: nullable('string'), primaryKey: bool }) },
+    foreignKeys: { type: 'array', items: object({ name: str, columns: { type: 'array', items: str }, references: object({ schema: str, table: str, columns: { type: 'array', items: str } }) }) },
+    policies: { type: 'array', items: object({ name: str, command: str, permissive: bool, roles: { type: 'array', items: str }, using: nullable('string'), check: nullable('string') }) },
+  }) } }),
+  SqlQuery: object({ sql: str }),
+  SqlResult: object({ command: str, rowCount: int, columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array' } }, truncated: bool }),
+  SqlHistory: object({ queries: { type: 'array', items: object({ sql: str, ok: bool, at: time }) } }),
   BackendSettings: object({
     keylessAnon: bool,
     auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }, []),

@@ -26,10 +26,13 @@ import type { PlatformEnv } from '../scheduler/database-env.js';
 import type { AuthSettings, BackendService } from './contract.js';
 import { supabaseEnv } from './env.js';
 import type { ProjectDeps, ProjectRegistry } from './projects.js';
+import type { Studio } from './studio/index.js';
 import { backendEnabled, findBackendRecord, listBackendProjects, updateBackendSettings } from './store.js';
 import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSettings } from './urls.js';
 
 export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
+export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
+export { SqlError } from './studio/query.js';
 
 /** What `GET /apps/{app}/backend` shows; the CLI's --json keeps url, anonKey, serviceRoleKey. */
 export interface BackendView {
@@ -53,6 +56,8 @@ export interface BackendOperations {
   enable(app: AppName): Promise<{ created: boolean; view: BackendView }>;
   describe(app: AppName): Promise<BackendView>;
   update(app: AppName, change: BackendSettingsChange): Promise<BackendView>;
+  /** The database studio's SQL editor and schema view (studio/), on any app's database. */
+  studio(): Promise<Studio>;
 }
 
 export interface Backend {
@@ -92,6 +97,7 @@ export function createBackend(deps: BackendDeps): Backend {
     siteUrl: (app) => appUrl(deps.config, app).replace(/\/$/, ''),
   };
   let registry: ProjectRegistry | undefined;
+  let studio: Promise<Studio> | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
   let gateway: Promise<(req: IncomingMessage, res: ServerResponse, target: { project: string; path: string }) => Promise<void>> | undefined;
 
@@ -190,6 +196,7 @@ export function createBackend(deps: BackendDeps): Backend {
         await registry?.forget(app.name);
         return view(app);
       },
+      studio: () => (studio ??= import('./studio/index.js').then((m) => m.createStudio(projectDeps))),
     },
 
     async close() {
