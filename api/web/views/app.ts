@@ -5,6 +5,7 @@ import { badge, h, replace } from '../dom.js';
 import { attempt } from './panel.js';
 import { backendPanel } from './backend.js';
 import { configPanel } from './config.js';
+import { databasePanel } from './database.js';
 import { deploymentsPanel } from './deployments.js';
 import { domainsPanel, previewsPanel } from './domains.js';
 import type { Panel, PanelFactory } from './panel.js';
@@ -21,6 +22,7 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   domains: { label: 'Domains', panel: domainsPanel },
   previews: { label: 'Previews', panel: previewsPanel },
   backend: { label: 'Backend', panel: backendPanel },
+  database: { label: 'Database', panel: databasePanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }
