@@ -24,6 +24,7 @@ import { registerPreviewRoutes } from './routes/previews.js';
 import { registerPsRoutes } from './routes/ps.js';
 import { registerStudioRoutes } from './routes/studio.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerUsageRoutes } from './routes/usage.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -39,6 +40,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerTokenRoutes,
   registerBackendRoutes,
   registerStudioRoutes,
+  registerUsageRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

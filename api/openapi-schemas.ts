@@ -111,6 +111,11 @@ export const SCHEMAS: Record<string, Schema> = {
     foreignKeys: { type: 'array', items: object({ name: str, columns: { type: 'array', items: str }, references: object({ schema: str, table: str, columns: { type: 'array', items: str } }) }) },
     policies: { type: 'array', items: object({ name: str, command: str, permissive: bool, roles: { type: 'array', items: str }, using: nullable('string'), check: nullable('string') }) },
   }) } }),
+  Usage: object({
+    app: str, month: str, buildSeconds: { type: 'number' },
+    instanceSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: 'seconds by size name' },
+    oneOffSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: 'seconds of one-off runs by size name' },
+  }),
   SqlQuery: object({ sql: str }),
   SqlResult: object({ command: str, rowCount: int, columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array' } }, truncated: bool }),
   SqlHistory: object({ queries: { type: 'array', items: object({ sql: str, ok: bool, at: time }) } }),

@@ -45,6 +45,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/database/schema', summary: "The database studio: the app database's tables and views, columns, keys and row-level security policies", scope: 'deploy', response: { json: ref('DatabaseSchema') } },
   { method: 'post', path: '/apps/{app}/database/query', summary: "The database studio's SQL editor: run SQL as the app database's owner (400 sql_error with line and column when PostgreSQL refuses it)", scope: 'deploy', request: ref('SqlQuery'), response: { json: ref('SqlResult') } },
   { method: 'get', path: '/apps/{app}/database/history', summary: "The caller's newest SQL editor queries on this app", scope: 'deploy', response: { json: ref('SqlHistory') } },
+  { method: 'get', path: '/apps/{app}/usage', summary: 'What the app used in a month (?month=YYYY-MM, default this one, UTC): instance-seconds by size, one-off run seconds, build seconds', scope: 'read', response: { json: ref('Usage') } },
   { method: 'get', path: '/apps/{app}/processes', summary: 'The process formation and running instances', scope: 'read', response: { json: ref('Processes') }, alias: '/projects/{app}/processes' },
   { method: 'patch', path: '/apps/{app}/processes/{type}', summary: 'Scale a process type (replicas, size)', scope: 'deploy', request: ref('ScaleRequest'), response: { json: ref('Formation') } },
   { method: 'get', path: '/apps/{app}/domains', summary: 'Custom domains and their certificate state', scope: 'read', response: { json: arrayOf('Domain') } },

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type Docker from 'dockerode';
 import { dockerClient } from '../core/docker-engine.js';
 import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
+import { meterRuntime, startMeteringLoop } from '../billing/index.js';
 import { removeWarmContainers } from '../builder/index.js';
 import { homePaths, type Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
@@ -79,7 +80,8 @@ export interface Runtime {
 
 /** The runtime driver (docker, process or swarm) and the app databases' address as it sees them. */
 export async function startRuntime(config: Config, store: Store, log: Log): Promise<Started<Runtime>> {
-  const runtime = await selectRuntime({ requested: config.runtime, home: config.home });
+  // Metered (billing/metered-runtime.ts): every start and stop also writes the usage ledger.
+  const runtime = meterRuntime(await selectRuntime({ requested: config.runtime, home: config.home }), { sql: store.db.sql, log });
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const docker = runtime.kind === 'process' ? undefined : await dockerClient();
   const platformEnv = await createAppDatabaseEnv({ databases: store.databases, controlUrl: store.db.url, runtime: runtime.kind, docker });
@@ -222,10 +224,11 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
     (err) => log(`supervise failed: ${errorMessage(err)}`),
   ), SUPERVISE_EVERY_MS);
   const logCollector = startLogCollector({ sql: store.db.sql, runtime: runtime.runtime, env: process.env, log });
+  const metering = await startMeteringLoop({ sql: store.db.sql, runtime: runtime.runtime, log });
   return {
     value: undefined,
     async stop() {
-      await Promise.all([reconciler.stop(), supervisor.stop()]);
+      await Promise.all([reconciler.stop(), supervisor.stop(), metering.stop()]);
       await logCollector.stop();
     },
   };

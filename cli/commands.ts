@@ -155,4 +155,9 @@ export const COMMANDS: CommandSpec[] = [
     description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS',
     args: [['<settings...>', 'name=value ...']], load: () => import('./commands/backend.js').then((m) => m.setBackend),
   },
+  {
+    name: 'usage', description: 'what an app used in a month: instance-hours by size, one-off runs, build minutes', app, json,
+    options: [{ flags: '--month <YYYY-MM>', description: 'the month (default: this one, UTC)' }],
+    load: () => import('./commands/usage.js').then((m) => m.showUsage),
+  },
 ];

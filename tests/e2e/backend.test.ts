@@ -186,4 +186,14 @@ describe('the app backend on the docker runtime', () => {
     const releases = await devflow.cli(['releases', 'shop']);
     expect(releases.stdout).toContain('Backend enabled');
   });
+
+  it("meters the app's containers and builds: devflow usage (issue 20)", async () => {
+    const usage = JSON.parse((await devflow.cli(['usage', 'shop', '--json'])).stdout) as { instanceSeconds: Record<string, number>; buildSeconds: number; month: string };
+    expect(usage.month).toBe(new Date().toISOString().slice(0, 7));
+    expect(usage.instanceSeconds.standard).toBeGreaterThan(0);
+    expect(usage.buildSeconds).toBeGreaterThan(0);
+    const bad = await devflow.cli(['usage', 'shop', '--month', '2026-13'], { reject: false });
+    expect(bad.exitCode).not.toBe(0);
+    expect(bad.stderr).toContain('"2026-13" is not a month: write it as YYYY-MM, e.g. 2026-12');
+  });
 });
