@@ -192,6 +192,10 @@ export async function startApi(
     if (handleWebhook(req, res, roles.previews)) return;
     if (!roles.receiver.handle(req, res)) api(req, res);
   });
+  // WebSocket upgrades (the backend's /realtime/v1/websocket); others are closed, as Node does unheard.
+  server.on('upgrade', (req, socket, head) => {
+    if (!backend.upgrade(req, socket, head)) socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bindHost, resolve);
