@@ -1,9 +1,9 @@
 /**
  * A decoded row change (pgoutput's text values) as Supabase Realtime sends it in a
  * `postgres_changes` message: `{ schema, table, commit_timestamp, type, columns: [{ name, type
- * }], record, old_record, errors }`. Numbers, booleans and JSON are sent as such; other values as
- * PostgreSQL prints them, which realtime-js converts by the column's type name (its
- * convertChangeData: arrays, timestamps). Pure.
+ * }], record, old_record, errors }`. Numbers, booleans and JSON are sent as such, timestamps in
+ * ISO 8601 as to_jsonb prints them; other values as PostgreSQL prints them, which realtime-js
+ * converts by the column's type name (its convertChangeData: arrays). Pure.
  */
 
 export type ChangeType = 'INSERT' | 'UPDATE' | 'DELETE';
@@ -31,6 +31,9 @@ export function jsonValue(type: string, text: string | null | undefined): unknow
     const n = Number(text);
     return Number.isFinite(n) ? n : text;
   }
+  // As to_jsonb prints them (what Supabase's payloads carry): ISO 8601, offsets as ±HH:MM.
+  if (type === 'timestamptz') return text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+  if (type === 'timestamp') return text.replace(' ', 'T');
   if (type === 'json' || type === 'jsonb') {
     try {
       return JSON.parse(text);
