@@ -202,6 +202,40 @@ describe('realtime channels', () => {
     await client.removeAllChannels();
   });
 
+  it('authorises private channels by RLS on realtime.messages: read to join, write to send', async () => {
+    const [alice, bob] = ['aaaaaaaa-0000-0000-0000-000000000001', 'bbbbbbbb-0000-0000-0000-000000000002'];
+    await t.appSql.unsafe(`
+      CREATE POLICY read_own_room ON realtime.messages FOR SELECT TO authenticated
+        USING (realtime.topic() = 'private-' || auth.uid()::text);
+      CREATE POLICY send_in_own_room ON realtime.messages FOR INSERT TO authenticated
+        WITH CHECK (realtime.topic() = 'private-' || auth.uid()::text AND extension = 'broadcast')`);
+    const room = `private-${alice}`;
+    const join = async (client: SupabaseClient) => new Promise<string>((resolve) => {
+      client.channel(room, { config: { private: true, broadcast: { ack: true, self: true } } }).subscribe((status, err) => {
+        if (status === 'SUBSCRIBED') resolve(status);
+        else if (status === 'CHANNEL_ERROR') resolve(String(err?.message));
+      });
+    });
+    const aliceClient = await t.client({ user: alice });
+    expect(await join(aliceClient)).toBe('SUBSCRIBED');
+    expect(await join(await t.client({ user: bob }))).toMatch(/Unauthorized/);
+    expect(await join(await t.client())).toMatch(/Unauthorized/);
+    const channel = aliceClient.getChannels()[0]!;
+    const got: unknown[] = [];
+    channel.on('broadcast', { event: 'note' }, (m) => got.push(m));
+    expect(await channel.send({ type: 'broadcast', event: 'note', payload: { n: 1 } })).toBe('ok');
+    await waitUntil(() => got.length === 1, 'her own private broadcast');
+    expect(await channel.track({ here: true })).toBe('error');
+    const post = async (token: string) => (await fetch(`${t.url}/realtime/v1/api/broadcast`, {
+      method: 'POST', headers: { apikey: t.view.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ topic: room, event: 'note', payload: { n: 2 }, private: true }] }),
+    })).status;
+    expect(await post(await t.userToken(bob))).toBe(401);
+    expect(await post(await t.userToken(alice))).toBe(202);
+    await waitUntil(() => got.length === 2, 'the HTTP private broadcast');
+    expect(await t.appSql`SELECT count(*)::int AS n FROM realtime.messages`).toEqual([{ n: 0 }]);
+  });
+
   it('lists channels with their subscriber counts', async () => {
     const clients: SupabaseClient[] = [await t.client(), await t.client()];
     for (const c of clients) await subscribed(c.channel('counted'));
