@@ -137,8 +137,8 @@ describe('realtime channels', () => {
   });
 
   it('refuses a bad key at the handshake and an unknown protocol version', async () => {
-    const status = (url: string) => new Promise<number>((resolve) => {
-      const socket = new WebSocket(url);
+    const status = (url: string, headers: Record<string, string> = {}) => new Promise<number>((resolve) => {
+      const socket = new WebSocket(url, { headers });
       socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
       socket.on('open', () => resolve(101));
       socket.on('error', () => {});
@@ -147,6 +147,10 @@ describe('realtime channels', () => {
     expect(await status(wsUrl(`apikey=${t.view.anonKey}x&vsn=2.0.0`))).toBe(401);
     expect(await status(wsUrl(`apikey=${t.view.anonKey}&vsn=9.9.9`))).toBe(400);
     expect(await status(wsUrl(`apikey=${t.view.anonKey}&vsn=2.0.0`))).toBe(101);
+    // The host form, as the router forwards <app>--api.<domain> upgrades to the API port.
+    const hostForm = `${t.base.replace('http', 'ws')}/realtime/v1/websocket?apikey=${t.view.anonKey}&vsn=2.0.0`;
+    expect(await status(hostForm, { host: 'chat--api.localhost' })).toBe(101);
+    expect(await status(hostForm, { host: 'nope--api.localhost' })).toBe(404);
   });
 
   it('answers malformed frames with errors and stays up; an oversized frame closes only its connection', async () => {
