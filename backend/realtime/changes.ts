@@ -41,13 +41,19 @@ function onDatabase(serverUrl: string, database: string): string {
 export class ChangeFeeds implements ChangeSubscriptions {
   private readonly feeds = new Map<string, ProjectFeed>();
   private readonly memberFeed = new Map<Member, ProjectFeed>();
+  /** Feeds being stopped: a new feed of the project waits, or the old one could drop its new slot (same name). */
+  private readonly stopping = new Map<string, Promise<void>>();
 
   constructor(private readonly options: ChangeFeedOptions) {}
 
   async add(member: Member, project: BackendProject, source: ProjectSource): Promise<void> {
     let feed = this.feeds.get(project.ref);
     if (!feed) {
-      feed = new ProjectFeed(project.ref, source, this.options, (f) => this.feeds.get(f.ref) === f && this.feeds.delete(f.ref));
+      await this.stopping.get(project.ref);
+      feed = this.feeds.get(project.ref);
+    }
+    if (!feed) {
+      feed = new ProjectFeed(project.ref, source, this.options, (f) => this.retire(f));
       this.feeds.set(project.ref, feed);
     }
     feed.source = source;
@@ -65,6 +71,16 @@ export class ChangeFeeds implements ChangeSubscriptions {
     if (feed.members.size === 0) feed.lingerThenStop();
   }
 
+  /** Takes a stopping feed off the map; its stop() is awaited by the project's next feed. */
+  private retire(feed: ProjectFeed): Promise<void> {
+    if (this.feeds.get(feed.ref) === feed) this.feeds.delete(feed.ref);
+    const stopped = feed.stop().finally(() => {
+      if (this.stopping.get(feed.ref) === stopped) this.stopping.delete(feed.ref);
+    });
+    this.stopping.set(feed.ref, stopped);
+    return stopped;
+  }
+
   /** Feeds running now, by project (tests and the dashboard). */
   running(): string[] {
     return [...this.feeds.keys()];
@@ -73,7 +89,7 @@ export class ChangeFeeds implements ChangeSubscriptions {
   async close(): Promise<void> {
     const feeds = [...this.feeds.values()];
     this.feeds.clear();
-    await Promise.all(feeds.map((f) => f.stop()));
+    await Promise.all([...feeds.map((f) => f.stop()), ...this.stopping.values()]);
   }
 }
 
@@ -95,13 +111,13 @@ class ProjectFeed {
     readonly ref: string,
     public source: ProjectSource,
     private readonly options: ChangeFeedOptions,
-    private readonly forget: (feed: ProjectFeed) => void,
+    /** Takes the feed off its project and stops it. */
+    private readonly retire: (feed: ProjectFeed) => Promise<void>,
   ) {}
 
   ready(project: BackendProject): Promise<void> {
     this.started ??= this.start(project).catch(async (err: unknown) => {
-      this.forget(this);
-      await this.stop();
+      await this.retire(this);
       throw err;
     });
     return this.started;
@@ -115,9 +131,7 @@ class ProjectFeed {
   lingerThenStop(): void {
     this.keep();
     this.lingerTimer = setTimeout(() => {
-      if (this.members.size > 0) return;
-      this.forget(this);
-      void this.stop();
+      if (this.members.size === 0) void this.retire(this);
     }, this.options.lingerMs ?? 10_000);
     this.lingerTimer.unref();
   }
@@ -256,12 +270,16 @@ class ProjectFeed {
     for (const member of this.members) {
       sendOnChannel(member, 'system', { extension: 'postgres_changes', status: 'error', message: String((err as Error)?.message ?? err), channel: subTopic(member.topic) });
     }
-    this.forget(this);
-    void this.stop();
+    void this.retire(this);
   }
 
-  async stop(): Promise<void> {
-    if (this.stopping) return;
+  private stopped: Promise<void> | undefined;
+
+  stop(): Promise<void> {
+    return (this.stopped ??= this.shutDown());
+  }
+
+  private async shutDown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.lingerTimer);
     clearInterval(this.walTimer);

@@ -40,6 +40,8 @@ interface Open {
 
 export function createRealtimeService(options: RealtimeServiceOptions): RealtimeService {
   const hubs = new Map<string, ProjectHub>();
+  /** Open sockets per project: a hub goes when its project's last socket does, never under a live one. */
+  const socketsOf = new Map<string, number>();
   const open = new Set<Open>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   let bindingIds = 0;
@@ -57,7 +59,9 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   const accept = (socket: WebSocket, ctx: UpgradeContext, vsn: '1.0.0' | '2.0.0') => {
     const entry: Open = { socket, lastSeen: Date.now() };
     open.add(entry);
-    const hub = hubOf(ctx.project.ref);
+    const ref = ctx.project.ref;
+    const hub = hubOf(ref);
+    socketsOf.set(ref, (socketsOf.get(ref) ?? 0) + 1);
     const session = new RealtimeSession({
       hub, ctx, changes: options.changes, privateChannels: options.privateChannels, log: options.log,
       nextBindingId: () => (bindingIds = (bindingIds + 1) % 2 ** 31),
@@ -82,7 +86,10 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
       open.delete(entry);
       void queue.then(() => {
         session.close();
-        if (hub.isEmpty) hubs.delete(ctx.project.ref);
+        const left = (socketsOf.get(ref) ?? 1) - 1;
+        if (left > 0) return void socketsOf.set(ref, left);
+        socketsOf.delete(ref);
+        hubs.delete(ref);
       });
     });
   };
