@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
+import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replication';
+import { releaseReplicationSlots } from '../../core/store/app-databases.js';
+import { connect } from '../../core/store/database.js';
+import { createTestDatabase, serverUrl, withDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { createSlot, dropLeftoverSlots, dropSlot, slotName, walLevel, walRetained } from './slots.js';
 
 describe('replication slots on the test run\'s PostgreSQL', () => {
@@ -37,5 +40,25 @@ describe('replication slots on the test run\'s PostgreSQL', () => {
     expect(await dropLeftoverSlots(db.sql)).toContain(name);
     expect(await walRetained(db.sql, name)).toBeUndefined();
     await dropSlot(db.sql, name);
+  });
+
+  it('lets an app database with an active slot be dropped (apps:destroy, previews) once its walsender is ended', async () => {
+    const admin = connect(serverUrl(), 1);
+    await admin.unsafe('CREATE DATABASE realtime_slot_drop');
+    const target = connect(withDatabase(serverUrl(), 'realtime_slot_drop'), 1);
+    await target.unsafe('CREATE PUBLICATION supabase_realtime');
+    await createSlot(target, 'devflow_realtime_slot_drop');
+    await target.end();
+    const stream = new LogicalReplicationService({ connectionString: withDatabase(serverUrl(), 'realtime_slot_drop') });
+    stream.on('error', () => {});
+    const started = new Promise((resolve) => stream.once('start', resolve));
+    stream.subscribe(new PgoutputPlugin({ protoVersion: 1, publicationNames: ['supabase_realtime'] }), 'devflow_realtime_slot_drop').catch(() => {});
+    await started;
+    await expect(admin.unsafe('DROP DATABASE realtime_slot_drop WITH (FORCE)')).rejects.toThrow(/active logical replication slot/);
+    await releaseReplicationSlots(admin, 'realtime_slot_drop');
+    await admin.unsafe('DROP DATABASE realtime_slot_drop WITH (FORCE)');
+    expect(await admin`SELECT 1 FROM pg_replication_slots WHERE slot_name = 'devflow_realtime_slot_drop'`).toHaveLength(0);
+    await stream.destroy();
+    await admin.end();
   });
 });
