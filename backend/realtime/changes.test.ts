@@ -137,6 +137,27 @@ describe('postgres_changes', () => {
     await Promise.all([alice, bob, anon].map((c) => c.removeAllChannels()));
   });
 
+  it('sees rows as the refreshed access_token allows once the client sends it', async () => {
+    const client = await t.client();
+    const titles: string[] = [];
+    const marker: number[] = [];
+    const channel = await subscribed(client.channel('signing-in', { config: { broadcast: { ack: true } } })
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'todos' }, (p) => titles.push((p.new as { title: string }).title))
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (p) => marker.push(p.new.id)));
+    await t.appSql`INSERT INTO public.todos (user_id, title) VALUES (${ALICE}, 'before sign-in')`;
+    await t.appSql`INSERT INTO public.notes (id) VALUES (40)`;
+    await waitUntil(() => marker.includes(40), 'the first marker');
+    // What supabase-js does on sign-in: an access_token message on every joined channel.
+    await client.realtime.setAuth(await t.userToken(ALICE));
+    // The server handles a socket's frames in order: an acknowledged broadcast sent after the
+    // token means the token was taken.
+    expect(await channel.send({ type: 'broadcast', event: 'sync', payload: {} })).toBe('ok');
+    await t.appSql`INSERT INTO public.todos (user_id, title) VALUES (${ALICE}, 'after sign-in')`;
+    await waitUntil(() => titles.length === 1, 'her row');
+    expect(titles).toEqual(['after sign-in']);
+    await client.removeAllChannels();
+  });
+
   it('sends nothing from a table the role may not read', async () => {
     const client = await t.client();
     const got: Change[] = [];
