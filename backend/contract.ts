@@ -8,8 +8,10 @@
  * on a user's behalf runs through inRequestTransaction (session.ts) in the role the token names.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { JWK } from 'jose';
 import type { Sql } from '../core/store/database.js';
+import type { TokenCheck } from './tokens.js';
 
 /** The database roles a request can run as; they exist once per cluster (provision-sql.ts). */
 export type BackendRole = 'anon' | 'authenticated' | 'service_role';
@@ -101,4 +103,20 @@ export interface BackendService {
    */
   keyless?(method: string, path: string): boolean;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string): Promise<void>;
+  /**
+   * A WebSocket upgrade under the prefix (realtime/), after the gateway checked its key. The
+   * service owns the socket from here: it completes the handshake or answers and closes it.
+   */
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: UpgradeContext, path: string): void;
+}
+
+/**
+ * What a long-lived connection needs beyond one request's context: it outlives the request, so
+ * it checks later tokens (a channel's access_token) with the project's keys as the gateway does,
+ * and asks for the project again when it needs its pool (an idle project's pool is closed and
+ * reopened by the registry; asking also marks the project as in use).
+ */
+export interface UpgradeContext extends RequestContext {
+  checkToken(token: string): Promise<TokenCheck>;
+  currentProject(): Promise<BackendProject | undefined>;
 }

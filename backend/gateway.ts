@@ -4,9 +4,10 @@
  * from its key or token (caller.ts) and hands the request to the service under the path's
  * prefix with a RequestContext (contract.ts). Services never see a request that failed here.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { decideCaller, readCredentials } from './caller.js';
-import type { BackendService, RequestContext } from './contract.js';
+import type { BackendService, RequestContext, UpgradeContext } from './contract.js';
 import { corsHeaders, isPreflight, preflightHeaders } from './cors.js';
 import type { ProjectRegistry } from './projects.js';
 import { routeToService } from './services.js';
@@ -67,4 +68,38 @@ async function serve(deps: GatewayDeps, req: IncomingMessage, res: ServerRespons
   if (!decision.ok) return sendJson(res, decision.status, decision.body, decision.headers);
   const ctx: RequestContext = { project: loaded.project, role: decision.role, claims: decision.claims, token: decision.token };
   await routed.service.handle(req, res, ctx, routed.rest);
+}
+
+/**
+ * A WebSocket upgrade (RFC 6455 handshake) to a project: the same project, route and key checks
+ * as a request, answered on the raw socket when refused (no ServerResponse exists for it).
+ */
+export async function handleGatewayUpgrade(deps: GatewayDeps, req: IncomingMessage, socket: Duplex, head: Buffer, target: BackendTarget): Promise<void> {
+  try {
+    const loaded = await deps.projects.get(target.project);
+    if (!loaded) return refuseUpgrade(socket, 404, { message: `no backend project "${target.project}"` });
+    const routed = routeToService(deps.services, target.path);
+    if (!routed?.service.upgrade) return refuseUpgrade(socket, 404, NO_ROUTE);
+    const decision = await decideCaller(
+      readCredentials(req.headers, target.path),
+      { prefix: routed.service.prefix, path: routed.rest, keylessAnon: loaded.keylessAnon },
+      (token) => loaded.verifier.check(token),
+    );
+    if (!decision.ok) return refuseUpgrade(socket, decision.status, decision.body);
+    const ctx: UpgradeContext = {
+      project: loaded.project, role: decision.role, claims: decision.claims, token: decision.token,
+      checkToken: (token) => loaded.verifier.check(token),
+      currentProject: async () => (await deps.projects.get(target.project))?.project,
+    };
+    routed.service.upgrade(req, socket, head, ctx, routed.rest);
+  } catch (err) {
+    deps.log(`backend ${target.project}: upgrade ${target.path.split('?')[0]} failed: ${String(err)}`);
+    refuseUpgrade(socket, 500, { message: 'An unexpected error occurred in the backend gateway' });
+  }
+}
+
+export function refuseUpgrade(socket: Duplex, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }

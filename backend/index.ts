@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
 import { appUrl } from '../core/config.js';
@@ -63,6 +64,8 @@ export interface BackendOperations {
 export interface Backend {
   /** Serves a request when its host or path names a backend project; false otherwise. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Takes a WebSocket upgrade when its host or path names a backend project; false otherwise. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** The router's input with one `<project>--api.<domain>` host per project, to DevFlow's API port. */
   withRoutes(input: RoutingInput): Promise<RoutingInput>;
   /** `inner` plus the SUPABASE_ variables for apps (and previews of apps) with a backend. */
@@ -99,24 +102,30 @@ export function createBackend(deps: BackendDeps): Backend {
   let registry: ProjectRegistry | undefined;
   let studio: Promise<Studio> | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
-  let gateway: Promise<(req: IncomingMessage, res: ServerResponse, target: { project: string; path: string }) => Promise<void>> | undefined;
+  type Target = { project: string; path: string };
+  let gateway: Promise<{
+    serve(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void>;
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: Target): Promise<void>;
+  }> | undefined;
 
   /** The heavy half, imported on the first request to any project. */
   const loadGateway = () => (gateway ??= (async () => {
-    const [{ ProjectRegistry }, { handleGatewayRequest }] = await Promise.all([import('./projects.js'), import('./gateway.js')]);
+    const [{ ProjectRegistry }, { handleGatewayRequest, handleGatewayUpgrade }] = await Promise.all([import('./projects.js'), import('./gateway.js')]);
     const services = deps.services ? await deps.services() : await mountDefaultServices();
     registry = new ProjectRegistry(projectDeps);
     idleTimer = setInterval(() => void registry!.closeIdle(PROJECT_IDLE_MS).catch(() => {}), 60_000).unref();
     const gatewayDeps = { projects: registry, services, log: deps.log };
-    return (req: IncomingMessage, res: ServerResponse, target: { project: string; path: string }) =>
-      handleGatewayRequest(gatewayDeps, req, res, target);
+    return {
+      serve: (req: IncomingMessage, res: ServerResponse, target: Target) => handleGatewayRequest(gatewayDeps, req, res, target),
+      upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer, target: Target) => handleGatewayUpgrade(gatewayDeps, req, socket, head, target),
+    };
   })());
 
   let unmount = async () => {};
   const mountDefaultServices = async () => {
     const { mountServices } = await import('./services.js');
     const mounted = await mountServices({
-      sql: deps.sql, smtpUrl: deps.config.smtpUrl, log: deps.log,
+      sql: deps.sql, serverUrl: deps.serverUrl, smtpUrl: deps.config.smtpUrl, log: deps.log,
       storageRoot: path.join(deps.config.home, 'storage'), storageS3Url: deps.config.storageS3Url,
     });
     unmount = mounted.close;
@@ -147,9 +156,19 @@ export function createBackend(deps: BackendDeps): Backend {
     handle(req, res) {
       const target = resolveBackendTarget(req.headers.host, req.url ?? '/', deps.config.domain);
       if (!target) return false;
-      loadGateway().then((serve) => serve(req, res, target)).catch((err: unknown) => {
+      loadGateway().then((g) => g.serve(req, res, target)).catch((err: unknown) => {
         deps.log(`backend gateway failed to load: ${String(err)}`);
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"message":"backend unavailable"}');
+      });
+      return true;
+    },
+
+    upgrade(req, socket, head) {
+      const target = resolveBackendTarget(req.headers.host, req.url ?? '/', deps.config.domain);
+      if (!target) return false;
+      loadGateway().then((g) => g.upgrade(req, socket, head, target)).catch((err: unknown) => {
+        deps.log(`backend gateway failed to load: ${String(err)}`);
+        socket.destroy();
       });
       return true;
     },

@@ -13,7 +13,7 @@ import { servicesSchemaSql } from './services.js';
  * Raised when what provisioning creates changes; projects provisioned at a lower version are
  * provisioned again on their next load.
  */
-export const PROVISION_VERSION = 1;
+export const PROVISION_VERSION = 2;
 
 export interface ProvisionTarget {
   database: string;

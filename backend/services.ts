@@ -9,6 +9,8 @@ import type { BackendService } from './contract.js';
 /** What the services need from the platform: the control plane (Auth keeps caught mail there). */
 export interface ServiceHost {
   sql: Sql;
+  /** The control plane's superuser URL (Realtime's replication connections need that role). */
+  serverUrl: string;
   /** DEVFLOW_SMTP_URL (core/settings.ts); undefined: the embedded catcher. */
   smtpUrl: string | undefined;
   /** Where Storage keeps object bytes: `<DEVFLOW_HOME>/storage`, or DEVFLOW_STORAGE_S3_URL's bucket. */
@@ -46,16 +48,27 @@ async function mountAuth(auth: AuthModule, host: ServiceHost): Promise<{ service
 }
 
 export async function mountServices(host: ServiceHost): Promise<MountedServices> {
-  const [rest, auth, storage] = await Promise.all([import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js')]);
+  const [rest, auth, storage, realtime] = await Promise.all([
+    import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js'), import('./realtime/index.js'),
+  ]);
   const mountedAuth = await mountAuth(auth, host);
   const files = storage.createStorageService({ root: host.storageRoot, s3Url: host.storageS3Url });
-  return { list: [rest.createRestService(), mountedAuth.service, files], close: mountedAuth.close };
+  const live = await realtime.createRealtime({ sql: host.sql, serverUrl: host.serverUrl, log: host.log });
+  return {
+    list: [rest.createRestService(), mountedAuth.service, files, live],
+    close: async () => {
+      await live.close();
+      await mountedAuth.close();
+    },
+  };
 }
 
 /** The statements every service's tables need in a project database, run by a superuser. */
 export async function servicesSchemaSql(owner: string): Promise<string[]> {
-  const [rest, auth, storage] = await Promise.all([import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js')]);
-  return [...auth.authSchemaSql(owner), ...storage.storageSchemaSql(owner), ...rest.restSchemaSql(owner)];
+  const [rest, auth, storage, realtime] = await Promise.all([
+    import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js'), import('./realtime/index.js'),
+  ]);
+  return [...auth.authSchemaSql(owner), ...storage.storageSchemaSql(owner), ...realtime.realtimeSchemaSql(owner), ...rest.restSchemaSql(owner)];
 }
 
 /** The service for a path after the project ("/rest/v1/todos"), and the path after its prefix. */

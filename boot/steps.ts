@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { dockerClient } from '../core/docker-engine.js';
 import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
@@ -194,6 +195,14 @@ export async function startApi(
     if (handleWebhook(req, res, roles.previews)) return;
     if (!roles.receiver.handle(req, res)) api(req, res);
   });
+  // WebSocket upgrades (the backend's /realtime/v1/websocket); others are closed, as Node does unheard.
+  // server.close() waits for upgraded sockets too, which closeAllConnections() does not end: stop() does.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req, socket, head) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    if (!backend.upgrade(req, socket, head)) socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bindHost, resolve);
@@ -202,6 +211,7 @@ export async function startApi(
     value: server,
     async stop() {
       server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
       await new Promise((r) => server.close(r));
     },
   };

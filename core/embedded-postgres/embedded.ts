@@ -21,6 +21,17 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * Logical decoding for Realtime's postgres_changes (backend/realtime/slots.ts): one slot and one
+ * walsender per project with subscribers. Given on the command line at every start, so a cluster
+ * made before this runs with them from its next start (wal_level takes effect at a restart; the
+ * data needs no change). max_slot_wal_keep_size bounds the WAL a stalled slot keeps: past it
+ * PostgreSQL gives the slot up rather than fill the disk, and Realtime tells its subscribers.
+ */
+export const REPLICATION_FLAGS = [
+  '-c', 'wal_level=logical', '-c', 'max_replication_slots=64', '-c', 'max_wal_senders=64', '-c', 'max_slot_wal_keep_size=1GB',
+];
+
 interface ClusterSettings {
   port: number;
   password: string;
@@ -33,7 +44,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
   const url = `postgres://postgres:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/postgres`;
   // App containers reach their DATABASE_URL through the Docker bridge gateway (docker-bridge.ts).
   const bridge = await engineBridgeAccess();
-  const flags = ['-c', `listen_addresses=${['127.0.0.1', ...bridge.listen].join(',')}`, '-c', 'max_connections=200'];
+  const flags = ['-c', `listen_addresses=${['127.0.0.1', ...bridge.listen].join(',')}`, '-c', 'max_connections=200', ...REPLICATION_FLAGS];
   try {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
       log('initialising embedded PostgreSQL (first start)');

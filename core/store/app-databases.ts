@@ -100,6 +100,7 @@ export class AppDatabases {
   /** Drops the app's database (closing its connections) and role; gone ones are fine. */
   async drop(app: AppName): Promise<void> {
     const name = appDatabaseName(await this.control(), app);
+    await releaseReplicationSlots(this.sql, name);
     await this.sql.unsafe(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
     await this.sql.unsafe(`DROP ROLE IF EXISTS ${ident(name)}`);
   }
@@ -135,5 +136,19 @@ export class AppDatabases {
       if (row!.owns) await this.sql.unsafe(`REVOKE CONNECT ON DATABASE ${ident(row!.name)} FROM PUBLIC`);
     }
     return this.controlDatabase;
+  }
+}
+
+/**
+ * DROP DATABASE refuses a database that an active logical replication slot reads (the backend's
+ * Realtime keeps one per project with subscribers), even WITH (FORCE), and drops inactive ones
+ * itself. So the slots' walsenders are ended first, and their exit awaited.
+ */
+export async function releaseReplicationSlots(sql: Sql, database: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const active = await sql`SELECT active_pid FROM pg_replication_slots WHERE database = ${database} AND active_pid IS NOT NULL`;
+    if (active.length === 0) return;
+    for (const row of active) await sql`SELECT pg_terminate_backend(${row.active_pid})`;
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -14,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import { DevflowError } from '../../core/errors.js';
-import type { AppDatabaseCredentials } from '../../core/store/app-databases.js';
+import { releaseReplicationSlots, type AppDatabaseCredentials } from '../../core/store/app-databases.js';
 import { connect, type Sql } from '../../core/store/database.js';
 
 export type BranchMethod = 'template' | 'dump';
@@ -72,6 +72,7 @@ async function createCopy(sql: Sql, source: AppDatabaseCredentials, target: AppD
 }
 
 export async function dropBranch(sql: Sql, target: { database: string; role: string }): Promise<void> {
+  await releaseReplicationSlots(sql, target.database);
   await sql.unsafe(`DROP DATABASE IF EXISTS ${ident(target.database)} WITH (FORCE)`);
   await sql.unsafe(`DROP ROLE IF EXISTS ${ident(target.role)}`);
 }

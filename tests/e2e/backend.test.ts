@@ -117,6 +117,42 @@ describe('the app backend with supabase-js (process runtime)', () => {
     expect(app.body).not.toContain('ada 1');
   });
 
+  it('realtime: a user gets her own inserts as postgres_changes over the host form through the router (WebSocket upgrade)', async () => {
+    const owner = connect(((await (await fetch(`${devflow.api}/api/v1/apps/shop/config/database`, { headers: { authorization: `Bearer ${devflow.token}` } })).json()) as { url: string }).url, 1);
+    // As a Supabase app's migration does it: the app's own role adds its table to the publication.
+    await owner.unsafe('ALTER PUBLICATION supabase_realtime ADD TABLE todos');
+    await owner.end();
+    // Node cannot resolve *.localhost: HTTP goes to the path form, and this transport takes the
+    // WebSocket to the router's host form instead, naming the host as a browser would.
+    const routerPort = devflow.httpPort;
+    class ViaRouter extends ws {
+      constructor(address: string | URL, protocols?: string | string[]) {
+        const url = new URL(String(address));
+        const path = url.pathname.replace(/^\/backend\/shop/, '');
+        super(`ws://127.0.0.1:${routerPort}${path}${url.search}`, protocols, { headers: { host: 'shop--api.localhost' } });
+      }
+    }
+    const ada = createClient(shop.url, shop.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport: ViaRouter as never },
+    });
+    await ada.auth.setSession(adaSession);
+    const titles: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ada.channel('todos').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'todos' }, (p) => titles.push(String(p.new.title)))
+        .subscribe((status, err) => (status === 'SUBSCRIBED' ? resolve() : status !== 'CLOSED' && reject(err ?? new Error(status))));
+    });
+    const bob = client(shop, shop.anonKey);
+    await bob.auth.signInWithPassword({ email: 'bob@example.com', password: 'correct horse 2' });
+    expect((await bob.from('todos').insert({ title: 'bob live' })).error).toBeNull();
+    const adaRest = client(shop, shop.anonKey);
+    await adaRest.auth.setSession(adaSession);
+    expect((await adaRest.from('todos').insert({ title: 'ada live' })).error).toBeNull();
+    for (let i = 0; i < 200 && titles.length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(titles).toEqual(['ada live']);
+    await ada.removeAllChannels();
+    await client(shop, shop.serviceRoleKey).from('todos').delete().in('title', ['ada live', 'bob live']);
+  });
+
   it('an app deployed with git push reads and writes through the injected SUPABASE_ variables', async () => {
     const repo = await repoFromExample(EXAMPLE);
     const pushed = await pushTo(repo, devflow, 'shop');
