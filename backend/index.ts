@@ -24,12 +24,14 @@ import type { RuntimeKind } from '../core/types.js';
 import type { RoutingInput } from '../router/index.js';
 import type { PlatformEnv } from '../scheduler/database-env.js';
 import type { AuthSettings, BackendService } from './contract.js';
+import type { FunctionLogLine, Functions, FunctionUpload, FunctionView } from './functions/index.js';
 import { supabaseEnv } from './env.js';
 import type { ProjectDeps, ProjectRegistry } from './projects.js';
 import { backendEnabled, findBackendRecord, listBackendProjects, updateBackendSettings } from './store.js';
 import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSettings } from './urls.js';
 
 export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
+export type { FunctionLogLine, FunctionUpload, FunctionView, UploadedFile } from './functions/index.js';
 
 /** What `GET /apps/{app}/backend` shows; the CLI's --json keeps url, anonKey, serviceRoleKey. */
 export interface BackendView {
@@ -53,6 +55,14 @@ export interface BackendOperations {
   enable(app: AppName): Promise<{ created: boolean; view: BackendView }>;
   describe(app: AppName): Promise<BackendView>;
   update(app: AppName, change: BackendSettingsChange): Promise<BackendView>;
+  /** Edge Functions (functions/, api/routes/functions.ts); the app's backend must be enabled. */
+  functions: FunctionOperations;
+}
+
+export interface FunctionOperations {
+  deploy(app: AppName, name: string, upload: FunctionUpload): Promise<FunctionView>;
+  list(app: AppName): Promise<FunctionView[]>;
+  logs(app: AppName, name: string, limit?: number): Promise<FunctionLogLine[]>;
 }
 
 export interface Backend {
@@ -106,12 +116,18 @@ export function createBackend(deps: BackendDeps): Backend {
       handleGatewayRequest(gatewayDeps, req, res, target);
   })());
 
+  /** Functions load on first use too; the gateway's service and the API's operations share them. */
+  let functions: Promise<Functions> | undefined;
+  const loadFunctions = () => (functions ??= import('./functions/index.js').then((m) =>
+    m.createFunctions({ sql: deps.sql, root: path.join(deps.config.home, 'functions'), log: deps.log })));
+
   let unmount = async () => {};
   const mountDefaultServices = async () => {
     const { mountServices } = await import('./services.js');
     const mounted = await mountServices({
       sql: deps.sql, smtpUrl: deps.config.smtpUrl, log: deps.log,
       storageRoot: path.join(deps.config.home, 'storage'), storageS3Url: deps.config.storageS3Url,
+      functions: (await loadFunctions()).service,
     });
     unmount = mounted.close;
     return mounted.list;
@@ -133,6 +149,13 @@ export function createBackend(deps: BackendDeps): Backend {
       serviceRoleKey: record.keys.serviceRoleKey, jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
       keylessAnon: record.keylessAnon, auth: authSettings(record, projectDeps.siteUrl(app.name)),
     };
+  };
+
+  /** An app whose backend is enabled; functions live only there. */
+  const backendApp = async (name: AppName): Promise<AppRecord> => {
+    const app = await getApp(deps.sql, name);
+    await view(app);
+    return app;
   };
 
   const loopback = deps.config.bindHost === '0.0.0.0' || deps.config.bindHost === '::' ? '127.0.0.1' : deps.config.bindHost;
@@ -190,12 +213,18 @@ export function createBackend(deps: BackendDeps): Backend {
         await registry?.forget(app.name);
         return view(app);
       },
+      functions: {
+        deploy: async (name, fn, upload) => (await loadFunctions()).deploy(await backendApp(name), fn, upload),
+        list: async (name) => (await loadFunctions()).list((await backendApp(name)).id),
+        logs: async (name, fn, limit) => (await loadFunctions()).logs((await backendApp(name)).id, fn, limit),
+      },
     },
 
     async close() {
       if (idleTimer) clearInterval(idleTimer);
       await registry?.close();
       await unmount();
+      await (await functions?.catch(() => undefined))?.close();
     },
   };
 }

@@ -14,6 +14,8 @@ export interface ServiceHost {
   /** Where Storage keeps object bytes: `<DEVFLOW_HOME>/storage`, or DEVFLOW_STORAGE_S3_URL's bucket. */
   storageRoot: string;
   storageS3Url: string | undefined;
+  /** /functions/v1 (functions/), made by the backend because its API operations share it. */
+  functions?: BackendService;
   log: (line: string) => void;
 }
 
@@ -49,7 +51,8 @@ export async function mountServices(host: ServiceHost): Promise<MountedServices>
   const [rest, auth, storage] = await Promise.all([import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js')]);
   const mountedAuth = await mountAuth(auth, host);
   const files = storage.createStorageService({ root: host.storageRoot, s3Url: host.storageS3Url });
-  return { list: [rest.createRestService(), mountedAuth.service, files], close: mountedAuth.close };
+  const list = [rest.createRestService(), mountedAuth.service, files, ...(host.functions ? [host.functions] : [])];
+  return { list, close: mountedAuth.close };
 }
 
 /** The statements every service's tables need in a project database, run by a superuser. */

@@ -60,7 +60,7 @@ const SOURCES: Record<string, string> = {
 
 describe('functions through supabase-js', () => {
   let db: TestDatabase;
-  let root: string;
+  let home: string;
   let functions: Functions;
   let backend: Backend;
   let server: http.Server;
@@ -70,17 +70,19 @@ describe('functions through supabase-js', () => {
   let shopApp: AppRecord;
   let supabase: SupabaseClient;
 
+  /** Deploys through the backend's API operations, as `devflow functions:deploy` does. */
   const deploy = async (app: AppRecord, name: string, verifyJwt = true) =>
-    functions.deploy(app, name, { files: [{ path: 'index.ts', content: Buffer.from(SOURCES[name]!) }], verifyJwt });
+    backend.operations.functions.deploy(app.name, name, { files: [{ path: 'index.ts', content: Buffer.from(SOURCES[name]!) }], verifyJwt });
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-functions-'));
-    functions = createFunctions({ sql: db.sql, root, limits: { timeLimitMs: TIME_LIMIT_MS, memoryMb: 64 } });
+    home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-functions-'));
+    // The served instance has short limits; the backend's own (deploy, list, logs) shares its folder and rows.
+    functions = createFunctions({ sql: db.sql, root: path.join(home, 'functions'), limits: { timeLimitMs: TIME_LIMIT_MS, memoryMb: 64 } });
     const secretKey = parseSecretKey('22'.repeat(32));
     backend = createBackend({
       sql: db.sql, serverUrl: db.url, secretKey, databases: new AppDatabases(db.sql, secretKey),
-      config: { ...loadConfig({}), port: 7070, httpsPort: 8443 }, runtime: 'process', docker: undefined,
+      config: { ...loadConfig({}), home, port: 7070, httpsPort: 8443 }, runtime: 'process', docker: undefined,
       log: () => {}, services: async () => [functions.service],
     });
     shopApp = await createApp(db.sql, parseAppName('shop'));
@@ -104,7 +106,7 @@ describe('functions through supabase-js', () => {
     await backend?.close();
     server?.close();
     await db?.drop();
-    if (root) await fs.rm(root, { recursive: true, force: true });
+    if (home) await fs.rm(home, { recursive: true, force: true });
   });
 
   const errorOf = async (error: unknown) => {
@@ -167,7 +169,7 @@ describe('functions through supabase-js', () => {
     const thrown = lines.find((l) => l.stream === 'stderr' && l.line.includes('Error: boom 42'));
     expect(thrown?.invocation).toBeTruthy();
     expect(lines.find((l) => l.stream === 'system' && l.invocation === thrown!.invocation)?.line).toMatch(/^POST \/throws 500 in \d+ ms/);
-    expect((await functions.list(shopApp.id)).find((f) => f.name === 'throws')).toMatchObject({ invocations: 1, errors: 1 });
+    expect((await backend.operations.functions.list(shopApp.name)).find((f) => f.name === 'throws')).toMatchObject({ invocations: 1, errors: 1 });
   });
 
   it('stops a looping function at its time limit with a clear answer, and keeps serving', async () => {
@@ -183,7 +185,7 @@ describe('functions through supabase-js', () => {
     const blogClient = createClient(`${base}/backend/blog`, blog.anonKey, CLIENT_OPTIONS);
     const { data: blogData } = await blogClient.functions.invoke('secret');
     expect(blogData.secret).toBe('blog-only-value');
-    const file = path.join(root, 'blog', 'secret', 'v1', 'dist', 'index.mjs');
+    const file = path.join(home, 'functions', 'blog', 'secret', 'v1', 'dist', 'index.mjs');
     const { data } = await supabase.functions.invoke('snoop', { body: { pid: blogData.pid, file } });
     expect(data).toEqual({
       secret: null, env: ['SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_URL'],
@@ -197,6 +199,16 @@ describe('functions through supabase-js', () => {
     const greeting = lines.find((l) => l.line === 'greeting logged');
     expect(greeting).toMatchObject({ stream: 'stdout', version: 1 });
     expect(greeting?.invocation).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('deploys a new version that the next invocation serves, and refuses apps without a backend', async () => {
+    await backend.operations.functions.deploy(shopApp.name, 'open', { files: [{ path: 'index.js', content: Buffer.from("export default () => new Response('v2')") }], verifyJwt: false });
+    expect((await supabase.functions.invoke('open')).data).toBe('v2');
+    expect((await backend.operations.functions.list(shopApp.name)).find((f) => f.name === 'open')).toMatchObject({ version: 2, verifyJwt: false });
+    const plain = await createApp(db.sql, parseAppName('plain'));
+    await expect(deploy(plain, 'hello')).rejects.toThrow(/has no backend/);
+    await expect(backend.operations.functions.deploy(shopApp.name, 'broken', { files: [{ path: 'index.ts', content: Buffer.from('export default (') }], verifyJwt: true }))
+      .rejects.toThrow(/failed to build: .*index.ts:1/);
   });
 
   it('answers 404 for a function that is not deployed', async () => {
