@@ -124,6 +124,7 @@ export const SCHEMAS: Record<string, Schema> = {
   FunctionUpload: object({
     files: { type: 'array', items: object({ path: str, content: { type: 'string', contentEncoding: 'base64' } }) },
     verifyJwt: { type: 'boolean', default: true },
+    root: { type: 'string', description: "the folder holding index.ts when the files include siblings such as _shared" },
   }, ['files']),
   FunctionLogLine: object({
     at: time, version: int, invocation: nullable('string'), stream: { type: 'string', enum: ['stdout', 'stderr', 'system'] }, line: str,

@@ -23,6 +23,7 @@ import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
 import type { RuntimeKind } from '../core/types.js';
 import type { RoutingInput } from '../router/index.js';
 import type { PlatformEnv } from '../scheduler/database-env.js';
+import type { SourceHook } from '../scheduler/deps.js';
 import type { AuthSettings, BackendService } from './contract.js';
 import type { FunctionLogLine, Functions, FunctionUpload, FunctionView } from './functions/index.js';
 import { supabaseEnv } from './env.js';
@@ -73,6 +74,8 @@ export interface Backend {
   /** `inner` plus the SUPABASE_ variables for apps (and previews of apps) with a backend. */
   platformEnv(inner: PlatformEnv): PlatformEnv;
   operations: BackendOperations;
+  /** The scheduler's hook (scheduler/deps.ts): a release deploys the functions its source holds. */
+  sourceHook: SourceHook;
   close(): Promise<void>;
 }
 
@@ -217,6 +220,19 @@ export function createBackend(deps: BackendDeps): Backend {
         deploy: async (name, fn, upload) => (await loadFunctions()).deploy(await backendApp(name), fn, upload),
         list: async (name) => (await loadFunctions()).list((await backendApp(name)).id),
         logs: async (name, fn, limit) => (await loadFunctions()).logs((await backendApp(name)).id, fn, limit),
+      },
+    },
+
+    sourceHook: {
+      async beforeRelease(app, sourceDir, log) {
+        const { findRepoFunctions } = await import('./functions/repo.js');
+        const found = await findRepoFunctions(sourceDir);
+        if (!found || found.functions.length === 0) return;
+        if (!(await backendEnabled(deps.sql, app))) {
+          log.line(`-----> ${found.folder}/ holds functions, but ${app.name} has no backend: \`devflow backend:enable ${app.name}\` deploys them`);
+          return;
+        }
+        await (await loadFunctions()).deployFromSource(app, sourceDir, log);
       },
     },
 

@@ -20,10 +20,12 @@ export function parseFunctionUpload(body: unknown): FunctionUpload {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { files?: unknown }).files)) {
     throw new InvalidInputError(`send ${FUNCTION_UPLOAD_TYPE}: {"files": [{"path": "index.ts", "content": "<base64>"}], "verifyJwt": true}`);
   }
-  const { files, verifyJwt } = body as { files: unknown[]; verifyJwt?: unknown };
+  const { files, verifyJwt, root } = body as { files: unknown[]; verifyJwt?: unknown; root?: unknown };
   if (verifyJwt !== undefined && typeof verifyJwt !== 'boolean') throw new InvalidInputError('verifyJwt must be true or false');
+  if (root !== undefined && typeof root !== 'string') throw new InvalidInputError("root must be the path of the function's folder among the files");
   return {
     verifyJwt: verifyJwt ?? true,
+    ...(root === undefined ? {} : { root }),
     files: files.map((file) => {
       const { path, content } = (file ?? {}) as { path?: unknown; content?: unknown };
       if (typeof path !== 'string' || typeof content !== 'string') throw new InvalidInputError('each file needs a path and a base64 content');

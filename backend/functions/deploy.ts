@@ -21,6 +21,11 @@ export interface FunctionUpload {
   files: UploadedFile[];
   /** Whether the gateway verifies the caller's JWT (Supabase's `verify_jwt`, default true). */
   verifyJwt: boolean;
+  /**
+   * The folder of the upload that holds the entry (`hello` when the files are Supabase's
+   * functions folder: `hello/index.ts` beside `_shared/cors.ts`); default the top.
+   */
+  root?: string;
 }
 
 /** The largest upload accepted: the function's folder with its node_modules. */
@@ -35,12 +40,13 @@ export function bundlePath(root: string, project: string, name: string, version:
 }
 
 function checkUpload(upload: FunctionUpload): { files: UploadedFile[]; entry: string } {
+  const prefix = upload.root ? `${parseUploadPath(upload.root)}/` : '';
   const files = upload.files.map((f) => ({ path: parseUploadPath(f.path), content: f.content }));
   const bytes = files.reduce((sum, f) => sum + f.content.length, 0);
   if (bytes > MAX_UPLOAD_BYTES) throw new InvalidInputError(`the function's files are ${bytes} bytes; at most ${MAX_UPLOAD_BYTES} are accepted`);
   const names = new Set(files.map((f) => f.path));
-  const entry = ENTRY_FILES.find((candidate) => names.has(candidate));
-  if (!entry) throw new InvalidInputError(`the function has no entry file: add one of ${ENTRY_FILES.join(', ')} at its top`);
+  const entry = ENTRY_FILES.map((candidate) => `${prefix}${candidate}`).find((candidate) => names.has(candidate));
+  if (!entry) throw new InvalidInputError(`the function has no entry file: add one of ${ENTRY_FILES.join(', ')} at its top${prefix ? ` (${prefix})` : ''}`);
   return { files, entry };
 }
 

@@ -211,6 +211,28 @@ describe('functions through supabase-js', () => {
       .rejects.toThrow(/failed to build: .*index.ts:1/);
   });
 
+  it("deploys a pushed tree's supabase/functions with each release, _shared imports and config.toml's verify_jwt included", async () => {
+    const tree = path.join(home, 'tree');
+    const write = async (file: string, text: string) => {
+      await fs.mkdir(path.dirname(path.join(tree, file)), { recursive: true });
+      await fs.writeFile(path.join(tree, file), text);
+    };
+    await write('supabase/functions/_shared/cors.ts', "export const corsHeaders = { 'Access-Control-Allow-Origin': '*' };");
+    await write('supabase/functions/greet/index.ts', "import { corsHeaders } from '../_shared/cors.ts';\nDeno.serve(() => new Response('hi from the repo', { headers: corsHeaders }));");
+    await write('supabase/functions/notes.md', 'not a function');
+    await write('supabase/config.toml', '[functions.greet]\nverify_jwt = false\n');
+    const lines: string[] = [];
+    await backend.sourceHook.beforeRelease(shopApp, tree, { line: (l) => lines.push(l) });
+    expect(lines).toEqual(['-----> Function greet v1 deployed from supabase/functions/greet (verify_jwt = false)']);
+    const bare = await fetch(`${base}/backend/shop/functions/v1/greet`);
+    expect({ status: bare.status, body: await bare.text() }).toEqual({ status: 200, body: 'hi from the repo' });
+
+    const plain = await createApp(db.sql, parseAppName('plain2'));
+    const skipped: string[] = [];
+    await backend.sourceHook.beforeRelease(plain, tree, { line: (l) => skipped.push(l) });
+    expect(skipped).toEqual(['-----> supabase/functions/ holds functions, but plain2 has no backend: `devflow backend:enable plain2` deploys them']);
+  });
+
   it('answers 404 for a function that is not deployed', async () => {
     const { error } = await supabase.functions.invoke('missing');
     expect(await errorOf(error)).toEqual({ status: 404, body: { code: 'NOT_FOUND', message: 'Requested function was not found' } });

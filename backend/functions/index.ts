@@ -5,10 +5,13 @@
  * rest/, auth/ and storage/; the API deploys, lists and reads logs through the other methods.
  */
 import path from 'node:path';
+import { withContext } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import type { BackendService } from '../contract.js';
+import type { LogSink } from '../../core/types.js';
 import { deployFunction, type FunctionUpload } from './deploy.js';
 import { LogWriter } from './log-writer.js';
+import { findRepoFunctions } from './repo.js';
 import { functionsService, type FunctionLimits } from './service.js';
 import { listFunctions, readLogs, type FunctionLogLine, type FunctionView } from './store.js';
 import { WorkerPool } from './worker-pool.js';
@@ -34,6 +37,8 @@ export interface Functions {
   service: BackendService;
   deploy(app: { id: number; name: string }, name: string, upload: FunctionUpload): Promise<FunctionView>;
   list(appId: number): Promise<FunctionView[]>;
+  /** Deploys the functions a release's source tree holds (repo.ts), one line each in the deployment's log. */
+  deployFromSource(app: { id: number; name: string }, sourceDir: string, log: LogSink): Promise<void>;
   /** The newest `limit` lines of a function's log, oldest first; waits for lines still queued. */
   logs(appId: number, name: string, limit?: number): Promise<FunctionLogLine[]>;
   /** Workers running now. */
@@ -65,6 +70,14 @@ export function createFunctions(options: FunctionsOptions): Functions {
       return (await listFunctions(options.sql, app.id)).find((f) => f.name === deployed.name)!;
     },
     list: (appId) => listFunctions(options.sql, appId),
+    async deployFromSource(app, sourceDir, log) {
+      const found = await findRepoFunctions(sourceDir);
+      for (const fn of found?.functions ?? []) {
+        const deployed = await deployFunction({ sql: options.sql, root: options.root }, app, fn.name, fn.upload)
+          .catch((err: unknown) => { throw withContext(`function ${found!.folder}/${fn.name}`, err); });
+        log.line(`-----> Function ${fn.name} v${deployed.version} deployed from ${found!.folder}/${fn.name}${fn.upload.verifyJwt ? '' : ' (verify_jwt = false)'}`);
+      }
+    },
     async logs(appId, name, limit = 200) {
       await logs.flush();
       return readLogs(options.sql, appId, name, limit);

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFunctions, formatLogLine, readFunctionFolder } from './functions.js';
+import { formatFunctions, formatLogLine, functionUpload, readFunctionFolder } from './functions.js';
 
 describe('devflow functions', () => {
   it("reads a function's folder with relative paths, leaving dot-files out", async () => {
@@ -15,6 +15,19 @@ describe('devflow functions', () => {
     await fs.writeFile(path.join(dir, '.git', 'HEAD'), 'x');
     const files = await readFunctionFolder(dir);
     expect(files.map((f) => [f.path, Buffer.from(f.content, 'base64').toString()]).sort()).toEqual([['index.ts', 'export default 1'], ['lib/a.ts', 'a']]);
+    await fs.rm(dir, { recursive: true });
+  });
+
+  it('uploads sibling _shared folders with the function, its folder named as the root', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-fns-'));
+    await fs.mkdir(path.join(dir, 'hello'));
+    await fs.mkdir(path.join(dir, '_shared'));
+    await fs.mkdir(path.join(dir, 'other'));
+    await fs.writeFile(path.join(dir, 'hello', 'index.ts'), 'x');
+    await fs.writeFile(path.join(dir, '_shared', 'cors.ts'), 'y');
+    await fs.writeFile(path.join(dir, 'other', 'index.ts'), 'z');
+    const upload = await functionUpload(path.join(dir, 'hello'));
+    expect({ root: upload.root, paths: upload.files.map((f) => f.path).sort() }).toEqual({ root: 'hello', paths: ['_shared/cors.ts', 'hello/index.ts'] });
     await fs.rm(dir, { recursive: true });
   });
 

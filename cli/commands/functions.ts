@@ -32,6 +32,23 @@ export async function readFunctionFolder(dir: string): Promise<{ path: string; c
   return files;
 }
 
+/**
+ * The upload of a function folder: its files, and when its parent holds `_`-prefixed folders
+ * (Supabase's `_shared`), those too, so `../_shared/…` imports resolve; `root` names the folder.
+ */
+export async function functionUpload(dir: string): Promise<{ files: { path: string; content: string }[]; root?: string }> {
+  const own = await readFunctionFolder(dir);
+  const parent = path.dirname(path.resolve(dir));
+  const shared = (await fs.readdir(parent, { withFileTypes: true }).catch(() => [])).filter((e) => e.isDirectory() && e.name.startsWith('_'));
+  if (shared.length === 0) return { files: own };
+  const root = path.basename(path.resolve(dir));
+  const files = own.map((f) => ({ path: `${root}/${f.path}`, content: f.content }));
+  for (const folder of shared) {
+    for (const f of await readFunctionFolder(path.join(parent, folder.name))) files.push({ path: `${folder.name}/${f.path}`, content: f.content });
+  }
+  return { files, root };
+}
+
 export function formatFunctions(list: FunctionView[]): string {
   if (list.length === 0) return 'No functions: deploy one with `devflow functions:deploy <app> <name> <dir>`';
   const rows = [['NAME', 'VERSION', 'VERIFY JWT', 'INVOCATIONS', 'ERRORS', 'DEPLOYED'],
@@ -51,8 +68,8 @@ export async function listFunctions({ app, opts }: CommandInput<OutputOptions>):
 
 export async function deployFunction({ app, args, opts }: CommandInput<OutputOptions & { verifyJwt?: boolean }>): Promise<void> {
   const [name, dir] = args as [string, string];
-  const files = await readFunctionFolder(dir);
-  const body = { files, verifyJwt: opts.verifyJwt !== false };
+  const { files, root } = await functionUpload(dir);
+  const body = { files, root, verifyJwt: opts.verifyJwt !== false };
   const view = await createClient(process.env).request<FunctionView>('PUT', `${base(app)}/${encodeURIComponent(name)}`, body, UPLOAD_TYPE);
   print(opts, view, () => `Deployed ${view.name} v${view.version} to ${app} (${files.length} files; JWT ${view.verifyJwt ? 'verified' : 'not verified'})`);
 }
