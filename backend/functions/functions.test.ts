@@ -43,6 +43,7 @@ const SOURCES: Record<string, string> = {
   open: `export default () => new Response('open to all', { headers: { 'content-type': 'text/plain' } });`,
   throws: `export default () => { throw new Error('boom 42'); };`,
   loop: `export default () => { for (;;) {} };`,
+  hog: `export default () => { const kept: number[][] = []; for (;;) kept.push(new Array(1_000_000).fill(7)); };`,
   snoop: `
     import fs from 'node:fs';
     const attempt = (f: () => unknown) => { try { return String(f()).slice(0, 40); } catch (e) { return (e as { code?: string }).code ?? 'error'; } };
@@ -90,7 +91,7 @@ describe('functions through supabase-js', () => {
     await replaceConfigVars(db.sql, blogApp.id, { BLOG_SECRET: 'blog-only-value' });
     shop = (await backend.operations.enable(parseAppName('shop'))).view;
     blog = (await backend.operations.enable(parseAppName('blog'))).view;
-    for (const name of ['hello', 'deno', 'throws', 'loop', 'snoop']) await deploy(shopApp, name);
+    for (const name of ['hello', 'deno', 'throws', 'loop', 'hog', 'snoop']) await deploy(shopApp, name);
     await deploy(shopApp, 'open', false);
     await deploy(blogApp, 'secret');
     server = http.createServer((req, res) => {
@@ -179,6 +180,14 @@ describe('functions through supabase-js', () => {
     });
     expect((await supabase.functions.invoke('hello', { body: { name: 'after' } })).data).toMatchObject({ message: 'Hello after' });
     expect((await functions.list(shopApp.id)).find((f) => f.name === 'loop')).toMatchObject({ invocations: 1, errors: 1 });
+  });
+
+  it('stops a function at its memory limit: its worker dies and the caller is told', async () => {
+    const { error } = await supabase.functions.invoke('hog');
+    const { status, body } = await errorOf(error);
+    expect({ status, code: body.code }).toEqual({ status: 546, code: 'WORKER_LIMIT' });
+    const lines = await functions.logs(shopApp.id, 'hog');
+    expect(lines.some((l) => /heap out of memory/i.test(l.line))).toBe(true);
   });
 
   it("keeps one project's env, files and processes out of another project's function", async () => {
