@@ -4,6 +4,7 @@
  * (bundle.ts), and only then marked live, so a failed build leaves the live version serving.
  * Earlier versions stay on disk (a rollback is a redeploy of their source).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ConflictError, InvalidInputError } from '../../core/errors.js';
@@ -50,15 +51,31 @@ function checkUpload(upload: FunctionUpload): { files: UploadedFile[]; entry: st
   return { files, entry };
 }
 
+/** What a deploy is made of: the files (by path), the entry folder and verify_jwt. */
+export function uploadDigest(files: UploadedFile[], entry: string, verifyJwt: boolean): string {
+  const hash = createHash('sha256').update(`${entry}\0${verifyJwt}\0`);
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    hash.update(`${file.path}\0${file.content.length}\0`).update(file.content);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Deploys `upload` as the function's next version, unless it is what the live version was made
+ * from: then the live version stays (`changed: false`), as a release that did not touch it.
+ */
 export async function deployFunction(
   deps: { sql: Sql; root: string },
   app: { id: number; name: string },
   rawName: string,
   upload: FunctionUpload,
-): Promise<DeployedFunction> {
+): Promise<DeployedFunction & { changed: boolean }> {
   const name = parseFunctionName(rawName);
   const { files, entry } = checkUpload(upload);
-  const version = (await latestVersion(deps.sql, app.id, name)) + 1;
+  const digest = uploadDigest(files, entry, upload.verifyJwt);
+  const live = await latestVersion(deps.sql, app.id, name);
+  if (live.digest === digest) return { appId: app.id, name, version: live.version, verifyJwt: upload.verifyJwt, changed: false };
+  const version = live.version + 1;
   const dir = versionDir(deps.root, app.name, name, version);
   const staging = `${dir}.staging-${process.pid}-${Date.now()}`;
   try {
@@ -77,6 +94,6 @@ export async function deployFunction(
     await fs.rm(staging, { recursive: true, force: true });
   }
   const deployed: DeployedFunction = { appId: app.id, name, version, verifyJwt: upload.verifyJwt };
-  await markDeployed(deps.sql, deployed);
-  return deployed;
+  await markDeployed(deps.sql, deployed, digest);
+  return { ...deployed, changed: true };
 }

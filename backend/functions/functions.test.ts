@@ -233,6 +233,8 @@ describe('functions through supabase-js', () => {
     const lines: string[] = [];
     await backend.sourceHook.beforeRelease(shopApp, tree, { line: (l) => lines.push(l) });
     expect(lines).toEqual(['-----> Function greet v1 deployed from supabase/functions/greet (verify_jwt = false)']);
+    await backend.sourceHook.beforeRelease(shopApp, tree, { line: (l) => lines.push(l) });
+    expect(lines[1]).toBe('-----> Function greet v1 unchanged from supabase/functions/greet (verify_jwt = false)');
     const bare = await fetch(`${base}/backend/shop/functions/v1/greet`);
     expect({ status: bare.status, body: await bare.text() }).toEqual({ status: 200, body: 'hi from the repo' });
 

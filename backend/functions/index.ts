@@ -75,7 +75,8 @@ export function createFunctions(options: FunctionsOptions): Functions {
       for (const fn of found?.functions ?? []) {
         const deployed = await deployFunction({ sql: options.sql, root: options.root }, app, fn.name, fn.upload)
           .catch((err: unknown) => { throw withContext(`function ${found!.folder}/${fn.name}`, err); });
-        log.line(`-----> Function ${fn.name} v${deployed.version} deployed from ${found!.folder}/${fn.name}${fn.upload.verifyJwt ? '' : ' (verify_jwt = false)'}`);
+        const what = deployed.changed ? 'deployed' : 'unchanged';
+        log.line(`-----> Function ${fn.name} v${deployed.version} ${what} from ${found!.folder}/${fn.name}${fn.upload.verifyJwt ? '' : ' (verify_jwt = false)'}`);
       }
     },
     async logs(appId, name, limit = 200) {

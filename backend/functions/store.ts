@@ -58,15 +58,19 @@ export async function findDeployed(sql: Sql, project: string, name: string): Pro
   return row && { appId: row.app_id, name: row.name, version: row.version, verifyJwt: row.verify_jwt };
 }
 
-export async function latestVersion(sql: Sql, appId: number, name: string): Promise<number> {
-  const [row] = await sql<{ version: number }[]>`SELECT version FROM backend_functions WHERE app_id = ${appId} AND name = ${name}`;
-  return row?.version ?? 0;
+/** The live version of a function and the digest of what it was deployed from (0 and null when none). */
+export async function latestVersion(sql: Sql, appId: number, name: string): Promise<{ version: number; digest: string | null }> {
+  const [row] = await sql<{ version: number; source_digest: string | null }[]>`
+    SELECT version, source_digest FROM backend_functions WHERE app_id = ${appId} AND name = ${name}`;
+  return { version: row?.version ?? 0, digest: row?.source_digest ?? null };
 }
 
-export async function markDeployed(sql: Sql, fn: DeployedFunction): Promise<void> {
+export async function markDeployed(sql: Sql, fn: DeployedFunction, digest: string): Promise<void> {
   await sql`
-    INSERT INTO backend_functions (app_id, name, version, verify_jwt) VALUES (${fn.appId}, ${fn.name}, ${fn.version}, ${fn.verifyJwt})
-    ON CONFLICT (app_id, name) DO UPDATE SET version = EXCLUDED.version, verify_jwt = EXCLUDED.verify_jwt, deployed_at = now()`;
+    INSERT INTO backend_functions (app_id, name, version, verify_jwt, source_digest)
+    VALUES (${fn.appId}, ${fn.name}, ${fn.version}, ${fn.verifyJwt}, ${digest})
+    ON CONFLICT (app_id, name) DO UPDATE SET version = EXCLUDED.version, verify_jwt = EXCLUDED.verify_jwt,
+      source_digest = EXCLUDED.source_digest, deployed_at = now()`;
 }
 
 export async function countInvocation(sql: Sql, fn: DeployedFunction, failed: boolean): Promise<void> {
