@@ -18,6 +18,7 @@ import { registerConfigRoutes } from './routes/config.js';
 import { registerDatabaseRoutes } from './routes/database.js';
 import { registerDeploymentRoutes } from './routes/deployments.js';
 import { registerDomainRoutes } from './routes/domains.js';
+import { registerFunctionRoutes } from './routes/functions.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerPreviewRoutes } from './routes/previews.js';
@@ -41,6 +42,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerBackendRoutes,
   registerStudioRoutes,
   registerUsageRoutes,
+  registerFunctionRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -140,6 +140,15 @@ export const SCHEMAS: Record<string, Schema> = {
     expiresIn: { type: 'string', description: 'a duration like 90m, 12h, 30d, 2w, or "never"', default: 'never' },
   }, ['name']),
   Revoked: object({ revoked: int }),
+  Function: object({ name: str, version: int, verifyJwt: bool, invocations: int, errors: int, deployedAt: time }),
+  FunctionUpload: object({
+    files: { type: 'array', items: object({ path: str, content: { type: 'string', contentEncoding: 'base64' } }) },
+    verifyJwt: { type: 'boolean', default: true },
+    root: { type: 'string', description: "the folder holding index.ts when the files include siblings such as _shared" },
+  }, ['files']),
+  FunctionLogLine: object({
+    at: time, version: int, invocation: nullable('string'), stream: { type: 'string', enum: ['stdout', 'stderr', 'system'] }, line: str,
+  }),
 };
 
 /** The created token: its fields and, this once, the secret. */

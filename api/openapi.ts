@@ -66,6 +66,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/tokens', summary: 'List API tokens', scope: 'admin', response: { json: arrayOf('Token') }, query: paged },
   { method: 'post', path: '/tokens', summary: 'Create an API token (the secret is shown once)', scope: 'admin', status: 201, request: ref('NewToken'), response: { json: ref('CreatedToken') } },
   { method: 'delete', path: '/tokens/{id}', summary: 'Revoke an API token', scope: 'admin', response: { json: ref('Revoked') } },
+  { method: 'get', path: '/apps/{app}/functions', summary: "The backend's Edge Functions: name, live version, invocations, errors", scope: 'read', response: { json: arrayOf('Function') } },
+  { method: 'put', path: '/apps/{app}/functions/{name}', summary: 'Deploy a function from its folder (body as application/vnd.devflow.function+json, files base64, up to 50 MB): a new version', scope: 'deploy', request: ref('FunctionUpload'), response: { json: ref('Function') } },
+  { method: 'get', path: "/apps/{app}/functions/{name}/logs", summary: "A function's newest log lines: its output per invocation and one line per invocation", scope: 'read', response: { json: arrayOf('FunctionLogLine') }, query: { lines: { type: 'integer', minimum: 1, maximum: 2000 } } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
 ];
 

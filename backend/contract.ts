@@ -102,6 +102,12 @@ export interface BackendService {
    * `path` as in handle(); the service still checks whatever the request carries.
    */
   keyless?(method: string, path: string): boolean;
+  /**
+   * Requests the service admits whatever credentials they carry, when the gateway would refuse
+   * them (a function deployed with `verify_jwt = false` checks its callers itself, as on
+   * Supabase). They are served as `anon`, with the headers as sent.
+   */
+  unchecked?(project: BackendProject, method: string, path: string): Promise<boolean>;
   handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, path: string): Promise<void>;
   /**
    * A WebSocket upgrade under the prefix (realtime/), after the gateway checked its key. The

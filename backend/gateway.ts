@@ -65,8 +65,11 @@ async function serve(deps: GatewayDeps, req: IncomingMessage, res: ServerRespons
     },
     (token) => loaded.verifier.check(token),
   );
-  if (!decision.ok) return sendJson(res, decision.status, decision.body, decision.headers);
-  const ctx: RequestContext = { project: loaded.project, role: decision.role, claims: decision.claims, token: decision.token };
+  const admitted = decision.ok || (await routed.service.unchecked?.(loaded.project, req.method ?? 'GET', routed.rest));
+  if (!decision.ok && !admitted) return sendJson(res, decision.status, decision.body, decision.headers);
+  const ctx: RequestContext = decision.ok
+    ? { project: loaded.project, role: decision.role, claims: decision.claims, token: decision.token }
+    : { project: loaded.project, role: 'anon', claims: { role: 'anon' }, token: '' };
   await routed.service.handle(req, res, ctx, routed.rest);
 }
 

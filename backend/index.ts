@@ -24,7 +24,9 @@ import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
 import type { RuntimeKind } from '../core/types.js';
 import type { RoutingInput } from '../router/index.js';
 import type { PlatformEnv } from '../scheduler/database-env.js';
+import type { SourceHook } from '../scheduler/deps.js';
 import type { AuthSettings, BackendService } from './contract.js';
+import type { FunctionLogLine, Functions, FunctionUpload, FunctionView } from './functions/index.js';
 import { supabaseEnv } from './env.js';
 import type { ProjectDeps, ProjectRegistry } from './projects.js';
 import type { Studio } from './studio/index.js';
@@ -34,6 +36,7 @@ import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSett
 export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
 export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
 export { SqlError } from './studio/query.js';
+export type { FunctionLogLine, FunctionUpload, FunctionView, UploadedFile } from './functions/index.js';
 
 /** What `GET /apps/{app}/backend` shows; the CLI's --json keeps url, anonKey, serviceRoleKey. */
 export interface BackendView {
@@ -59,6 +62,14 @@ export interface BackendOperations {
   update(app: AppName, change: BackendSettingsChange): Promise<BackendView>;
   /** The database studio's SQL editor and schema view (studio/), on any app's database. */
   studio(): Promise<Studio>;
+  /** Edge Functions (functions/, api/routes/functions.ts); the app's backend must be enabled. */
+  functions: FunctionOperations;
+}
+
+export interface FunctionOperations {
+  deploy(app: AppName, name: string, upload: FunctionUpload): Promise<FunctionView>;
+  list(app: AppName): Promise<FunctionView[]>;
+  logs(app: AppName, name: string, limit?: number): Promise<FunctionLogLine[]>;
 }
 
 export interface Backend {
@@ -71,6 +82,8 @@ export interface Backend {
   /** `inner` plus the SUPABASE_ variables for apps (and previews of apps) with a backend. */
   platformEnv(inner: PlatformEnv): PlatformEnv;
   operations: BackendOperations;
+  /** The scheduler's hook (scheduler/deps.ts): a release deploys the functions its source holds. */
+  sourceHook: SourceHook;
   close(): Promise<void>;
 }
 
@@ -121,12 +134,18 @@ export function createBackend(deps: BackendDeps): Backend {
     };
   })());
 
+  /** Functions load on first use too; the gateway's service and the API's operations share them. */
+  let functions: Promise<Functions> | undefined;
+  const loadFunctions = () => (functions ??= import('./functions/index.js').then((m) =>
+    m.createFunctions({ sql: deps.sql, root: path.join(deps.config.home, 'functions'), log: deps.log })));
+
   let unmount = async () => {};
   const mountDefaultServices = async () => {
     const { mountServices } = await import('./services.js');
     const mounted = await mountServices({
       sql: deps.sql, serverUrl: deps.serverUrl, smtpUrl: deps.config.smtpUrl, log: deps.log,
       storageRoot: path.join(deps.config.home, 'storage'), storageS3Url: deps.config.storageS3Url,
+      functions: (await loadFunctions()).service,
     });
     unmount = mounted.close;
     return mounted.list;
@@ -148,6 +167,13 @@ export function createBackend(deps: BackendDeps): Backend {
       serviceRoleKey: record.keys.serviceRoleKey, jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
       keylessAnon: record.keylessAnon, auth: authSettings(record, projectDeps.siteUrl(app.name)),
     };
+  };
+
+  /** An app whose backend is enabled; functions live only there. */
+  const backendApp = async (name: AppName): Promise<AppRecord> => {
+    const app = await getApp(deps.sql, name);
+    await view(app);
+    return app;
   };
 
   const loopback = deps.config.bindHost === '0.0.0.0' || deps.config.bindHost === '::' ? '127.0.0.1' : deps.config.bindHost;
@@ -216,12 +242,31 @@ export function createBackend(deps: BackendDeps): Backend {
         return view(app);
       },
       studio: () => (studio ??= import('./studio/index.js').then((m) => m.createStudio(projectDeps))),
+      functions: {
+        deploy: async (name, fn, upload) => (await loadFunctions()).deploy(await backendApp(name), fn, upload),
+        list: async (name) => (await loadFunctions()).list((await backendApp(name)).id),
+        logs: async (name, fn, limit) => (await loadFunctions()).logs((await backendApp(name)).id, fn, limit),
+      },
+    },
+
+    sourceHook: {
+      async beforeRelease(app, sourceDir, log) {
+        const { findRepoFunctions } = await import('./functions/repo.js');
+        const found = await findRepoFunctions(sourceDir);
+        if (!found || found.functions.length === 0) return;
+        if (!(await backendEnabled(deps.sql, app))) {
+          log.line(`-----> ${found.folder}/ holds functions, but ${app.name} has no backend: \`devflow backend:enable ${app.name}\` deploys them`);
+          return;
+        }
+        await (await loadFunctions()).deployFromSource(app, sourceDir, log);
+      },
     },
 
     async close() {
       if (idleTimer) clearInterval(idleTimer);
       await registry?.close();
       await unmount();
+      await (await functions?.catch(() => undefined))?.close();
     },
   };
 }

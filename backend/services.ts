@@ -16,6 +16,8 @@ export interface ServiceHost {
   /** Where Storage keeps object bytes: `<DEVFLOW_HOME>/storage`, or DEVFLOW_STORAGE_S3_URL's bucket. */
   storageRoot: string;
   storageS3Url: string | undefined;
+  /** /functions/v1 (functions/), made by the backend because its API operations share it. */
+  functions?: BackendService;
   log: (line: string) => void;
 }
 
@@ -55,7 +57,7 @@ export async function mountServices(host: ServiceHost): Promise<MountedServices>
   const files = storage.createStorageService({ root: host.storageRoot, s3Url: host.storageS3Url });
   const live = await realtime.createRealtime({ sql: host.sql, serverUrl: host.serverUrl, log: host.log });
   return {
-    list: [rest.createRestService(), mountedAuth.service, files, live],
+    list: [rest.createRestService(), mountedAuth.service, files, live, ...(host.functions ? [host.functions] : [])],
     close: async () => {
       await live.close();
       await mountedAuth.close();

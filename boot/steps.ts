@@ -168,6 +168,7 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: 
     config, sql: store.db.sql, bus: store.bus, runtime: runtime.runtime, docker: runtime.docker, routes: routing.routes,
     healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: backend.platformEnv(runtime.platformEnv),
     keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs,
+    sourceHook: backend.sourceHook,
   };
 }
 

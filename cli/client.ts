@@ -13,7 +13,8 @@ export { CliError };
 
 export interface ApiClient {
   base: string;
-  request<T>(method: string, route: string, body?: unknown): Promise<T>;
+  /** `contentType` names a JSON body's own media type (a function deploy's, with its own size limit). */
+  request<T>(method: string, route: string, body?: unknown, contentType?: string): Promise<T>;
   stream(route: string, onChunk: (text: string) => void): Promise<void>;
 }
 
@@ -37,8 +38,8 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
     if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)', 'no_token');
     return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   };
-  const send = async (method: string, route: string, body?: unknown) => {
-    const auth = headers();
+  const send = async (method: string, route: string, body?: unknown, contentType?: string) => {
+    const auth = contentType ? { ...headers(), 'content-type': contentType } : headers();
     try {
       return await sendRequest(new URL(`${base}/api/v1${route}`), method, auth, body === undefined ? undefined : JSON.stringify(body));
     } catch {
@@ -47,8 +48,8 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
   };
   return {
     base,
-    async request<T>(method: string, route: string, body?: unknown): Promise<T> {
-      const res = await send(method, route, body);
+    async request<T>(method: string, route: string, body?: unknown, contentType?: string): Promise<T> {
+      const res = await send(method, route, body, contentType);
       const text = await readText(res);
       if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(text));
       return (text ? JSON.parse(text) : undefined) as T;

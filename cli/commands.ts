@@ -160,4 +160,16 @@ export const COMMANDS: CommandSpec[] = [
     options: [{ flags: '--month <YYYY-MM>', description: 'the month (default: this one, UTC)' }],
     load: () => import('./commands/usage.js').then((m) => m.showUsage),
   },
+  { name: 'functions', description: "list an app backend's Edge Functions: version, invocations, errors", app, json, load: () => import('./commands/functions.js').then((m) => m.listFunctions) },
+  {
+    name: 'functions:deploy', description: 'deploy an Edge Function from its folder (index.ts or index.js at its top): a new version', app, json,
+    args: [['<name>', 'the function name (/functions/v1/<name>)'], ['<dir>', 'the function folder']],
+    options: [{ flags: '--no-verify-jwt', description: 'serve callers without a valid JWT of the project (as Supabase\'s verify_jwt = false)' }],
+    load: () => import('./commands/functions.js').then((m) => m.deployFunction),
+  },
+  {
+    name: 'functions:logs', description: "print a function's newest log lines (its output per invocation)", app, json,
+    args: [['<name>', 'the function name']], options: [{ flags: '--lines <n>', description: 'how many lines (default 200, at most 2000)' }],
+    load: () => import('./commands/functions.js').then((m) => m.functionLogs),
+  },
 ];

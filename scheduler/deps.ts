@@ -3,6 +3,8 @@ import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
 import type { EventBus } from '../core/events.js';
 import type { Sql } from '../core/store/database.js';
+import type { AppRecord } from '../core/store/apps.js';
+import type { LogSink } from '../core/types.js';
 import type { PlatformEnv } from './database-env.js';
 import type { HealthCheck } from './health.js';
 import type { RuntimeDriver } from './runtime/types.js';
@@ -36,4 +38,11 @@ export interface SchedulerDeps {
   keepReleases?: number;
   /** The release phase is killed after this long (DEVFLOW_RELEASE_TIMEOUT, default 300 s). */
   releaseTimeoutMs?: number;
+  /** Work done with a deployment's source tree once it is built, before it is released. */
+  sourceHook?: SourceHook;
+}
+
+/** The app backend's hook (backend/index.ts): it deploys the functions a pushed repo holds. */
+export interface SourceHook {
+  beforeRelease(app: AppRecord, sourceDir: string, log: LogSink): Promise<void>;
 }

@@ -28,6 +28,10 @@ export function sourceTarPath(home: string, deploymentId: number): string {
   return path.join(homePaths(home).builds, String(deploymentId), 'source.tar');
 }
 
+function buildSourceDir(home: string, deploymentId: number): string {
+  return path.join(homePaths(home).builds, String(deploymentId), 'src');
+}
+
 export async function runDeployment(deps: SchedulerDeps, deploymentId: number): Promise<void> {
   const deployment = await getDeployment(deps.sql, deploymentId);
   const app = await getApp(deps.sql, deployment.app);
@@ -45,6 +49,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
       const config = await deployConfigVars(deps.sql, app);
       const artifact = await buildFromSource(deps, deployment, config, log, clock);
+      await deps.sourceHook?.beforeRelease(app, buildSourceDir(deps.config.home, deploymentId), log);
       await transitionDeployment(deps.sql, deploymentId, 'building', 'releasing');
       state = 'releasing';
       await publishState(deps, deployment, 'releasing');
@@ -108,7 +113,7 @@ async function buildFromSource(
 ): Promise<Artifact> {
   const paths = homePaths(deps.config.home);
   const buildDir = path.join(paths.builds, String(deployment.id));
-  const sourceDir = path.join(buildDir, 'src');
+  const sourceDir = buildSourceDir(deps.config.home, deployment.id);
   await clock.time('export', async () => {
     await fs.mkdir(sourceDir, { recursive: true });
     await execa('tar', ['-x', '-f', sourceTarPath(deps.config.home, deployment.id), '-C', sourceDir]);

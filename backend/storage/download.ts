@@ -11,6 +11,7 @@ import type { ObjectBytes } from './disk.js';
 import { storageErrors } from './errors.js';
 import { header } from './http.js';
 import { planRange } from './range.js';
+import { renderImage, type ImageTransform } from './transform.js';
 import { asOwner, type Runner } from './runner.js';
 
 interface StoredObject {
@@ -71,4 +72,20 @@ export async function sendObject(
   const body = await opened.read(plan.kind === 'partial' ? plan : undefined);
   res.writeHead(plan.kind === 'partial' ? 206 : 200, headers);
   await pipeline(body, res);
+}
+
+/** An object's image, transformed; served whole (no ranges), with the object's cache settings. */
+export async function sendTransformed(
+  project: BackendProject, bytes: ObjectBytes, res: ServerResponse, object: StoredObject, transform: ImageTransform,
+): Promise<void> {
+  const opened = await bytes.open(project.ref, object.version);
+  if (!opened) throw storageErrors.noSuchKey();
+  const image = await renderImage(await opened.read(), transform);
+  res.writeHead(200, {
+    'content-type': image.contentType,
+    'content-length': image.bytes.length,
+    'cache-control': object.metadata?.cacheControl ?? 'no-cache',
+    'last-modified': new Date(object.updated_at).toUTCString(),
+  });
+  res.end(image.bytes);
 }

@@ -13,6 +13,8 @@ export type StorageRoute =
   | { op: 'moveObject' | 'copyObject' }
   | { op: 'upload'; bucket: string; key: string; upsert: 'header' | 'always' }
   | { op: 'download'; bucket: string; key: string; access: 'authenticated' | 'public'; head: boolean }
+  | { op: 'renderImage'; bucket: string; key: string; access: 'authenticated' | 'public' }
+  | { op: 'signedRender'; bucket: string; key: string }
   | { op: 'signedDownload' | 'objectInfo' | 'removeObject' | 'signUrl' | 'signUploadUrl' | 'signedUpload'; bucket: string; key: string }
   | { op: 'notFound' };
 
@@ -37,7 +39,19 @@ export function matchStorageRoute(method: string, pathname: string): StorageRout
   const [root, ...rest] = parts;
   if (root === 'bucket') return matchBucketRoute(method, rest);
   if (root === 'object') return matchObjectRoute(method, rest) ?? { op: 'notFound' };
+  if (root === 'render') return matchRenderRoute(method, rest) ?? { op: 'notFound' };
   return { op: 'notFound' };
+}
+
+/** GET /render/image/{authenticated|public|sign}/<bucket>/<key>: an image, transformed (transform.ts). */
+function matchRenderRoute(method: string, rest: string[]): StorageRoute | undefined {
+  const [kind, access, ...tail] = rest;
+  if (method !== 'GET' || kind !== 'image') return undefined;
+  const target = objectPath(tail);
+  if (!target) return undefined;
+  if (access === 'authenticated' || access === 'public') return { op: 'renderImage', ...target, access };
+  if (access === 'sign') return { op: 'signedRender', ...target };
+  return undefined;
 }
 
 function matchBucketRoute(method: string, rest: string[]): StorageRoute {
@@ -107,5 +121,6 @@ export function isKeylessStorageRequest(method: string, pathname: string): boole
   const path = pathname.replace(/^\/+/, '');
   if ((method === 'GET' || method === 'HEAD') && path.startsWith('object/public/')) return true;
   if (method === 'GET' && path.startsWith('object/sign/')) return true;
+  if (method === 'GET' && (path.startsWith('render/image/public/') || path.startsWith('render/image/sign/'))) return true;
   return method === 'PUT' && path.startsWith('object/upload/sign/');
 }

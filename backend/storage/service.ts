@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BackendService, RequestContext } from '../contract.js';
 import * as buckets from './buckets.js';
 import type { ObjectBytes } from './disk.js';
-import { findStoredObject, requirePublicBucket, sendObject } from './download.js';
+import { findStoredObject, requirePublicBucket, sendObject, sendTransformed } from './download.js';
 import { storageErrors, toStorageError } from './errors.js';
 import { header, readJsonBody, sendJson, sendStorageError } from './http.js';
 import * as objects from './objects.js';
@@ -15,6 +15,7 @@ import type { ResumableUploads } from './resumable.js';
 import { isKeylessStorageRequest, matchStorageRoute, type StorageRoute } from './routes.js';
 import { asOwner, asUser } from './runner.js';
 import { parseExpiresIn, SIGNED_UPLOAD_SECONDS, signObjectToken, verifyObjectToken } from './signed.js';
+import { parseTransform, transformFromQuery } from './transform.js';
 import { checkUpload, uploadObject, type UploadTarget } from './upload.js';
 
 export interface StorageServiceDeps {
@@ -82,11 +83,25 @@ function makeHandlers(deps: StorageServiceDeps): Handlers {
       await sendObject(ctx.project, bytes, req, res, object, { head: route.head, key: route.key, download: query.get('download') });
     },
     signUrl: async ({ req, res, ctx, route }) => {
-      const expiresIn = parseExpiresIn((await readJsonBody(req)).expiresIn);
+      const body = await readJsonBody(req);
+      const expiresIn = parseExpiresIn(body.expiresIn);
+      // A transform is checked now and sealed in the token, as Supabase's render URLs carry it.
+      const transformations = body.transform && typeof body.transform === 'object' ? parseTransform(body.transform as Record<string, unknown>) : undefined;
       await findStoredObject(asUser(ctx), route.bucket, route.key);
       const url = `${route.bucket}/${route.key}`;
-      const token = await signObjectToken(ctx.project, { url, scope: 'download' }, expiresIn);
-      ok(res, { signedURL: `/object/sign/${url}?token=${token}` });
+      const token = await signObjectToken(ctx.project, { url, scope: 'download', ...(transformations ? { transformations } : {}) }, expiresIn);
+      ok(res, { signedURL: `/${transformations ? 'render/image' : 'object'}/sign/${url}?token=${token}` });
+    },
+    renderImage: async ({ res, ctx, query, route }) => {
+      const transform = transformFromQuery(query);
+      if (route.access === 'public') await requirePublicBucket(ctx.project, route.bucket);
+      const run = route.access === 'public' ? asOwner(ctx.project) : asUser(ctx);
+      await sendTransformed(ctx.project, bytes, res, await findStoredObject(run, route.bucket, route.key), transform);
+    },
+    signedRender: async ({ res, ctx, query, route }) => {
+      const claims = await verifyObjectToken(ctx.project, query.get('token'), route.bucket, route.key, 'download');
+      const transform = parseTransform((claims.transformations ?? {}) as Record<string, unknown>);
+      await sendTransformed(ctx.project, bytes, res, await findStoredObject(asOwner(ctx.project), route.bucket, route.key), transform);
     },
     signUrls: async ({ req, res, ctx, route }) => {
       const body = await readJsonBody(req);

@@ -13,8 +13,24 @@ import { m015 } from './migrations/015-deployment-phases.js';
 import { m016 } from './migrations/016-backend-projects.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
+import { m023 } from './migrations/023-backend-functions.js';
+import { m024 } from './migrations/024-function-digests.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007, m008, m015, m016, m046, m047];
+export const MIGRATIONS: readonly Migration[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m007,
+  m008,
+  m015,
+  m016,
+  m023,
+  m024,
+  m046,
+  m047,
+];
