@@ -63,6 +63,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/tokens', summary: 'Create an API token (the secret is shown once)', scope: 'admin', status: 201, request: ref('NewToken'), response: { json: ref('CreatedToken') } },
   { method: 'delete', path: '/tokens/{id}', summary: 'Revoke an API token', scope: 'admin', response: { json: ref('Revoked') } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
+  { method: 'get', path: '/apps/{app}/telemetry', summary: "Whether telemetry is enabled, the OTLP endpoint and the app's ingest token, its sampling", scope: 'deploy', response: { json: ref('Telemetry') } },
+  { method: 'post', path: '/apps/{app}/telemetry', summary: 'Enable telemetry: an ingest token and OTEL_ variables from the next release; optional own sampling (200 when already enabled)', scope: 'deploy', status: 201, request: ref('TelemetrySettings'), response: { json: ref('Telemetry') } },
+  { method: 'delete', path: '/apps/{app}/telemetry', summary: 'Disable telemetry: the ingest token stops working, OTEL_ variables go at the next release', scope: 'deploy', response: { json: ref('Telemetry') } },
+  { method: 'get', path: '/apps/{app}/traces', summary: 'Traces of the app: their entry spans, newest (or slowest) first', scope: 'read', response: { json: arrayOf('TraceSummary') },
+    query: { since: { type: 'string', description: 'a duration like 90m, 1h, 2d' }, slowest: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 200 } } },
+  { method: 'get', path: '/apps/{app}/traces/{traceId}', summary: 'One trace: all its spans, the router\'s and the app\'s', scope: 'read', response: { json: ref('Trace') } },
 ];
 
 const ERRORS: Record<string, string> = {
