@@ -179,4 +179,8 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/traces.js').then((m) => m.enableTelemetry),
   },
   { name: 'telemetry:disable', description: 'turn telemetry off: the ingest token stops working', app, json, load: () => import('./commands/traces.js').then((m) => m.disableTelemetry) },
+  {
+    name: 'deployments:trace', description: 'show where a deployment spent its time: its phases as a waterfall', args: [['<id>']], json,
+    load: () => import('./commands/releases.js').then((m) => m.printDeploymentTrace),
+  },
 ];

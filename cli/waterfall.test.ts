@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bar, formatDuration, orderSpans, renderWaterfall, type WaterfallSpan } from './waterfall.js';
+import { bar, deploymentSpans, formatDuration, orderSpans, renderWaterfall, type WaterfallSpan } from './waterfall.js';
 
 function span(spanId: string, parentSpanId: string | null, startMs: number, durationMs: number, extra: Partial<WaterfallSpan> = {}): WaterfallSpan {
   return { spanId, parentSpanId, name: spanId, service: 'shop', startUs: 1_000_000_000 + startMs * 1000, durationMs, statusCode: 0, httpStatus: null, ...extra };
@@ -43,5 +43,26 @@ describe('waterfall', () => {
   it('cuts long labels', () => {
     const [line] = renderWaterfall([span('x'.repeat(60), null, 0, 1)], { width: 2, labelWidth: 10 });
     expect(line!.startsWith('xxxxxxxxx… |')).toBe(true);
+  });
+});
+
+describe('deployment traces', () => {
+  it('makes a root span over the phases and one child per phase', () => {
+    const spans = deploymentSpans({
+      id: 7, app: 'shop', state: 'succeeded', releaseVersion: 3,
+      phases: [
+        { phase: 'queue', startedAt: '2026-12-05T12:00:00.000Z', ms: 100 },
+        { phase: 'build', startedAt: '2026-12-05T12:00:00.100Z', ms: 800 },
+        { phase: 'retire', startedAt: '2026-12-05T12:00:01.000Z', ms: 1000 },
+      ],
+    });
+    expect(spans.map((s) => [s.name, s.parentSpanId, s.durationMs])).toEqual([
+      ['deploy shop #7 → v3', null, 2000], ['queue', 'deployment-7', 100], ['build', 'deployment-7', 800], ['retire', 'deployment-7', 1000],
+    ]);
+    expect(renderWaterfall(spans, { width: 20, labelWidth: 40 })[2]).toBe(`  build (scheduler)                      | ████████           |    800 ms`);
+  });
+
+  it('has nothing to show for a deployment without timings', () => {
+    expect(deploymentSpans({ id: 1, app: 'a', state: 'queued', releaseVersion: null, phases: [] })).toEqual([]);
   });
 });

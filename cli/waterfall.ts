@@ -83,3 +83,34 @@ export function renderWaterfall(spans: WaterfallSpan[], options: WaterfallOption
     return `${label} |${bar(span.startUs, span.durationMs, origin, end - origin, width)}| ${formatDuration(span.durationMs).padStart(9)}${status}${error}`;
   });
 }
+
+/** A deployment as `GET /deployments/{id}` shows it, with its phase timings (issue 15). */
+export interface DeploymentTiming {
+  id: number;
+  app: string;
+  state: string;
+  releaseVersion: number | null;
+  phases: Array<{ phase: string; startedAt: string; ms: number }>;
+}
+
+/**
+ * A deployment as one trace (issue 18, "Deploy traces"): a root span from its first phase's start
+ * to its last phase's end, and a child per phase. Empty when no phase was timed.
+ */
+export function deploymentSpans(deployment: DeploymentTiming): WaterfallSpan[] {
+  if (deployment.phases.length === 0) return [];
+  const phases = deployment.phases.map((p) => ({ ...p, startUs: Date.parse(p.startedAt) * 1000 }));
+  const start = Math.min(...phases.map((p) => p.startUs));
+  const end = Math.max(...phases.map((p) => p.startUs + p.ms * 1000));
+  const root = `deployment-${deployment.id}`;
+  const release = deployment.releaseVersion === null ? '' : ` → v${deployment.releaseVersion}`;
+  return [
+    {
+      spanId: root, parentSpanId: null, name: `deploy ${deployment.app} #${deployment.id}${release}`, service: deployment.state,
+      startUs: start, durationMs: (end - start) / 1000, statusCode: deployment.state === 'failed' ? 2 : 0, httpStatus: null,
+    },
+    ...phases.map((p) => ({
+      spanId: `${root}-${p.phase}`, parentSpanId: root, name: p.phase, service: 'scheduler', startUs: p.startUs, durationMs: p.ms, statusCode: 0, httpStatus: null,
+    })),
+  ];
+}
