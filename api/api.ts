@@ -14,6 +14,7 @@ import { TicketBook } from './tickets.js';
 import { errorHandler, sendError } from './errors.js';
 import { registerAppRoutes } from './routes/apps.js';
 import { registerBackendRoutes } from './routes/backend.js';
+import { registerTelemetryRoutes } from './routes/telemetry.js';
 import { registerConfigRoutes } from './routes/config.js';
 import { registerDatabaseRoutes } from './routes/database.js';
 import { registerDeploymentRoutes } from './routes/deployments.js';
@@ -43,6 +44,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerStudioRoutes,
   registerUsageRoutes,
   registerFunctionRoutes,
+  registerTelemetryRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

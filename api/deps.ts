@@ -1,5 +1,6 @@
 /** What the API needs from the platform; `boot/start.ts` provides it. */
 import type { BackendOperations } from '../backend/index.js';
+import type { TelemetryOperations } from '../telemetry/index.js';
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   previews: PreviewOperations;
   /** The app backend (issue 16, backend/index.ts); absent when this DevFlow has none. */
   backend?: BackendOperations;
+  /** Telemetry (issue 18, telemetry/index.ts): ingest tokens, traces; absent when this DevFlow has none. */
+  telemetry?: TelemetryOperations;
 }
 
 export interface PreviewOperations {

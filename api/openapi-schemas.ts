@@ -149,6 +149,25 @@ export const SCHEMAS: Record<string, Schema> = {
   FunctionLogLine: object({
     at: time, version: int, invocation: nullable('string'), stream: { type: 'string', enum: ['stdout', 'stderr', 'system'] }, line: str,
   }),
+  Telemetry: object({
+    app: str, enabled: bool, endpoint: str, ingestToken: str, sampleRatio: nullable('number'), slowMs: nullable('number'),
+  }, ['app', 'enabled', 'sampleRatio', 'slowMs']),
+  TelemetrySettings: object({ sample: nullable('number', { minimum: 0, maximum: 1 }), slowMs: nullable('number') }, []),
+  TraceSummary: object({
+    traceId: str, name: str, service: str, route: nullable('string'), httpStatus: nullable('integer'), release: nullable('string'),
+    startedAt: time, durationMs: { type: 'number' }, error: bool,
+  }),
+  Trace: object({
+    traceId: str,
+    spans: {
+      type: 'array',
+      items: object({
+        traceId: str, spanId: str, parentSpanId: nullable('string'), name: str, kind: int, service: str, startedAt: time, startUs: int,
+        durationMs: { type: 'number' }, statusCode: int, httpStatus: nullable('integer'), route: nullable('string'), release: nullable('string'),
+        attributes: { type: 'object' }, events: nullable('array'),
+      }),
+    },
+  }),
 };
 
 /** The created token: its fields and, this once, the secret. */

@@ -70,6 +70,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'put', path: '/apps/{app}/functions/{name}', summary: 'Deploy a function from its folder (body as application/vnd.devflow.function+json, files base64, up to 50 MB): a new version', scope: 'deploy', request: ref('FunctionUpload'), response: { json: ref('Function') } },
   { method: 'get', path: "/apps/{app}/functions/{name}/logs", summary: "A function's newest log lines: its output per invocation and one line per invocation", scope: 'read', response: { json: arrayOf('FunctionLogLine') }, query: { lines: { type: 'integer', minimum: 1, maximum: 2000 } } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
+  { method: 'get', path: '/apps/{app}/telemetry', summary: "Whether telemetry is enabled, the OTLP endpoint and the app's ingest token, its sampling", scope: 'deploy', response: { json: ref('Telemetry') } },
+  { method: 'post', path: '/apps/{app}/telemetry', summary: 'Enable telemetry: an ingest token and OTEL_ variables from the next release; optional own sampling (200 when already enabled)', scope: 'deploy', status: 201, request: ref('TelemetrySettings'), response: { json: ref('Telemetry') } },
+  { method: 'delete', path: '/apps/{app}/telemetry', summary: 'Disable telemetry: the ingest token stops working, OTEL_ variables go at the next release', scope: 'deploy', response: { json: ref('Telemetry') } },
+  { method: 'get', path: '/apps/{app}/traces', summary: 'Traces of the app: their entry spans, newest (or slowest) first', scope: 'read', response: { json: arrayOf('TraceSummary') },
+    query: { since: { type: 'string', description: 'a duration like 90m, 1h, 2d' }, slowest: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 200 } } },
+  { method: 'get', path: '/apps/{app}/traces/{traceId}', summary: 'One trace: all its spans, the router\'s and the app\'s', scope: 'read', response: { json: ref('Trace') } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -11,6 +11,9 @@
  * system, from /proc) is reported, which moves much less.
  *
  *   node --import tsx bench/router.ts        (BENCH_SECONDS=10 by default per measurement)
+ *
+ * BENCH_ROUTER_TRACING=1 adds the DevFlow proxy with router tracing on (issue 18), compared with
+ * the same nginx; BENCH_ROUTER_BIG=0 leaves the 10,000-route targets out.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -48,9 +51,12 @@ interface Measured extends LoadResult {
   systemUs?: number;
 }
 
-async function startDevflowProxy(upstreamPort: number, routes: number): Promise<Target & { child: ChildProcess }> {
+const TRACED = ', tracing on';
+
+async function startDevflowProxy(upstreamPort: number, routes: number, traced = false): Promise<Target & { child: ChildProcess }> {
   const script = path.join(import.meta.dirname, 'router', 'proxy-child.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(upstreamPort), String(routes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = ['--import', 'tsx', script, String(upstreamPort), String(routes), ...(traced ? ['traced'] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -61,7 +67,7 @@ async function startDevflowProxy(upstreamPort: number, routes: number): Promise<
     child.once('exit', (code) => reject(new Error(`proxy exited with ${code}`)));
   });
   return {
-    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}`,
+    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}${traced ? TRACED : ''}`,
     port,
     host: routes === 1 ? HOST : BIG_HOST,
     child,
@@ -138,7 +144,8 @@ async function main(): Promise<void> {
   const targets: Target[] = [direct];
   try {
     targets.push(await startNginxProxy(upstreamPort, 1), await startDevflowProxy(upstreamPort, 1));
-    targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
+    if (process.env.BENCH_ROUTER_TRACING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, true));
+    if (process.env.BENCH_ROUTER_BIG !== '0') targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
     const lines: string[] = [];
     for (const load of LOADS) {
       const rounds = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
@@ -152,7 +159,7 @@ async function main(): Promise<void> {
       const results = new Map([...rounds].map(([name, measured]) => [name, summarize(measured)]));
       const floor = results.get(direct.name)!;
       for (const target of targets) {
-        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx') : undefined;
+        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx').replace(TRACED, '') : undefined;
         // The ratio of each round, nginx's and DevFlow's turns being minutes apart at most.
         const ratios = peerName === undefined ? [] : rounds.get(target.name)!.map((m, i) => Math.round((m.requestsPerSecond / rounds.get(peerName)![i]!.requestsPerSecond) * 100));
         lines.push(row(target.name, load, results.get(target.name)!, floor, peerName === undefined ? undefined : results.get(peerName), ratios));

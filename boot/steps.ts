@@ -22,6 +22,7 @@ import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
 import { createBackend, type Backend } from '../backend/index.js';
+import { createTelemetry, type Telemetry } from '../telemetry/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
@@ -102,6 +103,17 @@ export async function startBackend(config: Config, store: Store, runtime: Runtim
   return { value: backend, stop: () => backend.close() };
 }
 
+/**
+ * Telemetry (issue 18): the span store the router writes into, the OTLP receiver on the API port,
+ * OTEL_ variables for the processes of apps that enabled it, span retention.
+ */
+export async function startTelemetry(config: Config, store: Store, runtime: Runtime, log: Log): Promise<Started<Telemetry>> {
+  const telemetry = createTelemetry({
+    sql: store.db.sql, secretKey: store.secretKey, config, runtime: runtime.runtime.kind, docker: runtime.docker, log,
+  });
+  return { value: telemetry, stop: () => telemetry.close() };
+}
+
 export interface Routing {
   router: RouterService;
   routes: RouteSync;
@@ -111,12 +123,16 @@ export interface Routing {
  * The router, with the routes the store and the runtime hold restored before it listens or
  * writes a Traefik file: a restarted DevFlow keeps serving running apps at once.
  */
-export async function startRouting(config: Config, store: Store, runtime: Runtime, backend: Backend, log: Log): Promise<Started<Routing>> {
+export async function startRouting(
+  config: Config, store: Store, runtime: Runtime, backend: Backend, log: Log, telemetry?: Telemetry,
+): Promise<Started<Routing>> {
   const restored = await backend.withRoutes(await readRoutingInput(store.db.sql, await runtime.runtime.list(), config.domain));
   const router = await startRouter({
     sql: store.db.sql, secretKey: store.secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
     bindHost: config.bindHost, traefikDir: homePaths(config.home).traefik, env: process.env, log, routes: restored,
+    spans: telemetry?.routerSpans,
   });
+  await telemetry?.useTracer(router.tracer);
   const routes = new RouteSync(store.db.sql, runtime.runtime, config.domain, async (input) => router.apply(await backend.withRoutes(input)));
   return { value: { router, routes }, stop: () => router.close() };
 }
@@ -130,9 +146,11 @@ export interface Roles {
 }
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
-export async function startRoles(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log): Promise<Started<Roles>> {
+export async function startRoles(
+  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log, telemetry?: Telemetry,
+): Promise<Started<Roles>> {
   const { sql } = store.db;
-  const scheduler = schedulerDeps(config, store, runtime, backend, routing);
+  const scheduler = schedulerDeps(config, store, runtime, backend, routing, telemetry);
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: store.db.url });
   const interrupted = await failInterruptedDeployments(sql);
   if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
@@ -163,10 +181,11 @@ export async function startRoles(config: Config, store: Store, runtime: Runtime,
   };
 }
 
-function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing): SchedulerDeps {
+function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, telemetry?: Telemetry): SchedulerDeps {
+  const platformEnv = backend.platformEnv(runtime.platformEnv);
   return {
     config, sql: store.db.sql, bus: store.bus, runtime: runtime.runtime, docker: runtime.docker, routes: routing.routes,
-    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: backend.platformEnv(runtime.platformEnv),
+    healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: telemetry?.platformEnv(platformEnv) ?? platformEnv,
     keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs,
     sourceHook: backend.sourceHook,
   };
@@ -174,7 +193,7 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: 
 
 /** One HTTP server on the API port: the app backend's gateway, rate limit, metrics, pull-request webhooks, git, then the REST API and dashboard. */
 export async function startApi(
-  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, log: Log,
+  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, log: Log, telemetry?: Telemetry,
 ): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
@@ -186,11 +205,13 @@ export async function startApi(
     domainsChanged: () => router.domainsChanged(routes),
     previews: roles.previews,
     backend: backend.operations,
+    telemetry: telemetry?.operations,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
     if (backend.handle(req, res)) return;
     if (guardAuthFailures(authLimiter, req, res)) return;
+    if (telemetry?.handle(req, res)) return;
     if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
       verifyToken: async (token) => allows(await verifyToken(sql, token), 'read') })) return;
     if (handleWebhook(req, res, roles.previews)) return;

@@ -172,4 +172,32 @@ export const COMMANDS: CommandSpec[] = [
     args: [['<name>', 'the function name']], options: [{ flags: '--lines <n>', description: 'how many lines (default 200, at most 2000)' }],
     load: () => import('./commands/functions.js').then((m) => m.functionLogs),
   },
+  {
+    name: 'traces', description: "list an app's traces: trace id, duration, route, status, release", app, json,
+    options: [
+      { flags: '--slowest', description: 'slowest first (default: newest first)' },
+      { flags: '--since <duration>', description: 'how far back: 90m, 1h, 2d (default 1h)' },
+      { flags: '--limit <n>', description: 'at most this many (default 50)' },
+    ],
+    load: () => import('./commands/traces.js').then((m) => m.listTraces),
+  },
+  {
+    name: 'traces:show', description: 'show one trace as a waterfall: router span, app spans, their children', app, json,
+    args: [['<trace-id>', '32 hex digits, from devflow traces']],
+    load: () => import('./commands/traces.js').then((m) => m.showTrace),
+  },
+  { name: 'telemetry', description: "show an app's telemetry: OTLP endpoint, ingest token, sampling", app, json, load: () => import('./commands/traces.js').then((m) => m.showTelemetry) },
+  {
+    name: 'telemetry:enable', description: 'turn telemetry on: an ingest token, and OTEL_ variables for the app from its next release', app, json,
+    options: [
+      { flags: '--sample <share>', description: "share of ordinary requests traced, 0 to 1 (default DEVFLOW_TRACE_SAMPLE)" },
+      { flags: '--slow-ms <ms>', description: 'requests at least this slow are always traced (default DEVFLOW_TRACE_SLOW_MS)' },
+    ],
+    load: () => import('./commands/traces.js').then((m) => m.enableTelemetry),
+  },
+  { name: 'telemetry:disable', description: 'turn telemetry off: the ingest token stops working', app, json, load: () => import('./commands/traces.js').then((m) => m.disableTelemetry) },
+  {
+    name: 'deployments:trace', description: 'show where a deployment spent its time: its phases as a waterfall', args: [['<id>']], json,
+    load: () => import('./commands/releases.js').then((m) => m.printDeploymentTrace),
+  },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings } from './settings.js';
+import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readTracingVariables } from './settings.js';
 
 describe('readServerSettings', () => {
   it('uses the documented defaults', () => {
@@ -81,4 +81,23 @@ describe('parseReleaseTimeout', () => {
 describe('parseDuration', () => {
   it.each([['90m', 5_400_000], ['36h', 129_600_000], ['7d', 604_800_000]])('%s', (text, ms) => expect(parseDuration(text)).toBe(ms));
   it.each(['', '7', 'seven days', '-1d'])('rejects %j', (text) => expect(() => parseDuration(text)).toThrow(/not a duration/));
+});
+
+describe('readTracingVariables (issue 18)', () => {
+  it.each([
+    [{}, { enabled: true, sampleRatio: 0.1, slowMs: 1000, retentionDays: 7 }],
+    [{ DEVFLOW_TRACING: 'off', DEVFLOW_TRACE_SAMPLE: '0', DEVFLOW_TRACE_SLOW_MS: '250', DEVFLOW_TRACES_DAYS: '2' }, { enabled: false, sampleRatio: 0, slowMs: 250, retentionDays: 2 }],
+    [{ DEVFLOW_TRACE_SAMPLE: '1' }, { sampleRatio: 1 }],
+  ])('%j', (env, expected) => {
+    expect(readTracingVariables(env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ DEVFLOW_TRACE_SAMPLE: '1.5' }, 'DEVFLOW_TRACE_SAMPLE must be a share from 0 to 1'],
+    [{ DEVFLOW_TRACE_SAMPLE: 'ten' }, 'DEVFLOW_TRACE_SAMPLE must be a share from 0 to 1'],
+    [{ DEVFLOW_TRACING: 'maybe' }, 'DEVFLOW_TRACING="maybe" is not on or off'],
+    [{ DEVFLOW_TRACES_DAYS: '0' }, 'DEVFLOW_TRACES_DAYS must be a whole number of 1 or more'],
+  ])('refuses %j', (env, message) => {
+    expect(() => readTracingVariables(env)).toThrow(message);
+  });
 });

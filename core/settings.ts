@@ -58,6 +58,10 @@ export const SETTINGS = [
   { name: 'DEVFLOW_API', default: 'what `devflow login` stored, else `http://localhost:7070`', readBy: 'CLI', meaning: 'the DevFlow the CLI talks to' },
   { name: 'DEVFLOW_TOKEN', default: 'what `devflow login` stored, else `$DEVFLOW_HOME/admin-token`', readBy: 'CLI', meaning: 'the API token the CLI sends' },
   { name: 'DEVFLOW_CONFIG', default: '`$XDG_CONFIG_HOME/devflow/credentials.json` (else `~/.config/...`)', readBy: 'CLI', meaning: 'where `devflow login` keeps the API URL and token (mode 0600)' },
+  { name: 'DEVFLOW_TRACING', default: '`on`', readBy: 'server', meaning: "the router starts a span for every request and passes a W3C `traceparent` naming it to the app; `off`: requests pass as they came" },
+  { name: 'DEVFLOW_TRACE_SAMPLE', default: '`0.1`', readBy: 'server', meaning: "share (0 to 1) of ordinary requests whose traces are kept; errors and slow requests always are (an app's own: `telemetry:enable --sample`)" },
+  { name: 'DEVFLOW_TRACE_SLOW_MS', default: '`1000`', readBy: 'server', meaning: 'a request at least this slow (ms) always keeps its router span' },
+  { name: 'DEVFLOW_TRACES_DAYS', default: '`7`', readBy: 'server', meaning: 'spans are kept this many days (daily partitions, dropped whole)' },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -96,6 +100,15 @@ export interface ServerSettings {
   smtpUrl: string | undefined;
   /** DEVFLOW_STORAGE_S3_URL: Storage's bytes in S3; undefined means files under DEVFLOW_HOME. */
   storageS3Url: string | undefined;
+  tracing: TracingVariables;
+}
+
+/** Router spans and the span store (issue 18). */
+export interface TracingVariables {
+  enabled: boolean;
+  sampleRatio: number;
+  slowMs: number;
+  retentionDays: number;
 }
 
 /** The router's variables; the files they name are read by the router (router/settings.ts). */
@@ -141,6 +154,19 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     dockerCli: readDockerCli(env),
     smtpUrl: text(env, 'DEVFLOW_SMTP_URL'),
     storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
+    tracing: readTracingVariables(env),
+  };
+}
+
+export function readTracingVariables(env: Env): TracingVariables {
+  const rawRatio = text(env, 'DEVFLOW_TRACE_SAMPLE');
+  const sampleRatio = rawRatio === undefined ? 0.1 : Number(rawRatio);
+  if (!Number.isFinite(sampleRatio) || sampleRatio < 0 || sampleRatio > 1) refuse('DEVFLOW_TRACE_SAMPLE', rawRatio!, 'a share from 0 to 1, such as 0.1');
+  return {
+    enabled: text(env, 'DEVFLOW_TRACING') === undefined ? true : onOff(env, 'DEVFLOW_TRACING'),
+    sampleRatio,
+    slowMs: positiveNumber(env, 'DEVFLOW_TRACE_SLOW_MS', 1000, 'milliseconds'),
+    retentionDays: positiveInteger(env, 'DEVFLOW_TRACES_DAYS', 7),
   };
 }
 

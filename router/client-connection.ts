@@ -26,6 +26,7 @@ import { decideRequest, type RequestAction } from './resolve.js';
 import type { Route, RoutingTable } from './table.js';
 import { openTunnel } from './tunnel.js';
 import type { UpstreamPool } from './upstream-pool.js';
+import type { RouterTracer } from './tracing/tracer.js';
 
 export interface ProxyTimeouts {
   headersTimeoutMs: number;
@@ -40,6 +41,8 @@ export interface ProxyContext {
   readonly timeouts: ProxyTimeouts;
   readonly pool: UpstreamPool;
   readonly metrics: ProxyMetrics | undefined;
+  /** Set when the router traces requests (tracing/tracer.ts). */
+  readonly tracer: RouterTracer | undefined;
   readonly httpsPort: number | undefined;
   challenge(url: string): string | undefined;
   nextIndex(route: Route): number;
@@ -150,6 +153,9 @@ export class ClientConnection implements ExchangeOwner {
       method: head.method, url: head.url, host: fields.host, hostCount: fields.hostCount, upgrade: head.upgrade, encrypted: this.encrypted,
     }, this.ctx);
     exchange.app = action.kind === 'forward' || action.kind === 'upgrade' ? action.route.app : action.kind === 'redirect' ? action.app : NO_APP;
+    // A request that reaches an app's route (or fails for it) is traced; upgrades become tunnels, not spans.
+    const tracer = this.ctx.tracer;
+    if (tracer !== undefined && exchange.app !== NO_APP && !head.upgrade) exchange.trace = tracer.begin(exchange.app, fields.traceparent, fields.host, head.url);
     const queued: Queued = { exchange, action, fields, upgrade: head.upgrade, line: undefined };
     if (head.upgrade) this.upgrade = queued;
     this.queue.push(queued);
@@ -214,7 +220,9 @@ export class ClientConnection implements ExchangeOwner {
   }
 
   private forwardContext(exchange: Exchange): ForwardContext {
-    return { clientIp: clientAddress(this.socket.remoteAddress), proto: this.encrypted ? 'https' : 'http', requestId: exchange.requestId };
+    const ctx: ForwardContext = { clientIp: clientAddress(this.socket.remoteAddress), proto: this.encrypted ? 'https' : 'http', requestId: exchange.requestId };
+    if (exchange.trace !== undefined) ctx.traceparent = this.ctx.tracer!.traceparentFor(exchange.trace);
+    return ctx;
   }
 
   /**
@@ -244,6 +252,7 @@ export class ClientConnection implements ExchangeOwner {
   exchangeDone(exchange: Exchange, status: number): void {
     const now = performance.now();
     this.ctx.metrics?.record(exchange.app, status, (now - exchange.startedAt) / 1000);
+    if (exchange.trace !== undefined) this.endTrace(exchange, status, now);
     if (this.queue[0]?.exchange === exchange) this.queue.shift();
     if (this.socket.destroyed || this.closing) return;
     if (exchange.closeAfter) {
@@ -251,6 +260,13 @@ export class ClientConnection implements ExchangeOwner {
       return;
     }
     this.startNext(now);
+  }
+
+  private endTrace(exchange: Exchange, status: number, now: number): void {
+    this.ctx.tracer!.end(exchange.trace!, {
+      app: exchange.app, method: exchange.method, status,
+      startedAt: exchange.startedAt, endedAt: now, bytes: exchange.bytes, upstream: exchange.target, release: exchange.route?.release,
+    });
   }
 
   /** Ends our side; a client that never ends its own is cut after the idle timeout. */

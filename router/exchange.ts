@@ -25,6 +25,7 @@ import { NO_APP } from './metrics.js';
 import { writeNow } from './socket-write.js';
 import type { ResponseSink, UpstreamConnection, UpstreamPool } from './upstream-pool.js';
 import type { Route, Upstream } from './table.js';
+import type { RequestTrace } from './tracing/tracer.js';
 
 /** What an exchange needs from the client connection it belongs to. */
 export interface ExchangeOwner {
@@ -77,6 +78,10 @@ export class Exchange implements ResponseSink {
   /** For metrics: the app the request went to, and when its head arrived. */
   app = NO_APP;
   startedAt = 0;
+  /** For the router's span: its trace context, the instance tried last, the body bytes relayed. */
+  trace: RequestTrace | undefined;
+  target: Upstream | undefined;
+  bytes = 0;
 
   constructor(
     private readonly owner: ExchangeOwner,
@@ -98,6 +103,10 @@ export class Exchange implements ResponseSink {
     return this.requestEnded;
   }
 
+  get route(): Route | undefined {
+    return this.plan?.route;
+  }
+
   forward(plan: ForwardPlan, now: number): void {
     this.plan = plan;
     this.attempt(plan.firstIndex, now);
@@ -107,6 +116,7 @@ export class Exchange implements ResponseSink {
     const plan = this.plan!;
     const upstream = plan.route.upstreams[index % plan.route.upstreams.length] as Upstream;
     const connection = this.owner.pool.acquire(upstream);
+    this.target = upstream;
     this.upstream = connection;
     connection.attach(this);
     this.upstreamDeadline = now + plan.upstreamTimeoutMs;
@@ -214,6 +224,7 @@ export class Exchange implements ResponseSink {
   }
 
   onResponseBody(chunk: Buffer): void {
+    this.bytes += chunk.length;
     const head = this.pendingHead;
     if (head !== undefined && this.framing === 'length') {
       this.pendingHead = undefined;

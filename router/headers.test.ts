@@ -172,3 +172,26 @@ describe('upstreamRequestHeadBytes', () => {
     }
   });
 });
+
+describe('traceparent (issue 18)', () => {
+  const traced = { ...ctx, traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` };
+  const fields = ['Host', 'a.localhost', 'TraceParent', `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`, 'tracestate', 'k=v'];
+
+  it("replaces the caller's traceparent with the router's, keeps tracestate, from strings and from bytes alike", () => {
+    const { bytes, method, url } = readHead('request', fields);
+    const read = readRequestFieldsBytes(bytes);
+    expect(read.traceparent).toBe(fields[3]);
+    const fromStrings = upstreamRequestHead({ method, url, rawHeaders: fields }, read, traced);
+    expect(upstreamRequestHeadBytes({ method, url }, bytes, read, traced)).toBe(fromStrings);
+    expect(fromStrings).toContain(`traceparent: ${traced.traceparent}\r\n`);
+    expect(fromStrings).not.toContain('cccc');
+    expect(fromStrings).toContain('tracestate: k=v\r\n');
+  });
+
+  it("passes the caller's traceparent unchanged with tracing off", () => {
+    const { bytes, method, url } = readHead('request', fields);
+    const head = upstreamRequestHeadBytes({ method, url }, bytes, readRequestFieldsBytes(bytes), ctx);
+    expect(head).toContain(`TraceParent: ${fields[3]}\r\n`);
+    expect(head.match(/traceparent/gi)).toHaveLength(1);
+  });
+});

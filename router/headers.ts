@@ -24,8 +24,11 @@ const HOP_BY_HOP = new Set([
 
 /** Fields the proxy sets itself on the way to the app; a client's own values are replaced. */
 const SET_BY_PROXY = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
+/** With tracing on, the caller's traceparent is replaced by one naming the router's span (tracestate passes as it is). */
+const SET_BY_TRACING_PROXY = new Set([...SET_BY_PROXY, 'traceparent']);
 const HOP_BY_HOP_MASK = lengthMask(HOP_BY_HOP);
 const SET_BY_PROXY_MASK = lengthMask(SET_BY_PROXY);
+const SET_BY_TRACING_PROXY_MASK = lengthMask(SET_BY_TRACING_PROXY);
 
 /** What the proxy needs to know of a request head, read in one pass over its fields. */
 export interface RequestFields {
@@ -37,6 +40,8 @@ export interface RequestFields {
   upgrade: string | undefined;
   contentLength: string | undefined;
   chunked: boolean;
+  /** W3C Trace Context: the caller's trace, which the router's span continues. */
+  traceparent: string | undefined;
   /** Lowercased field names the Connection header lists: hop-by-hop for this message. */
   connectionNamed: string[];
 }
@@ -70,14 +75,14 @@ function lengthMask(names: Iterable<string>): number {
  * The request fields readRequestFields looks at, by length (no two share one): a field whose
  * name has another length is not even lowercased.
  */
-const READ_NAMES = ['host', 'x-request-id', 'x-forwarded-for', 'accept', 'upgrade', 'content-length', 'transfer-encoding', 'connection'];
+const READ_NAMES = ['host', 'x-request-id', 'x-forwarded-for', 'accept', 'upgrade', 'content-length', 'transfer-encoding', 'connection', 'traceparent'];
 const READ_BY_LENGTH: Array<string | undefined> = [];
 for (const name of READ_NAMES) READ_BY_LENGTH[name.length] = name;
 
 function noRequestFields(): RequestFields {
   return {
     host: undefined, hostCount: 0, requestId: undefined, forwardedFor: undefined, accept: undefined,
-    upgrade: undefined, contentLength: undefined, chunked: false, connectionNamed: [],
+    upgrade: undefined, contentLength: undefined, chunked: false, traceparent: undefined, connectionNamed: [],
   };
 }
 
@@ -92,6 +97,7 @@ function readField(fields: RequestFields, name: string, value: string): void {
     case 'content-length': fields.contentLength = value; break;
     case 'transfer-encoding': fields.chunked = /chunked/i.test(value); break;
     case 'connection': fields.connectionNamed.push(...connectionTokens(value)); break;
+    case 'traceparent': fields.traceparent ??= value; break;
   }
 }
 
@@ -135,6 +141,8 @@ export interface ForwardContext {
   clientIp: string;
   proto: 'http' | 'https';
   requestId: string;
+  /** Set when the router traces the request: the traceparent the app gets, replacing the caller's. */
+  traceparent?: string;
 }
 
 /** End-to-end fields of a message as `Name: value\r\n` lines, minus those in `skip`. */
@@ -166,7 +174,9 @@ export interface RequestLine {
  * `upgrade` keeps the Upgrade pair for a WebSocket handshake.
  */
 export function upstreamRequestHead(line: RequestLine, fields: RequestFields, ctx: ForwardContext, upgrade = false): string {
-  const kept = endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY, SET_BY_PROXY_MASK);
+  const kept = ctx.traceparent === undefined
+    ? endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY, SET_BY_PROXY_MASK)
+    : endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_TRACING_PROXY, SET_BY_TRACING_PROXY_MASK);
   return `${requestLine(line)}${kept}${requestTail(fields, ctx, upgrade)}`;
 }
 
@@ -180,6 +190,7 @@ function requestTail(fields: RequestFields, ctx: ForwardContext, upgrade: boolea
   tail += `X-Forwarded-Proto: ${ctx.proto}\r\n`;
   if (fields.host !== undefined) tail += `X-Forwarded-Host: ${fields.host}\r\n`;
   tail += `X-Request-Id: ${ctx.requestId}\r\n`;
+  if (ctx.traceparent !== undefined) tail += `traceparent: ${ctx.traceparent}\r\n`;
   if (upgrade) return `${tail}Connection: Upgrade\r\nUpgrade: ${fields.upgrade ?? 'websocket'}\r\n\r\n`;
   if (fields.chunked) tail += 'Transfer-Encoding: chunked\r\n';
   return `${tail}\r\n`;
@@ -190,7 +201,8 @@ function requestTail(fields: RequestFields, ctx: ForwardContext, upgrade: boolea
  * lines the app gets are taken as they came, as clientResponseHeadBytes does for responses.
  */
 export function upstreamRequestHeadBytes(line: Pick<RequestLine, 'method' | 'url'>, bytes: HeadBytes, fields: RequestFields, ctx: ForwardContext): string {
-  return joinHead(requestLine(line), bytes, REQUEST_DROPPED, fields.connectionNamed, requestTail(fields, ctx, false));
+  const drop = ctx.traceparent === undefined ? REQUEST_DROPPED : REQUEST_DROPPED_TRACED;
+  return joinHead(requestLine(line), bytes, drop, fields.connectionNamed, requestTail(fields, ctx, false));
 }
 
 /** How the client learns where a relayed response body ends. */
@@ -279,6 +291,7 @@ function dropped(buffer: Buffer, start: number, end: number, rule: DropRule, con
 
 const RESPONSE_DROPPED = dropRule([...HOP_BY_HOP, 'x-request-id']);
 const REQUEST_DROPPED = dropRule([...HOP_BY_HOP, ...SET_BY_PROXY]);
+const REQUEST_DROPPED_TRACED = dropRule([...HOP_BY_HOP, ...SET_BY_TRACING_PROXY]);
 
 /**
  * clientResponseHead for a head given as positions in its read buffer (http1/parser.ts

@@ -11,3 +11,6 @@ export { renderTraefikConfig, writeTraefikConfig } from './traefik.js';
 export { startRouter } from './service.js';
 export type { RouterService, RouterServiceOptions } from './service.js';
 export { serveMetrics } from './metrics-endpoint.js';
+export type { RouterSpan, SpanSink } from './tracing/span-buffer.js';
+export type { RouterTracer } from './tracing/tracer.js';
+export type { TraceSampling } from './tracing/sampling.js';

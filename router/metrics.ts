@@ -35,6 +35,8 @@ function labelValue(value: string): string {
 
 export class ProxyMetrics {
   private readonly apps = new Map<string, AppSeries>();
+  /** The router's span buffer, when it traces (tracing/span-buffer.ts). */
+  spans: { written: number; dropped: number } | undefined;
 
   record(app: string, status: number, seconds: number): void {
     let series = this.apps.get(app);
@@ -71,6 +73,16 @@ export class ProxyMetrics {
       lines.push(`devflow_router_request_duration_seconds_bucket{${app},le="+Inf"} ${series.count}`);
       lines.push(`devflow_router_request_duration_seconds_sum{${app}} ${series.sum}`);
       lines.push(`devflow_router_request_duration_seconds_count{${app}} ${series.count}`);
+    }
+    if (this.spans !== undefined) {
+      lines.push(
+        '# HELP devflow_router_spans_written_total Router spans written to the span store.',
+        '# TYPE devflow_router_spans_written_total counter',
+        `devflow_router_spans_written_total ${this.spans.written}`,
+        '# HELP devflow_router_spans_dropped_total Router spans dropped: the buffer was full or the store refused a batch.',
+        '# TYPE devflow_router_spans_dropped_total counter',
+        `devflow_router_spans_dropped_total ${this.spans.dropped}`,
+      );
     }
     return `${lines.join('\n')}\n`;
   }

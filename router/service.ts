@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { SecretKey } from '../core/secrets.js';
+import { readTracingVariables } from '../core/settings.js';
 import type { Sql } from '../core/store/database.js';
 import { AcmeChallenges } from './acme/challenges.js';
 import { ProxyMetrics } from './metrics.js';
@@ -13,6 +14,8 @@ import { routerSettingsFromEnv, type RouterSettings } from './settings.js';
 import { buildRoutingTable, type RoutingInput } from './table.js';
 import { TraefikFiles } from './traefik-files.js';
 import { CertificateManager } from './tls/manager.js';
+import { SpanBuffer, type SpanSink } from './tracing/span-buffer.js';
+import { RouterTracer } from './tracing/tracer.js';
 
 export interface RouterServiceOptions {
   sql: Sql;
@@ -29,11 +32,15 @@ export interface RouterServiceOptions {
    * listens and in the first Traefik file, so a restart never serves or writes an empty table.
    */
   routes: RoutingInput;
+  /** Where router spans are written in batches (telemetry's span store); none: no spans are kept. */
+  spans?: SpanSink;
 }
 
 export interface RouterService {
   settings: RouterSettings;
   metrics: ProxyMetrics;
+  /** Set with DEVFLOW_TRACING on (the default): per-app sampling rules are given to it. */
+  tracer: RouterTracer | undefined;
   /** Renders routing input into the proxy and the Traefik YAML (RouteSync's sink). */
   apply(input: RoutingInput): Promise<void>;
   /**
@@ -49,7 +56,9 @@ export async function startRouter(options: RouterServiceOptions): Promise<Router
   const settings = routerSettingsFromEnv(options.env, (file) => fs.readFileSync(file, 'utf8'));
   const challenges = new AcmeChallenges();
   const metrics = new ProxyMetrics();
-  const proxy = new EmbeddedProxy({ challenges, metrics });
+  const tracer = startTracer(options);
+  metrics.spans = tracer?.buffer;
+  const proxy = new EmbeddedProxy({ challenges, metrics, tracer });
   const traefik = new TraefikFiles(options.traefikDir, { host: '127.0.0.1', port: options.httpPort });
   const apply = async (input: RoutingInput) => {
     const table = buildRoutingTable({ ...input, httpsRedirectAll: settings.httpsRedirectAll || input.httpsRedirectAll === true });
@@ -78,6 +87,7 @@ export async function startRouter(options: RouterServiceOptions): Promise<Router
   return {
     settings,
     metrics,
+    tracer,
     apply,
     async domainsChanged(routes) {
       try {
@@ -89,6 +99,16 @@ export async function startRouter(options: RouterServiceOptions): Promise<Router
     async close() {
       await certificates.close();
       await proxy.close();
+      await tracer?.buffer.close();
     },
   };
+}
+
+function startTracer(options: RouterServiceOptions): RouterTracer | undefined {
+  const vars = readTracingVariables(options.env);
+  if (!vars.enabled) return undefined;
+  const sink: SpanSink = options.spans ?? { writeRouterSpans: async () => undefined };
+  const tracer = new RouterTracer(new SpanBuffer(sink, { onError: (err) => options.log(`router spans not written: ${String(err)}`) }));
+  tracer.setSampling({ ratio: vars.sampleRatio, slowMs: vars.slowMs });
+  return tracer;
 }

@@ -12,6 +12,8 @@
 export interface Upstream {
   host: string;
   port: number;
+  /** The runtime's instance id, named in the router's spans. */
+  instance?: string;
 }
 
 export type RouteState = 'running' | 'crashed' | 'idle';
@@ -31,6 +33,8 @@ export interface RoutingInput {
   domain: string;
   apps: Array<{
     name: string; upstreams: Upstream[]; customDomains?: string[]; state?: RouteState; httpsRedirect?: boolean; healthCheck?: RouteHealthCheck;
+    /** The app's current release, named in the router's spans. */
+    release?: number;
   }>;
   /** Redirect plain HTTP to HTTPS for every app (DEVFLOW_HTTPS_REDIRECT), not only those that ask. */
   httpsRedirectAll?: boolean;
@@ -48,6 +52,7 @@ export interface Route {
   /** Plain-HTTP requests get a 308 to the same URL over HTTPS. */
   httpsRedirect?: boolean;
   healthCheck?: RouteHealthCheck;
+  release?: number;
 }
 
 export interface RoutingTable {
@@ -104,9 +109,10 @@ export function buildRoutingTable(input: RoutingInput): RoutingTable {
   const redirecting = new Set(input.apps.filter((a) => a.httpsRedirect === true).map((a) => a.name));
   const checked = (target: { healthCheck?: RouteHealthCheck }): { healthCheck?: RouteHealthCheck } =>
     target.healthCheck === undefined ? {} : { healthCheck: { ...target.healthCheck } };
+  const released = (app: { release?: number }): { release?: number } => app.release === undefined ? {} : { release: app.release };
   for (const app of input.apps) {
     const state = routeState(app.state, app.upstreams);
-    add({ host: `${app.name}.${domain}`, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app), ...checked(app) });
+    add({ host: `${app.name}.${domain}`, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app), ...checked(app), ...released(app) });
   }
   for (const preview of input.previews ?? []) {
     const host = `${normalizeHostName(preview.slug)}.${preview.app}.${domain}`;
@@ -118,7 +124,7 @@ export function buildRoutingTable(input: RoutingInput): RoutingTable {
     const state = routeState(app.state, app.upstreams);
     for (const raw of app.customDomains ?? []) {
       const name = normalizeHostName(raw);
-      const route: Route = { host: name, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app), ...checked(app) };
+      const route: Route = { host: name, app: app.name, upstreams: [...app.upstreams], state, ...redirect(app), ...checked(app), ...released(app) };
       if (name.startsWith('*.')) {
         const suffix = name.slice(1);
         if (!wildcards.some((w) => w.suffix === suffix)) wildcards.push({ suffix, route });

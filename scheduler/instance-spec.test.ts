@@ -18,3 +18,19 @@ describe('instanceSpec', () => {
     });
   });
 });
+
+describe('instanceEnv with telemetry (issue 18)', () => {
+  const otel = { OTEL_SERVICE_NAME: 'a', OTEL_RESOURCE_ATTRIBUTES: 'devflow.app=a' };
+  it.each([
+    ['DevFlow names the release and the instance', {}, 'devflow.app=a,service.version=v3,service.instance.id=web.2,devflow.process.type=web'],
+    ['the user\'s own attributes win', { OTEL_RESOURCE_ATTRIBUTES: 'team=x' }, 'team=x'],
+  ])('%s', (_name, config, attributes) => {
+    const spec = instanceSpec(parseAppName('a'), { ...release, config: { ...config } } as Release, 'web', 2, otel);
+    expect(spec.env.OTEL_RESOURCE_ATTRIBUTES).toBe(attributes);
+    expect(spec.env.OTEL_SERVICE_NAME).toBe('a');
+  });
+
+  it('adds nothing when telemetry is off', () => {
+    expect(instanceSpec(parseAppName('a'), release, 'web', 2, {}).env).not.toHaveProperty('OTEL_RESOURCE_ATTRIBUTES');
+  });
+});

@@ -12,8 +12,17 @@ import { limitsOf } from './sizes.js';
  * `platform` holds what DevFlow injects (DATABASE_URL, from deps.platformEnv.forApp); the app's
  * config vars come after it, so a DATABASE_URL the user set explicitly wins.
  */
-export function instanceEnv(app: AppName, release: Release, platform: Record<string, string> = {}): Record<string, string> {
-  return { ...platform, ...release.config, DEVFLOW_APP: app, DEVFLOW_RELEASE: `v${release.version}` };
+export function instanceEnv(
+  app: AppName, release: Release, platform: Record<string, string> = {}, instance?: { processType: string; slot: number },
+): Record<string, string> {
+  const env: Record<string, string> = { ...platform, ...release.config, DEVFLOW_APP: app, DEVFLOW_RELEASE: `v${release.version}` };
+  // Telemetry's OTEL_RESOURCE_ATTRIBUTES (telemetry/env.ts), unless the user set their own, names the release and the instance.
+  if (platform.OTEL_RESOURCE_ATTRIBUTES !== undefined && release.config.OTEL_RESOURCE_ATTRIBUTES === undefined) {
+    const extra = [`service.version=v${release.version}`];
+    if (instance !== undefined) extra.push(`service.instance.id=${instance.processType}.${instance.slot}`, `devflow.process.type=${instance.processType}`);
+    env.OTEL_RESOURCE_ATTRIBUTES = [platform.OTEL_RESOURCE_ATTRIBUTES, ...extra].join(',');
+  }
+  return env;
 }
 
 export function instanceSpec(
@@ -31,7 +40,7 @@ export function instanceSpec(
     processType: processType as ProcessType,
     slot,
     artifact: release.artifact,
-    env: instanceEnv(app, release, platform),
+    env: instanceEnv(app, release, platform, { processType, slot }),
     ...(size === undefined ? {} : limitsOf(size)),
   };
 }

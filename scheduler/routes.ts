@@ -90,7 +90,7 @@ export async function readRoutingInput(
   const upstreamsOf = (app: AppRecord) => instances
     .filter((i) => i.app === app.name && i.release === app.currentRelease && i.processType === 'web')
     .filter((i) => i.state === 'running' && i.upstream !== null && !draining.has(i.id))
-    .map((i) => i.upstream!);
+    .map((i) => ({ ...i.upstream!, instance: i.id }));
   return {
     domain,
     previews: apps.filter((app) => previews.has(app.id)).map((app) => ({
@@ -102,6 +102,7 @@ export async function readRoutingInput(
         app.currentRelease !== null && isCrashLoop(c, app.currentRelease, now));
       return {
         name: app.name, state: routeState(app.currentRelease, upstreams.length, webCrashed), upstreams,
+        ...(app.currentRelease === null ? {} : { release: app.currentRelease }),
         customDomains: customDomains.get(app.name) ?? [], httpsRedirect: redirected.has(app.name), ...healthCheck(app),
       };
     }),

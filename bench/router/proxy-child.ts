@@ -1,17 +1,25 @@
 /**
  * DevFlow's embedded proxy alone in a process, for bench/router.ts: `node --import tsx
- * proxy-child.ts <upstreamPort> <routes>` builds a table of <routes> apps (app0 … appN-1, all on
+ * proxy-child.ts <upstreamPort> <routes> [traced]` builds a table of <routes> apps (app0 … appN-1, all on
  * the one upstream), listens on a free loopback port and prints it. Metrics and the ACME
- * challenge check are on, as in `devflow up`.
+ * challenge check are on, as in `devflow up`. `traced`: router tracing on as `devflow up` has it
+ * by default (a span per request, traceparent to the app, 10% sampled); the kept spans are turned
+ * into store rows and serialized as the span store does, but not sent to a database.
  */
 import { AcmeChallenges } from '../../router/acme/challenges.js';
 import { ProxyMetrics } from '../../router/metrics.js';
 import { EmbeddedProxy } from '../../router/proxy.js';
 import { buildRoutingTable } from '../../router/table.js';
+import { SpanBuffer } from '../../router/tracing/span-buffer.js';
+import { RouterTracer } from '../../router/tracing/tracer.js';
+import { fromRouterSpan } from '../../telemetry/traces/span.js';
 
 const [upstreamPort, routes] = process.argv.slice(2).map(Number) as [number, number];
 const upstream = { host: '127.0.0.1', port: upstreamPort };
-const proxy = new EmbeddedProxy({ metrics: new ProxyMetrics(), challenges: new AcmeChallenges() });
+const tracer = process.argv[4] === 'traced'
+  ? new RouterTracer(new SpanBuffer({ writeRouterSpans: async (spans) => void JSON.stringify(spans.map((s) => fromRouterSpan(s, 1))) }))
+  : undefined;
+const proxy = new EmbeddedProxy({ metrics: new ProxyMetrics(), challenges: new AcmeChallenges(), tracer });
 proxy.setTable(buildRoutingTable({
   domain: 'localhost',
   apps: Array.from({ length: routes }, (_, i) => ({ name: `app${i}`, upstreams: [upstream] })),

@@ -1,7 +1,8 @@
-/** releases, deployments, deployments:log */
+/** releases, deployments, deployments:log, deployments:trace */
 import { createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
+import type { DeploymentTiming } from '../waterfall.js';
 
 interface ReleaseView {
   version: number; sha: string | null; description: string; createdAt: string; current: boolean;
@@ -34,4 +35,12 @@ export async function listDeployments({ app, opts }: CommandInput<OutputOptions>
 export async function printDeploymentLog({ args: [id], opts }: CommandInput<{ follow?: boolean }>): Promise<void> {
   await createClient(process.env).stream(`/deployments/${encodeURIComponent(id!)}/log${opts.follow ? '?follow=true' : ''}`,
     (text) => process.stdout.write(text));
+}
+
+/** `deployments:trace <id>`: where a deployment spent its time, as a waterfall of its phases (issue 18). */
+export async function printDeploymentTrace({ args: [id], opts }: CommandInput<OutputOptions>): Promise<void> {
+  const { deploymentSpans, renderWaterfall } = await import('../waterfall.js');
+  const deployment = await createClient(process.env).request<DeploymentTiming>('GET', `/deployments/${encodeURIComponent(id!)}`);
+  const spans = deploymentSpans(deployment);
+  print(opts, spans, () => spans.length === 0 ? `deployment ${deployment.id} has no phase timings yet (${deployment.state})` : renderWaterfall(spans).join('\n'));
 }

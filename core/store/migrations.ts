@@ -11,10 +11,11 @@ import { m007 } from './migrations/007-app-databases.js';
 import { m008 } from './migrations/008-deployment-actor.js';
 import { m015 } from './migrations/015-deployment-phases.js';
 import { m016 } from './migrations/016-backend-projects.js';
-import { m046 } from './migrations/046-studio-queries.js';
-import { m047 } from './migrations/047-usage-instances.js';
 import { m023 } from './migrations/023-backend-functions.js';
 import { m024 } from './migrations/024-function-digests.js';
+import { m026 } from './migrations/026-telemetry-traces.js';
+import { m046 } from './migrations/046-studio-queries.js';
+import { m047 } from './migrations/047-usage-instances.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m016,
   m023,
   m024,
+  m026,
   m046,
   m047,
 ];
