@@ -21,6 +21,7 @@ import { registerDomainRoutes } from './routes/domains.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerPreviewRoutes } from './routes/previews.js';
+import { registerGitRoutes } from './routes/git.js';
 import { registerPsRoutes } from './routes/ps.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 
@@ -37,6 +38,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerLogRoutes,
   registerTokenRoutes,
   registerBackendRoutes,
+  registerGitRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -33,6 +33,15 @@ export interface ApiDeps {
   previews: PreviewOperations;
   /** The app backend (issue 16, backend/index.ts); absent when this DevFlow has none. */
   backend?: BackendOperations;
+  /** Deploys from a git host (issue 22, deploys/githost/). */
+  git?: GitHostOperations;
+}
+
+export interface GitHostOperations {
+  connect(app: string, input: { url: string; branch?: string; baseDir?: string; provider?: string; apiUrl?: string; token?: string; deployKey?: boolean }): Promise<unknown>;
+  disconnect(app: string): Promise<void>;
+  info(app: string): Promise<unknown>;
+  webhook(app: string, rotate: boolean): Promise<{ url: string; secret: string }>;
 }
 
 export interface PreviewOperations {

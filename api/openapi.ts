@@ -63,6 +63,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/tokens', summary: 'Create an API token (the secret is shown once)', scope: 'admin', status: 201, request: ref('NewToken'), response: { json: ref('CreatedToken') } },
   { method: 'delete', path: '/tokens/{id}', summary: 'Revoke an API token', scope: 'admin', response: { json: ref('Revoked') } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
+  { method: 'get', path: '/apps/{app}/git', summary: "The app's connected repository (token masked), webhook URL and last deliveries", scope: 'deploy', response: { json: ref('GitConnection') } },
+  { method: 'put', path: '/apps/{app}/git', summary: 'Connect the app to a repository on GitHub, Gitea or GitLab (replaces a connection)', scope: 'deploy', request: ref('GitConnect'), response: { json: ref('GitConnection') } },
+  { method: 'delete', path: '/apps/{app}/git', summary: 'Disconnect the repository (the app and its releases stay)', scope: 'deploy', response: { json: ref('Deleted') } },
+  { method: 'get', path: '/apps/{app}/git/webhook', summary: "The repository webhook's URL and secret (push and pull-request events)", scope: 'deploy', response: { json: ref('PreviewWebhook') } },
+  { method: 'post', path: '/apps/{app}/git/webhook', summary: 'Rotate the webhook secret (shared with the pull-request webhook)', scope: 'deploy', response: { json: ref('PreviewWebhook') } },
 ];
 
 const ERRORS: Record<string, string> = {

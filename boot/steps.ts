@@ -22,7 +22,7 @@ import { openDatabase, type Database } from '../core/store/database.js';
 import { createBackend, type Backend } from '../backend/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
-import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
+import { AppService, GitHostService, HostReporter, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
 import { GitReceiver } from '../receiver/index.js';
 import { serveMetrics, startRouter, type RouterService } from '../router/index.js';
 import {
@@ -124,6 +124,8 @@ export interface Roles {
   receiver: GitReceiver;
   previews: PreviewService;
   apps: AppService;
+  /** Deploys from a git host's webhooks (issue 22). */
+  git: GitHostService;
 }
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
@@ -151,8 +153,13 @@ export async function startRoles(config: Config, store: Store, runtime: Runtime,
     maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
   }, enqueue, config, receiver);
   const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews);
+  const publicUrl = `http://localhost:${config.port}`;
+  const reporter = new HostReporter({ sql, bus: store.bus, secretKey: store.secretKey, config, publicUrl, allowHosts: config.gitAllowHosts, log });
+  const git = new GitHostService({
+    sql, secretKey: store.secretKey, enqueue, repos: receiver, previews, reporter, allowHosts: config.gitAllowHosts, publicUrl,
+  });
   return {
-    value: { scheduler, queue, receiver, previews, apps },
+    value: { scheduler, queue, receiver, previews, apps, git },
     async stop() {
       await queue.close();
       await receiver.close();
@@ -182,6 +189,7 @@ export async function startApi(
     domainsChanged: () => router.domainsChanged(routes),
     previews: roles.previews,
     backend: backend.operations,
+    git: roles.git,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
@@ -189,7 +197,7 @@ export async function startApi(
     if (guardAuthFailures(authLimiter, req, res)) return;
     if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
       verifyToken: async (token) => allows(await verifyToken(sql, token), 'read') })) return;
-    if (handleWebhook(req, res, roles.previews)) return;
+    if (handleWebhook(req, res, roles.previews, roles.git)) return;
     if (!roles.receiver.handle(req, res)) api(req, res);
   });
   await new Promise<void>((resolve, reject) => {

@@ -58,6 +58,10 @@ export const SETTINGS = [
   { name: 'DEVFLOW_API', default: 'what `devflow login` stored, else `http://localhost:7070`', readBy: 'CLI', meaning: 'the DevFlow the CLI talks to' },
   { name: 'DEVFLOW_TOKEN', default: 'what `devflow login` stored, else `$DEVFLOW_HOME/admin-token`', readBy: 'CLI', meaning: 'the API token the CLI sends' },
   { name: 'DEVFLOW_CONFIG', default: '`$XDG_CONFIG_HOME/devflow/credentials.json` (else `~/.config/...`)', readBy: 'CLI', meaning: 'where `devflow login` keeps the API URL and token (mode 0600)' },
+  {
+    name: 'DEVFLOW_GIT_ALLOW_HOSTS', default: 'none', readBy: 'server',
+    meaning: 'comma-separated hosts or IPs that `git:connect` may fetch from although they are loopback or private (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused',
+  },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -96,6 +100,8 @@ export interface ServerSettings {
   smtpUrl: string | undefined;
   /** DEVFLOW_STORAGE_S3_URL: Storage's bytes in S3; undefined means files under DEVFLOW_HOME. */
   storageS3Url: string | undefined;
+  /** DEVFLOW_GIT_ALLOW_HOSTS: loopback or private hosts git host connections may fetch from (issue 22). */
+  gitAllowHosts: string[];
 }
 
 /** The router's variables; the files they name are read by the router (router/settings.ts). */
@@ -141,6 +147,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     dockerCli: readDockerCli(env),
     smtpUrl: text(env, 'DEVFLOW_SMTP_URL'),
     storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
+    gitAllowHosts: readGitAllowHosts(env),
   };
 }
 
@@ -170,6 +177,11 @@ export function readLogLimits(env: Env): ServerSettings['logLimits'] {
 
 export function readAuthFailuresPerMin(env: Env): number {
   return positiveInteger(env, 'DEVFLOW_AUTH_FAILURES_PER_MIN', 20);
+}
+
+/** DEVFLOW_GIT_ALLOW_HOSTS: the hosts trusted for git fetches despite private addresses (receiver/remote-url.ts). */
+export function readGitAllowHosts(env: Env): string[] {
+  return (text(env, 'DEVFLOW_GIT_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
 }
 
 export function readDockerCli(env: Env): string | undefined {
