@@ -52,8 +52,10 @@ export interface GitInfo extends ConnectionView {
 export class GitHostService {
   /** One chain per app: fetches and enqueues of one app happen in delivery order. */
   private readonly chains = new Map<number, Promise<unknown>>();
-  /** Background work (fetch, deploy, reports), awaited by `idle()` in tests and on stop. */
+  /** Background work of deliveries (fetch, enqueue, one-off reports), awaited by `idle()`. */
   private readonly running = new Set<Promise<unknown>>();
+  /** Deployments followed until they end, to report their result: not part of `idle()`. */
+  private readonly following = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: GitHostDeps) {}
 
@@ -110,7 +112,7 @@ export class GitHostService {
     return `deploying ${plan.sha.slice(0, 7)} of ${plan.branch}`;
   }
 
-  /** Waits for the background work of deliveries received so far. */
+  /** Waits for the fetches, enqueues and one-off reports of deliveries received so far (not for deployments to end). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
   }
@@ -146,7 +148,7 @@ export class GitHostService {
     await setDeliveryResult(sql, id, 'deploying', `deployment ${deployment.id}`, deployment.id);
     this.background(this.deps.reporter.follow(app, connection, deployment).then((final) =>
       setDeliveryResult(sql, id, final.state === 'succeeded' ? 'deployed' : final.state === 'superseded' ? 'superseded' : 'failed',
-        final.state === 'succeeded' ? `v${final.releaseVersion}` : final.reason ?? final.state)));
+        final.state === 'succeeded' ? `v${final.releaseVersion}` : final.reason ?? final.state)), this.following);
   }
 
   private async pullRequest(app: AppRecord, connection: GitConnectionRecord | undefined, headers: Headers, body: Buffer): Promise<string> {
@@ -173,9 +175,9 @@ export class GitHostService {
     return next;
   }
 
-  private background(work: Promise<unknown>): void {
-    const tracked = work.catch((err: unknown) => console.error(`devflow git host: ${errorMessage(err)}`)).finally(() => this.running.delete(tracked));
-    this.running.add(tracked);
+  private background(work: Promise<unknown>, set = this.running): void {
+    const tracked = work.catch((err: unknown) => console.error(`devflow git host: ${errorMessage(err)}`)).finally(() => set.delete(tracked));
+    set.add(tracked);
   }
 
   private webhookUrl(app: AppName): string {
