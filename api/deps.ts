@@ -42,6 +42,8 @@ export interface GitHostOperations {
   disconnect(app: string): Promise<void>;
   info(app: string): Promise<unknown>;
   webhook(app: string, rotate: boolean): Promise<{ url: string; secret: string }>;
+  /** Fetches the deploy branch's head from the host and deploys it, whatever it touches. */
+  deployHead(app: string, actor: string): Promise<Deployment>;
 }
 
 export interface PreviewOperations {

@@ -68,6 +68,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/apps/{app}/git', summary: 'Disconnect the repository (the app and its releases stay)', scope: 'deploy', response: { json: ref('Deleted') } },
   { method: 'get', path: '/apps/{app}/git/webhook', summary: "The repository webhook's URL and secret (push and pull-request events)", scope: 'deploy', response: { json: ref('PreviewWebhook') } },
   { method: 'post', path: '/apps/{app}/git/webhook', summary: 'Rotate the webhook secret (shared with the pull-request webhook)', scope: 'deploy', response: { json: ref('PreviewWebhook') } },
+  { method: 'post', path: '/apps/{app}/git/deploy', summary: "Fetch the deploy branch's head from the host and deploy it, whatever it touches", scope: 'deploy', status: 202, response: { json: ref('Deployment') } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -175,4 +175,8 @@ export const COMMANDS: CommandSpec[] = [
     options: [{ flags: '--rotate', description: 'make a new secret (the old one stops working)' }],
     load: () => import('./commands/git.js').then((m) => m.showGitWebhook),
   },
+  {
+    name: 'git:deploy', description: "fetch the deploy branch's head from the repository and deploy it (even when it does not touch the base dir)", app, json,
+    load: () => import('./commands/git.js').then((m) => m.deployFromGit),
+  },
 ];

@@ -22,7 +22,7 @@ export interface RemoteBranch {
   /** http(s) clone URL of the other repository. */
   url: string;
   branch: string;
-  /** The commit the branch must hold. */
+  /** The commit the branch must hold; '' takes whatever the branch holds (a forced deploy of its head). */
   sha: string;
   /** Where it is kept in the app's repository, e.g. refs/devflow/pull/7. */
   localRef: string;
@@ -88,6 +88,7 @@ async function runFetch(
   const fetched = await execa('git', ['--git-dir', repoDir, ...config, 'fetch', '--no-tags', '--quiet', '--',
     remote.url, `+refs/heads/${remote.branch}:${remote.localRef}`], { env: { ...GIT_ENV, ...env }, reject: false, timeout: 300_000 });
   if (fetched.exitCode !== 0) throw fetchError(remote, fetched.stderr, credentials);
+  if (remote.sha === '') return;
   const present = await execa('git', ['--git-dir', repoDir, 'cat-file', '-e', `${remote.sha}^{commit}`], { reject: false });
   if (present.exitCode !== 0) {
     throw new InvalidInputError(`the commit ${remote.sha.slice(0, 7)} is not on ${remote.branch} any more (pushed again?)`);

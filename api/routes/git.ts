@@ -1,7 +1,9 @@
 /** /api/v1/apps/{app}/git: the app's connected repository, its webhook and the last deliveries (issue 22). */
 import type express from 'express';
 import { InvalidInputError } from '../../core/errors.js';
+import { grantOf } from '../authenticate.js';
 import type { ApiDeps } from '../deps.js';
+import { deploymentView } from './deployments.js';
 import { route } from './handler.js';
 
 export function registerGitRoutes(v1: express.Router, deps: ApiDeps): void {
@@ -17,6 +19,9 @@ export function registerGitRoutes(v1: express.Router, deps: ApiDeps): void {
   }));
   v1.get('/apps/:app/git/webhook', route(async (req, res) => void res.json(await git().webhook(String(req.params.app), false))));
   v1.post('/apps/:app/git/webhook', route(async (req, res) => void res.json(await git().webhook(String(req.params.app), true))));
+  v1.post('/apps/:app/git/deploy', route(async (req, res) => {
+    res.status(202).json(deploymentView(await git().deployHead(String(req.params.app), grantOf(res).name)));
+  }));
 }
 
 const FIELDS = { url: 'string', branch: 'string', baseDir: 'string', provider: 'string', apiUrl: 'string', token: 'string', deployKey: 'boolean' } as const;

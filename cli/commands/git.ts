@@ -63,3 +63,8 @@ export function formatInfo(app: string, info: GitInfo): string {
   }
   return lines.join('\n');
 }
+
+export async function deployFromGit({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const deployment = await createClient(process.env).request<{ id: number; sha: string }>('POST', path(app, '/deploy'));
+  print(opts, deployment, () => `Deploying ${deployment.sha.slice(0, 7)} from the repository (deployment ${deployment.id}): devflow deployments:log ${deployment.id} --follow`);
+}

@@ -237,6 +237,9 @@ describe('base directory (GitLab)', () => {
     const b = await commitOnHost('acme/mono', { 'services/api/index.js': 'api 2\n' });
     const skipped = await deliver('mono', 'gitlab', { ref: 'refs/heads/main', before: a, after: b, commits: [{ id: b, modified: ['services/api/index.js'] }] });
     expect(skipped.body.result).toBe('ignored: no change under services/web/ (git:deploy forces a deploy)');
+    expect(await deploymentsOf('mono')).toEqual([]);
+    const forced = await git.deployHead('mono', 'ci');
+    expect(forced).toMatchObject({ sha: b, trigger: 'api', actor: 'ci', state: 'queued' });
     const c = await commitOnHost('acme/mono', { 'services/web/index.js': 'web 2\n' });
     const sent = await deliver('mono', 'gitlab', { ref: 'refs/heads/main', before: b, after: c, commits: [{ id: c, modified: ['services/web/index.js'] }] });
     expect(sent.status).toBe(202);
@@ -245,9 +248,11 @@ describe('base directory (GitLab)', () => {
     expect(deployment).toMatchObject({ sha: c, actor: 'gitlab webhook' });
     expect(await extractTar(sourceTarPath(home, deployment!.id), path.join(home, 'x2'))).toEqual({ 'index.js': 'web 2\n' });
     await finish(deployment!, 'succeeded');
-    await waitFor(() => statuses('acme/mono').length === 2);
-    // GitLab's own states: running while DevFlow deploys, then success.
-    expect(statuses('acme/mono')).toEqual([[c.slice(0, 7), 'running'], [c.slice(0, 7), 'success']]);
+    await waitFor(() => statuses('acme/mono').length === 4);
+    // GitLab's own states: running while DevFlow deploys, then success; the forced deploy, superseded, is canceled.
+    expect(statuses('acme/mono')).toEqual(expect.arrayContaining([
+      [b.slice(0, 7), 'running'], [b.slice(0, 7), 'canceled'], [c.slice(0, 7), 'running'], [c.slice(0, 7), 'success'],
+    ]));
     expect(hostApi.rejected).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ import { NotFoundError, ConflictError, errorMessage } from '../../core/errors.js
 import { parseAppName, type AppName } from '../../core/names.js';
 import { openSecret, type SecretKey } from '../../core/secrets.js';
 import { getApp, type AppRecord } from '../../core/store/apps.js';
+import type { Deployment } from '../../core/types.js';
 import type { Sql } from '../../core/store/database.js';
 import {
   deleteGitConnection, findGitConnection, hasNewerDeployDelivery, listDeliveries, recordDelivery, saveGitConnection, setDeliveryResult,
@@ -110,6 +111,27 @@ export class GitHostService {
     if (plan.action === 'ignore') return `ignored: ${plan.reason}`;
     this.background(this.inOrder(app.id, () => this.deployPush(app, { ...connection!, provider: connection!.provider ?? providerOf(headers) }, push!, plan, id)));
     return `deploying ${plan.sha.slice(0, 7)} of ${plan.branch}`;
+  }
+
+  /**
+   * `git:deploy`: fetches the deploy branch's head from the host and deploys it whatever it
+   * touches (the base dir's rule is for webhooks). Returns the queued deployment.
+   */
+  async deployHead(appName: string, actor: string): Promise<Deployment> {
+    const app = await this.app(appName);
+    const connection = await findGitConnection(this.deps.sql, app.id);
+    if (!connection) throw this.notConnected(app.name);
+    const localRef = `refs/devflow/host/${connection.branch}`;
+    await this.deps.repos.fetchFromHost(app.name, {
+      url: connection.url, branch: connection.branch, sha: '', localRef,
+      credentials: fetchCredentials(connection, this.deps.secretKey), allowHosts: this.deps.allowHosts,
+    });
+    const { sha } = await this.deps.repos.resolveRef(app.name, localRef);
+    const deployment = await enqueueDeployment(this.deps.enqueue, app, {
+      ref: `refs/heads/${connection.branch}`, sha, baseSha: null, trigger: 'api', actor,
+    }, (dest) => this.deps.repos.exportTree(app.name, sha, dest, { root: connection.baseDir ?? undefined }));
+    if (connection.provider) this.background(this.deps.reporter.follow(app, connection, deployment), this.following);
+    return deployment;
   }
 
   /** Waits for the fetches, enqueues and one-off reports of deliveries received so far (not for deployments to end). */
