@@ -11,6 +11,7 @@ import type { Panel, PanelFactory } from './panel.js';
 import { processesPanel } from './processes.js';
 import { releasesPanel } from './releases.js';
 import { runtimeLogsPanel } from './runtime-logs.js';
+import { gitPanel } from './git.js';
 
 const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   deployments: { label: 'Deployments', panel: deploymentsPanel },
@@ -21,6 +22,7 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   domains: { label: 'Domains', panel: domainsPanel },
   previews: { label: 'Previews', panel: previewsPanel },
   backend: { label: 'Backend', panel: backendPanel },
+  git: { label: 'Git', panel: gitPanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }
