@@ -11,7 +11,7 @@ import type { AppRecord } from '../../core/store/apps.js';
 import type { Sql } from '../../core/store/database.js';
 import { appendLogLine, findPrComment, savePrComment, type GitConnectionRecord } from '../../core/store/git-connections.js';
 import type { Deployment } from '../../core/types.js';
-import { parseRepositoryUrl } from '../../receiver/index.js';
+import { assertFetchableHost, parseRepositoryUrl } from '../../receiver/index.js';
 import { followDeployment, type EnqueueDeps } from '../../scheduler/index.js';
 import { defaultApiUrl, hostApi, type HostRepository, type StatusReport } from './host-api.js';
 
@@ -68,6 +68,7 @@ export class HostReporter {
     if (repo && connection.provider) {
       const body = `**DevFlow preview** for ${sha.slice(0, 7)}: ${result.replace(/^deploying \S+ at /, '')}\n\n_Updated on each push to this pull request._`;
       try {
+        await this.assertPublicApi(repo);
         const previous = await findPrComment(this.deps.sql, app.id, pullRequest);
         const id = await hostApi(connection.provider).upsertComment(repo, pullRequest, previous, body);
         if (id !== previous) await savePrComment(this.deps.sql, app.id, pullRequest, id);
@@ -82,10 +83,17 @@ export class HostReporter {
     const repo = this.repository(connection, problems);
     if (!repo || !connection.provider) return;
     try {
+      await this.assertPublicApi(repo);
       await hostApi(connection.provider).setStatus(repo, sha, status);
     } catch (err) {
       problems.push(`the ${status.state} status could not be sent to the host: ${errorMessage(err)}`);
     }
+  }
+
+  /** The API's host name must still resolve to public addresses when called, as a repository's must when fetched. */
+  private assertPublicApi(repo: HostRepository): Promise<void> {
+    const host = new URL(repo.apiUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    return assertFetchableHost({ url: repo.apiUrl, transport: 'http', host, path: '' }, this.deps.allowHosts);
   }
 
   /** Where to report, or undefined (with the reason in `problems`, once) when there is no token or host. */
