@@ -23,6 +23,7 @@ import { registerFunctionRoutes } from './routes/functions.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerLogRoutes } from './routes/logs.js';
 import { registerPreviewRoutes } from './routes/previews.js';
+import { registerGitRoutes } from './routes/git.js';
 import { registerPsRoutes } from './routes/ps.js';
 import { registerStudioRoutes } from './routes/studio.js';
 import { registerTokenRoutes } from './routes/tokens.js';
@@ -45,6 +46,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerUsageRoutes,
   registerFunctionRoutes,
   registerTelemetryRoutes,
+  registerGitRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

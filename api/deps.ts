@@ -36,6 +36,17 @@ export interface ApiDeps {
   backend?: BackendOperations;
   /** Telemetry (issue 18, telemetry/index.ts): ingest tokens, traces; absent when this DevFlow has none. */
   telemetry?: TelemetryOperations;
+  /** Deploys from a git host (issue 22, deploys/githost/). */
+  git?: GitHostOperations;
+}
+
+export interface GitHostOperations {
+  connect(app: string, input: { url: string; branch?: string; baseDir?: string; provider?: string; apiUrl?: string; token?: string; deployKey?: boolean }): Promise<unknown>;
+  disconnect(app: string): Promise<void>;
+  info(app: string): Promise<unknown>;
+  webhook(app: string, rotate: boolean): Promise<{ url: string; secret: string }>;
+  /** Fetches the deploy branch's head from the host and deploys it, whatever it touches. */
+  deployHead(app: string, actor: string): Promise<Deployment>;
 }
 
 export interface PreviewOperations {

@@ -168,6 +168,18 @@ export const SCHEMAS: Record<string, Schema> = {
       }),
     },
   }),
+  GitConnect: object({
+    url: str, branch: str, baseDir: str, provider: { type: 'string', enum: ['github', 'gitea', 'gitlab'] }, apiUrl: str, token: str, deployKey: bool,
+  }, ['url']),
+  GitConnection: object({
+    url: str, branch: str, baseDir: nullable('string'), provider: nullable('string'), apiUrl: nullable('string'),
+    token: nullable('string'), deployKey: nullable('string'), createdAt: time, webhookUrl: str,
+    deliveries: { type: 'array', items: object({
+      id: int, deliveryId: str, provider: str, event: str, ref: nullable('string'), sha: nullable('string'),
+      result: { type: 'string', enum: ['ignored', 'deploying', 'deployed', 'failed', 'superseded'] }, detail: str,
+      deploymentId: nullable('integer'), receivedAt: time,
+    }) },
+  }),
 };
 
 /** The created token: its fields and, this once, the secret. */

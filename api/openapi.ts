@@ -76,6 +76,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/traces', summary: 'Traces of the app: their entry spans, newest (or slowest) first', scope: 'read', response: { json: arrayOf('TraceSummary') },
     query: { since: { type: 'string', description: 'a duration like 90m, 1h, 2d' }, slowest: { type: 'boolean' }, limit: { type: 'integer', minimum: 1, maximum: 200 } } },
   { method: 'get', path: '/apps/{app}/traces/{traceId}', summary: 'One trace: all its spans, the router\'s and the app\'s', scope: 'read', response: { json: ref('Trace') } },
+  { method: 'get', path: '/apps/{app}/git', summary: "The app's connected repository (token masked), webhook URL and last deliveries", scope: 'deploy', response: { json: ref('GitConnection') } },
+  { method: 'put', path: '/apps/{app}/git', summary: 'Connect the app to a repository on GitHub, Gitea or GitLab (replaces a connection)', scope: 'deploy', request: ref('GitConnect'), response: { json: ref('GitConnection') } },
+  { method: 'delete', path: '/apps/{app}/git', summary: 'Disconnect the repository (the app and its releases stay)', scope: 'deploy', response: { json: ref('Deleted') } },
+  { method: 'get', path: '/apps/{app}/git/webhook', summary: "The repository webhook's URL and secret (push and pull-request events)", scope: 'deploy', response: { json: ref('PreviewWebhook') } },
+  { method: 'post', path: '/apps/{app}/git/webhook', summary: 'Rotate the webhook secret (shared with the pull-request webhook)', scope: 'deploy', response: { json: ref('PreviewWebhook') } },
+  { method: 'post', path: '/apps/{app}/git/deploy', summary: "Fetch the deploy branch's head from the host and deploy it, whatever it touches", scope: 'deploy', status: 202, response: { json: ref('Deployment') } },
 ];
 
 const ERRORS: Record<string, string> = {

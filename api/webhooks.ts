@@ -1,12 +1,13 @@
 /**
- * POST /hooks/<app>/pull-request: pull-request webhooks from the repository host. They carry
+ * POST /hooks/<app>/pull-request: pull-request webhooks from the repository host; POST
+ * /hooks/<app>/git: the connected repository's push and pull-request webhooks (issue 22). They carry
  * no DevFlow token; the HMAC signature over the raw body (checked by the preview service) is
  * their authentication, so the body is read raw and bounded here.
  */
 import type http from 'node:http';
 import { DevflowError } from '../core/errors.js';
 
-const PATH = /^\/hooks\/([^/]+)\/pull-request$/;
+const PATH = /^\/hooks\/([^/]+)\/(pull-request|git)$/;
 const MAX_BODY = 5 * 1024 * 1024;
 
 export interface WebhookReceiver {
@@ -14,9 +15,10 @@ export interface WebhookReceiver {
 }
 
 /** Handles the request when it is a webhook; returns false otherwise. */
-export function handleWebhook(req: http.IncomingMessage, res: http.ServerResponse, receiver: WebhookReceiver): boolean {
+export function handleWebhook(req: http.IncomingMessage, res: http.ServerResponse, previews: WebhookReceiver, git?: WebhookReceiver): boolean {
   const match = PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
-  if (!match) return false;
+  const receiver = match?.[2] === 'git' ? git : previews;
+  if (!match || !receiver) return false;
   if (req.method !== 'POST') {
     reply(res, 405, { error: { code: 'method_not_allowed', message: 'webhooks are delivered with POST' } });
     return true;

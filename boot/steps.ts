@@ -25,7 +25,7 @@ import { createBackend, type Backend } from '../backend/index.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
-import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
+import { AppService, GitHostService, HostReporter, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
 import { GitReceiver } from '../receiver/index.js';
 import { serveMetrics, startRouter, type RouterService } from '../router/index.js';
 import {
@@ -143,6 +143,8 @@ export interface Roles {
   receiver: GitReceiver;
   previews: PreviewService;
   apps: AppService;
+  /** Deploys from a git host's webhooks (issue 22). */
+  git: GitHostService;
 }
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
@@ -172,8 +174,13 @@ export async function startRoles(
     maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
   }, enqueue, config, receiver);
   const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews);
+  const publicUrl = `http://localhost:${config.port}`;
+  const reporter = new HostReporter({ sql, bus: store.bus, secretKey: store.secretKey, config, publicUrl, allowHosts: config.gitAllowHosts, log });
+  const git = new GitHostService({
+    sql, secretKey: store.secretKey, enqueue, repos: receiver, previews, reporter, allowHosts: config.gitAllowHosts, publicUrl,
+  });
   return {
-    value: { scheduler, queue, receiver, previews, apps },
+    value: { scheduler, queue, receiver, previews, apps, git },
     async stop() {
       await queue.close();
       await receiver.close();
@@ -206,6 +213,7 @@ export async function startApi(
     previews: roles.previews,
     backend: backend.operations,
     telemetry: telemetry?.operations,
+    git: roles.git,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
@@ -214,7 +222,7 @@ export async function startApi(
     if (telemetry?.handle(req, res)) return;
     if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
       verifyToken: async (token) => allows(await verifyToken(sql, token), 'read') })) return;
-    if (handleWebhook(req, res, roles.previews)) return;
+    if (handleWebhook(req, res, roles.previews, roles.git)) return;
     if (!roles.receiver.handle(req, res)) api(req, res);
   });
   // WebSocket upgrades (the backend's /realtime/v1/websocket); others are closed, as Node does unheard.

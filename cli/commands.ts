@@ -200,4 +200,28 @@ export const COMMANDS: CommandSpec[] = [
     name: 'deployments:trace', description: 'show where a deployment spent its time: its phases as a waterfall', args: [['<id>']], json,
     load: () => import('./commands/releases.js').then((m) => m.printDeploymentTrace),
   },
+  {
+    name: 'git:connect', description: 'deploy the app from a repository on GitHub, Gitea or GitLab (push webhooks)', app, json,
+    args: [['<url>', 'https://host/owner/repo.git, ssh://… or git@host:owner/repo.git']],
+    options: [
+      { flags: '--branch <branch>', description: "the branch whose pushes deploy (default: the app's deploy branch)" },
+      { flags: '--base-dir <dir>', description: 'monorepos: build only this folder; pushes that do not touch it do not deploy' },
+      { flags: '--deploy-key', description: 'make an SSH deploy key (ed25519) and show its public half' },
+      { flags: '--token-from-env <var>', description: 'an access token, read from this environment variable, stored sealed' },
+      { flags: '--host <kind>', description: 'github, gitea or gitlab (default: from the URL or the first webhook)' },
+      { flags: '--api-url <url>', description: "the host's API (default: https://api.github.com, <host>/api/v1, <host>/api/v4)" },
+    ],
+    load: () => import('./commands/git.js').then((m) => m.connectGit),
+  },
+  { name: 'git:info', description: "show an app's repository connection and last webhook deliveries", app, json, load: () => import('./commands/git.js').then((m) => m.showGit) },
+  { name: 'git:disconnect', description: 'stop deploying from the repository (the app keeps running)', app, load: () => import('./commands/git.js').then((m) => m.disconnectGit) },
+  {
+    name: 'git:webhook', description: "the URL and secret for the repository's push and pull-request webhook", app, json,
+    options: [{ flags: '--rotate', description: 'make a new secret (the old one stops working)' }],
+    load: () => import('./commands/git.js').then((m) => m.showGitWebhook),
+  },
+  {
+    name: 'git:deploy', description: "fetch the deploy branch's head from the repository and deploy it (even when it does not touch the base dir)", app, json,
+    load: () => import('./commands/git.js').then((m) => m.deployFromGit),
+  },
 ];

@@ -62,6 +62,10 @@ export const SETTINGS = [
   { name: 'DEVFLOW_TRACE_SAMPLE', default: '`0.1`', readBy: 'server', meaning: "share (0 to 1) of ordinary requests whose traces are kept; errors and slow requests always are (an app's own: `telemetry:enable --sample`)" },
   { name: 'DEVFLOW_TRACE_SLOW_MS', default: '`1000`', readBy: 'server', meaning: 'a request at least this slow (ms) always keeps its router span' },
   { name: 'DEVFLOW_TRACES_DAYS', default: '`7`', readBy: 'server', meaning: 'spans are kept this many days (daily partitions, dropped whole)' },
+  {
+    name: 'DEVFLOW_GIT_ALLOW_HOSTS', default: 'none', readBy: 'server',
+    meaning: 'comma-separated hosts or IPs that `git:connect` may fetch from although they are loopback or private (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused',
+  },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -101,6 +105,8 @@ export interface ServerSettings {
   /** DEVFLOW_STORAGE_S3_URL: Storage's bytes in S3; undefined means files under DEVFLOW_HOME. */
   storageS3Url: string | undefined;
   tracing: TracingVariables;
+  /** DEVFLOW_GIT_ALLOW_HOSTS: loopback or private hosts git host connections may fetch from (issue 22). */
+  gitAllowHosts: string[];
 }
 
 /** Router spans and the span store (issue 18). */
@@ -155,6 +161,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     smtpUrl: text(env, 'DEVFLOW_SMTP_URL'),
     storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
     tracing: readTracingVariables(env),
+    gitAllowHosts: readGitAllowHosts(env),
   };
 }
 
@@ -196,6 +203,11 @@ export function readLogLimits(env: Env): ServerSettings['logLimits'] {
 
 export function readAuthFailuresPerMin(env: Env): number {
   return positiveInteger(env, 'DEVFLOW_AUTH_FAILURES_PER_MIN', 20);
+}
+
+/** DEVFLOW_GIT_ALLOW_HOSTS: the hosts trusted for git fetches despite private addresses (receiver/remote-url.ts). */
+export function readGitAllowHosts(env: Env): string[] {
+  return (text(env, 'DEVFLOW_GIT_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
 }
 
 export function readDockerCli(env: Env): string | undefined {

@@ -4,7 +4,7 @@
  */
 import type { AppName } from '../core/names.js';
 import type { LogSink } from '../core/types.js';
-import type { RemoteBranch } from './fetch-branch.js';
+import type { HostRemote, RemoteBranch } from './fetch-branch.js';
 import type { ExportOptions } from './trees.js';
 
 /** The object id git gives the missing side of a ref update (created or deleted ref). */
@@ -81,10 +81,12 @@ export function isDeployRef(ref: string, branches: readonly string[]): boolean {
  */
 export interface AppRepositories {
   /** Writes the tree at a commit of the app's repository as a tar to `dest`. */
-  exportTree(app: AppName, sha: string, dest: string, options?: Pick<ExportOptions, 'exclude'>): Promise<void>;
+  exportTree(app: AppName, sha: string, dest: string, options?: Pick<ExportOptions, 'exclude' | 'root'>): Promise<void>;
   /** A branch, tag or commit of the app's repository → its commit and full ref name. */
   resolveRef(app: AppName, ref: string): Promise<{ sha: string; ref: string }>;
   hasFile(app: AppName, sha: string, file: string): Promise<boolean>;
   /** Fetches another repository's branch head (over http(s) only) into the app's repository. */
   fetchBranch(app: AppName, remote: RemoteBranch): Promise<void>;
+  /** Fetches the connected repository's branch (http(s) or ssh, with credentials; issue 22). */
+  fetchFromHost(app: AppName, remote: HostRemote): Promise<void>;
 }

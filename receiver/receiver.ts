@@ -16,7 +16,7 @@ import {
   type PushOutcome,
   type ReceiverOptions,
 } from './contract.js';
-import { fetchBranch, type RemoteBranch } from './fetch-branch.js';
+import { fetchBranch, fetchFromHost, type HostRemote, type RemoteBranch } from './fetch-branch.js';
 import { advertiseRefs, byteLimit, decodeBody, gitEnv, runRpc } from './git-service.js';
 import { HookChannel, type Pusher, type RefUpdate } from './hook-channel.js';
 import { BareRepos, defaultHookProgram, renderPreReceiveHook } from './repos.js';
@@ -58,7 +58,7 @@ export class GitReceiver implements AppRepositories {
     await this.repos.remove(app);
   }
 
-  exportTree(app: AppName, sha: string, dest: string, options: Pick<ExportOptions, 'exclude'> = {}): Promise<void> {
+  exportTree(app: AppName, sha: string, dest: string, options: Pick<ExportOptions, 'exclude' | 'root'> = {}): Promise<void> {
     return exportTree(this.repos.path(app), sha, dest, options);
   }
 
@@ -72,6 +72,10 @@ export class GitReceiver implements AppRepositories {
 
   fetchBranch(app: AppName, remote: RemoteBranch): Promise<void> {
     return fetchBranch(this.repos.path(app), remote);
+  }
+
+  async fetchFromHost(app: AppName, remote: HostRemote): Promise<void> {
+    return fetchFromHost(await this.repos.ensure(app), remote);
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,8 @@ import { DevflowError, NotFoundError } from '../core/errors.js';
 export interface ExportOptions {
   /** Paths left out of the tree (git pathspecs relative to the root), e.g. ['Dockerfile']. */
   exclude?: readonly string[];
+  /** A folder of the tree exported as the root instead of the whole tree (a monorepo's base directory). */
+  root?: string | undefined;
   /** The pushed objects' quarantine folder, for a tree whose push is still running. */
   quarantine?: string;
 }
@@ -23,7 +25,9 @@ export interface ExportOptions {
 export async function exportTree(gitDir: string, sha: string, dest: string, options: ExportOptions = {}): Promise<void> {
   const env = options.quarantine ? await quarantineEnv(gitDir, options.quarantine) : {};
   const exclude = options.exclude?.length ? ['--', '.', ...options.exclude.map((p) => `:(exclude)${p}`)] : [];
-  const result = await execa('git', ['--git-dir', gitDir, 'archive', '--format=tar', '-o', dest, sha, ...exclude], { env, reject: false });
+  // `<sha>:<folder>` names the folder's tree (gitrevisions(7)), so the archive holds only that folder.
+  const treeish = options.root ? `${sha}:${options.root.replace(/^\/+|\/+$/g, '')}` : sha;
+  const result = await execa('git', ['--git-dir', gitDir, 'archive', '--format=tar', '-o', dest, treeish, ...exclude], { env, reject: false });
   if (result.exitCode !== 0) throw new DevflowError('internal', `git archive ${sha} failed: ${result.stderr.trim()}`);
 }
 

@@ -85,6 +85,8 @@ export function followDeployment(deps: Pick<EnqueueDeps, 'sql' | 'bus'>, deploym
       if (event.type === 'deployment.state' && TERMINAL_DEPLOYMENT_STATES.includes(event.state)) void catchUp().catch(reject);
     });
     const timer = setInterval(() => void catchUp().catch(() => {}), 3000);
+    // A fallback poll: it must not keep a stopping DevFlow alive (git host reports follow deployments in the background).
+    timer.unref();
     void catchUp().catch(reject);
   });
 }

@@ -23,7 +23,7 @@ export { parseScaleRequest } from './scale.js';
 export { startLogCollector, type LogCollector } from './logs/collector.js';
 export { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from './previews/manager.js';
 export { branchSlug, pullRequestSlug } from './previews/slug.js';
-export { parsePullRequestEvent, verifyDelivery } from './previews/webhook.js';
+export { hmacHex, parsePullRequestEvent, verifyDelivery } from './previews/webhook.js';
 export {
   ProcessRuntime, releaseAndSlotOf, selectRuntime, type RuntimeDriver,
 } from './runtime/index.js';

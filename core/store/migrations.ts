@@ -14,6 +14,7 @@ import { m016 } from './migrations/016-backend-projects.js';
 import { m023 } from './migrations/023-backend-functions.js';
 import { m024 } from './migrations/024-function-digests.js';
 import { m026 } from './migrations/026-telemetry-traces.js';
+import { m032 } from './migrations/032-git-connections.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
 import type { Migration } from './migrations/migration.js';
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m023,
   m024,
   m026,
+  m032,
   m046,
   m047,
 ];

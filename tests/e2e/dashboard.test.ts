@@ -4,6 +4,7 @@
  * scale, set a config var (hidden until revealed), roll back, read runtime logs. Screenshots of
  * the main pages go to test-artifacts/dashboard/.
  */
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -217,6 +218,30 @@ describe('the dashboard in Chromium', () => {
     await page.click('tr[data-row="1"] button:has-text("Delete")');
     await page.waitForSelector('[data-testid=rows-range]:has-text("No rows")');
     page.off('dialog', accept);
+  });
+
+  it('shows the git connection, reveals the webhook secret only on a click, and lists deliveries (issue 22)', async () => {
+    const token = 'ghp_dashboard_token_5678';
+    const connected = await raw('PUT', `${devflow.api}/api/v1/apps/hello/git`, { token: devflow.token, body: { url: 'https://github.com/acme/hello.git', token } });
+    expect(connected.status).toBe(200);
+    const { secret } = (await raw('GET', `${devflow.api}/api/v1/apps/hello/git/webhook`, { token: devflow.token })).json as { secret: string };
+    // A ping, signed as GitHub signs it: recorded and ignored.
+    const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const ping = await fetch(`${devflow.api}/hooks/hello/git`, { method: 'POST', body, headers: {
+      'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': 'ping-1',
+      'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    } });
+    expect(ping.status).toBe(202);
+    await tab('Git');
+    await page.waitForSelector('[data-webhook-url]');
+    expect(await page.textContent('[data-webhook-url]')).toBe(`http://localhost:${new URL(devflow.api).port}/hooks/hello/git`);
+    expect(await page.textContent('table.git-connection')).toContain('••••5678');
+    expect(await page.content()).not.toContain(token);
+    expect(await page.content()).not.toContain(secret);
+    expect(await page.textContent('tr[data-delivery=ping-1]')).toMatch(/ping.*ignored.*the webhook is set up/);
+    await page.click('button:has-text("Reveal secret")');
+    await page.waitForSelector(`[data-webhook-secret]:has-text("${secret}")`);
+    await shot('10-git');
   });
 
   it('creates an app, refusing a bad name, and destroys it only when its name is typed again', async () => {

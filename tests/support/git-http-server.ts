@@ -11,8 +11,17 @@ export interface GitHttpServer {
   close(): Promise<void>;
 }
 
-export async function startGitHttpServer(root: string): Promise<GitHttpServer> {
+/** With `token`, every request needs HTTP basic auth with it as the password (a private repository). */
+export async function startGitHttpServer(root: string, options: { token?: string } = {}): Promise<GitHttpServer> {
   const server = http.createServer((req, res) => {
+    if (options.token !== undefined) {
+      const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
+      const password = scheme === 'Basic' ? Buffer.from(encoded ?? '', 'base64').toString().split(':').slice(1).join(':') : '';
+      if (password !== options.token) {
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="git"' });
+        return void res.end();
+      }
+    }
     const url = new URL(req.url ?? '/', 'http://x');
     const cgi = spawn('git', ['http-backend'], {
       env: {

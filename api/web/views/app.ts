@@ -12,6 +12,7 @@ import type { Panel, PanelFactory } from './panel.js';
 import { processesPanel } from './processes.js';
 import { releasesPanel } from './releases.js';
 import { runtimeLogsPanel } from './runtime-logs.js';
+import { gitPanel } from './git.js';
 
 const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   deployments: { label: 'Deployments', panel: deploymentsPanel },
@@ -23,6 +24,7 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   previews: { label: 'Previews', panel: previewsPanel },
   backend: { label: 'Backend', panel: backendPanel },
   database: { label: 'Database', panel: databasePanel },
+  git: { label: 'Git', panel: gitPanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }

@@ -1,0 +1,319 @@
+/**
+ * Deploys from a git host, in process with the real parts: PostgreSQL, the event bus and the
+ * deploy queue, the receiver's repositories, git fetching over smart HTTP from a real git
+ * server on loopback (`git http-backend`; allowed through DEVFLOW_GIT_ALLOW_HOSTS's setting,
+ * passed in here), and webhooks sent over HTTP to the real /hooks/<app>/git endpoint. The
+ * hosts' REST APIs (statuses, comments) are the mocked part: a local stand-in that checks each
+ * request against the documented shape (tests/support/host-api-stand-in.ts). Nothing builds:
+ * no worker takes the queue, so the test moves deployments to their end itself, as the
+ * pipeline would.
+ */
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleWebhook } from '../../api/webhooks.js';
+import { EventBus } from '../../core/events.js';
+import { parseAppName } from '../../core/names.js';
+import { createDeployQueue, type DeployQueue } from '../../core/queue.js';
+import { loadSecretKey } from '../../core/secrets.js';
+import { AppDatabases } from '../../core/store/app-databases.js';
+import { createApp } from '../../core/store/apps.js';
+import { listDeployments, readDeploymentLog, transitionDeployment } from '../../core/store/deployments.js';
+import type { Deployment } from '../../core/types.js';
+import { GitReceiver } from '../../receiver/index.js';
+import { extractTar, writeFiles } from '../../receiver/test-support.js';
+import type { RuntimeDriver, RouteRefresher } from '../../scheduler/index.js';
+import { sourceTarPath } from '../../scheduler/pipeline.js';
+import { startGitHttpServer, type GitHttpServer } from '../../tests/support/git-http-server.js';
+import { startHostApiStandIn, type HostApiStandIn } from '../../tests/support/host-api-stand-in.js';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
+import { PreviewService } from '../previews.js';
+import type { HostProvider } from './host-event.js';
+import { HostReporter } from './report.js';
+import { pushHeaders, pushPayload, type SamplePush } from './samples.js';
+import { GitHostService } from './service.js';
+
+const TOKEN = 'ghp_standin_token_0123456789';
+let db: TestDatabase;
+let bus: EventBus;
+let queue: DeployQueue;
+let home: string;
+let git: GitHostService;
+let hooks: http.Server;
+let hooksUrl: string;
+let publicGit: GitHttpServer;
+let privateGit: GitHttpServer;
+let hostApi: HostApiStandIn;
+const secrets: Record<string, string> = {};
+const serverLog: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-githost-'));
+  bus = new EventBus(db.url, db.sql);
+  await bus.start();
+  queue = createDeployQueue({ databaseUrl: db.url });
+  const secretKey = await loadSecretKey({ file: path.join(home, 'secret-key') });
+  const receiver = new GitReceiver({ reposDir: path.join(home, 'repos'), authenticate: async () => undefined, appExists: async () => true, onPush: async () => ({ ok: false, message: '' }) });
+  const enqueue = { sql: db.sql, bus, queue, home };
+  const config = { domain: 'localhost', httpPort: 8080, port: 7070 };
+  // No preview is removed or routed here, so the runtime and the route refresher are never reached.
+  const previews = new PreviewService({
+    sql: db.sql, serverUrl: db.url, databases: new AppDatabases(db.sql, secretKey), secretKey, runtime: {} as RuntimeDriver,
+    routes: {} as RouteRefresher, maxPreviews: 5, idleTtlMs: 60_000,
+  }, enqueue, config, receiver);
+  const allowHosts = ['127.0.0.1'];
+  const reporter = new HostReporter({ sql: db.sql, bus, secretKey, config, publicUrl: 'http://devflow.test', allowHosts, log: (l) => serverLog.push(l) });
+  git = new GitHostService({ sql: db.sql, secretKey, enqueue, repos: receiver, previews, reporter, allowHosts, publicUrl: 'http://devflow.test' });
+  hooks = http.createServer((req, res) => {
+    if (!handleWebhook(req, res, previews, git)) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
+  hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
+  const remotes = path.join(home, 'remotes');
+  await fs.mkdir(path.join(remotes, 'acme'), { recursive: true });
+  for (const repo of ['acme/shop.git', 'acme/mono.git', 'acme/secret.git']) await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', path.join(remotes, repo)]);
+  publicGit = await startGitHttpServer(remotes);
+  privateGit = await startGitHttpServer(remotes, { token: TOKEN });
+  hostApi = await startHostApiStandIn(TOKEN);
+  for (const app of ['shop', 'mono', 'secret', 'other']) {
+    await createApp(db.sql, parseAppName(app));
+    secrets[app] = (await git.webhook(app, false)).secret;
+  }
+});
+
+afterAll(async () => {
+  await git.idle();
+  await Promise.all([publicGit.close(), privateGit.close(), hostApi.close(), new Promise((r) => hooks.close(r))]);
+  await queue.close();
+  await bus.close();
+  await db.drop();
+  await fs.rm(home, { recursive: true, force: true });
+});
+
+/** Commits files on the host's repository (as a developer's push there would) and returns the commit. */
+async function commitOnHost(repo: string, files: Record<string, string>, branch = 'main'): Promise<string> {
+  const work = path.join(home, 'work', repo);
+  if (!(await fs.stat(work).catch(() => null))) {
+    await execa('git', ['clone', '--quiet', path.join(home, 'remotes', `${repo}.git`), work]);
+    await execa('git', ['checkout', '--quiet', '-B', branch], { cwd: work });
+  }
+  await writeFiles(work, files);
+  const g = (args: string[]) => execa('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', ...args], { cwd: work });
+  await g(['add', '-A']);
+  await g(['commit', '--quiet', '-m', `change ${Object.keys(files).join(' ')}`]);
+  await g(['push', '--quiet', 'origin', `HEAD:${branch}`]);
+  return (await g(['rev-parse', 'HEAD'])).stdout.trim();
+}
+
+let deliveries = 0;
+async function deliver(app: string, provider: HostProvider, push: SamplePush, options: { secret?: string; delivery?: string; event?: string } = {}) {
+  const body = Buffer.from(JSON.stringify(pushPayload(provider, push)));
+  const delivery = options.delivery ?? `d-${++deliveries}`;
+  const headers = pushHeaders(provider, body, options.secret ?? secrets[app]!, delivery, options.event);
+  const response = await fetch(`${hooksUrl}/hooks/${app}/git`, { method: 'POST', headers, body });
+  return { status: response.status, body: await response.json() as { result?: string; error?: { message: string } }, delivery, headers, rawBody: body };
+}
+
+async function deploymentsOf(app: string): Promise<Deployment[]> {
+  const [row] = await db.sql<{ id: number }[]>`SELECT id FROM apps WHERE name = ${app}`;
+  return listDeployments(db.sql, row!.id, 50);
+}
+
+/** Ends a queued deployment as the pipeline would, and publishes it. */
+async function finish(d: Deployment, outcome: 'succeeded' | 'failed'): Promise<void> {
+  await transitionDeployment(db.sql, d.id, 'queued', 'building');
+  if (outcome === 'succeeded') {
+    await transitionDeployment(db.sql, d.id, 'building', 'releasing');
+    await transitionDeployment(db.sql, d.id, 'releasing', 'succeeded', { releaseVersion: 1 });
+  } else {
+    await transitionDeployment(db.sql, d.id, 'building', 'failed', { reason: 'npm ci exited 1' });
+  }
+  await bus.publish({ type: 'deployment.state', deploymentId: d.id, app: d.app, state: outcome });
+}
+
+const statuses = (repo: string) => hostApi.calls.filter((c) => c.kind === 'status' && c.repo === repo).map((c) => [c.target.slice(0, 7), c.body.state]);
+const ZERO = '0'.repeat(40);
+
+describe('git:connect', () => {
+  it.each([
+    ['file:///etc', 'file:// transport'],
+    ['/srv/git/shop.git', 'not a URL'],
+    ['https://10.0.0.5/acme/shop.git', 'private'],
+    ['http://localhost:3000/acme/shop.git', 'this machine'],
+    ['https://169.254.169.254/acme/shop.git', 'link-local'],
+  ])('refuses %s and stores nothing', async (url, message) => {
+    await expect(git.connect('other', { url })).rejects.toThrow(message);
+    await expect(git.info('other')).rejects.toThrow('not connected');
+  });
+
+  it('keeps the token sealed and shows it masked; a deploy key shows only its public half', async () => {
+    const info = await git.connect('other', { url: 'git@github.com:acme/other.git', token: TOKEN, deployKey: true });
+    expect(info).toMatchObject({ provider: 'github', apiUrl: 'https://api.github.com', token: '••••6789', webhookUrl: 'http://devflow.test/hooks/other/git' });
+    expect(info.deployKey).toMatch(/^ssh-ed25519 \S+ devflow-other$/);
+    expect(JSON.stringify(info)).not.toContain(TOKEN);
+    expect(JSON.stringify(info)).not.toContain('PRIVATE KEY');
+    const [row] = await db.sql`SELECT * FROM git_connections`;
+    expect(JSON.stringify(row)).not.toContain(TOKEN);
+    expect(JSON.stringify(row)).not.toContain('PRIVATE KEY');
+    // Connecting again keeps the key the user already added to the host.
+    expect((await git.connect('other', { url: 'git@github.com:acme/other.git', deployKey: true })).deployKey).toBe(info.deployKey);
+    await git.disconnect('other');
+    await expect(git.info('other')).rejects.toThrow('not connected');
+  });
+});
+
+describe('push webhooks (GitHub)', () => {
+  let first: string;
+  beforeAll(async () => {
+    await git.connect('shop', { url: `${publicGit.url}/acme/shop.git`, provider: 'github', apiUrl: hostApi.urls.github, token: TOKEN });
+    first = await commitOnHost('acme/shop', { 'server.js': 'one\n', 'package.json': '{}\n' });
+  });
+
+  it('refuses unsigned, forged and other-app deliveries with 401, and deploys nothing', async () => {
+    const push = { ref: 'refs/heads/main', before: ZERO, after: first };
+    const body = Buffer.from(JSON.stringify(pushPayload('github', push)));
+    const unsigned = await fetch(`${hooksUrl}/hooks/shop/git`, { method: 'POST', headers: { 'x-github-event': 'push', 'x-github-delivery': 'u1' }, body });
+    expect(unsigned.status).toBe(401);
+    expect((await deliver('shop', 'github', push, { secret: 'wrong' })).status).toBe(401);
+    expect((await deliver('shop', 'github', push, { secret: secrets.other })).status).toBe(401);
+    expect(await deploymentsOf('shop')).toEqual([]);
+    expect((await git.info('shop')).deliveries).toEqual([]);
+  });
+
+  it('a signed push to the deploy branch fetches the commit and deploys it as a git push would; a replay is 409', async () => {
+    const sent = await deliver('shop', 'github', { ref: 'refs/heads/main', before: ZERO, after: first });
+    expect(sent).toMatchObject({ status: 202, body: { result: `deploying ${first.slice(0, 7)} of main` } });
+    await git.idle();
+    const [deployment] = await deploymentsOf('shop');
+    expect(deployment).toMatchObject({ sha: first, ref: 'refs/heads/main', trigger: 'push', actor: 'github webhook', state: 'queued' });
+    expect(await extractTar(sourceTarPath(home, deployment!.id), path.join(home, 'x1'))).toEqual({ 'server.js': 'one\n', 'package.json': '{}\n' });
+    const replay = await fetch(`${hooksUrl}/hooks/shop/git`, { method: 'POST', headers: sent.headers, body: sent.rawBody });
+    expect(replay.status).toBe(409);
+    expect(await deploymentsOf('shop')).toHaveLength(1);
+    await finish(deployment!, 'succeeded');
+    await waitFor(() => statuses('acme/shop').length === 2);
+    expect(statuses('acme/shop')).toEqual([[first.slice(0, 7), 'pending'], [first.slice(0, 7), 'success']]);
+    expect(hostApi.calls.at(-1)!.body).toMatchObject({ context: 'devflow/deploy', target_url: 'http://shop.localhost:8080/' });
+    expect(hostApi.rejected).toEqual([]);
+    await waitFor(async () => (await git.info('shop')).deliveries[0]?.result === 'deployed');
+  });
+
+  it('a burst of pushes deploys only the newest; the failure status links the log', async () => {
+    const b = await commitOnHost('acme/shop', { 'server.js': 'two\n' });
+    const c = await commitOnHost('acme/shop', { 'server.js': 'three\n' });
+    // The second arrives while the first is still being fetched.
+    const one = await deliver('shop', 'github', { ref: 'refs/heads/main', before: first, after: b, commits: [{ id: b, modified: ['server.js'] }] });
+    const two = await deliver('shop', 'github', { ref: 'refs/heads/main', before: b, after: c, commits: [{ id: c, modified: ['server.js'] }] });
+    expect([one.status, two.status]).toEqual([202, 202]);
+    await git.idle();
+    const queued = (await deploymentsOf('shop')).filter((d) => d.state === 'queued');
+    expect(queued.map((d) => d.sha)).toEqual([c]);
+    await waitFor(async () => (await git.info('shop')).deliveries.some((d) => d.sha === b && d.result === 'superseded'));
+    await finish(queued[0]!, 'failed');
+    await waitFor(() => statuses('acme/shop').some(([sha, state]) => sha === c.slice(0, 7) && state === 'failure'));
+    expect(hostApi.calls.at(-1)!.body).toMatchObject({ state: 'failure', target_url: 'http://devflow.test/#/apps/shop/deployments' });
+  });
+
+  it('tag pushes and the deletion of the deploy branch deploy nothing and remove nothing', async () => {
+    const before = await deploymentsOf('shop');
+    const tag = await deliver('shop', 'github', { ref: 'refs/tags/v1', before: ZERO, after: first });
+    const deleted = await deliver('shop', 'github', { ref: 'refs/heads/main', before: first, after: ZERO });
+    expect(tag.body.result).toMatch(/^ignored: tag v1/);
+    expect(deleted.body.result).toMatch(/^ignored: main was deleted on the host: nothing is removed/);
+    expect(await deploymentsOf('shop')).toEqual(before);
+  });
+});
+
+describe('base directory (GitLab)', () => {
+  it('builds only that folder, and pushes that do not touch it do not deploy', async () => {
+    const info = await git.connect('mono', { url: `${publicGit.url}/acme/mono.git`, provider: 'gitlab', apiUrl: hostApi.urls.gitlab, token: TOKEN, baseDir: 'services/web' });
+    expect(info.baseDir).toBe('services/web');
+    const a = await commitOnHost('acme/mono', { 'services/web/index.js': 'web\n', 'services/api/index.js': 'api\n' });
+    const b = await commitOnHost('acme/mono', { 'services/api/index.js': 'api 2\n' });
+    const skipped = await deliver('mono', 'gitlab', { ref: 'refs/heads/main', before: a, after: b, commits: [{ id: b, modified: ['services/api/index.js'] }] });
+    expect(skipped.body.result).toBe('ignored: no change under services/web/ (git:deploy forces a deploy)');
+    expect(await deploymentsOf('mono')).toEqual([]);
+    const forced = await git.deployHead('mono', 'ci');
+    expect(forced).toMatchObject({ sha: b, trigger: 'api', actor: 'ci', state: 'queued' });
+    const c = await commitOnHost('acme/mono', { 'services/web/index.js': 'web 2\n' });
+    const sent = await deliver('mono', 'gitlab', { ref: 'refs/heads/main', before: b, after: c, commits: [{ id: c, modified: ['services/web/index.js'] }] });
+    expect(sent.status).toBe(202);
+    await git.idle();
+    const [deployment] = await deploymentsOf('mono');
+    expect(deployment).toMatchObject({ sha: c, actor: 'gitlab webhook' });
+    expect(await extractTar(sourceTarPath(home, deployment!.id), path.join(home, 'x2'))).toEqual({ 'index.js': 'web 2\n' });
+    await finish(deployment!, 'succeeded');
+    await waitFor(() => statuses('acme/mono').length === 4);
+    // GitLab's own states: running while DevFlow deploys, then success; the forced deploy, superseded, is canceled.
+    expect(statuses('acme/mono')).toEqual(expect.arrayContaining([
+      [b.slice(0, 7), 'running'], [b.slice(0, 7), 'canceled'], [c.slice(0, 7), 'running'], [c.slice(0, 7), 'success'],
+    ]));
+    expect(hostApi.rejected).toEqual([]);
+  });
+});
+
+describe('a private repository (Gitea)', () => {
+  it('without credentials, the delivery fails naming the credential to add', async () => {
+    await git.connect('secret', { url: `${privateGit.url}/acme/secret.git`, provider: 'gitea', apiUrl: hostApi.urls.gitea });
+    const a = await commitOnHost('acme/secret', { 'app.py': 'print(1)\n' });
+    expect((await deliver('secret', 'gitea', { ref: 'refs/heads/main', before: ZERO, after: a })).status).toBe(202);
+    await git.idle();
+    const [delivery] = (await git.info('secret')).deliveries;
+    expect(delivery).toMatchObject({ result: 'failed' });
+    expect(delivery!.detail).toContain('the repository is private: add an access token (`devflow git:connect <app> <url> --token-from-env VAR`)');
+    expect(await deploymentsOf('secret')).toEqual([]);
+  });
+
+  it('with the token it deploys; a host that cannot take the status leaves the deploy alone and says so in its log', async () => {
+    await git.connect('secret', { url: `${privateGit.url}/acme/secret.git`, provider: 'gitea', apiUrl: hostApi.urls.gitea, token: TOKEN });
+    hostApi.failFor.add('acme/secret');
+    const b = await commitOnHost('acme/secret', { 'app.py': 'print(2)\n' });
+    expect((await deliver('secret', 'gitea', { ref: 'refs/heads/main', before: ZERO, after: b })).status).toBe(202);
+    await git.idle();
+    const [deployment] = await deploymentsOf('secret');
+    expect(deployment).toMatchObject({ sha: b, state: 'queued' });
+    await finish(deployment!, 'succeeded');
+    await waitFor(async () => (await git.info('secret')).deliveries[0]?.result === 'deployed');
+    const log = (await readDeploymentLog(db.sql, deployment!.id)).map((l) => l.line);
+    expect(log).toContain('-----> the pending status could not be sent to the host: POST /repos/acme/secret/statuses/' + b + ' answered 500: {"message":"the host is down"}');
+    expect((await deploymentsOf('secret'))[0]!.state).toBe('succeeded');
+  });
+});
+
+describe('pull requests on the same webhook (GitHub)', () => {
+  it('deploy the preview and keep one comment per pull request, updated in place', async () => {
+    const head = await commitOnHost('acme/shop', { 'feature.js': 'f1\n' }, 'feature');
+    const pr = (sha: string, action: string) => ({
+      action, number: 7, pull_request: { number: 7, head: { sha, ref: 'feature', repo: { clone_url: `${publicGit.url}/acme/shop.git` } } },
+      repository: { full_name: 'acme/shop', clone_url: `${publicGit.url}/acme/shop.git` },
+    });
+    const send = async (payload: unknown) => {
+      const body = Buffer.from(JSON.stringify(payload));
+      const r = await fetch(`${hooksUrl}/hooks/shop/git`, { method: 'POST', body, headers: pushHeaders('github', body, secrets.shop!, `pr-${++deliveries}`, 'pull_request') });
+      return { status: r.status, body: await r.json() as { result: string } };
+    };
+    expect(await send(pr(head, 'opened'))).toMatchObject({ status: 202, body: { result: 'deploying pr-7 at http://pr-7.shop.localhost:8080/' } });
+    await git.idle();
+    const next = await commitOnHost('acme/shop', { 'feature.js': 'f2\n' }, 'feature');
+    expect((await send(pr(next, 'synchronize'))).status).toBe(202);
+    await git.idle();
+    const comments = hostApi.calls.filter((c) => c.kind.startsWith('comment'));
+    const [stored] = await db.sql<{ comment_id: string }[]>`SELECT comment_id FROM git_pr_comments WHERE pr_number = 7`;
+    expect(comments.map((c) => [c.kind, c.target])).toEqual([['comment.create', '7'], ['comment.update', stored!.comment_id]]);
+    expect(String(comments[1]!.body.body)).toContain(`for ${next.slice(0, 7)}: http://pr-7.shop.localhost:8080/`);
+    expect(hostApi.rejected).toEqual([]);
+  });
+});
+
+async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting');
+}
