@@ -103,7 +103,7 @@ export const SCHEMAS: Record<string, Schema> = {
     keylessAnon: bool,
     auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }, []),
   }, []),
-  LogLine: object({ id: int, at: time, process: str, instance: str, release: int, line: str }),
+  LogLine: object({ id: int, at: time, process: str, instance: str, release: int, line: str, fields: { type: ['object', 'null'], description: 'the fields of a JSON line' } }),
   Ticket: object({ ticket: str, expiresAt: time }),
   Token: object({
     id: int,

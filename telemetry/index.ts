@@ -1,0 +1,4 @@
+/**
+ * The telemetry role (issue 18): its face. Each part keeps its own index; these lines join them.
+ */
+export * from './logs/index.js';
