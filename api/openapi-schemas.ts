@@ -120,6 +120,10 @@ export const SCHEMAS: Record<string, Schema> = {
     expiresIn: { type: 'string', description: 'a duration like 90m, 12h, 30d, 2w, or "never"', default: 'never' },
   }, ['name']),
   Revoked: object({ revoked: int }),
+  ErrorGroup: object({
+    id: int, fingerprint: str, type: str, message: str, count: int, firstSeen: time, lastSeen: time,
+    firstRelease: nullable('integer'), lastRelease: nullable('integer'), sampleStack: str,
+  }),
 };
 
 /** The created token: its fields and, this once, the secret. */

@@ -64,6 +64,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/tokens', summary: 'Create an API token (the secret is shown once)', scope: 'admin', status: 201, request: ref('NewToken'), response: { json: ref('CreatedToken') } },
   { method: 'delete', path: '/tokens/{id}', summary: 'Revoke an API token', scope: 'admin', response: { json: ref('Revoked') } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
+  { method: 'get', path: '/apps/{app}/errors', summary: "The app's exceptions grouped by fingerprint, most recently seen first", scope: 'read', response: { json: arrayOf('ErrorGroup') },
+    query: { since: { type: 'string', description: '24h or an ISO time: groups seen since then' } } },
 ];
 
 const ERRORS: Record<string, string> = {

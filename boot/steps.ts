@@ -30,6 +30,7 @@ import {
   readRoutingInput, reconcileAll, releaseOperations, runDeployment, selectRuntime,
   startLogCollector, superviseAll, type AppDatabaseEnv, type RuntimeDriver, type SchedulerDeps,
 } from '../scheduler/index.js';
+import { startTelemetryLoops } from '../telemetry/index.js';
 
 export type Log = (line: string) => void;
 
@@ -229,4 +230,10 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
       await logCollector.stop();
     },
   };
+}
+
+/** Telemetry's background work (issue 18, telemetry/loops.ts): the error scanner. */
+export async function startTelemetryLoopsStep(store: Store, log: Log): Promise<Started<void>> {
+  const loops = startTelemetryLoops({ sql: store.db.sql, log });
+  return { value: undefined, stop: () => loops.stop() };
 }

@@ -158,4 +158,9 @@ export const COMMANDS: CommandSpec[] = [
     description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS',
     args: [['<settings...>', 'name=value ...']], load: () => import('./commands/backend.js').then((m) => m.setBackend),
   },
+  {
+    name: 'errors', description: "list an app's exceptions grouped by fingerprint: count, first and last seen, releases, stack", app, json,
+    options: [{ flags: '--since <when>', description: 'only groups seen since: 24h, 7d or an ISO time' }],
+    load: () => import('./commands/errors.js').then((m) => m.listErrors),
+  },
 ];

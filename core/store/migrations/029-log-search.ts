@@ -12,9 +12,10 @@ export const m029: Migration = {
   name: 'log search',
   sql: `
       -- NULL unless the line is a JSON object. The exception block runs only for lines that
-      -- start with "{", so plain text costs one comparison.
+      -- start with "{", so plain text costs one comparison. Parallel unsafe: a parallel worker
+      -- cannot start the subtransaction the exception block needs.
       CREATE FUNCTION devflow_log_fields(line text) RETURNS jsonb
-      LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $fn$
+      LANGUAGE plpgsql IMMUTABLE PARALLEL UNSAFE AS $fn$
       DECLARE parsed jsonb;
       BEGIN
         IF left(ltrim(line), 1) <> '{' THEN RETURN NULL; END IF;
