@@ -124,6 +124,19 @@ export const SCHEMAS: Record<string, Schema> = {
     id: int, fingerprint: str, type: str, message: str, count: int, firstSeen: time, lastSeen: time,
     firstRelease: nullable('integer'), lastRelease: nullable('integer'), sampleStack: str,
   }),
+  NewAlertRule: object({ if: str, notify: str }),
+  AlertRule: object({
+    id: int, if: str, notify: str, status: { type: 'string', enum: ['ok', 'pending', 'firing'] },
+    since: nullable('string', { format: 'date-time' }), lastValue: nullable('number'), createdAt: time,
+  }),
+  Alerts: object({
+    rules: { type: 'array', items: ref('AlertRule') },
+    history: { type: 'array', items: object({
+      ruleId: int, status: { type: 'string', enum: ['firing', 'resolved'] }, value: nullable('number'), at: time,
+      deliveredAt: nullable('string', { format: 'date-time' }), attempts: int, lastError: nullable('string'),
+    }) },
+  }),
+  AppMetrics: object({ resolution: { type: 'string', enum: ['1m', '1h'] }, since: time, until: time, processes: { type: 'array', items: { type: 'object' } } }),
 };
 
 /** The created token: its fields and, this once, the secret. */

@@ -66,6 +66,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
   { method: 'get', path: '/apps/{app}/errors', summary: "The app's exceptions grouped by fingerprint, most recently seen first", scope: 'read', response: { json: arrayOf('ErrorGroup') },
     query: { since: { type: 'string', description: '24h or an ISO time: groups seen since then' } } },
+  { method: 'get', path: '/apps/{app}/alerts', summary: "The app's alert rules, their state, and the notifications sent", scope: 'read', response: { json: ref('Alerts') } },
+  { method: 'post', path: '/apps/{app}/alerts', summary: 'Add an alert rule ("if": "5xx_rate > 5% for 5m", "notify": a webhook URL or mailto:)', scope: 'deploy', status: 201, request: ref('NewAlertRule'), response: { json: ref('AlertRule') } },
+  { method: 'delete', path: '/apps/{app}/alerts/{id}', summary: 'Remove an alert rule', scope: 'deploy', response: { json: object({ removed: { type: 'integer' } }) } },
+  { method: 'get', path: '/apps/{app}/metrics', summary: 'Request rate, latency percentiles, status classes per process type (1-minute rows up to a day, 1-hour beyond)', scope: 'read', response: { json: ref('AppMetrics') },
+    query: { since: { type: 'string', description: '1h (default) or an ISO time' }, until: { type: 'string' } } },
 ];
 
 const ERRORS: Record<string, string> = {

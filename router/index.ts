@@ -11,3 +11,4 @@ export { renderTraefikConfig, writeTraefikConfig } from './traefik.js';
 export { startRouter } from './service.js';
 export type { RouterService, RouterServiceOptions } from './service.js';
 export { serveMetrics } from './metrics-endpoint.js';
+export { LATENCY_BUCKETS } from './metrics.js';

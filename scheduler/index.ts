@@ -27,3 +27,4 @@ export { parsePullRequestEvent, verifyDelivery } from './previews/webhook.js';
 export {
   ProcessRuntime, releaseAndSlotOf, selectRuntime, type RuntimeDriver,
 } from './runtime/index.js';
+export { isCrashLoop } from './crash-loop.js';

@@ -4,3 +4,5 @@
 export * from './logs/index.js';
 export * from './errors/index.js';
 export { startTelemetryLoops, type TelemetryLoops, type TelemetryLoopsOptions } from './loops.js';
+export * from './alerts/index.js';
+export * from './metrics/index.js';

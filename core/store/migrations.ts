@@ -13,8 +13,9 @@ import { m015 } from './migrations/015-deployment-phases.js';
 import { m016 } from './migrations/016-backend-projects.js';
 import { m029 } from './migrations/029-log-search.js';
 import { m030 } from './migrations/030-error-groups.js';
+import { m031 } from './migrations/031-alerts-metrics.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007, m008, m015, m016, m029, m030];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007, m008, m015, m016, m029, m030, m031];
