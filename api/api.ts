@@ -28,6 +28,7 @@ import { registerPsRoutes } from './routes/ps.js';
 import { registerStudioRoutes } from './routes/studio.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerUsageRoutes } from './routes/usage.js';
+import { registerObservabilityRoutes } from './routes/observability.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -47,6 +48,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerFunctionRoutes,
   registerTelemetryRoutes,
   registerGitRoutes,
+  registerObservabilityRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -123,7 +123,7 @@ export const SCHEMAS: Record<string, Schema> = {
     keylessAnon: bool,
     auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }, []),
   }, []),
-  LogLine: object({ id: int, at: time, process: str, instance: str, release: int, line: str }),
+  LogLine: object({ id: int, at: time, process: str, instance: str, release: int, line: str, fields: { type: ['object', 'null'], description: 'the fields of a JSON line' } }),
   Ticket: object({ ticket: str, expiresAt: time }),
   Token: object({
     id: int,
@@ -180,6 +180,23 @@ export const SCHEMAS: Record<string, Schema> = {
       deploymentId: nullable('integer'), receivedAt: time,
     }) },
   }),
+  ErrorGroup: object({
+    id: int, fingerprint: str, type: str, message: str, count: int, firstSeen: time, lastSeen: time,
+    firstRelease: nullable('integer'), lastRelease: nullable('integer'), sampleStack: str,
+  }),
+  NewAlertRule: object({ if: str, notify: str }),
+  AlertRule: object({
+    id: int, if: str, notify: str, status: { type: 'string', enum: ['ok', 'pending', 'firing'] },
+    since: nullable('string', { format: 'date-time' }), lastValue: nullable('number'), createdAt: time,
+  }),
+  Alerts: object({
+    rules: { type: 'array', items: ref('AlertRule') },
+    history: { type: 'array', items: object({
+      ruleId: int, status: { type: 'string', enum: ['firing', 'resolved'] }, value: nullable('number'), at: time,
+      deliveredAt: nullable('string', { format: 'date-time' }), attempts: int, lastError: nullable('string'),
+    }) },
+  }),
+  AppMetrics: object({ resolution: { type: 'string', enum: ['1m', '1h'] }, since: time, until: time, processes: { type: 'array', items: { type: 'object' } } }),
 };
 
 /** The created token: its fields and, this once, the secret. */

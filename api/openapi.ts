@@ -59,7 +59,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/previews/config', summary: 'Config overrides for previews', scope: 'deploy', response: { json: ref('ConfigVars') } },
   { method: 'patch', path: '/apps/{app}/previews/config', summary: 'Set and unset config overrides for previews', scope: 'deploy', request: ref('ConfigPatch'), response: { json: ref('ConfigVars') } },
   { method: 'get', path: '/apps/{app}/logs', summary: "The app's runtime logs (?follow=true streams new lines)", scope: 'read', response: { jsonOrText: arrayOf('LogLine') },
-    query: { lines: { type: 'integer', minimum: 0, maximum: 1000 }, process: { type: 'string' }, follow: { type: 'boolean' }, format: { type: 'string', enum: ['text', 'json'] } } },
+    query: { lines: { type: 'integer', minimum: 0, maximum: 1000 }, process: { type: 'string' }, follow: { type: 'boolean' }, format: { type: 'string', enum: ['text', 'json'] },
+      query: { type: 'string', description: 'log query: terms, "phrases", field:value, status>=500, -negation, OR, (groups)' }, since: { type: 'string', description: '2h or an ISO time' }, until: { type: 'string', description: '30m or an ISO time' } } },
   { method: 'get', path: '/events', summary: 'Live events (server-sent events): deployment.state, deployment.log, release.created, app.changed', scope: 'read', response: { events: true },
     query: { app: { type: 'string' }, ticket: { type: 'string' } } },
   { method: 'post', path: '/events/ticket', summary: 'A 60-second read ticket for EventSource (?ticket=)', scope: 'read', status: 201, response: { json: ref('Ticket') } },
@@ -82,6 +83,13 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/git/webhook', summary: "The repository webhook's URL and secret (push and pull-request events)", scope: 'deploy', response: { json: ref('PreviewWebhook') } },
   { method: 'post', path: '/apps/{app}/git/webhook', summary: 'Rotate the webhook secret (shared with the pull-request webhook)', scope: 'deploy', response: { json: ref('PreviewWebhook') } },
   { method: 'post', path: '/apps/{app}/git/deploy', summary: "Fetch the deploy branch's head from the host and deploy it, whatever it touches", scope: 'deploy', status: 202, response: { json: ref('Deployment') } },
+  { method: 'get', path: '/apps/{app}/errors', summary: "The app's exceptions grouped by fingerprint, most recently seen first", scope: 'read', response: { json: arrayOf('ErrorGroup') },
+    query: { since: { type: 'string', description: '24h or an ISO time: groups seen since then' } } },
+  { method: 'get', path: '/apps/{app}/alerts', summary: "The app's alert rules, their state, and the notifications sent", scope: 'read', response: { json: ref('Alerts') } },
+  { method: 'post', path: '/apps/{app}/alerts', summary: 'Add an alert rule ("if": "5xx_rate > 5% for 5m", "notify": a webhook URL or mailto:)', scope: 'deploy', status: 201, request: ref('NewAlertRule'), response: { json: ref('AlertRule') } },
+  { method: 'delete', path: '/apps/{app}/alerts/{id}', summary: 'Remove an alert rule', scope: 'deploy', response: { json: object({ removed: { type: 'integer' } }) } },
+  { method: 'get', path: '/apps/{app}/metrics', summary: 'Request rate, latency percentiles, status classes per process type (1-minute rows up to a day, 1-hour beyond)', scope: 'read', response: { json: ref('AppMetrics') },
+    query: { since: { type: 'string', description: '1h (default) or an ISO time' }, until: { type: 'string' } } },
 ];
 
 const ERRORS: Record<string, string> = {

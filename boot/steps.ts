@@ -33,6 +33,8 @@ import {
   readRoutingInput, reconcileAll, releaseOperations, runDeployment, selectRuntime,
   startLogCollector, superviseAll, type AppDatabaseEnv, type RuntimeDriver, type SchedulerDeps,
 } from '../scheduler/index.js';
+import { startTelemetryLoops } from '../telemetry/index.js';
+import { readServerSettings } from '../core/settings.js';
 
 export type Log = (line: string) => void;
 
@@ -272,4 +274,13 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
       await logCollector.stop();
     },
   };
+}
+
+/** Telemetry's background work (issue 18, telemetry/loops.ts): error scanner, metrics rollup, alerts. */
+export async function startTelemetryLoopsStep(config: Config, store: Store, routing: Routing, log: Log): Promise<Started<void>> {
+  const loops = startTelemetryLoops({
+    sql: store.db.sql, traffic: routing.router.metrics, smtpUrl: readServerSettings(process.env).smtpUrl,
+    mailFrom: `DevFlow alerts <alerts@${config.domain}>`, log,
+  });
+  return { value: undefined, stop: () => loops.stop() };
 }

@@ -124,6 +124,9 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '-t, --tail', description: 'keep following new lines (Ctrl-C to stop)' },
       { flags: '-p, --process <type>', description: 'only this process type, e.g. web' },
       { flags: '--json', description: 'one JSON object per line' },
+      { flags: '-q, --query <query>', description: 'search: terms, "phrases", field:value, status>=500, -negation, OR' },
+      { flags: '--since <when>', description: 'only lines since a time: 2h, 30m, 7d or an ISO time' },
+      { flags: '--until <when>', description: 'only lines before a time: 1h or an ISO time' },
     ],
     load: () => import('./commands/logs.js').then((m) => m.showLogs),
   },
@@ -223,5 +226,31 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'git:deploy', description: "fetch the deploy branch's head from the repository and deploy it (even when it does not touch the base dir)", app, json,
     load: () => import('./commands/git.js').then((m) => m.deployFromGit),
+  },
+  {
+    name: 'errors', description: "list an app's exceptions grouped by fingerprint: count, first and last seen, releases, stack", app, json,
+    options: [{ flags: '--since <when>', description: 'only groups seen since: 24h, 7d or an ISO time' }],
+    load: () => import('./commands/errors.js').then((m) => m.listErrors),
+  },
+  { name: 'alerts', description: "list an app's alert rules, their state and the notifications sent", app, json, load: () => import('./commands/alerts.js').then((m) => m.listAlerts) },
+  {
+    name: 'alerts:add', description: 'alert when a metric crosses a threshold or an event happens', app, json,
+    options: [
+      { flags: '--if <condition>', description: "e.g. '5xx_rate > 5% for 5m', 'p95 > 800ms for 10m', crash_loop, deploy_failed, certificate_failing", required: true },
+      { flags: '--notify <target>', description: 'a webhook URL (JSON), a Slack-compatible webhook URL, or mailto:ops@example.com', required: true },
+    ],
+    load: () => import('./commands/alerts.js').then((m) => m.addAlert),
+  },
+  {
+    name: 'alerts:remove', description: 'remove an alert rule', app, args: [['<id>', 'the rule id from `devflow alerts`']],
+    load: () => import('./commands/alerts.js').then((m) => m.removeAlert),
+  },
+  {
+    name: 'metrics', description: "show an app's request rate, p50/p95/p99 latency and status classes per process type", app, json,
+    options: [
+      { flags: '--since <when>', description: '1h (default), 30m, 7d or an ISO time' },
+      { flags: '--until <when>', description: 'an end: 10m or an ISO time (default now)' },
+    ],
+    load: () => import('./commands/metrics.js').then((m) => m.showMetrics),
   },
 ];

@@ -14,3 +14,4 @@ export { serveMetrics } from './metrics-endpoint.js';
 export type { RouterSpan, SpanSink } from './tracing/span-buffer.js';
 export type { RouterTracer } from './tracing/tracer.js';
 export type { TraceSampling } from './tracing/sampling.js';
+export { LATENCY_BUCKETS } from './metrics.js';

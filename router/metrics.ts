@@ -51,6 +51,20 @@ export class ProxyMetrics {
     series.count++;
   }
 
+  /**
+   * The counters as they stand, per app: what telemetry's per-minute rollup (issue 18,
+   * telemetry/metrics/) diffs off the request path. Copies, so the caller may keep them.
+   */
+  snapshot(): Map<string, { counts: Record<StatusClass, number>; buckets: number[]; sum: number; count: number }> {
+    const copy = new Map<string, { counts: Record<StatusClass, number>; buckets: number[]; sum: number; count: number }>();
+    for (const [app, series] of this.apps) {
+      const counts = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+      for (const [cls, n] of series.counts) counts[cls] = n;
+      copy.set(app, { counts, buckets: [...series.buckets], sum: series.sum, count: series.count });
+    }
+    return copy;
+  }
+
   render(): string {
     const lines = [
       '# HELP devflow_router_requests_total Requests served by the embedded router, by app and status class.',

@@ -27,3 +27,4 @@ export { hmacHex, parsePullRequestEvent, verifyDelivery } from './previews/webho
 export {
   ProcessRuntime, releaseAndSlotOf, selectRuntime, type RuntimeDriver,
 } from './runtime/index.js';
+export { isCrashLoop } from './crash-loop.js';

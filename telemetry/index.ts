@@ -26,6 +26,12 @@ import { SpanStore, type SpanView, type TraceSummary } from './traces/store.js';
 
 export type { SpanView, TraceSummary } from './traces/store.js';
 export type { SamplingChange } from './settings-store.js';
+// The logs, errors, alerts and metrics half: each part keeps its own index.
+export * from './logs/index.js';
+export * from './errors/index.js';
+export { startTelemetryLoops, type TelemetryLoops, type TelemetryLoopsOptions } from './loops.js';
+export * from './alerts/index.js';
+export * from './metrics/index.js';
 
 /** What `GET /apps/{app}/telemetry` shows. */
 export interface TelemetryView {

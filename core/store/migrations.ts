@@ -14,6 +14,9 @@ import { m016 } from './migrations/016-backend-projects.js';
 import { m023 } from './migrations/023-backend-functions.js';
 import { m024 } from './migrations/024-function-digests.js';
 import { m026 } from './migrations/026-telemetry-traces.js';
+import { m029 } from './migrations/029-log-search.js';
+import { m030 } from './migrations/030-error-groups.js';
+import { m031 } from './migrations/031-alerts-metrics.js';
 import { m032 } from './migrations/032-git-connections.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
@@ -34,6 +37,9 @@ export const MIGRATIONS: readonly Migration[] = [
   m023,
   m024,
   m026,
+  m029,
+  m030,
+  m031,
   m032,
   m046,
   m047,

@@ -23,7 +23,8 @@ export interface NewLogLine {
   at: Date;
 }
 
-interface Row {
+/** A stored line as PostgreSQL returns it (log search, telemetry/logs/, reads the same rows). */
+export interface RuntimeLogRow {
   id: string;
   instance: string;
   process_type: string;
@@ -32,7 +33,7 @@ interface Row {
   at: Date;
 }
 
-function toLine(row: Row): RuntimeLogLine {
+export function toLine(row: RuntimeLogRow): RuntimeLogLine {
   return { id: Number(row.id), instance: row.instance, processType: row.process_type, release: row.release, line: row.line, at: row.at };
 }
 
@@ -67,7 +68,7 @@ export interface LogQuery {
 
 /** The newest `limit` lines matching the query, returned oldest first. */
 export async function readRuntimeLogs(sql: Sql, q: LogQuery): Promise<RuntimeLogLine[]> {
-  const rows = await sql<Row[]>`
+  const rows = await sql<RuntimeLogRow[]>`
     SELECT id, instance, process_type, release, line, at FROM runtime_logs
     WHERE app_id = ${q.appId}
       ${q.processType === undefined ? sql`` : sql`AND process_type = ${q.processType}`}

@@ -1,0 +1,32 @@
+/** metrics: an app's request rate, latency percentiles and status classes per process type (issue 18). */
+import { createClient } from '../client.js';
+import type { CommandInput } from '../command-spec.js';
+import { print, type OutputOptions } from '../output.js';
+
+interface Summary {
+  requests: number; requestsPerMinute: number; status: Record<string, number>; rate5xx?: number;
+  p50Ms?: number; p95Ms?: number; p99Ms?: number; cpuPercent?: number; memoryMb?: number;
+}
+interface MetricsView { resolution: string; since: string; until: string; processes: Array<{ processType: string; summary: Summary }> }
+
+const num = (v: number | undefined, unit: string, digits = 0) => (v === undefined ? '-' : `${v.toFixed(digits)}${unit}`);
+
+export function formatMetrics(app: string, m: MetricsView): string {
+  if (m.processes.length === 0) return `no metrics for ${app} between ${m.since} and ${m.until} (the router counts requests; rows appear a minute after traffic)`;
+  const lines = [`${app}  ${m.since} .. ${m.until}  (${m.resolution} rows)`];
+  for (const p of m.processes) {
+    const s = p.summary;
+    lines.push(
+      `${p.processType}: ${s.requests} requests (${num(s.requestsPerMinute, '/min', 1)}), p50 ${num(s.p50Ms, 'ms')}, p95 ${num(s.p95Ms, 'ms')}, p99 ${num(s.p99Ms, 'ms')}, 5xx ${num(s.rate5xx, '%', 1)}`,
+      `  status ${Object.entries(s.status).map(([cls, n]) => `${cls} ${n}`).join(', ')}${s.cpuPercent === undefined ? '' : `; cpu ${num(s.cpuPercent, '%', 1)}, memory ${num(s.memoryMb, 'MB')}`}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export async function showMetrics({ app, opts }: CommandInput<OutputOptions & { since?: string; until?: string }>): Promise<void> {
+  const query = new URLSearchParams({ since: opts.since ?? '1h' });
+  if (opts.until) query.set('until', opts.until);
+  const metrics = await createClient(process.env).request<MetricsView>('GET', `/apps/${encodeURIComponent(app)}/metrics?${query}`);
+  print(opts, metrics, () => formatMetrics(app, metrics));
+}

@@ -1,0 +1,5 @@
+/** Error grouping (issue 18): exceptions found in stderr or sent as span events, by fingerprint. */
+export { exceptionFingerprint } from './fingerprint.js';
+export { extractExceptions, type ExtractedException } from './stack-extract.js';
+export { ErrorScanner, startErrorScanner } from './scanner.js';
+export { listErrorGroups, recordException, type ErrorGroup, type RecordedException } from './store.js';

@@ -1,0 +1,41 @@
+/**
+ * The background work of the logs, errors, alerts and metrics half of telemetry (issue 18),
+ * started by one boot step and stopped together: the stderr error scanner, the per-minute
+ * metrics rollup of the router's traffic, and the alert rules' evaluation and delivery.
+ */
+import type { Sql } from '../core/store/database.js';
+import { AlertRunner, storeReadings } from './alerts/index.js';
+import { startErrorScanner } from './errors/index.js';
+import { MetricsSampler, type TrafficCounters } from './metrics/index.js';
+
+export interface TelemetryLoopsOptions {
+  sql: Sql;
+  /** The router's counters (RouterService.metrics). */
+  traffic: TrafficCounters;
+  /** DEVFLOW_SMTP_URL, for email alerts. */
+  smtpUrl?: string;
+  /** The From address of alert mails. */
+  mailFrom: string;
+  log(line: string): void;
+}
+
+export interface TelemetryLoops {
+  /** Waits for each loop's pass in flight, so its queries end before the database closes. */
+  stop(): Promise<void>;
+}
+
+export function startTelemetryLoops(options: TelemetryLoopsOptions): TelemetryLoops {
+  const scanner = startErrorScanner({ sql: options.sql, log: options.log });
+  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, log: options.log });
+  sampler.start();
+  const alerts = new AlertRunner({
+    sql: options.sql, readings: storeReadings(options.sql), log: options.log,
+    delivery: { smtpUrl: options.smtpUrl, mailFrom: options.mailFrom },
+  });
+  alerts.start();
+  return {
+    async stop() {
+      await Promise.all([scanner.stop(), sampler.stop(), alerts.stop()]);
+    },
+  };
+}

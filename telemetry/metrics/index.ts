@@ -1,0 +1,4 @@
+/** Metrics (issue 18): the router's traffic rolled up per minute and hour, and its summaries. */
+export { MetricsSampler } from './sampler.js';
+export { readAppMetrics, type AppMetrics } from './query.js';
+export type { TrafficCounters } from './traffic.js';

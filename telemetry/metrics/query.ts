@@ -1,0 +1,44 @@
+/**
+ * An app's metrics over a time range (issue 18), for `devflow metrics`, the API and alert
+ * rules: minute rows for ranges up to a day, hour rows beyond, summarised per process type.
+ */
+import type { Sql } from '../../core/store/database.js';
+import { LATENCY_BUCKETS } from '../../router/index.js';
+import { readMetricRows, type Resolution } from './store.js';
+import { summarise, type MetricRow, type MetricSummary } from './summary.js';
+
+export interface ProcessMetrics {
+  processType: string;
+  summary: MetricSummary;
+  points: Array<{ at: Date; requests: number; rate5xx: number | undefined; p95Ms: number | undefined; cpuPercent: number | null; memoryMb: number | null }>;
+}
+
+export interface AppMetrics {
+  resolution: Resolution;
+  since: Date;
+  until: Date;
+  processes: ProcessMetrics[];
+}
+
+export async function readAppMetrics(sql: Sql, appId: number, since: Date, until: Date): Promise<AppMetrics> {
+  const resolution: Resolution = until.getTime() - since.getTime() <= 86_400_000 ? '1m' : '1h';
+  const rows = await readMetricRows(sql, { appId, resolution, since, until });
+  const minutes = (until.getTime() - since.getTime()) / 60_000;
+  const byType = new Map<string, MetricRow[]>();
+  for (const row of rows) byType.set(row.processType, [...(byType.get(row.processType) ?? []), row]);
+  const processes = [...byType].map(([processType, list]) => ({
+    processType,
+    summary: summarise(list, LATENCY_BUCKETS, minutes),
+    points: list.map((r) => {
+      const one = summarise([r], LATENCY_BUCKETS, resolution === '1m' ? 1 : 60);
+      return { at: r.at, requests: r.requests, rate5xx: one.rate5xx, p95Ms: one.p95Ms, cpuPercent: r.cpuPercent, memoryMb: r.memoryMb };
+    }),
+  }));
+  return { resolution, since, until, processes };
+}
+
+/** The app's summary over the last `windowMs` of minute rows, all process types together. */
+export async function recentSummary(sql: Sql, appId: number, now: Date, windowMs: number): Promise<MetricSummary> {
+  const rows = await readMetricRows(sql, { appId, resolution: '1m', since: new Date(now.getTime() - windowMs), until: now });
+  return summarise(rows, LATENCY_BUCKETS, windowMs / 60_000);
+}

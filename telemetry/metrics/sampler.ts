@@ -1,0 +1,66 @@
+/**
+ * The per-minute metrics rollup (issue 18): once a minute, the router's traffic since the last
+ * minute becomes each app's `web` row (traffic.ts), and the hour rows of the last two hours are
+ * folded again from the minute rows (store.ts), which also drops rows past their keeping time.
+ * Off the request path: the router only counts, as it did for GET /metrics.
+ */
+import { errorMessage } from '../../core/errors.js';
+import type { Sql } from '../../core/store/database.js';
+import { runPeriodically, type Periodic } from '../../core/periodic.js';
+import { addMetricRows, rollUpHours, type NewMetricRow } from './store.js';
+import { trafficDelta, type TrafficCounters, type TrafficSnapshot } from './traffic.js';
+
+const SAMPLE_EVERY_MS = 60_000;
+
+export interface SamplerOptions {
+  sql: Sql;
+  traffic: TrafficCounters;
+  log(line: string): void;
+}
+
+export class MetricsSampler {
+  private last: TrafficSnapshot;
+  private loop: Periodic | undefined;
+  private lastError = '';
+
+  constructor(private readonly options: SamplerOptions) {
+    this.last = options.traffic.snapshot();
+  }
+
+  start(): void {
+    this.loop = runPeriodically(() => this.pass(), SAMPLE_EVERY_MS);
+  }
+
+  async stop(): Promise<void> {
+    await this.loop?.stop();
+  }
+
+  /** Stores the traffic since the last pass as the minute before `now`'s row; rolls up hours. */
+  async pass(now = new Date()): Promise<void> {
+    try {
+      const current = this.options.traffic.snapshot();
+      const delta = trafficDelta(this.last, current);
+      this.last = current;
+      const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - 60_000);
+      await addMetricRows(this.options.sql, await this.rows(delta, minute));
+      await rollUpHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
+      this.lastError = '';
+    } catch (err) {
+      const message = errorMessage(err);
+      if (message !== this.lastError) this.options.log(`metrics rollup: ${message}`);
+      this.lastError = message;
+    }
+  }
+
+  private async rows(delta: TrafficSnapshot, at: Date): Promise<NewMetricRow[]> {
+    if (delta.size === 0) return [];
+    const apps = await this.options.sql<{ id: number; name: string }[]>`SELECT id, name FROM apps WHERE name IN ${this.options.sql([...delta.keys()])}`;
+    return apps.map(({ id, name }) => {
+      const d = delta.get(name)!;
+      return {
+        appId: id, processType: 'web', resolution: '1m', at, requests: d.count, status: d.counts,
+        latencyBuckets: d.buckets, latencySum: d.sum, cpuPercent: null, memoryMb: null, instances: null,
+      };
+    });
+  }
+}
