@@ -37,6 +37,26 @@ async function build(app: string, sourceDir: string, target: BuildRequest['targe
   return { result, log: lines.join('\n') };
 }
 
+type Built = Awaited<ReturnType<typeof build>> & { cacheDir: string };
+const coldBuilds = new Map<string, Promise<Built>>();
+
+/**
+ * An example built unchanged with an empty cache, once per target for the whole file: the tests
+ * that only read such a build, or start from it, share it instead of building it again.
+ */
+function coldBuild(example: string, target: BuildRequest['target']): Promise<Built> {
+  const key = `${example}:${target}`;
+  let built = coldBuilds.get(key);
+  if (!built) {
+    built = (async () => {
+      const cacheDir = await tempDir('devflow-cache-');
+      return { ...(await build(example, join(examples, example), target, cacheDir)), cacheDir };
+    })();
+    coldBuilds.set(key, built);
+  }
+  return built;
+}
+
 async function bodyOf(artifact: Awaited<ReturnType<typeof build>>['result']['artifact']): Promise<string> {
   const running = artifact.kind === 'image' ? await runImage(artifact.image) : await startSlug(artifact);
   try {
@@ -65,7 +85,7 @@ describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (targ
     // A dependency that requires its own hoisted dependency from its real path in the layer.
     ['node-dist-main', 'devflow/nodejs', /Installing dependencies with npm/],
   ])('builds %s with %s', async (example, buildpack, logLine) => {
-    const { result, log } = await build(example, join(examples, example), target);
+    const { result, log } = await coldBuild(example, target);
     expect(result.buildpacks).toEqual([buildpack]);
     expect(log).toMatch(logLine);
     const expected = (await readFile(join(examples, example, 'EXPECTED_BODY'), 'utf8')).trim();
@@ -75,8 +95,8 @@ describe.each(['slug', 'image'] as const)('DevFlow buildpacks, %s target', (targ
   it('python: an unchanged requirements.txt reuses the venv layer; a changed one rebuilds it', async () => {
     const src = await tempDir('devflow-src-py-');
     await cp(join(examples, 'python-hello'), src, { recursive: true });
-    const cache = await tempDir('devflow-cache-');
-    await build('python-hello', src, target, cache);
+    // The first (cold) build is the one 'builds python-hello' made; its cache goes on from there.
+    const cache = (await coldBuild('python-hello', target)).cacheDir;
     await writeFile(join(src, 'app.py'), (await readFile(join(src, 'app.py'), 'utf8')).replace('Hello from', 'Hi from'));
     const second = await build('python-hello', src, target, cache);
     expect(second.log).toContain('reusing venv layer (requirements unchanged)');
@@ -111,7 +131,7 @@ describe('nodejs: the node_modules tree in a slug is searched from inside its ow
     ['node-dist-main', '@supabase/functions-js'],
     ['node-dist-main', 'tslib'],
   ])('%s: %s', async (example, pkg) => {
-    const { result } = await build(example, join(examples, example), 'slug');
+    const { result } = await coldBuild(example, 'slug');
     if (result.artifact.kind !== 'slug') throw new Error('not a slug');
     const tree = await realpath(join(result.artifact.dir, 'node_modules'));
     // Where a bare require from the package's own package.json looks (Node's public API for it).

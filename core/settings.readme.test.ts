@@ -41,7 +41,7 @@ function readersOutsideSettings(): string[] {
   const found: string[] = [];
   // Tests and benchmarks set up environments; examples and buildpacks are apps, which read what
   // DevFlow gives them (DATABASE_URL, DEVFLOW_RELEASE), not DevFlow's settings.
-  const skip = new Set(['node_modules', 'dist', 'tests', 'bench', 'test-artifacts', '.git', 'examples', 'buildpacks']);
+  const skip = new Set(['node_modules', 'dist', '.test-dist', 'tests', 'bench', 'test-artifacts', '.git', 'examples', 'buildpacks']);
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);

@@ -48,7 +48,7 @@ export async function handlePush(deps: PushDeps, push: PushRequest, log: LogSink
 
 /** Deploys a pushed tree to an app (the app itself, or a branch's preview) and follows it to the end. */
 export async function deployPush(deps: EnqueueDeps, app: { id: number; name: string }, push: PushRequest, log: LogSink): Promise<Deployment> {
-  const deployment = await enqueueDeployment(deps, app, pushedDeployment(push), (dest) => push.exportTree(dest));
+  const deployment = await enqueueDeployment(deps, app, pushedDeployment(push), (dest) => push.exportTree(dest), push.receivedAt);
   return followDeployment(deps, deployment.id, log);
 }
 

@@ -32,6 +32,8 @@ export interface PushRequest {
   deploy: boolean;
   /** Who pushed: the name authenticate() gave for the pusher's token. */
   actor: string;
+  /** When the push's upload reached DevFlow (git's receive-pack request arrived): the `receive` phase starts here. */
+  receivedAt?: Date;
 }
 
 export interface PushOutcome {

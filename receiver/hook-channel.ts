@@ -31,6 +31,8 @@ export interface RefUpdate {
 export interface Pusher {
   app: AppName;
   actor: string;
+  /** When the receive-pack request that opened the session arrived. */
+  receivedAt: Date;
 }
 
 export type RunPush = (pusher: Pusher, update: RefUpdate, log: LogSink, signal: AbortSignal) => Promise<PushOutcome>;
@@ -89,11 +91,11 @@ export class HookChannel {
     return this.listening;
   }
 
-  async open(app: AppName, actor: string): Promise<PushSession> {
+  async open(app: AppName, actor: string, receivedAt = new Date()): Promise<PushSession> {
     const port = await this.port();
     const id = randomBytes(12).toString('hex');
     const secret = randomBytes(32);
-    const session: Session = { pusher: { app, actor }, secret, controller: new AbortController(), running: new Set() };
+    const session: Session = { pusher: { app, actor, receivedAt }, secret, controller: new AbortController(), running: new Set() };
     this.sessions.set(id, session);
     return {
       env: {

@@ -84,6 +84,7 @@ export class GitReceiver implements AppRepositories {
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse, route: GitRoute): Promise<void> {
     if (route.kind === 'invalid') return plain(res, route.status, route.message);
+    const receivedAt = new Date();
     const credentials = parseBasicAuth(req.headers.authorization);
     const actor = credentials ? await this.options.authenticate(credentials.username, credentials.password) : undefined;
     if (actor === undefined) {
@@ -99,13 +100,13 @@ export class GitReceiver implements AppRepositories {
     const protocolEnv: Record<string, string> = protocol ? { GIT_PROTOCOL: protocol } : {};
     if (route.kind === 'advertise') return advertiseRefs(res, route.service, dir, gitEnv(protocolEnv));
     if (route.service === 'upload-pack') return this.serveRpc(req, res, route.service, dir, protocolEnv);
-    return this.serveReceivePack(req, res, route.app, actor, dir, protocolEnv);
+    return this.serveReceivePack(req, res, route.app, actor, dir, protocolEnv, receivedAt);
   }
 
   private async serveReceivePack(
-    req: http.IncomingMessage, res: http.ServerResponse, app: AppName, actor: string, dir: string, env: Record<string, string>,
+    req: http.IncomingMessage, res: http.ServerResponse, app: AppName, actor: string, dir: string, env: Record<string, string>, receivedAt: Date,
   ): Promise<void> {
-    const session = await this.channel.open(app, actor);
+    const session = await this.channel.open(app, actor, receivedAt);
     try {
       await this.serveRpc(req, res, 'receive-pack', dir, { ...env, ...session.env }, () => session.abort('the pusher disconnected'));
     } finally {
@@ -134,7 +135,7 @@ export class GitReceiver implements AppRepositories {
     await runRpc(res, { service, dir, env: gitEnv(env), body, config, onDisconnect });
   }
 
-  private async runPush({ app, actor }: Pusher, update: RefUpdate, log: LogSink, signal: AbortSignal): Promise<PushOutcome> {
+  private async runPush({ app, actor, receivedAt }: Pusher, update: RefUpdate, log: LogSink, signal: AbortSignal): Promise<PushOutcome> {
     const branches = (await this.options.deployBranches?.(app)) ?? DEFAULT_DEPLOY_BRANCHES;
     const { ref, oldSha, newSha, quarantine } = update;
     const gitDir = this.repos.path(app);
@@ -142,7 +143,7 @@ export class GitReceiver implements AppRepositories {
       if (isZeroId(newSha)) throw new DevflowError('internal', `${ref} was deleted: there is no tree to export`);
       await exportTree(gitDir, newSha, dest, { quarantine });
     };
-    const push = { app, ref, oldSha, newSha, actor, deploy: isDeployRef(ref, branches), exportTree: exportPushedTree };
+    const push = { app, ref, oldSha, newSha, actor, deploy: isDeployRef(ref, branches), exportTree: exportPushedTree, receivedAt };
     return this.options.onPush(push, log, signal);
   }
 }

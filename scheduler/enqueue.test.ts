@@ -12,6 +12,7 @@ import { parseAppName } from '../core/names.js';
 import { createDeployQueue, type DeployJob, type DeployQueue } from '../core/queue.js';
 import { createApp } from '../core/store/apps.js';
 import { SUPERSEDED_REASON, getDeployment } from '../core/store/deployments.js';
+import { listDeploymentPhases } from '../core/store/deployment-phases.js';
 import type { DeploymentTrigger } from '../core/types.js';
 import { createTestDatabase, type TestDatabase } from '../tests/support/postgres.js';
 import { enqueueDeployment, type EnqueueDeps } from './enqueue.js';
@@ -80,5 +81,18 @@ describe('enqueueDeployment', () => {
     expect(failed).toMatchObject({ state: 'failed', reason });
     expect(await getDeployment(db.sql, (failed as { deploymentId: number }).deploymentId)).toMatchObject({ state: 'failed', reason });
     expect(jobs.filter((j) => j.app === 'no-source')).toEqual([]);
+  });
+
+  it('stores the receive phase of a push: from its upload reaching DevFlow until the deployment was recorded', async () => {
+    const app = await createApp(db.sql, parseAppName('received'));
+    const receivedAt = new Date(Date.now() - 250);
+    const pushed = await enqueueDeployment(deps, app, request('d'.repeat(40), 'push'), writeText('tree'), receivedAt);
+    const api = await enqueueDeployment(deps, app, request('e'.repeat(40), 'api'), writeText('tree'));
+
+    const [receive, ...rest] = await listDeploymentPhases(db.sql, pushed.id);
+    expect(rest).toEqual([]);
+    expect(receive).toEqual({ phase: 'receive', startedAt: receivedAt, ms: pushed.createdAt.getTime() - receivedAt.getTime() });
+    expect(receive!.ms).toBeGreaterThanOrEqual(250);
+    expect(await listDeploymentPhases(db.sql, api.id)).toEqual([]);
   });
 });

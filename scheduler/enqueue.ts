@@ -14,6 +14,7 @@ import type { Sql } from '../core/store/database.js';
 import {
   SUPERSEDED_REASON, createDeployment, getDeployment, readDeploymentLog, transitionDeployment, type NewDeployment,
 } from '../core/store/deployments.js';
+import { saveDeploymentPhases } from '../core/store/deployment-phases.js';
 import { TERMINAL_DEPLOYMENT_STATES, type Deployment, type LogSink } from '../core/types.js';
 import { sourceTarPath } from './pipeline.js';
 
@@ -30,10 +31,20 @@ export type DeploymentRequest = Required<NewDeployment>;
 /** Writes the source tree (a tar, `git archive` format) to the path the build reads it from. */
 export type WriteSource = (dest: string) => Promise<void>;
 
+/**
+ * `receivedAt`: when a push's upload reached DevFlow. From then until the deployment is recorded
+ * (git unpacking the objects, the pre-receive hook starting and calling back) is the `receive`
+ * phase, stored with the deployment's other phases (issue 15).
+ */
 export async function enqueueDeployment(
   deps: EnqueueDeps, app: { id: number; name: string }, request: DeploymentRequest, writeSource: WriteSource,
+  receivedAt?: Date,
 ): Promise<Deployment> {
   const { deployment, superseded } = await createDeployment(deps.sql, app, request);
+  if (receivedAt) {
+    const ms = deployment.createdAt.getTime() - receivedAt.getTime();
+    await saveDeploymentPhases(deps.sql, deployment.id, [{ phase: 'receive', startedAt: receivedAt, ms }]);
+  }
   for (const id of superseded) {
     await deps.bus.publish({ type: 'deployment.state', deploymentId: id, app: app.name, state: 'superseded', reason: SUPERSEDED_REASON });
   }

@@ -17,7 +17,7 @@ import { deployConfigVars, publicUrl } from './previews/app-context.js';
 import { getDeployment, lastDeployedSha, transitionDeployment } from '../core/store/deployments.js';
 import { createRelease } from '../core/store/releases.js';
 import type { Artifact, Deployment, DeploymentState, Instance } from '../core/types.js';
-import { saveDeploymentPhases, type PhaseTiming } from '../core/store/deployment-phases.js';
+import { listDeploymentPhases, saveDeploymentPhases, type PhaseTiming } from '../core/store/deployment-phases.js';
 import type { SchedulerDeps } from './deps.js';
 import { withAppJsonHealthchecks } from './app-json.js';
 import { retireInstances, rollOut } from './rollout.js';
@@ -40,6 +40,8 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
   let unmarkRetiring = () => {};
   await withAppLock(deps.sql, app.id, async () => {
     if (!(await transitionDeployment(deps.sql, deploymentId, 'queued', 'building'))) return;
+    // Phases timed before the deployment was queued (a push's `receive`) lead the figures.
+    for (const p of await listDeploymentPhases(deps.sql, deploymentId)) clock.record(p.phase, p.startedAt.getTime(), p.startedAt.getTime() + p.ms);
     clock.record('queue', deployment.createdAt.getTime(), Date.now());
     await publishState(deps, deployment, 'building');
     const log = new DeploymentLog(deps.sql, deps.bus, deploymentId, app.name);

@@ -5,11 +5,12 @@
 import type { Sql } from './database.js';
 
 /**
- * In the order a deployment passes them. `queue` is the wait between the push and the build's
+ * In the order a deployment passes them. `receive` runs from a push's upload reaching DevFlow to
+ * the deployment being recorded (pushes only); `queue` is the wait between that and the build's
  * start; `retire` (draining and stopping the previous release's instances) runs after the
  * deployment succeeded and the push returned.
  */
-export const DEPLOYMENT_PHASES = ['queue', 'export', 'build', 'release-phase', 'start', 'health', 'switch', 'retire'] as const;
+export const DEPLOYMENT_PHASES = ['receive', 'queue', 'export', 'build', 'release-phase', 'start', 'health', 'switch', 'retire'] as const;
 export type DeploymentPhase = (typeof DEPLOYMENT_PHASES)[number];
 
 export interface PhaseTiming {

@@ -12,12 +12,12 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckedApi, raw, readStream } from '../support/api-client.js';
 import { cleanupRuntime } from '../support/cleanup.js';
+import { CLI_ENTRY } from '../support/compiled-cli.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { remoteUrl, repoFromExample, type Workdir } from '../support/git.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLES = path.join(ROOT, 'examples');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
 
 let devflow: DevflowProcess;
 let api: CheckedApi;
@@ -27,7 +27,7 @@ const tokens: Record<'read' | 'deploy', string> = { read: '', deploy: '' };
 /** Runs the CLI with a chosen environment and working directory (login, git remote). */
 async function cli(args: string[], options: { env?: Record<string, string>; cwd?: string; token?: string | null } = {}) {
   const token = options.token === undefined ? devflow.token : options.token;
-  const r = await execa(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), ...args], {
+  const r = await execa(process.execPath, [CLI_ENTRY, ...args], {
     env: { PATH: process.env.PATH ?? '', DEVFLOW_API: devflow.api, DEVFLOW_HOME: '/nonexistent', ...(token ? { DEVFLOW_TOKEN: token } : {}), ...options.env },
     extendEnv: false, reject: false, cwd: options.cwd ?? ROOT,
   });
@@ -137,7 +137,7 @@ describe('the REST API, CLI and tokens', () => {
     expect(json.status).toBe(200);
     expect(json.body.at(-1)).toMatchObject({ process: 'web.1', line: 'request GET /first' });
 
-    const tail = execa(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), 'logs', '--app', 'hello', '--tail', '-n', '0'], {
+    const tail = execa(process.execPath, [CLI_ENTRY, 'logs', '--app', 'hello', '--tail', '-n', '0'], {
       env: { PATH: process.env.PATH ?? '', DEVFLOW_API: devflow.api, DEVFLOW_TOKEN: tokens.read }, extendEnv: false, reject: false,
     });
     let seen = '';
@@ -210,14 +210,14 @@ describe('the REST API, CLI and tokens', () => {
     expect(login.exitCode, login.stderr).toBe(0);
     const file = path.join(home, '.config/devflow/credentials.json');
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
-    const withoutEnv = await execa(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), 'open', '--no-browser'], {
+    const withoutEnv = await execa(process.execPath, [CLI_ENTRY, 'open', '--no-browser'], {
       env: { PATH: process.env.PATH ?? '', HOME: home }, extendEnv: false, reject: false, cwd: repo.dir,
     });
     // No devflow remote yet: a clear error.
     expect(withoutEnv.exitCode).not.toBe(0);
     expect(withoutEnv.stderr).toContain('pass --app');
     await repo.git(['remote', 'add', 'devflow', `${devflow.api}/hello.git`]);
-    const open = await execa(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), 'open', '--no-browser'], {
+    const open = await execa(process.execPath, [CLI_ENTRY, 'open', '--no-browser'], {
       env: { PATH: process.env.PATH ?? '', HOME: home }, extendEnv: false, reject: false, cwd: repo.dir,
     });
     expect(open.exitCode, open.stderr).toBe(0);

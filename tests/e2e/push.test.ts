@@ -67,7 +67,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
     const result = await push(hello, 'hello');
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain('v2 is live');
-    expect(result.stderr).toMatch(/remote: -----> Timing: queue \d+\.\d\d s, export .*, build .*, start .*, health .*, switch .*; live \d+\.\d\d s after the push was received/);
+    expect(result.stderr).toMatch(/remote: -----> Timing: receive \d+\.\d\d s, queue \d+\.\d\d s, export .*, build .*, start .*, health .*, switch .*; live \d+\.\d\d s after the push was received/);
     expect((await getViaRouter(devflow.httpPort, host('hello'))).body).toContain('Hello again from node-hello');
     // The old instance is retired after the push returned; its steps land in the deployment's log.
     const [latest] = JSON.parse((await devflow.cli(['deployments', 'hello', '--json'])).stdout) as { id: number }[];
@@ -80,7 +80,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
     expect(await runningInstances(runtime, devflow.home, 'hello')).toBe(1);
     const response = await fetch(`${devflow.api}/api/v1/deployments/${latest!.id}`, { headers: { authorization: `Bearer ${devflow.token}` } });
     const detail = (await response.json()) as { phases: { phase: string }[] };
-    expect(detail.phases.map((p) => p.phase)).toEqual(['queue', 'export', 'build', 'start', 'health', 'switch', 'retire']);
+    expect(detail.phases.map((p) => p.phase)).toEqual(['receive', 'queue', 'export', 'build', 'start', 'health', 'switch', 'retire']);
   });
 
   it('a failing build rejects the push with the failing step, and the previous release still serves', async () => {

@@ -1,6 +1,7 @@
 /**
  * Runs `devflow up` as a real child process (through tsx, so no build step is needed) on free
- * ports with its own DEVFLOW_HOME, and drives it the way a user does: the CLI, git, HTTP.
+ * ports with its own DEVFLOW_HOME, and drives it the way a user does: the CLI (compiled from the
+ * current source at the start of the test run, compiled-cli.ts), git, HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { freePort } from '../../core/embedded-postgres/embedded.js';
 import { serverUrl, withDatabase } from './postgres.js';
 import { connect } from '../../core/store/database.js';
 import { randomBytes } from 'node:crypto';
+import { CLI_ENTRY } from './compiled-cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
@@ -106,7 +108,7 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
     home, port, httpPort, httpsPort, api, token,
     output: () => output,
     async cli(args, cliOptions = {}) {
-      const result = await execa(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), ...args], {
+      const result = await execa(process.execPath, [CLI_ENTRY, ...args], {
         env: { DEVFLOW_API: api, DEVFLOW_TOKEN: token, DEVFLOW_HOME: home, PATH: process.env.PATH ?? '' },
         reject: cliOptions.reject ?? true, cwd: ROOT,
       });

@@ -7,8 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../core/embedded-postgres/embedded.js';
+import { compileCli } from './compiled-cli.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  await compileCli();
   const given = process.env.DEVFLOW_TEST_DATABASE_URL;
   if (given) {
     project.provide('postgresUrl', given);
