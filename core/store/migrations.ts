@@ -11,8 +11,11 @@ import { m007 } from './migrations/007-app-databases.js';
 import { m008 } from './migrations/008-deployment-actor.js';
 import { m015 } from './migrations/015-deployment-phases.js';
 import { m016 } from './migrations/016-backend-projects.js';
+import { m039 } from './migrations/039-addons.js';
+import { m040 } from './migrations/040-one-off-runs.js';
+import { m041 } from './migrations/041-cron-jobs.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007, m008, m015, m016];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007, m008, m015, m016, m039, m040, m041];

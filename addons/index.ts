@@ -1,0 +1,69 @@
+/**
+ * The addons role's face (addons/README.md; DESIGN.md "addons/"): add-on providers behind one
+ * contract (provider.ts), the add-on Redis server DevFlow supervises, one-off runs and cron.
+ * The composition root (boot/steps.ts) makes one Addons and hands `service` to the API and
+ * `removeAll` to app removal. Nothing heavy starts here: the Redis server starts with the
+ * first Redis add-on, or at boot when one exists.
+ */
+import type Docker from 'dockerode';
+import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
+import type { AppName } from '../core/names.js';
+import type { SecretKey } from '../core/secrets.js';
+import type { AppDatabases } from '../core/store/app-databases.js';
+import type { Sql } from '../core/store/database.js';
+import type { RuntimeKind } from '../core/types.js';
+import { PostgresProvider } from './postgres/provider.js';
+import type { AddonProvider } from './provider.js';
+import { RedisProvider } from './redis/provider.js';
+import { ManagedRedisServer } from './redis/server.js';
+import { AddonService, type ConfigChange } from './service.js';
+
+export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
+export { AddonService, type AddonView, type CreatedAddon } from './service.js';
+
+export interface AddonsDeps {
+  sql: Sql;
+  secretKey: SecretKey;
+  home: string;
+  /** The platform PostgreSQL as a superuser (for extensions in app databases). */
+  serverUrl: string;
+  databases: AppDatabases;
+  runtime: RuntimeKind;
+  docker: Docker | undefined;
+  setConfig(app: AppName, change: ConfigChange, actor: string): Promise<{ release: number | null }>;
+  log: (line: string) => void;
+}
+
+export interface Addons {
+  service: AddonService;
+  /** For deploys/apps.ts: an app being destroyed loses its add-ons first. */
+  removeAll(app: { id: number; name: AppName }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createAddons(deps: AddonsDeps): Promise<Addons> {
+  const { listen, appHost } = await appReach(deps.runtime, deps.docker);
+  const redisServer = new ManagedRedisServer({ home: deps.home, listen, log: deps.log });
+  const providers = new Map<string, AddonProvider>([
+    ['redis', new RedisProvider({ server: redisServer, appHost })],
+    ['postgres', new PostgresProvider({ serverUrl: deps.serverUrl, databases: deps.databases })],
+  ]);
+  const service = new AddonService({ sql: deps.sql, secretKey: deps.secretKey, providers, setConfig: deps.setConfig, log: deps.log });
+  const [row] = await deps.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM addons WHERE kind = 'redis'`;
+  if ((row?.count ?? 0) > 0) await redisServer.ensureStarted();
+  return {
+    service,
+    removeAll: (app) => service.removeAll(app),
+    close: () => redisServer.stop(),
+  };
+}
+
+/**
+ * Where app processes reach servers DevFlow runs on this host: 127.0.0.1 for host processes,
+ * the Docker bridge gateway for containers (as for the embedded PostgreSQL, database-env.ts).
+ */
+async function appReach(runtime: RuntimeKind, docker: Docker | undefined): Promise<{ listen: string[]; appHost: string }> {
+  if (runtime === 'process' || docker === undefined) return { listen: [], appHost: '127.0.0.1' };
+  const gateway = (await engineBridgeAccess(docker)).listen[0];
+  return gateway === undefined ? { listen: [], appHost: '127.0.0.1' } : { listen: [gateway], appHost: gateway };
+}
