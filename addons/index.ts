@@ -67,3 +67,6 @@ async function appReach(runtime: RuntimeKind, docker: Docker | undefined): Promi
   const gateway = (await engineBridgeAccess(docker)).listen[0];
   return gateway === undefined ? { listen: [], appHost: '127.0.0.1' } : { listen: [gateway], appHost: gateway };
 }
+
+/** What the API calls (api/routes/addons.ts). */
+export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'>;

@@ -23,6 +23,7 @@ import { registerLogRoutes } from './routes/logs.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerPsRoutes } from './routes/ps.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerAddonRoutes } from './routes/addons.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -37,6 +38,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerLogRoutes,
   registerTokenRoutes,
   registerBackendRoutes,
+  registerAddonRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -1,4 +1,5 @@
 /** What the API needs from the platform; `boot/start.ts` provides it. */
+import type { AddonOperations } from '../addons/index.js';
 import type { BackendOperations } from '../backend/index.js';
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   previews: PreviewOperations;
   /** The app backend (issue 16, backend/index.ts); absent when this DevFlow has none. */
   backend?: BackendOperations;
+  /** Add-ons, one-off runs and cron (issue 21, addons/index.ts); absent when this DevFlow has none. */
+  addons?: AddonOperations;
 }
 
 export interface PreviewOperations {

@@ -120,7 +120,15 @@ export const SCHEMAS: Record<string, Schema> = {
     expiresIn: { type: 'string', description: 'a duration like 90m, 12h, 30d, 2w, or "never"', default: 'never' },
   }, ['name']),
   Revoked: object({ revoked: int }),
+  Addon: object({
+    id: int, name: str, kind: str, app: str, env: { type: 'array', items: str }, createdAt: time,
+    plan: str, connection: str, info: { type: 'object', additionalProperties: str },
+  }),
+  NewAddon: object({ kind: str, options: { type: 'object', additionalProperties: str } }, ['kind']),
 };
 
 /** The created token: its fields and, this once, the secret. */
 SCHEMAS.CreatedToken = { allOf: [ref('Token'), object({ token: str })] };
+
+/** A created add-on and the release that carries its variables (null: none made). */
+SCHEMAS.CreatedAddon = object({ addon: ref('Addon'), release: nullable('integer') });

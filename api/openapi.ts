@@ -62,6 +62,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/tokens', summary: 'List API tokens', scope: 'admin', response: { json: arrayOf('Token') }, query: paged },
   { method: 'post', path: '/tokens', summary: 'Create an API token (the secret is shown once)', scope: 'admin', status: 201, request: ref('NewToken'), response: { json: ref('CreatedToken') } },
   { method: 'delete', path: '/tokens/{id}', summary: 'Revoke an API token', scope: 'admin', response: { json: ref('Revoked') } },
+  { method: 'get', path: '/apps/{app}/addons', summary: "The app's add-ons (redis, postgres extras), connections masked", scope: 'read', response: { json: arrayOf('Addon') } },
+  { method: 'post', path: '/apps/{app}/addons', summary: 'Create an add-on; the variables it binds (REDIS_URL) make a new release', scope: 'deploy', status: 201, request: ref('NewAddon'), response: { json: ref('CreatedAddon') } },
+  { method: 'delete', path: '/apps/{app}/addons/{addon}', summary: 'Destroy an add-on (by kind or name) and unset its variables', scope: 'deploy', response: { json: object({ deleted: { type: 'string' }, release: { type: ['integer', 'null'] } }) } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
 ];
 

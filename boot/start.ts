@@ -5,7 +5,7 @@
  * runtime, router, roles, API, background loops) and stops them backwards.
  */
 import type { Config } from '../core/config.js';
-import { openStore, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, type Log, type Started } from './steps.js';
+import { openStore, startAddons, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, type Log, type Started } from './steps.js';
 
 export interface RunningDevflow {
   config: Config;
@@ -30,8 +30,9 @@ export async function startDevflow(config: Config, log: Log): Promise<RunningDev
     const backend = await step(startBackend(config, store, runtime, log));
     // Routes are restored from the store and the runtime before the router listens.
     const routing = await step(startRouting(config, store, runtime, backend, log));
-    const roles = await step(startRoles(config, store, runtime, backend, routing, log));
-    await step(startApi(config, store, runtime, backend, routing, roles, log));
+    const addons = await step(startAddons(config, store, runtime, backend, routing, log));
+    const roles = await step(startRoles(config, store, runtime, backend, routing, addons, log));
+    await step(startApi(config, store, runtime, backend, routing, roles, addons, log));
     await step(startLoops(store, runtime, roles, log));
     log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.runtime.kind}, queue ${roles.queue.backend})`);
     return { config, adminToken: store.adminToken, runtime: runtime.runtime.kind, close: stopAll };

@@ -20,6 +20,7 @@ import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
 import { createBackend, type Backend } from '../backend/index.js';
+import { createAddons, type Addons } from '../addons/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
@@ -127,7 +128,9 @@ export interface Roles {
 }
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
-export async function startRoles(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log): Promise<Started<Roles>> {
+export async function startRoles(
+  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, addons: Addons, log: Log,
+): Promise<Started<Roles>> {
   const { sql } = store.db;
   const scheduler = schedulerDeps(config, store, runtime, backend, routing);
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: store.db.url });
@@ -150,7 +153,7 @@ export async function startRoles(config: Config, store: Store, runtime: Runtime,
     sql, serverUrl: store.db.url, databases: store.databases, secretKey: store.secretKey, runtime: runtime.runtime, routes: routing.routes,
     maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
   }, enqueue, config, receiver);
-  const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews);
+  const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews, addons);
   return {
     value: { scheduler, queue, receiver, previews, apps },
     async stop() {
@@ -170,7 +173,7 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: 
 
 /** One HTTP server on the API port: the app backend's gateway, rate limit, metrics, pull-request webhooks, git, then the REST API and dashboard. */
 export async function startApi(
-  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, log: Log,
+  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, addons: Addons, log: Log,
 ): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
@@ -182,6 +185,7 @@ export async function startApi(
     domainsChanged: () => router.domainsChanged(routes),
     previews: roles.previews,
     backend: backend.operations,
+    addons: addons.service,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
@@ -229,4 +233,18 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
       await logCollector.stop();
     },
   };
+}
+
+/**
+ * Add-ons, one-off runs and cron (issue 21, addons/index.ts). Variables an add-on binds go
+ * through the scheduler's config path (a new release); the add-on Redis server starts here only
+ * when a Redis add-on exists.
+ */
+export async function startAddons(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log): Promise<Started<Addons>> {
+  const releases = releaseOperations(schedulerDeps(config, store, runtime, backend, routing), log);
+  const addons = await createAddons({
+    sql: store.db.sql, secretKey: store.secretKey, home: config.home, serverUrl: store.db.url, databases: store.databases,
+    runtime: runtime.runtime.kind, docker: runtime.docker, setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log,
+  });
+  return { value: addons, stop: () => addons.close() };
 }

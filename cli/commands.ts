@@ -155,4 +155,17 @@ export const COMMANDS: CommandSpec[] = [
     description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS',
     args: [['<settings...>', 'name=value ...']], load: () => import('./commands/backend.js').then((m) => m.setBackend),
   },
+  { name: 'addons', description: "list an app's add-ons, their plan and connection (masked)", app, json, load: () => import('./commands/addons.js').then((m) => m.listAddons) },
+  {
+    name: 'addons:create', description: 'create an add-on (redis, postgres); the variables it binds make a new release', app, json,
+    args: [['<kind>', 'redis or postgres']],
+    options: [{ flags: '--extensions <names>', description: 'postgres: extensions to enable, e.g. pg_trgm,hstore' }],
+    load: () => import('./commands/addons.js').then((m) => m.createAddon),
+  },
+  {
+    name: 'addons:destroy', description: 'destroy an add-on and its data, and unset its variables', app,
+    args: [['<addon>', 'its kind or name']],
+    options: [{ flags: '--confirm <app>', description: "the app's name again, to confirm" }],
+    load: () => import('./commands/addons.js').then((m) => m.destroyAddon),
+  },
 ];
