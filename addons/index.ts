@@ -11,15 +11,20 @@ import type { AppName } from '../core/names.js';
 import type { SecretKey } from '../core/secrets.js';
 import type { AppDatabases } from '../core/store/app-databases.js';
 import type { Sql } from '../core/store/database.js';
-import type { RuntimeKind } from '../core/types.js';
+import type { PlatformEnv, RuntimeDriver } from '../scheduler/index.js';
 import { PostgresProvider } from './postgres/provider.js';
 import type { AddonProvider } from './provider.js';
 import { RedisProvider } from './redis/provider.js';
 import { ManagedRedisServer } from './redis/server.js';
+import { markInterruptedRuns } from './runs/store.js';
+import { RunService } from './runs/service.js';
 import { AddonService, type ConfigChange } from './service.js';
 
 export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
 export { AddonService, type AddonView, type CreatedAddon } from './service.js';
+export { RunService } from './runs/service.js';
+export { parseRunCommand } from './runs/states.js';
+export type { RunRecord } from './runs/store.js';
 
 export interface AddonsDeps {
   sql: Sql;
@@ -28,21 +33,26 @@ export interface AddonsDeps {
   /** The platform PostgreSQL as a superuser (for extensions in app databases). */
   serverUrl: string;
   databases: AppDatabases;
-  runtime: RuntimeKind;
+  runtime: RuntimeDriver;
   docker: Docker | undefined;
+  /** DATABASE_URL and the rest the platform injects, for one-off runs. */
+  platformEnv?: PlatformEnv;
   setConfig(app: AppName, change: ConfigChange, actor: string): Promise<{ release: number | null }>;
   log: (line: string) => void;
 }
 
 export interface Addons {
   service: AddonService;
+  runs: RunService;
+  /** What the API calls. */
+  operations: AddonOperations;
   /** For deploys/apps.ts: an app being destroyed loses its add-ons first. */
   removeAll(app: { id: number; name: AppName }): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createAddons(deps: AddonsDeps): Promise<Addons> {
-  const { listen, appHost } = await appReach(deps.runtime, deps.docker);
+  const { listen, appHost } = await appReach(deps.runtime.kind, deps.docker);
   const redisServer = new ManagedRedisServer({ home: deps.home, listen, log: deps.log });
   const providers = new Map<string, AddonProvider>([
     ['redis', new RedisProvider({ server: redisServer, appHost })],
@@ -51,8 +61,16 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   const service = new AddonService({ sql: deps.sql, secretKey: deps.secretKey, providers, setConfig: deps.setConfig, log: deps.log });
   const [row] = await deps.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM addons WHERE kind = 'redis'`;
   if ((row?.count ?? 0) > 0) await redisServer.ensureStarted();
+  const interrupted = await markInterruptedRuns(deps.sql);
+  if (interrupted > 0) deps.log(`marked ${interrupted} run(s) interrupted: DevFlow stopped while they ran`);
+  const runs = new RunService({ sql: deps.sql, runtime: deps.runtime, platformEnv: deps.platformEnv, log: deps.log });
+  const operations: AddonOperations = {
+    list: (app) => service.list(app), create: (...args) => service.create(...args), destroy: (...args) => service.destroy(...args), runs,
+  };
   return {
     service,
+    runs,
+    operations,
     removeAll: (app) => service.removeAll(app),
     close: () => redisServer.stop(),
   };
@@ -62,11 +80,11 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
  * Where app processes reach servers DevFlow runs on this host: 127.0.0.1 for host processes,
  * the Docker bridge gateway for containers (as for the embedded PostgreSQL, database-env.ts).
  */
-async function appReach(runtime: RuntimeKind, docker: Docker | undefined): Promise<{ listen: string[]; appHost: string }> {
+async function appReach(runtime: RuntimeDriver['kind'], docker: Docker | undefined): Promise<{ listen: string[]; appHost: string }> {
   if (runtime === 'process' || docker === undefined) return { listen: [], appHost: '127.0.0.1' };
   const gateway = (await engineBridgeAccess(docker)).listen[0];
   return gateway === undefined ? { listen: [], appHost: '127.0.0.1' } : { listen: [gateway], appHost: gateway };
 }
 
-/** What the API calls (api/routes/addons.ts). */
-export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'>;
+/** What the API calls (api/routes/addons.ts, runs.ts). */
+export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'> & { runs: RunService };

@@ -13,7 +13,7 @@ import { parseSecretKey } from '../core/secrets.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { createApp, getConfigVars } from '../core/store/apps.js';
 import { connect } from '../core/store/database.js';
-import { releaseOperations, type SchedulerDeps } from '../scheduler/index.js';
+import { ProcessRuntime, releaseOperations, type SchedulerDeps } from '../scheduler/index.js';
 import { createTestDatabase, withDatabase, type TestDatabase } from '../tests/support/postgres.js';
 import { createAddons, type Addons } from './index.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
   // Apps here have no release yet, so config:set only stores the vars (no runtime is touched).
   const releases = releaseOperations({ sql: db.sql } as SchedulerDeps, () => {});
   addons = await createAddons({
-    sql: db.sql, secretKey, home, serverUrl: db.url, databases, runtime: 'process', docker: undefined,
+    sql: db.sql, secretKey, home, serverUrl: db.url, databases, runtime: new ProcessRuntime({ home: os.tmpdir() }), docker: undefined,
     setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log: () => {},
   });
 });

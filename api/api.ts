@@ -24,6 +24,7 @@ import { registerPreviewRoutes } from './routes/previews.js';
 import { registerPsRoutes } from './routes/ps.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerAddonRoutes } from './routes/addons.js';
+import { registerRunRoutes } from './routes/runs.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -39,6 +40,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerTokenRoutes,
   registerBackendRoutes,
   registerAddonRoutes,
+  registerRunRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

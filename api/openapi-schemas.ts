@@ -132,3 +132,16 @@ SCHEMAS.CreatedToken = { allOf: [ref('Token'), object({ token: str })] };
 
 /** A created add-on and the release that carries its variables (null: none made). */
 SCHEMAS.CreatedAddon = object({ addon: ref('Addon'), release: nullable('integer') });
+
+const RUN_STATES = ['running', 'succeeded', 'failed', 'timed-out', 'killed', 'interrupted'];
+SCHEMAS.Run = object({
+  id: { type: 'integer' }, app: { type: 'string' }, release: { type: 'integer' }, command: { type: 'string' },
+  state: { type: 'string', enum: RUN_STATES }, exitCode: { type: ['integer', 'null'] }, detached: { type: 'boolean' },
+  cronJob: { type: ['string', 'null'] }, actor: { type: 'string' }, startedAt: { type: 'string', format: 'date-time' },
+  finishedAt: { type: ['string', 'null'], format: 'date-time' }, output: { type: 'array', items: { type: 'string' } },
+});
+SCHEMAS.NewRun = object({ command: { type: 'string' }, detach: { type: 'boolean' } }, ['command']);
+/** One line of an attached run's stream: the run first, then output lines, then how it ended. */
+SCHEMAS.RunEvent = object({
+  run: ref('Run'), line: { type: 'string' }, exit: { type: ['integer', 'null'] }, state: { type: 'string', enum: RUN_STATES },
+}, []);

@@ -185,7 +185,7 @@ export async function startApi(
     domainsChanged: () => router.domainsChanged(routes),
     previews: roles.previews,
     backend: backend.operations,
-    addons: addons.service,
+    addons: addons.operations,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
@@ -241,10 +241,12 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
  * when a Redis add-on exists.
  */
 export async function startAddons(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log): Promise<Started<Addons>> {
-  const releases = releaseOperations(schedulerDeps(config, store, runtime, backend, routing), log);
+  const scheduler = schedulerDeps(config, store, runtime, backend, routing);
+  const releases = releaseOperations(scheduler, log);
   const addons = await createAddons({
     sql: store.db.sql, secretKey: store.secretKey, home: config.home, serverUrl: store.db.url, databases: store.databases,
-    runtime: runtime.runtime.kind, docker: runtime.docker, setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log,
+    runtime: runtime.runtime, docker: runtime.docker, platformEnv: scheduler.platformEnv,
+    setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log,
   });
   return { value: addons, stop: () => addons.close() };
 }

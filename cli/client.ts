@@ -14,7 +14,8 @@ export { CliError };
 export interface ApiClient {
   base: string;
   request<T>(method: string, route: string, body?: unknown): Promise<T>;
-  stream(route: string, onChunk: (text: string) => void): Promise<void>;
+  /** GET, or POST with `body` (e.g. `devflow run`), printing the response as it comes. */
+  stream(route: string, onChunk: (text: string) => void, body?: unknown): Promise<void>;
 }
 
 export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
@@ -53,8 +54,8 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
       if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(text));
       return (text ? JSON.parse(text) : undefined) as T;
     },
-    async stream(route, onChunk) {
-      const res = await send('GET', route);
+    async stream(route, onChunk, body) {
+      const res = await send(body === undefined ? 'GET' : 'POST', route, body);
       if (!isOk(res)) {
         const text = await readText(res);
         throw apiError(res.statusCode ?? 0, parseJson(text), `HTTP ${res.statusCode} from ${route}`);

@@ -168,4 +168,15 @@ export const COMMANDS: CommandSpec[] = [
     options: [{ flags: '--confirm <app>', description: "the app's name again, to confirm" }],
     load: () => import('./commands/addons.js').then((m) => m.destroyAddon),
   },
+  {
+    name: 'run', description: "run a command once in the app's current release, with its config; exits with the command's exit code", app,
+    args: [['<command...>', 'after --, e.g. devflow run shop -- node scripts/migrate.js']],
+    options: [{ flags: '--detach', description: 'return at once; read the output later with runs:logs' }],
+    load: () => import('./commands/run.js').then((m) => m.runCommand),
+  },
+  { name: 'runs', description: 'recent one-off and cron runs of an app, with state and exit code', app, json, load: () => import('./commands/run.js').then((m) => m.listRuns) },
+  {
+    name: 'runs:logs', description: "a run's state and the tail of its output", app, json, args: [['<id>', 'the run id from `devflow runs`']],
+    load: () => import('./commands/run.js').then((m) => m.showRunLogs),
+  },
 ];
