@@ -16,6 +16,10 @@ import { PostgresProvider } from './postgres/provider.js';
 import type { AddonProvider } from './provider.js';
 import { RedisProvider } from './redis/provider.js';
 import { ManagedRedisServer } from './redis/server.js';
+import { runPeriodically } from '../core/periodic.js';
+import { errorMessage } from '../core/errors.js';
+import { CRON_TICK_MS, cronTick } from './cron/loop.js';
+import { listCron, type CronJobView } from './cron/service.js';
 import { markInterruptedRuns } from './runs/store.js';
 import { RunService } from './runs/service.js';
 import { AddonService, type ConfigChange } from './service.js';
@@ -25,6 +29,7 @@ export { AddonService, type AddonView, type CreatedAddon } from './service.js';
 export { RunService } from './runs/service.js';
 export { parseRunCommand } from './runs/states.js';
 export type { RunRecord } from './runs/store.js';
+export type { CronJobView } from './cron/service.js';
 
 export interface AddonsDeps {
   sql: Sql;
@@ -39,6 +44,8 @@ export interface AddonsDeps {
   platformEnv?: PlatformEnv;
   setConfig(app: AppName, change: ConfigChange, actor: string): Promise<{ release: number | null }>;
   log: (line: string) => void;
+  /** How often the cron loop looks for due jobs; 0 starts no loop (tests tick it themselves). */
+  cronEveryMs?: number;
 }
 
 export interface Addons {
@@ -63,16 +70,25 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   if ((row?.count ?? 0) > 0) await redisServer.ensureStarted();
   const interrupted = await markInterruptedRuns(deps.sql);
   if (interrupted > 0) deps.log(`marked ${interrupted} run(s) interrupted: DevFlow stopped while they ran`);
-  const runs = new RunService({ sql: deps.sql, runtime: deps.runtime, platformEnv: deps.platformEnv, log: deps.log });
+  const runDeps = { sql: deps.sql, runtime: deps.runtime, platformEnv: deps.platformEnv, log: deps.log };
+  const runs = new RunService(runDeps);
+  const everyMs = deps.cronEveryMs ?? CRON_TICK_MS;
+  const cron = everyMs > 0
+    ? runPeriodically(() => cronTick(runDeps, new Date()).then(() => {}, (err) => deps.log(`cron failed: ${errorMessage(err)}`)), everyMs)
+    : undefined;
   const operations: AddonOperations = {
     list: (app) => service.list(app), create: (...args) => service.create(...args), destroy: (...args) => service.destroy(...args), runs,
+    cron: (app) => listCron(deps.sql, app),
   };
   return {
     service,
     runs,
     operations,
     removeAll: (app) => service.removeAll(app),
-    close: () => redisServer.stop(),
+    async close() {
+      await cron?.stop();
+      await redisServer.stop();
+    },
   };
 }
 
@@ -87,4 +103,7 @@ async function appReach(runtime: RuntimeDriver['kind'], docker: Docker | undefin
 }
 
 /** What the API calls (api/routes/addons.ts, runs.ts). */
-export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'> & { runs: RunService };
+export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'> & {
+  runs: RunService;
+  cron(app: AppName): Promise<CronJobView[]>;
+};

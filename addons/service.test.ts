@@ -32,7 +32,7 @@ beforeAll(async () => {
   const releases = releaseOperations({ sql: db.sql } as SchedulerDeps, () => {});
   addons = await createAddons({
     sql: db.sql, secretKey, home, serverUrl: db.url, databases, runtime: new ProcessRuntime({ home: os.tmpdir() }), docker: undefined,
-    setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log: () => {},
+    setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log: () => {}, cronEveryMs: 0,
   });
 });
 

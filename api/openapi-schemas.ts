@@ -145,3 +145,12 @@ SCHEMAS.NewRun = object({ command: { type: 'string' }, detach: { type: 'boolean'
 SCHEMAS.RunEvent = object({
   run: ref('Run'), line: { type: 'string' }, exit: { type: ['integer', 'null'] }, state: { type: 'string', enum: RUN_STATES },
 }, []);
+SCHEMAS.CronJob = object({
+  job: { type: 'string' }, command: { type: 'string' }, schedule: { type: 'string' }, release: { type: 'integer' },
+  nextRun: { type: 'string', format: 'date-time' }, missed: { type: 'integer' }, lastMissedAt: { type: ['string', 'null'], format: 'date-time' },
+  lastRun: {
+    type: ['object', 'null'], required: ['id', 'state', 'exitCode', 'startedAt', 'finishedAt', 'output'],
+    properties: { id: { type: 'integer' }, state: { type: 'string', enum: RUN_STATES }, exitCode: { type: ['integer', 'null'] },
+      startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' }, output: { type: 'array', items: { type: 'string' } } },
+  },
+});

@@ -69,6 +69,7 @@ export const OPERATIONS: Operation[] = [
     response: { ndjsonOrJson: { line: ref('RunEvent'), json: ref('Run') } } },
   { method: 'get', path: '/apps/{app}/runs', summary: 'Recent one-off and cron runs with state and exit code', scope: 'read', response: { json: arrayOf('Run') } },
   { method: 'get', path: '/apps/{app}/runs/{id}', summary: "A run and the tail of its output", scope: 'read', response: { json: ref('Run') } },
+  { method: 'get', path: '/apps/{app}/cron', summary: "The app's scheduled jobs (app.json cron): last run, status, next run, runs missed while DevFlow was down", scope: 'read', response: { json: arrayOf('CronJob') } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
 ];
 

@@ -179,4 +179,5 @@ export const COMMANDS: CommandSpec[] = [
     name: 'runs:logs', description: "a run's state and the tail of its output", app, json, args: [['<id>', 'the run id from `devflow runs`']],
     load: () => import('./commands/run.js').then((m) => m.showRunLogs),
   },
+  { name: 'cron', description: "an app's scheduled jobs (app.json cron): last run, status, next run", app, json, load: () => import('./commands/run.js').then((m) => m.listCron) },
 ];

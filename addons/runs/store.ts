@@ -17,7 +17,7 @@ export interface RunRecord {
   output: string[];
 }
 
-interface Row {
+export interface RunRow {
   id: number;
   release: number;
   command: string;
@@ -41,7 +41,7 @@ export interface NewRun {
 }
 
 export async function insertRun(sql: Sql, app: string, run: NewRun): Promise<RunRecord> {
-  const [row] = await sql<Row[]>`
+  const [row] = await sql<RunRow[]>`
     INSERT INTO one_off_runs (app_id, release, command, detached, cron_job, actor)
     VALUES (${run.appId}, ${run.release}, ${run.command}, ${run.detached}, ${run.cronJob}, ${run.actor})
     RETURNING *`;
@@ -53,19 +53,19 @@ export async function saveRunOutput(sql: Sql, id: number, output: string[]): Pro
 }
 
 export async function finishRun(sql: Sql, app: string, id: number, state: RunState, exitCode: number | null, output: string[]): Promise<RunRecord> {
-  const [row] = await sql<Row[]>`
+  const [row] = await sql<RunRow[]>`
     UPDATE one_off_runs SET state = ${state}, exit_code = ${exitCode}, output = ${output}, finished_at = now()
     WHERE id = ${id} RETURNING *`;
   return fromRow(app, row!);
 }
 
 export async function findRun(sql: Sql, app: { id: number; name: string }, id: number): Promise<RunRecord | undefined> {
-  const [row] = await sql<Row[]>`SELECT * FROM one_off_runs WHERE app_id = ${app.id} AND id = ${id}`;
+  const [row] = await sql<RunRow[]>`SELECT * FROM one_off_runs WHERE app_id = ${app.id} AND id = ${id}`;
   return row && fromRow(app.name, row);
 }
 
 export async function listRuns(sql: Sql, app: { id: number; name: string }, limit = 20): Promise<RunRecord[]> {
-  const rows = await sql<Row[]>`SELECT * FROM one_off_runs WHERE app_id = ${app.id} ORDER BY id DESC LIMIT ${limit}`;
+  const rows = await sql<RunRow[]>`SELECT * FROM one_off_runs WHERE app_id = ${app.id} ORDER BY id DESC LIMIT ${limit}`;
   return rows.map((row) => fromRow(app.name, row));
 }
 
@@ -75,7 +75,7 @@ export async function markInterruptedRuns(sql: Sql): Promise<number> {
   return rows.length;
 }
 
-export function fromRow(app: string, row: Row): RunRecord {
+export function fromRow(app: string, row: RunRow): RunRecord {
   return {
     id: row.id, app, release: row.release, command: row.command, state: row.state, exitCode: row.exit_code,
     detached: row.detached, cronJob: row.cron_job, actor: row.actor, startedAt: row.started_at.toISOString(),

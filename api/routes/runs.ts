@@ -6,6 +6,7 @@
  *        detached: 200 application/json, the run (it goes on; GET it later for its output).
  *   GET  /apps/{app}/runs        recent runs (one-off and cron)
  *   GET  /apps/{app}/runs/{id}   one run with the tail of its output
+ *   GET  /apps/{app}/cron        app.json cron jobs: last run, status, next run, missed runs
  */
 import type express from 'express';
 import { InvalidInputError } from '../../core/errors.js';
@@ -53,6 +54,9 @@ export function registerRunRoutes(v1: express.Router, deps: ApiDeps): void {
     const ended = await done;
     send({ exit: ended.exitCode, state: ended.state });
     res.end();
+  }));
+  v1.get('/apps/:app/cron', route(async (req, res) => {
+    res.json(await addonsOf(deps).cron(parseAppName(req.params.app)));
   }));
   v1.get('/apps/:app/runs', route(async (req, res) => {
     res.json(await addonsOf(deps).runs.list(parseAppName(req.params.app)));

@@ -3,7 +3,7 @@
  * command once in the app's current release and prints its output as it comes; the CLI exits
  * with the command's exit code. Ctrl-C (or a lost connection) ends the run, unless --detach.
  */
-import type { RunRecord } from '../../addons/index.js';
+import type { CronJobView, RunRecord } from '../../addons/index.js';
 import { CliError, createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
@@ -65,4 +65,18 @@ export async function listRuns({ app, opts }: CommandInput<OutputOptions>): Prom
 export async function showRunLogs({ app, args: [id], opts }: CommandInput<OutputOptions>): Promise<void> {
   const run = await createClient(process.env).request<RunRecord>('GET', `${path(app)}/${encodeURIComponent(id!)}`);
   print(opts, run, () => [...run.output, `(run ${run.id}: ${run.state}${run.exitCode === null ? '' : `, exit ${run.exitCode}`})`].join('\n'));
+}
+
+export function formatCron(app: string, jobs: CronJobView[]): string {
+  if (jobs.length === 0) return `${app} has no scheduled jobs: add "cron" to app.json, e.g. [{"command": "node jobs/digest.js", "schedule": "0 7 * * *"}]`;
+  return [`=== ${app} scheduled jobs (UTC)`, ...jobs.map((j) => {
+    const last = j.lastRun === null ? 'never run' : `last run ${j.lastRun.startedAt} ${j.lastRun.state}${j.lastRun.exitCode === null ? '' : ` (exit ${j.lastRun.exitCode})`}`;
+    const missed = j.missed === 0 ? '' : `\n  missed ${j.missed} run(s), last due ${j.lastMissedAt}`;
+    return `${j.schedule.padEnd(16)} ${j.command}\n  ${last}; next ${j.nextRun}${missed}`;
+  })].join('\n');
+}
+
+export async function listCron({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const jobs = await createClient(process.env).request<CronJobView[]>('GET', `/apps/${encodeURIComponent(app)}/cron`);
+  print(opts, jobs, () => formatCron(app, jobs));
 }
