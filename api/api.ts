@@ -29,6 +29,8 @@ import { registerStudioRoutes } from './routes/studio.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerUsageRoutes } from './routes/usage.js';
 import { registerObservabilityRoutes } from './routes/observability.js';
+import { registerAddonRoutes } from './routes/addons.js';
+import { registerRunRoutes } from './routes/runs.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -49,6 +51,8 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerTelemetryRoutes,
   registerGitRoutes,
   registerObservabilityRoutes,
+  registerAddonRoutes,
+  registerRunRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -1,4 +1,5 @@
 /** What the API needs from the platform; `boot/start.ts` provides it. */
+import type { AddonOperations } from '../addons/index.js';
 import type { BackendOperations } from '../backend/index.js';
 import type { TelemetryOperations } from '../telemetry/index.js';
 import type { Config } from '../core/config.js';
@@ -38,6 +39,8 @@ export interface ApiDeps {
   telemetry?: TelemetryOperations;
   /** Deploys from a git host (issue 22, deploys/githost/). */
   git?: GitHostOperations;
+  /** Add-ons, one-off runs and cron (issue 21, addons/index.ts); absent when this DevFlow has none. */
+  addons?: AddonOperations;
 }
 
 export interface GitHostOperations {
@@ -47,6 +50,8 @@ export interface GitHostOperations {
   webhook(app: string, rotate: boolean): Promise<{ url: string; secret: string }>;
   /** Fetches the deploy branch's head from the host and deploys it, whatever it touches. */
   deployHead(app: string, actor: string): Promise<Deployment>;
+  /** Add-ons, one-off runs and cron (issue 21, addons/index.ts); absent when this DevFlow has none. */
+  addons?: AddonOperations;
 }
 
 export interface PreviewOperations {

@@ -197,7 +197,37 @@ export const SCHEMAS: Record<string, Schema> = {
     }) },
   }),
   AppMetrics: object({ resolution: { type: 'string', enum: ['1m', '1h'] }, since: time, until: time, processes: { type: 'array', items: { type: 'object' } } }),
+  Addon: object({
+    id: int, name: str, kind: str, app: str, env: { type: 'array', items: str }, createdAt: time,
+    plan: str, connection: str, info: { type: 'object', additionalProperties: str },
+  }),
+  NewAddon: object({ kind: str, options: { type: 'object', additionalProperties: str } }, ['kind']),
 };
 
 /** The created token: its fields and, this once, the secret. */
 SCHEMAS.CreatedToken = { allOf: [ref('Token'), object({ token: str })] };
+
+/** A created add-on and the release that carries its variables (null: none made). */
+SCHEMAS.CreatedAddon = object({ addon: ref('Addon'), release: nullable('integer') });
+
+const RUN_STATES = ['running', 'succeeded', 'failed', 'timed-out', 'killed', 'interrupted'];
+SCHEMAS.Run = object({
+  id: { type: 'integer' }, app: { type: 'string' }, release: { type: 'integer' }, command: { type: 'string' },
+  state: { type: 'string', enum: RUN_STATES }, exitCode: { type: ['integer', 'null'] }, detached: { type: 'boolean' },
+  cronJob: { type: ['string', 'null'] }, actor: { type: 'string' }, startedAt: { type: 'string', format: 'date-time' },
+  finishedAt: { type: ['string', 'null'], format: 'date-time' }, output: { type: 'array', items: { type: 'string' } },
+});
+SCHEMAS.NewRun = object({ command: { type: 'string' }, detach: { type: 'boolean' } }, ['command']);
+/** One line of an attached run's stream: the run first, then output lines, then how it ended. */
+SCHEMAS.RunEvent = object({
+  run: ref('Run'), line: { type: 'string' }, exit: { type: ['integer', 'null'] }, state: { type: 'string', enum: RUN_STATES },
+}, []);
+SCHEMAS.CronJob = object({
+  job: { type: 'string' }, command: { type: 'string' }, schedule: { type: 'string' }, release: { type: 'integer' },
+  nextRun: { type: 'string', format: 'date-time' }, missed: { type: 'integer' }, lastMissedAt: { type: ['string', 'null'], format: 'date-time' },
+  lastRun: {
+    type: ['object', 'null'], required: ['id', 'state', 'exitCode', 'startedAt', 'finishedAt', 'output'],
+    properties: { id: { type: 'integer' }, state: { type: 'string', enum: RUN_STATES }, exitCode: { type: ['integer', 'null'] },
+      startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' }, output: { type: 'array', items: { type: 'string' } } },
+  },
+});

@@ -8,7 +8,7 @@ import type { Scope } from '../core/store/tokens.js';
 import { SCHEMAS, arrayOf, object, ref, type Schema } from './openapi-schemas.js';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
-type Body = { json: Schema } | { text: true } | { events: true } | { jsonOrText: Schema };
+type Body = { json: Schema } | { text: true } | { events: true } | { jsonOrText: Schema } | { ndjsonOrJson: { line: Schema; json: Schema } };
 
 export interface Operation {
   method: Method;
@@ -70,6 +70,14 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/functions', summary: "The backend's Edge Functions: name, live version, invocations, errors", scope: 'read', response: { json: arrayOf('Function') } },
   { method: 'put', path: '/apps/{app}/functions/{name}', summary: 'Deploy a function from its folder (body as application/vnd.devflow.function+json, files base64, up to 50 MB): a new version', scope: 'deploy', request: ref('FunctionUpload'), response: { json: ref('Function') } },
   { method: 'get', path: "/apps/{app}/functions/{name}/logs", summary: "A function's newest log lines: its output per invocation and one line per invocation", scope: 'read', response: { json: arrayOf('FunctionLogLine') }, query: { lines: { type: 'integer', minimum: 1, maximum: 2000 } } },
+  { method: 'get', path: '/apps/{app}/addons', summary: "The app's add-ons (redis, postgres extras), connections masked", scope: 'read', response: { json: arrayOf('Addon') } },
+  { method: 'post', path: '/apps/{app}/addons', summary: 'Create an add-on; the variables it binds (REDIS_URL) make a new release', scope: 'deploy', status: 201, request: ref('NewAddon'), response: { json: ref('CreatedAddon') } },
+  { method: 'delete', path: '/apps/{app}/addons/{addon}', summary: 'Destroy an add-on (by kind or name) and unset its variables', scope: 'deploy', response: { json: object({ deleted: { type: 'string' }, release: { type: ['integer', 'null'] } }) } },
+  { method: 'post', path: '/apps/{app}/runs', summary: 'Run a command once in the current release (devflow run): output streamed as JSON lines ({"run"}, {"line"}…, {"exit","state"}); killed when the client goes away unless detach', scope: 'deploy', request: ref('NewRun'),
+    response: { ndjsonOrJson: { line: ref('RunEvent'), json: ref('Run') } } },
+  { method: 'get', path: '/apps/{app}/runs', summary: 'Recent one-off and cron runs with state and exit code', scope: 'read', response: { json: arrayOf('Run') } },
+  { method: 'get', path: '/apps/{app}/runs/{id}', summary: "A run and the tail of its output", scope: 'read', response: { json: ref('Run') } },
+  { method: 'get', path: '/apps/{app}/cron', summary: "The app's scheduled jobs (app.json cron): last run, status, next run, runs missed while DevFlow was down", scope: 'read', response: { json: arrayOf('CronJob') } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
   { method: 'get', path: '/apps/{app}/telemetry', summary: "Whether telemetry is enabled, the OTLP endpoint and the app's ingest token, its sampling", scope: 'deploy', response: { json: ref('Telemetry') } },
   { method: 'post', path: '/apps/{app}/telemetry', summary: 'Enable telemetry: an ingest token and OTEL_ variables from the next release; optional own sampling (200 when already enabled)', scope: 'deploy', status: 201, request: ref('TelemetrySettings'), response: { json: ref('Telemetry') } },
@@ -101,6 +109,7 @@ function content(body: Body): Schema {
   if ('json' in body) return { 'application/json': { schema: body.json } };
   if ('text' in body) return { 'text/plain': { schema: { type: 'string' } } };
   if ('events' in body) return { 'text/event-stream': { schema: { type: 'string' } } };
+  if ('ndjsonOrJson' in body) return { 'application/x-ndjson': { schema: body.ndjsonOrJson.line }, 'application/json': { schema: body.ndjsonOrJson.json } };
   return { 'application/json': { schema: body.jsonOrText }, 'text/plain': { schema: { type: 'string' } } };
 }
 

@@ -5,7 +5,7 @@
  * runtime, router, roles, API, background loops) and stops them backwards.
  */
 import type { Config } from '../core/config.js';
-import { openStore, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, startTelemetry, startTelemetryLoopsStep, type Log, type Started } from './steps.js';
+import { openStore, startAddons, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, startTelemetry, startTelemetryLoopsStep, type Log, type Started } from './steps.js';
 
 export interface RunningDevflow {
   config: Config;
@@ -31,8 +31,9 @@ export async function startDevflow(config: Config, log: Log): Promise<RunningDev
     const telemetry = await step(startTelemetry(config, store, runtime, log));
     // Routes are restored from the store and the runtime before the router listens.
     const routing = await step(startRouting(config, store, runtime, backend, log, telemetry));
-    const roles = await step(startRoles(config, store, runtime, backend, routing, log, telemetry));
-    await step(startApi(config, store, runtime, backend, routing, roles, log, telemetry));
+    const addons = await step(startAddons(config, store, runtime, backend, routing, log));
+    const roles = await step(startRoles(config, store, runtime, backend, routing, addons, log, telemetry));
+    await step(startApi(config, store, runtime, backend, routing, roles, addons, log, telemetry));
     await step(startLoops(store, runtime, roles, log));
     await step(startTelemetryLoopsStep(config, store, routing, log));
     log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.runtime.kind}, queue ${roles.queue.backend})`);

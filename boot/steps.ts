@@ -23,6 +23,7 @@ import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
 import { createBackend, type Backend } from '../backend/index.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
+import { createAddons, type Addons } from '../addons/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
 import { AppService, GitHostService, HostReporter, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
@@ -151,7 +152,7 @@ export interface Roles {
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
 export async function startRoles(
-  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log, telemetry?: Telemetry,
+  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, addons: Addons, log: Log, telemetry?: Telemetry,
 ): Promise<Started<Roles>> {
   const { sql } = store.db;
   const scheduler = schedulerDeps(config, store, runtime, backend, routing, telemetry);
@@ -175,7 +176,7 @@ export async function startRoles(
     sql, serverUrl: store.db.url, databases: store.databases, secretKey: store.secretKey, runtime: runtime.runtime, routes: routing.routes,
     maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
   }, enqueue, config, receiver);
-  const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews);
+  const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews, addons);
   const publicUrl = `http://localhost:${config.port}`;
   const reporter = new HostReporter({ sql, bus: store.bus, secretKey: store.secretKey, config, publicUrl, allowHosts: config.gitAllowHosts, log });
   const git = new GitHostService({
@@ -202,7 +203,7 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: 
 
 /** One HTTP server on the API port: the app backend's gateway, rate limit, metrics, pull-request webhooks, git, then the REST API and dashboard. */
 export async function startApi(
-  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, log: Log, telemetry?: Telemetry,
+  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, addons: Addons, log: Log, telemetry?: Telemetry,
 ): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
@@ -216,6 +217,7 @@ export async function startApi(
     backend: backend.operations,
     telemetry: telemetry?.operations,
     git: roles.git,
+    addons: addons.operations,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
@@ -283,4 +285,20 @@ export async function startTelemetryLoopsStep(config: Config, store: Store, rout
     mailFrom: `DevFlow alerts <alerts@${config.domain}>`, log,
   });
   return { value: undefined, stop: () => loops.stop() };
+}
+
+/**
+ * Add-ons, one-off runs and cron (issue 21, addons/index.ts). Variables an add-on binds go
+ * through the scheduler's config path (a new release); the add-on Redis server starts here only
+ * when a Redis add-on exists.
+ */
+export async function startAddons(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log): Promise<Started<Addons>> {
+  const scheduler = schedulerDeps(config, store, runtime, backend, routing);
+  const releases = releaseOperations(scheduler, log);
+  const addons = await createAddons({
+    sql: store.db.sql, secretKey: store.secretKey, home: config.home, serverUrl: store.db.url, databases: store.databases,
+    runtime: runtime.runtime, docker: runtime.docker, platformEnv: scheduler.platformEnv,
+    setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log,
+  });
+  return { value: addons, stop: () => addons.close() };
 }

@@ -15,7 +15,8 @@ export interface ApiClient {
   base: string;
   /** `contentType` names a JSON body's own media type (a function deploy's, with its own size limit). */
   request<T>(method: string, route: string, body?: unknown, contentType?: string): Promise<T>;
-  stream(route: string, onChunk: (text: string) => void): Promise<void>;
+  /** GET, or POST with `body` (e.g. `devflow run`), printing the response as it comes. */
+  stream(route: string, onChunk: (text: string) => void, body?: unknown): Promise<void>;
 }
 
 export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
@@ -54,8 +55,8 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
       if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(text));
       return (text ? JSON.parse(text) : undefined) as T;
     },
-    async stream(route, onChunk) {
-      const res = await send('GET', route);
+    async stream(route, onChunk, body) {
+      const res = await send(body === undefined ? 'GET' : 'POST', route, body);
       if (!isOk(res)) {
         const text = await readText(res);
         throw apiError(res.statusCode ?? 0, parseJson(text), `HTTP ${res.statusCode} from ${route}`);

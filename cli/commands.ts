@@ -253,4 +253,29 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/metrics.js').then((m) => m.showMetrics),
   },
+  { name: 'addons', description: "list an app's add-ons, their plan and connection (masked)", app, json, load: () => import('./commands/addons.js').then((m) => m.listAddons) },
+  {
+    name: 'addons:create', description: 'create an add-on (redis, postgres); the variables it binds make a new release', app, json,
+    args: [['<kind>', 'redis or postgres']],
+    options: [{ flags: '--extensions <names>', description: 'postgres: extensions to enable, e.g. pg_trgm,hstore' }],
+    load: () => import('./commands/addons.js').then((m) => m.createAddon),
+  },
+  {
+    name: 'addons:destroy', description: 'destroy an add-on and its data, and unset its variables', app,
+    args: [['<addon>', 'its kind or name']],
+    options: [{ flags: '--confirm <app>', description: "the app's name again, to confirm" }],
+    load: () => import('./commands/addons.js').then((m) => m.destroyAddon),
+  },
+  {
+    name: 'run', description: "run a command once in the app's current release, with its config; exits with the command's exit code", app,
+    args: [['<command...>', 'after --, e.g. devflow run shop -- node scripts/migrate.js']],
+    options: [{ flags: '--detach', description: 'return at once; read the output later with runs:logs' }],
+    load: () => import('./commands/run.js').then((m) => m.runCommand),
+  },
+  { name: 'runs', description: 'recent one-off and cron runs of an app, with state and exit code', app, json, load: () => import('./commands/run.js').then((m) => m.listRuns) },
+  {
+    name: 'runs:logs', description: "a run's state and the tail of its output", app, json, args: [['<id>', 'the run id from `devflow runs`']],
+    load: () => import('./commands/run.js').then((m) => m.showRunLogs),
+  },
+  { name: 'cron', description: "an app's scheduled jobs (app.json cron): last run, status, next run", app, json, load: () => import('./commands/run.js').then((m) => m.listCron) },
 ];

@@ -36,6 +36,8 @@ export type Artifact = (
 ) & {
   /** app.json `healthchecks.web`, read from the source tree: part of the build, so rollbacks keep it. */
   healthchecks?: HealthcheckSpec[];
+  /** app.json `cron` (Dokku's shape), checked at build: run by addons/cron while this release is current. */
+  cron?: CronEntry[];
 };
 
 /**
@@ -115,4 +117,10 @@ export interface Instance {
   /** Where the router can reach it, for web processes. */
   upstream: { host: string; port: number } | null;
   state: 'starting' | 'running' | 'exited';
+}
+
+/** One app.json `cron` entry: a command run on a schedule (core/cron-schedule.ts) as a one-off process. */
+export interface CronEntry {
+  command: string;
+  schedule: string;
 }

@@ -15,6 +15,8 @@ export class AppService {
     private readonly databases?: { drop(app: AppName): Promise<void> },
     /** Previews go first: each owns instances, routes and a database of its own. */
     private readonly previews?: { removeAll(parent: { id: number }): Promise<void> },
+    /** Add-ons (addons/index.ts) are deprovisioned while the app's row still names them. */
+    private readonly addons?: { removeAll(app: { id: number; name: AppName }): Promise<void> },
   ) {}
 
   async create(name: string): Promise<AppRecord> {
@@ -27,6 +29,7 @@ export class AppService {
   async destroy(name: string): Promise<void> {
     const app = await getApp(this.sql, parseAppName(name));
     await this.previews?.removeAll(app);
+    await this.addons?.removeAll(app);
     await deleteApp(this.sql, app.name);
     const instances = await this.runtime.list(app.name);
     await Promise.all(instances.map((i) => this.runtime.stop(i.id, { graceMs: 5000 })));

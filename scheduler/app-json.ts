@@ -16,17 +16,20 @@ export const HEALTHCHECK_DEFAULTS: Omit<HealthcheckSpec, 'path'> = { attempts: 5
 
 /** undefined when the file sets no web checks (the default HTTP check on / applies). */
 export function parseAppJsonHealthchecks(text: string): HealthcheckSpec[] | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new InvalidInputError(`app.json is not valid JSON: ${(err as Error).message}`);
-  }
+  const doc = parseAppJsonDocument(text);
   const web = (doc as { healthchecks?: { web?: unknown } } | null)?.healthchecks?.web;
   if (web === undefined) return undefined;
   if (!Array.isArray(web)) throw new InvalidInputError('app.json: healthchecks.web must be a list of checks');
   const checks = web.map((check, i) => parseCheck(check, `healthchecks.web[${i}]`));
   return checks.length === 0 ? undefined : checks;
+}
+
+export function parseAppJsonDocument(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InvalidInputError(`app.json is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 function parseCheck(input: unknown, where: string): HealthcheckSpec {
@@ -58,16 +61,23 @@ function number(value: unknown, fallback: number, min: number, max: number, wher
   return value;
 }
 
-/** The build's artifact with the source tree's app.json health checks attached (when it has any). */
-export async function withAppJsonHealthchecks(artifact: Artifact, sourceDir: string, log: LogSink): Promise<Artifact> {
+/**
+ * One part of the source tree's app.json, read by `parse`; undefined without the file. A part
+ * that does not parse fails the build, naming app.json.
+ */
+export async function readAppJsonPart<T>(sourceDir: string, parse: (text: string) => T | undefined): Promise<T | undefined> {
   const text = await readFile(join(sourceDir, 'app.json'), 'utf8').catch(() => undefined);
-  if (text === undefined) return artifact;
-  let healthchecks: HealthcheckSpec[] | undefined;
+  if (text === undefined) return undefined;
   try {
-    healthchecks = parseAppJsonHealthchecks(text);
+    return parse(text);
   } catch (err) {
     throw new BuildError('app.json', (err as Error).message.replace(/^app\.json: /, ''));
   }
+}
+
+/** The build's artifact with the source tree's app.json health checks attached (when it has any). */
+export async function withAppJsonHealthchecks(artifact: Artifact, sourceDir: string, log: LogSink): Promise<Artifact> {
+  const healthchecks = await readAppJsonPart(sourceDir, parseAppJsonHealthchecks);
   if (healthchecks === undefined) return artifact;
   log.line(`-----> Using ${healthchecks.length} health check(s) from app.json (${healthchecks.map((c) => c.path).join(', ')})`);
   return { ...artifact, healthchecks };

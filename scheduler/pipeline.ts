@@ -20,6 +20,7 @@ import type { Artifact, Deployment, DeploymentState, Instance } from '../core/ty
 import { listDeploymentPhases, saveDeploymentPhases, type PhaseTiming } from '../core/store/deployment-phases.js';
 import type { SchedulerDeps } from './deps.js';
 import { withAppJsonHealthchecks } from './app-json.js';
+import { withAppJsonCron } from './app-json-cron.js';
 import { retireInstances, rollOut } from './rollout.js';
 import { describePhases, PhaseClock } from './phase-clock.js';
 import { markRetiring } from './retiring.js';
@@ -141,7 +142,7 @@ async function buildFromSource(
     throw err;
   });
   log.line(`-----> Built with ${result.strategy}${result.buildpacks.length ? ` (${result.buildpacks.join(', ')})` : ''}`);
-  return withAppJsonHealthchecks(result.artifact, sourceDir, log);
+  return withAppJsonCron(await withAppJsonHealthchecks(result.artifact, sourceDir, log), sourceDir, log);
 }
 
 /**

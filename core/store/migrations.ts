@@ -18,6 +18,9 @@ import { m029 } from './migrations/029-log-search.js';
 import { m030 } from './migrations/030-error-groups.js';
 import { m031 } from './migrations/031-alerts-metrics.js';
 import { m032 } from './migrations/032-git-connections.js';
+import { m039 } from './migrations/039-addons.js';
+import { m040 } from './migrations/040-one-off-runs.js';
+import { m041 } from './migrations/041-cron-jobs.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
 import type { Migration } from './migrations/migration.js';
@@ -41,6 +44,9 @@ export const MIGRATIONS: readonly Migration[] = [
   m030,
   m031,
   m032,
+  m039,
+  m040,
+  m041,
   m046,
   m047,
 ];

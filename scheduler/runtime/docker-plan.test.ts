@@ -42,6 +42,13 @@ describe('containerCommand', () => {
     expect(containerCommand(artifact, parseProcessType(type))).toEqual(expected);
   });
 
+  it.each([
+    ['buildpack image: through the launcher, in its launch environment', buildpackImage, { cmd: ['--', '/bin/sh', '-c', 'node migrate.js "$X"'] }],
+    ['Dockerfile image: sh -c instead of its ENTRYPOINT', dockerfileProcfile, { entrypoint: ['/bin/sh', '-c'], cmd: ['node migrate.js "$X"'] }],
+  ] as Array<[string, Artifact, ContainerCommand]>)('a one-off command (devflow run, cron), %s', (_name, artifact, expected) => {
+    expect(containerCommand(artifact, parseProcessType('run'), 'node migrate.js "$X"')).toEqual(expected);
+  });
+
   it('refuses a process type the release does not have, naming the ones it has', () => {
     expect(() => containerCommand(dockerfileImage, worker)).toThrow(/"worker" is not in this release \(it has: web\)/);
   });

@@ -67,8 +67,9 @@ export interface ContainerCommand {
  * launch metadata, so Cmd = [type]. A Dockerfile image runs a Procfile line under `/bin/sh -c`
  * (the line is one argument, never re-split), and its own ENTRYPOINT and CMD for an empty command.
  */
-export function containerCommand(artifact: Artifact, processType: ProcessType): ContainerCommand {
+export function containerCommand(artifact: Artifact, processType: ProcessType, oneOff?: string): ContainerCommand {
   imageOf(artifact);
+  if (oneOff !== undefined) return oneOffCommand(artifact, oneOff);
   const command = artifact.processes[processType];
   if (command === undefined) {
     const known = Object.keys(artifact.processes).join(', ') || 'none';
@@ -77,6 +78,16 @@ export function containerCommand(artifact: Artifact, processType: ProcessType): 
   if (command === '') return {};
   if (artifact.kind === 'image' && artifact.launch === 'shell') return { entrypoint: ['/bin/sh', '-c'], cmd: [command] };
   return { cmd: [processType] };
+}
+
+/**
+ * A one-off command runs under `/bin/sh -c`: in a buildpack image through the launcher's
+ * `-- cmd args…` form, so it gets the launch environment (PATH to node and friends) as
+ * processes do; in a Dockerfile image in place of its ENTRYPOINT.
+ */
+function oneOffCommand(artifact: Artifact, command: string): ContainerCommand {
+  if (artifact.kind === 'image' && artifact.launch === 'shell') return { entrypoint: ['/bin/sh', '-c'], cmd: [command] };
+  return { cmd: ['--', '/bin/sh', '-c', command] };
 }
 
 export function imageOf(artifact: Artifact): string {
@@ -96,7 +107,7 @@ export function containerEnv(env: Record<string, string>): string[] {
 
 export function containerCreateOptions(spec: InstanceSpec, name: string): Docker.ContainerCreateOptions {
   const image = imageOf(spec.artifact);
-  const command = containerCommand(spec.artifact, spec.processType);
+  const command = containerCommand(spec.artifact, spec.processType, spec.command);
   const isWeb = spec.processType === 'web';
   return {
     name,

@@ -6,7 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { withContext } from '../../core/errors.js';
-import { containerCreateOptions, containerName } from './docker-plan.js';
+import { LABEL, containerCreateOptions, containerName } from './docker-plan.js';
 import { LineCollector } from './line-stream.js';
 import { randomSuffix } from './naming.js';
 import type { InstanceSpec, RunOnceOptions, RunOnceResult } from './types.js';
@@ -20,6 +20,9 @@ export async function runOnceInDocker(
   const name = containerName(spec, randomSuffix());
   const create = containerCreateOptions(spec, name);
   create.Labels = { ...create.Labels, ...labels };
+  // A one-off command is no instance of the formation: the reconciler must not stop it, so it
+  // is not marked as managed (runs are tracked by addons/runs, which removes them).
+  if (spec.command !== undefined) create.Labels[LABEL.managed] = 'one-off';
   create.HostConfig = { ...create.HostConfig, RestartPolicy: { Name: 'no' } };
   const container = await docker.createContainer(create).catch((err: unknown) => {
     throw withContext(`creating the ${spec.processType} container`, err);
@@ -38,7 +41,7 @@ export async function runOnceInDocker(
     // Asked before start, so a fast exit is not missed; "next-exit", or a created container counts as exited.
     const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
     await container.start();
-    const timedOut = await killAfter(container, waited, options.timeoutMs);
+    const timedOut = await killAfter(container, waited, options.timeoutMs, options.signal);
     const { StatusCode } = await waited;
     // The attach stream ends with the container; a short wait lets its last lines arrive.
     await Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]);
@@ -50,11 +53,15 @@ export async function runOnceInDocker(
   }
 }
 
-async function killAfter(container: Docker.Container, waited: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+async function killAfter(container: Docker.Container, waited: Promise<unknown>, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-  const outcome = await Promise.race([waited.then(() => 'exited' as const), timeout]);
+  const aborted = new Promise<'aborted'>((resolve) => {
+    if (signal?.aborted) resolve('aborted');
+    signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  const outcome = await Promise.race([waited.then(() => 'exited' as const), timeout, aborted]);
   clearTimeout(timer);
-  if (outcome === 'timeout') await container.kill().catch(() => {});
+  if (outcome !== 'exited') await container.kill().catch(() => {});
   return outcome === 'timeout';
 }

@@ -13,6 +13,10 @@ import {
 const slug: Artifact = { kind: 'slug', dir: '/srv/slug', processes: { web: 'node server.js --port $PORT', empty: '' }, env: {} };
 
 describe('processCommand', () => {
+  it('runs a one-off command (devflow run, cron) through /bin/sh -c in the slug dir, whatever the type', () => {
+    expect(processCommand(slug, parseProcessType('run'), 'node migrate.js')).toEqual({ cwd: '/srv/slug', file: '/bin/sh', args: ['-c', 'node migrate.js'] });
+  });
+
   it('runs the Procfile command through /bin/sh -c as one argument, in the slug dir', () => {
     expect(processCommand(slug, parseProcessType('web'))).toEqual({
       cwd: '/srv/slug',

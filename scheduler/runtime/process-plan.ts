@@ -22,12 +22,13 @@ export interface ProcessCommand {
  * `/bin/sh -c` as ONE argument is running their program, not shell injection: no outside
  * input is spliced into the string, and DevFlow adds nothing to it.
  */
-export function processCommand(artifact: Artifact, processType: ProcessType): ProcessCommand {
+export function processCommand(artifact: Artifact, processType: ProcessType, oneOff?: string): ProcessCommand {
   if (artifact.kind !== 'slug') {
     throw new InvalidInputError(
       'the process runtime runs slugs, but this release was built as an image: use the docker runtime',
     );
   }
+  if (oneOff !== undefined) return { cwd: artifact.dir, file: '/bin/sh', args: ['-c', oneOff] };
   const command = artifact.processes[processType];
   if (command === undefined || command.trim() === '') {
     const known = Object.keys(artifact.processes).join(', ') || 'none';

@@ -9,7 +9,7 @@ import { processCommand, processEnvironment } from './process-plan.js';
 import type { InstanceSpec, RunOnceOptions, RunOnceResult } from './types.js';
 
 export async function runOnceAsProcess(spec: InstanceSpec, options: RunOnceOptions, port: number): Promise<RunOnceResult> {
-  const command = processCommand(spec.artifact, spec.processType);
+  const command = processCommand(spec.artifact, spec.processType, spec.command);
   const slugEnv = spec.artifact.kind === 'slug' ? spec.artifact.env : {};
   const env = processEnvironment(process.env, slugEnv, spec.env, port);
   const child = spawn(command.file, command.args, { cwd: command.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -21,6 +21,9 @@ export async function runOnceAsProcess(spec: InstanceSpec, options: RunOnceOptio
     timedOut = true;
     killGroup(child.pid);
   }, options.timeoutMs);
+  const abort = () => killGroup(child.pid);
+  if (options.signal?.aborted) abort();
+  options.signal?.addEventListener('abort', abort, { once: true });
   try {
     const exitCode = await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
@@ -29,6 +32,7 @@ export async function runOnceAsProcess(spec: InstanceSpec, options: RunOnceOptio
     return { exitCode, output: collector.lines, timedOut };
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', abort);
     // Whatever the command left running in its group ends with it.
     killGroup(child.pid);
   }

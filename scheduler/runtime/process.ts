@@ -218,7 +218,7 @@ export class ProcessRuntime implements RuntimeDriver {
 
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
     assertSlotAndRelease(spec);
-    await this.assertSlugDir(processCommand(spec.artifact, spec.processType).cwd);
+    await this.assertSlugDir(processCommand(spec.artifact, spec.processType, spec.command).cwd);
     return runOnceAsProcess(spec, options, await findFreePort());
   }
 

@@ -17,6 +17,11 @@ export interface InstanceSpec {
   env: Record<string, string>;
   memoryMb?: number;
   cpus?: number;
+  /**
+   * A one-off command (`devflow run`, cron) to run under `/bin/sh -c` in the release's build and
+   * launch environment instead of the process type's command; runOnce only.
+   */
+  command?: string;
 }
 
 export interface StopOptions {
@@ -77,6 +82,8 @@ export interface RunOnceOptions {
   timeoutMs: number;
   /** Each output line (stdout and stderr interleaved) as it arrives. */
   onLine?: (line: string) => void;
+  /** Aborting kills the process as a timeout does (a `devflow run` whose client went away). */
+  signal?: AbortSignal;
 }
 
 export interface RunOnceResult {

@@ -1,0 +1,109 @@
+/**
+ * The addons role's face (addons/README.md; DESIGN.md "addons/"): add-on providers behind one
+ * contract (provider.ts), the add-on Redis server DevFlow supervises, one-off runs and cron.
+ * The composition root (boot/steps.ts) makes one Addons and hands `service` to the API and
+ * `removeAll` to app removal. Nothing heavy starts here: the Redis server starts with the
+ * first Redis add-on, or at boot when one exists.
+ */
+import type Docker from 'dockerode';
+import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
+import type { AppName } from '../core/names.js';
+import type { SecretKey } from '../core/secrets.js';
+import type { AppDatabases } from '../core/store/app-databases.js';
+import type { Sql } from '../core/store/database.js';
+import type { PlatformEnv, RuntimeDriver } from '../scheduler/index.js';
+import { PostgresProvider } from './postgres/provider.js';
+import type { AddonProvider } from './provider.js';
+import { RedisProvider } from './redis/provider.js';
+import { ManagedRedisServer } from './redis/server.js';
+import { runPeriodically } from '../core/periodic.js';
+import { errorMessage } from '../core/errors.js';
+import { CRON_TICK_MS, cronTick } from './cron/loop.js';
+import { listCron, type CronJobView } from './cron/service.js';
+import { markInterruptedRuns } from './runs/store.js';
+import { RunService } from './runs/service.js';
+import { AddonService, type ConfigChange } from './service.js';
+
+export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
+export { AddonService, type AddonView, type CreatedAddon } from './service.js';
+export { RunService } from './runs/service.js';
+export { parseRunCommand } from './runs/states.js';
+export type { RunRecord } from './runs/store.js';
+export type { CronJobView } from './cron/service.js';
+
+export interface AddonsDeps {
+  sql: Sql;
+  secretKey: SecretKey;
+  home: string;
+  /** The platform PostgreSQL as a superuser (for extensions in app databases). */
+  serverUrl: string;
+  databases: AppDatabases;
+  runtime: RuntimeDriver;
+  docker: Docker | undefined;
+  /** DATABASE_URL and the rest the platform injects, for one-off runs. */
+  platformEnv?: PlatformEnv;
+  setConfig(app: AppName, change: ConfigChange, actor: string): Promise<{ release: number | null }>;
+  log: (line: string) => void;
+  /** How often the cron loop looks for due jobs; 0 starts no loop (tests tick it themselves). */
+  cronEveryMs?: number;
+}
+
+export interface Addons {
+  service: AddonService;
+  runs: RunService;
+  /** What the API calls. */
+  operations: AddonOperations;
+  /** For deploys/apps.ts: an app being destroyed loses its add-ons first. */
+  removeAll(app: { id: number; name: AppName }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createAddons(deps: AddonsDeps): Promise<Addons> {
+  const { listen, appHost } = await appReach(deps.runtime.kind, deps.docker);
+  const redisServer = new ManagedRedisServer({ home: deps.home, listen, log: deps.log });
+  const providers = new Map<string, AddonProvider>([
+    ['redis', new RedisProvider({ server: redisServer, appHost })],
+    ['postgres', new PostgresProvider({ serverUrl: deps.serverUrl, databases: deps.databases })],
+  ]);
+  const service = new AddonService({ sql: deps.sql, secretKey: deps.secretKey, providers, setConfig: deps.setConfig, log: deps.log });
+  const [row] = await deps.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM addons WHERE kind = 'redis'`;
+  if ((row?.count ?? 0) > 0) await redisServer.ensureStarted();
+  const interrupted = await markInterruptedRuns(deps.sql);
+  if (interrupted > 0) deps.log(`marked ${interrupted} run(s) interrupted: DevFlow stopped while they ran`);
+  const runDeps = { sql: deps.sql, runtime: deps.runtime, platformEnv: deps.platformEnv, log: deps.log };
+  const runs = new RunService(runDeps);
+  const everyMs = deps.cronEveryMs ?? CRON_TICK_MS;
+  const cron = everyMs > 0
+    ? runPeriodically(() => cronTick(runDeps, new Date()).then(() => {}, (err) => deps.log(`cron failed: ${errorMessage(err)}`)), everyMs)
+    : undefined;
+  const operations: AddonOperations = {
+    list: (app) => service.list(app), create: (...args) => service.create(...args), destroy: (...args) => service.destroy(...args), runs,
+    cron: (app) => listCron(deps.sql, app),
+  };
+  return {
+    service,
+    runs,
+    operations,
+    removeAll: (app) => service.removeAll(app),
+    async close() {
+      await cron?.stop();
+      await redisServer.stop();
+    },
+  };
+}
+
+/**
+ * Where app processes reach servers DevFlow runs on this host: 127.0.0.1 for host processes,
+ * the Docker bridge gateway for containers (as for the embedded PostgreSQL, database-env.ts).
+ */
+async function appReach(runtime: RuntimeDriver['kind'], docker: Docker | undefined): Promise<{ listen: string[]; appHost: string }> {
+  if (runtime === 'process' || docker === undefined) return { listen: [], appHost: '127.0.0.1' };
+  const gateway = (await engineBridgeAccess(docker)).listen[0];
+  return gateway === undefined ? { listen: [], appHost: '127.0.0.1' } : { listen: [gateway], appHost: gateway };
+}
+
+/** What the API calls (api/routes/addons.ts, runs.ts). */
+export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'> & {
+  runs: RunService;
+  cron(app: AppName): Promise<CronJobView[]>;
+};

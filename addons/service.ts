@@ -1,0 +1,133 @@
+/**
+ * Add-ons of an app (issue 21): create, list, destroy, and removal with the app. Creating one
+ * provisions it, stores it, then sets the variables it binds as config vars through the
+ * scheduler's config path (Heroku's add-on attachments do the same), so a deployed app rolls a
+ * new release that has them; destroying one unsets them the same way, then deprovisions.
+ */
+import { randomBytes } from 'node:crypto';
+import { ConflictError, InvalidInputError, NotFoundError, errorMessage } from '../core/errors.js';
+import { withAppLock } from '../core/locks.js';
+import type { AppName } from '../core/names.js';
+import type { SecretKey } from '../core/secrets.js';
+import { getApp } from '../core/store/apps.js';
+import type { Sql } from '../core/store/database.js';
+import type { AddonApp, AddonDetails, AddonOptions, AddonProvider } from './provider.js';
+import { deleteAddon, insertAddon, listAddons, type AddonRecord } from './store.js';
+
+export interface ConfigChange {
+  set: Record<string, string>;
+  unset: string[];
+}
+
+export interface AddonServiceDeps {
+  sql: Sql;
+  secretKey: SecretKey;
+  providers: ReadonlyMap<string, AddonProvider>;
+  /** The scheduler's config:set path: a new release when the app has one. */
+  setConfig(app: AppName, change: ConfigChange, actor: string): Promise<{ release: number | null }>;
+  log: (line: string) => void;
+}
+
+/** What the API shows of one add-on. */
+export interface AddonView extends AddonDetails {
+  id: number;
+  name: string;
+  kind: string;
+  app: string;
+  env: string[];
+  createdAt: string;
+}
+
+export interface CreatedAddon {
+  addon: AddonView;
+  /** The release that carries its variables; null when the app has none yet (or none changed). */
+  release: number | null;
+}
+
+export class AddonService {
+  constructor(private readonly deps: AddonServiceDeps) {}
+
+  kinds(): string[] {
+    return [...this.deps.providers.keys()];
+  }
+
+  async list(appName: AppName): Promise<AddonView[]> {
+    const app = await this.app(appName);
+    return (await listAddons(this.deps.sql, this.deps.secretKey, app)).map((a) => this.view(a));
+  }
+
+  async create(appName: AppName, kind: string, options: AddonOptions, actor: string): Promise<CreatedAddon> {
+    const provider = this.provider(kind);
+    const app = await this.app(appName);
+    // Under the app's lock, so two creates of one kind never both provision.
+    const record = await withAppLock(this.deps.sql, app.id, async () => {
+      if ((await listAddons(this.deps.sql, this.deps.secretKey, app)).some((a) => a.kind === kind)) {
+        throw new ConflictError(`${app.name} already has a ${kind} add-on: destroy it first (devflow addons:destroy ${app.name} ${kind} --confirm ${app.name})`);
+      }
+      const provisioned = await provider.provision(app, options);
+      const name = `${kind}-${randomBytes(3).toString('hex')}`;
+      const env = Object.keys(provider.bindEnv({ ...provisioned, id: 0, app, kind, name, createdAt: new Date() }));
+      return insertAddon(this.deps.sql, this.deps.secretKey, app, kind, name, provisioned, env);
+    });
+    const vars = provider.bindEnv(record);
+    const { release } = Object.keys(vars).length === 0
+      ? { release: null }
+      : await this.deps.setConfig(app.name, { set: vars, unset: [] }, actor);
+    return { addon: this.view(record), release };
+  }
+
+  /** `ref` is the add-on's kind or its name. */
+  async destroy(appName: AppName, ref: string, actor: string): Promise<{ release: number | null }> {
+    const app = await this.app(appName);
+    const addons = await listAddons(this.deps.sql, this.deps.secretKey, app);
+    const record = addons.find((a) => a.kind === ref || a.name === ref);
+    if (!record) {
+      const have = addons.map((a) => `${a.name} (${a.kind})`).join(', ') || 'none';
+      throw new NotFoundError(`${app.name} has no add-on "${ref}" (it has: ${have})`);
+    }
+    const { release } = record.env.length === 0
+      ? { release: null }
+      : await this.deps.setConfig(app.name, { set: {}, unset: record.env }, actor);
+    await this.provider(record.kind).deprovision(record);
+    await deleteAddon(this.deps.sql, record.id);
+    return { release };
+  }
+
+  /**
+   * Deprovisions every add-on of an app being destroyed (deploys/apps.ts). The app is going, so
+   * its config is not touched; a failure is logged and the rest still go (the rows go with the app).
+   */
+  async removeAll(app: AddonApp): Promise<void> {
+    for (const record of await listAddons(this.deps.sql, this.deps.secretKey, app)) {
+      const provider = this.deps.providers.get(record.kind);
+      try {
+        await provider?.deprovision(record);
+        await deleteAddon(this.deps.sql, record.id);
+      } catch (err) {
+        this.deps.log(`[${app.name}] could not remove add-on ${record.name}: ${errorMessage(err)}`);
+      }
+    }
+  }
+
+  private provider(kind: string): AddonProvider {
+    const provider = this.deps.providers.get(kind);
+    if (!provider) {
+      const kinds = [...this.deps.providers.values()].map((p) => `${p.kind}: ${p.summary}`).join('; ');
+      throw new InvalidInputError(`unknown add-on kind "${kind}"; the kinds are: ${kinds}`);
+    }
+    return provider;
+  }
+
+  private async app(name: AppName): Promise<AddonApp> {
+    const app = await getApp(this.deps.sql, name);
+    return { id: app.id, name: app.name as AppName };
+  }
+
+  private view(record: AddonRecord): AddonView {
+    const details = this.provider(record.kind).describe(record);
+    return {
+      id: record.id, name: record.name, kind: record.kind, app: record.app.name, env: record.env,
+      createdAt: record.createdAt.toISOString(), ...details,
+    };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Issue 21 end to end on the docker runtime, with a real git push, the CLI and containers: a bad
+ * app.json cron schedule fails the push with a `remote:` line naming the field; a redis add-on
+ * rolls a release whose containers reach the DevFlow-supervised redis-server with their own ACL
+ * user (and are refused another app's keys); `devflow run` streams a container's output and
+ * exits with its exit code; `devflow cron` lists the app's jobs. One pushed app for every test.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
+import { cleanupRuntime } from '../support/cleanup.js';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/addons-app');
+const APP = 'addons-e2e';
+
+describe('add-ons, one-off runs and cron on the docker runtime', () => {
+  let devflow: DevflowProcess;
+  let repo: Workdir;
+  let badPush: { exitCode: number; stderr: string };
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime: 'docker' });
+    repo = await repoFromExample(FIXTURE);
+    await devflow.cli(['apps:create', APP]);
+    await repo.write('app.json', '{ "cron": [ { "command": "echo cron-ran", "schedule": "0 25 * * *" } ] }\n');
+    await repo.commit('a bad schedule');
+    badPush = await pushTo(repo, devflow, APP);
+    await repo.write('app.json', await fs.readFile(path.join(FIXTURE, 'app.json'), 'utf8'));
+    await repo.commit('a good schedule');
+    const push = await pushTo(repo, devflow, APP);
+    if (push.exitCode !== 0) throw new Error(`push failed: ${push.stderr}`);
+  }, 300_000);
+
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+    const shas = repo ? (await repo.git(['rev-list', 'HEAD'])).stdout.split('\n').filter(Boolean) : [];
+    for (const sha of shas) await execa('/usr/bin/docker', ['rmi', '-f', `devflow/${APP}:${sha.slice(0, 12)}`], { reject: false });
+  });
+
+  it('refuses a push whose app.json cron schedule is bad, naming the entry and the field', () => {
+    expect(badPush.exitCode).not.toBe(0);
+    expect(badPush.stderr).toMatch(/remote: .*cron\[0\]\.schedule "0 25 \* \* \*": hour field: 25 is out of range 0-23/);
+  });
+
+  it('creates a redis add-on: a new release whose containers reach their own keys only', async () => {
+    const created = await devflow.cli(['addons:create', APP, 'redis', '--json']);
+    expect(JSON.parse(created.stdout)).toMatchObject({ addon: { kind: 'redis', env: ['REDIS_URL'] }, release: 2 });
+    const listed = JSON.parse((await devflow.cli(['addons', APP, '--json'])).stdout) as Array<{ connection: string }>;
+    expect(listed[0]!.connection).toMatch(/^redis:\/\/app_addons-e2e:\*\*\*\*@\d+\.\d+\.\d+\.\d+:\d+$/);
+    const run = await devflow.cli(['run', APP, '--', 'node redis-check.js'], { reject: false });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['+OK', 'hello from a container']));
+    expect(run.stdout).toMatch(/-NOPERM/);
+  });
+
+  it("runs a one-off command in the current release: output streamed, its exit code the CLI's", async () => {
+    const run = await devflow.cli(['run', APP, '--', 'echo "on $DEVFLOW_RELEASE"; echo oops >&2; exit 7'], { reject: false });
+    expect(run.exitCode).toBe(7);
+    expect(run.stdout.split('\n')).toEqual(expect.arrayContaining(['on v2', 'oops']));
+    const runs = JSON.parse((await devflow.cli(['runs', APP, '--json'])).stdout) as Array<{ state: string; exitCode: number }>;
+    expect(runs[0]).toMatchObject({ state: 'failed', exitCode: 7 });
+    const missing = await devflow.cli(['run', '--app', APP], { reject: false });
+    expect(missing.exitCode).not.toBe(0);
+  });
+
+  it('lists the cron jobs of the current release with their next run', async () => {
+    const jobs = JSON.parse((await devflow.cli(['cron', APP, '--json'])).stdout) as Array<{ schedule: string; command: string; nextRun: string }>;
+    expect(jobs).toEqual([expect.objectContaining({ schedule: '*/5 * * * *', command: 'echo cron-ran' })]);
+    expect(new Date(jobs[0]!.nextRun).getUTCMinutes() % 5).toBe(0);
+  });
+
+  it('removes the add-on with the app: its ACL user is gone from the server', async () => {
+    await devflow.cli(['apps:destroy', APP, '--confirm', APP]);
+    const acl = await fs.readFile(path.join(devflow.home, 'redis', 'users.acl'), 'utf8');
+    expect(acl).not.toMatch(/app_addons-e2e/);
+  });
+});
