@@ -23,6 +23,9 @@ import { registerLogRoutes } from './routes/logs.js';
 import { registerPreviewRoutes } from './routes/previews.js';
 import { registerPsRoutes } from './routes/ps.js';
 import { registerTokenRoutes } from './routes/tokens.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerTeamRoutes } from './routes/teams.js';
+import { registerAuditRoutes } from './routes/audit.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -37,6 +40,9 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerLogRoutes,
   registerTokenRoutes,
   registerBackendRoutes,
+  registerAuthRoutes,
+  registerTeamRoutes,
+  registerAuditRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

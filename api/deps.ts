@@ -1,4 +1,5 @@
 /** What the API needs from the platform; `boot/start.ts` provides it. */
+import type { AccountMailer } from '../accounts/index.js';
 import type { BackendOperations } from '../backend/index.js';
 import type { Config } from '../core/config.js';
 import type { AppRecord } from '../core/store/apps.js';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   previews: PreviewOperations;
   /** The app backend (issue 16, backend/index.ts); absent when this DevFlow has none. */
   backend?: BackendOperations;
+  /** Account mails: invitations (issue 19, accounts/mail.ts); absent when this DevFlow sends none. */
+  mailer?: AccountMailer;
 }
 
 export interface PreviewOperations {

@@ -19,6 +19,7 @@ import { allows } from '../core/store/api-tokens.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
+import { gitActor, gitDecision } from '../accounts/index.js';
 import { createBackend, type Backend } from '../backend/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
@@ -137,11 +138,10 @@ export async function startRoles(config: Config, store: Store, runtime: Runtime,
   const enqueue = { sql, bus: store.bus, queue, home: config.home };
   const receiver: GitReceiver = new GitReceiver({
     reposDir: homePaths(config.home).repos,
-    // Git needs the deploy scope: a read token may not push (nor fetch the source).
-    authenticate: async (_user, password) => {
-      const grant = await verifyToken(sql, password);
-      return allows(grant, 'deploy') ? grant!.name : undefined;
-    },
+    // Git needs the deploy scope: a read token may not push (nor fetch the source); and the
+    // deploy permission on the app's team (accounts/, the same table as the API).
+    authenticate: (_user, password) => gitActor(sql, password),
+    authorize: (password, app, service, rpc) => gitDecision(sql, password, app, service, rpc),
     appExists: async (app) => (await findApp(sql, app)) !== undefined,
     deployBranches: (app) => deployBranchesOf(sql, app),
     onPush: (push, pushLog) => handlePush({ ...enqueue, previews }, push, pushLog),

@@ -1,0 +1,217 @@
+/**
+ * Issue 19 through the real API in-process, on the test run's real PostgreSQL: people, teams,
+ * roles, sessions, the one permission check, and the audit log. The app operations the API
+ * calls are the store's own (createApp/deleteApp) instead of deploys/ AppService, which would
+ * also make git repositories and routes this test does not need; config changes go through the
+ * scheduler's real releaseOperations (apps here have no release, so no instance is started).
+ * Invitations are mailed over real SMTP to the embedded mail catcher.
+ */
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountMailer, addMember, createTeam, MAIL_PROJECT, type AccountMailer, type Role } from '../accounts/index.js';
+import { listCaughtMail } from '../backend/auth/index.js';
+import { loadConfig } from '../core/config.js';
+import { EventBus } from '../core/events.js';
+import { parseAppName } from '../core/names.js';
+import { createApp, deleteApp } from '../core/store/apps.js';
+import { ensureAdminToken } from '../core/store/tokens.js';
+import { releaseOperations, type SchedulerDeps } from '../scheduler/index.js';
+import { createTestDatabase, type TestDatabase } from '../tests/support/postgres.js';
+import { createApi, type ApiDeps } from './api.js';
+import { accessTarget } from './access-target.js';
+import { OPERATIONS } from './openapi.js';
+
+let db: TestDatabase;
+let bus: EventBus;
+let mailer: AccountMailer;
+let server: http.Server;
+let base: string;
+let adminToken: string;
+const sessions: Record<string, string> = {};
+let bankDeployment: number;
+let globexTokenId: number;
+
+interface Reply { status: number; body: any; text: string; headers: Headers }
+
+async function call(method: string, route: string, token?: string, body?: unknown): Promise<Reply> {
+  const res = await fetch(`${base}/api/v1${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined || method === 'GET' ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+async function signUp(email: string, invitation?: string): Promise<string> {
+  const reply = await call('POST', '/auth/signup', undefined, { email, password: 'correct horse battery', ...(invitation ? { invitation } : {}) });
+  expect(reply.status, reply.text).toBe(201);
+  return reply.body.accessToken as string;
+}
+
+async function personId(email: string): Promise<number> {
+  const [row] = await db.sql<{ id: number }[]>`SELECT id FROM people WHERE email = ${email}`;
+  return row!.id;
+}
+
+const ROLES: Role[] = ['owner', 'admin', 'developer', 'viewer'];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-accounts-'));
+  adminToken = await ensureAdminToken(db.sql, path.join(home, 'admin-token'));
+  bus = new EventBus(db.url, db.sql);
+  await bus.start();
+  mailer = accountMailer({ sql: db.sql, smtpUrl: undefined });
+  const config = { ...loadConfig({}), port: 7070 };
+  const deps = {
+    sql: db.sql, config, bus, mailer,
+    apps: { create: (name: string) => createApp(db.sql, parseAppName(name)), destroy: (name: string) => deleteApp(db.sql, parseAppName(name)) },
+    releases: releaseOperations({ sql: db.sql, bus, config } as SchedulerDeps, () => {}),
+  } as unknown as ApiDeps;
+  server = http.createServer(createApi(deps));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+  // The first person is the owner (of the instance and the default team); then two teams.
+  sessions.first = await signUp('first@example.com');
+  await createTeam(db.sql, 'acme', null);
+  const globex = await createTeam(db.sql, 'globex', null);
+  for (const role of ROLES) {
+    const email = `${role}@acme.test`;
+    sessions[role] = await signUp(email);
+    await addMember(db.sql, 2, await personId(email), role);
+  }
+  sessions.globex = await signUp('boss@globex.test');
+  await addMember(db.sql, globex.id, await personId('boss@globex.test'), 'owner');
+  const shop = await createApp(db.sql, parseAppName('shop'));
+  const bank = await createApp(db.sql, parseAppName('bank'));
+  await db.sql`UPDATE apps SET team_id = 2 WHERE id = ${shop.id}`;
+  await db.sql`UPDATE apps SET team_id = ${globex.id} WHERE id = ${bank.id}`;
+  const [d] = await db.sql<{ id: number }[]>`INSERT INTO deployments (app_id, ref, sha, state) VALUES (${bank.id}, 'refs/heads/main', ${'a'.repeat(40)}, 'succeeded') RETURNING id`;
+  bankDeployment = d!.id;
+  const token = await call('POST', '/tokens', sessions.globex, { name: 'globex-ci', scope: 'deploy', team: 'globex' });
+  expect(token.status, token.text).toBe(201);
+  globexTokenId = token.body.id;
+}, 60_000);
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await mailer.close();
+  await bus.close();
+  await db.drop();
+});
+
+describe('the first person and the admin token', () => {
+  it('makes the first person the owner, and the admin token theirs', async () => {
+    const me = await call('GET', '/auth/me', adminToken);
+    expect(me.body).toMatchObject({ actor: 'first@example.com', instance: true });
+    const apps = await call('GET', '/apps', adminToken);
+    expect(apps.body.map((a: { name: string }) => a.name)).toEqual(['bank', 'shop']);
+  });
+});
+
+/** Concrete values for a path's parameters, all naming things of team globex. */
+function globexPath(template: string): string {
+  const values: Record<string, string> = {
+    app: 'bank', team: 'globex', email: 'boss@globex.test', type: 'web', domain: 'www.bank.test', slug: 'pr-1',
+    id: template.startsWith('/tokens') ? String(globexTokenId) : String(bankDeployment),
+  };
+  return template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? 'x1'));
+}
+
+describe('another team is out of sight, on every route of the OpenAPI document', () => {
+  // Sign-out and invitations concern only the caller's own session; they name nothing of another team.
+  const operations = OPERATIONS.filter((op) => op.scope !== 'public' && !(op.path.startsWith('/auth/') && op.path !== '/auth/me'));
+
+  it.each(ROLES)('an acme %s gets 404 for globex things, and lists without them', async (role) => {
+    expect(operations.length).toBeGreaterThan(40);
+    for (const op of operations) {
+      const route = globexPath(op.path);
+      const label = `${op.method.toUpperCase()} ${op.path} as acme ${role}`;
+      if (op.path === '/events') continue; // a stream: checked below
+      const reply = await call(op.method.toUpperCase(), route, sessions[role], {});
+      const target = accessTarget(op.path, {});
+      if (target.kind === 'app' || target.kind === 'deployment' || target.kind === 'team' || target.kind === 'instance' || op.path === '/tokens/{id}') {
+        expect(reply.status, `${label}: ${reply.text}`).toBe(404);
+      } else {
+        expect(reply.status, label).toBeLessThan(500);
+        expect(reply.text, label).not.toMatch(/bank|globex/);
+      }
+    }
+    for (const route of ['/events?app=bank', '/audit?team=globex', '/audit?app=bank', '/apps/bank/logs?follow=true']) {
+      expect((await call('GET', route, sessions[role])).status, `${route} as ${role}`).toBe(404);
+    }
+  });
+
+  it('names the missing app in the same words whether it is missing or another team’s', async () => {
+    const other = await call('GET', '/apps/bank', sessions.owner);
+    const missing = await call('GET', '/apps/nowhere', sessions.owner);
+    expect(other.body.error.message).toBe(missing.body.error.message.replaceAll('nowhere', 'bank'));
+  });
+});
+
+describe('roles inside a team', () => {
+  it('lets a viewer read and refuses them changes with 403', async () => {
+    expect((await call('GET', '/apps/shop/deployments', sessions.viewer)).status).toBe(200);
+    const refused = await call('PATCH', '/apps/shop/config', sessions.viewer, { A: '1' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('your role there is viewer');
+  });
+
+  it('lets a developer change config but not destroy the app', async () => {
+    expect((await call('PATCH', '/apps/shop/config', sessions.developer, { A: '1' })).status).toBe(200);
+    expect((await call('DELETE', '/apps/shop', sessions.developer)).status).toBe(403);
+  });
+
+  it('creates apps in the named team, and refuses a team the caller is not in', async () => {
+    const created = await call('POST', '/apps', sessions.admin, { name: 'store', team: 'acme' });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.team).toBe('acme');
+    expect((await call('POST', '/apps', sessions.admin, { name: 'other', team: 'globex' })).status).toBe(404);
+    expect((await call('POST', '/apps', sessions.developer, { name: 'other', team: 'acme' })).status).toBe(403);
+  });
+
+  it('describes who can do what on an app', async () => {
+    const access = await call('GET', '/apps/shop/access', sessions.viewer);
+    expect(access.body.team).toBe('acme');
+    expect(access.body.you).toMatchObject({ role: 'viewer', actions: ['read'] });
+    expect(access.body.members.map((m: { email: string }) => m.email)).toContain('developer@acme.test');
+  });
+
+  it('limits a token to its apps', async () => {
+    const made = await call('POST', '/tokens', sessions.owner, { name: 'only-store', scope: 'read', apps: ['store'] });
+    expect(made.status, made.text).toBe(201);
+    expect((await call('GET', '/apps', made.body.token)).body.map((a: { name: string }) => a.name)).toEqual(['store']);
+    expect((await call('GET', '/apps/shop', made.body.token)).status).toBe(404);
+  });
+});
+
+describe('the event stream', () => {
+  it('shows a person only their teams’ apps’ events', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/api/v1/events`, { headers: { authorization: `Bearer ${sessions.viewer}` }, signal: controller.signal });
+    const reader = res.body!.getReader();
+    let seen = '';
+    const read = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += Buffer.from(value).toString();
+        if (seen.includes('"app":"shop"')) return;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    await bus.publish({ type: 'app.changed', app: 'bank' });
+    await bus.publish({ type: 'app.changed', app: 'shop' });
+    await read;
+    controller.abort();
+    expect(seen).toContain('"app":"shop"');
+    expect(seen).not.toContain('bank');
+  });
+});
