@@ -89,3 +89,9 @@ export async function dropAuditPartitionsBefore(sql: Sql, month: Date): Promise<
   for (const name of old) await sql.unsafe(`DROP TABLE ${name}`);
   return old;
 }
+
+/** At start: partitions for this month and the next, and months older than `keepMonths` dropped. */
+export async function prepareAuditLog(sql: Sql, keepMonths: number, now = new Date()): Promise<string[]> {
+  await ensureAuditPartitions(sql, now);
+  return dropAuditPartitionsBefore(sql, monthStart(now, -keepMonths));
+}

@@ -16,5 +16,5 @@ export {
 export { acceptInvitation, createInvitation, invitationMail } from './invitations.js';
 export { accountMailer, MAIL_PROJECT, type AccountMailer } from './mail.js';
 export { auditChange, type AuditChange } from './audit-entry.js';
-export { dropAuditPartitionsBefore, ensureAuditPartitions, listAudit, recordAudit, type AuditRecord, type AuditRow } from './audit.js';
+export { dropAuditPartitionsBefore, ensureAuditPartitions, listAudit, prepareAuditLog, recordAudit, type AuditRecord, type AuditRow } from './audit.js';
 export { gitActor, gitDecision } from './git-access.js';

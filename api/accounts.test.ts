@@ -215,3 +215,86 @@ describe('the event stream', () => {
     expect(seen).not.toContain('bank');
   });
 });
+
+describe('sessions', () => {
+  it('signs in with email and password, refreshes once, and signs out everywhere', async () => {
+    const login = await call('POST', '/auth/login', undefined, { email: 'developer@acme.test', password: 'correct horse battery' });
+    expect(login.status, login.text).toBe(200);
+    const { accessToken, refreshToken } = login.body;
+    expect((await call('GET', '/apps/shop', accessToken)).status).toBe(200);
+    const refreshed = await call('POST', '/auth/refresh', undefined, { refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect((await call('GET', '/apps/shop', accessToken)).status).toBe(401);
+    expect((await call('POST', '/auth/refresh', undefined, { refreshToken })).status).toBe(401);
+    const other = (await call('POST', '/auth/login', undefined, { email: 'developer@acme.test', password: 'correct horse battery' })).body.accessToken;
+    expect((await call('POST', '/auth/logout', refreshed.body.accessToken, { everywhere: true })).body.ended).toBeGreaterThanOrEqual(2);
+    expect((await call('GET', '/apps/shop', other)).status).toBe(401);
+    sessions.developer = (await call('POST', '/auth/login', undefined, { email: 'developer@acme.test', password: 'correct horse battery' })).body.accessToken;
+  });
+
+  it('limits failed sign-ins per account and says when to retry', async () => {
+    await signUp('target@example.com');
+    for (let i = 0; i < 5; i++) {
+      expect((await call('POST', '/auth/login', undefined, { email: 'target@example.com', password: `wrong ${i}` })).status).toBe(401);
+    }
+    const blocked = await call('POST', '/auth/login', undefined, { email: 'target@example.com', password: 'correct horse battery' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.message).toMatch(/too many failed sign-ins for target@example.com: retry in \d+ s/);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another account from the same IP is not blocked yet (the IP limit is higher).
+    expect((await call('POST', '/auth/login', undefined, { email: 'viewer@acme.test', password: 'correct horse battery' })).status).toBe(200);
+  });
+});
+
+describe('members', () => {
+  it('invites by email over SMTP; the invitee signs up with the code and sees the team’s apps', async () => {
+    const invited = await call('POST', '/teams/acme/invitations', sessions.admin, { email: 'newbie@example.com', role: 'viewer' });
+    expect(invited.status, invited.text).toBe(201);
+    const [mail] = await listCaughtMail(db.sql, { project: MAIL_PROJECT, to: 'newbie@example.com' });
+    expect(mail!.subject).toContain('acme');
+    const code = /--invitation (dfi_\S+)/.exec(mail!.text)![1]!;
+    const token = await signUp('newbie@example.com', code);
+    expect((await call('GET', '/apps', token)).body.map((a: { name: string }) => a.name)).toEqual(['shop', 'store']);
+    expect((await call('POST', '/teams/acme/invitations', sessions.admin, { email: 'x@example.com', role: 'owner' })).status).toBe(403);
+    expect((await call('POST', '/teams/acme/invitations', sessions.developer, { email: 'x@example.com' })).status).toBe(403);
+  });
+
+  it('revokes a removed member’s sessions and tokens at once', async () => {
+    const token = await call('POST', '/tokens', sessions.developer, { name: 'dev-laptop', scope: 'deploy' });
+    expect(token.status, token.text).toBe(201);
+    expect((await call('GET', '/apps/shop', token.body.token)).status).toBe(200);
+    const removed = await call('DELETE', '/teams/acme/members/developer%40acme.test', sessions.admin);
+    expect(removed.body).toMatchObject({ removed: 'developer@acme.test', tokensRevoked: 1 });
+    expect(removed.body.sessionsEnded).toBeGreaterThanOrEqual(1);
+    expect((await call('GET', '/apps/shop', sessions.developer)).status).toBe(401);
+    expect((await call('GET', '/apps/shop', token.body.token)).status).toBe(401);
+  });
+});
+
+describe('the audit log', () => {
+  it('records changes with actor, team, app, source IP and request id, and never a config value', async () => {
+    const secret = 'sk_live_value_that_must_not_leak';
+    const changed = await call('PATCH', '/apps/shop/config', sessions.owner, { STRIPE_KEY: secret, A: null });
+    expect(changed.status, changed.text).toBe(200);
+    const log = await call('GET', '/audit?team=acme&since=1h', sessions.owner);
+    expect(log.status).toBe(200);
+    const row = log.body.find((r: { action: string }) => r.action === 'config.change');
+    expect(row).toMatchObject({ actor: 'owner@acme.test', team: 'acme', app: 'shop', target: 'set STRIPE_KEY; unset A', sourceIp: expect.stringContaining('127.0.0.1') });
+    expect(row.requestId).toBe(changed.headers.get('x-request-id'));
+    expect(log.body.map((r: { action: string }) => r.action)).toEqual(expect.arrayContaining(['member.invite', 'member.remove', 'app.create']));
+    const tokens = await call('GET', '/audit', adminToken);
+    expect(tokens.body).toContainEqual(expect.objectContaining({ action: 'token.create', actor: 'developer@acme.test', target: 'dev-laptop' }));
+    const everything = await db.sql`SELECT * FROM audit_log`;
+    expect(JSON.stringify(everything)).not.toContain(secret);
+  });
+
+  it('exports JSON lines, and shows a team’s log only to its admins', async () => {
+    const export_ = await call('GET', '/audit?team=acme&format=jsonl', sessions.admin);
+    const lines = export_.text.trim().split('\n').map((l) => JSON.parse(l) as { team: string });
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.every((l) => l.team === 'acme')).toBe(true);
+    expect((await call('GET', '/audit?team=acme', sessions.viewer)).status).toBe(403);
+    expect((await call('GET', '/audit?team=acme', sessions.globex)).status).toBe(404);
+    expect((await call('GET', '/audit', sessions.globex)).text).not.toContain('acme');
+  });
+});

@@ -81,18 +81,26 @@ function requestIdOf(req: Request): string {
   return typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
-/** Appends the audit row of a change once the route has answered with success. */
+/**
+ * Appends the audit row of a change that succeeded, before its answer leaves: a client that
+ * reads the log right after a change finds it there. Reads are not wrapped.
+ */
 function auditWhenDone(sql: Sql, req: Request, res: Response, context: { path: string; access: Access; verdict: Verdict; requestId: string }): void {
-  res.once('finish', () => {
-    if (res.statusCode >= 400) return;
-    const change = auditChange(req.method, context.path, req.body);
-    if (!change) return;
-    const app = context.verdict.app ?? (change.action === 'app.create' ? change.target : null);
-    void teamOfRow(sql, context.verdict, change, app).then((team) => recordAudit(sql, {
-      actor: context.access.actor, team, app, action: change.action, target: change.target,
-      sourceIp: clientIp(req), requestId: context.requestId,
-    })).catch((err: unknown) => console.error('devflow audit: could not record', change.action, err));
-  });
+  const change = auditChange(req.method, context.path, {});
+  if (!change) return;
+  const end = res.end.bind(res) as (...args: unknown[]) => Response;
+  res.end = ((...args: unknown[]) => {
+    if (res.statusCode >= 400) return end(...args);
+    const done = auditChange(req.method, context.path, req.body)!;
+    const app = context.verdict.app ?? (done.action === 'app.create' ? done.target : null);
+    void teamOfRow(sql, context.verdict, done, app)
+      .then((team) => recordAudit(sql, {
+        actor: context.access.actor, team, app, action: done.action, target: done.target, sourceIp: clientIp(req), requestId: context.requestId,
+      }))
+      .catch((err: unknown) => console.error('devflow audit: could not record', done.action, err))
+      .finally(() => end(...args));
+    return res;
+  }) as Response['end'];
 }
 
 async function teamOfRow(sql: Sql, verdict: Verdict, change: AuditChange, app: string | null): Promise<string | null> {

@@ -19,7 +19,8 @@ import { allows } from '../core/store/api-tokens.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
-import { gitActor, gitDecision } from '../accounts/index.js';
+import { accountMailer, gitActor, gitDecision, prepareAuditLog } from '../accounts/index.js';
+import { readAuditKeepMonths } from '../core/settings.js';
 import { createBackend, type Backend } from '../backend/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
@@ -174,6 +175,9 @@ export async function startApi(
 ): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
+  const dropped = await prepareAuditLog(sql, readAuditKeepMonths(process.env));
+  if (dropped.length > 0) log(`audit log: dropped ${dropped.join(', ')} (older than DEVFLOW_AUDIT_KEEP_MONTHS)`);
+  const mailer = accountMailer({ sql, smtpUrl: config.smtpUrl });
   const api = createApi({
     sql, config, apps: roles.apps, appDatabases: runtime.platformEnv, releases: releaseOperations(roles.scheduler, log),
     followDeployment: (id, sink) => followDeployment({ sql, bus: store.bus }, id, sink),
@@ -182,6 +186,7 @@ export async function startApi(
     domainsChanged: () => router.domainsChanged(routes),
     previews: roles.previews,
     backend: backend.operations,
+    mailer,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
@@ -201,6 +206,7 @@ export async function startApi(
     async stop() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+      await mailer.close();
     },
   };
 }
