@@ -1,33 +1,22 @@
 /**
- * Issue 19 through the real API in-process, on the test run's real PostgreSQL: people, teams,
- * roles, sessions, the one permission check, and the audit log. The app operations the API
- * calls are the store's own (createApp/deleteApp) instead of deploys/ AppService, which would
- * also make git repositories and routes this test does not need; config changes go through the
- * scheduler's real releaseOperations (apps here have no release, so no instance is started).
- * Invitations are mailed over real SMTP to the embedded mail catcher.
+ * Issue 19 through the real API in-process (test-api.ts), on the test run's real PostgreSQL:
+ * people, teams, roles, sessions, the one permission check, and the audit log. Invitations are
+ * mailed over real SMTP to the embedded mail catcher.
  */
-import fs from 'node:fs/promises';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountMailer, addMember, createTeam, MAIL_PROJECT, type AccountMailer, type Role } from '../accounts/index.js';
+import { addMember, createTeam, MAIL_PROJECT, type Role } from '../accounts/index.js';
 import { listCaughtMail } from '../backend/auth/index.js';
-import { loadConfig } from '../core/config.js';
-import { EventBus } from '../core/events.js';
 import { parseAppName } from '../core/names.js';
-import { createApp, deleteApp } from '../core/store/apps.js';
-import { ensureAdminToken } from '../core/store/tokens.js';
-import { releaseOperations, type SchedulerDeps } from '../scheduler/index.js';
-import { createTestDatabase, type TestDatabase } from '../tests/support/postgres.js';
-import { createApi, type ApiDeps } from './api.js';
+import { createApp } from '../core/store/apps.js';
+import type { EventBus } from '../core/events.js';
+import type { TestDatabase } from '../tests/support/postgres.js';
 import { accessTarget } from './access-target.js';
 import { OPERATIONS } from './openapi.js';
+import { startTestApi, type TestApi } from './test-api.js';
 
+let api: TestApi;
 let db: TestDatabase;
 let bus: EventBus;
-let mailer: AccountMailer;
-let server: http.Server;
 let base: string;
 let adminToken: string;
 const sessions: Record<string, string> = {};
@@ -62,21 +51,8 @@ async function personId(email: string): Promise<number> {
 const ROLES: Role[] = ['owner', 'admin', 'developer', 'viewer'];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-accounts-'));
-  adminToken = await ensureAdminToken(db.sql, path.join(home, 'admin-token'));
-  bus = new EventBus(db.url, db.sql);
-  await bus.start();
-  mailer = accountMailer({ sql: db.sql, smtpUrl: undefined });
-  const config = { ...loadConfig({}), port: 7070 };
-  const deps = {
-    sql: db.sql, config, bus, mailer,
-    apps: { create: (name: string) => createApp(db.sql, parseAppName(name)), destroy: (name: string) => deleteApp(db.sql, parseAppName(name)) },
-    releases: releaseOperations({ sql: db.sql, bus, config } as SchedulerDeps, () => {}),
-  } as unknown as ApiDeps;
-  server = http.createServer(createApi(deps));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  api = await startTestApi();
+  ({ db, bus, base, adminToken } = api);
 
   // The first person is the owner (of the instance and the default team); then two teams.
   sessions.first = await signUp('first@example.com');
@@ -100,12 +76,7 @@ beforeAll(async () => {
   globexTokenId = token.body.id;
 }, 60_000);
 
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await mailer.close();
-  await bus.close();
-  await db.drop();
-});
+afterAll(async () => api?.close());
 
 describe('the first person and the admin token', () => {
   it('makes the first person the owner, and the admin token theirs', async () => {
