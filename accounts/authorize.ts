@@ -1,8 +1,7 @@
 /**
  * Applies the permission table to a request's target: finds the team that owns the app,
- * deployment or team the request names, then `decide`s. Targets the store does not know are
- * left to the route, which answers 404 itself, so a caller cannot tell "missing" from
- * "another team's" by the answer.
+ * deployment or team the request names, then `decide`s. A caller cannot tell "missing" from
+ * "another team's" by the answer (see `missing`).
  */
 import type { Sql } from '../core/store/database.js';
 import { decide, roleIn, scopeAllows, type Access, type Action, type Decision, type Role } from './permissions.js';
@@ -36,12 +35,12 @@ export async function authorize(sql: Sql, access: Access, action: Action, target
     case 'app':
     case 'deployment': {
       const owner = await appOwner(sql, target);
-      if (!owner) return { decision: 'allowed' };
+      if (!owner) return missing(access, action);
       return { decision: decide(access, action, owner.team_id, owner.app_id), team: owner.team, app: owner.app, role: roleIn(access, owner.team_id) };
     }
     case 'team': {
       const [team] = await sql<{ id: number }[]>`SELECT id FROM teams WHERE name = ${target.name}`;
-      if (!team) return { decision: 'allowed' };
+      if (!team) return missing(access, action);
       return { decision: decide(access, action, team.id), team: target.name, role: roleIn(access, team.id) };
     }
     default: {
@@ -49,6 +48,16 @@ export async function authorize(sql: Sql, access: Access, action: Action, target
       throw new Error(`unknown target ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * A target the store does not know: the instance gets its scope checked and the route's own 404;
+ * anyone else gets not_found at once, so a missing app and another team's answer alike even to a
+ * credential whose scope is too small.
+ */
+function missing(access: Access, action: Action): Verdict {
+  if (access.teams !== 'all') return { decision: 'not_found' };
+  return { decision: scopeAllows(access.scopes, action === 'owner' ? 'admin' : action) ? 'allowed' : 'forbidden' };
 }
 
 interface Owner { app_id: number; app: string; team_id: number; team: string }

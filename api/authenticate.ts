@@ -69,7 +69,7 @@ function notFoundMessage(target: Target): string {
 }
 
 function forbiddenMessage(access: Access, scope: string, verdict: Verdict): string {
-  if (verdict.role === undefined || verdict.team === undefined) {
+  if (access.teams === 'all' || verdict.role === undefined || verdict.team === undefined) {
     return `this needs a token with the "${scope}" scope; this one has "${access.scopes.join(', ')}"`;
   }
   return `this needs the "${scope}" permission in team "${verdict.team}": your role there is ${verdict.role}, `
