@@ -65,3 +65,13 @@ function personPart(row: Holder): Pick<Access, 'actor' | 'personId' | 'teams'> {
     teams: row.operator ? 'all' : new Map(row.roles.map(([team, role]) => [team, role])),
   };
 }
+
+/**
+ * Whether a credential may read what belongs to the whole instance (the router's traffic
+ * metrics of every app): the admin token, the owner, tokens made before accounts. A team's
+ * member may not, since the figures name other teams' apps.
+ */
+export async function instanceMayRead(sql: Sql, secret: string): Promise<boolean> {
+  const access = await accessFromSecret(sql, secret);
+  return access !== undefined && access.teams === 'all' && access.scopes.length > 0;
+}

@@ -5,7 +5,7 @@
  * the audit log. Depends on core/ only.
  */
 export { ROLES, PERMISSIONS, actionsOf, decide, parseRole, roleIn, scopeAllows, type Access, type Action, type Decision, type Role } from './permissions.js';
-export { accessFromSecret } from './credentials.js';
+export { accessFromSecret, instanceMayRead } from './credentials.js';
 export { authorize, maySeeApp, visibleTeams, type Target, type Verdict } from './authorize.js';
 export { checkPassword, createPerson, findPerson, parseEmail, parsePassword, type Person } from './people.js';
 export { ACCESS_TTL_MS, endAllSessions, endSession, refreshSession, startSession, type SessionTokens } from './sessions.js';

@@ -4,7 +4,7 @@
  * mailed over real SMTP to the embedded mail catcher.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createTeam, MAIL_PROJECT, type Role } from '../accounts/index.js';
+import { addMember, createTeam, instanceMayRead, MAIL_PROJECT, type Role } from '../accounts/index.js';
 import { listCaughtMail } from '../backend/auth/index.js';
 import { parseAppName } from '../core/names.js';
 import { createApp } from '../core/store/apps.js';
@@ -160,6 +160,14 @@ describe('roles inside a team', () => {
     expect(made.status, made.text).toBe(201);
     expect((await call('GET', '/apps', made.body.token)).body.map((a: { name: string }) => a.name)).toEqual(['store']);
     expect((await call('GET', '/apps/shop', made.body.token)).status).toBe(404);
+  });
+});
+
+describe('instance-wide reads', () => {
+  it('lets the admin token and the owner read the instance, and no team member', async () => {
+    expect(await instanceMayRead(db.sql, adminToken)).toBe(true);
+    expect(await instanceMayRead(db.sql, sessions.first!)).toBe(true);
+    expect(await instanceMayRead(db.sql, sessions.owner!)).toBe(false);
   });
 });
 

@@ -15,15 +15,14 @@ import { EventBus } from '../core/events.js';
 import { runPeriodically } from '../core/periodic.js';
 import { createDeployQueue, type DeployQueue } from '../core/queue.js';
 import { loadSecretKey, type SecretKey } from '../core/secrets.js';
-import { allows } from '../core/store/api-tokens.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
-import { accountMailer, gitActor, gitDecision, prepareAuditLog } from '../accounts/index.js';
+import { accountMailer, gitActor, gitDecision, instanceMayRead, prepareAuditLog } from '../accounts/index.js';
 import { readAuditKeepMonths } from '../core/settings.js';
 import { createBackend, type Backend } from '../backend/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
-import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
+import { ensureAdminToken } from '../core/store/tokens.js';
 import { AppService, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
 import { GitReceiver } from '../receiver/index.js';
 import { serveMetrics, startRouter, type RouterService } from '../router/index.js';
@@ -193,7 +192,8 @@ export async function startApi(
     if (backend.handle(req, res)) return;
     if (guardAuthFailures(authLimiter, req, res)) return;
     if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
-      verifyToken: async (token) => allows(await verifyToken(sql, token), 'read') })) return;
+      // Every app's figures: the instance's credentials only, not a team member's (issue 19).
+      verifyToken: (token) => instanceMayRead(sql, token) })) return;
     if (handleWebhook(req, res, roles.previews)) return;
     if (!roles.receiver.handle(req, res)) api(req, res);
   });
