@@ -18,3 +18,4 @@ export { accountMailer, MAIL_PROJECT, type AccountMailer } from './mail.js';
 export { auditChange, type AuditChange } from './audit-entry.js';
 export { dropAuditPartitionsBefore, ensureAuditPartitions, listAudit, prepareAuditLog, recordAudit, type AuditRecord, type AuditRow } from './audit.js';
 export { gitActor, gitDecision } from './git-access.js';
+export { finishPasswordReset, startPasswordReset } from './password-reset.js';

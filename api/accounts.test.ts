@@ -225,6 +225,23 @@ describe('sessions', () => {
   });
 });
 
+describe('password reset', () => {
+  it('mails a one-time code; using it sets the password and ends every session', async () => {
+    const old = await signUp('forgetful@example.com');
+    const asked = await call('POST', '/auth/password-reset', undefined, { email: 'forgetful@example.com' });
+    const unknown = await call('POST', '/auth/password-reset', undefined, { email: 'nobody@example.com' });
+    expect([asked.status, unknown.status]).toEqual([202, 202]);
+    expect(unknown.body.mailed).toBe(asked.body.mailed);
+    const [mail] = await listCaughtMail(db.sql, { project: MAIL_PROJECT, to: 'forgetful@example.com' });
+    const code = /--code (dfp_\S+)/.exec(mail!.text)![1]!;
+    const done = await call('POST', '/auth/password-reset/confirm', undefined, { email: 'forgetful@example.com', code, password: 'a brand new password' });
+    expect(done.body).toEqual({ sessionsEnded: 1 });
+    expect((await call('GET', '/auth/me', old)).status).toBe(401);
+    expect((await call('POST', '/auth/login', undefined, { email: 'forgetful@example.com', password: 'a brand new password' })).status).toBe(200);
+    expect((await call('POST', '/auth/password-reset/confirm', undefined, { email: 'forgetful@example.com', code, password: 'yet another one' })).status).toBe(404);
+  });
+});
+
 describe('members', () => {
   it('invites by email over SMTP; the invitee signs up with the code and sees the team’s apps', async () => {
     const invited = await call('POST', '/teams/acme/invitations', sessions.admin, { email: 'newbie@example.com', role: 'viewer' });

@@ -171,6 +171,15 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/login.js').then((m) => m.signup),
   },
+  {
+    name: 'password:reset', description: 'mail yourself a reset code, then (with --code) set a new password read from stdin',
+    options: [
+      { flags: '--api <url>', description: 'DevFlow API URL (default: $DEVFLOW_API, else http://localhost:7070)' },
+      { flags: '--email <email>', description: 'your email address', required: true },
+      { flags: '--code <code>', description: 'the code from the mail' },
+    ],
+    load: () => import('./commands/login.js').then((m) => m.resetPassword),
+  },
   { name: 'teams', description: 'list your teams and your role in each', json, load: () => import('./commands/teams.js').then((m) => m.listTeams) },
   { name: 'teams:create', description: 'create a team; you are its owner', args: [['<name>']], json, load: () => import('./commands/teams.js').then((m) => m.createTeam) },
   {

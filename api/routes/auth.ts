@@ -6,14 +6,16 @@
  *   POST /auth/logout  {everywhere?: true}             → ends this session, or all of the person's
  *   GET  /auth/me                                      → who the credential is, and their teams
  *   POST /auth/invitations/accept {code}               → joins the team an invitation names
+ *   POST /auth/password-reset {email}                  → mails a one-time code (the same answer for any email)
+ *   POST /auth/password-reset/confirm {email, code, password} → sets it, ends every session
  * Failed sign-ins are limited per account and per client IP, in this process's memory (a
  * restart forgets them); the answer says when to retry.
  */
 import type express from 'express';
 import type { Response } from 'express';
 import {
-  acceptInvitation, checkPassword, createPerson, endAllSessions, endSession, findPerson, listTeams, parseEmail, parsePassword,
-  refreshSession, startSession, type Access,
+  acceptInvitation, checkPassword, createPerson, endAllSessions, endSession, findPerson, finishPasswordReset, listTeams, parseEmail, parsePassword,
+  refreshSession, startPasswordReset, startSession, type Access,
 } from '../../accounts/index.js';
 import { DevflowError, InvalidInputError, UnauthorizedError } from '../../core/errors.js';
 import { accessOf } from '../authenticate.js';
@@ -72,6 +74,22 @@ export function registerAuthRoutes(v1: express.Router, deps: ApiDeps): void {
   v1.get('/auth/me', route(async (_req, res) => {
     const access = accessOf(res);
     res.json({ actor: access.actor, person: access.personId !== null, instance: access.teams === 'all', scopes: access.scopes, teams: await listTeams(deps.sql, access) });
+  }));
+
+  v1.post('/auth/password-reset', route(async (req, res) => {
+    const email = parseEmail(((req.body ?? {}) as Body).email);
+    // Counted as an attempt on the account, so the mails cannot be used to flood an inbox.
+    const wait = Math.max(accounts.retryAfterSeconds(email), ips.retryAfterSeconds(clientIp(req)));
+    if (wait > 0) return tooManyAttempts(res, wait, `for ${email}`);
+    accounts.recordFailure(email);
+    const mail = await startPasswordReset(deps.sql, email, `http://localhost:${deps.config.port}`);
+    if (mail && deps.mailer) await deps.mailer.send(mail);
+    res.status(202).json({ email, mailed: 'if this email has an account, a reset code was mailed to it' });
+  }));
+
+  v1.post('/auth/password-reset/confirm', route(async (req, res) => {
+    const body = (req.body ?? {}) as Body;
+    res.json(await finishPasswordReset(deps.sql, parseEmail(body.email), body.code, parsePassword(body.password)));
   }));
 
   v1.post('/auth/invitations/accept', route(async (req, res) => {

@@ -68,3 +68,16 @@ async function readSecret(prompt: string): Promise<string> {
     rl.close();
   }
 }
+
+/** Without --code: asks for a reset code by mail. With it: reads the new password from stdin and sets it. */
+export async function resetPassword({ opts }: CommandInput<{ api?: string; email: string; code?: string }>): Promise<void> {
+  const client = createClient({ ...process.env, DEVFLOW_API: apiOf(opts) });
+  if (!opts.code) {
+    await client.request('POST', '/auth/password-reset', { email: opts.email }, { anonymous: true });
+    console.log(`If ${opts.email} has an account, a reset code was mailed to it (valid for one hour)`);
+    return;
+  }
+  const password = await readSecret('New password (8 characters or more): ');
+  const done = await client.request<{ sessionsEnded: number }>('POST', '/auth/password-reset/confirm', { email: opts.email, code: opts.code, password }, { anonymous: true });
+  console.log(`Password changed; ${done.sessionsEnded} session(s) ended. Sign in with devflow login --email ${opts.email}`);
+}

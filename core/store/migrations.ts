@@ -12,8 +12,9 @@ import { m008 } from './migrations/008-deployment-actor.js';
 import { m015 } from './migrations/015-deployment-phases.js';
 import { m016 } from './migrations/016-backend-projects.js';
 import { m035 } from './migrations/035-accounts.js';
+import { m036 } from './migrations/036-password-resets.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007, m008, m015, m016, m035];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m007, m008, m015, m016, m035, m036];
