@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.drop());
 
-describe('migration 035 on an install with data', () => {
+describe('migrations 035-036 on an install with data', () => {
   it('moves existing apps to the default team and keeps the admin token working as the owner’s', async () => {
     await migrate(db.sql, MIGRATIONS.filter((m) => m.version < 35));
     const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-m035-')), 'admin-token');
@@ -22,7 +22,7 @@ describe('migration 035 on an install with data', () => {
     const [shop] = await db.sql<{ id: number }[]>`INSERT INTO apps (name) VALUES ('shop') RETURNING id`;
     await db.sql`INSERT INTO config_vars (app_id, key, value) VALUES (${shop!.id}, 'A', '1')`;
 
-    expect(await migrate(db.sql, MIGRATIONS)).toEqual([35]);
+    expect(await migrate(db.sql, MIGRATIONS)).toEqual([35, 36]);
 
     const apps = await db.sql`SELECT a.name, t.name AS team FROM apps a JOIN teams t ON t.id = a.team_id`;
     expect(apps).toEqual([{ name: 'shop', team: 'default' }]);
