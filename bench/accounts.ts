@@ -70,10 +70,14 @@ async function main(): Promise<void> {
       const signup = await request(devflow.port, undefined, 'POST', '/api/v1/auth/signup', { email: `lead${t}@team${t}.test`, password: 'bench password' });
       const token = (JSON.parse(signup.text) as { accessToken: string }).accessToken;
       await request(devflow.port, token, 'POST', '/api/v1/teams', { name: `team-${t}` });
-      for (let a = 0; a < APPS_PER_TEAM; a++) {
-        const made = await request(devflow.port, token, 'POST', '/api/v1/apps', { name: appName(t, a), team: `team-${t}` });
-        if (made.status !== 201) throw new Error(`could not create ${appName(t, a)}: ${made.text}`);
+      // Ten at a time: making 1,000 apps one by one takes longer than the measurement.
+      for (let a = 0; a < APPS_PER_TEAM; a += 10) {
+        await Promise.all(Array.from({ length: 10 }, async (_, k) => {
+          const made = await request(devflow.port, token, 'POST', '/api/v1/apps', { name: appName(t, a + k), team: `team-${t}` });
+          if (made.status !== 201) throw new Error(`could not create ${appName(t, a + k)}: ${made.text}`);
+        }));
       }
+      console.log(`team-${t}: ${APPS_PER_TEAM} apps`);
       people.push({ token, team: t });
     }
     const admin = people.map((p) => ({ token: devflow.token, team: p.team }));
