@@ -31,6 +31,9 @@ import { registerUsageRoutes } from './routes/usage.js';
 import { registerObservabilityRoutes } from './routes/observability.js';
 import { registerAddonRoutes } from './routes/addons.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerTeamRoutes } from './routes/teams.js';
+import { registerAuditRoutes } from './routes/audit.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -53,6 +56,9 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerObservabilityRoutes,
   registerAddonRoutes,
   registerRunRoutes,
+  registerAuthRoutes,
+  registerTeamRoutes,
+  registerAuditRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

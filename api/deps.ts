@@ -1,5 +1,6 @@
 /** What the API needs from the platform; `boot/start.ts` provides it. */
 import type { AddonOperations } from '../addons/index.js';
+import type { AccountMailer } from '../accounts/index.js';
 import type { BackendOperations } from '../backend/index.js';
 import type { TelemetryOperations } from '../telemetry/index.js';
 import type { Config } from '../core/config.js';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   git?: GitHostOperations;
   /** Add-ons, one-off runs and cron (issue 21, addons/index.ts); absent when this DevFlow has none. */
   addons?: AddonOperations;
+  /** Account mails: invitations (issue 19, accounts/mail.ts); absent when this DevFlow sends none. */
+  mailer?: AccountMailer;
 }
 
 export interface GitHostOperations {
@@ -52,6 +55,8 @@ export interface GitHostOperations {
   deployHead(app: string, actor: string): Promise<Deployment>;
   /** Add-ons, one-off runs and cron (issue 21, addons/index.ts); absent when this DevFlow has none. */
   addons?: AddonOperations;
+  /** Account mails: invitations (issue 19, accounts/mail.ts); absent when this DevFlow sends none. */
+  mailer?: AccountMailer;
 }
 
 export interface PreviewOperations {

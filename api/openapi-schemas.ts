@@ -202,6 +202,16 @@ export const SCHEMAS: Record<string, Schema> = {
     plan: str, connection: str, info: { type: 'object', additionalProperties: str },
   }),
   NewAddon: object({ kind: str, options: { type: 'object', additionalProperties: str } }, ['kind']),
+  SignUp: object({ email: str, password: str, invitation: str }, ['email', 'password']),
+  SignIn: object({ email: str, password: str }),
+  Session: object({ accessToken: str, refreshToken: str, expiresAt: time }),
+  Me: object({ actor: str, person: bool, instance: bool, scopes: { type: 'array', items: str }, teams: arrayOf('Team') }),
+  Team: object({ id: int, name: str, role: { type: 'string', enum: ['owner', 'admin', 'developer', 'viewer'] } }),
+  Member: object({ email: str, role: str, since: time }),
+  NewInvitation: object({ email: str, role: { type: 'string', enum: ['owner', 'admin', 'developer', 'viewer'], default: 'developer' } }, ['email']),
+  Invitation: object({ team: str, email: str, role: str, expiresAt: time, mailed: bool }),
+  AppAccess: object({ app: str, team: str, you: { type: 'object' }, members: { type: 'array', items: { type: 'object' } } }),
+  AuditEntry: object({ id: int, at: time, actor: str, team: nullable('string'), app: nullable('string'), action: str, target: nullable('string'), sourceIp: nullable('string'), requestId: nullable('string') }),
 };
 
 /** The created token: its fields and, this once, the secret. */

@@ -98,6 +98,24 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/apps/{app}/alerts/{id}', summary: 'Remove an alert rule', scope: 'deploy', response: { json: object({ removed: { type: 'integer' } }) } },
   { method: 'get', path: '/apps/{app}/metrics', summary: 'Request rate, latency percentiles, status classes per process type (1-minute rows up to a day, 1-hour beyond)', scope: 'read', response: { json: ref('AppMetrics') },
     query: { since: { type: 'string', description: '1h (default) or an ISO time' }, until: { type: 'string' } } },
+  // Issue 19, accounts: people, sessions, teams, roles, the audit log.
+  { method: 'post', path: '/auth/signup', summary: 'Sign up with email and password (the first person is the owner; an invitation code joins its team)', scope: 'public', status: 201, request: ref('SignUp'), response: { json: ref('Session') } },
+  { method: 'post', path: '/auth/login', summary: 'Sign in with email and password: a 15-minute access token and a refresh token (failed attempts are limited per account and IP)', scope: 'public', request: ref('SignIn'), response: { json: ref('Session') } },
+  { method: 'post', path: '/auth/refresh', summary: 'Trade a refresh token for a new pair (once)', scope: 'public', request: object({ refreshToken: { type: 'string' } }), response: { json: ref('Session') } },
+  { method: 'post', path: '/auth/logout', summary: 'End this session, or every session of the person ({"everywhere": true})', scope: 'read', request: object({ everywhere: { type: 'boolean' } }, []), response: { json: object({ ended: { type: 'integer' } }) } },
+  { method: 'get', path: '/auth/me', summary: 'Who this credential is, and their teams and roles', scope: 'read', response: { json: ref('Me') } },
+  { method: 'post', path: '/auth/invitations/accept', summary: 'Join the team an invitation names', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ team: { type: 'string' }, role: { type: 'string' } }) } },
+  { method: 'post', path: '/auth/password-reset', summary: 'Mail a one-time password reset code (the same answer whether or not the email has an account)', scope: 'public', status: 202, request: object({ email: { type: 'string' } }), response: { json: object({ email: { type: 'string' }, mailed: { type: 'string' } }) } },
+  { method: 'post', path: '/auth/password-reset/confirm', summary: 'Set a new password with the mailed code; every session of the person ends', scope: 'public', request: object({ email: { type: 'string' }, code: { type: 'string' }, password: { type: 'string' } }), response: { json: object({ sessionsEnded: { type: 'integer' } }) } },
+  { method: 'get', path: '/teams', summary: "The caller's teams and their role in each", scope: 'read', response: { json: arrayOf('Team') } },
+  { method: 'post', path: '/teams', summary: 'Create a team (its maker is its owner)', scope: 'admin', status: 201, request: object({ name: { type: 'string' } }), response: { json: ref('Team') } },
+  { method: 'get', path: '/teams/{team}/members', summary: "A team's members and their roles", scope: 'read', response: { json: arrayOf('Member') } },
+  { method: 'post', path: '/teams/{team}/invitations', summary: 'Invite someone by email with a role (owner, admin, developer, viewer)', scope: 'admin', status: 201, request: ref('NewInvitation'), response: { json: ref('Invitation') } },
+  { method: 'patch', path: '/teams/{team}/members/{email}', summary: "Change a member's role", scope: 'admin', request: object({ role: { type: 'string', enum: ['owner', 'admin', 'developer', 'viewer'] } }), response: { json: object({ email: { type: 'string' }, role: { type: 'string' } }) } },
+  { method: 'delete', path: '/teams/{team}/members/{email}', summary: 'Remove a member: their sessions and tokens end at once', scope: 'admin', response: { json: object({ removed: { type: 'string' }, sessionsEnded: { type: 'integer' }, tokensRevoked: { type: 'integer' } }) } },
+  { method: 'get', path: '/apps/{app}/access', summary: "Who can do what on an app: its team's members and roles", scope: 'read', response: { json: ref('AppAccess') } },
+  { method: 'get', path: '/audit', summary: 'The audit log of the teams the caller administers, newest first (?format=jsonl for JSON lines)', scope: 'admin', response: { jsonOrText: arrayOf('AuditEntry') },
+    query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },
 ];
 
 const ERRORS: Record<string, string> = {
@@ -117,7 +135,7 @@ function operationObject(op: Operation): Schema {
   const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
   const query = Object.entries(op.query ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
   const errors = Object.fromEntries(Object.entries(ERRORS)
-    .filter(([code]) => op.scope !== 'public' || !['401', '403'].includes(code))
+    .filter(([code]) => op.scope !== 'public' || !['401', '403'].includes(code) || op.path === '/auth/login' || op.path === '/auth/refresh')
     .map(([code, description]) => [code, { description, content: { 'application/json': { schema: ref('Error') } } }]));
   return {
     summary: op.summary,

@@ -10,6 +10,8 @@
  * | POST/PATCH/PUT/DELETE under /apps/{app}/… (deploy, rollback, config, scale, domains, previews) | deploy |
  * | POST /apps, DELETE /apps/{app}, anything under /tokens     | admin  |
  * | POST /events/ticket (a short-lived read ticket for EventSource) | read |
+ * | /auth/… (sign-out, who am I, accepting an invitation; sign-up and sign-in are public) | read |
+ * | POST/PATCH/DELETE under /teams (teams, invitations, members), GET /audit | admin |
  *
  * `/projects/{id}/…` is an alias of `/apps/{app}/…` and needs the same scope.
  */
@@ -25,6 +27,9 @@ export function requiredScope(method: string, path: string): Scope {
   if (segments[0] === 'apps' && segments.length === 1 && verb === 'POST') return 'admin';
   if (segments[0] === 'apps' && segments.length === 2 && verb === 'DELETE') return 'admin';
   if (segments[0] === 'events' && segments[1] === 'ticket') return 'read';
+  if (segments[0] === 'auth') return 'read';
+  if (segments[0] === 'audit') return 'admin';
+  if (segments[0] === 'teams' && !READ_METHODS.has(verb)) return 'admin';
   if (READ_METHODS.has(verb)) return holdsSecrets(segments) ? 'deploy' : 'read';
   return 'deploy';
 }

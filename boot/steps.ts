@@ -17,15 +17,16 @@ import { EventBus } from '../core/events.js';
 import { runPeriodically } from '../core/periodic.js';
 import { createDeployQueue, type DeployQueue } from '../core/queue.js';
 import { loadSecretKey, type SecretKey } from '../core/secrets.js';
-import { allows } from '../core/store/api-tokens.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
+import { accountMailer, gitActor, gitDecision, instanceMayRead, prepareAuditLog } from '../accounts/index.js';
+import { readAuditKeepMonths } from '../core/settings.js';
 import { createBackend, type Backend } from '../backend/index.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
 import { createAddons, type Addons } from '../addons/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
-import { ensureAdminToken, verifyToken } from '../core/store/tokens.js';
+import { ensureAdminToken } from '../core/store/tokens.js';
 import { AppService, GitHostService, HostReporter, PreviewService, deployBranchesOf, deployRef, handlePush } from '../deploys/index.js';
 import { GitReceiver } from '../receiver/index.js';
 import { serveMetrics, startRouter, type RouterService } from '../router/index.js';
@@ -163,11 +164,10 @@ export async function startRoles(
   const enqueue = { sql, bus: store.bus, queue, home: config.home };
   const receiver: GitReceiver = new GitReceiver({
     reposDir: homePaths(config.home).repos,
-    // Git needs the deploy scope: a read token may not push (nor fetch the source).
-    authenticate: async (_user, password) => {
-      const grant = await verifyToken(sql, password);
-      return allows(grant, 'deploy') ? grant!.name : undefined;
-    },
+    // Git needs the deploy scope: a read token may not push (nor fetch the source); and the
+    // deploy permission on the app's team (accounts/, the same table as the API).
+    authenticate: (_user, password) => gitActor(sql, password),
+    authorize: (password, app, service, rpc) => gitDecision(sql, password, app, service, rpc),
     appExists: async (app) => (await findApp(sql, app)) !== undefined,
     deployBranches: (app) => deployBranchesOf(sql, app),
     onPush: (push, pushLog) => handlePush({ ...enqueue, previews }, push, pushLog),
@@ -207,6 +207,9 @@ export async function startApi(
 ): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
+  const dropped = await prepareAuditLog(sql, readAuditKeepMonths(process.env));
+  if (dropped.length > 0) log(`audit log: dropped ${dropped.join(', ')} (older than DEVFLOW_AUDIT_KEEP_MONTHS)`);
+  const mailer = accountMailer({ sql, smtpUrl: config.smtpUrl });
   const api = createApi({
     sql, config, apps: roles.apps, appDatabases: runtime.platformEnv, releases: releaseOperations(roles.scheduler, log),
     followDeployment: (id, sink) => followDeployment({ sql, bus: store.bus }, id, sink),
@@ -218,6 +221,7 @@ export async function startApi(
     telemetry: telemetry?.operations,
     git: roles.git,
     addons: addons.operations,
+    mailer,
   });
   const authLimiter = limiterFromEnv(process.env);
   const server = http.createServer((req, res) => {
@@ -225,7 +229,8 @@ export async function startApi(
     if (guardAuthFailures(authLimiter, req, res)) return;
     if (telemetry?.handle(req, res)) return;
     if (serveMetrics(req, res, { metrics: router.metrics, access: router.settings.metricsAccess,
-      verifyToken: async (token) => allows(await verifyToken(sql, token), 'read') })) return;
+      // Every app's figures: the instance's credentials only, not a team member's (issue 19).
+      verifyToken: (token) => instanceMayRead(sql, token) })) return;
     if (handleWebhook(req, res, roles.previews, roles.git)) return;
     if (!roles.receiver.handle(req, res)) api(req, res);
   });
@@ -247,6 +252,7 @@ export async function startApi(
       server.closeAllConnections();
       for (const socket of upgraded) socket.destroy();
       await new Promise((r) => server.close(r));
+      await mailer.close();
     },
   };
 }

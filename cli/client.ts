@@ -6,15 +6,21 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { readCliSettings } from '../core/settings.js';
-import { readCredentials } from './credentials.js';
+import { readCredentials, writeCredentials } from './credentials.js';
 import { CliError } from './errors.js';
 
 export { CliError };
 
+export interface RequestOptions {
+  /** Send no credential (signing up and in). */
+  anonymous?: boolean;
+  /** A JSON body's own media type (a function deploy's, with its own size limit). */
+  contentType?: string;
+}
+
 export interface ApiClient {
   base: string;
-  /** `contentType` names a JSON body's own media type (a function deploy's, with its own size limit). */
-  request<T>(method: string, route: string, body?: unknown, contentType?: string): Promise<T>;
+  request<T>(method: string, route: string, body?: unknown, options?: RequestOptions): Promise<T>;
   /** GET, or POST with `body` (e.g. `devflow run`), printing the response as it comes. */
   stream(route: string, onChunk: (text: string) => void, body?: unknown): Promise<void>;
 }
@@ -34,27 +40,34 @@ export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
 
 export function createClient(env: NodeJS.ProcessEnv): ApiClient {
   const base = (readCliSettings(env).api ?? readCredentials(env)?.api ?? 'http://localhost:7070').replace(/\/+$/, '');
-  const token = resolveToken(env);
-  const headers = (): Record<string, string> => {
+  let token = resolveToken(env);
+  const headers = (anonymous = false): Record<string, string> => {
+    if (anonymous) return { 'content-type': 'application/json' };
     if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)', 'no_token');
     return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   };
-  const send = async (method: string, route: string, body?: unknown, contentType?: string) => {
-    const auth = contentType ? { ...headers(), 'content-type': contentType } : headers();
+  const send = async (method: string, route: string, body?: unknown, options: RequestOptions = {}) => {
+    const auth = options.contentType ? { ...headers(options.anonymous), 'content-type': options.contentType } : headers(options.anonymous);
     try {
       return await sendRequest(new URL(`${base}/api/v1${route}`), method, auth, body === undefined ? undefined : JSON.stringify(body));
     } catch {
       throw new CliError(`cannot reach DevFlow at ${base}: is \`devflow up\` running? (set DEVFLOW_API to point elsewhere)`, 'unreachable');
     }
   };
+  const request = async <T>(method: string, route: string, body?: unknown, options: RequestOptions = {}): Promise<T> => {
+    let res = await send(method, route, body, options);
+    // A signed-in session's access token lasts 15 minutes: trade the stored refresh token once.
+    if (res.statusCode === 401 && !options.anonymous && (await refreshStoredSession(env, base, token, send))) {
+      token = resolveToken(env);
+      res = await send(method, route, body, options);
+    }
+    const text = await readText(res);
+    if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(text));
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
   return {
     base,
-    async request<T>(method: string, route: string, body?: unknown, contentType?: string): Promise<T> {
-      const res = await send(method, route, body, contentType);
-      const text = await readText(res);
-      if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(text));
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
+    request,
     async stream(route, onChunk, body) {
       const res = await send(body === undefined ? 'GET' : 'POST', route, body);
       if (!isOk(res)) {
@@ -65,6 +78,23 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
       for await (const chunk of res) onChunk(chunk as string);
     },
   };
+}
+
+/**
+ * When the token in use is the stored session's, trades its refresh token for a new pair and
+ * stores it (issue 19); false when there is nothing to refresh or the refresh is refused.
+ */
+async function refreshStoredSession(
+  env: NodeJS.ProcessEnv, base: string, token: string | undefined,
+  send: (method: string, route: string, body: unknown, options: RequestOptions) => Promise<http.IncomingMessage>,
+): Promise<boolean> {
+  const saved = readCredentials(env);
+  if (!saved?.refreshToken || saved.token !== token || saved.api !== base) return false;
+  const res = await send('POST', '/auth/refresh', { refreshToken: saved.refreshToken }, { anonymous: true });
+  const body = parseJson(await readText(res)) as { accessToken?: string; refreshToken?: string } | undefined;
+  if (!isOk(res) || !body?.accessToken || !body.refreshToken) return false;
+  writeCredentials(env, { api: base, token: body.accessToken, refreshToken: body.refreshToken });
+  return true;
 }
 
 /**

@@ -25,6 +25,7 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'apps', description: 'list apps', json, load: () => import('./commands/apps.js').then((m) => m.listApps) },
   {
     name: 'apps:create', description: 'create an app', args: [['<name>', 'app name (lowercase letters, digits, dashes)']], json,
+    options: [{ flags: '--team <team>', description: 'the team that owns it (default: your only team)' }],
     load: () => import('./commands/apps.js').then((m) => m.createApp),
   },
   { name: 'apps:info', description: 'show an app', app, json, load: () => import('./commands/apps.js').then((m) => m.showApp) },
@@ -95,14 +96,19 @@ export const COMMANDS: CommandSpec[] = [
     args: [['<pairs...>', 'KEY=value, or KEY= to unset']], load: () => import('./commands/previews.js').then((m) => m.setPreviewConfig),
   },
   {
-    name: 'login', description: 'sign in to a DevFlow: checks the token, then stores it (mode 0600)',
+    name: 'login', description: 'sign in to a DevFlow with an API token or email and password, then store the credential (mode 0600)',
     options: [
       { flags: '--api <url>', description: 'DevFlow API URL (default: $DEVFLOW_API, else http://localhost:7070)' },
       { flags: '--token <token>', description: 'API token (default: read from stdin)' },
+      { flags: '--email <email>', description: 'sign in as a person; the password is read from stdin' },
     ],
     load: () => import('./commands/login.js').then((m) => m.login),
   },
-  { name: 'logout', description: 'forget the stored token', load: () => import('./commands/login.js').then((m) => m.logout) },
+  {
+    name: 'logout', description: 'forget the stored credential (and end the session)',
+    options: [{ flags: '--everywhere', description: 'end every session of yours, on every machine' }],
+    load: () => import('./commands/login.js').then((m) => m.logout),
+  },
   { name: 'tokens', description: 'list API tokens (admin)', json, load: () => import('./commands/tokens.js').then((m) => m.listTokens) },
   {
     name: 'tokens:create', description: 'create an API token; it is printed once, keep it safe', json,
@@ -278,4 +284,47 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/run.js').then((m) => m.showRunLogs),
   },
   { name: 'cron', description: "an app's scheduled jobs (app.json cron): last run, status, next run", app, json, load: () => import('./commands/run.js').then((m) => m.listCron) },
+  // Issue 19: people, teams, roles, the audit log.
+  {
+    name: 'signup', description: 'make an account with email and password (the first person is the owner); the password is read from stdin',
+    options: [
+      { flags: '--api <url>', description: 'DevFlow API URL (default: $DEVFLOW_API, else http://localhost:7070)' },
+      { flags: '--email <email>', description: 'your email address', required: true },
+      { flags: '--invitation <code>', description: 'the code of an invitation mailed to you: joins its team' },
+    ],
+    load: () => import('./commands/login.js').then((m) => m.signup),
+  },
+  {
+    name: 'password:reset', description: 'mail yourself a reset code, then (with --code) set a new password read from stdin',
+    options: [
+      { flags: '--api <url>', description: 'DevFlow API URL (default: $DEVFLOW_API, else http://localhost:7070)' },
+      { flags: '--email <email>', description: 'your email address', required: true },
+      { flags: '--code <code>', description: 'the code from the mail' },
+    ],
+    load: () => import('./commands/login.js').then((m) => m.resetPassword),
+  },
+  { name: 'teams', description: 'list your teams and your role in each', json, load: () => import('./commands/teams.js').then((m) => m.listTeams) },
+  { name: 'teams:create', description: 'create a team; you are its owner', args: [['<name>']], json, load: () => import('./commands/teams.js').then((m) => m.createTeam) },
+  {
+    name: 'teams:invite', description: 'invite someone by email (the invitation is mailed)', args: [['<team>'], ['<email>']], json,
+    options: [{ flags: '--role <role>', description: 'owner, admin, developer or viewer', default: 'developer' }],
+    load: () => import('./commands/teams.js').then((m) => m.inviteMember),
+  },
+  { name: 'teams:members', description: "list a team's members and roles", args: [['<team>']], json, load: () => import('./commands/teams.js').then((m) => m.listMembers) },
+  {
+    name: 'teams:remove', description: 'remove a member: their sessions and tokens end at once', args: [['<team>'], ['<email>']], json,
+    load: () => import('./commands/teams.js').then((m) => m.removeMember),
+  },
+  { name: 'teams:join', description: 'join a team with an invitation code', args: [['<code>']], json, load: () => import('./commands/teams.js').then((m) => m.joinTeam) },
+  { name: 'access', description: 'who can do what on an app', app, json, load: () => import('./commands/teams.js').then((m) => m.showAccess) },
+  {
+    name: 'audit', description: 'who changed what, when, from where (--json: JSON lines)', json,
+    options: [
+      { flags: '--team <team>', description: 'one team' },
+      { flags: '--app <app>', description: 'one app' },
+      { flags: '--since <duration>', description: 'e.g. 7d, 12h, or an ISO time' },
+      { flags: '--limit <n>', description: 'how many rows, newest first', default: '200' },
+    ],
+    load: () => import('./commands/teams.js').then((m) => m.showAudit),
+  },
 ];

@@ -12,6 +12,8 @@ import { readCliSettings } from '../core/settings.js';
 export interface Credentials {
   api: string;
   token: string;
+  /** After `devflow login --email`: trades for a new access token when it expires (issue 19). */
+  refreshToken?: string;
 }
 
 export function credentialsPath(env: NodeJS.ProcessEnv): string {
@@ -24,7 +26,8 @@ export function credentialsPath(env: NodeJS.ProcessEnv): string {
 export function readCredentials(env: NodeJS.ProcessEnv): Credentials | undefined {
   try {
     const parsed = JSON.parse(fs.readFileSync(credentialsPath(env), 'utf8')) as Partial<Credentials>;
-    return typeof parsed.api === 'string' && typeof parsed.token === 'string' ? { api: parsed.api, token: parsed.token } : undefined;
+    if (typeof parsed.api !== 'string' || typeof parsed.token !== 'string') return undefined;
+    return { api: parsed.api, token: parsed.token, ...(typeof parsed.refreshToken === 'string' ? { refreshToken: parsed.refreshToken } : {}) };
   } catch {
     return undefined;
   }

@@ -52,7 +52,7 @@ export const SETTINGS = [
     name: 'DEVFLOW_SECRET_KEY', default: '`$DEVFLOW_HOME/secret-key` (created 0600 at first start)', readBy: 'server',
     meaning: '32 bytes (`openssl rand -hex 32`) sealing secrets at rest (AES-256-GCM); replicas must share it',
   },
-  { name: 'DEVFLOW_SMTP_URL', default: 'none: an embedded mail catcher', readBy: 'server', meaning: "where the app backend's Auth sends its mails (`smtp://user:pass@host:port`); the catcher's mails are kept in the store; email alerts (`--notify mailto:…`) are sent there too and need it set" },
+  { name: 'DEVFLOW_SMTP_URL', default: 'none: an embedded mail catcher', readBy: 'server', meaning: "where the app backend's Auth and team invitations send their mails (`smtp://user:pass@host:port`); the catcher's mails are kept in the store; email alerts (`--notify mailto:…`) are sent there too and need it set" },
   { name: 'DEVFLOW_STORAGE_S3_URL', default: 'none: files under `$DEVFLOW_HOME/storage`', readBy: 'server', meaning: "the app backend's Storage keeps object bytes in an S3-compatible bucket: `http(s)://KEY:SECRET@host[:port]/bucket[/prefix][?region=R]`" },
   { name: 'DEVFLOW_DOCKER_CLI', default: '`/usr/bin/docker` when present, else `docker` on `PATH`', readBy: 'server', meaning: 'the Docker client that runs Dockerfile builds (Debian\'s runs BuildKit without a buildx plugin)' },
   { name: 'DEVFLOW_API', default: 'what `devflow login` stored, else `http://localhost:7070`', readBy: 'CLI', meaning: 'the DevFlow the CLI talks to' },
@@ -66,6 +66,7 @@ export const SETTINGS = [
     name: 'DEVFLOW_GIT_ALLOW_HOSTS', default: 'none', readBy: 'server',
     meaning: 'comma-separated hosts or IPs that `git:connect` may fetch from although they are loopback or private (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused',
   },
+  { name: 'DEVFLOW_AUDIT_KEEP_MONTHS', default: '`13`', readBy: 'server', meaning: "months of the audit log kept: at each start, whole months older than this are dropped (the log's only way out)" },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -99,6 +100,8 @@ export interface ServerSettings {
   router: RouterVariables;
   logLimits: { maxBytes: number; maxDays: number };
   authFailuresPerMin: number;
+  /** DEVFLOW_AUDIT_KEEP_MONTHS: months of the audit log kept (issue 19). */
+  auditKeepMonths: number;
   dockerCli: string | undefined;
   /** DEVFLOW_SMTP_URL: the app backend's Auth mails; undefined means the embedded catcher. */
   smtpUrl: string | undefined;
@@ -157,6 +160,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     router: readRouterVariables(env),
     logLimits: readLogLimits(env),
     authFailuresPerMin: readAuthFailuresPerMin(env),
+    auditKeepMonths: readAuditKeepMonths(env),
     dockerCli: readDockerCli(env),
     smtpUrl: text(env, 'DEVFLOW_SMTP_URL'),
     storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
@@ -208,6 +212,11 @@ export function readAuthFailuresPerMin(env: Env): number {
 /** DEVFLOW_GIT_ALLOW_HOSTS: the hosts trusted for git fetches despite private addresses (receiver/remote-url.ts). */
 export function readGitAllowHosts(env: Env): string[] {
   return (text(env, 'DEVFLOW_GIT_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
+}
+
+/** DEVFLOW_AUDIT_KEEP_MONTHS (issue 19, accounts/audit.ts). */
+export function readAuditKeepMonths(env: Env): number {
+  return positiveInteger(env, 'DEVFLOW_AUDIT_KEEP_MONTHS', 13);
 }
 
 export function readDockerCli(env: Env): string | undefined {

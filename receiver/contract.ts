@@ -52,6 +52,11 @@ export interface ReceiverOptions {
   authenticate(username: string, password: string): Promise<string | undefined>;
   appExists(app: AppName): Promise<boolean>;
   /**
+   * Whether these credentials may fetch from or push to this app (issue 19: another team's app
+   * is refused as if it did not exist). Absent: every authenticated caller may.
+   */
+  authorize?(password: string, app: AppName, service: 'upload-pack' | 'receive-pack', rpc: boolean): Promise<'allowed' | 'not_found' | 'forbidden'>;
+  /**
    * Called once per ref update during pre-receive, in push order; the first failure rejects the
    * whole push (git applies all refs or none). Lines written to log reach the client as
    * `remote:` lines live. signal aborts when the pusher disconnects.

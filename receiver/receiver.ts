@@ -91,9 +91,13 @@ export class GitReceiver implements AppRepositories {
       res.setHeader('WWW-Authenticate', 'Basic realm="DevFlow"');
       return plain(res, 401, 'authentication required: use your DevFlow token as the password');
     }
-    if (!(await this.options.appExists(route.app))) {
+    const verdict = (await this.options.appExists(route.app))
+      ? (await this.options.authorize?.(credentials!.password, route.app, route.service, route.kind === 'rpc')) ?? 'allowed'
+      : 'not_found';
+    if (verdict === 'not_found') {
       return plain(res, 404, `app '${route.app}' does not exist: create it with devflow apps:create ${route.app}`);
     }
+    if (verdict === 'forbidden') return plain(res, 403, `your role in the team of '${route.app}' may not ${route.service === 'receive-pack' ? 'push to' : 'fetch from'} it`);
     // Lazily, so apps created before the receiver existed (or whose repo was lost) still work.
     const dir = await this.repos.ensure(route.app);
     const protocol = parseGitProtocol(req.headers['git-protocol']);

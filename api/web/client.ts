@@ -6,6 +6,8 @@
  * static.ts sends keeps foreign scripts from reading it.
  */
 const KEY = 'devflow.token';
+const REFRESH = 'devflow.refresh';
+const TEAM = 'devflow.team';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: string, message: string) {
@@ -15,9 +17,42 @@ export class ApiError extends Error {
 
 export const session = {
   token: (): string | null => sessionStorage.getItem(KEY),
-  signIn: (token: string) => sessionStorage.setItem(KEY, token.trim()),
-  signOut: () => sessionStorage.removeItem(KEY),
+  signIn: (token: string, refresh?: string) => {
+    sessionStorage.setItem(KEY, token.trim());
+    if (refresh) sessionStorage.setItem(REFRESH, refresh);
+    else sessionStorage.removeItem(REFRESH);
+  },
+  signOut: () => {
+    const token = sessionStorage.getItem(KEY);
+    // A password session also ends on the server; an API token stays valid (revoke it with the CLI).
+    if (token && sessionStorage.getItem(REFRESH)) void fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    for (const key of [KEY, REFRESH, TEAM]) sessionStorage.removeItem(key);
+  },
+  /** The team chosen in the header's switcher; '' for all of the caller's teams. */
+  team: (): string => sessionStorage.getItem(TEAM) ?? '',
+  setTeam: (team: string) => sessionStorage.setItem(TEAM, team),
 };
+
+/** Signs in with email and password (issue 19): 'ok', or the API's message (wrong password, retry later). */
+export async function signInWithPassword(email: string, password: string): Promise<'ok' | string> {
+  const res = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const body = (await res.json().catch(() => ({}))) as { accessToken?: string; refreshToken?: string; error?: { message: string } };
+  if (!res.ok || !body.accessToken) return body.error?.message ?? `DevFlow answered HTTP ${res.status}`;
+  session.signIn(body.accessToken, body.refreshToken);
+  return 'ok';
+}
+
+/** The access token of a password session lasts 15 minutes: trade the refresh token once. */
+async function refreshSession(): Promise<boolean> {
+  const refreshToken = sessionStorage.getItem(REFRESH);
+  if (!refreshToken) return false;
+  const res = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken }) });
+  if (!res.ok) return false;
+  const body = (await res.json()) as { accessToken: string; refreshToken: string };
+  sessionStorage.setItem(KEY, body.accessToken);
+  sessionStorage.setItem(REFRESH, body.refreshToken);
+  return true;
+}
 
 /** Checks a token before keeping it: 'ok', 'invalid' (401), or throws for other failures. */
 export async function checkToken(token: string): Promise<'ok' | 'invalid'> {
@@ -28,11 +63,13 @@ export async function checkToken(token: string): Promise<'ok' | 'invalid'> {
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`/api/v1${path}`, {
+  const send = () => fetch(`/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${session.token() ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  let res = await send();
+  if (res.status === 401 && (await refreshSession())) res = await send();
   const text = await res.text();
   const parsed = text && res.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text;
   if (!res.ok) {

@@ -5,6 +5,7 @@ import { print, type OutputOptions } from '../output.js';
 
 interface AppView {
   name: string;
+  team?: string;
   url: string;
   gitUrl: string;
   currentRelease: number | null;
@@ -16,12 +17,12 @@ const appPath = (app: string) => `/apps/${encodeURIComponent(app)}`;
 export async function listApps({ opts }: CommandInput<OutputOptions>): Promise<void> {
   const apps = await createClient(process.env).request<AppView[]>('GET', '/apps');
   print(opts, apps, () => (apps.length === 0 ? 'No apps yet: create one with `devflow apps:create <name>`' :
-    apps.map((a) => `${a.name.padEnd(24)} ${a.currentRelease ? `v${a.currentRelease}` : '-'}\t${a.url}`).join('\n')));
+    apps.map((a) => `${a.name.padEnd(24)} ${(a.team ?? '').padEnd(12)} ${a.currentRelease ? `v${a.currentRelease}` : '-'}\t${a.url}`).join('\n')));
 }
 
-export async function createApp({ args: [name], opts }: CommandInput<OutputOptions>): Promise<void> {
+export async function createApp({ args: [name], opts }: CommandInput<OutputOptions & { team?: string }>): Promise<void> {
   const client = createClient(process.env);
-  const app = await client.request<AppView>('POST', '/apps', { name });
+  const app = await client.request<AppView>('POST', '/apps', { name, ...(opts.team ? { team: opts.team } : {}) });
   const remote = gitRemote(client.base, app.name);
   print(opts, { ...app, gitRemote: remote }, () =>
     [`Created ${app.name}`, `  URL:        ${app.url}`, `  Git remote: ${remote}`, '',

@@ -70,7 +70,7 @@ export async function deployFunction({ app, args, opts }: CommandInput<OutputOpt
   const [name, dir] = args as [string, string];
   const { files, root } = await functionUpload(dir);
   const body = { files, root, verifyJwt: opts.verifyJwt !== false };
-  const view = await createClient(process.env).request<FunctionView>('PUT', `${base(app)}/${encodeURIComponent(name)}`, body, UPLOAD_TYPE);
+  const view = await createClient(process.env).request<FunctionView>('PUT', `${base(app)}/${encodeURIComponent(name)}`, body, { contentType: UPLOAD_TYPE });
   print(opts, view, () => `Deployed ${view.name} v${view.version} to ${app} (${files.length} files; JWT ${view.verifyJwt ? 'verified' : 'not verified'})`);
 }
 

@@ -45,6 +45,10 @@ export interface ApiToken {
   id: number;
   name: string;
   scope: Scope;
+  /** Issue 19: the person or team the token belongs to (neither: the instance's), and the apps it is limited to. */
+  person: string | null;
+  team: string | null;
+  apps: string[] | null;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   createdAt: Date;
@@ -54,6 +58,9 @@ interface TokenRow {
   id: number;
   name: string;
   scopes: Scope[];
+  person: string | null;
+  team: string | null;
+  apps: string[] | null;
   expires_at: Date | null;
   last_used_at: Date | null;
   created_at: Date;
@@ -64,32 +71,61 @@ function widest(scopes: Scope[]): Scope {
 }
 
 function toToken(row: TokenRow): ApiToken {
-  return { id: row.id, name: row.name, scope: widest(row.scopes), expiresAt: row.expires_at, lastUsedAt: row.last_used_at, createdAt: row.created_at };
+  return { id: row.id, name: row.name, scope: widest(row.scopes), person: row.person, team: row.team, apps: row.apps, expiresAt: row.expires_at, lastUsedAt: row.last_used_at, createdAt: row.created_at };
 }
+
+/** Who owns a new token: a person, a team, or (both null) the instance; optionally limited to apps (ids). */
+export interface TokenOwner {
+  personId: number | null;
+  teamId: number | null;
+  appIds: number[] | null;
+}
+
+const INSTANCE: TokenOwner = { personId: null, teamId: null, appIds: null };
+
+const TOKEN_COLUMNS = (sql: Sql) => sql`
+  t.id, t.name, t.scopes, t.expires_at, t.last_used_at, t.created_at,
+  (SELECT email FROM people WHERE id = t.person_id) AS person,
+  (SELECT name FROM teams WHERE id = t.team_id) AS team,
+  (SELECT array_agg(name ORDER BY name) FROM apps WHERE id = ANY(t.app_ids)) AS apps`;
 
 export async function createApiToken(
   sql: Sql,
-  input: { name: string; scope: Scope; expiresInMs: number | null },
+  input: { name: string; scope: Scope; expiresInMs: number | null; owner?: TokenOwner },
 ): Promise<{ token: ApiToken; secret: string }> {
   const secret = newToken();
+  const owner = input.owner ?? INSTANCE;
   const expires = input.expiresInMs === null ? null : new Date(Date.now() + input.expiresInMs);
-  const [row] = await sql<TokenRow[]>`
-    INSERT INTO tokens (name, hash, scopes, expires_at) VALUES (${input.name}, ${hashToken(secret)}, ${[input.scope]}, ${expires})
-    RETURNING id, name, scopes, expires_at, last_used_at, created_at`;
+  const [inserted] = await sql<{ id: number }[]>`
+    INSERT INTO tokens (name, hash, scopes, expires_at, person_id, team_id, app_ids)
+    VALUES (${input.name}, ${hashToken(secret)}, ${[input.scope]}, ${expires}, ${owner.personId}, ${owner.teamId}, ${owner.appIds})
+    RETURNING id`;
+  const [row] = await sql<TokenRow[]>`SELECT ${TOKEN_COLUMNS(sql)} FROM tokens t WHERE t.id = ${inserted!.id}`;
   return { token: toToken(row!), secret };
 }
 
+/**
+ * Which tokens a caller sees and may revoke: all (the instance), or their own and those of the
+ * teams they administer.
+ */
+export type TokenVisibility = 'all' | { personId: number | null; teamIds: number[] };
+
+function visibleTo(sql: Sql, who: TokenVisibility) {
+  if (who === 'all') return sql`true`;
+  return sql`(t.person_id = ${who.personId ?? -1} OR t.team_id = ANY(${who.teamIds}))`;
+}
+
 /** Tokens by id, newest first; expired ones are listed (marked by expiresAt) until revoked. */
-export async function listApiTokens(sql: Sql, page: { limit: number; beforeId?: number }): Promise<ApiToken[]> {
+export async function listApiTokens(sql: Sql, page: { limit: number; beforeId?: number; visibleTo?: TokenVisibility }): Promise<ApiToken[]> {
   const rows = await sql<TokenRow[]>`
-    SELECT id, name, scopes, expires_at, last_used_at, created_at FROM tokens
-    WHERE ${page.beforeId === undefined ? sql`true` : sql`id < ${page.beforeId}`}
-    ORDER BY id DESC LIMIT ${page.limit}`;
+    SELECT ${TOKEN_COLUMNS(sql)} FROM tokens t
+    WHERE ${page.beforeId === undefined ? sql`true` : sql`t.id < ${page.beforeId}`} AND ${visibleTo(sql, page.visibleTo ?? 'all')}
+    ORDER BY t.id DESC LIMIT ${page.limit}`;
   return rows.map(toToken);
 }
 
-export async function revokeApiToken(sql: Sql, id: number): Promise<void> {
-  const rows = await sql`DELETE FROM tokens WHERE id = ${id} RETURNING id`;
+export async function revokeApiToken(sql: Sql, id: number, who: TokenVisibility = 'all'): Promise<void> {
+  const rows = await sql`DELETE FROM tokens t WHERE t.id = ${id} AND ${visibleTo(sql, who)} RETURNING id`;
   if (rows.length === 0) throw new NotFoundError(`token ${id} does not exist`);
 }
 

@@ -18,6 +18,8 @@ import { m029 } from './migrations/029-log-search.js';
 import { m030 } from './migrations/030-error-groups.js';
 import { m031 } from './migrations/031-alerts-metrics.js';
 import { m032 } from './migrations/032-git-connections.js';
+import { m035 } from './migrations/035-accounts.js';
+import { m036 } from './migrations/036-password-resets.js';
 import { m039 } from './migrations/039-addons.js';
 import { m040 } from './migrations/040-one-off-runs.js';
 import { m041 } from './migrations/041-cron-jobs.js';
@@ -44,6 +46,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m030,
   m031,
   m032,
+  m035,
+  m036,
   m039,
   m040,
   m041,

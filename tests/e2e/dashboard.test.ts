@@ -50,10 +50,10 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('text=Sign in to DevFlow');
     await shot('01-sign-in');
     await page.fill('input[name=token]', 'dfl_wrong');
-    await page.click('button[type=submit]');
+    await page.click('button[name=token-sign-in]');
     await page.waitForSelector('text=That token is not valid or has expired.');
     await page.fill('input[name=token]', devflow.token);
-    await page.click('button[type=submit]');
+    await page.click('button[name=token-sign-in]');
     await page.waitForSelector('tr[data-app=hello]');
     expect(await page.textContent('tr[data-app=hello]')).toContain(`http://hello.localhost:${devflow.httpPort}/`);
     expect(await page.textContent('tr[data-app=hello] .badge')).toBe('new');

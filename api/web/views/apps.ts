@@ -1,11 +1,12 @@
 /// <reference lib="dom" />
-/** The apps list: status and URL of each app, kept current by the event stream. */
-import { api, subscribe } from '../client.js';
+/** The apps list: status and URL of each app (of the team chosen in the header), kept current by the event stream. */
+import { api, session, subscribe } from '../client.js';
 import { ago, badge, h, replace } from '../dom.js';
 import { attempt } from './panel.js';
 
 interface AppView {
   name: string;
+  team?: string;
   url: string;
   status: string;
   currentRelease: number | null;
@@ -17,7 +18,8 @@ export function renderApps(root: HTMLElement): () => void {
   const body = h('tbody');
   const live = h('span', { className: 'live off' }, '○ connecting');
   const draw = async () => {
-    const apps = await api<AppView[]>('GET', '/apps?limit=200');
+    const team = session.team();
+    const apps = (await api<AppView[]>('GET', '/apps?limit=200')).filter((a) => !team || a.team === team);
     replace(body, ...apps.map((a) => h('tr', { 'data-app': a.name },
       h('td', {}, h('a', { href: `#/apps/${a.name}` }, a.name)),
       h('td', {}, badge(a.status)),
@@ -32,7 +34,8 @@ export function renderApps(root: HTMLElement): () => void {
   const form = h('form', { className: 'inline', onsubmit: (e: Event) => {
     e.preventDefault();
     void attempt(card, async () => {
-      const app = await api<{ name: string; url: string }>('POST', '/apps', { name: name.value.trim() });
+      const team = session.team();
+      const app = await api<{ name: string; url: string }>('POST', '/apps', { name: name.value.trim(), ...(team ? { team } : {}) });
       name.value = '';
       // The remote has no token in it: git asks, or a credential helper answers.
       replace(created, h('p', {}, 'Created ', h('a', { href: `#/apps/${app.name}` }, app.name), '. Deploy with: ',

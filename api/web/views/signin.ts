@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { checkToken, session } from '../client.js';
+import { checkToken, session, signInWithPassword } from '../client.js';
 import { h, replace } from '../dom.js';
 
 export function renderSignIn(root: HTMLElement): void {
@@ -19,11 +19,37 @@ export function renderSignIn(root: HTMLElement): void {
       }, (err: unknown) => (message.textContent = String(err)));
     },
   },
-  h('h1', {}, 'Sign in to DevFlow'),
+  h('h2', {}, 'Or with an API token'),
   h('p', { className: 'muted' }, 'Paste an API token (', h('span', { className: 'mono' }, 'devflow tokens:create'), ', or the admin token in $DEVFLOW_HOME/admin-token). It is kept in this tab only.'),
   input,
-  h('button', { className: 'primary', type: 'submit' }, 'Sign in'),
+  h('button', { className: 'primary', type: 'submit', name: 'token-sign-in' }, 'Sign in with the token'),
   message);
-  replace(root, h('div', { className: 'card signin' }, form));
-  input.focus();
+  replace(root, h('div', { className: 'card signin' }, passwordForm(), form));
+}
+
+/** Issue 19: people sign in with their email and password. */
+function passwordForm(): HTMLElement {
+  const email = h('input', { type: 'email', name: 'email', placeholder: 'you@example.com', autocomplete: 'username', 'aria-label': 'email' });
+  const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', 'aria-label': 'password' });
+  const message = h('div', { className: 'error', role: 'alert', 'data-testid': 'password-error' });
+  const form = h('form', {
+    onsubmit: (e: Event) => {
+      e.preventDefault();
+      signInWithPassword(email.value.trim(), password.value).then((result) => {
+        if (result !== 'ok') {
+          message.textContent = result;
+          return;
+        }
+        if (location.hash === '#/apps') window.dispatchEvent(new HashChangeEvent('hashchange'));
+        else location.hash = '#/apps';
+      }, (err: unknown) => (message.textContent = String(err)));
+    },
+  },
+  h('h1', {}, 'Sign in to DevFlow'),
+  h('p', { className: 'muted' }, 'With your email and password (', h('span', { className: 'mono' }, 'devflow signup'), '), or with an API token below.'),
+  email, password,
+  h('button', { className: 'primary', type: 'submit', name: 'password-sign-in' }, 'Sign in'),
+  message);
+  queueMicrotask(() => email.focus());
+  return form;
 }
