@@ -22,7 +22,8 @@ describe('migrations 035-036 on an install with data', () => {
     const [shop] = await db.sql<{ id: number }[]>`INSERT INTO apps (name) VALUES ('shop') RETURNING id`;
     await db.sql`INSERT INTO config_vars (app_id, key, value) VALUES (${shop!.id}, 'A', '1')`;
 
-    expect(await migrate(db.sql, MIGRATIONS)).toEqual([35, 36]);
+    // Migrations from 35 on run now (other features' later ones beside 35 and 36).
+    expect(await migrate(db.sql, MIGRATIONS)).toEqual(MIGRATIONS.filter((m) => m.version >= 35).map((m) => m.version));
 
     const apps = await db.sql`SELECT a.name, t.name AS team FROM apps a JOIN teams t ON t.id = a.team_id`;
     expect(apps).toEqual([{ name: 'shop', team: 'default' }]);
