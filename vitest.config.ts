@@ -20,9 +20,6 @@ const shared = {
 };
 export default defineConfig({
   test: {
-    // Two workers in all, one per project (each runs its files one at a time): vitest's
-    // default, one fewer than the cores, would run the projects one after the other here.
-    maxWorkers: 2,
     globalSetup: ['tests/support/global-setup.ts'],
     projects: [
       { test: { ...shared, name: 'engine', include: ENGINE } },
