@@ -11,7 +11,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { JWK } from 'jose';
 import type { Sql } from '../core/store/database.js';
-import type { TokenCheck } from './tokens.js';
+
+/** What checking a token says (tokens.ts): the role and claims it carries, or why it is refused. */
+export type TokenCheck =
+  | { ok: true; role: BackendRole; claims: JwtClaims }
+  | { ok: false; reason: 'expired' | 'invalid'; message: string };
 
 /** The database roles a request can run as; they exist once per cluster (provision-sql.ts). */
 export type BackendRole = 'anon' | 'authenticated' | 'service_role';

@@ -4,7 +4,7 @@
  * from its key or token (caller.ts) and hands the request to the service under the path's
  * prefix with a RequestContext (contract.ts). Services never see a request that failed here.
  */
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { decideCaller, readCredentials } from './caller.js';
 import type { BackendService, RequestContext, UpgradeContext } from './contract.js';
@@ -13,6 +13,7 @@ import type { ProjectRegistry } from './projects.js';
 import { routeToService } from './services.js';
 import { jwks } from './signing-key.js';
 import type { BackendTarget } from './urls.js';
+import { refuseUpgrade } from './upgrade.js';
 
 const JWKS_PATH = /^\/auth\/v1\/\.well-known\/jwks\.json(\?|$)/;
 
@@ -99,10 +100,4 @@ export async function handleGatewayUpgrade(deps: GatewayDeps, req: IncomingMessa
     deps.log(`backend ${target.project}: upgrade ${target.path.split('?')[0]} failed: ${String(err)}`);
     refuseUpgrade(socket, 500, { message: 'An unexpected error occurred in the backend gateway' });
   }
-}
-
-export function refuseUpgrade(socket: Duplex, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\n`
-    + `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
 }

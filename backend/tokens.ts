@@ -7,12 +7,10 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
-import type { BackendRole, JwtClaims, ProjectKeys } from './contract.js';
+import type { BackendRole, JwtClaims, ProjectKeys, TokenCheck } from './contract.js';
 import { REQUEST_ROLES } from './provision-sql.js';
 
-export type TokenCheck =
-  | { ok: true; role: BackendRole; claims: JwtClaims }
-  | { ok: false; reason: 'expired' | 'invalid'; message: string };
+export type { TokenCheck } from './contract.js';
 
 /** A project's verification keys, made once when the project loads. */
 export class TokenVerifier {

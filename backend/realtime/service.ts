@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BackendService, RequestContext, UpgradeContext } from '../contract.js';
-import { refuseUpgrade } from '../gateway.js';
+import { refuseUpgrade } from '../upgrade.js';
 import { ProjectHub } from './hub.js';
 import { MAX_BROADCAST_BYTES, serveBroadcast } from './http-broadcast.js';
 import { parseVsn } from './protocol.js';
