@@ -6,8 +6,11 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createClient } from '@supabase/supabase-js';
 import { execa } from 'execa';
+import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../core/store/database.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
@@ -83,6 +86,30 @@ describe('git push on the swarm runtime', () => {
       text = (await devflow.cli(['logs', 'hello', '-n', '50'])).stdout;
     }
     expect(text).toMatch(/web\.1\[hello-web-v2-1-[0-9a-f]+\]: node-hello listening on \d+/);
+  });
+
+  it("an app with a backend reads and writes through SUPABASE_URL from its swarm task (issue 16)", async () => {
+    await devflow.cli(['apps:create', 'shop']);
+    const shop = JSON.parse((await devflow.cli(['backend:enable', 'shop', '--json'])).stdout) as { url: string; serviceRoleKey: string };
+    const database = await fetch(`${devflow.api}/api/v1/apps/shop/config/database`, { headers: { authorization: `Bearer ${devflow.token}` } });
+    const settings = (await database.json()) as { url: string; host: string };
+    // The URL is the one tasks use (the bridge's address); from this test, the loopback one.
+    const owner = connect(settings.url.replace(`@${settings.host}:`, '@127.0.0.1:'), 1);
+    await owner.unsafe('CREATE TABLE todos (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL)');
+    await owner.end();
+    const pushed = await pushTo(await repoFromExample(path.join(EXAMPLES, 'supabase-todos')), devflow, 'shop');
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    expect(await servicesOf(devflow.home, 'shop')).toHaveLength(1);
+    const env = JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/env')).body) as { SUPABASE_URL: string };
+    // A task reaches DevFlow at the bridge's gateway address, not at the 127.0.0.1 the CLI prints.
+    expect(env).toMatchObject({ anonKeySet: true, serviceRoleKeySet: true, dbUrlSet: true });
+    expect(env.SUPABASE_URL).toMatch(new RegExp(`^http://\\d+\\.\\d+\\.\\d+\\.\\d+:${devflow.port}/backend/shop$`));
+    const added = await getViaRouter(devflow.httpPort, 'shop.localhost', '/add?title=from%20a%20swarm%20task');
+    expect(added.body).toBe(JSON.stringify([{ title: 'from a swarm task' }]));
+    const rows = await createClient(shop.url, shop.serviceRoleKey, { auth: { persistSession: false }, realtime: { transport: ws as never } }).from('todos').select('title');
+    expect(rows.data).toEqual([{ title: 'from a swarm task' }]);
+    await devflow.cli(['apps:destroy', 'shop', '--confirm', 'shop']);
+    expect(await servicesOf(devflow.home, 'shop')).toHaveLength(0);
   });
 
   it('a failing build rejects the push, and the previous release still serves', async () => {
