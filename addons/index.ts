@@ -23,6 +23,7 @@ import { listCron, type CronJobView } from './cron/service.js';
 import { markInterruptedRuns } from './runs/store.js';
 import { RunService } from './runs/service.js';
 import { AddonService, type ConfigChange } from './service.js';
+import { BackupService } from './backups/service.js';
 
 export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
 export { AddonService, type AddonView, type CreatedAddon } from './service.js';
@@ -30,6 +31,8 @@ export { RunService } from './runs/service.js';
 export { parseRunCommand } from './runs/states.js';
 export type { RunRecord } from './runs/store.js';
 export type { CronJobView } from './cron/service.js';
+export { BackupService, type BackupView, type RestoreResult } from './backups/service.js';
+export { parseBackupRef } from './backups/plan.js';
 
 export interface AddonsDeps {
   sql: Sql;
@@ -46,11 +49,19 @@ export interface AddonsDeps {
   log: (line: string) => void;
   /** How often the cron loop looks for due jobs; 0 starts no loop (tests tick it themselves). */
   cronEveryMs?: number;
+  /** DEVFLOW_BACKUPS_KEEP: scheduled pg:backups kept per app. */
+  backupsKeep?: number;
+  /** How often the backup schedule looks for apps due their daily backup; 0 starts no loop. */
+  backupEveryMs?: number;
 }
+
+/** The daily backups are checked for every 10 minutes: a restarted DevFlow catches up within that. */
+const BACKUP_TICK_MS = 10 * 60 * 1000;
 
 export interface Addons {
   service: AddonService;
   runs: RunService;
+  backups: BackupService;
   /** What the API calls. */
   operations: AddonOperations;
   /** For deploys/apps.ts: an app being destroyed loses its add-ons first. */
@@ -76,17 +87,30 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   const cron = everyMs > 0
     ? runPeriodically(() => cronTick(runDeps, new Date()).then(() => {}, (err) => deps.log(`cron failed: ${errorMessage(err)}`)), everyMs)
     : undefined;
+  const backups = new BackupService({
+    sql: deps.sql, serverUrl: deps.serverUrl, databases: deps.databases, home: deps.home, keep: deps.backupsKeep ?? 7, log: deps.log,
+  });
+  await backups.failInterrupted();
+  const backupEveryMs = deps.backupEveryMs ?? BACKUP_TICK_MS;
+  const schedule = backupEveryMs > 0
+    ? runPeriodically(() => backups.scheduledTick(new Date()).catch((err) => deps.log(`scheduled backups failed: ${errorMessage(err)}`)), backupEveryMs)
+    : undefined;
   const operations: AddonOperations = {
-    list: (app) => service.list(app), create: (...args) => service.create(...args), destroy: (...args) => service.destroy(...args), runs,
+    list: (app) => service.list(app), create: (...args) => service.create(...args), destroy: (...args) => service.destroy(...args), runs, backups,
     cron: (app) => listCron(deps.sql, app),
   };
   return {
     service,
     runs,
+    backups,
     operations,
-    removeAll: (app) => service.removeAll(app),
+    async removeAll(app) {
+      await service.removeAll(app);
+      await backups.removeAll(app.name);
+    },
     async close() {
       await cron?.stop();
+      await schedule?.stop();
       await redisServer.stop();
     },
   };
@@ -105,5 +129,6 @@ async function appReach(runtime: RuntimeDriver['kind'], docker: Docker | undefin
 /** What the API calls (api/routes/addons.ts, runs.ts). */
 export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'> & {
   runs: RunService;
+  backups: BackupService;
   cron(app: AppName): Promise<CronJobView[]>;
 };

@@ -31,6 +31,7 @@ import { registerUsageRoutes } from './routes/usage.js';
 import { registerObservabilityRoutes } from './routes/observability.js';
 import { registerAddonRoutes } from './routes/addons.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerBackupRoutes } from './routes/backups.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerAuditRoutes } from './routes/audit.js';
@@ -56,6 +57,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerObservabilityRoutes,
   registerAddonRoutes,
   registerRunRoutes,
+  registerBackupRoutes,
   registerAuthRoutes,
   registerTeamRoutes,
   registerAuditRoutes,

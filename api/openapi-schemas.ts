@@ -241,3 +241,13 @@ SCHEMAS.CronJob = object({
       startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' }, output: { type: 'array', items: { type: 'string' } } },
   },
 });
+
+/** pg:backups (issue 21, addons/backups). */
+SCHEMAS.Backup = object({
+  name: { type: 'string' }, number: { type: 'integer' }, kind: { type: 'string', enum: ['manual', 'scheduled', 'safety'] },
+  state: { type: 'string', enum: ['running', 'succeeded', 'failed'] }, bytes: { type: ['integer', 'null'] }, sha256: { type: ['string', 'null'] },
+  error: { type: ['string', 'null'] }, note: { type: ['string', 'null'] }, startedAt: { type: 'string', format: 'date-time' },
+  finishedAt: { type: ['string', 'null'], format: 'date-time' },
+});
+SCHEMAS.BackupRestore = object({ toApp: { type: 'string' }, confirm: { type: 'string', description: "the target app's name again" } }, ['confirm']);
+SCHEMAS.BackupRestored = object({ restored: ref('Backup'), into: { type: 'string' }, safety: ref('Backup') });

@@ -8,7 +8,7 @@ import type { Scope } from '../core/store/tokens.js';
 import { SCHEMAS, arrayOf, object, ref, type Schema } from './openapi-schemas.js';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
-type Body = { json: Schema } | { text: true } | { events: true } | { jsonOrText: Schema } | { ndjsonOrJson: { line: Schema; json: Schema } };
+type Body = { json: Schema } | { text: true } | { binary: true } | { events: true } | { jsonOrText: Schema } | { ndjsonOrJson: { line: Schema; json: Schema } };
 
 export interface Operation {
   method: Method;
@@ -78,6 +78,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/runs', summary: 'Recent one-off and cron runs with state and exit code', scope: 'read', response: { json: arrayOf('Run') } },
   { method: 'get', path: '/apps/{app}/runs/{id}', summary: "A run and the tail of its output", scope: 'read', response: { json: ref('Run') } },
   { method: 'get', path: '/apps/{app}/cron', summary: "The app's scheduled jobs (app.json cron): last run, status, next run, runs missed while DevFlow was down", scope: 'read', response: { json: arrayOf('CronJob') } },
+  { method: 'get', path: '/apps/{app}/pg/backups', summary: "The app database's backups (pg:backups), newest first: name, kind, state, size, checksum", scope: 'read', response: { json: arrayOf('Backup') } },
+  { method: 'post', path: '/apps/{app}/pg/backups', summary: "Back up the app's database now (pg_dump); answers when the backup is written", scope: 'deploy', status: 201, response: { json: ref('Backup') } },
+  { method: 'delete', path: '/apps/{app}/pg/backups/{backup}', summary: 'Delete a backup and its file', scope: 'deploy', response: { json: ref('Backup') } },
+  { method: 'get', path: '/apps/{app}/pg/backups/{backup}/download', summary: "The backup's file (pg_dump custom format, for pg_restore); X-Checksum-Sha256 carries its checksum", scope: 'deploy', response: { binary: true } },
+  { method: 'post', path: '/apps/{app}/pg/backups/{backup}/restore', summary: "Restore a backup into the app (or toApp) after a safety backup of the data it replaces; the app's sessions are ended by the swap", scope: 'deploy', request: ref('BackupRestore'), response: { json: ref('BackupRestored') } },
   { method: 'get', path: '/openapi.json', summary: 'This document', scope: 'public', response: { json: { type: 'object' } } },
   { method: 'get', path: '/apps/{app}/telemetry', summary: "Whether telemetry is enabled, the OTLP endpoint and the app's ingest token, its sampling", scope: 'deploy', response: { json: ref('Telemetry') } },
   { method: 'post', path: '/apps/{app}/telemetry', summary: 'Enable telemetry: an ingest token and OTEL_ variables from the next release; optional own sampling (200 when already enabled)', scope: 'deploy', status: 201, request: ref('TelemetrySettings'), response: { json: ref('Telemetry') } },
@@ -126,6 +131,7 @@ const ERRORS: Record<string, string> = {
 function content(body: Body): Schema {
   if ('json' in body) return { 'application/json': { schema: body.json } };
   if ('text' in body) return { 'text/plain': { schema: { type: 'string' } } };
+  if ('binary' in body) return { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } };
   if ('events' in body) return { 'text/event-stream': { schema: { type: 'string' } } };
   if ('ndjsonOrJson' in body) return { 'application/x-ndjson': { schema: body.ndjsonOrJson.line }, 'application/json': { schema: body.ndjsonOrJson.json } };
   return { 'application/json': { schema: body.jsonOrText }, 'text/plain': { schema: { type: 'string' } } };

@@ -7,6 +7,7 @@
  * | GET (lists, details, logs, events, releases, formation)    | read   |
  * | GET config vars, database settings, preview config overrides, the preview webhook secret, the backend's keys and the telemetry ingest token (they hold secrets), the database studio's schema and SQL history | deploy |
  * | GET the git connection and its webhook secret (/apps/{app}/git…: the webhook secret, deliveries) | deploy |
+ * | GET a pg:backups file (/apps/{app}/pg/backups/{b}/download: every row of the app's database) | deploy |
  * | POST/PATCH/PUT/DELETE under /apps/{app}/… (deploy, rollback, config, scale, domains, previews) | deploy |
  * | POST /apps, DELETE /apps/{app}, anything under /tokens     | admin  |
  * | POST /events/ticket (a short-lived read ticket for EventSource) | read |
@@ -43,5 +44,5 @@ function normalise(path: string): string[] {
 function holdsSecrets(segments: string[]): boolean {
   if (segments[0] !== 'apps') return false;
   return segments[2] === 'config' || segments[2] === 'backend' || segments[2] === 'database' || segments[2] === 'telemetry'
-    || segments[2] === 'git' || (segments[2] === 'previews' && (segments[3] === 'config' || segments[3] === 'webhook'));
+    || segments[2] === 'git' || (segments[2] === 'pg' && segments[5] === 'download') || (segments[2] === 'previews' && (segments[3] === 'config' || segments[3] === 'webhook'));
 }

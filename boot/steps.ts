@@ -304,7 +304,7 @@ export async function startAddons(config: Config, store: Store, runtime: Runtime
   const addons = await createAddons({
     sql: store.db.sql, secretKey: store.secretKey, home: config.home, serverUrl: store.db.url, databases: store.databases,
     runtime: runtime.runtime, docker: runtime.docker, platformEnv: scheduler.platformEnv,
-    setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log,
+    setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log, backupsKeep: config.backupsKeep,
   });
   return { value: addons, stop: () => addons.close() };
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { readCliSettings } from '../core/settings.js';
 import { readCredentials, writeCredentials } from './credentials.js';
 import { CliError } from './errors.js';
@@ -23,6 +24,8 @@ export interface ApiClient {
   request<T>(method: string, route: string, body?: unknown, options?: RequestOptions): Promise<T>;
   /** GET, or POST with `body` (e.g. `devflow run`), printing the response as it comes. */
   stream(route: string, onChunk: (text: string) => void, body?: unknown): Promise<void>;
+  /** GET `route`'s bytes into `write` (a backup's file); resolves with the response headers. */
+  download(route: string, write: NodeJS.WritableStream): Promise<http.IncomingHttpHeaders>;
 }
 
 export function resolveToken(env: NodeJS.ProcessEnv): string | undefined {
@@ -76,6 +79,12 @@ export function createClient(env: NodeJS.ProcessEnv): ApiClient {
       }
       res.setEncoding('utf8');
       for await (const chunk of res) onChunk(chunk as string);
+    },
+    async download(route, write) {
+      const res = await send('GET', route);
+      if (!isOk(res)) throw apiError(res.statusCode ?? 0, parseJson(await readText(res)), `HTTP ${res.statusCode} from ${route}`);
+      await pipeline(res, write);
+      return res.headers;
     },
   };
 }

@@ -284,6 +284,27 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/run.js').then((m) => m.showRunLogs),
   },
   { name: 'cron', description: "an app's scheduled jobs (app.json cron): last run, status, next run", app, json, load: () => import('./commands/run.js').then((m) => m.listCron) },
+  { name: 'pg:backups', description: "an app database's backups: name, time, kind (manual, scheduled, safety), state, size", app, json, load: () => import('./commands/backups.js').then((m) => m.listBackups) },
+  { name: 'pg:backups:capture', description: "back up the app's database now (daily backups happen by themselves)", app, json, load: () => import('./commands/backups.js').then((m) => m.captureBackup) },
+  {
+    name: 'pg:backups:restore', description: "restore a backup into the app's database (or another app's), after a safety backup of what it replaces", app, json,
+    args: [['<backup>', 'e.g. b003, from `devflow pg:backups`']],
+    options: [
+      { flags: '--to-app <app>', description: 'restore into this app instead' },
+      { flags: '--confirm <app>', description: "the target app's name again, to confirm" },
+    ],
+    load: () => import('./commands/backups.js').then((m) => m.restoreBackup),
+  },
+  {
+    name: 'pg:backups:download', description: "save a backup's file (pg_dump custom format) here", app, args: [['<backup>', 'e.g. b003']],
+    options: [{ flags: '-o, --output <file>', description: 'where to write it (default <app>-<backup>.dump)' }],
+    load: () => import('./commands/backups.js').then((m) => m.downloadBackup),
+  },
+  {
+    name: 'pg:backups:delete', description: 'delete a backup and its file', app, args: [['<backup>', 'e.g. b003']],
+    options: [{ flags: '--confirm <app>', description: "the app's name again, to confirm" }],
+    load: () => import('./commands/backups.js').then((m) => m.deleteBackup),
+  },
   // Issue 19: people, teams, roles, the audit log.
   {
     name: 'signup', description: 'make an account with email and password (the first person is the owner); the password is read from stdin',

@@ -67,6 +67,7 @@ export const SETTINGS = [
     meaning: 'comma-separated hosts or IPs that `git:connect` may fetch from although they are loopback or private (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused',
   },
   { name: 'DEVFLOW_AUDIT_KEEP_MONTHS', default: '`13`', readBy: 'server', meaning: "months of the audit log kept: at each start, whole months older than this are dropped (the log's only way out)" },
+  { name: 'DEVFLOW_BACKUPS_KEEP', default: '`7`', readBy: 'server', meaning: "scheduled (daily) `pg:backups` kept per app; older ones are removed; manual ones stay until deleted" },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -102,6 +103,8 @@ export interface ServerSettings {
   authFailuresPerMin: number;
   /** DEVFLOW_AUDIT_KEEP_MONTHS: months of the audit log kept (issue 19). */
   auditKeepMonths: number;
+  /** DEVFLOW_BACKUPS_KEEP: scheduled pg:backups kept per app (issue 21). */
+  backupsKeep: number;
   dockerCli: string | undefined;
   /** DEVFLOW_SMTP_URL: the app backend's Auth mails; undefined means the embedded catcher. */
   smtpUrl: string | undefined;
@@ -161,6 +164,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     logLimits: readLogLimits(env),
     authFailuresPerMin: readAuthFailuresPerMin(env),
     auditKeepMonths: readAuditKeepMonths(env),
+    backupsKeep: readBackupsKeep(env),
     dockerCli: readDockerCli(env),
     smtpUrl: text(env, 'DEVFLOW_SMTP_URL'),
     storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
@@ -217,6 +221,11 @@ export function readGitAllowHosts(env: Env): string[] {
 /** DEVFLOW_AUDIT_KEEP_MONTHS (issue 19, accounts/audit.ts). */
 export function readAuditKeepMonths(env: Env): number {
   return positiveInteger(env, 'DEVFLOW_AUDIT_KEEP_MONTHS', 13);
+}
+
+/** DEVFLOW_BACKUPS_KEEP (issue 21, addons/backups). */
+export function readBackupsKeep(env: Env): number {
+  return positiveInteger(env, 'DEVFLOW_BACKUPS_KEEP', 7);
 }
 
 export function readDockerCli(env: Env): string | undefined {

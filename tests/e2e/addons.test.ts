@@ -3,12 +3,16 @@
  * app.json cron schedule fails the push with a `remote:` line naming the field; a redis add-on
  * rolls a release whose containers reach the DevFlow-supervised redis-server with their own ACL
  * user (and are refused another app's keys); `devflow run` streams a container's output and
- * exits with its exit code; `devflow cron` lists the app's jobs. One pushed app for every test.
+ * exits with its exit code; `devflow cron` lists the app's jobs; `pg:backups` captures, restores
+ * (after a safety backup) and downloads the app's database. One pushed app for every test.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../core/store/database.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { cleanupRuntime } from '../support/cleanup.js';
@@ -73,9 +77,46 @@ describe('add-ons, one-off runs and cron on the docker runtime', () => {
     expect(new Date(jobs[0]!.nextRun).getUTCMinutes() % 5).toBe(0);
   });
 
-  it('removes the add-on with the app: its ACL user is gone from the server', async () => {
+  it("pg:backups: captures the app's database, restores it after the table is dropped (with a safety backup), downloads the file", async () => {
+    const database = await fetch(`${devflow.api}/api/v1/apps/${APP}/config/database`, { headers: { authorization: `Bearer ${devflow.token}` } });
+    const settings = (await database.json()) as { url: string; host: string };
+    // The URL is the one containers use (the bridge's address); from this test, the loopback one.
+    const url = settings.url.replace(`@${settings.host}:`, '@127.0.0.1:');
+    const owner = connect(url, 1);
+    await owner.unsafe("CREATE TABLE orders (id int PRIMARY KEY, item text); INSERT INTO orders VALUES (1, 'tea'), (2, 'cake')");
+    await owner.end();
+
+    const captured = JSON.parse((await devflow.cli(['pg:backups:capture', APP, '--json'])).stdout) as { name: string; sha256: string; bytes: number };
+    expect(captured).toMatchObject({ name: 'b001', kind: 'manual', state: 'succeeded' });
+    expect((await devflow.cli(['pg:backups', APP])).stdout).toMatch(/^b001 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +manual +succeeded +[\d.]+ kB$/m);
+
+    const dropper = connect(url, 1);
+    await dropper.unsafe('DROP TABLE orders');
+    await dropper.end();
+    const unconfirmed = await devflow.cli(['pg:backups:restore', APP, 'b001'], { reject: false });
+    expect(unconfirmed.exitCode).toBe(2);
+    expect(unconfirmed.stderr).toContain(`repeat its name to confirm: devflow pg:backups:restore ${APP} b001 --confirm ${APP}`);
+    const restored = await devflow.cli(['pg:backups:restore', APP, 'b001', '--confirm', APP]);
+    expect(restored.stdout).toContain(`Restored ${APP} b001 into ${APP}'s database.`);
+    expect(restored.stdout).toContain(`kept as ${APP} b002`);
+    const reader = connect(url, 1);
+    expect(await reader`SELECT item FROM orders ORDER BY id`).toEqual([{ item: 'tea' }, { item: 'cake' }]);
+    await reader.end();
+
+    const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-backup-')), 'b001.dump');
+    const downloaded = await devflow.cli(['pg:backups:download', APP, 'b001', '-o', file]);
+    expect(downloaded.stdout).toContain(`Wrote ${file} (sha256 ${captured.sha256})`);
+    const bytes = await fs.readFile(file);
+    expect(bytes.subarray(0, 5).toString()).toBe('PGDMP');
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(captured.sha256);
+    const anonymous = await fetch(`${devflow.api}/api/v1/apps/${APP}/pg/backups/b001/download`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('removes the add-on and the backups with the app: its ACL user and backup files are gone', async () => {
     await devflow.cli(['apps:destroy', APP, '--confirm', APP]);
     const acl = await fs.readFile(path.join(devflow.home, 'redis', 'users.acl'), 'utf8');
     expect(acl).not.toMatch(/app_addons-e2e/);
+    await expect(fs.stat(path.join(devflow.home, 'backups', APP))).rejects.toThrow(/ENOENT/);
   });
 });
