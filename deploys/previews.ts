@@ -4,7 +4,7 @@
  * when the pull request closes. Built on the preview manager (scheduler/previews/).
  */
 import { randomBytes } from 'node:crypto';
-import { appUrl, type Config } from '../core/config.js';
+import { appUrl, publicApiUrl, type Config } from '../core/config.js';
 import { NotFoundError } from '../core/errors.js';
 import { parseAppName, type AppName } from '../core/names.js';
 import { openSecret, sealSecret } from '../core/secrets.js';
@@ -36,7 +36,7 @@ export class PreviewService implements BranchPreviews {
   constructor(
     private readonly deps: PreviewDeps,
     private readonly enqueue: EnqueueDeps,
-    private readonly config: Pick<Config, 'domain' | 'httpPort' | 'port'>,
+    private readonly config: Pick<Config, 'domain' | 'httpPort' | 'port' | 'publicUrl'>,
     /** The parent apps' repositories, owned by the receiver: pull-request heads are fetched into them. */
     private readonly repos: AppRepositories,
   ) {}
@@ -116,7 +116,7 @@ export class PreviewService implements BranchPreviews {
       secret = randomBytes(32).toString('hex');
       await setSealedWebhookSecret(this.deps.sql, parent.id, sealSecret(this.deps.secretKey, secret));
     }
-    return { url: `http://localhost:${this.config.port}/hooks/${parent.name}/pull-request`, secret };
+    return { url: `${publicApiUrl(this.config)}/hooks/${parent.name}/pull-request`, secret };
   }
 
   private async view(parent: AppName, preview: PreviewRecord): Promise<PreviewView> {

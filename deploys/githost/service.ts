@@ -13,7 +13,7 @@ import { getApp, type AppRecord } from '../../core/store/apps.js';
 import type { Deployment } from '../../core/types.js';
 import type { Sql } from '../../core/store/database.js';
 import {
-  deleteGitConnection, findGitConnection, hasNewerDeployDelivery, listDeliveries, recordDelivery, saveGitConnection, setDeliveryResult,
+  deleteGitConnection, findGitConnection, hasNewerDeployDelivery, listDeliveries, pinKnownHosts, recordDelivery, saveGitConnection, setDeliveryResult,
   setGitProvider, type GitConnectionRecord, type GitDelivery,
 } from '../../core/store/git-connections.js';
 import { getSealedWebhookSecret } from '../../core/store/previews.js';
@@ -110,7 +110,7 @@ export class GitHostService {
     if (connection && connection.provider === null) await setGitProvider(this.deps.sql, app.id, providerOf(headers));
     if (plan.action === 'ignore') return `ignored: ${plan.reason}`;
     this.background(this.inOrder(app.id, () => this.deployPush(app, { ...connection!, provider: connection!.provider ?? providerOf(headers) }, push!, plan, id)));
-    return `deploying ${plan.sha.slice(0, 7)} of ${plan.branch}`;
+    return `deploying ${plan.sha.slice(0, 7)} of ${plan.kind === 'tag' ? 'tag ' : ''}${plan.name}`;
   }
 
   /**
@@ -122,10 +122,7 @@ export class GitHostService {
     const connection = await findGitConnection(this.deps.sql, app.id);
     if (!connection) throw this.notConnected(app.name);
     const localRef = `refs/devflow/host/${connection.branch}`;
-    await this.deps.repos.fetchFromHost(app.name, {
-      url: connection.url, branch: connection.branch, sha: '', localRef,
-      credentials: fetchCredentials(connection, this.deps.secretKey), allowHosts: this.deps.allowHosts,
-    });
+    await this.fetch(app, connection, { ref: `refs/heads/${connection.branch}`, name: connection.branch, sha: '', localRef });
     const { sha } = await this.deps.repos.resolveRef(app.name, localRef);
     const deployment = await enqueueDeployment(this.deps.enqueue, app, {
       ref: `refs/heads/${connection.branch}`, sha, baseSha: null, trigger: 'api', actor,
@@ -151,13 +148,14 @@ export class GitHostService {
 
   private async deployPush(app: AppRecord, connection: GitConnectionRecord, push: PushEvent, plan: PushPlan & { action: 'deploy' }, id: number): Promise<void> {
     const { sql } = this.deps;
-    const superseded = () => hasNewerDeployDelivery(sql, app.id, id, push.ref);
+    const superseded = () => hasNewerDeployDelivery(sql, app.id, id);
     if (await superseded()) return setDeliveryResult(sql, id, 'superseded', 'a newer push arrived before this one was fetched');
+    let sha: string;
     try {
-      await this.deps.repos.fetchFromHost(app.name, {
-        url: connection.url, branch: plan.branch, sha: plan.sha, localRef: `refs/devflow/host/${plan.branch}`,
-        credentials: fetchCredentials(connection, this.deps.secretKey), allowHosts: this.deps.allowHosts,
-      });
+      const localRef = `refs/devflow/host/${plan.kind === 'tag' ? 'tags/' : ''}${plan.name}`;
+      await this.fetch(app, connection, { ref: plan.ref, name: plan.name, sha: plan.sha, localRef });
+      // An annotated tag's push names the tag object: what is built is the commit it tags.
+      sha = (await this.deps.repos.resolveRef(app.name, plan.sha)).sha;
     } catch (err) {
       await setDeliveryResult(sql, id, 'failed', errorMessage(err));
       this.background(this.deps.reporter.fetchFailed(app, connection, plan.sha, errorMessage(err)));
@@ -165,12 +163,21 @@ export class GitHostService {
     }
     if (await superseded()) return setDeliveryResult(sql, id, 'superseded', 'a newer push arrived while this one was fetched');
     const deployment = await enqueueDeployment(this.deps.enqueue, app, {
-      ref: push.ref, sha: plan.sha, baseSha: /^0+$/.test(push.before) ? null : push.before, trigger: 'push', actor: `${push.provider} webhook`,
-    }, (dest) => this.deps.repos.exportTree(app.name, plan.sha, dest, { root: connection.baseDir ?? undefined }));
+      ref: push.ref, sha, baseSha: plan.kind === 'tag' || /^0+$/.test(push.before) ? null : push.before, trigger: 'push', actor: `${push.provider} webhook`,
+    }, (dest) => this.deps.repos.exportTree(app.name, sha, dest, { root: connection.baseDir ?? undefined }));
     await setDeliveryResult(sql, id, 'deploying', `deployment ${deployment.id}`, deployment.id);
     this.background(this.deps.reporter.follow(app, connection, deployment).then((final) =>
       setDeliveryResult(sql, id, final.state === 'succeeded' ? 'deployed' : final.state === 'superseded' ? 'superseded' : 'failed',
         final.state === 'succeeded' ? `v${final.releaseVersion}` : final.reason ?? final.state)), this.following);
+  }
+
+  /** Fetches a branch or tag of the connected repository; the ssh host keys seen on a first fetch are pinned. */
+  private async fetch(app: AppRecord, connection: GitConnectionRecord, target: { ref: string; name: string; sha: string; localRef: string }): Promise<void> {
+    const fetched = await this.deps.repos.fetchFromHost(app.name, {
+      url: connection.url, ref: target.ref, branch: target.name, sha: target.sha, localRef: target.localRef,
+      credentials: fetchCredentials(connection, this.deps.secretKey), allowHosts: this.deps.allowHosts, knownHosts: connection.knownHosts,
+    });
+    if (fetched.learnedKnownHosts) await pinKnownHosts(this.deps.sql, app.id, fetched.learnedKnownHosts);
   }
 
   private async pullRequest(app: AppRecord, connection: GitConnectionRecord | undefined, headers: Headers, body: Buffer): Promise<string> {
