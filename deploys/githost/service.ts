@@ -22,6 +22,7 @@ import { enqueueDeployment, parsePullRequestEvent, verifyDelivery, type EnqueueD
 import { connectionView, fetchCredentials, planConnection, type ConnectInput, type ConnectionView } from './connections.js';
 import { deliveryId, eventKind, eventName, parsePushEvent, providerOf, type PushEvent } from './host-event.js';
 import { planPush, type PushPlan } from './push-plan.js';
+import type { PreviewStarted } from '../previews.js';
 import type { HostReporter } from './report.js';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -30,6 +31,8 @@ type Headers = Record<string, string | string[] | undefined>;
 export interface PullRequestPreviews {
   receiveWebhook(app: string, headers: Headers, body: Buffer): Promise<string>;
   webhook(app: string, rotate: boolean): Promise<{ url: string; secret: string }>;
+  /** Each preview deployment queued (branch or pull request), to report to the host. */
+  watch(listener: (started: PreviewStarted) => void): void;
 }
 
 export interface GitHostDeps {
@@ -58,7 +61,9 @@ export class GitHostService {
   /** Deployments followed until they end, to report their result: not part of `idle()`. */
   private readonly following = new Set<Promise<unknown>>();
 
-  constructor(private readonly deps: GitHostDeps) {}
+  constructor(private readonly deps: GitHostDeps) {
+    deps.previews.watch((started) => this.background(this.reportPreview(started), this.following));
+  }
 
   async connect(appName: string, input: ConnectInput): Promise<GitInfo> {
     const app = await this.app(appName);
@@ -101,13 +106,14 @@ export class GitHostService {
     verifyDelivery(headers, body, openSecret(this.deps.secretKey, sealed));
     const connection = await findGitConnection(this.deps.sql, app.id);
     const kind = eventKind(headers);
+    // The first signed delivery names the host, before anything is reported to it.
+    if (connection && connection.provider === null) await setGitProvider(this.deps.sql, app.id, providerOf(headers));
     if (kind === 'pull_request') return this.pullRequest(app, connection, headers, body);
     const push = kind === 'push' ? parsePushEvent(headers, body) : undefined;
     const plan: PushPlan = !push ? { action: 'ignore', reason: ignoredEvent(kind, eventName(headers)) }
       : !connection ? { action: 'ignore', reason: `${app.name} is not connected to a repository (devflow git:connect)` }
         : planPush(push, connection);
     const id = await this.record(app, headers, body, push, plan);
-    if (connection && connection.provider === null) await setGitProvider(this.deps.sql, app.id, providerOf(headers));
     if (plan.action === 'ignore') return `ignored: ${plan.reason}`;
     this.background(this.inOrder(app.id, () => this.deployPush(app, { ...connection!, provider: connection!.provider ?? providerOf(headers) }, push!, plan, id)));
     return `deploying ${plan.sha.slice(0, 7)} of ${plan.kind === 'tag' ? 'tag ' : ''}${plan.name}`;
@@ -169,6 +175,16 @@ export class GitHostService {
     this.background(this.deps.reporter.follow(app, connection, deployment).then((final) =>
       setDeliveryResult(sql, id, final.state === 'succeeded' ? 'deployed' : final.state === 'superseded' ? 'superseded' : 'failed',
         final.state === 'succeeded' ? `v${final.releaseVersion}` : final.reason ?? final.state)), this.following);
+  }
+
+  /**
+   * A preview of a connected app (a branch pushed to DevFlow, or a pull request) is reported on
+   * its commit like a production deploy, as devflow/preview, linking the preview when it is live.
+   */
+  private async reportPreview({ parent, preview, deployment, url }: PreviewStarted): Promise<void> {
+    const connection = await findGitConnection(this.deps.sql, parent.id);
+    if (!connection) return;
+    await this.deps.reporter.follow(parent, connection, deployment, { name: preview.name, url });
   }
 
   /** Fetches a branch or tag of the connected repository; the ssh host keys seen on a first fetch are pinned. */
