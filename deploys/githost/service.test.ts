@@ -31,8 +31,10 @@ import type { RuntimeDriver, RouteRefresher } from '../../scheduler/index.js';
 import { sourceTarPath } from '../../scheduler/pipeline.js';
 import { startGitHttpServer, type GitHttpServer } from '../../tests/support/git-http-server.js';
 import { startHostApiStandIn, type HostApiStandIn } from '../../tests/support/host-api-stand-in.js';
+import { startSshd, type Sshd } from '../../tests/support/sshd.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { PreviewService } from '../previews.js';
+import { generateDeployKey } from './deploy-key.js';
 import type { HostProvider } from './host-event.js';
 import { HostReporter } from './report.js';
 import { pushHeaders, pushPayload, type SamplePush } from './samples.js';
@@ -79,11 +81,11 @@ beforeAll(async () => {
   hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
   const remotes = path.join(home, 'remotes');
   await fs.mkdir(path.join(remotes, 'acme'), { recursive: true });
-  for (const repo of ['acme/shop.git', 'acme/mono.git', 'acme/secret.git', 'acme/tagged.git']) await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', path.join(remotes, repo)]);
+  for (const repo of ['acme/shop.git', 'acme/mono.git', 'acme/secret.git', 'acme/tagged.git', 'acme/viassh.git']) await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', path.join(remotes, repo)]);
   publicGit = await startGitHttpServer(remotes);
   privateGit = await startGitHttpServer(remotes, { token: TOKEN });
   hostApi = await startHostApiStandIn(TOKEN);
-  for (const app of ['shop', 'mono', 'secret', 'other', 'tagged']) {
+  for (const app of ['shop', 'mono', 'secret', 'other', 'tagged', 'viassh', 'firstuse']) {
     await createApp(db.sql, parseAppName(app));
     secrets[app] = (await git.webhook(app, false)).secret;
   }
@@ -391,6 +393,61 @@ describe('commit statuses of previews (GitHub)', () => {
       expect.objectContaining({ state: 'pending', context: 'devflow/preview' }),
       expect.objectContaining({ state: 'failure', context: 'devflow/preview', target_url: `http://devflow.test/#/apps/${previewApp}/deployments` }),
     ]);
+  });
+});
+
+describe('a private repository over ssh (a real sshd)', () => {
+  let sshd: Sshd;
+  let url: string;
+  let fingerprint: string;
+  beforeAll(async () => {
+    sshd = await startSshd();
+    url = `ssh://${sshd.user}@127.0.0.1:${sshd.port}${path.join(home, 'remotes', 'acme', 'viassh.git')}`;
+    const hostPub = path.join(home, 'host.pub');
+    await fs.writeFile(hostPub, `${sshd.hostPublicKey}\n`);
+    fingerprint = (await execa('ssh-keygen', ['-l', '-E', 'sha256', '-f', hostPub])).stdout.split(' ')[1]!;
+  });
+  afterAll(() => sshd.close());
+
+  const lastDelivery = async (app: string) => (await git.info(app)).deliveries[0]!;
+
+  it('fetches with the deploy key DevFlow made, checking the host against the pinned key', async () => {
+    const info = await git.connect('viassh', { url, deployKey: true, knownHosts: `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n` });
+    expect(info.hostKeys).toEqual([`ssh-ed25519 ${fingerprint}`]);
+    const a = await commitOnHost('acme/viassh', { 'main.go': 'package main\n' });
+    // The key is not on the host yet: the delivery fails saying what to add.
+    await deliver('viassh', 'gitea', { ref: 'refs/heads/main', before: ZERO, after: a });
+    await git.idle();
+    expect((await lastDelivery('viassh')).detail).toContain('the deploy key was refused: add the public key from `devflow git:info`');
+    await sshd.authorize(info.deployKey!);
+    const b = await commitOnHost('acme/viassh', { 'main.go': 'package main // 2\n' });
+    expect((await deliver('viassh', 'gitea', { ref: 'refs/heads/main', before: a, after: b })).status).toBe(202);
+    await git.idle();
+    expect(await lastDelivery('viassh')).toMatchObject({ result: 'deploying' });
+    const [deployment] = await deploymentsOf('viassh');
+    expect(deployment).toMatchObject({ sha: b, trigger: 'push', state: 'queued' });
+    expect(await extractTar(sourceTarPath(home, deployment!.id), path.join(home, 'x4'))).toEqual({ 'main.go': 'package main // 2\n' });
+  });
+
+  it('refuses a host whose key is not the pinned one', async () => {
+    const other = generateDeployKey('not-the-host').publicKey;
+    await git.connect('viassh', { url, deployKey: true, knownHosts: other });
+    const c = await commitOnHost('acme/viassh', { 'main.go': 'package main // 3\n' });
+    await deliver('viassh', 'gitea', { ref: 'refs/heads/main', before: ZERO, after: c });
+    await git.idle();
+    expect(await lastDelivery('viassh')).toMatchObject({ result: 'failed' });
+    expect((await lastDelivery('viassh')).detail).toContain("the ssh host's key is not the one pinned for this connection");
+    expect((await deploymentsOf('viassh')).map((d) => d.sha)).not.toContain(c);
+  });
+
+  it('without given keys, pins the key seen on the first fetch', async () => {
+    const info = await git.connect('firstuse', { url, deployKey: true });
+    expect(info.hostKeys).toEqual([]);
+    await sshd.authorize(info.deployKey!);
+    const head = (await execa('git', ['--git-dir', path.join(home, 'remotes', 'acme', 'viassh.git'), 'rev-parse', 'main'])).stdout.trim();
+    const deployment = await git.deployHead('firstuse', 'ci');
+    expect(deployment).toMatchObject({ sha: head, state: 'queued' });
+    expect((await git.info('firstuse')).hostKeys).toEqual([`ssh-ed25519 ${fingerprint}`]);
   });
 });
 
