@@ -170,10 +170,12 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   GitConnect: object({
     url: str, branch: str, baseDir: str, provider: { type: 'string', enum: ['github', 'gitea', 'gitlab'] }, apiUrl: str, token: str, deployKey: bool,
+    tags: str, tagsOnly: bool, knownHosts: str,
   }, ['url']),
   GitConnection: object({
     url: str, branch: str, baseDir: nullable('string'), provider: nullable('string'), apiUrl: nullable('string'),
     token: nullable('string'), deployKey: nullable('string'), createdAt: time, webhookUrl: str,
+    tags: nullable('string'), branchDeploys: bool, hostKeys: { type: 'array', items: str },
     deliveries: { type: 'array', items: object({
       id: int, deliveryId: str, provider: str, event: str, ref: nullable('string'), sha: nullable('string'),
       result: { type: 'string', enum: ['ignored', 'deploying', 'deployed', 'failed', 'superseded'] }, detail: str,

@@ -1,7 +1,8 @@
 /**
- * Deploys from a git host (issue 22): time from a push webhook's delivery to its build starting,
- * beside a `git push devflow main` of the same commit to a twin app, in the same run, rounds
- * interleaved. The "host" is git's own smart HTTP server (`git http-backend`) on loopback,
+ * Deploys from a git host (issue 22): time from a push webhook's delivery to its build starting
+ * and to its release being served, beside a `git push devflow main` of the same commit to a twin
+ * app, in the same run, rounds interleaved (each path runs alone: the push starts once the
+ * webhook's release is live). The "host" is git's own smart HTTP server (`git http-backend`) on loopback,
  * allowed through DEVFLOW_GIT_ALLOW_HOSTS. "Build started" is the deployment reaching `building`
  * (the queue's worker took it), read by polling the API every 10 ms.
  *
@@ -36,11 +37,12 @@ async function buildStarted(devflow: BenchDevflow, app: string, sha: string, sta
   }
 }
 
-async function waitEnded(devflow: BenchDevflow, app: string, sha: string): Promise<string> {
+/** The deployment's end and when it was seen (polled every 20 ms): `succeeded` means the release is served. */
+async function waitEnded(devflow: BenchDevflow, app: string, sha: string): Promise<{ state: string; at: number }> {
   for (;;) {
     const mine = (await api<DeploymentView[]>(devflow, 'GET', `/apps/${app}/deployments?limit=5`)).find((d) => d.sha === sha);
-    if (mine && ['succeeded', 'failed', 'superseded'].includes(mine.state)) return mine.state;
-    await sleep(200);
+    if (mine && ['succeeded', 'failed', 'superseded'].includes(mine.state)) return { state: mine.state, at: now() };
+    await sleep(20);
   }
 }
 
@@ -51,6 +53,8 @@ const remotes = path.join(dir, 'remotes');
 const host = await startGitHttpServer(remotes);
 const webhookMs: number[] = [];
 const pushMs: number[] = [];
+const webhookLiveMs: number[] = [];
+const pushLiveMs: number[] = [];
 try {
   await execa('git', ['init', '-q', '--bare', '-b', 'main', path.join(remotes, 'acme', 'hello.git')]);
   const work = path.join(dir, 'work');
@@ -76,19 +80,23 @@ try {
     const delivered = await fetch(`http://127.0.0.1:${devflow.port}/hooks/hooked/git`, { method: 'POST', body, headers: pushHeaders('github', body, secret, `bench-${round}`) });
     if (delivered.status !== 202) throw new Error(`webhook: ${delivered.status} ${await delivered.text()}`);
     const hook = await buildStarted(devflow, 'hooked', sha, hookStart);
+    const hookEnd = await waitEnded(devflow, 'hooked', sha);
+    if (hookEnd.state !== 'succeeded') throw new Error(`the webhook's deployment ${hookEnd.state}`);
+    const hookLive = hookEnd.at - hookStart;
     // The same commit, pushed to DevFlow (the push returns when the release is live).
     const pushStart = now();
     const pushing = git(['push', '-q', `http://devflow:${devflow.token}@127.0.0.1:${devflow.port}/pushed.git`, 'HEAD:refs/heads/main']);
     const pushed = await buildStarted(devflow, 'pushed', sha, pushStart);
     await pushing;
-    const hookEnd = await waitEnded(devflow, 'hooked', sha);
-    if (hookEnd !== 'succeeded') throw new Error(`the webhook's deployment ${hookEnd}`);
+    const pushLive = now() - pushStart;
     // Round 0 warms both apps (first build, caches); it is not counted.
     if (round > 0) {
       webhookMs.push(hook);
       pushMs.push(pushed);
+      webhookLiveMs.push(hookLive);
+      pushLiveMs.push(pushLive);
     }
-    console.log(`round ${round}: webhook → building ${hook.toFixed(0)} ms, git push → building ${pushed.toFixed(0)} ms`);
+    console.log(`round ${round}: webhook → building ${hook.toFixed(0)} ms, → served ${hookLive.toFixed(0)} ms; git push → building ${pushed.toFixed(0)} ms, → served ${pushLive.toFixed(0)} ms`);
     before = sha;
   }
 } finally {
@@ -103,5 +111,7 @@ await writeResult('githost', [
   `${rounds} rounds, interleaved, same commit each round, process runtime, examples/node-hello; the host is \`git http-backend\` on loopback.`, '',
   '| path | median ms | min | max | each |', '| --- | --- | --- | --- | --- |',
   row('push webhook delivered → deployment building (fetch from the host included)', webhookMs),
-  row('`git push devflow main` started → deployment building', pushMs), '',
+  row('`git push devflow main` started → deployment building', pushMs),
+  row('push webhook delivered → release served (deployment succeeded)', webhookLiveMs),
+  row('`git push devflow main` started → release served (the push returned)', pushLiveMs), '',
 ].join('\n'));

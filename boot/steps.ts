@@ -11,7 +11,7 @@ import { dockerClient } from '../core/docker-engine.js';
 import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
 import { meterRuntime, startMeteringLoop } from '../billing/index.js';
 import { removeWarmContainers } from '../builder/index.js';
-import { homePaths, type Config } from '../core/config.js';
+import { homePaths, publicApiUrl, type Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
 import { runPeriodically } from '../core/periodic.js';
@@ -177,7 +177,7 @@ export async function startRoles(
     maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
   }, enqueue, config, receiver);
   const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews, addons);
-  const publicUrl = `http://localhost:${config.port}`;
+  const publicUrl = publicApiUrl(config);
   const reporter = new HostReporter({ sql, bus: store.bus, secretKey: store.secretKey, config, publicUrl, allowHosts: config.gitAllowHosts, log });
   const git = new GitHostService({
     sql, secretKey: store.secretKey, enqueue, repos: receiver, previews, reporter, allowHosts: config.gitAllowHosts, publicUrl,

@@ -35,3 +35,8 @@ export function appUrl(config: Pick<Config, 'domain' | 'httpPort'>, app: string)
   const port = config.httpPort === 80 ? '' : `:${config.httpPort}`;
   return `http://${app}.${config.domain}${port}/`;
 }
+
+/** DevFlow's API as git hosts and browsers reach it (DEVFLOW_PUBLIC_URL), e.g. https://devflow.example.com. */
+export function publicApiUrl(config: Pick<Config, 'publicUrl' | 'port'>): string {
+  return config.publicUrl ?? `http://localhost:${config.port}`;
+}

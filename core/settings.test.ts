@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readTracingVariables } from './settings.js';
+import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables } from './settings.js';
+import { publicApiUrl } from './config.js';
 
 describe('readServerSettings', () => {
   it('uses the documented defaults', () => {
@@ -99,5 +100,23 @@ describe('readTracingVariables (issue 18)', () => {
     [{ DEVFLOW_TRACES_DAYS: '0' }, 'DEVFLOW_TRACES_DAYS must be a whole number of 1 or more'],
   ])('refuses %j', (env, message) => {
     expect(() => readTracingVariables(env)).toThrow(message);
+  });
+});
+
+describe('readPublicUrl (issue 22)', () => {
+  it.each([
+    [{}, undefined],
+    [{ DEVFLOW_PUBLIC_URL: 'https://devflow.example.com/' }, 'https://devflow.example.com'],
+    [{ DEVFLOW_PUBLIC_URL: ' https://example.com/devflow// ' }, 'https://example.com/devflow'],
+    [{ DEVFLOW_PUBLIC_URL: 'http://10.0.0.5:7070' }, 'http://10.0.0.5:7070'],
+  ])('%j → %j', (env, url) => expect(readPublicUrl(env)).toBe(url));
+
+  it.each(['devflow.example.com', 'ftp://example.com', 'https://user:pw@example.com', 'https://example.com/?a=1'])('refuses %j', (value) => {
+    expect(() => readPublicUrl({ DEVFLOW_PUBLIC_URL: value })).toThrow(/^DEVFLOW_PUBLIC_URL must be/);
+  });
+
+  it('gives the webhook base URL, else localhost and the API port', () => {
+    expect(publicApiUrl({ port: 7070, publicUrl: readPublicUrl({ DEVFLOW_PUBLIC_URL: 'https://d.example.com' }) })).toBe('https://d.example.com');
+    expect(publicApiUrl({ port: 7071 })).toBe('http://localhost:7071');
   });
 });

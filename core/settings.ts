@@ -68,6 +68,10 @@ export const SETTINGS = [
   },
   { name: 'DEVFLOW_AUDIT_KEEP_MONTHS', default: '`13`', readBy: 'server', meaning: "months of the audit log kept: at each start, whole months older than this are dropped (the log's only way out)" },
   { name: 'DEVFLOW_BACKUPS_KEEP', default: '`7`', readBy: 'server', meaning: "scheduled (daily) `pg:backups` kept per app; older ones are removed; manual ones stay until deleted" },
+  {
+    name: 'DEVFLOW_PUBLIC_URL', default: '`http://localhost:<DEVFLOW_PORT>`', readBy: 'server',
+    meaning: "DevFlow's API and dashboard as git hosts and browsers reach them (behind a proxy: `https://devflow.example.com`, a path prefix allowed): the webhook URLs `git:webhook` and `previews:webhook` show, and the log links in commit statuses",
+  },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -113,6 +117,8 @@ export interface ServerSettings {
   tracing: TracingVariables;
   /** DEVFLOW_GIT_ALLOW_HOSTS: loopback or private hosts git host connections may fetch from (issue 22). */
   gitAllowHosts: string[];
+  /** DEVFLOW_PUBLIC_URL: DevFlow's base URL as others reach it (issue 22); undefined means http://localhost:<port>. */
+  publicUrl?: string | undefined;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -170,6 +176,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
     tracing: readTracingVariables(env),
     gitAllowHosts: readGitAllowHosts(env),
+    publicUrl: readPublicUrl(env),
   };
 }
 
@@ -216,6 +223,25 @@ export function readAuthFailuresPerMin(env: Env): number {
 /** DEVFLOW_GIT_ALLOW_HOSTS: the hosts trusted for git fetches despite private addresses (receiver/remote-url.ts). */
 export function readGitAllowHosts(env: Env): string[] {
   return (text(env, 'DEVFLOW_GIT_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
+}
+
+/**
+ * DEVFLOW_PUBLIC_URL: an http(s) URL without credentials, query or fragment; kept without its
+ * trailing slash so that `${url}/hooks/…` is one slash.
+ */
+export function readPublicUrl(env: Env): string | undefined {
+  const raw = text(env, 'DEVFLOW_PUBLIC_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return refuse('DEVFLOW_PUBLIC_URL', raw, 'a URL such as https://devflow.example.com');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || url.search || url.hash) {
+    refuse('DEVFLOW_PUBLIC_URL', raw, 'an http(s) URL without credentials, query or fragment');
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 /** DEVFLOW_AUDIT_KEEP_MONTHS (issue 19, accounts/audit.ts). */

@@ -5,6 +5,6 @@
  */
 export { deployBranchesOf, handlePush, type PushDeps } from './push.js';
 export { deployRef, BUILDER_CHOICES, type BuilderChoice, type DeployRefDeps, type DeployRequest } from './deploy-ref.js';
-export { PreviewService, type PreviewView } from './previews.js';
+export { PreviewService, type PreviewStarted, type PreviewView } from './previews.js';
 export { AppService } from './apps.js';
 export { GitHostService, HostReporter } from './githost/index.js';

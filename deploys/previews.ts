@@ -4,7 +4,7 @@
  * when the pull request closes. Built on the preview manager (scheduler/previews/).
  */
 import { randomBytes } from 'node:crypto';
-import { appUrl, type Config } from '../core/config.js';
+import { appUrl, publicApiUrl, type Config } from '../core/config.js';
 import { NotFoundError } from '../core/errors.js';
 import { parseAppName, type AppName } from '../core/names.js';
 import { openSecret, sealSecret } from '../core/secrets.js';
@@ -13,7 +13,7 @@ import { listDeployments } from '../core/store/deployments.js';
 import {
   findPreview, getPreview, getSealedWebhookSecret, listPreviews, setSealedWebhookSecret, type PreviewRecord,
 } from '../core/store/previews.js';
-import type { DeploymentState, LogSink } from '../core/types.js';
+import type { Deployment, DeploymentState, LogSink } from '../core/types.js';
 import type { AppRepositories, PushOutcome, PushRequest } from '../receiver/index.js';
 import {
   branchSlug, enqueueDeployment, expireIdlePreviews, parsePullRequestEvent, preparePreview, pullRequestSlug, removePreview,
@@ -32,14 +32,30 @@ export interface PreviewView {
   lastActivityAt: Date;
 }
 
+/** A preview deployment was queued: what a git host connection reports as a commit status. */
+export interface PreviewStarted {
+  parent: AppRecord;
+  /** The preview's own app, e.g. pr-7--shop. */
+  preview: { id: number; name: AppName };
+  deployment: Deployment;
+  url: string;
+}
+
 export class PreviewService implements BranchPreviews {
+  private readonly watchers: Array<(started: PreviewStarted) => void> = [];
+
   constructor(
     private readonly deps: PreviewDeps,
     private readonly enqueue: EnqueueDeps,
-    private readonly config: Pick<Config, 'domain' | 'httpPort' | 'port'>,
+    private readonly config: Pick<Config, 'domain' | 'httpPort' | 'port' | 'publicUrl'>,
     /** The parent apps' repositories, owned by the receiver: pull-request heads are fetched into them. */
     private readonly repos: AppRepositories,
   ) {}
+
+  /** Hears of each preview deployment queued, branch or pull request (deploys/githost reports them to the host). */
+  watch(listener: (started: PreviewStarted) => void): void {
+    this.watchers.push(listener);
+  }
 
   url(parent: string, slug: string): string {
     return appUrl(this.config, `${slug}.${parent}`);
@@ -50,7 +66,8 @@ export class PreviewService implements BranchPreviews {
     const slug = branchSlug(branch);
     log.line(`-----> Preview of ${branch} at ${this.url(parent.name, slug)}`);
     const preview = await preparePreview(this.deps, parent, slug, 'branch', branch, log);
-    const final = await deployPush(this.enqueue, { id: preview.appId, name: preview.app }, push, log);
+    const target = { id: preview.appId, name: preview.app };
+    const final = await deployPush(this.enqueue, target, push, log, (deployment) => this.started(parent, target, deployment, this.url(parent.name, slug)));
     if (final.state === 'succeeded') log.line(`-----> Preview live at ${this.url(parent.name, slug)}`);
     return outcome(final);
   }
@@ -82,9 +99,11 @@ export class PreviewService implements BranchPreviews {
       url: event.cloneUrl, branch: event.headRef, sha: event.headSha, localRef: `refs/devflow/pull/${event.number}`,
     });
     const preview = await preparePreview(this.deps, parent, slug, 'pull_request', String(event.number), { line: () => {} });
-    await enqueueDeployment(this.enqueue, { id: preview.appId, name: preview.app },
+    const target = { id: preview.appId, name: preview.app };
+    const deployment = await enqueueDeployment(this.enqueue, target,
       { ref: `refs/pull/${event.number}/head`, sha: event.headSha, baseSha: null, trigger: 'api', actor: 'webhook' },
       (dest) => this.repos.exportTree(parent.name, event.headSha, dest));
+    this.started(parent, target, deployment, this.url(parent.name, slug));
     return `deploying ${slug} at ${this.url(parent.name, slug)}`;
   }
 
@@ -116,7 +135,11 @@ export class PreviewService implements BranchPreviews {
       secret = randomBytes(32).toString('hex');
       await setSealedWebhookSecret(this.deps.sql, parent.id, sealSecret(this.deps.secretKey, secret));
     }
-    return { url: `http://localhost:${this.config.port}/hooks/${parent.name}/pull-request`, secret };
+    return { url: `${publicApiUrl(this.config)}/hooks/${parent.name}/pull-request`, secret };
+  }
+
+  private started(parent: AppRecord, preview: PreviewStarted['preview'], deployment: Deployment, url: string): void {
+    for (const listener of this.watchers) listener({ parent, preview, deployment, url });
   }
 
   private async view(parent: AppName, preview: PreviewRecord): Promise<PreviewView> {

@@ -46,9 +46,15 @@ export async function handlePush(deps: PushDeps, push: PushRequest, log: LogSink
   return deleting ? deps.previews.removeBranch(app, branch, log) : deps.previews.deployBranch(app, push, log);
 }
 
-/** Deploys a pushed tree to an app (the app itself, or a branch's preview) and follows it to the end. */
-export async function deployPush(deps: EnqueueDeps, app: { id: number; name: string }, push: PushRequest, log: LogSink): Promise<Deployment> {
+/**
+ * Deploys a pushed tree to an app (the app itself, or a branch's preview) and follows it to the
+ * end; `enqueued` hears of the deployment as soon as it is queued (a preview's commit status).
+ */
+export async function deployPush(
+  deps: EnqueueDeps, app: { id: number; name: string }, push: PushRequest, log: LogSink, enqueued?: (deployment: Deployment) => void,
+): Promise<Deployment> {
   const deployment = await enqueueDeployment(deps, app, pushedDeployment(push), (dest) => push.exportTree(dest), push.receivedAt);
+  enqueued?.(deployment);
   return followDeployment(deps, deployment.id, log);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { AppName } from '../core/names.js';
 import type { LogSink } from '../core/types.js';
-import type { HostRemote, RemoteBranch } from './fetch-branch.js';
+import type { HostFetch, HostRemote, RemoteBranch } from './fetch-branch.js';
 import type { ExportOptions } from './trees.js';
 
 /** The object id git gives the missing side of a ref update (created or deleted ref). */
@@ -94,6 +94,6 @@ export interface AppRepositories {
   hasFile(app: AppName, sha: string, file: string): Promise<boolean>;
   /** Fetches another repository's branch head (over http(s) only) into the app's repository. */
   fetchBranch(app: AppName, remote: RemoteBranch): Promise<void>;
-  /** Fetches the connected repository's branch (http(s) or ssh, with credentials; issue 22). */
-  fetchFromHost(app: AppName, remote: HostRemote): Promise<void>;
+  /** Fetches the connected repository's branch or tag (http(s) or ssh, with credentials; issue 22). */
+  fetchFromHost(app: AppName, remote: HostRemote): Promise<HostFetch>;
 }

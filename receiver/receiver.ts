@@ -16,7 +16,7 @@ import {
   type PushOutcome,
   type ReceiverOptions,
 } from './contract.js';
-import { fetchBranch, fetchFromHost, type HostRemote, type RemoteBranch } from './fetch-branch.js';
+import { fetchBranch, fetchFromHost, type HostFetch, type HostRemote, type RemoteBranch } from './fetch-branch.js';
 import { advertiseRefs, byteLimit, decodeBody, gitEnv, runRpc } from './git-service.js';
 import { HookChannel, type Pusher, type RefUpdate } from './hook-channel.js';
 import { BareRepos, defaultHookProgram, renderPreReceiveHook } from './repos.js';
@@ -74,7 +74,7 @@ export class GitReceiver implements AppRepositories {
     return fetchBranch(this.repos.path(app), remote);
   }
 
-  async fetchFromHost(app: AppName, remote: HostRemote): Promise<void> {
+  async fetchFromHost(app: AppName, remote: HostRemote): Promise<HostFetch> {
     return fetchFromHost(await this.repos.ensure(app), remote);
   }
 

@@ -23,6 +23,8 @@ command -v pebble >/dev/null || need_packages+=(pebble)
 command -v openssl >/dev/null || need_packages+=(openssl)
 [ -x /usr/sbin/nginx ] || need_packages+=(nginx-light)
 command -v wrk >/dev/null || need_packages+=(wrk)
+# Fetching a connected repository over ssh (issue 22) is tested against a real sshd.
+[ -x /usr/sbin/sshd ] || need_packages+=(openssh-server)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "installing: ${need_packages[*]}"
   apt-get update -qq

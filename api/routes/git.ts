@@ -24,7 +24,10 @@ export function registerGitRoutes(v1: express.Router, deps: ApiDeps): void {
   }));
 }
 
-const FIELDS = { url: 'string', branch: 'string', baseDir: 'string', provider: 'string', apiUrl: 'string', token: 'string', deployKey: 'boolean' } as const;
+const FIELDS = {
+  url: 'string', branch: 'string', baseDir: 'string', provider: 'string', apiUrl: 'string', token: 'string', deployKey: 'boolean',
+  tags: 'string', tagsOnly: 'boolean', knownHosts: 'string',
+} as const;
 
 function parseConnect(body: unknown): { url: string } & Record<string, string | boolean | undefined> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInputError('send a JSON object like {"url": "https://github.com/acme/shop.git"}');

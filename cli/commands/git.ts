@@ -1,4 +1,5 @@
 /** git:connect, git:disconnect, git:info, git:webhook: deploys from a git host (issue 22). */
+import { readFile } from 'node:fs/promises';
 import { CliError, createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
@@ -6,11 +7,12 @@ import { print, type OutputOptions } from '../output.js';
 interface Delivery { deliveryId: string; provider: string; event: string; ref: string | null; sha: string | null; result: string; detail: string; receivedAt: string }
 interface GitInfo {
   url: string; branch: string; baseDir: string | null; provider: string | null; apiUrl: string | null; token: string | null;
-  deployKey: string | null; webhookUrl: string; deliveries: Delivery[];
+  deployKey: string | null; webhookUrl: string; deliveries: Delivery[]; tags: string | null; branchDeploys: boolean; hostKeys: string[];
 }
 
 interface ConnectOptions extends OutputOptions {
   branch?: string; baseDir?: string; deployKey?: boolean; tokenFromEnv?: string; host?: string; apiUrl?: string;
+  tags?: string; tagsOnly?: boolean; knownHosts?: string;
 }
 
 const path = (app: string, rest = '') => `/apps/${encodeURIComponent(app)}/git${rest}`;
@@ -22,8 +24,17 @@ export async function connectGit({ app, args: [url], opts }: CommandInput<Connec
     token = process.env[opts.tokenFromEnv];
     if (!token) throw new CliError(`${opts.tokenFromEnv} is not set: export the access token in it first`, 'usage');
   }
+  let knownHosts: string | undefined;
+  if (opts.knownHosts) {
+    try {
+      knownHosts = await readFile(opts.knownHosts, 'utf8');
+    } catch (err) {
+      throw new CliError(`cannot read ${opts.knownHosts}: ${(err as Error).message}`, 'usage');
+    }
+  }
   const info = await createClient(process.env).request<GitInfo>('PUT', path(app), {
     url, branch: opts.branch, baseDir: opts.baseDir, deployKey: opts.deployKey, token, provider: opts.host, apiUrl: opts.apiUrl,
+    tags: opts.tags, tagsOnly: opts.tagsOnly, knownHosts,
   });
   print(opts, info, () => [formatInfo(app, info), '', `Next: devflow git:webhook ${app} (the URL and secret for the repository's webhook)`].join('\n'));
 }
@@ -48,10 +59,12 @@ export async function showGitWebhook({ app, opts }: CommandInput<OutputOptions &
 export function formatInfo(app: string, info: GitInfo): string {
   const lines = [
     `=== ${app} ← ${info.url}`,
-    `Branch:     ${info.branch}${info.baseDir ? ` (base dir ${info.baseDir}/)` : ''}`,
+    `Branch:     ${info.branch}${info.baseDir ? ` (base dir ${info.baseDir}/)` : ''}${info.branchDeploys === false ? ' (does not deploy: only tags do)' : ''}`,
+    `Tags:       ${info.tags ? `pushes of tags matching ${info.tags} deploy` : 'do not deploy'}`,
     `Host:       ${info.provider ?? 'not known yet (the first webhook tells)'}${info.apiUrl ? ` (API ${info.apiUrl})` : ''}`,
     `Token:      ${info.token ?? 'none'}`,
     `Deploy key: ${info.deployKey ?? 'none'}`,
+    ...(/^https?:/.test(info.url) ? [] : [`Host keys:  ${info.hostKeys?.length ? info.hostKeys.join(', ') : 'none pinned yet (the first fetch pins them)'}`]),
     `Webhook:    ${info.webhookUrl}`,
   ];
   if (info.deployKey) lines.push('', 'Add the deploy key (read-only) to the repository: Settings → Deploy keys.');

@@ -13,18 +13,26 @@ export interface GitConnectionRecord {
   sealedToken: string | null;
   deployPublicKey: string | null;
   sealedDeployKey: string | null;
+  /** Tags whose pushes deploy, as a glob (`v*`); null: tag pushes do not deploy (migration 048). */
+  tagPattern: string | null;
+  /** False when only tags deploy: pushes to the deploy branch are then ignored. */
+  branchDeploys: boolean;
+  /** known_hosts lines the ssh host must match; null until given or learned on the first fetch. */
+  knownHosts: string | null;
   createdAt: Date;
 }
 
 interface ConnectionRow {
   app_id: number; url: string; branch: string; base_dir: string | null; provider: GitProvider | null; api_url: string | null;
   sealed_token: string | null; deploy_public_key: string | null; sealed_deploy_key: string | null; created_at: Date;
+  tag_pattern: string | null; branch_deploys: boolean; known_hosts: string | null;
 }
 
 function toConnection(r: ConnectionRow): GitConnectionRecord {
   return {
     appId: r.app_id, url: r.url, branch: r.branch, baseDir: r.base_dir, provider: r.provider, apiUrl: r.api_url,
     sealedToken: r.sealed_token, deployPublicKey: r.deploy_public_key, sealedDeployKey: r.sealed_deploy_key, createdAt: r.created_at,
+    tagPattern: r.tag_pattern, branchDeploys: r.branch_deploys, knownHosts: r.known_hosts,
   };
 }
 
@@ -33,11 +41,14 @@ export type NewGitConnection = Omit<GitConnectionRecord, 'appId' | 'createdAt'>;
 /** Connecting again replaces the connection (a new URL, branch or credential). */
 export async function saveGitConnection(sql: Sql, appId: number, c: NewGitConnection): Promise<GitConnectionRecord> {
   const [row] = await sql<ConnectionRow[]>`
-    INSERT INTO git_connections (app_id, url, branch, base_dir, provider, api_url, sealed_token, deploy_public_key, sealed_deploy_key)
-    VALUES (${appId}, ${c.url}, ${c.branch}, ${c.baseDir}, ${c.provider}, ${c.apiUrl}, ${c.sealedToken}, ${c.deployPublicKey}, ${c.sealedDeployKey})
+    INSERT INTO git_connections (app_id, url, branch, base_dir, provider, api_url, sealed_token, deploy_public_key, sealed_deploy_key,
+      tag_pattern, branch_deploys, known_hosts)
+    VALUES (${appId}, ${c.url}, ${c.branch}, ${c.baseDir}, ${c.provider}, ${c.apiUrl}, ${c.sealedToken}, ${c.deployPublicKey}, ${c.sealedDeployKey},
+      ${c.tagPattern}, ${c.branchDeploys}, ${c.knownHosts})
     ON CONFLICT (app_id) DO UPDATE SET url = EXCLUDED.url, branch = EXCLUDED.branch, base_dir = EXCLUDED.base_dir,
       provider = EXCLUDED.provider, api_url = EXCLUDED.api_url, sealed_token = EXCLUDED.sealed_token,
-      deploy_public_key = EXCLUDED.deploy_public_key, sealed_deploy_key = EXCLUDED.sealed_deploy_key, updated_at = now()
+      deploy_public_key = EXCLUDED.deploy_public_key, sealed_deploy_key = EXCLUDED.sealed_deploy_key,
+      tag_pattern = EXCLUDED.tag_pattern, branch_deploys = EXCLUDED.branch_deploys, known_hosts = EXCLUDED.known_hosts, updated_at = now()
     RETURNING *`;
   return toConnection(row!);
 }
@@ -50,6 +61,11 @@ export async function findGitConnection(sql: Sql, appId: number): Promise<GitCon
 /** The host named by the first signed delivery, when the connection did not say. */
 export async function setGitProvider(sql: Sql, appId: number, provider: GitProvider): Promise<void> {
   await sql`UPDATE git_connections SET provider = ${provider} WHERE app_id = ${appId} AND provider IS NULL`;
+}
+
+/** The ssh host keys learned on a connection's first fetch; kept only if none were pinned meanwhile. */
+export async function pinKnownHosts(sql: Sql, appId: number, knownHosts: string): Promise<void> {
+  await sql`UPDATE git_connections SET known_hosts = ${knownHosts} WHERE app_id = ${appId} AND known_hosts IS NULL`;
 }
 
 export async function deleteGitConnection(sql: Sql, appId: number): Promise<boolean> {
@@ -93,9 +109,12 @@ export async function setDeliveryResult(sql: Sql, id: number, result: DeliveryRe
   await sql`UPDATE git_deliveries SET result = ${result}, detail = ${detail}, deployment_id = COALESCE(${deploymentId}, deployment_id) WHERE id = ${id}`;
 }
 
-/** True when a later delivery of the app asked for a deploy of the branch: this one is superseded. */
-export async function hasNewerDeployDelivery(sql: Sql, appId: number, id: number, ref: string): Promise<boolean> {
-  const [row] = await sql`SELECT 1 FROM git_deliveries WHERE app_id = ${appId} AND id > ${id} AND ref = ${ref} AND event = 'push' AND result <> 'ignored' LIMIT 1`;
+/**
+ * True when a later push delivery of the app asked for a deploy (of the deploy branch or of a
+ * deploying tag: both replace the app's release): this one is superseded.
+ */
+export async function hasNewerDeployDelivery(sql: Sql, appId: number, id: number): Promise<boolean> {
+  const [row] = await sql`SELECT 1 FROM git_deliveries WHERE app_id = ${appId} AND id > ${id} AND event = 'push' AND result <> 'ignored' LIMIT 1`;
   return row !== undefined;
 }
 

@@ -11,7 +11,8 @@ import type { GitConnectionRecord, GitProvider, NewGitConnection } from '../../c
 import { parseApiUrl, parseRepositoryUrl, type GitCredentials } from '../../receiver/index.js';
 import { generateDeployKey } from './deploy-key.js';
 import { defaultApiUrl, knownProvider } from './host-api.js';
-import { normaliseBaseDir } from './push-plan.js';
+import { hostKeyFingerprints, parseKnownHosts } from './host-keys.js';
+import { normaliseBaseDir, normaliseTagPattern } from './push-plan.js';
 
 export interface ConnectInput {
   url: string;
@@ -23,6 +24,12 @@ export interface ConnectInput {
   token?: string | undefined;
   /** Make (or keep) an SSH deploy key. */
   deployKey?: boolean | undefined;
+  /** Tags whose pushes deploy, a glob such as `v*`; '' or absent: none. */
+  tags?: string | undefined;
+  /** Only tags deploy: pushes to the branch do not (needs `tags`). */
+  tagsOnly?: boolean | undefined;
+  /** ssh URLs: the host keys to pin (known_hosts or `<type> <base64>` lines); absent: pinned on the first fetch. */
+  knownHosts?: string | undefined;
 }
 
 export interface ConnectionView {
@@ -35,6 +42,12 @@ export interface ConnectionView {
   token: string | null;
   /** The deploy key's public half, to add to the repository's deploy keys. */
   deployKey: string | null;
+  /** Tags whose pushes deploy (`v*`), or null. */
+  tags: string | null;
+  /** False when only tags deploy. */
+  branchDeploys: boolean;
+  /** The pinned ssh host keys by fingerprint (`ssh-ed25519 SHA256:…`); empty until given or first fetched. */
+  hostKeys: string[];
   createdAt: Date;
 }
 
@@ -49,12 +62,14 @@ export async function planConnection(
   const branch = input.branch?.trim() || defaults.branch;
   const check = await execa('git', ['check-ref-format', '--branch', branch], { reject: false });
   if (check.exitCode !== 0 || branch.startsWith('-')) throw new InvalidInputError(`"${branch}" is not a valid branch name`);
-  let baseDir: string | null;
-  try {
-    baseDir = normaliseBaseDir(input.baseDir);
-  } catch (err) {
-    throw new InvalidInputError((err as Error).message);
-  }
+  const baseDir = asInput(() => normaliseBaseDir(input.baseDir));
+  const tagPattern = asInput(() => normaliseTagPattern(input.tags));
+  if (input.tagsOnly && !tagPattern) throw new InvalidInputError('deploying only tags needs the tags that deploy, e.g. --tags \'v*\'');
+  const given = input.knownHosts !== undefined ? asInput(() => parseKnownHosts(input.knownHosts!)) : undefined;
+  if (given && repo.transport !== 'ssh') throw new InvalidInputError('known hosts are for ssh URLs: an http(s) repository is checked by its TLS certificate');
+  // Keys pinned for the same host stay pinned across reconnects; another host starts afresh.
+  const sameHost = previous !== undefined && sameSshHost(previous.url, repo.url, allowHosts);
+  const knownHosts = given ?? (repo.transport === 'ssh' && sameHost ? previous!.knownHosts : null);
   if (input.provider !== undefined && !PROVIDERS.includes(input.provider as GitProvider)) {
     throw new InvalidInputError(`host "${input.provider}" is unknown: use github, gitea or gitlab`);
   }
@@ -70,7 +85,29 @@ export async function planConnection(
     url: repo.url, branch, baseDir, provider, apiUrl,
     sealedToken: token ? sealSecret(key, token) : null,
     deployPublicKey: pair?.publicKey ?? null, sealedDeployKey: pair?.sealed ?? null,
+    tagPattern, branchDeploys: !input.tagsOnly, knownHosts,
   };
+}
+
+function asInput<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new InvalidInputError((err as Error).message);
+  }
+}
+
+/** The same ssh host and port: ssh://h:2222/… and git@h:… differ; a changed user or path does not matter. */
+function sameSshHost(before: string, after: string, allowHosts: readonly string[]): boolean {
+  const where = (url: string) => {
+    const parsed = parseRepositoryUrl(url, allowHosts);
+    return parsed.transport === 'ssh' ? `${parsed.host}:${url.startsWith('ssh://') ? new URL(url).port || '22' : '22'}` : undefined;
+  };
+  try {
+    return where(before) !== undefined && where(before) === where(after);
+  } catch {
+    return false;
+  }
 }
 
 function sealedKeyPair(key: SecretKey, comment: string): { publicKey: string; sealed: string } {
@@ -81,7 +118,8 @@ function sealedKeyPair(key: SecretKey, comment: string): { publicKey: string; se
 export function connectionView(c: GitConnectionRecord, key: SecretKey): ConnectionView {
   return {
     url: c.url, branch: c.branch, baseDir: c.baseDir, provider: c.provider, apiUrl: c.apiUrl,
-    token: c.sealedToken ? maskToken(openSecret(key, c.sealedToken)) : null, deployKey: c.deployPublicKey, createdAt: c.createdAt,
+    token: c.sealedToken ? maskToken(openSecret(key, c.sealedToken)) : null, deployKey: c.deployPublicKey,
+    tags: c.tagPattern, branchDeploys: c.branchDeploys, hostKeys: hostKeyFingerprints(c.knownHosts), createdAt: c.createdAt,
   };
 }
 

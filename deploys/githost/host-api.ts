@@ -15,6 +15,8 @@ import { DevflowError } from '../../core/errors.js';
 import type { HostProvider } from './host-event.js';
 
 export const STATUS_CONTEXT = 'devflow/deploy';
+/** Previews report under their own name, so that a commit deployed both ways shows both. */
+export const PREVIEW_CONTEXT = 'devflow/preview';
 
 export type DeployStatus = 'pending' | 'success' | 'failure' | 'error';
 
@@ -30,6 +32,8 @@ export interface StatusReport {
   state: DeployStatus;
   targetUrl: string;
   description: string;
+  /** The status's name on the commit; absent: devflow/deploy (previews: devflow/preview). */
+  context?: string;
 }
 
 export interface HostApi {
@@ -42,7 +46,7 @@ const github: HostApi = {
   async setStatus(repo, sha, status) {
     const { owner, name } = split(repo.path);
     await octokit(repo).rest.repos.createCommitStatus({
-      owner, repo: name, sha, state: status.state, target_url: status.targetUrl, description: status.description, context: STATUS_CONTEXT,
+      owner, repo: name, sha, state: status.state, target_url: status.targetUrl, description: status.description, context: status.context ?? STATUS_CONTEXT,
     });
   },
   async upsertComment(repo, pullRequest, commentId, body) {
@@ -60,7 +64,7 @@ const github: HostApi = {
 const gitea: HostApi = {
   async setStatus(repo, sha, status) {
     await call(repo, 'POST', `/repos/${repoPath(repo)}/statuses/${sha}`, giteaAuth(repo), {
-      state: status.state, target_url: status.targetUrl, description: status.description, context: STATUS_CONTEXT,
+      state: status.state, target_url: status.targetUrl, description: status.description, context: status.context ?? STATUS_CONTEXT,
     });
   },
   async upsertComment(repo, pullRequest, commentId, body) {
@@ -78,7 +82,7 @@ const GITLAB_STATES: Record<DeployStatus, string> = { pending: 'running', succes
 const gitlab: HostApi = {
   async setStatus(repo, sha, status) {
     await call(repo, 'POST', `/projects/${encodeURIComponent(repo.path)}/statuses/${sha}`, { 'private-token': repo.token }, {
-      state: GITLAB_STATES[status.state], name: STATUS_CONTEXT, target_url: status.targetUrl, description: status.description,
+      state: GITLAB_STATES[status.state], name: status.context ?? STATUS_CONTEXT, target_url: status.targetUrl, description: status.description,
     });
   },
   async upsertComment(repo, pullRequest, commentId, body) {

@@ -1,7 +1,7 @@
 /** The push parser and the push plan, over push payloads in each host's documented shape. */
 import { describe, expect, it } from 'vitest';
 import { deliveryId, eventKind, parsePushEvent, type HostProvider } from './host-event.js';
-import { normaliseBaseDir, planPush, type ConnectionRule } from './push-plan.js';
+import { normaliseBaseDir, normaliseTagPattern, planPush, tagMatches, type ConnectionRule } from './push-plan.js';
 import { pushHeaders, pushPayload, type SamplePush } from './samples.js';
 
 const A = 'a'.repeat(40);
@@ -17,6 +17,8 @@ function deliver(provider: HostProvider, push: SamplePush, event = 'push') {
 
 const main: ConnectionRule = { branch: 'main', baseDir: null };
 const web: ConnectionRule = { branch: 'main', baseDir: 'services/web' };
+const tagsToo: ConnectionRule = { branch: 'main', baseDir: 'services/web', tagPattern: 'v*' };
+const tagsOnly: ConnectionRule = { branch: 'main', baseDir: null, tagPattern: 'release/**', branchDeploys: false };
 
 const CASES: Array<[string, SamplePush, ConnectionRule, string]> = [
   ['a push to the deploy branch deploys its head', { ref: 'refs/heads/main', before: A, after: B, commits: [{ id: B, modified: ['x.js'] }] }, main, `deploy ${B}`],
@@ -27,6 +29,12 @@ const CASES: Array<[string, SamplePush, ConnectionRule, string]> = [
   ['base dir: a removal under it counts', { ref: 'refs/heads/main', before: A, after: B, commits: [{ id: B, removed: ['services/web/old.js'] }] }, web, `deploy ${B}`],
   ['base dir: a push elsewhere is skipped', { ref: 'refs/heads/main', before: A, after: B, commits: [{ id: B, modified: ['services/api/x.js', 'services/webhooks/y.js'] }] }, web, 'ignore: no change under services/web/'],
   ['base dir: a new branch deploys (paths unknown)', { ref: 'refs/heads/main', before: ZERO, after: B, commits: [] }, web, `deploy ${B}`],
+  ['tags: a matching tag deploys its commit, whatever the base dir', { ref: 'refs/tags/v1.2.0', before: ZERO, after: B }, tagsToo, `deploy ${B} refs/tags/v1.2.0`],
+  ['tags: one that does not match does not', { ref: 'refs/tags/nightly', before: ZERO, after: B }, tagsToo, 'ignore: tag nightly does not match v*'],
+  ['tags: the branch deploys beside them', { ref: 'refs/heads/main', before: A, after: B, commits: [{ id: B, modified: ['services/web/a.js'] }] }, tagsToo, `deploy ${B} refs/heads/main`],
+  ['tags: deleting a matching tag removes nothing', { ref: 'refs/tags/v1.2.0', before: B, after: ZERO }, tagsToo, 'ignore: tag v1.2.0 was deleted on the host: nothing is removed'],
+  ['tags only: the branch does not deploy', { ref: 'refs/heads/main', before: A, after: B, commits: [{ id: B }] }, tagsOnly, 'ignore: only tags matching release/** deploy, not pushes to main'],
+  ['tags only: ** reaches into folders', { ref: 'refs/tags/release/2026/12', before: ZERO, after: C }, tagsOnly, `deploy ${C} refs/tags/release/2026/12`],
 ];
 
 describe.each(PROVIDERS)('%s push webhooks', (provider) => {
@@ -36,7 +44,7 @@ describe.each(PROVIDERS)('%s push webhooks', (provider) => {
     const event = parsePushEvent(headers, body);
     expect(event).toMatchObject({ provider, ref: push.ref, after: push.after, repository: 'acme/shop' });
     const plan = planPush(event, rule);
-    const text = plan.action === 'deploy' ? `deploy ${plan.sha}` : `ignore: ${plan.reason}`;
+    const text = plan.action === 'deploy' ? `deploy ${plan.sha} ${plan.ref}` : `ignore: ${plan.reason}`;
     expect(text.startsWith(expected)).toBe(true);
   });
 
@@ -49,7 +57,7 @@ describe.each(PROVIDERS)('%s push webhooks', (provider) => {
 describe('push webhooks, edge cases', () => {
   it('a forced push on GitHub leaves the changed paths unknown, so a base dir deploys', () => {
     const { headers, body } = deliver('github', { ref: 'refs/heads/main', before: A, after: B, commits: [{ id: B, modified: ['docs/a.md'] }], forced: true });
-    expect(planPush(parsePushEvent(headers, body), web)).toEqual({ action: 'deploy', sha: B, branch: 'main' });
+    expect(planPush(parsePushEvent(headers, body), web)).toEqual({ action: 'deploy', sha: B, ref: 'refs/heads/main', kind: 'branch', name: 'main' });
   });
   it.each(['gitea', 'gitlab'] as const)('a %s commit list cut short (total above the list) deploys: paths unknown', (provider) => {
     const { headers, body } = deliver(provider, { ref: 'refs/heads/main', before: A, after: B, commits: [{ id: B, modified: ['docs/a.md'] }], totalCommits: 40 });
@@ -86,4 +94,19 @@ describe('normaliseBaseDir', () => {
   it.each([['services/web', 'services/web'], ['/services/web/', 'services/web'], ['./web', 'web'], ['', null], ['.', null], [undefined, null]])(
     '%s → %s', (input, expected) => expect(normaliseBaseDir(input)).toBe(expected));
   it.each(['../etc', 'a/../../b', 'a//b', ':(glob)*'])('refuses %s', (input) => expect(() => normaliseBaseDir(input)).toThrow('not a folder'));
+});
+
+describe('tag patterns', () => {
+  it.each([
+    ['v*', 'v1.2.0', true], ['v*', 'v1/hotfix', false], ['v*', 'release-1', false], ['v?.?', 'v1.2', true], ['v?.?', 'v1.20', false],
+    ['release/**', 'release/2026/12', true], ['1.0+build', '1.0+build', true], ['1.0+build', '1.00build', false], ['v1.*', 'v1x2', false],
+  ])('%s matches %s: %s', (pattern, tag, expected) => expect(tagMatches(pattern, tag)).toBe(expected));
+
+  it.each([[' v* ', 'v*'], ['refs/tags/v*', 'v*'], ['', null], [undefined, null]])('stores %j as %j', (input, stored) => {
+    expect(normaliseTagPattern(input)).toBe(stored);
+  });
+
+  it.each(['v *', '-v*', 'v..1', 'v*.lock', 'v~1', 'a:b', 'v*/', '/v*', 'v@{1}'])('refuses %j', (input) => {
+    expect(() => normaliseTagPattern(input)).toThrow('is not a tag pattern');
+  });
 });

@@ -13,7 +13,7 @@ import { appendLogLine, findPrComment, savePrComment, type GitConnectionRecord }
 import type { Deployment } from '../../core/types.js';
 import { assertFetchableHost, parseRepositoryUrl } from '../../receiver/index.js';
 import { followDeployment, type EnqueueDeps } from '../../scheduler/index.js';
-import { defaultApiUrl, hostApi, type HostRepository, type StatusReport } from './host-api.js';
+import { defaultApiUrl, hostApi, PREVIEW_CONTEXT, type HostRepository, type StatusReport } from './host-api.js';
 
 export interface ReporterDeps {
   sql: Sql;
@@ -44,13 +44,19 @@ export function statusFor(deployment: Pick<Deployment, 'state' | 'reason' | 'rel
 export class HostReporter {
   constructor(private readonly deps: ReporterDeps) {}
 
-  /** Reports pending, follows the deployment to its end, reports the result; resolves with the final deployment. */
-  async follow(app: AppRecord, connection: GitConnectionRecord, deployment: Deployment): Promise<Deployment> {
+  /**
+   * Reports pending, follows the deployment to its end, reports the result; resolves with the
+   * final deployment. A preview's deployment (`preview`) reports as devflow/preview, its success
+   * linking the preview's URL.
+   */
+  async follow(app: AppRecord, connection: GitConnectionRecord, deployment: Deployment, preview?: { name: string; url: string }): Promise<Deployment> {
     const problems: string[] = [];
-    const urls = { app: appUrl(this.deps.config, app.name), log: `${this.deps.publicUrl}/#/apps/${app.name}/deployments` };
-    await this.status(connection, deployment.sha, statusFor(deployment, urls), problems);
+    const name = preview?.name ?? app.name;
+    const urls = { app: preview?.url ?? appUrl(this.deps.config, app.name), log: `${this.deps.publicUrl}/#/apps/${name}/deployments` };
+    const report = (d: Deployment): StatusReport => ({ ...statusFor(d, urls), ...(preview ? { context: PREVIEW_CONTEXT } : {}) });
+    await this.status(connection, deployment.sha, report(deployment), problems);
     const final = await followDeployment({ sql: this.deps.sql, bus: this.deps.bus }, deployment.id, { line: () => {} });
-    await this.status(connection, deployment.sha, statusFor(final, urls), problems);
+    await this.status(connection, deployment.sha, report(final), problems);
     for (const problem of problems) await appendLogLine(this.deps.sql, deployment.id, `-----> ${problem}`);
     return final;
   }

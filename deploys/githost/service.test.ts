@@ -4,7 +4,8 @@
  * server on loopback (`git http-backend`; allowed through DEVFLOW_GIT_ALLOW_HOSTS's setting,
  * passed in here), and webhooks sent over HTTP to the real /hooks/<app>/git endpoint. The
  * hosts' REST APIs (statuses, comments) are the mocked part: a local stand-in that checks each
- * request against the documented shape (tests/support/host-api-stand-in.ts). Nothing builds:
+ * request against the documented shape (tests/support/host-api-stand-in.ts): GitHub's, Gitea's
+ * and GitLab's APIs are a stand-in here, not the real services. Nothing builds:
  * no worker takes the queue, so the test moves deployments to their end itself, as the
  * pipeline would.
  */
@@ -17,11 +18,11 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleWebhook } from '../../api/webhooks.js';
 import { EventBus } from '../../core/events.js';
-import { parseAppName } from '../../core/names.js';
+import { parseAppName, previewAppName } from '../../core/names.js';
 import { createDeployQueue, type DeployQueue } from '../../core/queue.js';
 import { loadSecretKey } from '../../core/secrets.js';
 import { AppDatabases } from '../../core/store/app-databases.js';
-import { createApp } from '../../core/store/apps.js';
+import { createApp, getApp } from '../../core/store/apps.js';
 import { listDeployments, readDeploymentLog, transitionDeployment } from '../../core/store/deployments.js';
 import type { Deployment } from '../../core/types.js';
 import { GitReceiver } from '../../receiver/index.js';
@@ -30,8 +31,10 @@ import type { RuntimeDriver, RouteRefresher } from '../../scheduler/index.js';
 import { sourceTarPath } from '../../scheduler/pipeline.js';
 import { startGitHttpServer, type GitHttpServer } from '../../tests/support/git-http-server.js';
 import { startHostApiStandIn, type HostApiStandIn } from '../../tests/support/host-api-stand-in.js';
+import { startSshd, type Sshd } from '../../tests/support/sshd.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { PreviewService } from '../previews.js';
+import { generateDeployKey } from './deploy-key.js';
 import type { HostProvider } from './host-event.js';
 import { HostReporter } from './report.js';
 import { pushHeaders, pushPayload, type SamplePush } from './samples.js';
@@ -48,6 +51,8 @@ let hooksUrl: string;
 let publicGit: GitHttpServer;
 let privateGit: GitHttpServer;
 let hostApi: HostApiStandIn;
+let previews: PreviewService;
+let receiver: GitReceiver;
 const secrets: Record<string, string> = {};
 const serverLog: string[] = [];
 
@@ -58,11 +63,11 @@ beforeAll(async () => {
   await bus.start();
   queue = createDeployQueue({ databaseUrl: db.url });
   const secretKey = await loadSecretKey({ file: path.join(home, 'secret-key') });
-  const receiver = new GitReceiver({ reposDir: path.join(home, 'repos'), authenticate: async () => undefined, appExists: async () => true, onPush: async () => ({ ok: false, message: '' }) });
+  receiver = new GitReceiver({ reposDir: path.join(home, 'repos'), authenticate: async () => undefined, appExists: async () => true, onPush: async () => ({ ok: false, message: '' }) });
   const enqueue = { sql: db.sql, bus, queue, home };
   const config = { domain: 'localhost', httpPort: 8080, port: 7070 };
   // No preview is removed or routed here, so the runtime and the route refresher are never reached.
-  const previews = new PreviewService({
+  previews = new PreviewService({
     sql: db.sql, serverUrl: db.url, databases: new AppDatabases(db.sql, secretKey), secretKey, runtime: {} as RuntimeDriver,
     routes: {} as RouteRefresher, maxPreviews: 5, idleTtlMs: 60_000,
   }, enqueue, config, receiver);
@@ -76,11 +81,11 @@ beforeAll(async () => {
   hooksUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}`;
   const remotes = path.join(home, 'remotes');
   await fs.mkdir(path.join(remotes, 'acme'), { recursive: true });
-  for (const repo of ['acme/shop.git', 'acme/mono.git', 'acme/secret.git']) await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', path.join(remotes, repo)]);
+  for (const repo of ['acme/shop.git', 'acme/mono.git', 'acme/secret.git', 'acme/tagged.git', 'acme/viassh.git']) await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', path.join(remotes, repo)]);
   publicGit = await startGitHttpServer(remotes);
   privateGit = await startGitHttpServer(remotes, { token: TOKEN });
   hostApi = await startHostApiStandIn(TOKEN);
-  for (const app of ['shop', 'mono', 'secret', 'other']) {
+  for (const app of ['shop', 'mono', 'secret', 'other', 'tagged', 'viassh', 'firstuse']) {
     await createApp(db.sql, parseAppName(app));
     secrets[app] = (await git.webhook(app, false)).secret;
   }
@@ -121,7 +126,7 @@ async function deliver(app: string, provider: HostProvider, push: SamplePush, op
 
 async function deploymentsOf(app: string): Promise<Deployment[]> {
   const [row] = await db.sql<{ id: number }[]>`SELECT id FROM apps WHERE name = ${app}`;
-  return listDeployments(db.sql, row!.id, 50);
+  return row ? listDeployments(db.sql, row.id, 50) : [];
 }
 
 /** Ends a queued deployment as the pipeline would, and publishes it. */
@@ -307,6 +312,142 @@ describe('pull requests on the same webhook (GitHub)', () => {
     expect(comments.map((c) => [c.kind, c.target])).toEqual([['comment.create', '7'], ['comment.update', stored!.comment_id]]);
     expect(String(comments[1]!.body.body)).toContain(`for ${next.slice(0, 7)}: http://pr-7.shop.localhost:8080/`);
     expect(hostApi.rejected).toEqual([]);
+  });
+});
+
+describe('tag deploys (GitHub)', () => {
+  it('a tag matching the pattern deploys the commit it tags; the branch and other tags do not, with --tags-only', async () => {
+    const info = await git.connect('tagged', {
+      url: `${publicGit.url}/acme/tagged.git`, provider: 'github', apiUrl: hostApi.urls.github, token: TOKEN, tags: 'v*', tagsOnly: true,
+    });
+    expect(info).toMatchObject({ tags: 'v*', branchDeploys: false });
+    await expect(git.connect('tagged', { url: `${publicGit.url}/acme/tagged.git`, tagsOnly: true })).rejects.toThrow('needs the tags that deploy');
+    await expect(git.connect('tagged', { url: `${publicGit.url}/acme/tagged.git`, tags: 'v 1' })).rejects.toThrow('is not a tag pattern');
+    const commit = await commitOnHost('acme/tagged', { 'server.js': 'release\n' });
+    // An annotated tag, as `git tag -a` makes: GitHub's push names the tag object, not the commit.
+    const work = path.join(home, 'work', 'acme/tagged');
+    await execa('git', ['-c', 'user.name=Ada', '-c', 'user.email=ada@example.com', 'tag', '-a', '-m', 'first release', 'v1.0.0'], { cwd: work });
+    await execa('git', ['push', '--quiet', 'origin', 'v1.0.0'], { cwd: work });
+    const tagObject = (await execa('git', ['rev-parse', 'v1.0.0'], { cwd: work })).stdout.trim();
+    expect(tagObject).not.toBe(commit);
+
+    const branch = await deliver('tagged', 'github', { ref: 'refs/heads/main', before: ZERO, after: commit });
+    expect(branch.body.result).toBe('ignored: only tags matching v* deploy, not pushes to main');
+    const nightly = await deliver('tagged', 'github', { ref: 'refs/tags/nightly', before: ZERO, after: commit });
+    expect(nightly.body.result).toBe('ignored: tag nightly does not match v*');
+    const tag = await deliver('tagged', 'github', { ref: 'refs/tags/v1.0.0', before: ZERO, after: tagObject });
+    expect(tag).toMatchObject({ status: 202, body: { result: `deploying ${tagObject.slice(0, 7)} of tag v1.0.0` } });
+    await git.idle();
+    const deployments = await deploymentsOf('tagged');
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0]).toMatchObject({ sha: commit, ref: 'refs/tags/v1.0.0', trigger: 'push', state: 'queued' });
+    expect(await extractTar(sourceTarPath(home, deployments[0]!.id), path.join(home, 'x3'))).toEqual({ 'server.js': 'release\n' });
+    await finish(deployments[0]!, 'succeeded');
+    await waitFor(() => statuses('acme/tagged').length === 2);
+    expect(statuses('acme/tagged')).toEqual([[commit.slice(0, 7), 'pending'], [commit.slice(0, 7), 'success']]);
+    expect(hostApi.rejected).toEqual([]);
+  });
+});
+
+describe('commit statuses of previews (GitHub)', () => {
+  it('a pull request preview reports devflow/preview: pending, then success linking the preview', async () => {
+    const previewStatuses = () => hostApi.calls.filter((c) => c.kind === 'status' && c.body.context === 'devflow/preview');
+    const head = await commitOnHost('acme/shop', { 'pr9.js': 'nine\n' }, 'pr-nine');
+    const body = Buffer.from(JSON.stringify({
+      action: 'opened', number: 9, pull_request: { number: 9, head: { sha: head, ref: 'pr-nine', repo: { clone_url: `${publicGit.url}/acme/shop.git` } } },
+      repository: { full_name: 'acme/shop', clone_url: `${publicGit.url}/acme/shop.git` },
+    }));
+    const sent = await fetch(`${hooksUrl}/hooks/shop/git`, { method: 'POST', body, headers: pushHeaders('github', body, secrets.shop!, `pr-${++deliveries}`, 'pull_request') });
+    expect(sent.status).toBe(202);
+    await git.idle();
+    await waitFor(() => previewStatuses().some((c) => c.target === head));
+    const [deployment] = await deploymentsOf(previewAppName(parseAppName('shop'), 'pr-9'));
+    expect(deployment).toMatchObject({ sha: head, state: 'queued' });
+    await finish(deployment!, 'succeeded');
+    await waitFor(() => previewStatuses().filter((c) => c.target === head).length === 2);
+    expect(previewStatuses().filter((c) => c.target === head).map((c) => c.body)).toEqual([
+      expect.objectContaining({ state: 'pending', context: 'devflow/preview' }),
+      expect.objectContaining({ state: 'success', context: 'devflow/preview', target_url: 'http://pr-9.shop.localhost:8080/' }),
+    ]);
+    expect(hostApi.rejected).toEqual([]);
+  });
+
+  it('a branch preview (a branch pushed to DevFlow) reports the same way, and a failure links its log', async () => {
+    const head = await commitOnHost('acme/shop', { 'branch.js': 'b\n' }, 'try-this');
+    // The branch's objects into the app's repository, as `git push devflow try-this` would bring them.
+    await receiver.fetchFromHost(parseAppName('shop'), {
+      url: `${publicGit.url}/acme/shop.git`, branch: 'try-this', sha: head, localRef: 'refs/heads/try-this', allowHosts: ['127.0.0.1'],
+    });
+    const pushed = previews.deployBranch(await getApp(db.sql, parseAppName('shop')), {
+      app: parseAppName('shop'), ref: 'refs/heads/try-this', oldSha: ZERO, newSha: head, deploy: false, actor: 'ada',
+      exportTree: (dest) => receiver.exportTree(parseAppName('shop'), head, dest),
+    }, { line: () => {} }).catch((err: unknown) => err);
+    const previewApp = previewAppName(parseAppName('shop'), 'try-this');
+    await waitFor(async () => (await deploymentsOf(previewApp)).length === 1);
+    const [deployment] = await deploymentsOf(previewApp);
+    await finish(deployment!, 'failed');
+    expect(await pushed).toMatchObject({ ok: false });
+    const mine = () => hostApi.calls.filter((c) => c.kind === 'status' && c.target === head);
+    await waitFor(() => mine().length === 2);
+    expect(mine().map((c) => c.body)).toEqual([
+      expect.objectContaining({ state: 'pending', context: 'devflow/preview' }),
+      expect.objectContaining({ state: 'failure', context: 'devflow/preview', target_url: `http://devflow.test/#/apps/${previewApp}/deployments` }),
+    ]);
+  });
+});
+
+describe('a private repository over ssh (a real sshd)', () => {
+  let sshd: Sshd;
+  let url: string;
+  let fingerprint: string;
+  beforeAll(async () => {
+    sshd = await startSshd();
+    url = `ssh://${sshd.user}@127.0.0.1:${sshd.port}${path.join(home, 'remotes', 'acme', 'viassh.git')}`;
+    const hostPub = path.join(home, 'host.pub');
+    await fs.writeFile(hostPub, `${sshd.hostPublicKey}\n`);
+    fingerprint = (await execa('ssh-keygen', ['-l', '-E', 'sha256', '-f', hostPub])).stdout.split(' ')[1]!;
+  });
+  afterAll(() => sshd.close());
+
+  const lastDelivery = async (app: string) => (await git.info(app)).deliveries[0]!;
+
+  it('fetches with the deploy key DevFlow made, checking the host against the pinned key', async () => {
+    const info = await git.connect('viassh', { url, deployKey: true, knownHosts: `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n` });
+    expect(info.hostKeys).toEqual([`ssh-ed25519 ${fingerprint}`]);
+    const a = await commitOnHost('acme/viassh', { 'main.go': 'package main\n' });
+    // The key is not on the host yet: the delivery fails saying what to add.
+    await deliver('viassh', 'gitea', { ref: 'refs/heads/main', before: ZERO, after: a });
+    await git.idle();
+    expect((await lastDelivery('viassh')).detail).toContain('the deploy key was refused: add the public key from `devflow git:info`');
+    await sshd.authorize(info.deployKey!);
+    const b = await commitOnHost('acme/viassh', { 'main.go': 'package main // 2\n' });
+    expect((await deliver('viassh', 'gitea', { ref: 'refs/heads/main', before: a, after: b })).status).toBe(202);
+    await git.idle();
+    expect(await lastDelivery('viassh')).toMatchObject({ result: 'deploying' });
+    const [deployment] = await deploymentsOf('viassh');
+    expect(deployment).toMatchObject({ sha: b, trigger: 'push', state: 'queued' });
+    expect(await extractTar(sourceTarPath(home, deployment!.id), path.join(home, 'x4'))).toEqual({ 'main.go': 'package main // 2\n' });
+  });
+
+  it('refuses a host whose key is not the pinned one', async () => {
+    const other = generateDeployKey('not-the-host').publicKey;
+    await git.connect('viassh', { url, deployKey: true, knownHosts: other });
+    const c = await commitOnHost('acme/viassh', { 'main.go': 'package main // 3\n' });
+    await deliver('viassh', 'gitea', { ref: 'refs/heads/main', before: ZERO, after: c });
+    await git.idle();
+    expect(await lastDelivery('viassh')).toMatchObject({ result: 'failed' });
+    expect((await lastDelivery('viassh')).detail).toContain("the ssh host's key is not the one pinned for this connection");
+    expect((await deploymentsOf('viassh')).map((d) => d.sha)).not.toContain(c);
+  });
+
+  it('without given keys, pins the key seen on the first fetch', async () => {
+    const info = await git.connect('firstuse', { url, deployKey: true });
+    expect(info.hostKeys).toEqual([]);
+    await sshd.authorize(info.deployKey!);
+    const head = (await execa('git', ['--git-dir', path.join(home, 'remotes', 'acme', 'viassh.git'), 'rev-parse', 'main'])).stdout.trim();
+    const deployment = await git.deployHead('firstuse', 'ci');
+    expect(deployment).toMatchObject({ sha: head, state: 'queued' });
+    expect((await git.info('firstuse')).hostKeys).toEqual([`ssh-ed25519 ${fingerprint}`]);
   });
 });
 

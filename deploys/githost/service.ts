@@ -13,7 +13,7 @@ import { getApp, type AppRecord } from '../../core/store/apps.js';
 import type { Deployment } from '../../core/types.js';
 import type { Sql } from '../../core/store/database.js';
 import {
-  deleteGitConnection, findGitConnection, hasNewerDeployDelivery, listDeliveries, recordDelivery, saveGitConnection, setDeliveryResult,
+  deleteGitConnection, findGitConnection, hasNewerDeployDelivery, listDeliveries, pinKnownHosts, recordDelivery, saveGitConnection, setDeliveryResult,
   setGitProvider, type GitConnectionRecord, type GitDelivery,
 } from '../../core/store/git-connections.js';
 import { getSealedWebhookSecret } from '../../core/store/previews.js';
@@ -22,6 +22,7 @@ import { enqueueDeployment, parsePullRequestEvent, verifyDelivery, type EnqueueD
 import { connectionView, fetchCredentials, planConnection, type ConnectInput, type ConnectionView } from './connections.js';
 import { deliveryId, eventKind, eventName, parsePushEvent, providerOf, type PushEvent } from './host-event.js';
 import { planPush, type PushPlan } from './push-plan.js';
+import type { PreviewStarted } from '../previews.js';
 import type { HostReporter } from './report.js';
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -30,6 +31,8 @@ type Headers = Record<string, string | string[] | undefined>;
 export interface PullRequestPreviews {
   receiveWebhook(app: string, headers: Headers, body: Buffer): Promise<string>;
   webhook(app: string, rotate: boolean): Promise<{ url: string; secret: string }>;
+  /** Each preview deployment queued (branch or pull request), to report to the host. */
+  watch(listener: (started: PreviewStarted) => void): void;
 }
 
 export interface GitHostDeps {
@@ -58,7 +61,9 @@ export class GitHostService {
   /** Deployments followed until they end, to report their result: not part of `idle()`. */
   private readonly following = new Set<Promise<unknown>>();
 
-  constructor(private readonly deps: GitHostDeps) {}
+  constructor(private readonly deps: GitHostDeps) {
+    deps.previews.watch((started) => this.background(this.reportPreview(started), this.following));
+  }
 
   async connect(appName: string, input: ConnectInput): Promise<GitInfo> {
     const app = await this.app(appName);
@@ -101,16 +106,17 @@ export class GitHostService {
     verifyDelivery(headers, body, openSecret(this.deps.secretKey, sealed));
     const connection = await findGitConnection(this.deps.sql, app.id);
     const kind = eventKind(headers);
+    // The first signed delivery names the host, before anything is reported to it.
+    if (connection && connection.provider === null) await setGitProvider(this.deps.sql, app.id, providerOf(headers));
     if (kind === 'pull_request') return this.pullRequest(app, connection, headers, body);
     const push = kind === 'push' ? parsePushEvent(headers, body) : undefined;
     const plan: PushPlan = !push ? { action: 'ignore', reason: ignoredEvent(kind, eventName(headers)) }
       : !connection ? { action: 'ignore', reason: `${app.name} is not connected to a repository (devflow git:connect)` }
         : planPush(push, connection);
     const id = await this.record(app, headers, body, push, plan);
-    if (connection && connection.provider === null) await setGitProvider(this.deps.sql, app.id, providerOf(headers));
     if (plan.action === 'ignore') return `ignored: ${plan.reason}`;
     this.background(this.inOrder(app.id, () => this.deployPush(app, { ...connection!, provider: connection!.provider ?? providerOf(headers) }, push!, plan, id)));
-    return `deploying ${plan.sha.slice(0, 7)} of ${plan.branch}`;
+    return `deploying ${plan.sha.slice(0, 7)} of ${plan.kind === 'tag' ? 'tag ' : ''}${plan.name}`;
   }
 
   /**
@@ -122,10 +128,7 @@ export class GitHostService {
     const connection = await findGitConnection(this.deps.sql, app.id);
     if (!connection) throw this.notConnected(app.name);
     const localRef = `refs/devflow/host/${connection.branch}`;
-    await this.deps.repos.fetchFromHost(app.name, {
-      url: connection.url, branch: connection.branch, sha: '', localRef,
-      credentials: fetchCredentials(connection, this.deps.secretKey), allowHosts: this.deps.allowHosts,
-    });
+    await this.fetch(app, connection, { ref: `refs/heads/${connection.branch}`, name: connection.branch, sha: '', localRef });
     const { sha } = await this.deps.repos.resolveRef(app.name, localRef);
     const deployment = await enqueueDeployment(this.deps.enqueue, app, {
       ref: `refs/heads/${connection.branch}`, sha, baseSha: null, trigger: 'api', actor,
@@ -151,13 +154,14 @@ export class GitHostService {
 
   private async deployPush(app: AppRecord, connection: GitConnectionRecord, push: PushEvent, plan: PushPlan & { action: 'deploy' }, id: number): Promise<void> {
     const { sql } = this.deps;
-    const superseded = () => hasNewerDeployDelivery(sql, app.id, id, push.ref);
+    const superseded = () => hasNewerDeployDelivery(sql, app.id, id);
     if (await superseded()) return setDeliveryResult(sql, id, 'superseded', 'a newer push arrived before this one was fetched');
+    let sha: string;
     try {
-      await this.deps.repos.fetchFromHost(app.name, {
-        url: connection.url, branch: plan.branch, sha: plan.sha, localRef: `refs/devflow/host/${plan.branch}`,
-        credentials: fetchCredentials(connection, this.deps.secretKey), allowHosts: this.deps.allowHosts,
-      });
+      const localRef = `refs/devflow/host/${plan.kind === 'tag' ? 'tags/' : ''}${plan.name}`;
+      await this.fetch(app, connection, { ref: plan.ref, name: plan.name, sha: plan.sha, localRef });
+      // An annotated tag's push names the tag object: what is built is the commit it tags.
+      sha = (await this.deps.repos.resolveRef(app.name, plan.sha)).sha;
     } catch (err) {
       await setDeliveryResult(sql, id, 'failed', errorMessage(err));
       this.background(this.deps.reporter.fetchFailed(app, connection, plan.sha, errorMessage(err)));
@@ -165,12 +169,31 @@ export class GitHostService {
     }
     if (await superseded()) return setDeliveryResult(sql, id, 'superseded', 'a newer push arrived while this one was fetched');
     const deployment = await enqueueDeployment(this.deps.enqueue, app, {
-      ref: push.ref, sha: plan.sha, baseSha: /^0+$/.test(push.before) ? null : push.before, trigger: 'push', actor: `${push.provider} webhook`,
-    }, (dest) => this.deps.repos.exportTree(app.name, plan.sha, dest, { root: connection.baseDir ?? undefined }));
+      ref: push.ref, sha, baseSha: plan.kind === 'tag' || /^0+$/.test(push.before) ? null : push.before, trigger: 'push', actor: `${push.provider} webhook`,
+    }, (dest) => this.deps.repos.exportTree(app.name, sha, dest, { root: connection.baseDir ?? undefined }));
     await setDeliveryResult(sql, id, 'deploying', `deployment ${deployment.id}`, deployment.id);
     this.background(this.deps.reporter.follow(app, connection, deployment).then((final) =>
       setDeliveryResult(sql, id, final.state === 'succeeded' ? 'deployed' : final.state === 'superseded' ? 'superseded' : 'failed',
         final.state === 'succeeded' ? `v${final.releaseVersion}` : final.reason ?? final.state)), this.following);
+  }
+
+  /**
+   * A preview of a connected app (a branch pushed to DevFlow, or a pull request) is reported on
+   * its commit like a production deploy, as devflow/preview, linking the preview when it is live.
+   */
+  private async reportPreview({ parent, preview, deployment, url }: PreviewStarted): Promise<void> {
+    const connection = await findGitConnection(this.deps.sql, parent.id);
+    if (!connection) return;
+    await this.deps.reporter.follow(parent, connection, deployment, { name: preview.name, url });
+  }
+
+  /** Fetches a branch or tag of the connected repository; the ssh host keys seen on a first fetch are pinned. */
+  private async fetch(app: AppRecord, connection: GitConnectionRecord, target: { ref: string; name: string; sha: string; localRef: string }): Promise<void> {
+    const fetched = await this.deps.repos.fetchFromHost(app.name, {
+      url: connection.url, ref: target.ref, branch: target.name, sha: target.sha, localRef: target.localRef,
+      credentials: fetchCredentials(connection, this.deps.secretKey), allowHosts: this.deps.allowHosts, knownHosts: connection.knownHosts,
+    });
+    if (fetched.learnedKnownHosts) await pinKnownHosts(this.deps.sql, app.id, fetched.learnedKnownHosts);
   }
 
   private async pullRequest(app: AppRecord, connection: GitConnectionRecord | undefined, headers: Headers, body: Buffer): Promise<string> {
