@@ -241,3 +241,5 @@ SCHEMAS.CronJob = object({
       startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' }, output: { type: 'array', items: { type: 'string' } } },
   },
 });
+/** Issue 17, studio: one live Realtime channel of an app's backend (topic without "realtime:"). */
+SCHEMAS.RealtimeChannel = object({ topic: { type: 'string' }, subscribers: { type: 'integer' } });
