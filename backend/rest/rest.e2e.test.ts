@@ -176,7 +176,7 @@ describe('pages and counts', () => {
   });
 });
 
-describe('PostgREST extras: PUT, ordering by an embed, aggregates', () => {
+describe('PostgREST extras: PUT, ordering by an embed, the OpenAPI root, aggregates', () => {
   const put = (path: string, body: unknown, prefer?: string) => fetch(`${server.url}/rest/v1/${path}`, {
     method: 'PUT',
     headers: { apikey: t.project.keys.serviceRoleKey, authorization: `Bearer ${t.project.keys.serviceRoleKey}`, 'content-type': 'application/json', ...(prefer ? { prefer } : {}) },
@@ -233,6 +233,32 @@ describe('PostgREST extras: PUT, ordering by an embed, aggregates', () => {
     expect(toMany.error).toMatchObject({ code: 'PGRST118', message: "A related order on 'todos' is not possible", details: "'lists' and 'todos' do not form a many-to-one or one-to-one relationship" });
     const notEmbedded = await anon.from('todos').select('title').order('lists(name)');
     expect(notEmbedded.error?.code).toBe('PGRST108');
+  });
+
+  it('GET /rest/v1/ describes the tables, views and functions the role may use (OpenAPI 2.0, follow-privileges)', async () => {
+    const root = (key: string) => fetch(`${server.url}/rest/v1/`, { headers: { apikey: key, authorization: `Bearer ${key}` } });
+    await t.adminSql.unsafe('REVOKE ALL ON messages FROM anon; REVOKE SELECT, INSERT, UPDATE, DELETE ON open_todos FROM anon; GRANT SELECT ON open_todos TO anon');
+    try {
+      const res = await root(t.project.keys.anonKey);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/openapi+json; charset=utf-8');
+      const doc = (await res.json()) as { swagger: string; paths: Record<string, Record<string, unknown>>; definitions: Record<string, { required?: string[]; properties: Record<string, { type?: string; format?: string; description?: string }> }> };
+      expect(doc.swagger).toBe('2.0');
+      expect(Object.keys(doc.definitions)).toContain('todos');
+      expect(Object.keys(doc.definitions)).not.toContain('messages');
+      expect(doc.definitions.todos!.properties.id).toEqual({ type: 'integer', format: 'bigint', description: 'Note:\nThis is a Primary Key.<pk/>' });
+      expect(doc.definitions.todos!.properties.list_id!.description).toBe("Note:\nThis is a Foreign Key to `lists.id`.<fk table='lists' column='id'/>");
+      expect(doc.definitions.todos!.properties.tags).toMatchObject({ type: 'array', format: 'text[]', items: { type: 'string', format: 'text' } });
+      expect(doc.definitions.todos!.required).toEqual(['title']);
+      expect(Object.keys(doc.paths['/todos']!).sort()).toEqual(['delete', 'get', 'patch', 'post', 'put']);
+      expect(Object.keys(doc.paths['/open_todos']!)).toEqual(['get']);
+      expect(doc.paths['/rpc/add']).toBeDefined();
+      expect(doc.paths['/rpc/touch_list']).toEqual({ post: expect.anything() });
+      const asService = (await (await root(t.project.keys.serviceRoleKey)).json()) as { definitions: Record<string, unknown> };
+      expect(Object.keys(asService.definitions)).toContain('messages');
+    } finally {
+      await t.adminSql.unsafe('GRANT ALL ON messages, open_todos TO anon');
+    }
   });
 
   it('aggregates: count(), sum(), avg(), min(), max(), grouped by the other selected columns, at the top and inside an embed', async () => {
