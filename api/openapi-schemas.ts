@@ -253,3 +253,5 @@ SCHEMAS.Backup = object({
 });
 SCHEMAS.BackupRestore = object({ toApp: { type: 'string' }, confirm: { type: 'string', description: "the target app's name again" } }, ['confirm']);
 SCHEMAS.BackupRestored = object({ restored: ref('Backup'), into: { type: 'string' }, safety: ref('Backup') });
+/** Issue 17, studio: one live Realtime channel of an app's backend (topic without "realtime:"). */
+SCHEMAS.RealtimeChannel = object({ topic: { type: 'string' }, subscribers: { type: 'integer' } });

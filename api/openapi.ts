@@ -120,7 +120,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/teams/{team}/members/{email}', summary: 'Remove a member: their sessions and tokens end at once', scope: 'admin', response: { json: object({ removed: { type: 'string' }, sessionsEnded: { type: 'integer' }, tokensRevoked: { type: 'integer' } }) } },
   { method: 'get', path: '/apps/{app}/access', summary: "Who can do what on an app: its team's members and roles", scope: 'read', response: { json: ref('AppAccess') } },
   { method: 'get', path: '/audit', summary: 'The audit log of the teams the caller administers, newest first (?format=jsonl for JSON lines)', scope: 'admin', response: { jsonOrText: arrayOf('AuditEntry') },
-    query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },
+    query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },  // Issue 17, studio: the app backend's live Realtime channels.
+  { method: 'get', path: '/apps/{app}/realtime/channels', summary: "The app backend's live Realtime channels and how many subscribers each has", scope: 'read', response: { json: arrayOf('RealtimeChannel') } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -64,6 +64,13 @@ export interface BackendOperations {
   studio(): Promise<Studio>;
   /** Edge Functions (functions/, api/routes/functions.ts); the app's backend must be enabled. */
   functions: FunctionOperations;
+  /** The app's live Realtime channels in this process, with their subscriber counts (the studio's view). */
+  realtimeChannels(app: AppName): Promise<RealtimeChannelView[]>;
+}
+
+export interface RealtimeChannelView {
+  topic: string;
+  subscribers: number;
 }
 
 export interface FunctionOperations {
@@ -113,6 +120,8 @@ export function createBackend(deps: BackendDeps): Backend {
     siteUrl: (app) => appUrl(deps.config, app).replace(/\/$/, ''),
   };
   let registry: ProjectRegistry | undefined;
+  /** The mounted services, once the gateway loaded (no request yet: no socket, so no channel). */
+  let mounted: BackendService[] | undefined;
   let studio: Promise<Studio> | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
   type Target = { project: string; path: string };
@@ -125,6 +134,7 @@ export function createBackend(deps: BackendDeps): Backend {
   const loadGateway = () => (gateway ??= (async () => {
     const [{ ProjectRegistry }, { handleGatewayRequest, handleGatewayUpgrade }] = await Promise.all([import('./projects.js'), import('./gateway.js')]);
     const services = deps.services ? await deps.services() : await mountDefaultServices();
+    mounted = services;
     registry = new ProjectRegistry(projectDeps);
     idleTimer = setInterval(() => void registry!.closeIdle(PROJECT_IDLE_MS).catch(() => {}), 60_000).unref();
     const gatewayDeps = { projects: registry, services, log: deps.log };
@@ -246,6 +256,12 @@ export function createBackend(deps: BackendDeps): Backend {
         deploy: async (name, fn, upload) => (await loadFunctions()).deploy(await backendApp(name), fn, upload),
         list: async (name) => (await loadFunctions()).list((await backendApp(name)).id),
         logs: async (name, fn, limit) => (await loadFunctions()).logs((await backendApp(name)).id, fn, limit),
+      },
+      async realtimeChannels(name) {
+        const app = await backendApp(name);
+        const realtime = mounted?.find((s): s is BackendService & { channels(ref: string): RealtimeChannelView[] } =>
+          s.prefix === 'realtime/v1' && typeof (s as { channels?: unknown }).channels === 'function');
+        return (realtime?.channels(app.name) ?? []).sort((a, b) => a.topic.localeCompare(b.topic));
       },
     },
 

@@ -5,6 +5,7 @@
  *   GET  /apps/{app}/database/schema   → { tables: [...] }
  *   POST /apps/{app}/database/query    { "sql": "..." } → { command, rowCount, columns, rows, truncated }
  *   GET  /apps/{app}/database/history  → { queries: [{ sql, ok, at }] }  (the caller's own)
+ *   GET  /apps/{app}/realtime/channels → [{ topic, subscribers }]  (the backend's live channels)
  *
  * SQL runs as the app database's owner, so scopes.ts asks for the deploy scope, the scope that
  * can read DATABASE_URL anyway. A statement PostgreSQL refuses is a 400 `sql_error` carrying
@@ -46,5 +47,9 @@ export function registerStudioRoutes(v1: express.Router, deps: ApiDeps): void {
   v1.get('/apps/:app/database/history', route(async (req, res) => {
     const app = await getApp(deps.sql, parseAppName(req.params.app));
     res.json({ queries: await (await studio()).history(app, grantOf(res).name) });
+  }));
+  v1.get('/apps/:app/realtime/channels', route(async (req, res) => {
+    if (!deps.backend) throw new DevflowError('runtime_unavailable', 'the app backend is not available on this DevFlow');
+    res.json(await deps.backend.realtimeChannels(parseAppName(req.params.app)));
   }));
 }

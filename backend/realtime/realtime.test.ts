@@ -7,6 +7,7 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { parseAppName } from '../../core/names.js';
 import { startRealtimeTestBackend, waitUntil, type RealtimeTestBackend } from './test-support.js';
 
 const VERSIONS = ['1.0.0', '2.0.0'] as const;
@@ -244,6 +245,11 @@ describe('realtime channels', () => {
     const clients: SupabaseClient[] = [await t.client(), await t.client()];
     for (const c of clients) await subscribed(c.channel('counted'));
     expect(t.realtime.channels('chat')).toContainEqual({ topic: 'counted', subscribers: 2 });
+    // The studio's view of them (GET /apps/{app}/realtime/channels): topics in order, with counts.
+    await subscribed(clients[0]!.channel('another'));
+    const listed = await t.operations.realtimeChannels(parseAppName('chat'));
+    expect(listed.filter((c) => c.topic === 'another' || c.topic === 'counted')).toEqual([{ topic: 'another', subscribers: 1 }, { topic: 'counted', subscribers: 2 }]);
+    await expect(t.operations.realtimeChannels(parseAppName('nope'))).rejects.toThrow('nope');
     for (const c of clients) await c.removeAllChannels();
     await waitUntil(() => !t.realtime.channels('chat').some((c) => c.topic === 'counted'), 'the channel to empty');
   });

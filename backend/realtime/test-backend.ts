@@ -43,6 +43,8 @@ export interface RealtimeTestBackend {
   appDatabase: string;
   owner: string;
   logs: string[];
+  /** The backend's API operations (the studio's channel list reads them). */
+  operations: Backend['operations'];
   /** An access token of a signed-in user, as Supabase Auth issues one. */
   userToken(sub: string, expiresInSeconds?: number): Promise<string>;
   /** A client with the anon key, or as a user; `vsn` picks the realtime protocol. */
@@ -87,6 +89,7 @@ export async function startRealtimeBackend(db: ControlDatabase, options: { feedL
   const clients: SupabaseClient[] = [];
   return {
     db, realtime, url, base, view, appSql, appDatabase: credentials.database, owner: credentials.role, logs, userToken,
+    operations: backend.operations,
     async client({ user, token, vsn } = {}) {
       const access = token ?? (user ? await userToken(user) : undefined);
       const client = createClient(url, view.anonKey, {

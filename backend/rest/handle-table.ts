@@ -1,5 +1,6 @@
 /**
- * Requests on `/rest/v1/<table>`: GET/HEAD read, POST inserts or upserts, PATCH updates, DELETE
+ * Requests on `/rest/v1/<table>`: GET/HEAD read, POST inserts or upserts, PUT upserts the one row
+ * its primary-key filters name (plan-put.ts), PATCH updates, DELETE
  * deletes (the last two only with a filter, as Supabase's safeupdate makes PostgREST answer).
  * Each turns headers and body into a planner input, runs the plan, and writes the answer with
  * PostgREST's statuses and headers.
@@ -8,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { columnNotFound, RestError, tableNotFound } from './errors.js';
 import { contentRange, contentType, parseRange, type Preferences } from './headers.js';
 import type { Output } from './plan-output.js';
+import { checkPutBody, checkPutQuery, putMismatchError } from './plan-put.js';
 import { planRead } from './plan-read.js';
 import { planWrite, type Mutation, type WritePlan } from './plan-write.js';
 import type { QueryParams } from './request.js';
@@ -48,6 +50,8 @@ export function planTableRequest(cache: SchemaCache, r: TableRequest): Planned {
       return planGet(cache, table, r);
     case 'POST':
       return planMutation(cache, table, r, insertOf(table, r), 201);
+    case 'PUT':
+      return planMutation(cache, table, r, putOf(table, r), 200);
     case 'PATCH':
       requireFilters(r, 'UPDATE');
       return planMutation(cache, table, r, updateOf(table, r), 200);
@@ -128,6 +132,13 @@ function insertOf(table: Table, r: TableRequest): Mutation {
   return mutation;
 }
 
+function putOf(table: Table, r: TableRequest): Mutation {
+  checkPutQuery(table, r.query);
+  const row = checkPutBody(parseJsonBody(r.body));
+  const columns = checkedColumns(table, r.query.columns ?? Object.keys(row));
+  return { kind: 'insert', body: r.body, columns, missingDefault: false, upsert: { resolution: 'merge', onConflict: table.primaryKey }, matchFilters: true };
+}
+
 function updateOf(table: Table, r: TableRequest): Mutation {
   const json = parseJsonBody(r.body);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
@@ -139,11 +150,14 @@ function updateOf(table: Table, r: TableRequest): Mutation {
 function planMutation(cache: SchemaCache, table: Table, r: TableRequest, mutation: Mutation, status: number): Planned {
   const returning = r.prefs.return ?? 'minimal';
   const plan: WritePlan = planWrite(cache, { table, query: r.query, output: r.output, returning, mutation });
+  // PUT writes exactly the row its URL names: a body whose key differs wrote nothing (PGRST115).
+  const exactlyOne = mutation.kind === 'insert' && mutation.matchFilters === true;
   return {
     readOnly: false,
     run: (tx) => runStatement(tx, plan.text, plan.params, plan.returnsRows),
-    keep: (result) => !r.prefs.rollback && (returning !== 'representation' || singularCheck(r.output, result)),
+    keep: (result) => !r.prefs.rollback && (!exactlyOne || result.affected === 1) && (returning !== 'representation' || singularCheck(r.output, result)),
     answer(result) {
+      if (exactlyOne && result.affected !== 1) throw putMismatchError();
       if (returning === 'representation' && !singularCheck(r.output, result)) throw singularError(result);
       const headers: Record<string, string> = { 'content-range': `*/${r.prefs.count ? result.affected : '*'}` };
       const applied = r.prefs.applied.filter((p) => !p.startsWith('count=') || r.prefs.count);

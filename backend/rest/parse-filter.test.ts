@@ -69,6 +69,14 @@ describe('parseLogic', () => {
 });
 
 describe('parseOrder, parseCount, parseNameList', () => {
+  it('reads a related order: embed(column) with direction and nulls', () => {
+    expect(parseOrder('lists(name).desc.nullslast,id')).toEqual([
+      { relation: 'lists', field: { name: 'name', json: [] }, descending: true, nulls: 'last' },
+      { field: { name: 'id', json: [] }, descending: false },
+    ]);
+    expect(() => parseOrder('lists(name')).toThrow(expect.objectContaining({ code: 'PGRST100' }));
+  });
+
   it('orders', () => {
     expect(parseOrder('a,b.desc,c.asc.nullsfirst,d->e.nullslast')).toEqual([
       { field: { name: 'a', json: [] }, descending: false },

@@ -123,8 +123,16 @@ function logicValue(c: Cursor): string {
 export function parseOrder(text: string): OrderTerm[] {
   return splitTop(text).map((term) => {
     const c = new Cursor(term, 'order parameter');
-    const field = c.field();
-    const order: OrderTerm = { field, descending: false };
+    let field = c.field();
+    let relation: string | undefined;
+    if (c.peek() === '(' && field.json.length === 0) {
+      // order=authors(name).desc: a column of a to-one embedded resource.
+      c.pos++;
+      relation = field.name;
+      field = c.field();
+      c.expect(')');
+    }
+    const order: OrderTerm = { field, descending: false, ...(relation === undefined ? {} : { relation }) };
     while (!c.done()) {
       c.expect('.');
       const word = c.name();

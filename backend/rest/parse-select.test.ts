@@ -19,13 +19,18 @@ describe('parseSelect', () => {
     ['owner:users!sender_id!inner(*)', [{ kind: 'embed', name: 'users', alias: 'owner', hint: 'sender_id', inner: true, spread: false, select: [{ kind: 'star' }] }]],
     ['...lists(name)', [{ kind: 'embed', name: 'lists', inner: false, spread: true, select: [col('name')] }]],
     ['lists!inner()', [{ kind: 'embed', name: 'lists', inner: true, spread: false, select: [] }]],
+    ['count()', [{ kind: 'aggregate', fn: 'count' }]],
+    ['list_id,n:count(),amount.sum()', [col('list_id'), { kind: 'aggregate', fn: 'count', alias: 'n' }, { kind: 'aggregate', fn: 'sum', field: { name: 'amount', json: [] } }]],
+    ['top:price.max()::int', [{ kind: 'aggregate', fn: 'max', alias: 'top', cast: 'int', field: { name: 'price', json: [] } }]],
+    ['meta->>n.avg(),x.min()', [{ kind: 'aggregate', fn: 'avg', field: { name: 'meta', json: [{ arrow: '->>', key: 'n' }] } }, { kind: 'aggregate', fn: 'min', field: { name: 'x', json: [] } }]],
+    ['todos(count())', [{ kind: 'embed', name: 'todos', inner: false, spread: false, select: [{ kind: 'aggregate', fn: 'count' }] }]],
     ['a(b(c(d)))', [{ kind: 'embed', name: 'a', inner: false, spread: false, select: [{ kind: 'embed', name: 'b', inner: false, spread: false, select: [{ kind: 'embed', name: 'c', inner: false, spread: false, select: [col('d')] }] }] }]],
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(parseSelect(text)).toEqual(expected);
   });
 
-  const bad = ['id,', 'id,,title', 'lists(name', 'lists(name))', 'a:b:c', 'x!hint', '...x', 'meta->', 'id::', 'a->b(c)', 'lists!a!b(*)'];
+  const bad = ['id,', 'id,,title', 'lists(name', 'lists(name))', 'a:b:c', 'x!hint', '...x', 'meta->', 'id::', 'a->b(c)', 'lists!a!b(*)', 'amount.median()', 'amount.sum', 'amount.sum(x)', '...count()'];
   it.each(bad)('refuses %s with PGRST100', (text) => {
     try {
       parseSelect(text);

@@ -4,7 +4,7 @@
  * into a tree. Depth and size are bounded so a hostile select cannot exhaust the stack.
  */
 import { RestError } from './errors.js';
-import type { Field, JsonStep, SelectItem } from './request.js';
+import { AGGREGATES, type AggregateFunction, type Field, type JsonStep, type SelectItem } from './request.js';
 
 export const MAX_EMBED_DEPTH = 16;
 export const MAX_SELECT_ITEMS = 1000;
@@ -132,6 +132,8 @@ function parseItem(c: Cursor, depth: number, budget: { items: number }): SelectI
     alias = field.name;
     field = c.field();
   }
+  const aggregate = aggregateItem(c, field, alias, spread);
+  if (aggregate) return aggregate;
   const hints: string[] = [];
   while (c.peek() === '!') {
     c.pos++;
@@ -159,6 +161,39 @@ function embedItem(name: string, alias: string | undefined, hints: string[], spr
   const rest = hints.filter((h) => h !== 'inner' && h !== 'left');
   if (rest.length > 1) c.fail('one relationship hint');
   return { kind: 'embed', name, alias, hint: rest[0], inner, spread, select };
+}
+
+/**
+ * `count()` (rows) or `column.fn()`, with an optional `::cast` after it; undefined when the item
+ * is not an aggregate. A bare `count()` is the aggregate, as in PostgREST, not an embed of a
+ * relation named count with an empty select.
+ */
+function aggregateItem(c: Cursor, field: Field, alias: string | undefined, spread: boolean): SelectItem | undefined {
+  let fn: AggregateFunction | undefined;
+  let column: Field | undefined;
+  if (field.name === 'count' && field.json.length === 0 && c.startsWith('()')) {
+    fn = 'count';
+  } else if (c.peek() === '.') {
+    const save = c.pos;
+    c.pos++;
+    const word = c.name();
+    if (!(AGGREGATES as readonly string[]).includes(word) || !c.startsWith('()')) {
+      c.pos = save;
+      c.fail('"::", ",", "(" or end of input');
+    }
+    fn = word as AggregateFunction;
+    column = field;
+  } else {
+    return undefined;
+  }
+  if (spread) c.fail('"("');
+  c.pos += 2;
+  let cast: string | undefined;
+  if (c.startsWith('::')) {
+    c.pos += 2;
+    cast = castName(c);
+  }
+  return { kind: 'aggregate', fn, ...(column ? { field: column } : {}), ...(alias === undefined ? {} : { alias }), ...(cast === undefined ? {} : { cast }) };
 }
 
 /** A type name: letters, digits, `_`, spaces inside (`double precision`), an optional `[]`. */

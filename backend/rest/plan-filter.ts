@@ -13,6 +13,11 @@ export interface Scope {
   columns: { name: string; type: string }[];
   /** Embedded resources at this level: output name -> the lateral alias holding their JSON. */
   embeds: Map<string, string>;
+  /**
+   * Embedded resources by output name, for `order=embed(col)`: whether they are to-one, and the
+   * SQL reading one of their columns for the current row (a typed scalar subquery).
+   */
+  related?: Map<string, { toOne: boolean; target: string; column(field: Field, params: Params): string }>;
 }
 
 const BINARY: Partial<Record<Filter['op'], string>> = {
@@ -100,6 +105,20 @@ function embedNullSql(lateral: string, f: Filter): string {
 export function orderSql(scope: Scope, terms: OrderTerm[], params: Params): string {
   return terms.map((t) => {
     const nulls = t.nulls === undefined ? '' : ` NULLS ${t.nulls === 'first' ? 'FIRST' : 'LAST'}`;
-    return `${fieldSql(scope, t.field, params)} ${t.descending ? 'DESC' : 'ASC'}${nulls}`;
+    return `${t.relation === undefined ? fieldSql(scope, t.field, params) : relatedSql(scope, t.relation, t.field, params)} ${t.descending ? 'DESC' : 'ASC'}${nulls}`;
   }).join(', ');
+}
+
+/** A to-one embed's column for `order=embed(col)`; PostgREST's PGRST108 and PGRST118 otherwise. */
+function relatedSql(scope: Scope, relation: string, field: Field, params: Params): string {
+  const related = scope.related?.get(relation);
+  if (!related) {
+    throw new RestError(400, 'PGRST108', `'${relation}' is not an embedded resource in this request`, null,
+      `Verify that '${relation}' is included in the 'select' query parameter.`);
+  }
+  if (!related.toOne) {
+    throw new RestError(400, 'PGRST118', `A related order on '${relation}' is not possible`,
+      `'${scope.label}' and '${related.target}' do not form a many-to-one or one-to-one relationship`);
+  }
+  return related.column(field, params);
 }

@@ -5,7 +5,7 @@
  * row estimate.
  */
 import { bodySql, wrapRows, type Output } from './plan-output.js';
-import { checkPaths, newAlias, pageSql, planLevel, type LevelSql, type PlanContext } from './plan-select.js';
+import { checkPaths, groupBySql, newAlias, pageSql, planLevel, type LevelSql, type PlanContext } from './plan-select.js';
 import type { QueryParams } from './request.js';
 import type { SchemaCache, Table } from './schema-cache.js';
 import { ident, Params, qualified } from './sql-text.js';
@@ -44,7 +44,7 @@ export function planRead(cache: SchemaCache, input: ReadInput): StatementPlan {
   const { from, level } = planFrom(ctx, input.table, input.query.select, true);
   checkPaths(ctx);
   const order = level.order ? ` ORDER BY ${level.order}` : '';
-  const rows = `SELECT ${level.select.join(', ') || 'NULL AS pgrst_none'} FROM ${from}${order}${pageSql(ctx, '', input.limit, input.offset)}`;
+  const rows = `SELECT ${level.select.join(', ') || 'NULL AS pgrst_none'} FROM ${from}${groupBySql(level)}${order}${pageSql(ctx, '', input.limit, input.offset)}`;
   const exact = input.count === 'exact' || input.count === 'estimated' ? `(SELECT count(*) FROM (SELECT 1 FROM ${from}) AS pgrst_count)` : null;
   const text = wrapRows(rows, bodySql(input.output, level.names, ctx.params), exact);
   const plan: StatementPlan = { text, params: ctx.params.values };

@@ -17,6 +17,8 @@ export interface PlanContext {
   /** Embed paths planned so far, to reject filters on resources the select does not embed. */
   visited: Set<string>;
   nextAlias: number;
+  /** PostgREST's db-aggregates-enabled; false refuses `count()`, `col.sum()`… with PGRST123. */
+  aggregates?: boolean;
 }
 
 export interface LevelSql {
@@ -24,6 +26,8 @@ export interface LevelSql {
   joins: string[];
   where: string[];
   order: string;
+  /** With an aggregate in the select: the other selected columns, grouped by (else empty). */
+  groupBy: string[];
   /** Output column names, in order (CSV's header). */
   names: string[];
 }
@@ -48,15 +52,26 @@ export interface LevelOptions {
 
 export function planLevel(ctx: PlanContext, source: Source, items: SelectItem[], path: string, options: LevelOptions = {}): LevelSql {
   ctx.visited.add(path);
-  const level: LevelSql = { select: [], joins: [], where: [], order: '', names: [] };
-  const scope: Scope = { alias: source.alias, label: source.label, columns: source.columns, embeds: new Map() };
+  const level: LevelSql = { select: [], joins: [], where: [], order: '', groupBy: [], names: [] };
+  const scope: Scope = { alias: source.alias, label: source.label, columns: source.columns, embeds: new Map(), related: new Map() };
+  let aggregated = false;
   for (const item of items) {
     if (item.kind === 'star') {
       level.select.push(`${ident(source.alias)}.*`);
       level.names.push(...source.columns.map((c) => c.name));
+      level.groupBy.push(...source.columns.map((c) => `${ident(source.alias)}.${ident(c.name)}`));
     } else if (item.kind === 'column') {
       const name = outputName(item.field, item.alias);
-      level.select.push(`${castSql(ctx, fieldSql(scope, item.field, ctx.params), item.cast)} AS ${ident(name)}`);
+      const expr = castSql(ctx, fieldSql(scope, item.field, ctx.params), item.cast);
+      level.select.push(`${expr} AS ${ident(name)}`);
+      level.names.push(name);
+      level.groupBy.push(expr);
+    } else if (item.kind === 'aggregate') {
+      if (ctx.aggregates === false) throw new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+      aggregated = true;
+      const argument = item.field ? fieldSql(scope, item.field, ctx.params) : '*';
+      const name = item.alias ?? item.fn;
+      level.select.push(`${castSql(ctx, `${item.fn}(${argument})`, item.cast)} AS ${ident(name)}`);
       level.names.push(name);
     } else {
       planEmbed(ctx, source, scope, item, path, level);
@@ -66,7 +81,14 @@ export function planLevel(ctx: PlanContext, source: Source, items: SelectItem[],
     for (const condition of ctx.query.conditions.get(path) ?? []) level.where.push(conditionSql(scope, condition, ctx.params));
   }
   if (options.order !== false) level.order = orderSql(scope, ctx.query.order.get(path) ?? [], ctx.params);
+  // PostgREST's automatic GROUP BY: every selected column that is not an aggregate.
+  if (!aggregated) level.groupBy = [];
   return level;
+}
+
+/** ` GROUP BY …` when the level aggregates over other columns, else nothing. */
+export function groupBySql(level: LevelSql): string {
+  return level.groupBy.length > 0 ? ` GROUP BY ${level.groupBy.join(', ')}` : '';
 }
 
 /** PostgreSQL's names for the SQL-standard spellings a cast may use. */
@@ -110,6 +132,16 @@ function planEmbed(ctx: PlanContext, source: Source, scope: Scope, item: Extract
   const body = isToOne(rel) ? 'row_to_json(pgrst_row)' : 'json_agg(pgrst_row)';
   level.joins.push(`LEFT JOIN LATERAL (SELECT ${body} AS body FROM (${subquery}) AS pgrst_row) AS ${ident(lateral)} ON TRUE`);
   scope.embeds.set(name, lateral);
+  scope.related!.set(name, {
+    toOne: isToOne(rel),
+    target: rel.target.name,
+    column(field, params) {
+      // Its own alias and scope: ordering by any column of the related row, selected or not.
+      const alias = newAlias(ctx, 'pgrst_order');
+      const target: Scope = { alias, label: rel.target.name, columns: rel.target.columns, embeds: new Map() };
+      return `(SELECT ${fieldSql(target, field, params)} FROM ${qualified(rel.target.schema, rel.target.name)} AS ${ident(alias)} WHERE ${equal(source.alias, alias, rel.on).join(' AND ')})`;
+    },
+  });
   if (item.inner) level.where.push(`${ident(lateral)}.body IS NOT NULL`);
   // An empty embed, `lists!inner()`, filters the parent and is left out of the response.
   if (item.select.length === 0) return;
@@ -134,7 +166,7 @@ function relatedRows(ctx: PlanContext, rel: Relationship, parent: string, child:
     where = equal(parent, child.alias, rel.on);
   }
   const select = level.select.length === 0 ? 'NULL AS pgrst_none' : level.select.join(', ');
-  return `SELECT ${select} FROM ${from} ${level.joins.join(' ')} WHERE ${[...where, ...level.where].join(' AND ')}`
+  return `SELECT ${select} FROM ${from} ${level.joins.join(' ')} WHERE ${[...where, ...level.where].join(' AND ')}${groupBySql(level)}`
     + (level.order ? ` ORDER BY ${level.order}` : '') + pageSql(ctx, path);
 }
 

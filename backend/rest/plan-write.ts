@@ -18,7 +18,9 @@ import { ident, qualified } from './sql-text.js';
 export type ReturnMode = 'minimal' | 'headers-only' | 'representation';
 
 export type Mutation =
-  | { kind: 'insert'; body: string; columns: string[]; missingDefault: boolean; upsert?: { resolution: 'merge' | 'ignore'; onConflict: string[] } }
+  | { kind: 'insert'; body: string; columns: string[]; missingDefault: boolean; upsert?: { resolution: 'merge' | 'ignore'; onConflict: string[] };
+      /** PUT: only body rows matching the URL's primary-key filters are written (plan-put.ts). */
+      matchFilters?: boolean }
   | { kind: 'update'; body: string; columns: string[] }
   | { kind: 'delete' };
 
@@ -94,6 +96,7 @@ function insertSql(ctx: PlanContext, input: WriteInput, m: Extract<Mutation, { k
   });
   const columns = m.columns.length > 0 ? ` (${m.columns.map(ident).join(', ')})` : '';
   let sql = `INSERT INTO ${target}${columns} SELECT ${values.join(', ')} FROM ${rows}`;
+  if (m.matchFilters) sql += whereSql(ctx, input.table, 'pgrst_r');
   if (m.upsert) {
     const conflict = m.upsert.onConflict.map(ident).join(', ');
     const updates = m.columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');

@@ -28,10 +28,21 @@ describe('planRead', () => {
     ['select=title&order=title.desc.nullslast,id&limit=3', ['ORDER BY "pgrst_source_0"."title" DESC NULLS LAST, "pgrst_source_0"."id" ASC']],
     ['select=id::text', ['CAST("pgrst_source_0"."id" AS "pg_catalog"."text")']],
     ['select=title,...authors(name)', ['"pgrst_embed_2".*']],
+    ['select=author_id,n:count(),id.sum()', ['count(*) AS "n"', 'sum("pgrst_source_0"."id") AS "sum"', ' GROUP BY "pgrst_source_0"."author_id"']],
+    ['select=count()', ['SELECT count(*) AS "count" FROM "public"."books" AS "pgrst_source_0"']],
+    ['select=id.max()::text', ['CAST(max("pgrst_source_0"."id") AS "pg_catalog"."text") AS "max"']],
+    ['select=title,tags(count())', ['SELECT count(*) AS "count" FROM "public"."tags"']],
+    ['select=title,authors(name)&order=authors(id).desc', ['ORDER BY (SELECT "pgrst_order_3"."id" FROM "public"."authors" AS "pgrst_order_3" WHERE "pgrst_source_0"."author_id" = "pgrst_order_3"."id") DESC']],
   ];
   it.each(shapes)('%s', (qs, fragments) => {
     const plan = read(qs);
     for (const fragment of fragments) expect(plan.text).toContain(fragment);
+  });
+
+  it('groups only when the select aggregates', () => {
+    expect(read('select=author_id,title').text).not.toContain('GROUP BY');
+    expect(read('select=count()').text).not.toContain('GROUP BY');
+    expect(read('select=*,count()').text).toContain('GROUP BY "pgrst_source_0"."id", "pgrst_source_0"."title", "pgrst_source_0"."author_id", "pgrst_source_0"."meta"');
   });
 
   it('count=exact counts in the same statement; count=planned explains with its own parameters', () => {
@@ -49,6 +60,10 @@ describe('planRead', () => {
     ['select=id::nosuchtype', '42704'],
     ['select=id&authors.name=eq.x', 'PGRST108'],
     ['select=*,authors(*)&authors=eq.1', 'PGRST100'],
+    ['select=title&order=authors(name)', 'PGRST108'],
+    ['select=title,authors(name)&order=authors(nope)', '42703'],
+    ['select=title,tags(label)&order=tags(label)', 'PGRST118'],
+    ['select=nope.sum()', '42703'],
   ])('%s is refused with %s', (qs, code) => {
     expect(() => read(qs)).toThrow(expect.objectContaining({ code }));
   });
@@ -57,6 +72,12 @@ describe('planRead', () => {
 describe('planWrite', () => {
   const write = (mutation: Mutation, returning: 'minimal' | 'representation' = 'minimal', qs = '') =>
     planWrite(cache, { table: books, query: parseQuery(new URLSearchParams(qs)), output: json, returning, mutation });
+
+  it("PUT keeps only body rows matching the URL's key, compared by the column's type, then upserts on the key", () => {
+    const plan = write({ kind: 'insert', body: '{"id":1,"title":"t"}', columns: ['id', 'title'], missingDefault: false, upsert: { resolution: 'merge', onConflict: ['id'] }, matchFilters: true }, 'minimal', 'id=eq.1');
+    expect(plan.text).toContain('AS pgrst_r WHERE "pgrst_r"."id" = CAST($2::text AS integer) ON CONFLICT ("id") DO UPDATE SET "id" = EXCLUDED."id", "title" = EXCLUDED."title"');
+    expect(plan.params).toEqual(['{"id":1,"title":"t"}', '1']);
+  });
 
   it('inserts through json_populate_record of the table type; minimal has no RETURNING', () => {
     const plan = write({ kind: 'insert', body: '{"title":"t"}', columns: ['title'], missingDefault: false });

@@ -18,7 +18,12 @@ export interface Field {
 export type SelectItem =
   | { kind: 'star' }
   | { kind: 'column'; field: Field; alias?: string; cast?: string }
-  | { kind: 'embed'; name: string; alias?: string; hint?: string; inner: boolean; spread: boolean; select: SelectItem[] };
+  | { kind: 'embed'; name: string; alias?: string; hint?: string; inner: boolean; spread: boolean; select: SelectItem[] }
+  /** `count()`, `amount.sum()`, `total:amount.sum()::int` (docs.postgrest.org, "Aggregate Functions"). */
+  | { kind: 'aggregate'; fn: AggregateFunction; field?: Field; alias?: string; cast?: string };
+
+export const AGGREGATES = ['count', 'sum', 'avg', 'min', 'max'] as const;
+export type AggregateFunction = (typeof AGGREGATES)[number];
 
 export const OPERATORS = [
   'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch', 'is', 'isdistinct', 'in',
@@ -51,6 +56,8 @@ export type Condition = Filter | Logic;
 
 export interface OrderTerm {
   field: Field;
+  /** `order=authors(name)`: a column of a to-one embedded resource, by its name in the select. */
+  relation?: string;
   descending: boolean;
   nulls?: 'first' | 'last';
 }

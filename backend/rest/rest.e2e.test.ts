@@ -176,6 +176,104 @@ describe('pages and counts', () => {
   });
 });
 
+describe('PostgREST extras: PUT, ordering by an embed, the OpenAPI root, aggregates', () => {
+  const put = (path: string, body: unknown, prefer?: string) => fetch(`${server.url}/rest/v1/${path}`, {
+    method: 'PUT',
+    headers: { apikey: t.project.keys.serviceRoleKey, authorization: `Bearer ${t.project.keys.serviceRoleKey}`, 'content-type': 'application/json', ...(prefer ? { prefer } : {}) },
+    body: JSON.stringify(body),
+  });
+
+  it('PUT creates, then replaces, the one row its primary key names', async () => {
+    const created = await put('users?id=eq.40', { id: 40, name: 'dee' }, 'return=representation');
+    expect(created.status).toBe(200);
+    expect(await created.json()).toEqual([{ id: 40, name: 'dee' }]);
+    const replaced = await put('users?id=eq.40', [{ id: 40, name: 'dora' }]);
+    expect(replaced.status).toBe(204);
+    expect((await service.from('users').select('name').eq('id', 40).single()).data).toEqual({ name: 'dora' });
+    await service.from('users').delete().eq('id', 40);
+  });
+
+  it("PUT refuses a body that is not the URL's row, filters that are not the primary key, and limits, with PostgREST's errors", async () => {
+    for (const body of [{ id: 41, name: 'eve' }, { name: 'eve' }, [{ id: 40, name: 'a' }, { id: 40, name: 'b' }], []]) {
+      const res = await put('users?id=eq.40', body);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ code: 'PGRST115', message: 'Payload values do not match URL in primary key column(s)', details: null, hint: null });
+    }
+    expect((await service.from('users').select('id').in('id', [40, 41])).data).toEqual([]);
+    for (const path of ['users?name=eq.dora', 'users?id=gt.3', 'users?id=eq.40&name=eq.dora', 'users?id=not.eq.40', 'users', 'members?user_id=eq.1']) {
+      const res = await put(path, { id: 40, name: 'x' });
+      expect(res.status, path).toBe(405);
+      expect(await res.json()).toEqual({ code: 'PGRST105', message: "Filters must include all and only primary key columns with 'eq' operators", details: null, hint: null });
+    }
+    const limited = await put('users?id=eq.40&limit=1', { id: 40, name: 'x' });
+    expect(limited.status).toBe(400);
+    expect((await limited.json()).code).toBe('PGRST114');
+    // A composite key: both columns named.
+    const member = await put('members?user_id=eq.3&team_id=eq.1', { user_id: 3, team_id: 1 }, 'return=representation');
+    expect(member.status).toBe(200);
+    expect(await member.json()).toEqual([{ user_id: 3, team_id: 1 }]);
+    await service.from('members').delete().eq('user_id', 3);
+  });
+
+  it("orders by a to-one embed's column (order=lists(name)) and inside an embed (referencedTable); a to-many one is refused", async () => {
+    const { data, error } = await anon.from('todos').select('title, lists(name)').not('list_id', 'is', null).order('lists(name)', { ascending: false }).order('id');
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { title: 'write report', lists: { name: 'work' } },
+      { title: 'buy milk', lists: { name: 'home' } },
+      { title: 'fix bike', lists: { name: 'home' } },
+    ]);
+    // Any column of the related row, selected or not: lists.created is the same, then lists.id.
+    const byId = await anon.from('todos').select('title, lists(name)').not('list_id', 'is', null).order('lists(id)', { ascending: false }).order('id', { ascending: false });
+    expect(byId.data?.map((r) => r.title)).toEqual(['write report', 'fix bike', 'buy milk']);
+    const inside = await anon.from('lists').select('name, todos(title)').eq('id', 1).order('title', { referencedTable: 'todos', ascending: false });
+    expect(inside.data).toEqual([{ name: 'home', todos: [{ title: 'fix bike' }, { title: 'buy milk' }] }]);
+    const toMany = await anon.from('lists').select('name, todos(title)').order('todos(title)');
+    expect(toMany.status).toBe(400);
+    expect(toMany.error).toMatchObject({ code: 'PGRST118', message: "A related order on 'todos' is not possible", details: "'lists' and 'todos' do not form a many-to-one or one-to-one relationship" });
+    const notEmbedded = await anon.from('todos').select('title').order('lists(name)');
+    expect(notEmbedded.error?.code).toBe('PGRST108');
+  });
+
+  it('GET /rest/v1/ describes the tables, views and functions the role may use (OpenAPI 2.0, follow-privileges)', async () => {
+    const root = (key: string) => fetch(`${server.url}/rest/v1/`, { headers: { apikey: key, authorization: `Bearer ${key}` } });
+    await t.adminSql.unsafe('REVOKE ALL ON messages FROM anon; REVOKE SELECT, INSERT, UPDATE, DELETE ON open_todos FROM anon; GRANT SELECT ON open_todos TO anon');
+    try {
+      const res = await root(t.project.keys.anonKey);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/openapi+json; charset=utf-8');
+      const doc = (await res.json()) as { swagger: string; paths: Record<string, Record<string, unknown>>; definitions: Record<string, { required?: string[]; properties: Record<string, { type?: string; format?: string; description?: string }> }> };
+      expect(doc.swagger).toBe('2.0');
+      expect(Object.keys(doc.definitions)).toContain('todos');
+      expect(Object.keys(doc.definitions)).not.toContain('messages');
+      expect(doc.definitions.todos!.properties.id).toEqual({ type: 'integer', format: 'bigint', description: 'Note:\nThis is a Primary Key.<pk/>' });
+      expect(doc.definitions.todos!.properties.list_id!.description).toBe("Note:\nThis is a Foreign Key to `lists.id`.<fk table='lists' column='id'/>");
+      expect(doc.definitions.todos!.properties.tags).toMatchObject({ type: 'array', format: 'text[]', items: { type: 'string', format: 'text' } });
+      expect(doc.definitions.todos!.required).toEqual(['title']);
+      expect(Object.keys(doc.paths['/todos']!).sort()).toEqual(['delete', 'get', 'patch', 'post', 'put']);
+      expect(Object.keys(doc.paths['/open_todos']!)).toEqual(['get']);
+      expect(doc.paths['/rpc/add']).toBeDefined();
+      expect(doc.paths['/rpc/touch_list']).toEqual({ post: expect.anything() });
+      const asService = (await (await root(t.project.keys.serviceRoleKey)).json()) as { definitions: Record<string, unknown> };
+      expect(Object.keys(asService.definitions)).toContain('messages');
+    } finally {
+      await t.adminSql.unsafe('GRANT ALL ON messages, open_todos TO anon');
+    }
+  });
+
+  it('aggregates: count(), sum(), avg(), min(), max(), grouped by the other selected columns, at the top and inside an embed', async () => {
+    expect((await anon.from('todos').select('count()')).data).toEqual([{ count: 4 }]);
+    const { data, error } = await anon.from('todos').select('list_id, count(), priority.sum(), top:priority.max()').not('list_id', 'is', null).order('list_id');
+    expect(error).toBeNull();
+    expect(data).toEqual([{ list_id: 1, count: 2, sum: 2, top: 2 }, { list_id: 2, count: 1, sum: 1, top: 1 }]);
+    expect((await anon.from('todos').select('priority.avg()::int, priority.min()')).data).toEqual([{ avg: 2, min: 1 }]);
+    const nested = await anon.from('lists').select('name, todos(count())').order('id');
+    expect(nested.data).toEqual([{ name: 'home', todos: [{ count: 2 }] }, { name: 'work', todos: [{ count: 1 }] }, { name: 'empty', todos: [{ count: 0 }] }]);
+    const unknown = await anon.from('todos').select('nope.sum()');
+    expect(unknown.error?.code).toBe('42703');
+  });
+});
+
 describe('writes', () => {
   it('insert returns 201 and nothing by default, or the rows with select()', async () => {
     const minimal = await service.from('lists').insert({ name: 'a' });

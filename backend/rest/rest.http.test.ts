@@ -154,7 +154,9 @@ describe('media types and profiles', () => {
   });
 
   it('unsupported methods and paths', async () => {
-    expect(await call('/todos', { method: 'PUT', body: '{}' })).toMatchObject({ status: 405, json: { code: 'PGRST117' } });
+    expect(await call('/todos', { method: 'PROPFIND', body: '{}' })).toMatchObject({ status: 405, json: { code: 'PGRST117' } });
+    // PUT is an upsert of the one row its primary-key filters name (plan-put.ts).
+    expect(await call('/todos', { method: 'PUT', body: '{}' })).toMatchObject({ status: 405, json: { code: 'PGRST105' } });
     expect(await call('/a/b/c')).toMatchObject({ status: 404, json: { code: 'PGRST125' } });
     expect(await call('/lists', { method: 'POST', body: 'name=x', headers: { 'content-type': 'text/plain' } })).toMatchObject({ status: 415 });
   });

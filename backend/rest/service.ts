@@ -1,6 +1,6 @@
 /**
  * The `/rest/v1` service (PostgREST's API, docs.postgrest.org "API" section): routes a request
- * to a table or a function, reads headers and body, plans against the project's schema cache
+ * to a table or a function (or the root to its OpenAPI description), reads headers and body, plans against the project's schema cache
  * (reloaded once if the request names something it lacks), runs the plan in the request's
  * transaction and writes the answer or PostgREST's error.
  */
@@ -12,6 +12,7 @@ import { chooseSchema, parseAccept, parsePrefer } from './headers.js';
 import { planRpcRequest } from './handle-rpc.js';
 import { planTableRequest } from './handle-table.js';
 import { readBody, send, sendError } from './http-io.js';
+import { planOpenApi } from './openapi.js';
 import { parseQuery } from './parse-query.js';
 import type { Answer, Planned } from './planned.js';
 import type { SchemaCache } from './schema-cache.js';
@@ -66,6 +67,8 @@ async function requestPlanner(req: IncomingMessage, path: string, schemas: strin
   const schema = chooseSchema((read ? req.headers['accept-profile'] : req.headers['content-profile']) as string | undefined, schemas);
   const output = parseAccept(req.headers.accept);
   const prefs = parsePrefer(req.headers.prefer);
+  // The root describes the API (openapi.ts), for the schema Accept-Profile picks.
+  if (segments.length === 0 && read) return (cache) => planOpenApi(cache, schema, req.headers.host);
   const isRpc = segments.length === 2 && segments[0] === 'rpc';
   const name = segments[segments.length - 1];
   if ((!isRpc && segments.length !== 1) || name === undefined) throw new RestError(404, 'PGRST125', 'Invalid path specified in request URL');

@@ -2,12 +2,15 @@
  * The dashboard in real headless Chromium (Debian's chromium, driven by playwright-core): sign
  * in with a token, watch a deploy started by `git push` appear and progress without a reload,
  * scale, set a config var (hidden until revealed), roll back, read runtime logs. Screenshots of
- * the main pages go to test-artifacts/dashboard/.
+ * the main pages go to test-artifacts/dashboard/. The studio (issue 17): database, storage, realtime
+ * channels and functions, judged against @supabase/supabase-js on the same backend.
  */
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from '../support/api-client.js';
 import { cleanupRuntime } from '../support/cleanup.js';
@@ -27,6 +30,14 @@ const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}
 const tab = async (name: string) => {
   await page.click(`nav.tabs >> text=${name}`);
   await page.waitForSelector(`nav.tabs a.active:has-text("${name}")`);
+};
+
+/** Node 20 has no WebSocket: realtime-js takes ws. */
+const CLIENT_OPTIONS = { auth: { persistSession: false }, realtime: { transport: ws as never } };
+const backendKeys = async () => (await raw('GET', `${devflow.api}/api/v1/apps/hello/backend`, { token: devflow.token })).json as { url: string; anonKey: string; serviceRoleKey: string };
+const serviceClient = async (): Promise<SupabaseClient> => {
+  const { url, serviceRoleKey } = await backendKeys();
+  return createClient(url, serviceRoleKey, CLIENT_OPTIONS);
 };
 
 beforeAll(async () => {
@@ -218,6 +229,91 @@ describe('the dashboard in Chromium', () => {
     await page.click('tr[data-row="1"] button:has-text("Delete")');
     await page.waitForSelector('[data-testid=rows-range]:has-text("No rows")');
     page.off('dialog', accept);
+  });
+
+  it('the storage studio: creates a bucket, uploads, lists folders, downloads, makes it public, deletes (issue 17)', async () => {
+    const accept = (dialog: { accept(): Promise<void> }) => void dialog.accept();
+    page.on('dialog', accept);
+    const admin = await serviceClient();
+    await tab('Storage');
+    await page.waitForSelector('text=No buckets yet.');
+    await page.fill('input[name=bucket-name]', 'avatars');
+    await page.click('button:has-text("Create bucket")');
+    await page.waitForSelector('tr[data-bucket=avatars]');
+    await page.waitForSelector('[data-testid=files] >> text=No files here yet.');
+    expect(await page.textContent('[data-testid=bucket-access]')).toBe('private');
+    await page.setInputFiles('input[name=upload-file]', { name: 'me.txt', mimeType: 'text/plain', buffer: Buffer.from('hello from the studio') });
+    await page.click('button:has-text("Upload")');
+    await page.waitForSelector('tr[data-file="me.txt"]');
+    expect(await page.textContent('tr[data-file="me.txt"]')).toContain('21 B');
+    // What the page uploaded is what supabase-js downloads; what supabase-js uploads the page lists.
+    const got = await admin.storage.from('avatars').download('me.txt');
+    expect(await got.data?.text()).toBe('hello from the studio');
+    expect((await admin.storage.from('avatars').upload('ada/notes.txt', 'kept in a folder', { contentType: 'text/plain' })).error).toBeNull();
+    await page.click('tr[data-bucket=avatars]');
+    await page.click('tr[data-file="ada/"] >> text=ada/');
+    await page.waitForSelector('tr[data-file="ada/notes.txt"]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('tr[data-file="ada/notes.txt"] button:has-text("Download")')]);
+    expect(await fs.readFile((await download.path())!, 'utf8')).toBe('kept in a folder');
+    await page.click('[data-testid=files-path] >> text=avatars');
+    await page.waitForSelector('tr[data-file="me.txt"]');
+
+    const publicUrl = `${devflow.api}/backend/hello/storage/v1/object/public/avatars/me.txt`;
+    expect((await fetch(publicUrl)).status).toBe(400);
+    await page.click('button:has-text("Make public")');
+    await page.waitForSelector('[data-testid=bucket-access]:has-text("public")');
+    const served = await fetch(publicUrl);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe('hello from the studio');
+    await shot('11-storage');
+
+    await page.click('tr[data-file="me.txt"] button:has-text("Delete")');
+    await page.waitForSelector('tr[data-file="me.txt"]', { state: 'detached' });
+    expect(await page.$('tr[data-file="ada/"]')).not.toBeNull();
+    expect((await admin.storage.from('avatars').list()).data?.map((e) => e.name)).toEqual(['ada']);
+    page.off('dialog', accept);
+  });
+
+  it('the realtime studio: live channels with their subscriber counts (issue 17)', async () => {
+    const { url, anonKey } = await backendKeys();
+    const clients = [0, 1].map(() => createClient(url, anonKey, CLIENT_OPTIONS));
+    const joined = await Promise.all(clients.map((c) => new Promise<RealtimeChannel>((resolve, reject) => {
+      const channel = c.channel('room1').on('broadcast', { event: 'cursor' }, () => {});
+      channel.subscribe((status) => (status === 'SUBSCRIBED' ? resolve(channel) : status === 'CHANNEL_ERROR' || status === 'TIMED_OUT' ? reject(new Error(status)) : undefined));
+    })));
+    try {
+      await tab('Realtime');
+      await page.waitForSelector('tr[data-channel=room1] [data-testid=subscribers]:has-text("2")');
+      await shot('12-realtime');
+      await clients[1]!.removeChannel(joined[1]!);
+      await page.waitForSelector('tr[data-channel=room1] [data-testid=subscribers]:has-text("1")');
+      await clients[0]!.removeChannel(joined[0]!);
+      await page.waitForSelector('[data-testid=no-channels]');
+    } finally {
+      await Promise.all(clients.map((c) => c.removeAllChannels()));
+    }
+  });
+
+  it('the functions studio: deployed functions with their counters and logs (issue 17)', async () => {
+    const source = "export default async (req: Request) => { const { name } = await req.json(); if (name === 'crash') throw new Error('no crash please'); console.log('greeting', name); return Response.json({ message: `Hello ${name}` }); };";
+    const deployed = await fetch(`${devflow.api}/api/v1/apps/hello/functions/hello`, {
+      method: 'PUT', headers: { authorization: `Bearer ${devflow.token}`, 'content-type': 'application/vnd.devflow.function+json' },
+      body: JSON.stringify({ files: [{ path: 'index.ts', content: Buffer.from(source).toString('base64') }], verifyJwt: false }),
+    });
+    expect(deployed.status).toBe(200);
+    const client = await serviceClient();
+    expect((await client.functions.invoke('hello', { body: { name: 'Ada' } })).data).toEqual({ message: 'Hello Ada' });
+    expect((await client.functions.invoke('hello', { body: { name: 'crash' } })).error).toBeTruthy();
+    await tab('Functions');
+    await page.waitForSelector('tr[data-function=hello]');
+    expect(await page.textContent('tr[data-function=hello] [data-testid=invocations]')).toBe('2');
+    expect(await page.textContent('tr[data-function=hello] [data-testid=errors]')).toBe('1');
+    await page.click('tr[data-function=hello]');
+    await page.waitForSelector('[data-testid=function-logs] pre');
+    const logs = await page.textContent('[data-testid=function-logs] pre');
+    expect(logs).toContain('greeting Ada');
+    expect(logs).toContain('no crash please');
+    await shot('13-functions');
   });
 
   it('shows the git connection, reveals the webhook secret only on a click, and lists deliveries (issue 22)', async () => {

@@ -13,6 +13,9 @@ import { processesPanel } from './processes.js';
 import { releasesPanel } from './releases.js';
 import { runtimeLogsPanel } from './runtime-logs.js';
 import { gitPanel } from './git.js';
+import { functionsPanel } from './functions.js';
+import { realtimePanel } from './realtime.js';
+import { storagePanel } from './storage.js';
 
 const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   deployments: { label: 'Deployments', panel: deploymentsPanel },
@@ -25,6 +28,9 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   backend: { label: 'Backend', panel: backendPanel },
   database: { label: 'Database', panel: databasePanel },
   git: { label: 'Git', panel: gitPanel },
+  storage: { label: 'Storage', panel: storagePanel },
+  realtime: { label: 'Realtime', panel: realtimePanel },
+  functions: { label: 'Functions', panel: functionsPanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }
