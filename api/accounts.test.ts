@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createTeam, instanceMayRead, MAIL_PROJECT, type Role } from '../accounts/index.js';
-import { listCaughtMail } from '../backend/auth/index.js';
+import { listCaughtMail } from '../core/mail/catcher.js';
 import { parseAppName } from '../core/names.js';
 import { createApp } from '../core/store/apps.js';
 import type { EventBus } from '../core/events.js';

@@ -185,6 +185,7 @@ export const SCHEMAS: Record<string, Schema> = {
   ErrorGroup: object({
     id: int, fingerprint: str, type: str, message: str, count: int, firstSeen: time, lastSeen: time,
     firstRelease: nullable('integer'), lastRelease: nullable('integer'), sampleStack: str,
+    sampleTraceId: nullable('string'),
   }),
   NewAlertRule: object({ if: str, notify: str }),
   AlertRule: object({

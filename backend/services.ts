@@ -3,6 +3,7 @@
  * schemas need in a project database. Each module is imported on first use: a DevFlow where
  * no app enabled a backend never loads them (issue 23, idle memory).
  */
+import { platformMailer } from '../core/mail/platform.js';
 import type { Sql } from '../core/store/database.js';
 import type { BackendService } from './contract.js';
 
@@ -29,31 +30,24 @@ export interface MountedServices {
 type AuthModule = typeof import('./auth/index.js');
 
 /**
- * Auth sends its mails over SMTP: to DEVFLOW_SMTP_URL when set, else to the embedded catcher,
- * whose mails the dashboard and CLI show (the embedded default needs no mail server).
+ * Auth sends its mails by the platform's mail path (core/mail/platform.ts): to DEVFLOW_SMTP_URL
+ * when set, else to the embedded catcher, whose mails the dashboard and CLI show (the embedded
+ * default needs no mail server).
  */
-async function mountAuth(auth: AuthModule, host: ServiceHost): Promise<{ service: BackendService; close(): Promise<void> }> {
-  const smtpUrl = host.smtpUrl;
-  let close = async () => {};
-  let mailUrl = smtpUrl;
-  if (!mailUrl) {
-    for (const statement of auth.caughtMailSql()) await host.sql.unsafe(statement);
-    const catcher = await auth.startMailCatcher({ sql: host.sql });
-    mailUrl = catcher.url;
-    close = () => catcher.close();
-  }
+function mountAuth(auth: AuthModule, host: ServiceHost): { service: BackendService; close(): Promise<void> } {
+  const mailer = platformMailer({ sql: host.sql, smtpUrl: host.smtpUrl });
   const service = auth.createAuthService({
-    mailer: auth.smtpMailer(mailUrl),
+    mailer,
     onError: (err) => host.log(`backend auth: ${String(err)}`),
   });
-  return { service, close };
+  return { service, close: () => mailer.close() };
 }
 
 export async function mountServices(host: ServiceHost): Promise<MountedServices> {
   const [rest, auth, storage, realtime] = await Promise.all([
     import('./rest/index.js'), import('./auth/index.js'), import('./storage/index.js'), import('./realtime/index.js'),
   ]);
-  const mountedAuth = await mountAuth(auth, host);
+  const mountedAuth = mountAuth(auth, host);
   const files = storage.createStorageService({ root: host.storageRoot, s3Url: host.storageS3Url });
   const live = await realtime.createRealtime({ sql: host.sql, serverUrl: host.serverUrl, log: host.log });
   return {

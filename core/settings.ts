@@ -52,7 +52,7 @@ export const SETTINGS = [
     name: 'DEVFLOW_SECRET_KEY', default: '`$DEVFLOW_HOME/secret-key` (created 0600 at first start)', readBy: 'server',
     meaning: '32 bytes (`openssl rand -hex 32`) sealing secrets at rest (AES-256-GCM); replicas must share it',
   },
-  { name: 'DEVFLOW_SMTP_URL', default: 'none: an embedded mail catcher', readBy: 'server', meaning: "where the app backend's Auth and team invitations send their mails (`smtp://user:pass@host:port`); the catcher's mails are kept in the store; email alerts (`--notify mailto:…`) are sent there too and need it set" },
+  { name: 'DEVFLOW_SMTP_URL', default: 'none: an embedded mail catcher', readBy: 'server', meaning: "where the platform's mails go: the app backend's Auth mails, team invitations and email alerts (`--notify mailto:…`) (`smtp://user:pass@host:port`); without it they go to the embedded catcher, whose mails are kept in the store" },
   { name: 'DEVFLOW_STORAGE_S3_URL', default: 'none: files under `$DEVFLOW_HOME/storage`', readBy: 'server', meaning: "the app backend's Storage keeps object bytes in an S3-compatible bucket: `http(s)://KEY:SECRET@host[:port]/bucket[/prefix][?region=R]`" },
   { name: 'DEVFLOW_DOCKER_CLI', default: '`/usr/bin/docker` when present, else `docker` on `PATH`', readBy: 'server', meaning: 'the Docker client that runs Dockerfile builds (Debian\'s runs BuildKit without a buildx plugin)' },
   { name: 'DEVFLOW_API', default: 'what `devflow login` stored, else `http://localhost:7070`', readBy: 'CLI', meaning: 'the DevFlow the CLI talks to' },

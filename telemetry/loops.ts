@@ -3,6 +3,7 @@
  * started by one boot step and stopped together: the stderr error scanner, the per-minute
  * metrics rollup of the router's traffic, and the alert rules' evaluation and delivery.
  */
+import { platformMailer } from '../core/mail/platform.js';
 import type { Sql } from '../core/store/database.js';
 import { AlertRunner, storeReadings } from './alerts/index.js';
 import { startErrorScanner } from './errors/index.js';
@@ -12,7 +13,7 @@ export interface TelemetryLoopsOptions {
   sql: Sql;
   /** The router's counters (RouterService.metrics). */
   traffic: TrafficCounters;
-  /** DEVFLOW_SMTP_URL, for email alerts. */
+  /** DEVFLOW_SMTP_URL, for email alerts; undefined: the embedded mail catcher. */
   smtpUrl?: string;
   /** The From address of alert mails. */
   mailFrom: string;
@@ -28,14 +29,16 @@ export function startTelemetryLoops(options: TelemetryLoopsOptions): TelemetryLo
   const scanner = startErrorScanner({ sql: options.sql, log: options.log });
   const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, log: options.log });
   sampler.start();
+  const mail = platformMailer({ sql: options.sql, smtpUrl: options.smtpUrl });
   const alerts = new AlertRunner({
     sql: options.sql, readings: storeReadings(options.sql), log: options.log,
-    delivery: { smtpUrl: options.smtpUrl, mailFrom: options.mailFrom },
+    delivery: { mail, mailFrom: options.mailFrom },
   });
   alerts.start();
   return {
     async stop() {
       await Promise.all([scanner.stop(), sampler.stop(), alerts.stop()]);
+      await mail.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * An app's telemetry beside its logs (issue 18, telemetry/): the exception groups
- * (`GET /apps/{app}/errors`, most recently seen first, `?since=`), alert rules
+ * (`GET /apps/{app}/errors`, most recently seen first, `?since=`, each with a sample trace when a
+ * failed request was traced near its last occurrence), alert rules
  * (`GET|POST /apps/{app}/alerts`, `DELETE /apps/{app}/alerts/{id}`; the rules, their state and
  * the notifications sent) and metrics (`GET /apps/{app}/metrics?since=1h&until=`).
  */
@@ -10,7 +11,7 @@ import { getApp } from '../../core/store/apps.js';
 import { InvalidInputError } from '../../core/errors.js';
 import {
   addAlertRule, alertHistory, describeChannel, formatAlertCondition, listAlertRules, listErrorGroups, parseAlertCondition, parseChannel,
-  parseTimeRange, readAppMetrics, removeAlertRule, type AlertRule, type ErrorGroup,
+  parseTimeRange, readAppMetrics, removeAlertRule, sampleTraceNear, type AlertRule, type ErrorGroup,
 } from '../../telemetry/index.js';
 import type { ApiDeps } from '../deps.js';
 import { parsePositiveInt, route } from './handler.js';
@@ -19,7 +20,8 @@ export function registerObservabilityRoutes(v1: express.Router, deps: ApiDeps): 
   v1.get('/apps/:app/errors', route(async (req, res) => {
     const app = await getApp(deps.sql, parseAppName(req.params.app));
     const { since } = parseTimeRange(typeof req.query.since === 'string' ? req.query.since : undefined, undefined, new Date());
-    res.json((await listErrorGroups(deps.sql, app.id, { since })).map(errorGroupView));
+    const groups = await listErrorGroups(deps.sql, app.id, { since });
+    res.json(await Promise.all(groups.map(async (g) => ({ ...errorGroupView(g), sampleTraceId: await sampleTraceNear(deps.sql, app.id, g.lastSeen) }))));
   }));
   v1.get('/apps/:app/alerts', route(async (req, res) => {
     const app = await getApp(deps.sql, parseAppName(req.params.app));

@@ -48,7 +48,7 @@ function route(): void {
   if (!session.token() || parts[0] === 'signin') return renderSignIn(main);
   if (parts[0] === 'team') return renderTeam(main);
   if (parts[0] === 'apps' && parts[1]) {
-    leave = renderApp(main, parts[1], parts[2] ?? 'deployments');
+    leave = renderApp(main, parts[1], parts[2] ?? 'deployments', parts.slice(3));
     return;
   }
   leave = renderApps(main);

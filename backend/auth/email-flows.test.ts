@@ -6,8 +6,8 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
-import { caughtMailSql, listCaughtMail, startMailCatcher, type MailCatcher } from './mail-catcher.js';
-import { smtpMailer } from './mail.js';
+import { caughtMailSql, listCaughtMail, startMailCatcher, type MailCatcher } from '../../core/mail/catcher.js';
+import { smtpMailer } from '../../core/mail/smtp.js';
 import { startAuthTestServer, supabaseClient, type AuthTestServer } from './test-support.js';
 
 let catcher: MailCatcher;

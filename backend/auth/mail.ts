@@ -1,25 +1,17 @@
 /**
  * The mails Supabase Auth sends (confirm sign-up, magic link, password recovery, invite, email
- * change), as plain data from a pure template function, and the Mailer that sends them over
- * SMTP (DEVFLOW_SMTP_URL, or the embedded catcher: mail-catcher.ts). Each mail names its project
- * in an `X-DevFlow-Project` header so the catcher can file it under the app.
+ * change), as plain data from a pure template function. The platform's mail path sends them
+ * (core/mail/platform.ts: DEVFLOW_SMTP_URL, or the embedded catcher); each names its project so
+ * the catcher files it under the app.
  */
-import nodemailer from 'nodemailer';
+import type { OutgoingMail } from '../../core/mail/smtp.js';
+
+export type { Mailer, OutgoingMail } from '../../core/mail/smtp.js';
 
 export type AuthMailKind = 'signup' | 'magiclink' | 'recovery' | 'invite' | 'email_change';
 
-export interface OutgoingMail {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  project: string;
-}
-
-export interface Mailer {
-  send(mail: OutgoingMail): Promise<void>;
-}
+/** An auth mail always names its project and has an HTML part. */
+export type AuthMail = OutgoingMail & { to: string; html: string; project: string };
 
 const SUBJECTS: Record<AuthMailKind, string> = {
   signup: 'Confirm your signup',
@@ -41,7 +33,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function authMail(kind: AuthMailKind, fields: { from: string; to: string; project: string; link: string; otp: string }): OutgoingMail {
+export function authMail(kind: AuthMailKind, fields: { from: string; to: string; project: string; link: string; otp: string }): AuthMail {
   const action = ACTIONS[kind];
   return {
     from: fields.from,
@@ -51,18 +43,5 @@ export function authMail(kind: AuthMailKind, fields: { from: string; to: string;
     text: `${action}:\n\n${fields.link}\n\nOr enter this code: ${fields.otp}\n`,
     html: `<h2>${escapeHtml(SUBJECTS[kind])}</h2><p>${escapeHtml(action)}:</p>`
       + `<p><a href="${escapeHtml(fields.link)}">${escapeHtml(action)}</a></p><p>Or enter this code: ${escapeHtml(fields.otp)}</p>`,
-  };
-}
-
-/** A Mailer over SMTP, e.g. `smtp://user:pass@mail.example.com:587` or the catcher's URL. */
-export function smtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url);
-  return {
-    async send(mail) {
-      await transport.sendMail({
-        from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html,
-        headers: { 'X-DevFlow-Project': mail.project },
-      });
-    },
   };
 }

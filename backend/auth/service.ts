@@ -18,7 +18,7 @@ import { DEFAULT_RATE_LIMITS, RateLimiter, type AuthRateLimits } from './rate-li
 import { matchRoute, ROUTES } from './routes.js';
 
 export interface AuthServiceOptions {
-  /** Where auth mails go: smtpMailer(DEVFLOW_SMTP_URL), or smtpMailer(catcher.url). */
+  /** Where auth mails go: the platform's mailer (core/mail/platform.ts). */
   mailer: Mailer;
   /** The From of auth mails. */
   mailFrom?: string;

@@ -7,10 +7,12 @@
  * - slack: POST of `{"text": …}`, the incoming-webhook body Slack defines and Mattermost,
  *   Rocket.Chat and Discord's `/slack` endpoints accept; chosen for hooks.slack.com, for URLs
  *   ending in `/slack`, or with a `slack+` prefix (`slack+https://chat.example.com/hooks/x`);
- * - email: `mailto:ops@example.com` (several separated by commas), over SMTP at
- *   DEVFLOW_SMTP_URL (RFC 5321, sent with nodemailer).
+ * - email: `mailto:ops@example.com` (several separated by commas), by the platform's mail path
+ *   (core/mail/platform.ts): SMTP at DEVFLOW_SMTP_URL, or the embedded mail catcher when none is
+ *   set, so an alert reaches someone on a fresh install; filed there under the app.
  */
 import { InvalidInputError } from '../../core/errors.js';
+import type { Mailer } from '../../core/mail/smtp.js';
 
 export type Channel =
   | { kind: 'webhook'; url: string }
@@ -86,8 +88,8 @@ export function renderNotification(channel: Channel, n: AlertNotification): Rend
 }
 
 export interface DeliveryOptions {
-  /** DEVFLOW_SMTP_URL; email channels fail without it. */
-  smtpUrl?: string;
+  /** The platform's mailer (core/mail/platform.ts), for email channels. */
+  mail: Mailer;
   /** The From address of alert mails. */
   mailFrom: string;
   timeoutMs?: number;
@@ -97,15 +99,7 @@ export interface DeliveryOptions {
 export async function deliverNotification(channel: Channel, n: AlertNotification, options: DeliveryOptions): Promise<void> {
   const rendered = renderNotification(channel, n);
   if (rendered.kind === 'http') return postJson(rendered.url, rendered.body, options.timeoutMs ?? 10_000);
-  if (!options.smtpUrl) throw new Error('email alerts need DEVFLOW_SMTP_URL (an SMTP server such as smtp://user:pass@mail.example.com:587)');
-  // Loaded only when a mail is sent: an idle DevFlow does not carry the SMTP client.
-  const { default: nodemailer } = await import('nodemailer');
-  const transport = nodemailer.createTransport(options.smtpUrl);
-  try {
-    await transport.sendMail({ from: options.mailFrom, to: rendered.to, subject: rendered.subject, text: rendered.text });
-  } finally {
-    transport.close();
-  }
+  await options.mail.send({ from: options.mailFrom, to: rendered.to, subject: rendered.subject, text: rendered.text, project: n.app });
 }
 
 async function postJson(url: string, body: unknown, timeoutMs: number): Promise<void> {

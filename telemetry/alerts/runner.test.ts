@@ -1,13 +1,16 @@
 /**
  * The alert loop against real receivers: a local HTTP server stands in for a webhook and a
- * Slack-compatible endpoint, and a local SMTP server (smtp-server) receives the mails. Readings
- * and the clock are injected; the state and the outbox are in the real PostgreSQL.
+ * Slack-compatible endpoint, and a local SMTP server (smtp-server) receives the mails; with no
+ * DEVFLOW_SMTP_URL the mails go to the platform's embedded catcher and are read back from its
+ * table. Readings and the clock are injected; the state and the outbox are in the real PostgreSQL.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppName } from '../../core/names.js';
+import { listCaughtMail } from '../../core/mail/catcher.js';
+import { platformMailer } from '../../core/mail/platform.js';
 import { createApp } from '../../core/store/apps.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { parseChannel } from './channels.js';
@@ -66,7 +69,7 @@ describe('AlertRunner', () => {
     await addAlertRule(db.sql, appId, '5xx_rate > 5% for 2m', parseChannel('mailto:ops@example.com'));
     let value: number | undefined = 1;
     const runner = new AlertRunner({
-      sql: db.sql, log: () => {}, delivery: { smtpUrl, mailFrom: 'DevFlow alerts <alerts@localhost>' },
+      sql: db.sql, log: () => {}, delivery: { mail: platformMailer({ sql: db.sql, smtpUrl }), mailFrom: 'DevFlow alerts <alerts@localhost>' },
       readings: { read: async (): Promise<Reading> => ({ kind: 'metric', value }) },
     });
     const sentAt: number[] = [];
@@ -95,7 +98,8 @@ describe('AlertRunner', () => {
     const rule = await addAlertRule(db.sql, appId, 'crash_loop', parseChannel(`${webUrl}/ops`));
     let active = true;
     const runner = new AlertRunner({
-      sql: db.sql, log: () => {}, delivery: { mailFrom: 'a@b.c' },
+      // Port 1: no SMTP server answers there.
+      sql: db.sql, log: () => {}, delivery: { mail: platformMailer({ sql: db.sql, smtpUrl: 'smtp://127.0.0.1:1' }), mailFrom: 'a@b.c' },
       readings: { read: async (): Promise<Reading> => ({ kind: 'event', active }) },
     });
     failWebhook = true;
@@ -107,11 +111,36 @@ describe('AlertRunner', () => {
     expect(await runner.pass(minute(11))).toBe(1);
     expect(await runner.pass(minute(12))).toBe(1);
     expect(posts.map((p) => p.body.status)).toEqual(['firing', 'resolved']);
-    // An email rule with no SMTP server configured: tried MAX_ATTEMPTS times, its error kept.
+    // An email rule whose SMTP server does not answer: tried MAX_ATTEMPTS times, its error kept.
     await addAlertRule(db.sql, appId, 'deploy_failed', parseChannel('mailto:ops@example.com'));
     active = true;
     for (let i = 0; i < MAX_ATTEMPTS + 2; i++) await runner.pass(minute(20 + i));
-    const mailNote = (await alertHistory(db.sql, appId)).find((h) => h.lastError?.includes('DEVFLOW_SMTP_URL'));
+    const mailNote = (await alertHistory(db.sql, appId)).find((h) => h.lastError?.includes('ECONNREFUSED'));
     expect(mailNote).toMatchObject({ attempts: MAX_ATTEMPTS, deliveredAt: null });
+  });
+
+  it('mails an alert to the embedded catcher when no DEVFLOW_SMTP_URL is set, filed under the app', async () => {
+    await db.sql`DELETE FROM alert_rules`;
+    await addAlertRule(db.sql, appId, 'crash_loop', parseChannel('mailto:oncall@example.com'));
+    const mail = platformMailer({ sql: db.sql, smtpUrl: undefined });
+    let active = true;
+    const runner = new AlertRunner({
+      sql: db.sql, log: () => {}, delivery: { mail, mailFrom: 'DevFlow alerts <alerts@localhost>' },
+      readings: { read: async (): Promise<Reading> => ({ kind: 'event', active }) },
+    });
+    try {
+      expect(await runner.pass(minute(40))).toBe(1);
+      active = false;
+      expect(await runner.pass(minute(41))).toBe(1);
+    } finally {
+      await mail.close();
+    }
+    const caught = await listCaughtMail(db.sql, { to: 'oncall@example.com' });
+    expect(caught.map((m) => [m.project, m.sender, m.recipients, m.subject])).toEqual([
+      ['alerty', 'alerts@localhost', ['oncall@example.com'], '[alerty] RESOLVED: crash_loop'],
+      ['alerty', 'alerts@localhost', ['oncall@example.com'], '[alerty] FIRING: crash_loop'],
+    ]);
+    expect(caught[1]!.text).toContain('Status: firing');
+    expect((await alertHistory(db.sql, appId)).every((n) => n.deliveredAt !== null)).toBe(true);
   });
 });

@@ -3,3 +3,4 @@ export { exceptionFingerprint } from './fingerprint.js';
 export { extractExceptions, type ExtractedException } from './stack-extract.js';
 export { ErrorScanner, startErrorScanner } from './scanner.js';
 export { listErrorGroups, recordException, type ErrorGroup, type RecordedException } from './store.js';
+export { sampleTraceNear } from './sample-trace.js';

@@ -9,28 +9,24 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from '../support/api-client.js';
+import { openDashboardBrowser, type DashboardBrowser } from '../support/dashboard-browser.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample } from '../support/git.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SHOTS = path.join(ROOT, 'test-artifacts', 'dashboard');
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const LONG = { timeout: 180_000 };
 
 let devflow: DevflowProcess;
 let browser: Browser;
 let page: Page;
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-const tab = async (name: string) => {
-  await page.click(`nav.tabs >> text=${name}`);
-  await page.waitForSelector(`nav.tabs a.active:has-text("${name}")`);
-};
+let shot: DashboardBrowser['shot'];
+let tab: DashboardBrowser['tab'];
 
 /** Node 20 has no WebSocket: realtime-js takes ws. */
 const CLIENT_OPTIONS = { auth: { persistSession: false }, realtime: { transport: ws as never } };
@@ -41,13 +37,10 @@ const serviceClient = async (): Promise<SupabaseClient> => {
 };
 
 beforeAll(async () => {
-  await fs.mkdir(SHOTS, { recursive: true });
   devflow = await startDevflowProcess({ runtime: 'process' });
   const created = await raw('POST', `${devflow.api}/api/v1/apps`, { token: devflow.token, body: { name: 'hello' } });
   expect(created.status).toBe(201);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  page.setDefaultTimeout(60_000);
+  ({ browser, page, shot, tab } = await openDashboardBrowser('dashboard'));
 });
 afterAll(async () => {
   await browser?.close();

@@ -16,6 +16,11 @@ import { gitPanel } from './git.js';
 import { functionsPanel } from './functions.js';
 import { realtimePanel } from './realtime.js';
 import { storagePanel } from './storage.js';
+import { alertsPanel } from './alerts.js';
+import { errorsPanel } from './errors.js';
+import { logSearchPanel } from './log-search.js';
+import { metricsPanel } from './metrics.js';
+import { tracesPanel } from './traces.js';
 
 const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   deployments: { label: 'Deployments', panel: deploymentsPanel },
@@ -31,11 +36,17 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   storage: { label: 'Storage', panel: storagePanel },
   realtime: { label: 'Realtime', panel: realtimePanel },
   functions: { label: 'Functions', panel: functionsPanel },
+  metrics: { label: 'Metrics', panel: metricsPanel },
+  traces: { label: 'Traces', panel: tracesPanel },
+  search: { label: 'Log search', panel: logSearchPanel },
+  errors: { label: 'Errors', panel: errorsPanel },
+  alerts: { label: 'Alerts', panel: alertsPanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }
 
-export function renderApp(root: HTMLElement, app: string, tab: string): () => void {
+/** `path`: what follows the tab in the URL (a trace id after #/apps/<app>/traces/). */
+export function renderApp(root: HTMLElement, app: string, tab: string, path: string[] = []): () => void {
   const current = TABS[tab] ? tab : 'deployments';
   const head = h('div', {});
   const live = h('span', { className: 'live off' }, '○ connecting');
@@ -54,7 +65,7 @@ export function renderApp(root: HTMLElement, app: string, tab: string): () => vo
   root.append(destroyControl(app));
   const onChanged = () => void drawHead();
   window.addEventListener('devflow:changed', onChanged);
-  const panel: Panel = TABS[current]!.panel(section, app);
+  const panel: Panel = TABS[current]!.panel(section, app, path);
   const unsubscribe = subscribe(app, (e) => {
     if (e.type === 'deployment.state' || e.type === 'release.created' || e.type === 'app.changed') void drawHead();
     panel.onEvent?.(e);

@@ -1,14 +1,16 @@
 /**
- * The embedded mail catcher: when no DEVFLOW_SMTP_URL is set, auth mails go to a local SMTP
- * server that accepts everything and keeps each mail in a table, so `devflow` and the dashboard
- * can show a developer the confirmation link or code instead of losing it. It listens on
- * loopback only and never relays. The table lives wherever the caller points `sql` (the
- * control-plane store): one catcher serves every project, and mails are filed by the
- * `X-DevFlow-Project` header the auth mailer sets.
+ * The embedded mail catcher: when no DEVFLOW_SMTP_URL is set, the platform's mails (the app
+ * backend's Auth mails, team invitations, email alerts: platform.ts) go to a local SMTP server
+ * that accepts everything and keeps each mail in a table, so `devflow` and the dashboard can show
+ * a developer the confirmation link, the invitation or the alert instead of losing it. It listens
+ * on loopback only and never relays. The table lives wherever the caller points `sql` (the
+ * control-plane store): one catcher serves every project, and mails are filed by their
+ * `X-DevFlow-Project` header. The table keeps the name it had when only the backend's Auth used it
+ * (`backend_caught_mail`), so mails caught before stay readable.
  */
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import type { Sql } from '../../core/store/database.js';
+import type { Sql } from '../store/database.js';
 
 const MAX_MAIL_BYTES = 1024 * 1024;
 
@@ -41,7 +43,7 @@ export interface CaughtMail {
 }
 
 export interface MailCatcher {
-  /** The SMTP URL to hand to smtpMailer. */
+  /** The SMTP URL to hand to smtpMailer (smtp.ts). */
   url: string;
   port: number;
   close(): Promise<void>;

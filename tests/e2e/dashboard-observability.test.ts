@@ -1,0 +1,132 @@
+/**
+ * Issue 18's dashboard views in real headless Chromium (Debian's chromium, driven by
+ * playwright-core), on one app pushed with `git push` to a real `devflow up` (process runtime)
+ * and real traffic through its router: metrics charts, the trace list and waterfall, log search,
+ * error groups with a sample trace, alert rules. The app (tests/fixtures/traced-shop.js) exports
+ * its own spans over OTLP with the variables DevFlow gives it, so its spans nest under the
+ * router's. Screenshots go to test-artifacts/dashboard-observability/.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raw } from '../support/api-client.js';
+import { openDashboardBrowser, type DashboardBrowser } from '../support/dashboard-browser.js';
+import { cleanupRuntime } from '../support/cleanup.js';
+import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { pushTo, repoFromExample } from '../support/git.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const LONG = { timeout: 180_000 };
+/** The requests sent through the router, each once. */
+const TRAFFIC = ['/', '/cart', '/slow', '/boom', '/boom', '/slow'];
+
+let devflow: DevflowProcess;
+let ui: DashboardBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  devflow = await startDevflowProcess({ runtime: 'process' });
+  const call = (method: string, route: string, body?: unknown) => raw(method, `${devflow.api}/api/v1${route}`, { token: devflow.token, body });
+  expect((await call('POST', '/apps', { name: 'shop' })).status).toBe(201);
+  expect((await call('POST', '/apps/shop/telemetry', { sample: 1 })).status).toBe(201);
+  const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
+  await repo.write('server.js', await fs.readFile(path.join(ROOT, 'tests/fixtures/traced-shop.js'), 'utf8'));
+  await repo.commit('a shop that exports its spans');
+  const push = await pushTo(repo, devflow, 'shop');
+  expect(push.exitCode, push.stderr).toBe(0);
+  for (const route of TRAFFIC) {
+    const res = await raw('GET', `http://127.0.0.1:${devflow.httpPort}${route}`, { headers: { host: `shop.localhost:${devflow.httpPort}` } });
+    expect(res.status).toBe(route === '/boom' ? 500 : 200);
+  }
+  ui = await openDashboardBrowser('dashboard-observability', { width: 1280, height: 900 });
+  page = ui.page;
+  await page.goto(`${devflow.api}/`);
+  await page.fill('input[name=token]', devflow.token);
+  await page.click('button[name=token-sign-in]');
+  await page.waitForSelector('tr[data-app=shop]');
+  await page.click('a[href="#/apps/shop"]');
+}, 600_000);
+afterAll(async () => {
+  await ui?.browser.close();
+  await devflow?.stop();
+  await cleanupRuntime(devflow?.home);
+});
+
+describe('observability in the dashboard', () => {
+  it("lists the traces and opens one as a waterfall: the app's spans nested under the router's", async () => {
+    await ui.tab('Traces');
+    await page.waitForSelector('tr[data-trace]:has-text("GET /boom") .badge[data-state=error]', LONG);
+    // The app's spans arrive a moment after the router's: wait until the list has both /slow requests.
+    await page.waitForFunction(() => [...document.querySelectorAll('tr[data-trace]')].filter((r) => r.textContent?.includes('GET /slow')).length === 2, undefined, LONG);
+    await ui.shot('01-traces');
+    await page.click('tr[data-trace]:has-text("GET /slow") a');
+    await page.waitForSelector('[data-testid=waterfall] [data-depth="2"]', LONG);
+    const rows = await page.$$eval('[data-testid=waterfall] [data-span]', (els) => els.map((e) => `${e.getAttribute('data-depth')} ${e.firstElementChild?.textContent}`));
+    expect(rows).toEqual(['0 GET /slow devflow-router', '1 GET /slow shop', '2 SELECT cart shop']);
+    await page.click('[data-testid=waterfall] [data-depth="2"]');
+    expect(await page.textContent('[data-attribute="db.statement"] td')).toBe('SELECT * FROM cart');
+    await ui.shot('02-waterfall');
+    await page.click('[data-testid=waterfall] [data-depth="0"]');
+    expect(await page.textContent('[data-attribute="url.path"] td')).toBe('/slow');
+    expect(await page.textContent('[data-attribute="http.response.status_code"] td')).toBe('200');
+  });
+
+  it('searches the logs with the query language over a time range, and says where a bad query is wrong', async () => {
+    await ui.tab('Log search');
+    await page.fill('input[name=log-query]', 'level:error status>=500 "timeout"');
+    await page.fill('input[name=log-since]', '2h');
+    await page.check('input[name=log-live]');
+    await page.waitForFunction(() => document.querySelectorAll('tr[data-log-line]').length === 2, undefined, LONG);
+    await page.uncheck('input[name=log-live]');
+    for (const line of await page.$$eval('tr[data-log-line]', (els) => els.map((e) => e.textContent ?? ''))) {
+      expect(line).toMatch(/web\.1.*"msg":"timeout talking to the payment service"/);
+    }
+    await ui.shot('03-log-search');
+    await page.fill('input[name=log-since]', '30d');
+    await page.fill('input[name=log-until]', '1d');
+    await page.click('button[name=log-search]');
+    await page.waitForSelector('[data-testid=log-count]:has-text("0 lines")');
+    await page.fill('input[name=log-query]', 'level:error status>=');
+    await page.click('button[name=log-search]');
+    expect(await page.textContent('[role=alert]', { timeout: 30_000 })).toBe('query: expected a value after "status>=" (at column 21)');
+  });
+
+  it('groups the exceptions with their count and last seen, linking a sample trace', async () => {
+    await ui.tab('Errors');
+    await page.waitForSelector('tr[data-error-group]:has-text("TypeError") td[data-count="2"]', LONG);
+    expect(await page.textContent('tr[data-error-group] summary')).toBe('TypeError: cart is empty');
+    expect(await page.textContent('tr[data-error-group] td[data-last-seen]')).toMatch(/s ago|m ago/);
+    await ui.shot('04-errors');
+    await page.click('tr[data-error-group] a[data-sample-trace]');
+    await page.waitForSelector('[data-testid=waterfall] [data-depth="0"]', LONG);
+    expect(await page.textContent('[data-testid=waterfall] [data-depth="0"]')).toContain('GET /boom');
+    await page.goBack();
+  });
+
+  it('adds an alert rule, refuses a wrong one with its reason, and removes it', async () => {
+    await ui.tab('Alerts');
+    await page.waitForSelector('text=No alert rules.');
+    await page.fill('input[name=alert-if]', '5xx_rate > 5% for 5m');
+    await page.fill('input[name=alert-notify]', 'mailto:ops@example.com');
+    await page.click('button[name=alert-add]');
+    await page.waitForSelector('tr[data-alert]:has-text("5xx_rate > 5% for 5m"):has-text("mailto:ops@example.com")');
+    await page.fill('input[name=alert-if]', '5xx_rate > 5 for 5m');
+    await page.fill('input[name=alert-notify]', 'mailto:ops@example.com');
+    await page.click('button[name=alert-add]');
+    expect(await page.textContent('[role=alert]')).toMatch(/5xx_rate/);
+    await ui.shot('05-alerts');
+    await page.click('tr[data-alert] button[data-remove-alert]');
+    await page.waitForSelector('text=No alert rules.');
+  });
+
+  it('charts the metrics the API returns, with a marker at the release', async () => {
+    await ui.tab('Metrics');
+    // The router's counters are rolled up once a minute; the panel redraws every 30 seconds.
+    await page.waitForFunction((n) => document.querySelector('td[data-summary=requests]')?.textContent === String(n), TRAFFIC.length, { timeout: 240_000 });
+    for (const series of ['requests', 'p95Ms', 'rate5xx']) expect(await page.locator(`[data-chart=${series}] svg`).count()).toBe(1);
+    expect(await page.locator('[data-chart=requests] [data-release-marker="1"]').count()).toBe(1);
+    expect(await page.textContent('td[data-summary=rate5xx]')).toBe(`${Math.round((2 / TRAFFIC.length) * 1000) / 10}%`);
+    await ui.shot('06-metrics');
+  });
+});
