@@ -115,6 +115,9 @@ export const SCHEMAS: Record<string, Schema> = {
     app: str, month: str, buildSeconds: { type: 'number' },
     instanceSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: 'seconds by size name' },
     oneOffSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: 'seconds of one-off runs by size name' },
+    requests: { type: 'number', description: 'requests the router served' }, egressBytes: { type: 'number', description: 'response body bytes the router sent' },
+    databaseBytes: { type: 'number', description: "the app database's largest size sampled (hourly) in the month" },
+    storageBytes: { type: 'number', description: "the backend storage objects' largest total sampled in the month" },
   }),
   SqlQuery: object({ sql: str }),
   SqlResult: object({ command: str, rowCount: int, columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array' } }, truncated: bool }),
@@ -241,3 +244,8 @@ SCHEMAS.CronJob = object({
       startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' }, output: { type: 'array', items: { type: 'string' } } },
   },
 });
+
+/** A team's usage in a month (issue 20): the sums over its apps, and each app's own. */
+SCHEMAS.TeamUsage = {
+  allOf: [{ ...SCHEMAS.Usage, required: (SCHEMAS.Usage!.required as string[]).filter((f) => f !== 'app') }, object({ team: { type: 'string' }, apps: { type: 'array', items: ref('Usage') } })],
+};
