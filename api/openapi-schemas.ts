@@ -249,3 +249,13 @@ SCHEMAS.CronJob = object({
 SCHEMAS.TeamUsage = {
   allOf: [{ ...SCHEMAS.Usage, required: (SCHEMAS.Usage!.required as string[]).filter((f) => f !== 'app') }, object({ team: { type: 'string' }, apps: { type: 'array', items: ref('Usage') } })],
 };
+
+/** A plan and its quotas (issue 20, billing/plans.ts). */
+SCHEMAS.Plan = object({
+  name: { type: 'string', enum: ['free', 'pro', 'team'] }, priceCents: { type: 'integer' }, apps: { type: 'integer' }, instances: { type: 'integer' },
+  largestSize: { type: 'string' }, instanceHours: { type: 'number' }, egressGb: { type: 'number' },
+});
+SCHEMAS.TeamPlan = object({
+  team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] },
+  used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' } }),
+});

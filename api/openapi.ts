@@ -117,6 +117,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/audit', summary: 'The audit log of the teams the caller administers, newest first (?format=jsonl for JSON lines)', scope: 'admin', response: { jsonOrText: arrayOf('AuditEntry') },
     query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },
   { method: 'get', path: '/teams/{team}/usage', summary: "What a team's apps used in a month (?month=YYYY-MM, default this one, UTC): the sums and each app's own", scope: 'read', response: { json: ref('TeamUsage') } },
+  { method: 'get', path: '/plans', summary: 'The plans, their quotas and monthly prices', scope: 'read', response: { json: arrayOf('Plan') } },
+  { method: 'get', path: '/teams/{team}/plan', summary: "The team's plan (null: no quotas) and what it has and used this month", scope: 'read', response: { json: ref('TeamPlan') } },
+  { method: 'put', path: '/teams/{team}/plan', summary: 'Put the team on a plan ({"plan": "pro"}, or "none": no quotas); the instance\'s operators only', scope: 'admin', request: object({ plan: { type: 'string' } }), response: { json: object({ team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] } }) } },
 ];
 
 const ERRORS: Record<string, string> = {

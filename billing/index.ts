@@ -2,7 +2,8 @@
  * The billing role's face (DESIGN.md "billing/"; issue 20). What is built: the usage ledger of
  * instance time, fed by a metered runtime driver, kept true across restarts by a reconcile
  * loop; router requests and egress per app and hour (traffic-meter.ts); database and storage
- * bytes sampled hourly (size-sampler.ts); all read per app or team and month (usage.ts).
+ * bytes sampled hourly (size-sampler.ts); all read per app or team and month (usage.ts);
+ * plans and the quotas checked where a user acts (plans.ts, quotas.ts). Stripe is still to come.
  */
 import { errorMessage } from '../core/errors.js';
 import { runPeriodically, type Periodic } from '../core/periodic.js';
@@ -15,6 +16,8 @@ import { TrafficMeter, type TrafficCounters } from './traffic-meter.js';
 export { meterRuntime, sizeOf } from './metered-runtime.js';
 export { appUsage, teamUsage, type AppUsage, type TeamUsage } from './usage.js';
 export type { TrafficCounters } from './traffic-meter.js';
+export { PLANS, QuotaExceededError, type Plan } from './plans.js';
+export { assertMayCreateApp, assertMayScale, assignPlan, teamPlan, teamUse } from './quotas.js';
 export { monthOf, parseMonth, type Period } from './months.js';
 
 const RECONCILE_MS = 60_000;

@@ -332,4 +332,14 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/teams.js').then((m) => m.showAudit),
   },
+  // Issue 20: plans and quotas.
+  {
+    name: 'plans', description: "the plans with their quotas and prices; with --team, the team's plan and what it has and used", json,
+    options: [{ flags: '--team <team>', description: "one team's plan and use" }],
+    load: () => import('./commands/plans.js').then((m) => m.showPlans),
+  },
+  {
+    name: 'plans:assign', description: 'put a team on a plan (free, pro, team) or none (no quotas); operators only', json,
+    args: [['<team>'], ['<plan>', 'free, pro, team or none']], load: () => import('./commands/plans.js').then((m) => m.assignPlan),
+  },
 ];

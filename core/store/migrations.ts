@@ -26,6 +26,7 @@ import { m041 } from './migrations/041-cron-jobs.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
 import { m062 } from './migrations/062-usage-traffic-sizes.js';
+import { m063 } from './migrations/063-team-plans.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -55,4 +56,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m046,
   m047,
   m062,
+  m063,
 ];
