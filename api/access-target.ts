@@ -8,7 +8,7 @@
  * | /deployments/{id}/…                          | the deployment's app                 |
  * | /teams/{team}/…                              | that team                            |
  * | any path with ?app= (or ?team=)              | that app (or team)                   |
- * | /apps, /events, /tokens, /teams, /auth/…, /audit | the caller's own: routes filter lists |
+ * | /apps, /events, /tokens, /teams, /auth/…, /audit, /plans | the caller's own: routes filter lists |
  * | anything else                                | the instance: admin token, operator  |
  *
  * The last row makes a new top-level route safe by default: until it names an app or team, only
@@ -16,7 +16,7 @@
  */
 import type { Target } from '../accounts/index.js';
 
-const OWN = new Set(['apps', 'events', 'tokens', 'teams', 'auth', 'audit', 'openapi.json']);
+const OWN = new Set(['apps', 'events', 'tokens', 'teams', 'auth', 'audit', 'openapi.json', 'plans']);
 
 export function accessTarget(path: string, query: Record<string, unknown>): Target {
   const segments = path.split('?')[0]!.split('/').filter(Boolean).map(decodeSegment);

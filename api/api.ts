@@ -28,6 +28,7 @@ import { registerPsRoutes } from './routes/ps.js';
 import { registerStudioRoutes } from './routes/studio.js';
 import { registerTokenRoutes } from './routes/tokens.js';
 import { registerUsageRoutes } from './routes/usage.js';
+import { registerPlanRoutes } from './routes/plans.js';
 import { registerObservabilityRoutes } from './routes/observability.js';
 import { registerAddonRoutes } from './routes/addons.js';
 import { registerRunRoutes } from './routes/runs.js';
@@ -61,6 +62,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerAuthRoutes,
   registerTeamRoutes,
   registerAuditRoutes,
+  registerPlanRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -115,6 +115,9 @@ export const SCHEMAS: Record<string, Schema> = {
     app: str, month: str, buildSeconds: { type: 'number' },
     instanceSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: 'seconds by size name' },
     oneOffSeconds: { type: 'object', additionalProperties: { type: 'number' }, description: 'seconds of one-off runs by size name' },
+    requests: { type: 'number', description: 'requests the router served' }, egressBytes: { type: 'number', description: 'response body bytes the router sent' },
+    databaseBytes: { type: 'number', description: "the app database's largest size sampled (hourly) in the month" },
+    storageBytes: { type: 'number', description: "the backend storage objects' largest total sampled in the month" },
   }),
   SqlQuery: object({ sql: str }),
   SqlResult: object({ command: str, rowCount: int, columns: { type: 'array', items: str }, rows: { type: 'array', items: { type: 'array' } }, truncated: bool }),
@@ -256,3 +259,18 @@ SCHEMAS.BackupRestore = object({ toApp: { type: 'string' }, confirm: { type: 'st
 SCHEMAS.BackupRestored = object({ restored: ref('Backup'), into: { type: 'string' }, safety: ref('Backup') });
 /** Issue 17, studio: one live Realtime channel of an app's backend (topic without "realtime:"). */
 SCHEMAS.RealtimeChannel = object({ topic: { type: 'string' }, subscribers: { type: 'integer' } });
+
+/** A team's usage in a month (issue 20): the sums over its apps, and each app's own. */
+SCHEMAS.TeamUsage = {
+  allOf: [{ ...SCHEMAS.Usage, required: (SCHEMAS.Usage!.required as string[]).filter((f) => f !== 'app') }, object({ team: { type: 'string' }, apps: { type: 'array', items: ref('Usage') } })],
+};
+
+/** A plan and its quotas (issue 20, billing/plans.ts). */
+SCHEMAS.Plan = object({
+  name: { type: 'string', enum: ['free', 'pro', 'team'] }, priceCents: { type: 'integer' }, apps: { type: 'integer' }, instances: { type: 'integer' },
+  largestSize: { type: 'string' }, instanceHours: { type: 'number' }, egressGb: { type: 'number' },
+});
+SCHEMAS.TeamPlan = object({
+  team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] },
+  used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' } }),
+});

@@ -45,7 +45,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/database/schema', summary: "The database studio: the app database's tables and views, columns, keys and row-level security policies", scope: 'deploy', response: { json: ref('DatabaseSchema') } },
   { method: 'post', path: '/apps/{app}/database/query', summary: "The database studio's SQL editor: run SQL as the app database's owner (400 sql_error with line and column when PostgreSQL refuses it)", scope: 'deploy', request: ref('SqlQuery'), response: { json: ref('SqlResult') } },
   { method: 'get', path: '/apps/{app}/database/history', summary: "The caller's newest SQL editor queries on this app", scope: 'deploy', response: { json: ref('SqlHistory') } },
-  { method: 'get', path: '/apps/{app}/usage', summary: 'What the app used in a month (?month=YYYY-MM, default this one, UTC): instance-seconds by size, one-off run seconds, build seconds', scope: 'read', response: { json: ref('Usage') } },
+  { method: 'get', path: '/apps/{app}/usage', summary: 'What the app used in a month (?month=YYYY-MM, default this one, UTC): instance-seconds by size, one-off run seconds, build seconds, requests, egress bytes, database and storage bytes', scope: 'read', response: { json: ref('Usage') } },
   { method: 'get', path: '/apps/{app}/processes', summary: 'The process formation and running instances', scope: 'read', response: { json: ref('Processes') }, alias: '/projects/{app}/processes' },
   { method: 'patch', path: '/apps/{app}/processes/{type}', summary: 'Scale a process type (replicas, size)', scope: 'deploy', request: ref('ScaleRequest'), response: { json: ref('Formation') } },
   { method: 'get', path: '/apps/{app}/domains', summary: 'Custom domains and their certificate state', scope: 'read', response: { json: arrayOf('Domain') } },
@@ -122,6 +122,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/audit', summary: 'The audit log of the teams the caller administers, newest first (?format=jsonl for JSON lines)', scope: 'admin', response: { jsonOrText: arrayOf('AuditEntry') },
     query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },  // Issue 17, studio: the app backend's live Realtime channels.
   { method: 'get', path: '/apps/{app}/realtime/channels', summary: "The app backend's live Realtime channels and how many subscribers each has", scope: 'read', response: { json: arrayOf('RealtimeChannel') } },
+  { method: 'get', path: '/teams/{team}/usage', summary: "What a team's apps used in a month (?month=YYYY-MM, default this one, UTC): the sums and each app's own", scope: 'read', response: { json: ref('TeamUsage') } },
+  { method: 'get', path: '/plans', summary: 'The plans, their quotas and monthly prices', scope: 'read', response: { json: arrayOf('Plan') } },
+  { method: 'get', path: '/teams/{team}/plan', summary: "The team's plan (null: no quotas) and what it has and used this month", scope: 'read', response: { json: ref('TeamPlan') } },
+  { method: 'put', path: '/teams/{team}/plan', summary: 'Put the team on a plan ({"plan": "pro"}, or "none": no quotas); the instance\'s operators only', scope: 'admin', request: object({ plan: { type: 'string' } }), response: { json: object({ team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] } }) } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -13,7 +13,9 @@
  *   node --import tsx bench/router.ts        (BENCH_SECONDS=10 by default per measurement)
  *
  * BENCH_ROUTER_TRACING=1 adds the DevFlow proxy with router tracing on (issue 18), compared with
- * the same nginx; BENCH_ROUTER_BIG=0 leaves the 10,000-route targets out.
+ * the same nginx; BENCH_ROUTER_BIG=0 leaves the 10,000-route targets out. BENCH_ROUTER_METERING=1
+ * adds the DevFlow proxy with no traffic counters (metering off, issue 20) beside the default
+ * (metering on: requests and egress bytes counted per app, which billing flushes off the path).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -52,10 +54,11 @@ interface Measured extends LoadResult {
 }
 
 const TRACED = ', tracing on';
+const UNMETERED = ', metering off';
 
-async function startDevflowProxy(upstreamPort: number, routes: number, traced = false): Promise<Target & { child: ChildProcess }> {
+async function startDevflowProxy(upstreamPort: number, routes: number, mode: 'traced' | 'unmetered' | undefined = undefined): Promise<Target & { child: ChildProcess }> {
   const script = path.join(import.meta.dirname, 'router', 'proxy-child.ts');
-  const args = ['--import', 'tsx', script, String(upstreamPort), String(routes), ...(traced ? ['traced'] : [])];
+  const args = ['--import', 'tsx', script, String(upstreamPort), String(routes), ...(mode ? [mode] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -67,7 +70,7 @@ async function startDevflowProxy(upstreamPort: number, routes: number, traced = 
     child.once('exit', (code) => reject(new Error(`proxy exited with ${code}`)));
   });
   return {
-    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}${traced ? TRACED : ''}`,
+    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}${mode === 'traced' ? TRACED : mode === 'unmetered' ? UNMETERED : ''}`,
     port,
     host: routes === 1 ? HOST : BIG_HOST,
     child,
@@ -144,7 +147,8 @@ async function main(): Promise<void> {
   const targets: Target[] = [direct];
   try {
     targets.push(await startNginxProxy(upstreamPort, 1), await startDevflowProxy(upstreamPort, 1));
-    if (process.env.BENCH_ROUTER_TRACING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, true));
+    if (process.env.BENCH_ROUTER_TRACING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'traced'));
+    if (process.env.BENCH_ROUTER_METERING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'unmetered'));
     if (process.env.BENCH_ROUTER_BIG !== '0') targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
     const lines: string[] = [];
     for (const load of LOADS) {
@@ -159,7 +163,7 @@ async function main(): Promise<void> {
       const results = new Map([...rounds].map(([name, measured]) => [name, summarize(measured)]));
       const floor = results.get(direct.name)!;
       for (const target of targets) {
-        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx').replace(TRACED, '') : undefined;
+        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx').replace(TRACED, '').replace(UNMETERED, '') : undefined;
         // The ratio of each round, nginx's and DevFlow's turns being minutes apart at most.
         const ratios = peerName === undefined ? [] : rounds.get(target.name)!.map((m, i) => Math.round((m.requestsPerSecond / rounds.get(peerName)![i]!.requestsPerSecond) * 100));
         lines.push(row(target.name, load, results.get(target.name)!, floor, peerName === undefined ? undefined : results.get(peerName), ratios));

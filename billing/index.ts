@@ -1,16 +1,23 @@
 /**
  * The billing role's face (DESIGN.md "billing/"; issue 20). What is built: the usage ledger of
  * instance time, fed by a metered runtime driver, kept true across restarts by a reconcile
- * loop, and read per app and month. Plans, quotas and Stripe are still to come.
+ * loop; router requests and egress per app and hour (traffic-meter.ts); database and storage
+ * bytes sampled hourly (size-sampler.ts); all read per app or team and month (usage.ts);
+ * plans and the quotas checked where a user acts (plans.ts, quotas.ts). Stripe is still to come.
  */
 import { errorMessage } from '../core/errors.js';
 import { runPeriodically, type Periodic } from '../core/periodic.js';
 import type { Sql } from '../core/store/database.js';
 import type { RuntimeDriver } from '../scheduler/runtime/types.js';
 import { databaseNow, reconcileIntervals } from './ledger.js';
+import { sampleSizes, storeSizes } from './size-sampler.js';
+import { TrafficMeter, type TrafficCounters } from './traffic-meter.js';
 
 export { meterRuntime, sizeOf } from './metered-runtime.js';
-export { appUsage, type AppUsage } from './usage.js';
+export { appUsage, teamUsage, type AppUsage, type TeamUsage } from './usage.js';
+export type { TrafficCounters } from './traffic-meter.js';
+export { PLANS, QuotaExceededError, type Plan } from './plans.js';
+export { assertMayCreateApp, assertMayScale, assignPlan, teamPlan, teamUse } from './quotas.js';
 export { monthOf, parseMonth, type Period } from './months.js';
 
 const RECONCILE_MS = 60_000;
@@ -32,4 +39,30 @@ export async function startMeteringLoop(deps: { sql: Sql; runtime: Pick<RuntimeD
   };
   await reconcile();
   return runPeriodically(reconcile, RECONCILE_MS);
+}
+
+const SAMPLE_SIZES_MS = 3_600_000;
+
+/**
+ * The router's traffic flushed into the ledger once a minute, and the app databases' sizes
+ * sampled at once and then hourly. Stopping flushes the traffic counted since the last flush.
+ */
+export function startUsageSampling(deps: { sql: Sql; serverUrl: string; traffic: TrafficCounters; log(line: string): void }): Periodic {
+  const meter = new TrafficMeter(deps);
+  meter.start();
+  const sample = async () => {
+    try {
+      await storeSizes(deps.sql, new Date(), await sampleSizes(deps));
+    } catch (err) {
+      deps.log(`metering: could not sample database sizes: ${errorMessage(err)}`);
+    }
+  };
+  const first = sample();
+  const sizes = runPeriodically(sample, SAMPLE_SIZES_MS);
+  return {
+    async stop() {
+      await first;
+      await Promise.all([sizes.stop(), meter.stop()]);
+    },
+  };
 }

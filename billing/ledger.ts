@@ -23,8 +23,10 @@ export async function openInterval(sql: Sql, i: OpenInterval): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`UPDATE usage_instances SET stopped_at = greatest(last_seen_at, started_at)
       WHERE instance_id = ${i.instanceId} AND stopped_at IS NULL`;
-    await tx`INSERT INTO usage_instances (instance_id, app_id, app, process_type, one_off, size, memory_mb, cpus, runtime, started_at, last_seen_at)
-      VALUES (${i.instanceId}, ${i.appId}, ${i.app}, ${i.processType}, ${i.oneOff}, ${i.size}, ${i.memoryMb ?? null}, ${i.cpus ?? null}, ${i.runtime}, now(), now())`;
+    // The team that owns the app now is the one its use is billed to (team rollups).
+    await tx`INSERT INTO usage_instances (instance_id, app_id, app, team_id, process_type, one_off, size, memory_mb, cpus, runtime, started_at, last_seen_at)
+      VALUES (${i.instanceId}, ${i.appId}, ${i.app}, (SELECT team_id FROM apps WHERE id = ${i.appId}), ${i.processType}, ${i.oneOff}, ${i.size},
+        ${i.memoryMb ?? null}, ${i.cpus ?? null}, ${i.runtime}, now(), now())`;
   });
 }
 

@@ -5,7 +5,7 @@
  * runtime, router, roles, API, background loops) and stops them backwards.
  */
 import type { Config } from '../core/config.js';
-import { openStore, startAddons, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, startTelemetry, startTelemetryLoopsStep, type Log, type Started } from './steps.js';
+import { openStore, startAddons, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, startTelemetry, startTelemetryLoopsStep, startUsageSamplingStep, type Log, type Started } from './steps.js';
 
 export interface RunningDevflow {
   config: Config;
@@ -36,6 +36,7 @@ export async function startDevflow(config: Config, log: Log): Promise<RunningDev
     await step(startApi(config, store, runtime, backend, routing, roles, addons, log, telemetry));
     await step(startLoops(store, runtime, roles, log));
     await step(startTelemetryLoopsStep(config, store, routing, log));
+    await step(startUsageSamplingStep(store, routing, log));
     log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.runtime.kind}, queue ${roles.queue.backend})`);
     return { config, adminToken: store.adminToken, runtime: runtime.runtime.kind, close: stopAll };
   } catch (err) {

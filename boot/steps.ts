@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { dockerClient } from '../core/docker-engine.js';
 import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
-import { meterRuntime, startMeteringLoop } from '../billing/index.js';
+import { meterRuntime, startMeteringLoop, startUsageSampling } from '../billing/index.js';
 import { removeWarmContainers } from '../builder/index.js';
 import { homePaths, publicApiUrl, type Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
@@ -307,4 +307,10 @@ export async function startAddons(config: Config, store: Store, runtime: Runtime
     setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log, backupsKeep: config.backupsKeep,
   });
   return { value: addons, stop: () => addons.close() };
+}
+
+/** Billing's usage sources beside the runtime's (issue 20): router traffic and database sizes. */
+export async function startUsageSamplingStep(store: Store, routing: Routing, log: Log): Promise<Started<void>> {
+  const sampling = startUsageSampling({ sql: store.db.sql, serverUrl: store.db.url, traffic: routing.router.metrics, log });
+  return { value: undefined, stop: () => sampling.stop() };
 }

@@ -165,8 +165,13 @@ export const COMMANDS: CommandSpec[] = [
     args: [['<settings...>', 'name=value ...']], load: () => import('./commands/backend.js').then((m) => m.setBackend),
   },
   {
-    name: 'usage', description: 'what an app used in a month: instance-hours by size, one-off runs, build minutes', app, json,
-    options: [{ flags: '--month <YYYY-MM>', description: 'the month (default: this one, UTC)' }],
+    name: 'usage', description: "what an app (or a team's apps) used in a month: instance-hours by size, one-off runs, build minutes, requests, egress, database and storage", json,
+    args: [['[app]', 'the app (default: -a/--app, or the git remote "devflow")']],
+    options: [
+      { flags: '--month <YYYY-MM>', description: 'the month (default: this one, UTC)' },
+      { flags: '-a, --app <app>', description: 'the app' },
+      { flags: '--team <team>', description: "a team's usage: the sums over its apps and each app's own" },
+    ],
     load: () => import('./commands/usage.js').then((m) => m.showUsage),
   },
   { name: 'functions', description: "list an app backend's Edge Functions: version, invocations, errors", app, json, load: () => import('./commands/functions.js').then((m) => m.listFunctions) },
@@ -350,5 +355,15 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--limit <n>', description: 'how many rows, newest first', default: '200' },
     ],
     load: () => import('./commands/teams.js').then((m) => m.showAudit),
+  },
+  // Issue 20: plans and quotas.
+  {
+    name: 'plans', description: "the plans with their quotas and prices; with --team, the team's plan and what it has and used", json,
+    options: [{ flags: '--team <team>', description: "one team's plan and use" }],
+    load: () => import('./commands/plans.js').then((m) => m.showPlans),
+  },
+  {
+    name: 'plans:assign', description: 'put a team on a plan (free, pro, team) or none (no quotas); operators only', json,
+    args: [['<team>'], ['<plan>', 'free, pro, team or none']], load: () => import('./commands/plans.js').then((m) => m.assignPlan),
   },
 ];

@@ -251,7 +251,7 @@ export class ClientConnection implements ExchangeOwner {
 
   exchangeDone(exchange: Exchange, status: number): void {
     const now = performance.now();
-    this.ctx.metrics?.record(exchange.app, status, (now - exchange.startedAt) / 1000);
+    this.ctx.metrics?.record(exchange.app, status, (now - exchange.startedAt) / 1000, exchange.bytes);
     if (exchange.trace !== undefined) this.endTrace(exchange, status, now);
     if (this.queue[0]?.exchange === exchange) this.queue.shift();
     if (this.socket.destroyed || this.closing) return;

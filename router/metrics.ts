@@ -18,6 +18,8 @@ interface AppSeries {
   buckets: number[];
   sum: number;
   count: number;
+  /** Response body bytes sent to clients: the app's egress, which billing meters (issue 20). */
+  bytes: number;
 }
 
 export function statusClass(status: number): StatusClass {
@@ -38,10 +40,10 @@ export class ProxyMetrics {
   /** The router's span buffer, when it traces (tracing/span-buffer.ts). */
   spans: { written: number; dropped: number } | undefined;
 
-  record(app: string, status: number, seconds: number): void {
+  record(app: string, status: number, seconds: number, bytes = 0): void {
     let series = this.apps.get(app);
     if (series === undefined) {
-      series = { counts: new Map(), buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0 };
+      series = { counts: new Map(), buckets: LATENCY_BUCKETS.map(() => 0), sum: 0, count: 0, bytes: 0 };
       this.apps.set(app, series);
     }
     const cls = statusClass(status);
@@ -49,18 +51,19 @@ export class ProxyMetrics {
     for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]!) series.buckets[i]!++;
     series.sum += seconds;
     series.count++;
+    series.bytes += bytes;
   }
 
   /**
    * The counters as they stand, per app: what telemetry's per-minute rollup (issue 18,
-   * telemetry/metrics/) diffs off the request path. Copies, so the caller may keep them.
+   * telemetry/metrics/) and billing's traffic meter (issue 20) diff off the request path. Copies, so the caller may keep them.
    */
-  snapshot(): Map<string, { counts: Record<StatusClass, number>; buckets: number[]; sum: number; count: number }> {
-    const copy = new Map<string, { counts: Record<StatusClass, number>; buckets: number[]; sum: number; count: number }>();
+  snapshot(): Map<string, { counts: Record<StatusClass, number>; buckets: number[]; sum: number; count: number; bytes: number }> {
+    const copy = new Map<string, { counts: Record<StatusClass, number>; buckets: number[]; sum: number; count: number; bytes: number }>();
     for (const [app, series] of this.apps) {
       const counts = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
       for (const [cls, n] of series.counts) counts[cls] = n;
-      copy.set(app, { counts, buckets: [...series.buckets], sum: series.sum, count: series.count });
+      copy.set(app, { counts, buckets: [...series.buckets], sum: series.sum, count: series.count, bytes: series.bytes });
     }
     return copy;
   }

@@ -1,6 +1,7 @@
 /** /api/v1/apps: list (paged, with each app's status; the caller's teams' apps only), create (in a team), show, destroy. */
 import type express from 'express';
 import { moveAppToTeam, teamForNewApp, visibleTeams } from '../../accounts/index.js';
+import { assertMayCreateApp } from '../../billing/index.js';
 import { appUrl, type Config } from '../../core/config.js';
 import { InvalidInputError } from '../../core/errors.js';
 import { parseAppName } from '../../core/names.js';
@@ -26,6 +27,7 @@ export function registerAppRoutes(v1: express.Router, deps: ApiDeps): void {
     const body = req.body as { name?: unknown; team?: unknown } | undefined;
     if (typeof body?.name !== 'string') throw new InvalidInputError('send a JSON body like {"name": "my-app", "team": "acme"}');
     const team = await teamForNewApp(deps.sql, accessOf(res), body.team);
+    await assertMayCreateApp(deps.sql, team); // the team's plan (issue 20)
     const app = await deps.apps.create(body.name);
     await moveAppToTeam(deps.sql, app.id, team.id);
     res.status(201).json({ ...appView(deps.config, app), team: team.name });

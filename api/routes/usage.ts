@@ -1,18 +1,28 @@
 /**
- * GET /api/v1/apps/{app}/usage?month=YYYY-MM (issue 20, billing/): what the app used in a month
- * (default: this one, UTC): instance-seconds by size, one-off run seconds, build seconds.
+ * Usage (issue 20, billing/), for a month (?month=YYYY-MM, default this one, UTC):
+ *   GET /api/v1/apps/{app}/usage    instance-seconds by size, one-off run and build seconds,
+ *                                   requests, egress bytes, database and storage bytes
+ *   GET /api/v1/teams/{team}/usage  the same summed over the team's apps, and each app's own
+ * The gate (authenticate.ts) has already checked the caller's role in the app's or the team's.
  */
 import type express from 'express';
-import { appUsage, monthOf, parseMonth } from '../../billing/index.js';
+import type { Request } from 'express';
+import { teamId } from '../../accounts/index.js';
+import { appUsage, monthOf, parseMonth, teamUsage } from '../../billing/index.js';
 import { parseAppName } from '../../core/names.js';
 import { getApp } from '../../core/store/apps.js';
 import type { ApiDeps } from '../deps.js';
 import { route } from './handler.js';
 
+const monthAsked = (req: Request) => (typeof req.query.month === 'string' ? parseMonth(req.query.month) : monthOf(new Date()));
+
 export function registerUsageRoutes(v1: express.Router, deps: ApiDeps): void {
   v1.get('/apps/:app/usage', route(async (req, res) => {
     const app = await getApp(deps.sql, parseAppName(req.params.app));
-    const month = typeof req.query.month === 'string' ? parseMonth(req.query.month) : monthOf(new Date());
-    res.json(await appUsage(deps.sql, app, month));
+    res.json(await appUsage(deps.sql, app, monthAsked(req)));
+  }));
+  v1.get('/teams/:team/usage', route(async (req, res) => {
+    const name = String(req.params.team);
+    res.json(await teamUsage(deps.sql, { id: await teamId(deps.sql, name), name }, monthAsked(req)));
   }));
 }

@@ -5,6 +5,8 @@
  * challenge check are on, as in `devflow up`. `traced`: router tracing on as `devflow up` has it
  * by default (a span per request, traceparent to the app, 10% sampled); the kept spans are turned
  * into store rows and serialized as the span store does, but not sent to a database.
+ * `unmetered`: no traffic counters at all (no GET /metrics, no telemetry rollup, no billing
+ * usage), the peer of the default for the metering cost (issue 20).
  */
 import { AcmeChallenges } from '../../router/acme/challenges.js';
 import { ProxyMetrics } from '../../router/metrics.js';
@@ -19,7 +21,8 @@ const upstream = { host: '127.0.0.1', port: upstreamPort };
 const tracer = process.argv[4] === 'traced'
   ? new RouterTracer(new SpanBuffer({ writeRouterSpans: async (spans) => void JSON.stringify(spans.map((s) => fromRouterSpan(s, 1))) }))
   : undefined;
-const proxy = new EmbeddedProxy({ metrics: new ProxyMetrics(), challenges: new AcmeChallenges(), tracer });
+const metrics = process.argv[4] === 'unmetered' ? undefined : new ProxyMetrics();
+const proxy = new EmbeddedProxy({ metrics, challenges: new AcmeChallenges(), tracer });
 proxy.setTable(buildRoutingTable({
   domain: 'localhost',
   apps: Array.from({ length: routes }, (_, i) => ({ name: `app${i}`, upstreams: [upstream] })),

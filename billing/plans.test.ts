@@ -1,0 +1,88 @@
+/**
+ * Plans and quotas (issue 20): the pure check (table), and the refusals a user sees over the
+ * real API on the real PostgreSQL: 403 with a message naming the quota and the plan that lifts
+ * it, and nothing changed by a refused request.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTeam } from '../accounts/index.js';
+import { startTestApi, type TestApi } from '../api/test-api.js';
+import { findPlan, quotaRefusal, type Request, type TeamUse } from './plans.js';
+
+describe('quotaRefusal', () => {
+  const free = findPlan('free')!;
+  const team = findPlan('team')!;
+  const use = (apps: number, instances: number, instanceHours = 0): TeamUse => ({ apps, instances, instanceHours });
+  const scale = (replicas: number, size: 'eco' | 'standard' | 'performance', was = { replicas: 1, size: 'eco' }): Request => ({ kind: 'scale', replicas, size, was });
+  it.each([
+    ['a first app on free', free, use(0, 0), { kind: 'create-app' } as Request, undefined],
+    ['a third app on free', free, use(2, 0), { kind: 'create-app' } as Request, 'apps'],
+    ['a second eco instance on free', free, use(1, 1), scale(2, 'eco'), undefined],
+    ['a third instance on free', free, use(2, 2), scale(2, 'eco'), 'instances'],
+    ['standard size on free', free, use(1, 1), scale(1, 'standard'), 'largestSize'],
+    ['scaling down while over every quota', free, use(5, 9, 9999), scale(0, 'eco', { replicas: 3, size: 'eco' }), undefined],
+    ['staying the same while over', free, use(5, 9, 9999), scale(3, 'standard', { replicas: 3, size: 'standard' }), undefined],
+    ['growing when the month\'s instance-hours are used up', free, use(1, 1, 750), scale(2, 'eco'), 'instanceHours'],
+    ['the largest plan has no plan above it', team, use(200, 0), { kind: 'create-app' } as Request, 'apps'],
+  ])('%s', (_name, plan, used, request, quota) => {
+    expect(quotaRefusal('acme', plan, used, request)?.quota).toBe(quota);
+  });
+  it('names the quota, the plan and the plan that lifts it', () => {
+    expect(quotaRefusal('acme', free, use(2, 0), { kind: 'create-app' })?.message)
+      .toBe('team "acme" is on the free plan, which allows 2 apps and it has 2 (quota "apps"); the pro plan allows it: devflow plans:assign acme pro (an operator)');
+    expect(quotaRefusal('acme', free, use(1, 1), scale(1, 'performance'))?.message)
+      .toBe('team "acme" is on the free plan, whose largest size is eco, not performance (quota "largestSize"); the team plan allows it: devflow plans:assign acme team (an operator)');
+    expect(quotaRefusal('acme', team, use(200, 0), { kind: 'create-app' })?.message).toContain('no plan allows more');
+  });
+});
+
+describe('quotas over the API', () => {
+  let api: TestApi;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${api.base}/api/v1${path}`, {
+      method, headers: { authorization: `Bearer ${api.adminToken}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() as Record<string, any> };
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    await createTeam(api.db.sql, 'acme', null);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('lists the plans, and a team on no plan is never refused', async () => {
+    const plans = await call('GET', '/plans');
+    expect(plans.body.map((p: { name: string }) => p.name)).toEqual(['free', 'pro', 'team']);
+    for (const name of ['a1', 'a2', 'a3']) expect((await call('POST', '/apps', { name, team: 'acme' })).status).toBe(201);
+    // A new app's formation is one web instance.
+    expect((await call('GET', '/teams/acme/plan')).body).toEqual({ team: 'acme', plan: null, used: { apps: 3, instances: 3, instanceHours: 0 } });
+  });
+
+  it('refuses a new app past the plan with 403 and the quota, and creates nothing', async () => {
+    expect((await call('PUT', '/teams/acme/plan', { plan: 'free' })).body).toMatchObject({ team: 'acme', plan: { name: 'free', apps: 2 } });
+    const refused = await call('POST', '/apps', { name: 'a4', team: 'acme' });
+    expect(refused).toEqual({ status: 403, body: { error: { code: 'forbidden', message: 'team "acme" is on the free plan, which allows 2 apps and it has 3 (quota "apps"); the pro plan allows it: devflow plans:assign acme pro (an operator)' } } });
+    expect((await call('GET', '/apps/a4')).status).toBe(404);
+    expect((await call('PUT', '/teams/acme/plan', { plan: 'pro' })).status).toBe(200);
+    expect((await call('POST', '/apps', { name: 'a4', team: 'acme' })).status).toBe(201);
+  });
+
+  it('refuses scaling to a size or a count past the plan, and leaves the formation as it was', async () => {
+    const formation = () => api.db.sql`SELECT a.name, f.process_type, f.replicas, f.size FROM formation f JOIN apps a ON a.id = f.app_id ORDER BY a.name`;
+    const before = await formation();
+    expect(before).toHaveLength(4);
+    const size = await call('PATCH', '/apps/a1/processes/web', { size: 'performance' });
+    expect([size.status, size.body.error.message]).toEqual([403, 'team "acme" is on the pro plan, whose largest size is standard, not performance (quota "largestSize"); the team plan allows it: devflow plans:assign acme team (an operator)']);
+    const count = await call('PATCH', '/apps/a2/processes/web', { replicas: 18 });
+    expect([count.status, count.body.error.message]).toEqual([403, expect.stringContaining('which allows 20 instances and this makes 21 (quota "instances")')]);
+    expect(await formation()).toEqual(before);
+  });
+
+  it('puts teams on plans for operators only, and names the plans it knows', async () => {
+    const unknown = await call('PUT', '/teams/acme/plan', { plan: 'gold' });
+    expect([unknown.status, unknown.body.error.message]).toEqual([400, 'plan "gold" is unknown: use one of free, pro, team, or none']);
+    expect((await call('PUT', '/teams/acme/plan', { plan: 'none' })).body).toEqual({ team: 'acme', plan: null });
+  });
+});

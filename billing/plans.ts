@@ -1,0 +1,94 @@
+/**
+ * Plans and their quotas (issue 20), as data: what a team on each plan may have (apps,
+ * instances, the largest size) and use in a month (instance-hours, egress), and its price. A
+ * team no operator put on a plan has no quotas: a DevFlow run for oneself meters but never
+ * refuses. `quotaRefusal` is the pure check; it only ever looks at new work (a new app, more
+ * or larger instances), so being over a quota never stops what already runs.
+ */
+import { DevflowError } from '../core/errors.js';
+import { SIZES, type SizeName } from '../scheduler/sizes.js';
+
+export type PlanName = 'free' | 'pro' | 'team';
+
+export interface Plan {
+  name: PlanName;
+  /** Price per month, in US cents; instance-hours and egress past the quota are not billed yet. */
+  priceCents: number;
+  apps: number;
+  /** Running instances over all the team's apps (the sum of their replicas). */
+  instances: number;
+  largestSize: SizeName;
+  /** Instance-hours a month; over it, no scaling up until the month ends or the plan is raised. */
+  instanceHours: number;
+  /** Egress a month, in GB (10^9 bytes): reported against, never refused (soft). */
+  egressGb: number;
+}
+
+export const PLANS: readonly Plan[] = [
+  { name: 'free', priceCents: 0, apps: 2, instances: 2, largestSize: 'eco', instanceHours: 750, egressGb: 5 },
+  { name: 'pro', priceCents: 2500, apps: 20, instances: 20, largestSize: 'standard', instanceHours: 10_000, egressGb: 100 },
+  { name: 'team', priceCents: 25000, apps: 200, instances: 200, largestSize: 'performance', instanceHours: 100_000, egressGb: 1000 },
+];
+
+export function findPlan(name: string): Plan | undefined {
+  return PLANS.find((p) => p.name === name);
+}
+
+/** What a team has and used this month, as quotas count it. */
+export interface TeamUse {
+  apps: number;
+  instances: number;
+  instanceHours: number;
+}
+
+/** New work a user asks for: an app, or a process type at `replicas` of `size` instead of `was`. */
+export type Request =
+  | { kind: 'create-app' }
+  | { kind: 'scale'; replicas: number; size: SizeName; was: { replicas: number; size: string } };
+
+export type QuotaName = 'apps' | 'instances' | 'largestSize' | 'instanceHours';
+
+export interface Refusal {
+  quota: QuotaName;
+  message: string;
+}
+
+const sizeRank = (size: string) => Object.keys(SIZES).indexOf(size);
+
+/** The cheapest plan above `plan` that would allow it, to name in the message. */
+function lifter(plan: Plan, allows: (p: Plan) => boolean): Plan | undefined {
+  return PLANS.find((p) => p.priceCents > plan.priceCents && allows(p));
+}
+
+export function quotaRefusal(team: string, plan: Plan, use: TeamUse, request: Request): Refusal | undefined {
+  const refuse = (quota: QuotaName, what: string, allows: (p: Plan) => boolean): Refusal => {
+    const next = lifter(plan, allows);
+    const how = next ? `the ${next.name} plan allows it: devflow plans:assign ${team} ${next.name} (an operator)` : 'no plan allows more';
+    return { quota, message: `team "${team}" is on the ${plan.name} plan, ${what} (quota "${quota}"); ${how}` };
+  };
+  if (request.kind === 'create-app') {
+    return use.apps + 1 > plan.apps ? refuse('apps', `which allows ${plan.apps} apps and it has ${use.apps}`, (p) => use.apps + 1 <= p.apps) : undefined;
+  }
+  const growing = request.replicas > request.was.replicas || sizeRank(request.size) > sizeRank(request.was.size);
+  if (!growing) return undefined; // scaling down or sideways is always allowed
+  if (sizeRank(request.size) > sizeRank(plan.largestSize)) {
+    return refuse('largestSize', `whose largest size is ${plan.largestSize}, not ${request.size}`, (p) => sizeRank(request.size) <= sizeRank(p.largestSize));
+  }
+  const instances = use.instances - request.was.replicas + request.replicas;
+  if (instances > plan.instances) {
+    return refuse('instances', `which allows ${plan.instances} instances and this makes ${instances}`, (p) => instances <= p.instances);
+  }
+  if (use.instanceHours >= plan.instanceHours) {
+    return refuse('instanceHours', `whose ${plan.instanceHours} instance-hours this month are used up (${Math.floor(use.instanceHours)} h); what runs keeps running`,
+      (p) => use.instanceHours < p.instanceHours);
+  }
+  return undefined;
+}
+
+/** A quota refusal: 403 over the API, with the message naming the quota and the plan that lifts it. */
+export class QuotaExceededError extends DevflowError {
+  constructor(readonly refusal: Refusal) {
+    super('forbidden', refusal.message);
+    this.name = 'QuotaExceededError';
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Quotas where a user acts (issue 20): before an app is created and before a process type is
+ * scaled up, the team's plan (team_plans) and what the team has and used this month are checked
+ * with plans.ts quotaRefusal. A team on no plan is never refused.
+ */
+import { InvalidInputError } from '../core/errors.js';
+import type { Sql } from '../core/store/database.js';
+import type { ScaleRequest } from '../scheduler/scale.js';
+import { DEFAULT_SIZE } from '../scheduler/sizes.js';
+import { monthOf } from './months.js';
+import { findPlan, PLANS, QuotaExceededError, quotaRefusal, type Plan, type Request, type TeamUse } from './plans.js';
+
+export async function teamPlan(sql: Sql, teamId: number): Promise<Plan | undefined> {
+  const [row] = await sql<Array<{ plan: string }>>`SELECT plan FROM team_plans WHERE team_id = ${teamId}`;
+  return row ? findPlan(row.plan) : undefined;
+}
+
+/** Puts a team on a plan, or on none (`none`: no quotas). */
+export async function assignPlan(sql: Sql, teamId: number, name: string): Promise<Plan | undefined> {
+  if (name === 'none') {
+    await sql`DELETE FROM team_plans WHERE team_id = ${teamId}`;
+    return undefined;
+  }
+  const plan = findPlan(name);
+  if (!plan) throw new InvalidInputError(`plan "${name}" is unknown: use one of ${PLANS.map((p) => p.name).join(', ')}, or none`);
+  await sql`INSERT INTO team_plans (team_id, plan) VALUES (${teamId}, ${plan.name})
+    ON CONFLICT (team_id) DO UPDATE SET plan = EXCLUDED.plan, since = now()`;
+  return plan;
+}
+
+/** Apps and instances the team has now; instance-hours its apps ran this month (ledger, open intervals up to now). */
+export async function teamUse(sql: Sql, teamId: number, now = new Date()): Promise<TeamUse> {
+  const month = monthOf(now);
+  const [row] = await sql<Array<TeamUse>>`
+    SELECT (SELECT count(*) FROM apps WHERE team_id = ${teamId})::int AS apps,
+      (SELECT coalesce(sum(f.replicas), 0) FROM formation f JOIN apps a ON a.id = f.app_id WHERE a.team_id = ${teamId})::int AS instances,
+      (SELECT coalesce(sum(extract(epoch FROM least(coalesce(stopped_at, now()), ${month.end}::timestamptz) - greatest(started_at, ${month.start}::timestamptz))), 0) / 3600
+        FROM usage_instances WHERE team_id = ${teamId} AND NOT one_off AND started_at < ${month.end} AND coalesce(stopped_at, now()) > ${month.start})::float8 AS "instanceHours"`;
+  return row!;
+}
+
+async function check(sql: Sql, team: { id: number; name: string }, request: Request): Promise<void> {
+  const plan = await teamPlan(sql, team.id);
+  if (!plan) return;
+  const refusal = quotaRefusal(team.name, plan, await teamUse(sql, team.id), request);
+  if (refusal) throw new QuotaExceededError(refusal);
+}
+
+export async function assertMayCreateApp(sql: Sql, team: { id: number; name: string }): Promise<void> {
+  await check(sql, team, { kind: 'create-app' });
+}
+
+/** Before scaling `type` of `app`; an app or type that does not exist is the scheduler's to refuse. */
+export async function assertMayScale(sql: Sql, app: string, type: string, request: ScaleRequest): Promise<void> {
+  const [row] = await sql<Array<{ team_id: number; team: string; replicas: number | null; size: string | null }>>`
+    SELECT a.team_id, t.name AS team, f.replicas, f.size FROM apps a JOIN teams t ON t.id = a.team_id
+    LEFT JOIN formation f ON f.app_id = a.id AND f.process_type = ${type} WHERE a.name = ${app}`;
+  if (!row) return;
+  const was = { replicas: row.replicas ?? 0, size: row.size ?? DEFAULT_SIZE };
+  await check(sql, { id: row.team_id, name: row.team }, {
+    kind: 'scale', replicas: request.replicas ?? was.replicas, size: request.size ?? (was.size as never), was,
+  });
+}
