@@ -25,6 +25,8 @@ import { m040 } from './migrations/040-one-off-runs.js';
 import { m041 } from './migrations/041-cron-jobs.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
+import { m059 } from './migrations/059-sign-in-failures.js';
+import { m060 } from './migrations/060-totp.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -53,4 +55,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m041,
   m046,
   m047,
+  m059,
+  m060,
 ];
