@@ -116,6 +116,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/access', summary: "Who can do what on an app: its team's members and roles", scope: 'read', response: { json: ref('AppAccess') } },
   { method: 'get', path: '/audit', summary: 'The audit log of the teams the caller administers, newest first (?format=jsonl for JSON lines)', scope: 'admin', response: { jsonOrText: arrayOf('AuditEntry') },
     query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },
+  // Issue 19, two-factor sign-in (TOTP, RFC 6238) for the person signed in.
+  { method: 'get', path: '/auth/totp', summary: 'Whether two-factor sign-in is on for the person signed in', scope: 'read', response: { json: object({ enabled: { type: 'boolean' } }) } },
+  { method: 'post', path: '/auth/totp', summary: 'Start two-factor enrolment: a TOTP secret, its otpauth:// URI, and that URI as an SVG QR code', scope: 'read', status: 201, response: { json: object({ secret: { type: 'string' }, uri: { type: 'string' }, qrSvg: { type: 'string' } }) } },
+  { method: 'post', path: '/auth/totp/confirm', summary: 'Turn two-factor sign-in on with a code from the app; answers ten recovery codes, shown once', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' }, recoveryCodes: { type: 'array', items: { type: 'string' } } }) } },
+  { method: 'post', path: '/auth/totp/disable', summary: 'Turn two-factor sign-in off with a current code or a recovery code', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' } }) } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -327,4 +327,13 @@ export const COMMANDS: CommandSpec[] = [
     ],
     load: () => import('./commands/teams.js').then((m) => m.showAudit),
   },
+  { name: '2fa', description: 'whether two-factor sign-in is on for you', json, load: () => import('./commands/two-factor.js').then((m) => m.showTwoFactor) },
+  {
+    name: '2fa:enable', description: 'turn on two-factor sign-in: scan the QR code with an authenticator app, then type a code (read from stdin)',
+    load: () => import('./commands/two-factor.js').then((m) => m.enableTwoFactor),
+  },
+  {
+    name: '2fa:disable', description: 'turn off two-factor sign-in with a code or a recovery code (read from stdin)',
+    load: () => import('./commands/two-factor.js').then((m) => m.disableTwoFactor),
+  },
 ];
