@@ -167,7 +167,7 @@ export async function startRoles(
     // Git needs the deploy scope: a read token may not push (nor fetch the source); and the
     // deploy permission on the app's team (accounts/, the same table as the API).
     authenticate: (_user, password) => gitActor(sql, password),
-    authorize: (password, app, service, rpc) => gitDecision(sql, password, app, service, rpc),
+    authorize: (password, app, service, rpc, origin) => gitDecision(sql, password, app, service, rpc, origin),
     appExists: async (app) => (await findApp(sql, app)) !== undefined,
     deployBranches: (app) => deployBranchesOf(sql, app),
     onPush: (push, pushLog) => handlePush({ ...enqueue, previews }, push, pushLog),
