@@ -108,11 +108,15 @@ describe('people and teams in the dashboard', () => {
     }
   });
 
-  it('asks for the two-factor code at sign-in when it is on, and refuses a wrong one', async () => {
-    const session = await call('POST', '/auth/login', undefined, { email: 'ada@example.com', password: 'a long password' });
-    const started = await call('POST', '/auth/totp', session.accessToken);
-    const secret = base32Decode(started.secret);
-    await call('POST', '/auth/totp/confirm', session.accessToken, { code: totp(secret, Date.now()) });
+  it('turns on two-factor sign-in from the Account page, then asks for the code at sign-in', async () => {
+    await page.click('header a[href="#/account"]');
+    await page.click('button[name=totp-enable]');
+    await page.waitForSelector('img[alt="QR code of the otpauth URI"]');
+    const secret = base32Decode((await page.textContent('[data-testid=totp-secret]'))!);
+    await page.fill('input[name=totp-confirm-code]', totp(secret, Date.now()));
+    await page.click('form:has(input[name=totp-confirm-code]) button[type=submit]');
+    await page.waitForSelector('[data-testid=recovery-codes] li');
+    expect(await page.locator('[data-testid=recovery-codes] li').count()).toBe(10);
     const fresh = await browser.newPage();
     try {
       await fresh.goto(`${api.base}/#/signin`);
