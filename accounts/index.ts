@@ -19,3 +19,6 @@ export { auditChange, type AuditChange } from './audit-entry.js';
 export { dropAuditPartitionsBefore, ensureAuditPartitions, listAudit, prepareAuditLog, recordAudit, type AuditRecord, type AuditRow } from './audit.js';
 export { gitActor, gitDecision } from './git-access.js';
 export { finishPasswordReset, startPasswordReset } from './password-reset.js';
+export { recordFailedSignIn, signInBlocked, type SignInLimits } from './sign-in-limits.js';
+export { checkSecondFactor, confirmTotp, disableTotp, startTotp, totpEnabled, type TotpEnrolment } from './two-factor.js';
+export { AUDIT_PARTITIONS_EVERY_MS, keepAuditPartitions, startAuditPartitionLoop } from './audit-partitions.js';

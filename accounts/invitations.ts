@@ -48,7 +48,9 @@ export function invitationMail(input: { email: string; team: string; role: Role;
     subject: `You are invited to the team ${input.team} on DevFlow`,
     text: [
       `${input.inviter} invited you to the team "${input.team}" on DevFlow as ${input.role}.`, '',
-      'To accept, run:', '',
+      'To accept, open this link in your browser (DevFlow\'s dashboard):', '',
+      `  ${input.api}/#/invitation/${input.code}`, '',
+      'or run:', '',
       `  devflow signup --api ${input.api} --email ${input.email} --invitation ${input.code}`, '',
       'or, if you have an account already:', '',
       `  devflow teams:join ${input.code}`, '',

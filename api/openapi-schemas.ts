@@ -209,7 +209,7 @@ export const SCHEMAS: Record<string, Schema> = {
   }),
   NewAddon: object({ kind: str, options: { type: 'object', additionalProperties: str } }, ['kind']),
   SignUp: object({ email: str, password: str, invitation: str }, ['email', 'password']),
-  SignIn: object({ email: str, password: str }),
+  SignIn: object({ email: str, password: str, code: str }, ['email', 'password']),
   Session: object({ accessToken: str, refreshToken: str, expiresAt: time }),
   Me: object({ actor: str, person: bool, instance: bool, scopes: { type: 'array', items: str }, teams: arrayOf('Team') }),
   Team: object({ id: int, name: str, role: { type: 'string', enum: ['owner', 'admin', 'developer', 'viewer'] } }),

@@ -120,12 +120,18 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/teams/{team}/members/{email}', summary: 'Remove a member: their sessions and tokens end at once', scope: 'admin', response: { json: object({ removed: { type: 'string' }, sessionsEnded: { type: 'integer' }, tokensRevoked: { type: 'integer' } }) } },
   { method: 'get', path: '/apps/{app}/access', summary: "Who can do what on an app: its team's members and roles", scope: 'read', response: { json: ref('AppAccess') } },
   { method: 'get', path: '/audit', summary: 'The audit log of the teams the caller administers, newest first (?format=jsonl for JSON lines)', scope: 'admin', response: { jsonOrText: arrayOf('AuditEntry') },
-    query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },  // Issue 17, studio: the app backend's live Realtime channels.
+    query: { ...paged, team: { type: 'string' }, app: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', enum: ['json', 'jsonl'] } } },
+  // Issue 17, studio: the app backend's live Realtime channels.
   { method: 'get', path: '/apps/{app}/realtime/channels', summary: "The app backend's live Realtime channels and how many subscribers each has", scope: 'read', response: { json: arrayOf('RealtimeChannel') } },
   { method: 'get', path: '/teams/{team}/usage', summary: "What a team's apps used in a month (?month=YYYY-MM, default this one, UTC): the sums and each app's own", scope: 'read', response: { json: ref('TeamUsage') } },
   { method: 'get', path: '/plans', summary: 'The plans, their quotas and monthly prices', scope: 'read', response: { json: arrayOf('Plan') } },
   { method: 'get', path: '/teams/{team}/plan', summary: "The team's plan (null: no quotas) and what it has and used this month", scope: 'read', response: { json: ref('TeamPlan') } },
   { method: 'put', path: '/teams/{team}/plan', summary: 'Put the team on a plan ({"plan": "pro"}, or "none": no quotas); the instance\'s operators only', scope: 'admin', request: object({ plan: { type: 'string' } }), response: { json: object({ team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] } }) } },
+  // Issue 19, two-factor sign-in (TOTP, RFC 6238) for the person signed in.
+  { method: 'get', path: '/auth/totp', summary: 'Whether two-factor sign-in is on for the person signed in', scope: 'read', response: { json: object({ enabled: { type: 'boolean' } }) } },
+  { method: 'post', path: '/auth/totp', summary: 'Start two-factor enrolment: a TOTP secret, its otpauth:// URI, and that URI as an SVG QR code', scope: 'read', status: 201, response: { json: object({ secret: { type: 'string' }, uri: { type: 'string' }, qrSvg: { type: 'string' } }) } },
+  { method: 'post', path: '/auth/totp/confirm', summary: 'Turn two-factor sign-in on with a code from the app; answers ten recovery codes, shown once', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' }, recoveryCodes: { type: 'array', items: { type: 'string' } } }) } },
+  { method: 'post', path: '/auth/totp/disable', summary: 'Turn two-factor sign-in off with a current code or a recovery code', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' } }) } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -16,6 +16,7 @@ import { parseAppName } from '../core/names.js';
 import { createApp, deleteApp } from '../core/store/apps.js';
 import { ensureAdminToken } from '../core/store/tokens.js';
 import { releaseOperations, type SchedulerDeps } from '../scheduler/index.js';
+import { connect } from '../core/store/database.js';
 import { createTestDatabase, type TestDatabase } from '../tests/support/postgres.js';
 import { createApi, type ApiDeps } from './api.js';
 
@@ -27,8 +28,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(): Promise<TestApi> {
-  const db = await createTestDatabase();
+/**
+ * `sameDatabaseAs`: a second DevFlow process on another's database, with its own connection
+ * pool (the first one drops the database).
+ */
+export async function startTestApi(options: { sameDatabaseAs?: TestDatabase } = {}): Promise<TestApi> {
+  const db = options.sameDatabaseAs ? secondConnection(options.sameDatabaseAs) : await createTestDatabase();
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-api-'));
   const adminToken = await ensureAdminToken(db.sql, path.join(home, 'admin-token'));
   const bus = new EventBus(db.url, db.sql);
@@ -54,4 +59,9 @@ export async function startTestApi(): Promise<TestApi> {
       await fs.rm(home, { recursive: true, force: true });
     },
   };
+}
+
+function secondConnection(db: TestDatabase): TestDatabase {
+  const sql = connect(db.url);
+  return { sql, url: db.url, drop: () => sql.end({ timeout: 2 }) };
 }

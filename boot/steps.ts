@@ -20,7 +20,7 @@ import { loadSecretKey, type SecretKey } from '../core/secrets.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { findApp } from '../core/store/apps.js';
 import { openDatabase, type Database } from '../core/store/database.js';
-import { accountMailer, gitActor, gitDecision, instanceMayRead, prepareAuditLog } from '../accounts/index.js';
+import { accountMailer, gitActor, gitDecision, instanceMayRead, startAuditPartitionLoop } from '../accounts/index.js';
 import { readAuditKeepMonths } from '../core/settings.js';
 import { createBackend, type Backend } from '../backend/index.js';
 import { createTelemetry, type Telemetry } from '../telemetry/index.js';
@@ -167,7 +167,7 @@ export async function startRoles(
     // Git needs the deploy scope: a read token may not push (nor fetch the source); and the
     // deploy permission on the app's team (accounts/, the same table as the API).
     authenticate: (_user, password) => gitActor(sql, password),
-    authorize: (password, app, service, rpc) => gitDecision(sql, password, app, service, rpc),
+    authorize: (password, app, service, rpc, origin) => gitDecision(sql, password, app, service, rpc, origin),
     appExists: async (app) => (await findApp(sql, app)) !== undefined,
     deployBranches: (app) => deployBranchesOf(sql, app),
     onPush: (push, pushLog) => handlePush({ ...enqueue, previews }, push, pushLog),
@@ -207,8 +207,8 @@ export async function startApi(
 ): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
-  const dropped = await prepareAuditLog(sql, readAuditKeepMonths(process.env));
-  if (dropped.length > 0) log(`audit log: dropped ${dropped.join(', ')} (older than DEVFLOW_AUDIT_KEEP_MONTHS)`);
+  // Next month's audit partition is made weeks ahead while DevFlow runs, and old months dropped.
+  const auditPartitions = await startAuditPartitionLoop(sql, { keepMonths: readAuditKeepMonths(process.env), log });
   const mailer = accountMailer({ sql, smtpUrl: config.smtpUrl });
   const api = createApi({
     sql, config, apps: roles.apps, appDatabases: runtime.platformEnv, releases: releaseOperations(roles.scheduler, log),
@@ -253,6 +253,7 @@ export async function startApi(
       for (const socket of upgraded) socket.destroy();
       await new Promise((r) => server.close(r));
       await mailer.close();
+      await auditPartitions.stop();
     },
   };
 }

@@ -366,4 +366,13 @@ export const COMMANDS: CommandSpec[] = [
     name: 'plans:assign', description: 'put a team on a plan (free, pro, team) or none (no quotas); operators only', json,
     args: [['<team>'], ['<plan>', 'free, pro, team or none']], load: () => import('./commands/plans.js').then((m) => m.assignPlan),
   },
+  { name: '2fa', description: 'whether two-factor sign-in is on for you', json, load: () => import('./commands/two-factor.js').then((m) => m.showTwoFactor) },
+  {
+    name: '2fa:enable', description: 'turn on two-factor sign-in: scan the QR code with an authenticator app, then type a code (read from stdin)',
+    load: () => import('./commands/two-factor.js').then((m) => m.enableTwoFactor),
+  },
+  {
+    name: '2fa:disable', description: 'turn off two-factor sign-in with a code or a recovery code (read from stdin)',
+    load: () => import('./commands/two-factor.js').then((m) => m.disableTwoFactor),
+  },
 ];

@@ -66,7 +66,7 @@ export const SETTINGS = [
     name: 'DEVFLOW_GIT_ALLOW_HOSTS', default: 'none', readBy: 'server',
     meaning: 'comma-separated hosts or IPs that `git:connect` may fetch from although they are loopback or private (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused',
   },
-  { name: 'DEVFLOW_AUDIT_KEEP_MONTHS', default: '`13`', readBy: 'server', meaning: "months of the audit log kept: at each start, whole months older than this are dropped (the log's only way out)" },
+  { name: 'DEVFLOW_AUDIT_KEEP_MONTHS', default: '`13`', readBy: 'server', meaning: "months of the audit log kept: at start and hourly while running, whole months older than this are dropped (the log's only way out)" },
   { name: 'DEVFLOW_BACKUPS_KEEP', default: '`7`', readBy: 'server', meaning: "scheduled (daily) `pg:backups` kept per app; older ones are removed; manual ones stay until deleted" },
   {
     name: 'DEVFLOW_PUBLIC_URL', default: '`http://localhost:<DEVFLOW_PORT>`', readBy: 'server',

@@ -36,6 +36,12 @@ export interface PushRequest {
   receivedAt?: Date;
 }
 
+/** Where a git request came from: the client's address, and the request id echoed in `X-Request-Id`. */
+export interface GitRequestOrigin {
+  sourceIp: string | null;
+  requestId: string;
+}
+
 export interface PushOutcome {
   ok: boolean;
   /** Last line shown to the pusher; on failure the reason. */
@@ -53,9 +59,12 @@ export interface ReceiverOptions {
   appExists(app: AppName): Promise<boolean>;
   /**
    * Whether these credentials may fetch from or push to this app (issue 19: another team's app
-   * is refused as if it did not exist). Absent: every authenticated caller may.
+   * is refused as if it did not exist). Absent: every authenticated caller may. `request` says
+   * where the request came from, for the audit row of a push.
    */
-  authorize?(password: string, app: AppName, service: 'upload-pack' | 'receive-pack', rpc: boolean): Promise<'allowed' | 'not_found' | 'forbidden'>;
+  authorize?(
+    password: string, app: AppName, service: 'upload-pack' | 'receive-pack', rpc: boolean, request: GitRequestOrigin,
+  ): Promise<'allowed' | 'not_found' | 'forbidden'>;
   /**
    * Called once per ref update during pre-receive, in push order; the first failure rejects the
    * whole push (git applies all refs or none). Lines written to log reach the client as

@@ -4,6 +4,7 @@
  * deploy rejects the push natively (`! [remote rejected] main -> main (pre-receive hook
  * declined)`) and no ref moves. The hook's output reaches the pusher as `remote:` lines.
  */
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { DevflowError, errorMessage } from '../core/errors.js';
 import type { AppName } from '../core/names.js';
@@ -13,6 +14,7 @@ import {
   isDeployRef,
   isZeroId,
   type AppRepositories,
+  type GitRequestOrigin,
   type PushOutcome,
   type ReceiverOptions,
 } from './contract.js';
@@ -91,8 +93,10 @@ export class GitReceiver implements AppRepositories {
       res.setHeader('WWW-Authenticate', 'Basic realm="DevFlow"');
       return plain(res, 401, 'authentication required: use your DevFlow token as the password');
     }
+    const origin = requestOrigin(req);
+    res.setHeader('X-Request-Id', origin.requestId);
     const verdict = (await this.options.appExists(route.app))
-      ? (await this.options.authorize?.(credentials!.password, route.app, route.service, route.kind === 'rpc')) ?? 'allowed'
+      ? (await this.options.authorize?.(credentials!.password, route.app, route.service, route.kind === 'rpc', origin)) ?? 'allowed'
       : 'not_found';
     if (verdict === 'not_found') {
       return plain(res, 404, `app '${route.app}' does not exist: create it with devflow apps:create ${route.app}`);
@@ -158,4 +162,11 @@ function plain(res: http.ServerResponse, status: number, message: string): void 
   // An unread request body (a refused push) is not worth draining: close the connection instead.
   if (status >= 400) headers.Connection = 'close';
   res.writeHead(status, headers).end(`${message}\n`);
+}
+
+/** The client's address and a request id: the one the client sent (as the API accepts it) or a new one. */
+function requestOrigin(req: http.IncomingMessage): GitRequestOrigin {
+  const given = req.headers['x-request-id'];
+  const requestId = typeof given === 'string' && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+  return { sourceIp: req.socket.remoteAddress ?? null, requestId };
 }

@@ -8,30 +8,33 @@
  *   POST /auth/invitations/accept {code}               → joins the team an invitation names
  *   POST /auth/password-reset {email}                  → mails a one-time code (the same answer for any email)
  *   POST /auth/password-reset/confirm {email, code, password} → sets it, ends every session
- * Failed sign-ins are limited per account and per client IP, in this process's memory (a
- * restart forgets them); the answer says when to retry.
+ *   POST /auth/totp, /auth/totp/confirm, /auth/totp/disable   → two-factor.ts
+ * A person with two-factor sign-in on sends `code` with the password; without it the answer is
+ * 401 `totp_required`, so a client knows to ask for it. Failed sign-ins (a wrong password or
+ * code) are limited per account and per client IP in PostgreSQL, shared by every DevFlow
+ * process (accounts/sign-in-limits.ts); the answer says when to retry.
  */
 import type express from 'express';
 import type { Response } from 'express';
 import {
-  acceptInvitation, checkPassword, createPerson, endAllSessions, endSession, findPerson, finishPasswordReset, listTeams, parseEmail, parsePassword,
-  refreshSession, startPasswordReset, startSession, type Access,
+  acceptInvitation, checkPassword, checkSecondFactor, createPerson, endAllSessions, endSession, finishPasswordReset, listTeams, parseEmail,
+  parsePassword, recordFailedSignIn, refreshSession, signInBlocked, startPasswordReset, startSession, totpEnabled, type SignInLimits,
 } from '../../accounts/index.js';
-import { DevflowError, InvalidInputError, UnauthorizedError } from '../../core/errors.js';
+import { InvalidInputError, UnauthorizedError } from '../../core/errors.js';
 import { accessOf } from '../authenticate.js';
 import type { ApiDeps } from '../deps.js';
 import { sendError } from '../errors.js';
-import { AuthFailureLimiter, clientIp } from '../rate-limit.js';
+import { clientIp } from '../rate-limit.js';
 import { route } from './handler.js';
+import { personOf, registerTwoFactorRoutes } from './two-factor.js';
 
 /** Failed sign-ins allowed per account and per IP within the window. */
-export const SIGN_IN_LIMITS = { perAccount: 5, perIp: 20, windowMs: 15 * 60_000 };
+export const SIGN_IN_LIMITS: SignInLimits = { perAccount: 5, perIp: 20, windowMs: 15 * 60_000 };
 
 type Body = Record<string, unknown>;
 
 export function registerAuthRoutes(v1: express.Router, deps: ApiDeps): void {
-  const accounts = new AuthFailureLimiter({ max: SIGN_IN_LIMITS.perAccount, windowMs: SIGN_IN_LIMITS.windowMs });
-  const ips = new AuthFailureLimiter({ max: SIGN_IN_LIMITS.perIp, windowMs: SIGN_IN_LIMITS.windowMs });
+  registerTwoFactorRoutes(v1, deps);
 
   v1.post('/auth/signup', route(async (req, res) => {
     const body = (req.body ?? {}) as Body;
@@ -46,13 +49,21 @@ export function registerAuthRoutes(v1: express.Router, deps: ApiDeps): void {
     const email = parseEmail(body.email);
     if (typeof body.password !== 'string') throw new InvalidInputError('send {"email": …, "password": …}');
     const ip = clientIp(req);
-    const wait = Math.max(accounts.retryAfterSeconds(email), ips.retryAfterSeconds(ip));
-    if (wait > 0) return tooManyAttempts(res, wait, accounts.retryAfterSeconds(email) > 0 ? `for ${email}` : `from ${ip}`);
+    const blocked = await signInBlocked(deps.sql, SIGN_IN_LIMITS, email, ip);
+    if (blocked) return tooManyAttempts(res, blocked.seconds, blocked.who);
     const person = await checkPassword(deps.sql, email, body.password);
     if (!person) {
-      accounts.recordFailure(email);
-      ips.recordFailure(ip);
+      await recordFailedSignIn(deps.sql, SIGN_IN_LIMITS, email, ip);
       throw new UnauthorizedError('wrong email or password');
+    }
+    if (await totpEnabled(deps.sql, person.id)) {
+      if (body.code === undefined || body.code === '') {
+        return sendError(res, 401, 'totp_required', 'two-factor sign-in is on for this account: send the 6-digit code from your authenticator app (or a recovery code) as "code"');
+      }
+      if (!(await checkSecondFactor(deps.sql, person.id, body.code))) {
+        await recordFailedSignIn(deps.sql, SIGN_IN_LIMITS, email, ip);
+        throw new UnauthorizedError('wrong two-factor code (or one already used): try the next code your app shows');
+      }
     }
     res.json({ email: person.email, ...(await startSession(deps.sql, person.id)) });
   }));
@@ -79,9 +90,10 @@ export function registerAuthRoutes(v1: express.Router, deps: ApiDeps): void {
   v1.post('/auth/password-reset', route(async (req, res) => {
     const email = parseEmail(((req.body ?? {}) as Body).email);
     // Counted as an attempt on the account, so the mails cannot be used to flood an inbox.
-    const wait = Math.max(accounts.retryAfterSeconds(email), ips.retryAfterSeconds(clientIp(req)));
-    if (wait > 0) return tooManyAttempts(res, wait, `for ${email}`);
-    accounts.recordFailure(email);
+    const ip = clientIp(req);
+    const blocked = await signInBlocked(deps.sql, SIGN_IN_LIMITS, email, ip);
+    if (blocked) return tooManyAttempts(res, blocked.seconds, blocked.who);
+    await recordFailedSignIn(deps.sql, SIGN_IN_LIMITS, email, ip);
     const mail = await startPasswordReset(deps.sql, email, `http://localhost:${deps.config.port}`);
     if (mail && deps.mailer) await deps.mailer.send(mail);
     res.status(202).json({ email, mailed: 'if this email has an account, a reset code was mailed to it' });
@@ -93,15 +105,9 @@ export function registerAuthRoutes(v1: express.Router, deps: ApiDeps): void {
   }));
 
   v1.post('/auth/invitations/accept', route(async (req, res) => {
-    const person = await personOf(deps, accessOf(res));
+    const person = await personOf(deps, accessOf(res), 'to accept an invitation');
     res.json(await acceptInvitation(deps.sql, ((req.body ?? {}) as Body).code, person));
   }));
-}
-
-async function personOf(deps: ApiDeps, access: Access): Promise<{ id: number; email: string }> {
-  const person = access.personId === null ? undefined : await findPerson(deps.sql, access.actor);
-  if (!person) throw new DevflowError('forbidden', 'sign in as a person (devflow login --email) to accept an invitation');
-  return person;
 }
 
 function tooManyAttempts(res: Response, wait: number, who: string): void {

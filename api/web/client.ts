@@ -33,11 +33,18 @@ export const session = {
   setTeam: (team: string) => sessionStorage.setItem(TEAM, team),
 };
 
-/** Signs in with email and password (issue 19): 'ok', or the API's message (wrong password, retry later). */
-export async function signInWithPassword(email: string, password: string): Promise<'ok' | string> {
-  const res = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = (await res.json().catch(() => ({}))) as { accessToken?: string; refreshToken?: string; error?: { message: string } };
-  if (!res.ok || !body.accessToken) return body.error?.message ?? `DevFlow answered HTTP ${res.status}`;
+/**
+ * Signs in with email and password (issue 19), and the two-factor code when the person has one
+ * on: 'ok', 'code_needed' (ask for the code and call again with it), or the API's message
+ * (wrong password or code, retry later).
+ */
+export async function signInWithPassword(email: string, password: string, code?: string): Promise<'ok' | 'code_needed' | { error: string }> {
+  const res = await fetch('/api/v1/auth/login', {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, ...(code ? { code } : {}) }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { accessToken?: string; refreshToken?: string; error?: { code: string; message: string } };
+  if (body.error?.code === 'totp_required') return 'code_needed';
+  if (!res.ok || !body.accessToken) return { error: body.error?.message ?? `DevFlow answered HTTP ${res.status}` };
   session.signIn(body.accessToken, body.refreshToken);
   return 'ok';
 }

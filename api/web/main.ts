@@ -2,7 +2,7 @@
 /**
  * The DevFlow dashboard: plain TypeScript DOM modules bundled by esbuild (api/bundle.ts),
  * no framework and nothing fetched from elsewhere at run time. Views are addressed by the URL
- * fragment: #/apps, #/apps/<app>/<tab>, #/team, #/signin. The header's switcher picks the team
+ * fragment: #/apps, #/apps/<app>/<tab>, #/team, #/account, #/signin, #/invitation/<code>. The header's switcher picks the team
  * whose apps the list shows and whose members and audit log #/team shows (issue 19).
  */
 import { api, session } from './client.js';
@@ -11,6 +11,8 @@ import { renderApp } from './views/app.js';
 import { renderApps } from './views/apps.js';
 import { renderSignIn } from './views/signin.js';
 import { renderTeam } from './views/team.js';
+import { renderInvitation } from './views/invitation.js';
+import { renderAccount } from './views/account.js';
 
 const root = document.getElementById('root')!;
 const main = h('main', {});
@@ -32,6 +34,7 @@ function teamSwitcher(): HTMLElement {
 function header(): HTMLElement {
   return h('header', {}, h('a', { href: '#/apps' }, 'DevFlow'), h('a', { href: '#/apps', style: 'font-weight:400' }, 'Apps'),
     session.token() ? h('a', { href: '#/team', style: 'font-weight:400' }, 'Team') : null,
+    session.token() ? h('a', { href: '#/account', style: 'font-weight:400' }, 'Account') : null,
     h('span', { className: 'spacer' }),
     session.token() ? teamSwitcher() : null,
     session.token() ? h('button', { onclick: () => {
@@ -45,8 +48,11 @@ function route(): void {
   leave = undefined;
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   replace(root, header(), main);
+  // An invitation's link opens before signing in: its page offers to sign up or in (issue 19).
+  if (parts[0] === 'invitation' && parts[1]) return renderInvitation(main, parts[1]);
   if (!session.token() || parts[0] === 'signin') return renderSignIn(main);
   if (parts[0] === 'team') return renderTeam(main);
+  if (parts[0] === 'account') return renderAccount(main);
   if (parts[0] === 'apps' && parts[1]) {
     leave = renderApp(main, parts[1], parts[2] ?? 'deployments', parts.slice(3));
     return;

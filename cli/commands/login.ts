@@ -2,7 +2,9 @@
  * login, signup, logout: keep the API URL and a credential for later commands (see
  * ../credentials.ts). `login --token` checks and stores an API token; `login --email` signs in
  * with a password and stores the session (a 15-minute access token and its refresh token, which
- * the client trades when the access token expires). Passwords are read from stdin, never flags.
+ * the client trades when the access token expires); when the person has two-factor sign-in on,
+ * the server answers `totp_required` and the code is asked for next. Passwords and codes are
+ * read from stdin, never flags: one line each, so a script can pipe "password\ncode\n".
  */
 import readline from 'node:readline/promises';
 import { readCliSettings } from '../../core/settings.js';
@@ -31,8 +33,22 @@ export async function login({ opts }: CommandInput<{ api?: string; token?: strin
 }
 
 async function loginWithPassword(api: string, email: string): Promise<void> {
-  const password = await readSecret('Password: ');
-  const session = await createClient({ ...process.env, DEVFLOW_API: api }).request<Session>('POST', '/auth/login', { email, password }, { anonymous: true });
+  const input = stdinLines();
+  try {
+    const password = await input.ask('Password: ');
+    const client = createClient({ ...process.env, DEVFLOW_API: api });
+    const session = await client.request<Session>('POST', '/auth/login', { email, password }, { anonymous: true }).catch(async (err: unknown) => {
+      if (!(err instanceof CliError && err.code === 'totp_required')) throw err;
+      const code = await input.ask('Two-factor code (or a recovery code): ');
+      return client.request<Session>('POST', '/auth/login', { email, password, code: code.trim() }, { anonymous: true });
+    });
+    saveSession(api, email, session);
+  } finally {
+    input.close();
+  }
+}
+
+function saveSession(api: string, email: string, session: Session): void {
   const file = writeCredentials(process.env, { api, token: session.accessToken, refreshToken: session.refreshToken });
   console.log(`Logged in to ${api} as ${email} (credentials in ${file})`);
 }
@@ -61,12 +77,29 @@ export async function logout({ opts }: CommandInput<{ everywhere?: boolean }>): 
 }
 
 async function readSecret(prompt: string): Promise<string> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
+  const input = stdinLines();
   try {
-    return await rl.question(process.stdin.isTTY ? prompt : '');
+    return await input.ask(prompt);
   } finally {
-    rl.close();
+    input.close();
   }
+}
+
+/**
+ * Lines of stdin, one per question. One reader for the whole command: piped input arrives in one
+ * chunk, and a second reader would find the first had swallowed the later lines.
+ */
+export function stdinLines(): { ask(prompt: string): Promise<string>; close(): void } {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: process.stdin.isTTY });
+  const lines = rl[Symbol.asyncIterator]();
+  return {
+    async ask(prompt) {
+      if (process.stdin.isTTY) process.stderr.write(prompt);
+      const next = await lines.next();
+      return next.done ? '' : (next.value as string);
+    },
+    close: () => rl.close(),
+  };
 }
 
 /** Without --code: asks for a reset code by mail. With it: reads the new password from stdin and sets it. */

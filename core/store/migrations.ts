@@ -26,6 +26,8 @@ import { m041 } from './migrations/041-cron-jobs.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
 import { m048 } from './migrations/048-git-tags-host-keys.js';
+import { m059 } from './migrations/059-sign-in-failures.js';
+import { m060 } from './migrations/060-totp.js';
 import { m062 } from './migrations/062-usage-traffic-sizes.js';
 import { m063 } from './migrations/063-team-plans.js';
 import { m066 } from './migrations/066-pg-backups.js';
@@ -58,6 +60,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m046,
   m047,
   m048,
+  m059,
+  m060,
   m062,
   m063,
   m066,

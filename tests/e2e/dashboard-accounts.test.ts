@@ -1,11 +1,17 @@
 /**
  * Issue 19 in the dashboard, in real headless Chromium (playwright-core, Debian's chromium),
  * against the real API in-process (api/test-api.ts; the dashboard is bundled from source):
- * sign in with email and password, switch teams, see members, invite, read the audit log.
+ * sign in with email and password, switch teams, see members, invite, read the audit log;
+ * open an invitation's mailed link and accept it (as someone new, and as someone signed in);
+ * sign in with a two-factor code. TOTP codes are computed from the enrolled secret, as an
+ * authenticator app would.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAIL_PROJECT } from '../../accounts/index.js';
+import { base32Decode, totp } from '../../accounts/totp.js';
 import { startTestApi, type TestApi } from '../../api/test-api.js';
+import { listCaughtMail } from '../../core/mail/catcher.js';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -67,4 +73,82 @@ describe('people and teams in the dashboard', () => {
     await page.waitForSelector('tr[data-audit="member.invite"]:has-text("bob@example.com as viewer")');
     expect(await page.textContent('tr[data-audit="app.create"]')).toContain('shop');
   });
+
+  it('opens a mailed invitation link, where someone new signs up and joins the team', async () => {
+    const link = await invitationLink('carol@example.com', 'developer');
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(link);
+      await fresh.fill('input[name=signup-email]', 'carol@example.com');
+      await fresh.fill('input[name=signup-password]', 'carols password');
+      await fresh.click('button[name=signup-accept]');
+      await fresh.waitForSelector('[data-testid=joined]:has-text("You joined acme as developer.")');
+      await fresh.click('a[name=to-apps]');
+      await fresh.waitForSelector('tr[data-app=shop]');
+      expect(await fresh.locator('tr[data-app=legacy]').count()).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('lets a person signed in accept an invitation with one button', async () => {
+    await call('POST', '/auth/signup', undefined, { email: 'dan@example.com', password: 'dans password' });
+    const link = await invitationLink('dan@example.com', 'viewer');
+    const fresh = await browser.newPage();
+    try {
+      await signInAt(fresh, 'dan@example.com', 'dans password');
+      await fresh.goto(link);
+      await fresh.click('button[name=accept-invitation]');
+      await fresh.waitForSelector('[data-testid=joined]:has-text("You joined acme as viewer.")');
+      const [row] = await api.db.sql<{ role: string }[]>`
+        SELECT m.role FROM memberships m JOIN people p ON p.id = m.person_id JOIN teams t ON t.id = m.team_id WHERE p.email = 'dan@example.com' AND t.name = 'acme'`;
+      expect(row?.role).toBe('viewer');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('turns on two-factor sign-in from the Account page, then asks for the code at sign-in', async () => {
+    await page.click('header a[href="#/account"]');
+    await page.click('button[name=totp-enable]');
+    await page.waitForSelector('img[alt="QR code of the otpauth URI"]');
+    const secret = base32Decode((await page.textContent('[data-testid=totp-secret]'))!);
+    await page.fill('input[name=totp-confirm-code]', totp(secret, Date.now()));
+    await page.click('form:has(input[name=totp-confirm-code]) button[type=submit]');
+    await page.waitForSelector('[data-testid=recovery-codes] li');
+    expect(await page.locator('[data-testid=recovery-codes] li').count()).toBe(10);
+    const fresh = await browser.newPage();
+    try {
+      await fresh.goto(`${api.base}/#/signin`);
+      await fresh.fill('input[name=email]', 'ada@example.com');
+      await fresh.fill('input[name=password]', 'a long password');
+      await fresh.click('button[name=password-sign-in]');
+      await fresh.waitForSelector('input[name=totp-code]', { state: 'visible' });
+      await fresh.fill('input[name=totp-code]', totp(secret, Date.now() - 10 * 60_000));
+      await fresh.click('button[name=password-sign-in]');
+      await fresh.waitForSelector('[data-testid=password-error]:has-text("wrong two-factor code")');
+      await fresh.fill('input[name=totp-code]', totp(secret, Date.now() + 30_000));
+      await fresh.click('button[name=password-sign-in]');
+      await fresh.waitForSelector('tr[data-app=shop]');
+    } finally {
+      await fresh.close();
+    }
+  });
 });
+
+/** Invites through the API as the owner, and reads the link from the mail the catcher caught. */
+async function invitationLink(email: string, role: string): Promise<string> {
+  const owner = await call('POST', '/auth/login', undefined, { email: 'ada@example.com', password: 'a long password' });
+  await call('POST', '/teams/acme/invitations', owner.accessToken, { email, role });
+  const [mail] = await listCaughtMail(api.db.sql, { project: MAIL_PROJECT, to: email });
+  const path = /\/#\/invitation\/(dfi_[\w-]+)/.exec(mail!.text)![0];
+  return `${api.base}${path}`;
+}
+
+async function signInAt(target: Page, email: string, password: string): Promise<void> {
+  await target.goto(`${api.base}/#/signin`);
+  await target.fill('input[name=email]', email);
+  await target.fill('input[name=password]', password);
+  await target.click('button[name=password-sign-in]');
+  await target.waitForSelector('header a[href="#/team"]');
+}

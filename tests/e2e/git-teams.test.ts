@@ -28,7 +28,7 @@ beforeAll(async () => {
   await db.sql`UPDATE apps SET team_id = ${acme.id} WHERE id = ${shop.id}`;
   harness = await startHarness(['shop'], async () => ({ ok: true, message: 'accepted' }), {
     authenticate: (_user, password) => gitActor(db.sql, password),
-    authorize: (password, app, service, rpc) => gitDecision(db.sql, password, app, service, rpc),
+    authorize: (password, app, service, rpc, origin) => gitDecision(db.sql, password, app, service, rpc, origin),
   });
 }, 60_000);
 
@@ -38,12 +38,22 @@ afterAll(async () => {
 });
 
 describe('git push and teams', () => {
-  it('lets a developer of the app’s team push, and records the push', async () => {
+  it('lets a developer of the app’s team push, and records the push with its source IP and request id', async () => {
     const dir = await makeWorkRepo(harness, 'work', { 'index.js': 'console.log(1)\n' });
-    const push = await harness.git(['push', harness.remote('shop', tokens.dev), 'main'], dir);
+    // git sends extra headers on every request; the receiver keeps a request id it is given.
+    const push = await harness.git(['-c', 'http.extraHeader=X-Request-Id: push-42', 'push', harness.remote('shop', tokens.dev), 'main'], dir);
     expect(push.code, push.stderr).toBe(0);
     const rows = await listAudit(db.sql, { teams: 'all', app: 'shop', limit: 10 });
-    expect(rows.map((r) => [r.actor, r.team, r.action])).toContainEqual(['dev@example.com', 'acme', 'git.push']);
+    expect(rows.map((r) => [r.actor, r.team, r.action, r.sourceIp, r.requestId])).toContainEqual(['dev@example.com', 'acme', 'git.push', '127.0.0.1', 'push-42']);
+  });
+
+  it('gives a push a request id of its own when the client sends none', async () => {
+    const dir = await makeWorkRepo(harness, 'work-2', { 'index.js': 'console.log(4)\n' });
+    const push = await harness.git(['push', harness.remote('shop', tokens.dev), 'main:refs/heads/second'], dir);
+    expect(push.code, push.stderr).toBe(0);
+    const [row] = await listAudit(db.sql, { teams: 'all', app: 'shop', limit: 1 });
+    expect(row!.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(row!.sourceIp).toBe('127.0.0.1');
   });
 
   it('refuses another team’s app as if it did not exist', async () => {
