@@ -67,6 +67,14 @@ export const SETTINGS = [
     meaning: 'comma-separated hosts or IPs that `git:connect` may fetch from although they are loopback or private (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused',
   },
   { name: 'DEVFLOW_AUDIT_KEEP_MONTHS', default: '`13`', readBy: 'server', meaning: "months of the audit log kept: at each start, whole months older than this are dropped (the log's only way out)" },
+  { name: 'DEVFLOW_FUNCTIONS_TIME_LIMIT', default: '`150`', readBy: 'server', meaning: "seconds an app backend function's invocation may run before its worker is stopped (504 `WORKER_TIMEOUT`)" },
+  { name: 'DEVFLOW_FUNCTIONS_MEMORY_MB', default: '`256`', readBy: 'server', meaning: "a function worker's heap limit in MB; past it the worker dies (546 `WORKER_LIMIT`)" },
+  { name: 'DEVFLOW_FUNCTIONS_IDLE_STOP', default: '`120`', readBy: 'server', meaning: 'seconds a function worker without a request stays warm before it is stopped' },
+  { name: 'DEVFLOW_FUNCTIONS_MAX_WORKERS', default: '`50`', readBy: 'server', meaning: 'function workers running at once, all projects together; a new one stops the longest idle, and with all busy a call gets 503 `WORKER_LIMIT`' },
+  {
+    name: 'DEVFLOW_FUNCTIONS_UID', default: '`64055`', readBy: 'server',
+    meaning: "uid function workers run as when DevFlow is root, kept by the firewall (iptables owner match) from loopback and private addresses except their project's `SUPABASE_URL` and `SUPABASE_DB_URL`; `off`: workers run as DevFlow's user, guarded in Node only",
+  },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -110,6 +118,8 @@ export interface ServerSettings {
   tracing: TracingVariables;
   /** DEVFLOW_GIT_ALLOW_HOSTS: loopback or private hosts git host connections may fetch from (issue 22). */
   gitAllowHosts: string[];
+  /** DEVFLOW_FUNCTIONS_*: the app backend's function workers (issue 17). */
+  functions: FunctionsVariables;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -166,6 +176,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     storageS3Url: text(env, 'DEVFLOW_STORAGE_S3_URL'),
     tracing: readTracingVariables(env),
     gitAllowHosts: readGitAllowHosts(env),
+    functions: readFunctionsVariables(env),
   };
 }
 
@@ -339,4 +350,27 @@ export function parseDomain(value: string): string {
     throw new InvalidInputError(`domain "${value}" is not a valid DNS name (e.g. "localhost" or "apps.example.com")`);
   }
   return domain;
+}
+
+/** The app backend's function workers (issue 17, backend/functions/). */
+export interface FunctionsVariables {
+  timeLimitMs: number;
+  memoryMb: number;
+  idleMs: number;
+  maxWorkers: number;
+  /** undefined: workers run as DevFlow's own user. */
+  uid: number | undefined;
+}
+
+export function readFunctionsVariables(env: Env): FunctionsVariables {
+  const rawUid = text(env, 'DEVFLOW_FUNCTIONS_UID') ?? '64055';
+  const uid = rawUid === 'off' ? undefined : Number(rawUid);
+  if (uid !== undefined && (!Number.isInteger(uid) || uid < 1 || uid > 4_294_967_294)) refuse('DEVFLOW_FUNCTIONS_UID', rawUid, 'a uid other than 0 (root), or off');
+  return {
+    timeLimitMs: Math.round(positiveNumber(env, 'DEVFLOW_FUNCTIONS_TIME_LIMIT', 150, 'seconds') * 1000),
+    memoryMb: positiveInteger(env, 'DEVFLOW_FUNCTIONS_MEMORY_MB', 256),
+    idleMs: Math.round(positiveNumber(env, 'DEVFLOW_FUNCTIONS_IDLE_STOP', 120, 'seconds') * 1000),
+    maxWorkers: positiveInteger(env, 'DEVFLOW_FUNCTIONS_MAX_WORKERS', 50),
+    uid,
+  };
 }
