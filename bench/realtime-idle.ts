@@ -32,6 +32,9 @@ import WebSocket from 'ws';
 const [url, n, join] = [process.argv[1], Number(process.argv[2]), process.argv[3] === 'join'];
 const sockets = [];
 let refused = 0;
+// Heartbeats from the start: opening thousands takes minutes, and the server closes sockets silent for 60 s.
+let ref = 0;
+setInterval(() => { for (const s of sockets) if (s.readyState === 1) s.send(JSON.stringify([null, String(ref++), 'phoenix', 'heartbeat', {}])); }, 25_000);
 const open = (i) => new Promise((resolve) => {
   const socket = new WebSocket(url);
   socket.once('error', (e) => { refused += 1; resolve(); });
@@ -48,9 +51,7 @@ const open = (i) => new Promise((resolve) => {
 for (let i = 0; i < n; i += 200) {
   await Promise.all(Array.from({ length: Math.min(200, n - i) }, (_, k) => open(i + k)));
 }
-console.log(JSON.stringify({ open: sockets.filter((s) => s.readyState === 1).length, refused }));
-let ref = 0;
-setInterval(() => { for (const s of sockets) if (s.readyState === 1) s.send(JSON.stringify([null, String(ref++), 'phoenix', 'heartbeat', {}])); }, 25_000);
+console.log(JSON.stringify({ open: sockets.filter((s) => s.readyState === 1).length, refused, closed: sockets.filter((s) => s.readyState > 1).length }));
 `;
 
 /** A bare ws server in a process of its own: prints its port, then its memory when asked. */

@@ -69,7 +69,7 @@ const SOURCES: Record<string, string> = {
       socket.on('error', (e: NodeJS.ErrnoException) => resolve(\`\${e.code}: \${e.message}\`));
     });
     const query = async (url: string) => {
-      const sql = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+      const sql = postgres(url, { max: 1, connect_timeout: 30, onnotice: () => {} });
       try {
         const [row] = await sql\`SELECT current_user AS role, current_database() AS database\`;
         return { ...row };
