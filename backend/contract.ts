@@ -84,6 +84,8 @@ export interface BackendProject {
   auth: AuthSettings;
   /** The URL clients use (SUPABASE_URL), without a trailing slash. */
   url: string;
+  /** The pool's own URL (the owner role on the project's database), which functions get as SUPABASE_DB_URL. */
+  dbUrl?: string;
 }
 
 export interface RequestContext {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
+import type { FunctionsVariables } from '../core/settings.js';
 import { appUrl } from '../core/config.js';
 import { NotFoundError } from '../core/errors.js';
 import { withAppLock } from '../core/locks.js';
@@ -100,12 +101,17 @@ export interface BackendDeps {
   serverUrl: string;
   secretKey: SecretKey;
   databases: AppDatabases;
-  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'>;
+  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'> & Partial<Pick<Config, 'functions'>>;
   runtime: RuntimeKind;
   docker: Docker | undefined;
   log: (line: string) => void;
   /** The mounted services; by default those of this build (services.ts). Tests mount their own. */
   services?: () => Promise<BackendService[]>;
+}
+
+/** DEVFLOW_FUNCTIONS_* as createFunctions takes them (a config made by hand in tests may lack them). */
+function functionsOptions(v: FunctionsVariables | undefined) {
+  return v && { limits: { timeLimitMs: v.timeLimitMs, memoryMb: v.memoryMb }, idleMs: v.idleMs, maxWorkers: v.maxWorkers, uid: v.uid };
 }
 
 /** Projects unused this long close their pools; checked every minute. */
@@ -147,7 +153,7 @@ export function createBackend(deps: BackendDeps): Backend {
   /** Functions load on first use too; the gateway's service and the API's operations share them. */
   let functions: Promise<Functions> | undefined;
   const loadFunctions = () => (functions ??= import('./functions/index.js').then((m) =>
-    m.createFunctions({ sql: deps.sql, root: path.join(deps.config.home, 'functions'), log: deps.log })));
+    m.createFunctions({ sql: deps.sql, root: path.join(deps.config.home, 'functions'), log: deps.log, ...functionsOptions(deps.config.functions) })));
 
   let unmount = async () => {};
   const mountDefaultServices = async () => {

@@ -127,9 +127,11 @@ export class ProjectRegistry {
     if (!app || !(await backendEnabled(this.deps.sql, app))) return undefined;
     const record = await ensureProject(this.deps, app);
     const credentials = (await this.deps.databases.find(app.id))!;
+    const dbUrl = appDatabaseUrl(credentials, this.deps.endpoint);
     const project: BackendProject = {
       ref: app.name,
-      sql: connect(appDatabaseUrl(credentials, this.deps.endpoint), POOL_MAX),
+      sql: connect(dbUrl, POOL_MAX),
+      dbUrl,
       keys: record.keys,
       auth: authSettings(record, this.deps.siteUrl(app.name)),
       url: publicUrl(app.name, this.deps.urls),

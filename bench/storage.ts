@@ -7,6 +7,11 @@
  * bench process's own for the disk peers. The storage service runs behind its stand-in
  * gateway in a child process (backend/storage/test-server-child.ts) on an embedded PostgreSQL,
  * with its bytes on the same disk; the client is node:http streaming from and to the file system.
+ *
+ * Memory (issue 17: "a 1 GB upload and download keep DevFlow's memory growth under 50 MB"): each
+ * transfer also reports the server's peak resident memory above what it held before (Linux
+ * VmHWM, restarted with clear_refs), beside the same figure for a plain Node stream copy of the
+ * source file in a process of its own. `node --import tsx bench/storage.ts 1024 1` is the 1 GB check.
  * Usage: node --import tsx bench/storage.ts [megabytes=256] [rounds=3]
  */
 import { spawn } from 'node:child_process';
@@ -60,7 +65,7 @@ async function provision(serverUrl: string): Promise<{ ownerUrl: string }> {
 
 async function startServer(ownerUrl: string, root: string, keys: Awaited<ReturnType<typeof newProjectKeys>>) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'backend/storage/test-server-child.ts')], {
-    env: { ...process.env, DEVFLOW_STORAGE_TEST_PROJECT: JSON.stringify({ ref: REF, ownerUrl, keys, root }) },
+    env: { ...process.env, STORAGE_TEST_PROJECT: JSON.stringify({ ref: REF, ownerUrl, keys, root }) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = await Promise.all([new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r))]);
@@ -72,7 +77,7 @@ function transfer(url: URL, key: string, method: 'PUT' | 'GET', file: string): P
     const headers: Record<string, string> = { authorization: `Bearer ${key}` };
     if (method === 'PUT') Object.assign(headers, { 'content-type': 'application/octet-stream', 'content-length': String(MB * 2 ** 20) });
     const req = http.request({ host: url.hostname, port: url.port, method, path: '/storage/v1/object/bench/big.bin', headers }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`${method} answered ${res.statusCode}`));
+      if (res.statusCode !== 200) res.once('data', (d) => reject(new Error(`${method} answered ${res.statusCode}: ${String(d).slice(0, 300)}`)));
       res.on('data', () => {});
       res.on('end', () => resolve());
     });
@@ -85,6 +90,37 @@ function transfer(url: URL, key: string, method: 'PUT' | 'GET', file: string): P
 interface Measure {
   mbPerSecond: number;
   cpuSecondsPerGb: number;
+  /** Peak resident memory above the start, in MB, where measured. */
+  growthMb?: number;
+}
+
+/** VmRSS and VmHWM of a process, in MB. */
+async function residentMb(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
+}
+
+/** Runs `run` and reports how far the server's resident memory peaked above where it began. */
+async function withGrowth(pid: number, run: () => Promise<Measure>): Promise<Measure> {
+  await fs.writeFile(`/proc/${pid}/clear_refs`, '5');
+  const before = await residentMb(pid);
+  const measured = await run();
+  return { ...measured, growthMb: (await residentMb(pid)).peak - before.rss };
+}
+
+/** The peer: a stream copy in a Node process of its own, which reports its own peak growth. */
+async function copyInChild(from: string, to: string): Promise<Measure> {
+  const script = `
+    const fs = require('node:fs'); const { pipeline } = require('node:stream/promises');
+    const mb = (name) => Number(new RegExp('^' + name + ':\\\\s+(\\\\d+) kB', 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
+    const before = mb('VmRSS');
+    pipeline(fs.createReadStream(process.argv[1]), fs.createWriteStream(process.argv[2])).then(() => console.log(mb('VmHWM') - before));`;
+  const start = performance.now();
+  const child = spawn(process.execPath, ['-e', script, from, to], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await Promise.all([new Promise<string>((r) => createInterface({ input: child.stdout! }).once('line', r))]);
+  const seconds = (performance.now() - start) / 1000;
+  return { mbPerSecond: MB / seconds, cpuSecondsPerGb: NaN, growthMb: Number(line) };
 }
 
 /** Times `run` and the CPU the measured process spent meanwhile (a pid, or this process). */
@@ -133,23 +169,26 @@ async function main(): Promise<void> {
     const rows: Record<string, Measure[]> = {
       'disk: stream copy of the source file': [], 'upload: PUT /storage/v1/object (server)': [],
       'disk: stream read of the stored file': [], 'download: GET /storage/v1/object (server)': [],
+      'disk: stream copy in a Node process of its own (memory peer)': [],
     };
     const objectsDir = path.join(dir, 'objects', REF, 'objects');
     for (let round = 0; round < ROUNDS; round++) {
       rows['disk: stream copy of the source file']!.push(await measure(() => pipeline(createReadStream(source), createWriteStream(path.join(dir, 'copy.bin')))));
-      rows['upload: PUT /storage/v1/object (server)']!.push(await measure(() => transfer(started.url, keys.serviceRoleKey, 'PUT', source), started.pid));
+      rows['upload: PUT /storage/v1/object (server)']!.push(await withGrowth(started.pid, () => measure(() => transfer(started.url, keys.serviceRoleKey, 'PUT', source), started.pid)));
       const stored = await newestObjectFile(objectsDir);
       rows['disk: stream read of the stored file']!.push(await measure(() => readWhole(stored)));
-      rows['download: GET /storage/v1/object (server)']!.push(await measure(() => transfer(started.url, keys.serviceRoleKey, 'GET', source), started.pid));
+      rows['download: GET /storage/v1/object (server)']!.push(await withGrowth(started.pid, () => measure(() => transfer(started.url, keys.serviceRoleKey, 'GET', source), started.pid)));
+      rows['disk: stream copy in a Node process of its own (memory peer)']!.push(await copyInChild(source, path.join(dir, 'copy.bin')));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const lines = [
-      `Storage throughput, ${MB} MB object, ${ROUNDS} rounds, ${os.cpus().length} cores, ${new Date().toISOString()}`,
+      `Storage throughput, ${MB} MB object, ${ROUNDS} rounds, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}, ${new Date().toISOString()}`,
       '',
-      '| path | median MB/s | runs MB/s | median CPU s/GB |',
-      '| --- | --- | --- | --- |',
+      '| path | median MB/s | runs MB/s | median CPU s/GB | peak RSS growth, MB (runs) |',
+      '| --- | --- | --- | --- | --- |',
       ...Object.entries(rows).map(([name, ms]) => `| ${name} | ${median(ms.map((m) => m.mbPerSecond)).toFixed(0)} | ${
-        ms.map((m) => m.mbPerSecond.toFixed(0)).join(', ')} | ${median(ms.map((m) => m.cpuSecondsPerGb)).toFixed(2)} |`),
+        ms.map((m) => m.mbPerSecond.toFixed(0)).join(', ')} | ${ms.every((m) => Number.isNaN(m.cpuSecondsPerGb)) ? '—' : median(ms.map((m) => m.cpuSecondsPerGb)).toFixed(2)} | ${
+        ms.some((m) => m.growthMb !== undefined) ? ms.map((m) => m.growthMb!.toFixed(1)).join(', ') : ''} |`),
     ];
     console.log(lines.join('\n'));
     await fs.mkdir(path.join(ROOT, 'bench/results'), { recursive: true });

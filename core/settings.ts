@@ -72,6 +72,14 @@ export const SETTINGS = [
     name: 'DEVFLOW_PUBLIC_URL', default: '`http://localhost:<DEVFLOW_PORT>`', readBy: 'server',
     meaning: "DevFlow's API and dashboard as git hosts and browsers reach them (behind a proxy: `https://devflow.example.com`, a path prefix allowed): the webhook URLs `git:webhook` and `previews:webhook` show, and the log links in commit statuses",
   },
+  { name: 'DEVFLOW_FUNCTIONS_TIME_LIMIT', default: '`150`', readBy: 'server', meaning: "seconds an app backend function's invocation may run before its worker is stopped (504 `WORKER_TIMEOUT`)" },
+  { name: 'DEVFLOW_FUNCTIONS_MEMORY_MB', default: '`256`', readBy: 'server', meaning: "a function worker's heap limit in MB; past it the worker dies (546 `WORKER_LIMIT`)" },
+  { name: 'DEVFLOW_FUNCTIONS_IDLE_STOP', default: '`120`', readBy: 'server', meaning: 'seconds a function worker without a request stays warm before it is stopped' },
+  { name: 'DEVFLOW_FUNCTIONS_MAX_WORKERS', default: '`50`', readBy: 'server', meaning: 'function workers running at once, all projects together; a new one stops the longest idle, and with all busy a call gets 503 `WORKER_LIMIT`' },
+  {
+    name: 'DEVFLOW_FUNCTIONS_UID', default: '`64055`', readBy: 'server',
+    meaning: "uid function workers run as when DevFlow is root, kept by the firewall (iptables owner match) from loopback and private addresses except their project's `SUPABASE_URL` and `SUPABASE_DB_URL`; `off`: workers run as DevFlow's user, guarded in Node only",
+  },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -119,6 +127,8 @@ export interface ServerSettings {
   gitAllowHosts: string[];
   /** DEVFLOW_PUBLIC_URL: DevFlow's base URL as others reach it (issue 22); undefined means http://localhost:<port>. */
   publicUrl?: string | undefined;
+  /** DEVFLOW_FUNCTIONS_*: the app backend's function workers (issue 17). */
+  functions: FunctionsVariables;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -177,6 +187,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     tracing: readTracingVariables(env),
     gitAllowHosts: readGitAllowHosts(env),
     publicUrl: readPublicUrl(env),
+    functions: readFunctionsVariables(env),
   };
 }
 
@@ -374,4 +385,27 @@ export function parseDomain(value: string): string {
     throw new InvalidInputError(`domain "${value}" is not a valid DNS name (e.g. "localhost" or "apps.example.com")`);
   }
   return domain;
+}
+
+/** The app backend's function workers (issue 17, backend/functions/). */
+export interface FunctionsVariables {
+  timeLimitMs: number;
+  memoryMb: number;
+  idleMs: number;
+  maxWorkers: number;
+  /** undefined: workers run as DevFlow's own user. */
+  uid: number | undefined;
+}
+
+export function readFunctionsVariables(env: Env): FunctionsVariables {
+  const rawUid = text(env, 'DEVFLOW_FUNCTIONS_UID') ?? '64055';
+  const uid = rawUid === 'off' ? undefined : Number(rawUid);
+  if (uid !== undefined && (!Number.isInteger(uid) || uid < 1 || uid > 4_294_967_294)) refuse('DEVFLOW_FUNCTIONS_UID', rawUid, 'a uid other than 0 (root), or off');
+  return {
+    timeLimitMs: Math.round(positiveNumber(env, 'DEVFLOW_FUNCTIONS_TIME_LIMIT', 150, 'seconds') * 1000),
+    memoryMb: positiveInteger(env, 'DEVFLOW_FUNCTIONS_MEMORY_MB', 256),
+    idleMs: Math.round(positiveNumber(env, 'DEVFLOW_FUNCTIONS_IDLE_STOP', 120, 'seconds') * 1000),
+    maxWorkers: positiveInteger(env, 'DEVFLOW_FUNCTIONS_MAX_WORKERS', 50),
+    uid,
+  };
 }

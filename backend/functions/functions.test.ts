@@ -4,8 +4,9 @@
  * with `supabase.functions.invoke` and run in real worker processes with their limits.
  */
 import fs from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js';
@@ -13,6 +14,7 @@ import { SignJWT } from 'jose';
 import ws from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.js';
+import { readFunctionsVariables } from '../../core/settings.js';
 import { parseAppName } from '../../core/names.js';
 import { parseSecretKey } from '../../core/secrets.js';
 import { AppDatabases } from '../../core/store/app-databases.js';
@@ -24,6 +26,7 @@ import { findBackendRecord } from '../store.js';
 import { createFunctions, type Functions } from './index.js';
 
 const TIME_LIMIT_MS = 3000;
+const WORKER_UID = readFunctionsVariables({}).uid!;
 /** Node 20 has no WebSocket: realtime-js needs ws even when only Functions are used. */
 const CLIENT_OPTIONS = { auth: { persistSession: false }, realtime: { transport: ws as never } };
 
@@ -57,7 +60,49 @@ const SOURCES: Record<string, string> = {
       });
     };`,
   secret: `export default () => Response.json({ secret: Deno.env.get('BLOG_SECRET'), pid: process.pid });`,
+  reach: `
+    import net from 'node:net';
+    import postgres from 'postgres';
+    const connect = (options: net.NetConnectOpts) => new Promise<string>((resolve) => {
+      const socket = net.connect(options);
+      socket.on('connect', () => { socket.destroy(); resolve('connected'); });
+      socket.on('error', (e: NodeJS.ErrnoException) => resolve(\`\${e.code}: \${e.message}\`));
+    });
+    const query = async (url: string) => {
+      const sql = postgres(url, { max: 1, connect_timeout: 30, onnotice: () => {} });
+      try {
+        const [row] = await sql\`SELECT current_user AS role, current_database() AS database\`;
+        return { ...row };
+      } catch (e) {
+        return { error: (e as Error).message };
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    };
+    export default async (req: Request) => {
+      const { internalPort, socketPath, otherDatabase } = await req.json();
+      const own = Deno.env.get('SUPABASE_DB_URL')!;
+      const other = new URL(own);
+      other.pathname = '/' + otherDatabase;
+      const api = await fetch(\`\${Deno.env.get('SUPABASE_URL')}/functions/v1/missing\`, { headers: { apikey: Deno.env.get('SUPABASE_ANON_KEY')! } });
+      return Response.json({
+        internal: await connect({ host: '127.0.0.1', port: internalPort }),
+        internalByName: await connect({ host: 'localhost', port: internalPort, family: 4 }),
+        localSocket: await connect({ path: socketPath }),
+        ownDatabase: await query(own),
+        otherDatabase: await query(other.href),
+        api: { status: api.status, body: await api.json() },
+        public: await connect({ host: 'registry.npmjs.org', port: 443 }),
+      });
+    };`,
 };
+
+/** The files of the `postgres` package, uploaded beside a function as its node_modules. */
+async function postgresPackage(): Promise<{ path: string; content: Buffer }[]> {
+  const dir = path.join(import.meta.dirname, '../../node_modules/postgres');
+  const names = ['package.json', ...(await fs.readdir(path.join(dir, 'src'))).map((f) => `src/${f}`)];
+  return Promise.all(names.map(async (name) => ({ path: `node_modules/postgres/${name}`, content: await fs.readFile(path.join(dir, name)) })));
+}
 
 describe('functions through supabase-js', () => {
   let db: TestDatabase;
@@ -70,6 +115,8 @@ describe('functions through supabase-js', () => {
   let blog: BackendView;
   let shopApp: AppRecord;
   let supabase: SupabaseClient;
+  let databases: AppDatabases;
+  let blogAppId: number;
 
   /** Deploys through the backend's API operations, as `devflow functions:deploy` does. */
   const deploy = async (app: AppRecord, name: string, verifyJwt = true) =>
@@ -78,27 +125,34 @@ describe('functions through supabase-js', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-functions-'));
+    server = http.createServer((req, res) => {
+      if (!backend.handle(req, res)) res.writeHead(418).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    base = `http://127.0.0.1:${port}`;
     // The served instance has short limits; the backend's own (deploy, list, logs) shares its folder and rows.
-    functions = createFunctions({ sql: db.sql, root: path.join(home, 'functions'), limits: { timeLimitMs: TIME_LIMIT_MS, memoryMb: 64 } });
+    // Workers run as the default workers' uid, with its firewall, as under a root `devflow up`.
+    functions = createFunctions({ sql: db.sql, root: path.join(home, 'functions'), limits: { timeLimitMs: TIME_LIMIT_MS, memoryMb: 64 }, uid: WORKER_UID });
     const secretKey = parseSecretKey('22'.repeat(32));
+    databases = new AppDatabases(db.sql, secretKey);
     backend = createBackend({
-      sql: db.sql, serverUrl: db.url, secretKey, databases: new AppDatabases(db.sql, secretKey),
-      config: { ...loadConfig({}), home, port: 7070, httpsPort: 8443 }, runtime: 'process', docker: undefined,
+      sql: db.sql, serverUrl: db.url, secretKey, databases,
+      config: { ...loadConfig({}), home, port, httpsPort: 8443 }, runtime: 'process', docker: undefined,
       log: () => {}, services: async () => [functions.service],
     });
     shopApp = await createApp(db.sql, parseAppName('shop'));
     const blogApp = await createApp(db.sql, parseAppName('blog'));
+    blogAppId = blogApp.id;
     await replaceConfigVars(db.sql, blogApp.id, { BLOG_SECRET: 'blog-only-value' });
     shop = (await backend.operations.enable(parseAppName('shop'))).view;
     blog = (await backend.operations.enable(parseAppName('blog'))).view;
     for (const name of ['hello', 'deno', 'throws', 'loop', 'hog', 'snoop']) await deploy(shopApp, name);
     await deploy(shopApp, 'open', false);
     await deploy(blogApp, 'secret');
-    server = http.createServer((req, res) => {
-      if (!backend.handle(req, res)) res.writeHead(418).end();
+    await backend.operations.functions.deploy(shopApp.name, 'reach', {
+      files: [{ path: 'index.ts', content: Buffer.from(SOURCES.reach!) }, ...(await postgresPackage())], verifyJwt: true,
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     supabase = createClient(`${base}/backend/shop`, shop.anonKey, CLIENT_OPTIONS);
   });
 
@@ -128,7 +182,7 @@ describe('functions through supabase-js', () => {
   it('runs the Deno.serve shape unchanged, with the function name leading the path it sees', async () => {
     const { data, error } = await supabase.functions.invoke('deno/items?x=1', { method: 'GET' });
     expect(error).toBeNull();
-    expect(data).toEqual({ url: 'http://127.0.0.1:7070/backend/shop', path: '/deno/items', method: 'GET' });
+    expect(data).toEqual({ url: `${base}/backend/shop`, path: '/deno/items', method: 'GET' });
   });
 
   it('answers CORS preflights and marks answers for browsers', async () => {
@@ -197,9 +251,56 @@ describe('functions through supabase-js', () => {
     const file = path.join(home, 'functions', 'blog', 'secret', 'v1', 'dist', 'index.mjs');
     const { data } = await supabase.functions.invoke('snoop', { body: { pid: blogData.pid, file } });
     expect(data).toEqual({
-      secret: null, env: ['SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_URL'],
+      secret: null, env: ['SUPABASE_ANON_KEY', 'SUPABASE_DB_URL', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_URL'],
       environ: 'ERR_ACCESS_DENIED', bundle: 'ERR_ACCESS_DENIED',
     });
+  });
+
+  it("reaches its own database, its SUPABASE_URL and public hosts, and nothing internal: not another project's database, a loopback port or a local socket", async () => {
+    const internal = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    const internalPort = (internal.address() as AddressInfo).port;
+    const socketPath = path.join(home, 'internal.sock');
+    const local = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => local.listen(socketPath, resolve));
+    const own = (await databases.find(shopApp.id))!;
+    const other = (await databases.find(blogAppId))!;
+    try {
+      const { data, error } = await supabase.functions.invoke('reach', { body: { internalPort, socketPath, otherDatabase: other.database } });
+      expect(error).toBeNull();
+      const refused = `ERR_FUNCTION_NETWORK: functions may not connect to 127.0.0.1:${internalPort}: loopback and private addresses are DevFlow's and other projects'; a function reaches public addresses and SUPABASE_URL (127.0.0.1:${(server.address() as AddressInfo).port}), SUPABASE_DB_URL (127.0.0.1:${new URL(db.url).port})`;
+      expect(data).toEqual({
+        internal: refused,
+        internalByName: `ERR_FUNCTION_NETWORK: localhost: ${refused.slice('ERR_FUNCTION_NETWORK: '.length)}`,
+        localSocket: `ERR_FUNCTION_NETWORK: functions may not connect to local sockets (${socketPath})`,
+        ownDatabase: { role: own.role, database: own.database },
+        otherDatabase: { error: expect.stringMatching(/permission denied for database/) },
+        api: { status: 404, body: { code: 'NOT_FOUND', message: 'Requested function was not found' } },
+        public: 'connected',
+      });
+    } finally {
+      internal.close();
+      local.close();
+    }
+  });
+
+  it.runIf(process.getuid?.() === 0)("keeps the workers' uid from internal ports and root's sockets in the kernel too, where Node's guard is not asked", async () => {
+    // A plain node as the workers' uid, without the guard: what function code that went around Node's net would meet.
+    const internal = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    const internalPort = (internal.address() as AddressInfo).port;
+    const probe = (options: object) => new Promise<string>((resolve) => {
+      const script = `const s = require('net').connect(${JSON.stringify(options)}); s.on('connect', () => { console.log('connected'); s.destroy(); }); s.on('error', (e) => console.log(e.code));`;
+      execFile(process.execPath, ['-e', script], { uid: WORKER_UID, gid: WORKER_UID, cwd: '/' }, (_err, stdout) => resolve(stdout.trim()));
+    });
+    try {
+      expect(await probe({ host: '127.0.0.1', port: internalPort })).toBe('ECONNREFUSED');
+      expect(await probe({ host: '127.0.0.1', port: Number(new URL(db.url).port) })).toBe('connected');
+      expect(await probe({ host: '127.0.0.1', port: (server.address() as AddressInfo).port })).toBe('connected');
+      if (await fs.stat('/var/run/docker.sock').then(() => true, () => false)) expect(await probe({ path: '/var/run/docker.sock' })).toBe('EACCES');
+    } finally {
+      internal.close();
+    }
   });
 
   it("keeps console lines with the invocation that wrote them", async () => {

@@ -11,6 +11,7 @@ import type { BackendService } from '../contract.js';
 import type { LogSink } from '../../core/types.js';
 import { deployFunction, type FunctionUpload } from './deploy.js';
 import { LogWriter } from './log-writer.js';
+import { WorkerIsolation } from './isolation.js';
 import { findRepoFunctions } from './repo.js';
 import { functionsService, type FunctionLimits } from './service.js';
 import { listFunctions, readLogs, type FunctionLogLine, type FunctionView } from './store.js';
@@ -30,6 +31,13 @@ export interface FunctionsOptions {
   limits?: Partial<FunctionLimits>;
   /** A worker with no request this long is stopped. */
   idleMs?: number;
+  /** Workers running at once, all projects together. */
+  maxWorkers?: number;
+  /**
+   * The uid workers run as when DevFlow is root (worker-user.ts), whose packets the firewall
+   * judges; undefined runs them as DevFlow's user (DEVFLOW_FUNCTIONS_UID=off).
+   */
+  uid?: number;
   log?: (line: string) => void;
 }
 
@@ -49,15 +57,17 @@ export interface Functions {
 /** Supabase's defaults: 150 s of wall clock per request, 256 MB of memory. */
 export const DEFAULT_LIMITS: FunctionLimits = { timeLimitMs: 150_000, memoryMb: 256 };
 export const DEFAULT_IDLE_MS = 120_000;
+export const DEFAULT_MAX_WORKERS = 50;
 
 export function createFunctions(options: FunctionsOptions): Functions {
   const log = options.log ?? (() => {});
   const logs = new LogWriter(options.sql, (err) => log(`backend functions: writing logs failed: ${String(err)}`));
   const pool = new WorkerPool(options.idleMs ?? DEFAULT_IDLE_MS, (key, record) =>
-    logs.add({ ...record, appId: key.appId, name: key.name, version: key.version }));
+    logs.add({ ...record, appId: key.appId, name: key.name, version: key.version }), options.maxWorkers ?? DEFAULT_MAX_WORKERS);
+  const isolation = new WorkerIsolation(options.uid, log);
   let script: Promise<string> | undefined;
   const service = functionsService({
-    sql: options.sql, root: options.root, limits: { ...DEFAULT_LIMITS, ...options.limits }, pool, logs, log,
+    sql: options.sql, root: options.root, limits: { ...DEFAULT_LIMITS, ...options.limits }, pool, isolation, logs, log,
     script: () => (script ??= workerScript(path.join(options.root, '.runtime')).catch((err: unknown) => {
       script = undefined;
       throw err;
@@ -88,6 +98,7 @@ export function createFunctions(options: FunctionsOptions): Functions {
     },
     async close() {
       await pool.close();
+      await isolation.close();
       await logs.close();
     },
   };

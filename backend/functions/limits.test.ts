@@ -4,14 +4,15 @@ import { workerArgs } from './worker-process.js';
 
 describe("a worker's command", () => {
   it('reads only its script and its bundle folder, with a capped heap', () => {
-    const args = workerArgs({ script: '/h/functions/.runtime/worker-abc.mjs', bundlePath: '/h/functions/shop/hello/v3/dist/index.mjs', name: 'hello', env: {}, memoryMb: 128 });
+    const allowed = [{ address: '127.0.0.1', port: 5432, what: 'SUPABASE_DB_URL' }];
+    const args = workerArgs({ script: '/h/functions/.runtime/worker-abc.mjs', bundlePath: '/h/functions/shop/hello/v3/dist/index.mjs', name: 'hello', env: {}, memoryMb: 128, allowed });
     expect(args).toEqual([
       '--experimental-permission',
       '--allow-fs-read=/h/functions/.runtime/worker-abc.mjs',
       '--allow-fs-read=/h/functions/shop/hello/v3/dist/',
       '--max-old-space-size=128',
       '--disable-warning=ExperimentalWarning',
-      '/h/functions/.runtime/worker-abc.mjs', '/h/functions/shop/hello/v3/dist/index.mjs', 'hello',
+      '/h/functions/.runtime/worker-abc.mjs', '/h/functions/shop/hello/v3/dist/index.mjs', 'hello', JSON.stringify(allowed),
     ]);
     expect(args.some((a) => a.startsWith('--allow-child-process') || a.startsWith('--allow-worker') || a.startsWith('--allow-fs-write'))).toBe(false);
   });

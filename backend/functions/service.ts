@@ -13,10 +13,12 @@ import type { BackendService, RequestContext } from '../contract.js';
 import { bundlePath } from './deploy.js';
 import { envDigest, functionEnv } from './env.js';
 import { failureAnswer, invokeWorker, type InvocationOutcome } from './invoke.js';
+import type { WorkerIsolation } from './isolation.js';
 import type { LogWriter } from './log-writer.js';
 import { splitInvocationPath } from './names.js';
+import { allowedEndpoints } from './network-policy.js';
 import { countInvocation, findDeployed, type DeployedFunction } from './store.js';
-import type { WorkerKey, WorkerPool } from './worker-pool.js';
+import { WorkerLimitError, type WorkerKey, type WorkerPool } from './worker-pool.js';
 import type { FunctionWorker } from './worker-process.js';
 
 export interface FunctionLimits {
@@ -31,6 +33,7 @@ export interface FunctionsServiceDeps {
   root: string;
   limits: FunctionLimits;
   pool: WorkerPool;
+  isolation: WorkerIsolation;
   logs: LogWriter;
   /** The worker entry file (worker-script.ts), written on first use. */
   script: () => Promise<string>;
@@ -51,10 +54,12 @@ export function functionsService(deps: FunctionsServiceDeps): BackendService {
   const startWorker = async (ctx: RequestContext, fn: DeployedFunction): Promise<FunctionWorker> => {
     const env = functionEnv(ctx.project, await getConfigVars(deps.sql, fn.appId));
     const key: WorkerKey = { appId: fn.appId, project: ctx.project.ref, name: fn.name, version: fn.version, env: envDigest(env) };
-    return deps.pool.acquire(key, async () => ({
-      script: await deps.script(), bundlePath: bundlePath(deps.root, ctx.project.ref, fn.name, fn.version),
-      name: fn.name, env, memoryMb: deps.limits.memoryMb,
-    }));
+    return deps.pool.acquire(key, async () => {
+      const allowed = allowedEndpoints({ SUPABASE_URL: env.SUPABASE_URL, SUPABASE_DB_URL: env.SUPABASE_DB_URL });
+      const files = { script: await deps.script(), bundlePath: bundlePath(deps.root, ctx.project.ref, fn.name, fn.version) };
+      const prepared = await deps.isolation.prepare(files, allowed);
+      return { ...prepared.files, user: prepared.user, allowed, name: fn.name, env, memoryMb: deps.limits.memoryMb };
+    });
   };
 
   const invoke = async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext, fn: DeployedFunction, rest: string) => {
@@ -64,6 +69,10 @@ export function functionsService(deps: FunctionsServiceDeps): BackendService {
     } catch (err) {
       systemLine(fn, (err as Error).message);
       await countInvocation(deps.sql, fn, true);
+      if (err instanceof WorkerLimitError) {
+        res.setHeader('Retry-After', '1');
+        return sendJson(res, 503, { code: 'WORKER_LIMIT', message: err.message });
+      }
       return sendJson(res, 503, { code: 'BOOT_ERROR', message: `${(err as Error).message}; see the function's logs` });
     }
     const invocation = randomUUID();

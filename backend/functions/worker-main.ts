@@ -9,14 +9,20 @@
  * Everything a function logs through `console` reaches DevFlow over the IPC channel with the
  * invocation it belongs to (AsyncLocalStorage), so logs read per invocation.
  *
- * This file imports only Node's built-ins: it is bundled alone by esbuild (worker-script.ts) so
- * the child needs neither tsx nor DevFlow's node_modules, and reads only its bundle's folder.
+ * Before the bundle loads, the network guard (network-guard.ts) is installed with the endpoints
+ * the parent allows (argument 4, JSON), so the function's first connection is judged already.
+ *
+ * This file imports Node's built-ins and two small modules of this folder only: it is bundled
+ * alone by esbuild (worker-script.ts) so the child needs neither tsx nor DevFlow's node_modules,
+ * and reads only its bundle's folder.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import { installNetworkGuard } from './network-guard.js';
+import type { AllowedEndpoint } from './network-policy.js';
 
 type Handler = (req: Request) => Response | Promise<Response>;
 type WorkerMessage =
@@ -27,7 +33,7 @@ type WorkerMessage =
 /** The header the parent names each invocation with; removed before the function sees the request. */
 const INVOCATION_HEADER = 'x-devflow-invocation';
 
-const [bundlePath, functionName] = process.argv.slice(2) as [string, string];
+const [bundlePath, functionName, allowedJson] = process.argv.slice(2) as [string, string, string | undefined];
 const invocation = new AsyncLocalStorage<string>();
 let served: Handler | undefined;
 
@@ -107,6 +113,7 @@ async function serveOne(handler: Handler, req: http.IncomingMessage, res: http.S
 async function main(): Promise<void> {
   captureConsole();
   installDenoShim();
+  installNetworkGuard(JSON.parse(allowedJson ?? '[]') as AllowedEndpoint[]);
   process.on('uncaughtException', (err) => {
     console.error('uncaught exception, the worker stops:', err.stack ?? err.message);
     process.exit(1);

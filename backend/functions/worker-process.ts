@@ -5,12 +5,15 @@
  * read only the worker script and its bundle's folder, and start no processes or threads: it
  * cannot read DevFlow's files, other projects' bundles or other processes' /proc entries. Its
  * environment is exactly the project's (nothing of DevFlow's is inherited), and its heap is
- * capped with --max-old-space-size.
+ * capped with --max-old-space-size. Under a root DevFlow it runs as the workers' own user
+ * (worker-user.ts), whose packets the firewall judges; its guard gets the allowed endpoints.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DevflowError } from '../../core/errors.js';
+import type { AllowedEndpoint } from './network-policy.js';
+import type { WorkerUser } from './worker-user.js';
 
 export interface WorkerSpec {
   /** The worker's entry (worker-script.ts) and the bundle it loads. */
@@ -20,6 +23,10 @@ export interface WorkerSpec {
   name: string;
   env: Record<string, string>;
   memoryMb: number;
+  /** Closed-range endpoints the function may reach (its SUPABASE_URL and SUPABASE_DB_URL). */
+  allowed: AllowedEndpoint[];
+  /** The user the worker runs as; undefined runs it as DevFlow's own. */
+  user?: WorkerUser;
 }
 
 /** A line a worker wrote; `invocation` is null for lines outside any request (start-up, raw writes). */
@@ -42,7 +49,7 @@ export function workerArgs(spec: WorkerSpec): string[] {
     `--allow-fs-read=${path.dirname(spec.bundlePath)}${path.sep}`,
     `--max-old-space-size=${spec.memoryMb}`,
     '--disable-warning=ExperimentalWarning',
-    spec.script, spec.bundlePath, spec.name,
+    spec.script, spec.bundlePath, spec.name, JSON.stringify(spec.allowed),
   ];
 }
 
@@ -70,6 +77,7 @@ export class FunctionWorker {
   private constructor(spec: WorkerSpec, private readonly onLog: (record: LogRecord) => void) {
     this.child = spawn(process.execPath, workerArgs(spec), {
       env: spec.env, cwd: path.dirname(spec.bundlePath), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json',
+      ...(spec.user && { uid: spec.user.uid, gid: spec.user.gid }),
     });
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
       this.exit = { code, signal };

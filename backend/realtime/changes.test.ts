@@ -171,6 +171,30 @@ describe('postgres_changes', () => {
     await client.removeAllChannels();
   });
 
+  it('resumes a broken replication stream on its slot: changes written while it was down arrive, once each', async () => {
+    const client = await t.client();
+    const got: Change[] = [];
+    await subscribed(client.channel('resume').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (p) => got.push(p)));
+    await t.appSql`INSERT INTO public.notes (id, body) VALUES (501, 'before')`;
+    await waitUntil(() => got.length === 1, 'the change before the break');
+    const [killed] = await t.db.sql`SELECT pg_terminate_backend(active_pid) AS ok FROM pg_replication_slots WHERE database = ${t.appDatabase} AND active_pid IS NOT NULL`;
+    expect(killed?.ok).toBe(true);
+    // Written while the stream is down (or coming back): the slot holds them.
+    await t.appSql`INSERT INTO public.notes (id, body) VALUES (502, 'during')`;
+    await t.appSql.begin(async (tx) => {
+      await tx`INSERT INTO public.notes (id, body) VALUES (503, 'during, one transaction')`;
+      await tx`INSERT INTO public.notes (id, body) VALUES (504, 'during, one transaction')`;
+    });
+    await waitUntil(() => got.length >= 4, 'the changes written during the break');
+    await waitUntil(() => t.logs.some((l) => /replication stream resumed/.test(l)), 'the resumed line');
+    await t.appSql`INSERT INTO public.notes (id, body) VALUES (505, 'after')`;
+    await waitUntil(() => got.length >= 5, 'the change after the break');
+    expect(got.map((p) => (p.new as { id: number }).id)).toEqual([501, 502, 503, 504, 505]);
+    expect(t.logs.find((l) => /replication stream broke/.test(l))).toMatch(/resuming from slot devflow_realtime_/);
+    expect(client.getChannels()[0]?.state).toBe('joined');
+    await client.removeAllChannels();
+  });
+
   it('refuses a malformed filter at join, and drops the slot when the last subscriber leaves', async () => {
     const client = await t.client();
     const error = await new Promise<string>((resolve) => {

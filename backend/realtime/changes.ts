@@ -8,6 +8,14 @@
  * A change committed after a member's join reply is never lost: the join waits until the feed's
  * slot exists and its stream runs, and members are matched when a change is delivered, which is
  * after it was committed.
+ *
+ * A replication connection that breaks (its backend terminated, the server restarted, the
+ * network) is opened again on the same slot, with a growing pause, while members stay
+ * subscribed: PostgreSQL sends again every transaction committed after the slot's confirmed
+ * position, so no change the slot holds is lost, and one already delivered (whose
+ * acknowledgement did not reach the server) is recognised by its commit LSN and not sent twice.
+ * Only when the slot itself is gone, or reconnecting fails for RESUME_TRIES attempts, are the
+ * members told that postgres_changes stopped.
  */
 import { LogicalReplicationService, PgoutputPlugin, type Pgoutput } from 'pg-logical-replication';
 import { connect, type Sql } from '../../core/store/database.js';
@@ -31,6 +39,17 @@ export interface ChangeFeedOptions {
 }
 
 type ProjectSource = () => Promise<BackendProject | undefined>;
+
+/** Reconnection attempts after a broken stream, and the pauses between them (doubling, capped). */
+const RESUME_TRIES = 10;
+const RESUME_FIRST_PAUSE_MS = 200;
+const RESUME_MAX_PAUSE_MS = 5_000;
+
+/** A pg_lsn ("16/B374D848") as a number, to compare positions. */
+export function lsnValue(lsn: string): bigint {
+  const [high, low] = lsn.split('/');
+  return (BigInt(`0x${high ?? '0'}`) << 32n) + BigInt(`0x${low ?? '0'}`);
+}
 
 function onDatabase(serverUrl: string, database: string): string {
   const url = new URL(serverUrl);
@@ -102,6 +121,12 @@ class ProjectFeed {
   private stopping = false;
   private pending: Pgoutput.Message[] = [];
   private commitTime = 0n;
+  /** The commit LSN of the newest transaction handed to delivery; an older or equal one sent again is skipped. */
+  private deliveredLsn = 0n;
+  private currentLsn = 0n;
+  /** The current transaction was delivered before a reconnection: its messages are dropped. */
+  private replayed = false;
+  private url = '';
   private readonly types = new Map<number, string>();
   private chain: Promise<void> = Promise.resolve();
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -143,27 +168,63 @@ class ProjectFeed {
         + '(the embedded server sets it; on your own server set it and restart PostgreSQL)');
     }
     const [row] = await project.sql`SELECT current_database() AS db`;
-    const url = onDatabase(this.options.serverUrl, String(row!.db));
-    this.admin = connect(url, 1);
+    this.url = onDatabase(this.options.serverUrl, String(row!.db));
+    this.admin = connect(this.url, 1);
     this.slot = slotName(String(row!.db));
     await createSlot(this.admin, this.slot);
-    const service = new LogicalReplicationService({ connectionString: url }, { acknowledge: { auto: true, timeoutSeconds: 10 } });
+    await this.openStream();
+    this.walTimer = setInterval(() => void this.checkWal(), this.options.walCheckMs ?? 60_000);
+    this.walTimer.unref();
+  }
+
+  /** Streams the slot from its confirmed position; resolves once streaming runs. */
+  private async openStream(): Promise<void> {
+    const service = new LogicalReplicationService({ connectionString: this.url }, { acknowledge: { auto: true, timeoutSeconds: 10 } });
     this.service = service;
     service.on('data', (_lsn: string, message: Pgoutput.Message) => this.receive(message));
     const running = new Promise<void>((resolve, reject) => {
       service.once('start', () => resolve());
       service.subscribe(new PgoutputPlugin({ protoVersion: 1, publicationNames: [PUBLICATION] }), this.slot).then(
-        () => this.ended(new Error('the replication stream ended')),
+        () => this.lost(service, new Error('the replication stream ended')),
         (err: unknown) => {
           reject(err as Error);
-          this.ended(err);
+          this.lost(service, err);
         },
       );
     });
     service.on('error', () => {}); // subscribe() rejects with the same error; handled there.
     await running;
-    this.walTimer = setInterval(() => void this.checkWal(), this.options.walCheckMs ?? 60_000);
-    this.walTimer.unref();
+  }
+
+  /** A broken stream, seen once per service: a started one is resumed, one that never ran fails its caller. */
+  private lost(service: LogicalReplicationService, err: unknown): void {
+    if (this.stopping || this.service !== service || this.resuming) return;
+    if (!this.walTimer) return; // still starting: start() rejects and the feed retires.
+    this.resuming = this.resume(err).finally(() => { this.resuming = undefined; });
+  }
+
+  private resuming: Promise<void> | undefined;
+
+  private async resume(cause: unknown): Promise<void> {
+    this.options.log(`realtime ${this.ref}: replication stream broke (${String((cause as Error)?.message ?? cause)}); resuming from slot ${this.slot}`);
+    let pause = RESUME_FIRST_PAUSE_MS;
+    for (let attempt = 1; attempt <= RESUME_TRIES && !this.stopping; attempt += 1) {
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, RESUME_MAX_PAUSE_MS);
+      if (this.stopping) return;
+      const exists = await this.admin!`SELECT 1 FROM pg_replication_slots WHERE slot_name = ${this.slot}`.then((r) => r.length > 0, () => undefined);
+      if (exists === false) return this.ended(new Error(`replication slot ${this.slot} is gone, so changes since the break are lost; subscribe again`));
+      const previous = this.service;
+      try {
+        await previous?.destroy().catch(() => {});
+        await this.openStream();
+        this.options.log(`realtime ${this.ref}: replication stream resumed (attempt ${attempt})`);
+        return;
+      } catch (err) {
+        cause = err;
+      }
+    }
+    this.ended(new Error(`the replication stream could not be resumed: ${String((cause as Error)?.message ?? cause)}`));
   }
 
   /** Runs synchronously for each decoded message, before the next one is parsed. */
@@ -174,19 +235,25 @@ class ProjectFeed {
         for (const column of message.columns) column.parser = (text: unknown) => text;
         this.enqueue(() => this.learnTypes(message.columns.map((c) => c.typeOid)));
         return;
-      case 'begin':
+      case 'begin': {
         this.pending = [];
         this.commitTime = message.commitTime as bigint;
+        this.currentLsn = lsnValue(message.commitLsn ?? '0/0');
+        this.replayed = this.currentLsn !== 0n && this.currentLsn <= this.deliveredLsn;
         return;
+      }
       case 'insert':
       case 'update':
       case 'delete':
-        this.pending.push(message);
+        if (!this.replayed) this.pending.push(message);
         return;
       case 'commit': {
         const batch = this.pending;
         const time = commitTimestamp(this.commitTime);
         this.pending = [];
+        if (this.replayed) return;
+        // Only a whole transaction counts as delivered: one cut by a break comes again, whole.
+        this.deliveredLsn = this.currentLsn;
         this.enqueue(() => this.deliver(batch, time));
         return;
       }
@@ -262,6 +329,7 @@ class ProjectFeed {
       + `(limit ${MAX_RETAINED_WAL_BYTES / 1024 ** 2} MB): postgres_changes fell behind; the slot is dropped and its subscribers are told`);
     this.ended(new Error('postgres_changes fell too far behind the database and stopped; subscribe again'));
   }
+
 
   /** The stream stopped unexpectedly: members are told (a `system` error), the slot is dropped. */
   private ended(err: unknown): void {
