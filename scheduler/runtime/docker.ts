@@ -26,6 +26,7 @@ import {
   type InstanceSpec,
   type LogRead,
   type LogsOptions,
+  type ReadOnlyMount,
   type RunOnceOptions,
   type RunOnceResult,
   type RuntimeDriver,
@@ -59,12 +60,14 @@ export class DockerRuntime implements RuntimeDriver {
   constructor(
     private readonly docker: Docker = new Docker(),
     private readonly owner?: string,
+    /** Mounted read-only into every container this driver starts (types.ts ReadOnlyMount). */
+    private readonly mounts: readonly ReadOnlyMount[] = [],
   ) {}
 
   async start(spec: InstanceSpec): Promise<Instance> {
     assertSlotAndRelease(spec);
     const name = containerName(spec, randomSuffix());
-    const options = containerCreateOptions(spec, name);
+    const options = containerCreateOptions(spec, name, this.mounts);
     if (this.owner !== undefined) options.Labels = { ...options.Labels, [OWNER_LABEL]: this.owner };
     const container = await this.createContainer(options);
     try {
@@ -160,7 +163,7 @@ export class DockerRuntime implements RuntimeDriver {
 
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
     assertSlotAndRelease(spec);
-    return runOnceInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner });
+    return runOnceInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner }, this.mounts);
   }
 
   /** Removes a release's image; slugs are not this runtime's to remove. */

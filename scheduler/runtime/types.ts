@@ -24,6 +24,15 @@ export interface InstanceSpec {
   command?: string;
 }
 
+/**
+ * A host directory every container of a driver sees, read-only (telemetry's Node agent,
+ * telemetry/agent/agent-files.ts): code shared by DevFlow, never an app's data or secrets.
+ */
+export interface ReadOnlyMount {
+  hostPath: string;
+  containerPath: string;
+}
+
 export interface StopOptions {
   /** How long to wait after SIGTERM before SIGKILL; default 10 s. */
   graceMs?: number;
