@@ -25,6 +25,7 @@ import { m040 } from './migrations/040-one-off-runs.js';
 import { m041 } from './migrations/041-cron-jobs.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
+import { m054 } from './migrations/054-otlp-metrics-instance-usage.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m041,
   m046,
   m047,
+  m054,
 ];
