@@ -288,9 +288,9 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
 }
 
 /** Telemetry's background work (issue 18, telemetry/loops.ts): error scanner, metrics rollup, alerts. */
-export async function startTelemetryLoopsStep(config: Config, store: Store, routing: Routing, log: Log): Promise<Started<void>> {
+export async function startTelemetryLoopsStep(config: Config, store: Store, routing: Routing, log: Log, runtime?: Runtime): Promise<Started<void>> {
   const loops = startTelemetryLoops({
-    sql: store.db.sql, traffic: routing.router.metrics, smtpUrl: readServerSettings(process.env).smtpUrl,
+    sql: store.db.sql, traffic: routing.router.metrics, runtime: runtime?.runtime, smtpUrl: readServerSettings(process.env).smtpUrl,
     mailFrom: `DevFlow alerts <alerts@${config.domain}>`, log,
   });
   return { value: undefined, stop: () => loops.stop() };

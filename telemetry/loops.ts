@@ -4,6 +4,7 @@
  * metrics rollup of the router's traffic, and the alert rules' evaluation and delivery.
  */
 import type { Sql } from '../core/store/database.js';
+import type { UsageReading } from '../scheduler/runtime/usage.js';
 import { AlertRunner, storeReadings } from './alerts/index.js';
 import { startErrorScanner } from './errors/index.js';
 import { MetricsSampler, type TrafficCounters } from './metrics/index.js';
@@ -12,6 +13,8 @@ export interface TelemetryLoopsOptions {
   sql: Sql;
   /** The router's counters (RouterService.metrics). */
   traffic: TrafficCounters;
+  /** The runtime driver, whose instances' CPU and memory the metrics pass samples. */
+  runtime?: { readUsage?(): Promise<UsageReading[]> };
   /** DEVFLOW_SMTP_URL, for email alerts. */
   smtpUrl?: string;
   /** The From address of alert mails. */
@@ -26,7 +29,7 @@ export interface TelemetryLoops {
 
 export function startTelemetryLoops(options: TelemetryLoopsOptions): TelemetryLoops {
   const scanner = startErrorScanner({ sql: options.sql, log: options.log });
-  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, log: options.log });
+  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, usage: options.runtime, log: options.log });
   sampler.start();
   const alerts = new AlertRunner({
     sql: options.sql, readings: storeReadings(options.sql), log: options.log,

@@ -30,9 +30,11 @@ import {
   type RunOnceOptions,
   type RunOnceResult,
   type RuntimeDriver,
+  type UsageReading,
   type StopOptions,
 } from './types.js';
 import { runOnceInDocker } from './docker-run-once.js';
+import { engineStatsUsage, type EngineStats } from './usage.js';
 
 function statusOf(err: unknown): number | undefined {
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
@@ -159,6 +161,18 @@ export class DockerRuntime implements RuntimeDriver {
   readLogs(instanceId: string, position: string | undefined): Promise<LogRead> {
     const container = this.docker.getContainer(assertInstanceId(instanceId));
     return readEngineLog((since) => container.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since }), position);
+  }
+
+  /** The engine's one-shot stats of each running container (the figures `docker stats` shows). */
+  async readUsage(): Promise<UsageReading[]> {
+    const running = (await this.list()).filter((i) => i.state === 'running');
+    const readings = await Promise.all(running.map(async (instance): Promise<UsageReading | undefined> => {
+      const stats = await this.docker.getContainer(instance.id).stats({ stream: false, 'one-shot': true } as { stream: false })
+        .catch(() => undefined) as EngineStats | undefined;
+      const usage = stats === undefined ? null : engineStatsUsage(stats);
+      return usage === null ? undefined : { instanceId: instance.id, app: instance.app, processType: instance.processType, ...usage, at: Date.now() };
+    }));
+    return readings.filter((r): r is UsageReading => r !== undefined);
   }
 
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
