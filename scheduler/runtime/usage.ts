@@ -6,6 +6,7 @@
  * `docker stats` shows it: usage less the inactive page cache). A reading is cumulative CPU
  * time and current memory; the CPU share comes from two readings (cpuPercent).
  */
+import { splitProcStat } from './process-plan.js';
 
 export interface UsageReading {
   instanceId: string;
@@ -40,10 +41,9 @@ export interface ProcUsage {
 
 /** The usage fields of one /proc/<pid>/stat line (the command may hold spaces and parentheses). */
 export function parseProcUsage(text: string): ProcUsage | null {
-  const close = text.lastIndexOf(')');
-  const pid = Number.parseInt(text, 10);
-  if (close === -1 || !Number.isInteger(pid)) return null;
-  const fields = text.slice(close + 2).trim().split(/\s+/); // fields[0] is field 3 (state)
+  const split = splitProcStat(text);
+  if (split === null) return null;
+  const { pid, fields } = split;
   const [pgrp, utime, stime, rss] = [fields[2], fields[11], fields[12], fields[21]].map(Number);
   if (![pgrp, utime, stime, rss].every((n) => Number.isInteger(n))) return null;
   return { pid, pgrp: pgrp!, cpuTicks: utime! + stime!, rssPages: rss! };
