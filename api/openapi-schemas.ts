@@ -202,7 +202,7 @@ export const SCHEMAS: Record<string, Schema> = {
       deliveredAt: nullable('string', { format: 'date-time' }), attempts: int, lastError: nullable('string'),
     }) },
   }),
-  AppMetrics: object({ resolution: { type: 'string', enum: ['1m', '1h'] }, since: time, until: time, processes: { type: 'array', items: { type: 'object' } } }),
+  AppMetrics: object({ resolution: { type: 'string', enum: ['1m', '1h'] }, since: time, until: time, processes: { type: 'array', items: { type: 'object' } }, instances: { type: 'array', items: { type: 'object' } } }),
   Addon: object({
     id: int, name: str, kind: str, app: str, env: { type: 'array', items: str }, createdAt: time,
     plan: str, connection: str, info: { type: 'object', additionalProperties: str },

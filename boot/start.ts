@@ -35,7 +35,7 @@ export async function startDevflow(config: Config, log: Log): Promise<RunningDev
     const roles = await step(startRoles(config, store, runtime, backend, routing, addons, log, telemetry));
     await step(startApi(config, store, runtime, backend, routing, roles, addons, log, telemetry));
     await step(startLoops(store, runtime, roles, log));
-    await step(startTelemetryLoopsStep(config, store, routing, log));
+    await step(startTelemetryLoopsStep(config, store, routing, log, runtime));
     await step(startUsageSamplingStep(store, routing, log));
     log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.runtime.kind}, queue ${roles.queue.backend})`);
     return { config, adminToken: store.adminToken, runtime: runtime.runtime.kind, close: stopAll };

@@ -23,7 +23,7 @@ import { openDatabase, type Database } from '../core/store/database.js';
 import { accountMailer, gitActor, gitDecision, instanceMayRead, startAuditPartitionLoop } from '../accounts/index.js';
 import { readAuditKeepMonths } from '../core/settings.js';
 import { createBackend, type Backend } from '../backend/index.js';
-import { createTelemetry, type Telemetry } from '../telemetry/index.js';
+import { createTelemetry, nodeAgentMount, type Telemetry } from '../telemetry/index.js';
 import { createAddons, type Addons } from '../addons/index.js';
 import { failInterruptedDeployments } from '../core/store/deployments.js';
 import { ensureAdminToken } from '../core/store/tokens.js';
@@ -87,7 +87,10 @@ export interface Runtime {
 /** The runtime driver (docker, process or swarm) and the app databases' address as it sees them. */
 export async function startRuntime(config: Config, store: Store, log: Log): Promise<Started<Runtime>> {
   // Metered (billing/metered-runtime.ts): every start and stop also writes the usage ledger.
-  const runtime = meterRuntime(await selectRuntime({ requested: config.runtime, home: config.home }), { sql: store.db.sql, log });
+  // Telemetry's Node agent reaches containers as a read-only mount (telemetry/agent/agent-files.ts).
+  const readOnlyMounts = [nodeAgentMount(config.home)];
+  await Promise.all(readOnlyMounts.map((m) => fs.mkdir(m.hostPath, { recursive: true, mode: 0o755 })));
+  const runtime = meterRuntime(await selectRuntime({ requested: config.runtime, home: config.home, readOnlyMounts }), { sql: store.db.sql, log });
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const docker = runtime.kind === 'process' ? undefined : await dockerClient();
   const platformEnv = await createAppDatabaseEnv({ databases: store.databases, controlUrl: store.db.url, runtime: runtime.kind, docker });
@@ -286,9 +289,9 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
 }
 
 /** Telemetry's background work (issue 18, telemetry/loops.ts): error scanner, metrics rollup, alerts. */
-export async function startTelemetryLoopsStep(config: Config, store: Store, routing: Routing, log: Log): Promise<Started<void>> {
+export async function startTelemetryLoopsStep(config: Config, store: Store, routing: Routing, log: Log, runtime?: Runtime): Promise<Started<void>> {
   const loops = startTelemetryLoops({
-    sql: store.db.sql, traffic: routing.router.metrics, smtpUrl: readServerSettings(process.env).smtpUrl,
+    sql: store.db.sql, traffic: routing.router.metrics, runtime: runtime?.runtime, smtpUrl: readServerSettings(process.env).smtpUrl,
     mailFrom: `DevFlow alerts <alerts@${config.domain}>`, log,
   });
   return { value: undefined, stop: () => loops.stop() };

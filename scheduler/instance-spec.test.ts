@@ -33,4 +33,13 @@ describe('instanceEnv with telemetry (issue 18)', () => {
   it('adds nothing when telemetry is off', () => {
     expect(instanceSpec(parseAppName('a'), release, 'web', 2, {}).env).not.toHaveProperty('OTEL_RESOURCE_ATTRIBUTES');
   });
+
+  it.each([
+    ['the agent preload alone', {}, { NODE_OPTIONS: '--require "/a.cjs"' }, '--require "/a.cjs"'],
+    ['appended to the user\'s own NODE_OPTIONS', { NODE_OPTIONS: '--max-old-space-size=256' }, { NODE_OPTIONS: '--require "/a.cjs"' }, '--max-old-space-size=256 --require "/a.cjs"'],
+    ['the user\'s own when DevFlow adds none', { NODE_OPTIONS: '--enable-source-maps' }, {}, '--enable-source-maps'],
+  ])('NODE_OPTIONS: %s', (_name, config, platform, expected) => {
+    const spec = instanceSpec(parseAppName('a'), { ...release, config } as Release, 'web', 1, { ...otel, ...platform });
+    expect(spec.env.NODE_OPTIONS).toBe(expected);
+  });
 });

@@ -22,6 +22,10 @@ export function instanceEnv(
     if (instance !== undefined) extra.push(`service.instance.id=${instance.processType}.${instance.slot}`, `devflow.process.type=${instance.processType}`);
     env.OTEL_RESOURCE_ATTRIBUTES = [platform.OTEL_RESOURCE_ATTRIBUTES, ...extra].join(',');
   }
+  // Telemetry's Node agent preload is appended to the user's own NODE_OPTIONS, not replaced by it.
+  if (platform.NODE_OPTIONS !== undefined && release.config.NODE_OPTIONS) {
+    env.NODE_OPTIONS = `${release.config.NODE_OPTIONS} ${platform.NODE_OPTIONS}`;
+  }
   return env;
 }
 

@@ -11,6 +11,11 @@ export interface OtelEnvInput {
   /** DevFlow's API base URL as the app's processes reach it; the SDK appends /v1/traces. */
   endpoint: string;
   ingestToken: string;
+  /**
+   * The NODE_OPTIONS flag preloading DevFlow's Node agent (agent/agent-files.ts), when this
+   * runtime can give processes the agent's files; the instance spec appends it to the user's own.
+   */
+  agentOption?: string;
 }
 
 export function otelEnv(input: OtelEnvInput): Record<string, string> {
@@ -25,5 +30,6 @@ export function otelEnv(input: OtelEnvInput): Record<string, string> {
     OTEL_TRACES_EXPORTER: 'otlp',
     // The cloud detectors probe metadata servers that do not answer here (MACHINE.md).
     OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+    ...(input.agentOption === undefined ? {} : { NODE_OPTIONS: input.agentOption }),
   };
 }

@@ -9,16 +9,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
 import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
-import { InvalidInputError, NotFoundError } from '../core/errors.js';
+import { errorMessage, InvalidInputError, NotFoundError } from '../core/errors.js';
 import type { AppName } from '../core/names.js';
 import { runPeriodically, type Periodic } from '../core/periodic.js';
 import type { SecretKey } from '../core/secrets.js';
+import type { NewLogLine } from '../core/store/runtime-logs.js';
 import { getApp } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
 import type { RuntimeKind } from '../core/types.js';
 import type { RouterTracer, SpanSink, TraceSampling } from '../router/index.js';
 import type { PlatformEnv } from '../scheduler/database-env.js';
+import type { ReadOnlyMount } from '../scheduler/runtime/types.js';
+import { agentHostDir, agentNodeOption, agentRequirePath, AGENT_CONTAINER_DIR, prepareAgent } from './agent/agent-files.js';
 import { otelEnv } from './env.js';
+import { addLogLines } from './logs/otlp-lines.js';
+import { addMetricPoints, type MetricPoint } from './metrics/points.js';
 import { otlpSignalOf, receiveOtlp } from './otlp/receiver.js';
 import { TelemetrySettings, type SamplingChange } from './settings-store.js';
 import { RouterSpanWriter } from './traces/router-sink.js';
@@ -73,7 +78,7 @@ export interface Telemetry {
 export interface TelemetryDeps {
   sql: Sql;
   secretKey: SecretKey;
-  config: Pick<Config, 'port' | 'bindHost' | 'tracing'>;
+  config: Pick<Config, 'port' | 'bindHost' | 'tracing' | 'home'>;
   runtime: RuntimeKind;
   docker: Docker | undefined;
   log(line: string): void;
@@ -86,6 +91,8 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
   const settings = new TelemetrySettings(deps.sql, deps.secretKey);
   const store = new SpanStore(deps.sql, deps.config.tracing.retentionDays);
   const routerSpans = new RouterSpanWriter(deps.sql, store);
+  const logs = { write: (lines: NewLogLine[]) => addLogLines(deps.sql, lines) };
+  const metrics = { write: (points: MetricPoint[]) => addMetricPoints(deps.sql, points) };
   let tracer: RouterTracer | undefined;
   const retention = startRetention(store, deps.log);
 
@@ -95,6 +102,8 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
     const own = await settings.samplingByApp();
     tracer.setSampling(defaults, new Map(own.map((a) => [a.app, { ratio: a.sampleRatio ?? defaults.ratio, slowMs: a.slowMs ?? defaults.slowMs }])));
   };
+
+  const agentOption = nodeAgentOption(deps);
 
   let address: Promise<string> | undefined;
   const endpoint = async () => {
@@ -119,7 +128,7 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
     handle(req, res) {
       const signal = otlpSignalOf(req.url);
       if (signal === undefined) return false;
-      void receiveOtlp({ settings, store }, signal, req, res);
+      void receiveOtlp({ settings, store, logs, metrics }, signal, req, res);
       return true;
     },
     platformEnv(inner) {
@@ -128,7 +137,7 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
           const platform = await inner.forApp(app);
           const found = await settings.find(app.id);
           if (found === undefined) return platform;
-          return { ...platform, ...otelEnv({ app: app.name, endpoint: await endpoint(), ingestToken: found.ingestToken }) };
+          return { ...platform, ...otelEnv({ app: app.name, endpoint: await endpoint(), ingestToken: found.ingestToken, agentOption: await agentOption() }) };
         },
       };
     },
@@ -163,6 +172,32 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
       await retention.stop();
     },
   };
+}
+
+/**
+ * The directory the docker runtime mounts read-only into every container, so an app's Node
+ * finds the agent (agent/agent-files.ts); boot passes it to selectRuntime.
+ */
+export function nodeAgentMount(home: string): ReadOnlyMount {
+  return { hostPath: agentHostDir(home), containerPath: AGENT_CONTAINER_DIR };
+}
+
+/**
+ * The NODE_OPTIONS preload of the Node agent, made on first need: the docker runtime's
+ * containers reach it through nodeAgentMount, host processes directly. Swarm tasks have no such
+ * mount, and an agent that failed to build is left out: a preload that is not there would stop
+ * every Node process, and telemetry must never take an app down.
+ */
+function nodeAgentOption(deps: TelemetryDeps): () => Promise<string | undefined> {
+  if (deps.runtime === 'swarm') return async () => undefined;
+  let prepared: Promise<string | undefined> | undefined;
+  return () => (prepared ??= prepareAgent(deps.config.home).then(
+    (key) => agentNodeOption(agentRequirePath(key, { home: deps.config.home, inContainer: deps.runtime === 'docker' })),
+    (err: unknown) => {
+      deps.log(`telemetry: the Node agent could not be prepared, apps get the OTEL_ variables only: ${errorMessage(err)}`);
+      return undefined;
+    },
+  ));
 }
 
 function checkSampling(sampling: SamplingChange): void {

@@ -3,6 +3,9 @@
  * and its processes the OTEL_ variables (the user's own config still wins, scheduler/instance-spec),
  * disabling revokes the token, and traces are read per app only.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSecretKey } from '../core/secrets.js';
 import { createApp } from '../core/store/apps.js';
@@ -19,6 +22,7 @@ describe('telemetry', () => {
   const key = parseSecretKey('22'.repeat(32));
   const shop = 'shop' as AppName;
   let shopId: number;
+  const home = mkdtempSync(join(tmpdir(), 'devflow-telemetry-'));
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -26,13 +30,14 @@ describe('telemetry', () => {
     await createApp(db.sql, 'other' as AppName);
     telemetry = createTelemetry({
       sql: db.sql, secretKey: key, runtime: 'process', docker: undefined, log: () => undefined,
-      config: { port: 7171, bindHost: '0.0.0.0', tracing: { enabled: true, sampleRatio: 0.1, slowMs: 1000, retentionDays: 7 } },
+      config: { home, port: 7171, bindHost: '0.0.0.0', tracing: { enabled: true, sampleRatio: 0.1, slowMs: 1000, retentionDays: 7 } },
     });
   });
 
   afterAll(async () => {
     await telemetry.close();
     await db.drop();
+    rmSync(home, { recursive: true, force: true });
   });
 
   it('gives an enabled app a token and OTEL_ variables naming DevFlow, itself and the token', async () => {
@@ -49,6 +54,12 @@ describe('telemetry', () => {
       OTEL_PROPAGATORS: 'tracecontext,baggage',
       OTEL_RESOURCE_ATTRIBUTES: 'devflow.app=shop',
     });
+    // The Node agent: preloaded from DevFlow's home on the process runtime, built there on first need.
+    const nodeOptions = (await env.forApp({ id: shopId, name: shop })).NODE_OPTIONS!;
+    const agent = /^--require "(.+)"$/.exec(nodeOptions)?.[1];
+    expect(agent).toMatch(new RegExp(`^${home}/otel-agent/[0-9a-f]{16}/agent\\.cjs$`));
+    expect(readFileSync(agent!, 'utf8')).toContain("require('./sdk.cjs')");
+    expect(existsSync(join(agent!, '..', 'sdk.cjs'))).toBe(true);
     const again = await telemetry.operations.enable(shop);
     expect([again.created, again.view.ingestToken]).toEqual([false, view.ingestToken]);
   });

@@ -7,12 +7,16 @@ interface Summary {
   requests: number; requestsPerMinute: number; status: Record<string, number>; rate5xx?: number;
   p50Ms?: number; p95Ms?: number; p99Ms?: number; cpuPercent?: number; memoryMb?: number;
 }
-interface MetricsView { resolution: string; since: string; until: string; processes: Array<{ processType: string; summary: Summary }> }
+interface InstanceUsage { instance: string; processType: string; at: string; cpuPercent: number | null; memoryMb: number | null }
+interface MetricsView {
+  resolution: string; since: string; until: string; processes: Array<{ processType: string; summary: Summary }>;
+  instances?: InstanceUsage[];
+}
 
 const num = (v: number | undefined, unit: string, digits = 0) => (v === undefined ? '-' : `${v.toFixed(digits)}${unit}`);
 
 export function formatMetrics(app: string, m: MetricsView): string {
-  if (m.processes.length === 0) return `no metrics for ${app} between ${m.since} and ${m.until} (the router counts requests; rows appear a minute after traffic)`;
+  if (m.processes.length === 0 && (m.instances ?? []).length === 0) return `no metrics for ${app} between ${m.since} and ${m.until} (the router counts requests; rows appear a minute after traffic)`;
   const lines = [`${app}  ${m.since} .. ${m.until}  (${m.resolution} rows)`];
   for (const p of m.processes) {
     const s = p.summary;
@@ -20,6 +24,9 @@ export function formatMetrics(app: string, m: MetricsView): string {
       `${p.processType}: ${s.requests} requests (${num(s.requestsPerMinute, '/min', 1)}), p50 ${num(s.p50Ms, 'ms')}, p95 ${num(s.p95Ms, 'ms')}, p99 ${num(s.p99Ms, 'ms')}, 5xx ${num(s.rate5xx, '%', 1)}`,
       `  status ${Object.entries(s.status).map(([cls, n]) => `${cls} ${n}`).join(', ')}${s.cpuPercent === undefined ? '' : `; cpu ${num(s.cpuPercent, '%', 1)}, memory ${num(s.memoryMb, 'MB')}`}`,
     );
+  }
+  for (const i of m.instances ?? []) {
+    lines.push(`  ${i.instance}: cpu ${num(i.cpuPercent ?? undefined, '%', 1)}, memory ${num(i.memoryMb ?? undefined, 'MB')} (at ${i.at})`);
   }
   return lines.join('\n');
 }

@@ -26,6 +26,7 @@ import { m041 } from './migrations/041-cron-jobs.js';
 import { m046 } from './migrations/046-studio-queries.js';
 import { m047 } from './migrations/047-usage-instances.js';
 import { m048 } from './migrations/048-git-tags-host-keys.js';
+import { m054 } from './migrations/054-otlp-metrics-instance-usage.js';
 import { m059 } from './migrations/059-sign-in-failures.js';
 import { m060 } from './migrations/060-totp.js';
 import { m062 } from './migrations/062-usage-traffic-sizes.js';
@@ -60,6 +61,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m046,
   m047,
   m048,
+  m054,
   m059,
   m060,
   m062,

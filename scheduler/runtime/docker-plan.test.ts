@@ -120,6 +120,11 @@ describe('containerCreateOptions', () => {
     expect(options.ExposedPorts).toBeUndefined();
     expect(options.HostConfig).toEqual({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
   });
+
+  it('mounts the driver\'s shared directories read-only', () => {
+    const options = containerCreateOptions(spec(), 'n', [{ hostPath: '/home/df/otel-agent', containerPath: '/opt/devflow/otel' }]);
+    expect(options.HostConfig?.Binds).toEqual(['/home/df/otel-agent:/opt/devflow/otel:ro']);
+  });
 });
 
 describe('reading docker back', () => {

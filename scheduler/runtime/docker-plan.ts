@@ -8,7 +8,7 @@ import { InvalidInputError } from '../../core/errors.js';
 import { parseStoredAppName, parseProcessType, type ProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { instanceName, type InstanceIdentity } from './naming.js';
-import { CONTAINER_PORT, type InstanceSpec } from './types.js';
+import { CONTAINER_PORT, type InstanceSpec, type ReadOnlyMount } from './types.js';
 
 export const LABEL = {
   app: 'devflow.app',
@@ -105,7 +105,12 @@ export function containerEnv(env: Record<string, string>): string[] {
   return [...entries.map(([key, value]) => `${key}=${value}`), `PORT=${CONTAINER_PORT}`];
 }
 
-export function containerCreateOptions(spec: InstanceSpec, name: string): Docker.ContainerCreateOptions {
+/** Docker's `Binds` entries for read-only mounts. */
+export function readOnlyBinds(mounts: readonly ReadOnlyMount[]): string[] {
+  return mounts.map((m) => `${m.hostPath}:${m.containerPath}:ro`);
+}
+
+export function containerCreateOptions(spec: InstanceSpec, name: string, mounts: readonly ReadOnlyMount[] = []): Docker.ContainerCreateOptions {
   const image = imageOf(spec.artifact);
   const command = containerCommand(spec.artifact, spec.processType, spec.command);
   const isWeb = spec.processType === 'web';
@@ -123,6 +128,7 @@ export function containerCreateOptions(spec: InstanceSpec, name: string): Docker
       ...(isWeb ? { PortBindings: { [PORT_KEY]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
       ...(spec.memoryMb === undefined ? {} : { Memory: Math.round(spec.memoryMb * 1024 * 1024) }),
       ...(spec.cpus === undefined ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }),
+      ...(mounts.length === 0 ? {} : { Binds: readOnlyBinds(mounts) }),
       RestartPolicy: { Name: 'on-failure', MaximumRetryCount: MAX_RESTARTS },
     },
   };

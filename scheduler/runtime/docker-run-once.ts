@@ -9,16 +9,17 @@ import { withContext } from '../../core/errors.js';
 import { LABEL, containerCreateOptions, containerName } from './docker-plan.js';
 import { LineCollector } from './line-stream.js';
 import { randomSuffix } from './naming.js';
-import type { InstanceSpec, RunOnceOptions, RunOnceResult } from './types.js';
+import type { InstanceSpec, ReadOnlyMount, RunOnceOptions, RunOnceResult } from './types.js';
 
 export async function runOnceInDocker(
   docker: Docker,
   spec: InstanceSpec,
   options: RunOnceOptions,
   labels: Record<string, string>,
+  mounts: readonly ReadOnlyMount[] = [],
 ): Promise<RunOnceResult> {
   const name = containerName(spec, randomSuffix());
-  const create = containerCreateOptions(spec, name);
+  const create = containerCreateOptions(spec, name, mounts);
   create.Labels = { ...create.Labels, ...labels };
   // A one-off command is no instance of the formation: the reconciler must not stop it, so it
   // is not marked as managed (runs are tracked by addons/runs, which removes them).

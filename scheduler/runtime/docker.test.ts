@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
@@ -98,6 +99,21 @@ describe('DockerRuntime', () => {
     await expect(fetchJson(instance)).rejects.toThrow();
     await expect(runtime.logs(instance.id)).rejects.toThrow(/not found/);
     await expect(runtime.stop(instance.id)).resolves.toBeUndefined();
+  });
+
+  it('reads a container\'s CPU time and memory as `docker stats` shows them', async () => {
+    const artifact: Artifact = { kind: 'image', image: dockerfileTag, processes: { web: '' } };
+    const instance = await runtime.start(spec('web', artifact, { slot: 3 }));
+    await waitFor('the web container', () => fetchJson(instance));
+    const reading = (await runtime.readUsage()).find((r) => r.instanceId === instance.id);
+    const shown = (await execa('/usr/bin/docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', instance.id])).stdout;
+    const [, amount, unit] = /^([\d.]+)(KiB|MiB|GiB)/.exec(shown) ?? [];
+    const shownBytes = Number(amount) * { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'KiB' | 'MiB' | 'GiB'];
+    expect(reading).toMatchObject({ app, processType: 'web' });
+    expect(reading!.cpuNs).toBeGreaterThan(0);
+    // The CLI rounds, and the two are read a moment apart from an idle server: within 5%.
+    expect(Math.abs(reading!.memoryBytes - shownBytes) / shownBytes).toBeLessThan(0.05);
+    await runtime.stop(instance.id, { graceMs: 0 });
   });
 
   it('runs a process type through the image launcher, with stdout and stderr in its logs', async () => {

@@ -26,12 +26,15 @@ import {
   type InstanceSpec,
   type LogRead,
   type LogsOptions,
+  type ReadOnlyMount,
   type RunOnceOptions,
   type RunOnceResult,
   type RuntimeDriver,
+  type UsageReading,
   type StopOptions,
 } from './types.js';
 import { runOnceInDocker } from './docker-run-once.js';
+import { engineStatsUsage, type EngineStats } from './usage.js';
 
 function statusOf(err: unknown): number | undefined {
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
@@ -59,12 +62,14 @@ export class DockerRuntime implements RuntimeDriver {
   constructor(
     private readonly docker: Docker = new Docker(),
     private readonly owner?: string,
+    /** Mounted read-only into every container this driver starts (types.ts ReadOnlyMount). */
+    private readonly mounts: readonly ReadOnlyMount[] = [],
   ) {}
 
   async start(spec: InstanceSpec): Promise<Instance> {
     assertSlotAndRelease(spec);
     const name = containerName(spec, randomSuffix());
-    const options = containerCreateOptions(spec, name);
+    const options = containerCreateOptions(spec, name, this.mounts);
     if (this.owner !== undefined) options.Labels = { ...options.Labels, [OWNER_LABEL]: this.owner };
     const container = await this.createContainer(options);
     try {
@@ -158,9 +163,21 @@ export class DockerRuntime implements RuntimeDriver {
     return readEngineLog((since) => container.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since }), position);
   }
 
+  /** The engine's one-shot stats of each running container (the figures `docker stats` shows). */
+  async readUsage(): Promise<UsageReading[]> {
+    const running = (await this.list()).filter((i) => i.state === 'running');
+    const readings = await Promise.all(running.map(async (instance): Promise<UsageReading | undefined> => {
+      const stats = await this.docker.getContainer(instance.id).stats({ stream: false, 'one-shot': true } as { stream: false })
+        .catch(() => undefined) as EngineStats | undefined;
+      const usage = stats === undefined ? null : engineStatsUsage(stats);
+      return usage === null ? undefined : { instanceId: instance.id, app: instance.app, processType: instance.processType, ...usage, at: Date.now() };
+    }));
+    return readings.filter((r): r is UsageReading => r !== undefined);
+  }
+
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
     assertSlotAndRelease(spec);
-    return runOnceInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner });
+    return runOnceInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner }, this.mounts);
   }
 
   /** Removes a release's image; slugs are not this runtime's to remove. */

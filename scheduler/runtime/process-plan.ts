@@ -73,14 +73,20 @@ export interface ProcStat {
 }
 
 /**
- * Parses a /proc/<pid>/stat line. The command name (field 2) is in parentheses and may itself
- * hold spaces and parentheses, so the fields are counted from the LAST ')'.
+ * Splits a /proc/<pid>/stat line. The command name (field 2) is in parentheses and may itself
+ * hold spaces and parentheses, so the fields are counted from the LAST ')': fields[0] is field 3.
  */
-export function parseProcStat(text: string): ProcStat | null {
+export function splitProcStat(text: string): { pid: number; fields: string[] } | null {
   const close = text.lastIndexOf(')');
   const pid = Number.parseInt(text, 10);
   if (close === -1 || !Number.isInteger(pid)) return null;
-  const fields = text.slice(close + 2).trim().split(/\s+/); // fields[0] is field 3
+  return { pid, fields: text.slice(close + 2).trim().split(/\s+/) };
+}
+
+export function parseProcStat(text: string): ProcStat | null {
+  const split = splitProcStat(text);
+  if (split === null) return null;
+  const { pid, fields } = split;
   const state = fields[0];
   const pgrp = Number(fields[2]);
   const startTime = fields[19];

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseStoredAppName, parseProcessType, type AppName, type ProcessType } from '../../core/names.js';
 import { splitLines, lastLines } from './log-lines.js';
 import { parseProcStat, type ProcStat, type ProcessIdentity } from './process-plan.js';
+import { parseProcUsage, type ProcUsage } from './usage.js';
 
 export interface InstanceStateFile extends ProcessIdentity {
   id: string;
@@ -112,6 +113,13 @@ export async function snapshotProcesses(): Promise<Map<number, ProcStat>> {
   const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
   const stats = await Promise.all(pids.map(readProcStat));
   return new Map(stats.filter((s): s is ProcStat => s !== null).map((s) => [s.pid, s]));
+}
+
+/** CPU and memory of every process on the machine (usage.ts), for the instances' usage. */
+export async function readAllProcUsage(): Promise<ProcUsage[]> {
+  const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name));
+  const read = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/stat`, 'utf8').then(parseProcUsage, () => null)));
+  return read.filter((u): u is ProcUsage => u !== null);
 }
 
 const CHUNK_BYTES = 64 * 1024;

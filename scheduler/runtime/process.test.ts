@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,20 @@ describe('ProcessRuntime', () => {
     expect(await isPidRunning(report.pid)).toBe(false);
     expect(await isPidRunning(report.childPid)).toBe(false);
     expect(await runtime.list(app)).not.toContainEqual(expect.objectContaining({ id: instance.id }));
+  });
+
+  it('reads an instance\'s CPU time and memory: its whole process group, as /proc/<pid>/status has it', async () => {
+    const instance = await runtime.start(spec('web', { slot: 4 }));
+    const report = await waitFor('the server', () => fetchReport(instance));
+    const reading = (await runtime.readUsage()).find((r) => r.instanceId === instance.id);
+    const rssKb = async (pid: number) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    const expected = ((await rssKb(report.pid)) + (await rssKb(report.childPid))) * 1024;
+    expect(reading).toMatchObject({ app: 'proc-test', processType: 'web', cpuNs: expect.any(Number) });
+    expect(reading!.cpuNs).toBeGreaterThan(0);
+    // The two figures are read a moment apart from a process at rest: they agree to within 5%.
+    expect(Math.abs(reading!.memoryBytes - expected) / expected).toBeLessThan(0.05);
+    await runtime.stop(instance.id, { graceMs: 0 });
+    expect((await runtime.readUsage()).find((r) => r.instanceId === instance.id)).toBeUndefined();
   });
 
   it('SIGKILLs a process that ignores SIGTERM once graceMs has passed', async () => {

@@ -20,6 +20,7 @@ import { findFreePort } from './ports.js';
 import { isGroupAlive, isInstanceAlive, processCommand, processEnvironment, type ProcessCommand } from './process-plan.js';
 import {
   ProcessPaths,
+  readAllProcUsage,
   readAllStates,
   readLastLines,
   readProcStat,
@@ -39,8 +40,10 @@ import {
   type RunOnceResult,
   type RuntimeDriver,
   type StopOptions,
+  type UsageReading,
 } from './types.js';
 import { runOnceAsProcess } from './process-run-once.js';
+import { groupUsage } from './usage.js';
 
 const POLL_MS = 50;
 /** After SIGKILL the kernel needs only a moment; this bounds the wait if something is stuck. */
@@ -202,6 +205,19 @@ export class ProcessRuntime implements RuntimeDriver {
     if (states.length === 0) return [];
     const processes = await snapshotProcesses();
     return states.map((state) => toInstance(state, isInstanceAlive(state, processes)));
+  }
+
+  /** Each live instance's process group, added up from /proc (usage.ts). */
+  async readUsage(): Promise<UsageReading[]> {
+    const states = await readAllStates(this.paths);
+    if (states.length === 0) return [];
+    const alive = await snapshotProcesses();
+    const usage = await readAllProcUsage();
+    const at = Date.now();
+    return states.filter((state) => isInstanceAlive(state, alive)).flatMap((state) => {
+      const group = groupUsage(usage, state.pgid);
+      return group === null ? [] : [{ instanceId: state.id, app: state.app, processType: state.processType, ...group, at }];
+    });
   }
 
   async logs(instanceId: string, options: LogsOptions = {}): Promise<string[]> {

@@ -11,7 +11,7 @@ import { dockerClient, engineAddressFromEnv, engineAnswers, type EngineAddress }
 import type { RuntimeKind } from '../../core/types.js';
 import { ProcessRuntime } from './process.js';
 import { detectCgroups } from './process-limits.js';
-import type { RuntimeDriver } from './types.js';
+import type { ReadOnlyMount, RuntimeDriver } from './types.js';
 
 /** A local engine answers a ping in milliseconds; waiting longer only delays `devflow up`. */
 export const DOCKER_PING_TIMEOUT_MS = 1_000;
@@ -23,6 +23,8 @@ export interface SelectRuntimeOptions {
   home: string;
   /** The engine to use; default: the one dockerode finds (DOCKER_HOST or /var/run/docker.sock). */
   engine?: EngineAddress;
+  /** Directories the docker runtime mounts read-only into every container (telemetry's Node agent). */
+  readOnlyMounts?: readonly ReadOnlyMount[];
 }
 
 /** Whether the engine (default: the environment's) answers a ping within `timeoutMs`. */
@@ -45,7 +47,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
         );
       }
       const { DockerRuntime } = await loadDockerDriver();
-      return new DockerRuntime(await dockerClient(options.engine), options.home);
+      return new DockerRuntime(await dockerClient(options.engine), options.home, options.readOnlyMounts);
     }
     case 'process':
       return new ProcessRuntime({ home: options.home, cgroups: await detectCgroups() });

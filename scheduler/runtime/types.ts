@@ -5,6 +5,9 @@
  */
 import type { AppName, ProcessType } from '../../core/names.js';
 import type { Artifact, Instance, RuntimeKind } from '../../core/types.js';
+import type { UsageReading } from './usage.js';
+
+export type { UsageReading } from './usage.js';
 
 export interface InstanceSpec {
   app: AppName;
@@ -22,6 +25,15 @@ export interface InstanceSpec {
    * launch environment instead of the process type's command; runOnce only.
    */
   command?: string;
+}
+
+/**
+ * A host directory every container of a driver sees, read-only (telemetry's Node agent,
+ * telemetry/agent/agent-files.ts): code shared by DevFlow, never an app's data or secrets.
+ */
+export interface ReadOnlyMount {
+  hostPath: string;
+  containerPath: string;
 }
 
 export interface StopOptions {
@@ -61,6 +73,11 @@ export interface RuntimeDriver {
    * an instance boot without its size's CPU cap and get the cap once healthy (boot-limits.ts).
    */
   setCpuLimit?(instanceId: string, cpus: number | undefined): Promise<void>;
+  /**
+   * CPU time and memory of each running instance, read now (usage.ts); the metrics sampler
+   * (telemetry) turns two readings into a CPU share. Drivers without it report no usage.
+   */
+  readUsage?(): Promise<UsageReading[]>;
   /**
    * Runs the spec's process type once, to completion, in the release's build with its config
    * (the release phase): no port, no restarts, removed afterwards. Killed after timeoutMs.

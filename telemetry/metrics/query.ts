@@ -6,6 +6,7 @@ import type { Sql } from '../../core/store/database.js';
 import { LATENCY_BUCKETS } from '../../router/index.js';
 import { readMetricRows, type Resolution } from './store.js';
 import { summarise, type MetricRow, type MetricSummary } from './summary.js';
+import { latestInstanceUsage, type InstanceUsageView } from './usage-store.js';
 
 export interface ProcessMetrics {
   processType: string;
@@ -18,6 +19,8 @@ export interface AppMetrics {
   since: Date;
   until: Date;
   processes: ProcessMetrics[];
+  /** Each instance's latest CPU and memory in the range (usage-store.ts). */
+  instances: InstanceUsageView[];
 }
 
 export async function readAppMetrics(sql: Sql, appId: number, since: Date, until: Date): Promise<AppMetrics> {
@@ -34,7 +37,7 @@ export async function readAppMetrics(sql: Sql, appId: number, since: Date, until
       return { at: r.at, requests: r.requests, rate5xx: one.rate5xx, p95Ms: one.p95Ms, cpuPercent: r.cpuPercent, memoryMb: r.memoryMb };
     }),
   }));
-  return { resolution, since, until, processes };
+  return { resolution, since, until, processes, instances: await latestInstanceUsage(sql, appId, since, until) };
 }
 
 /** The app's summary over the last `windowMs` of minute rows, all process types together. */

@@ -2,12 +2,17 @@
  * The per-minute metrics rollup (issue 18): once a minute, the router's traffic since the last
  * minute becomes each app's `web` row (traffic.ts), and the hour rows of the last two hours are
  * folded again from the minute rows (store.ts), which also drops rows past their keeping time.
+ * The same pass reads the runtime's instances' CPU and memory (usage.ts, usage-store.ts).
  * Off the request path: the router only counts, as it did for GET /metrics.
  */
 import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { runPeriodically, type Periodic } from '../../core/periodic.js';
+import type { UsageReading } from '../../scheduler/runtime/usage.js';
+import { prunePoints } from './points.js';
 import { addMetricRows, rollUpHours, type NewMetricRow } from './store.js';
+import { foldUsage } from './usage.js';
+import { pruneUsage, writeUsage } from './usage-store.js';
 import { trafficDelta, type TrafficCounters, type TrafficSnapshot } from './traffic.js';
 
 const SAMPLE_EVERY_MS = 60_000;
@@ -15,6 +20,8 @@ const SAMPLE_EVERY_MS = 60_000;
 export interface SamplerOptions {
   sql: Sql;
   traffic: TrafficCounters;
+  /** The runtime driver: CPU and memory of its running instances, when it can read them. */
+  usage?: { readUsage?(): Promise<UsageReading[]> };
   log(line: string): void;
 }
 
@@ -22,6 +29,7 @@ export class MetricsSampler {
   private last: TrafficSnapshot;
   private loop: Periodic | undefined;
   private lastError = '';
+  private lastUsage = new Map<string, UsageReading>();
 
   constructor(private readonly options: SamplerOptions) {
     this.last = options.traffic.snapshot();
@@ -43,13 +51,24 @@ export class MetricsSampler {
       this.last = current;
       const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - 60_000);
       await addMetricRows(this.options.sql, await this.rows(delta, minute));
+      await this.sampleUsage(minute);
       await rollUpHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
+      await pruneUsage(this.options.sql, now);
+      await prunePoints(this.options.sql, now);
       this.lastError = '';
     } catch (err) {
       const message = errorMessage(err);
       if (message !== this.lastError) this.options.log(`metrics rollup: ${message}`);
       this.lastError = message;
     }
+  }
+
+  /** The instances' CPU over the minute just ended (from the last pass's readings) and memory now. */
+  private async sampleUsage(minute: Date): Promise<void> {
+    const readings = (await this.options.usage?.readUsage?.()) ?? [];
+    const { instances, next } = foldUsage(this.lastUsage, readings);
+    this.lastUsage = next;
+    await writeUsage(this.options.sql, instances, minute);
   }
 
   private async rows(delta: TrafficSnapshot, at: Date): Promise<NewMetricRow[]> {

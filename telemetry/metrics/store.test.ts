@@ -4,6 +4,8 @@ import { createApp } from '../../core/store/apps.js';
 import { ProxyMetrics } from '../../router/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { MetricsSampler } from './sampler.js';
+import type { UsageReading } from '../../scheduler/runtime/usage.js';
+import { readAppMetrics } from './query.js';
 import { readMetricRows } from './store.js';
 
 let db: TestDatabase;
@@ -37,5 +39,26 @@ describe('MetricsSampler over the router\'s counters', () => {
     expect(hours.map((r) => [r.at, r.requests, r.status['2xx'], r.status['5xx'], r.latencyBuckets!.slice(0, 3), r.latencyBuckets!.at(-1)])).toEqual([
       [at(10, 0), 3, 2, 1, [0, 0, 2], 3],
     ]);
+  });
+
+  it('stores the instances\' CPU (from two readings) and memory, per instance and summed per process type', async () => {
+    const MB = 1024 * 1024;
+    let readings: UsageReading[] = [];
+    const sampler = new MetricsSampler({ sql: db.sql, traffic: new ProxyMetrics(), usage: { readUsage: async () => readings }, log: () => {} });
+    const reading = (id: string, cpuSeconds: number, memoryMb: number, at: Date): UsageReading =>
+      ({ instanceId: id, app: 'metered', processType: 'web', cpuNs: cpuSeconds * 1e9, memoryBytes: memoryMb * MB, at: at.getTime() });
+    readings = [reading('web.1', 10, 40, at(12, 0, 5)), reading('web.2', 2, 30, at(12, 0, 5))];
+    await sampler.pass(at(12, 0, 5));
+    readings = [reading('web.1', 40, 48, at(12, 1, 5)), reading('web.2', 8, 32, at(12, 1, 5))];
+    await sampler.pass(at(12, 1, 5));
+
+    const rows = await readMetricRows(db.sql, { appId, resolution: '1m', since: at(11, 59), until: at(12, 1) });
+    expect(rows.map((r) => [r.at, r.cpuPercent, r.memoryMb, r.instances])).toEqual([
+      [at(11, 59), null, 70, 2],
+      [at(12, 0), 60, 80, 2],     // 30 s and 6 s of CPU over a minute: 50% + 10%
+    ]);
+    const metrics = await readAppMetrics(db.sql, appId, at(11, 59), at(12, 1));
+    expect(metrics.instances.map((i) => [i.instance, i.at, i.cpuPercent, i.memoryMb])).toEqual([['web.1', at(12, 0), 50, 48], ['web.2', at(12, 0), 10, 32]]);
+    expect(metrics.processes[0]!.summary).toMatchObject({ cpuPercent: 60, memoryMb: 80 });
   });
 });

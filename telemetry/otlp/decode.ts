@@ -69,25 +69,6 @@ export function encodeResponse(signal: OtlpSignal, format: OtlpFormat, response:
   return Buffer.from(type.encode(type.fromObject(response)).finish());
 }
 
-/** What an export request of a signal DevFlow does not store holds: log records, or metric data points. */
-export function countItems(signal: Exclude<OtlpSignal, 'traces'>, request: DecodedRequest): number {
-  let count = 0;
-  const [top, scopes, items] = signal === 'logs' ? ['resourceLogs', 'scopeLogs', 'logRecords'] : ['resourceMetrics', 'scopeMetrics', 'metrics'];
-  for (const resource of list(request.body[top], top)) {
-    for (const scope of list(obj(resource)[scopes], scopes)) {
-      for (const item of list(obj(scope)[items], items)) count += signal === 'logs' ? 1 : dataPoints(obj(item));
-    }
-  }
-  return count;
-}
-
-function dataPoints(metric: Record<string, unknown>): number {
-  for (const type of ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary']) {
-    if (type in metric) return list(obj(metric[type]).dataPoints, 'dataPoints').length;
-  }
-  return 0;
-}
-
 export interface SpanContext {
   appId: number;
 }
@@ -144,11 +125,11 @@ function toStoredSpan(
   };
 }
 
-function obj(value: unknown): Record<string, unknown> {
+export function obj(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {};
 }
 
-function list(value: unknown, what: string): unknown[] {
+export function list(value: unknown, what: string): unknown[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InvalidInputError(`OTLP field ${what} must be a list`);
   return value;
@@ -156,14 +137,14 @@ function list(value: unknown, what: string): unknown[] {
 
 const HEX_ID = /^[0-9a-fA-F]+$/;
 
-function hexId(value: unknown, bytes: number, what: string): string {
+export function hexId(value: unknown, bytes: number, what: string): string {
   if (typeof value !== 'string' || value.length !== bytes * 2 || !HEX_ID.test(value) || /^0+$/.test(value)) {
     throw new InvalidInputError(`span ${what} must be ${bytes * 2} hex digits, not all zero (got ${JSON.stringify(value)})`);
   }
   return value.toLowerCase();
 }
 
-function base64Id(value: unknown, bytes: number, what: string): string {
+export function base64Id(value: unknown, bytes: number, what: string): string {
   const hex = typeof value === 'string' ? Buffer.from(value, 'base64').toString('hex') : '';
   if (hex.length !== bytes * 2 || /^0+$/.test(hex)) throw new InvalidInputError(`span ${what} must be ${bytes} bytes, not all zero`);
   return hex;

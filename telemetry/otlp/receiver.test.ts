@@ -2,7 +2,9 @@
  * The OTLP/HTTP receiver on a real HTTP server and the test run's real PostgreSQL, fed requests
  * made by OpenTelemetry's own SDK (spans from @opentelemetry/sdk-trace-base) and serializers
  * (@opentelemetry/otlp-transformer, what the OTLP exporters send), in protobuf and JSON, plain
- * and gzip-compressed.
+ * and gzip-compressed; and logs and metrics sent by OpenTelemetry's own OTLP/HTTP protobuf
+ * exporters (@opentelemetry/exporter-logs-otlp-proto, exporter-metrics-otlp-proto), read back
+ * through log search and the metrics store.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +13,11 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Resource } from '@opentelemetry/resources';
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSecretKey } from '../../core/secrets.js';
 import { createApp } from '../../core/store/apps.js';
@@ -18,7 +25,10 @@ import type { AppName } from '../../core/names.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { TelemetrySettings } from '../settings-store.js';
 import { SpanStore } from '../traces/store.js';
-import { otlpSignalOf, receiveOtlp } from './receiver.js';
+import { addLogLines } from '../logs/otlp-lines.js';
+import { searchLogs } from '../logs/search.js';
+import { addMetricPoints, readMetricPoints } from '../metrics/points.js';
+import { otlpSignalOf, receiveOtlp, type OtlpReceiverDeps } from './receiver.js';
 
 /** A request with a server span and a child client span, as an instrumented app makes them. */
 function appSpans(): ReadableSpan[] {
@@ -42,6 +52,8 @@ describe('OTLP/HTTP receiver', () => {
   let base: string;
   let store: SpanStore;
   let settings: TelemetrySettings;
+  let logs: OtlpReceiverDeps['logs'];
+  let metrics: OtlpReceiverDeps['metrics'];
   let shop: { id: number; token: string };
   let other: { id: number; token: string };
 
@@ -49,6 +61,8 @@ describe('OTLP/HTTP receiver', () => {
     db = await createTestDatabase();
     settings = new TelemetrySettings(db.sql, parseSecretKey('11'.repeat(32)));
     store = new SpanStore(db.sql, 7);
+    logs = { write: (lines) => addLogLines(db.sql, lines) };
+    metrics = { write: (points) => addMetricPoints(db.sql, points) };
     const enable = async (name: string) => {
       const app = await createApp(db.sql, name as AppName);
       return { id: app.id, token: (await settings.enable(app.id)).app.ingestToken };
@@ -58,7 +72,7 @@ describe('OTLP/HTTP receiver', () => {
     server = http.createServer((req, res) => {
       const signal = otlpSignalOf(req.url);
       if (signal === undefined) res.writeHead(404).end();
-      else void receiveOtlp({ settings, store, maxBytes: 64 * 1024 }, signal, req, res);
+      else void receiveOtlp({ settings, store, logs, metrics, maxBytes: 64 * 1024 }, signal, req, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -154,11 +168,53 @@ describe('OTLP/HTTP receiver', () => {
     expect(res.status).toBe(415);
   });
 
-  it('acknowledges logs and metrics as not stored (a partial success), so exporters carry on', async () => {
+  it('stores OTLP/JSON logs and metrics for the token\'s app, and answers an empty success', async () => {
     const auth = { 'x-devflow-ingest-token': shop.token, 'content-type': 'application/json' };
-    const logs = await post('/v1/logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'hi' } }, {}] }] }] }), auth);
-    expect([logs.status, await logs.json()]).toEqual([200, { partialSuccess: { rejectedLogRecords: '2', errorMessage: 'DevFlow does not store OTLP logs yet' } }]);
-    const metrics = await post('/v1/metrics', JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x', gauge: { dataPoints: [{ asInt: '1' }] } }] }] }] }), auth);
-    expect(((await metrics.json()) as { partialSuccess: { rejectedDataPoints: string } }).partialSuccess.rejectedDataPoints).toBe('1');
+    const logs = await post('/v1/logs', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'hi' }, severityNumber: 17 }, {}] }] }] }), auth);
+    expect([logs.status, await logs.json()]).toEqual([200, {}]);
+    const metrics = await post('/v1/metrics', JSON.stringify({ resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'x', gauge: { dataPoints: [{ asInt: '7' }] } }] }] }] }), auth);
+    expect([metrics.status, await metrics.json()]).toEqual([200, {}]);
+    expect(await db.sql`SELECT line FROM runtime_logs WHERE app_id = ${shop.id} ORDER BY id`).toEqual([{ line: '{"level":"error","msg":"hi"}' }, { line: '{}' }]);
+    expect(await db.sql`SELECT name, kind, value FROM app_metric_points WHERE app_id = ${shop.id}`).toEqual([{ name: 'x', kind: 'gauge', value: 7 }]);
+  });
+
+  // What an instrumented app of DevFlow's sends: its resource names the instance and release.
+  const appResource = () => new Resource({ 'service.name': 'other', 'service.instance.id': 'web.2', 'devflow.process.type': 'web', 'service.version': 'v4' });
+
+  it('stores log records from the OTLP log exporter as JSON lines that log search finds by field', async () => {
+    const exporter = new OTLPLogExporter({ url: `${base}/v1/logs`, headers: { 'x-devflow-ingest-token': other.token } });
+    const provider = new LoggerProvider({ resource: appResource() });
+    provider.addLogRecordProcessor(new SimpleLogRecordProcessor(exporter));
+    const logger = provider.getLogger('checkout');
+    logger.emit({ severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', body: 'payment timeout', attributes: { 'order.id': 'o-17' } });
+    logger.emit({ severityNumber: SeverityNumber.INFO, body: { msg: 'order placed', total: 12 } });
+    await provider.shutdown();
+
+    const errors = await searchLogs(db.sql, { appId: other.id, query: 'level:error "timeout"', limit: 10 });
+    expect(errors.map((l) => [l.instance, l.processType, l.release, l.fields])).toEqual([
+      ['web.2', 'web', 4, { level: 'error', msg: 'payment timeout', 'order.id': 'o-17' }],
+    ]);
+    expect((await searchLogs(db.sql, { appId: other.id, query: 'level:info total>10', limit: 10 })).map((l) => l.fields?.msg)).toEqual(['order placed']);
+    expect(await searchLogs(db.sql, { appId: shop.id, query: '"payment timeout"', limit: 10 })).toEqual([]);
+  });
+
+  it('stores data points from the OTLP metric exporter: sums and gauges by value, histograms by count and sum', async () => {
+    const exporter = new OTLPMetricExporter({ url: `${base}/v1/metrics`, headers: { 'x-devflow-ingest-token': other.token } });
+    const provider = new MeterProvider({ resource: appResource(), readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })] });
+    const meter = provider.getMeter('checkout');
+    const orders = meter.createCounter('orders', { unit: '{order}' });
+    orders.add(2, { country: 'fr' });
+    orders.add(1, { country: 'fr' });
+    meter.createHistogram('checkout.duration', { unit: 'ms' }).record(120);
+    meter.createHistogram('checkout.duration', { unit: 'ms' }).record(80);
+    await provider.shutdown();
+
+    const points = await readMetricPoints(db.sql, { appId: other.id, since: new Date(Date.now() - 60_000) });
+    expect(points.map((p) => [p.name, p.kind, p.unit, p.value, p.count, p.attributes])).toEqual(expect.arrayContaining([
+      ['orders', 'sum', '{order}', 3, null, { country: 'fr', 'service.instance.id': 'web.2', 'devflow.process.type': 'web', 'service.version': 'v4' }],
+      ['checkout.duration', 'histogram', 'ms', 200, 2, { 'service.instance.id': 'web.2', 'devflow.process.type': 'web', 'service.version': 'v4' }],
+    ]));
+    expect(points).toHaveLength(2);
+    expect(await readMetricPoints(db.sql, { appId: shop.id, since: new Date(0), name: 'orders' })).toEqual([]);
   });
 });

@@ -9,8 +9,8 @@
  * Answers: 200 with an Export…ServiceResponse in the request's format (with a partial success
  * naming what was not stored); 401 without a valid token, before the body is read; 400 for a
  * body that does not decode; 413 past the size limit (compressed or not); 415 for other content
- * types or encodings. Traces are stored; metrics and logs are decoded and acknowledged as
- * rejected (their stores belong to telemetry/metrics and telemetry/logs).
+ * types or encodings. Traces go to the span store, log records to the app's runtime log (so log
+ * search finds them, otlp/logs.ts), metric data points to the metrics store (otlp/metrics.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
@@ -18,7 +18,10 @@ import zlib from 'node:zlib';
 import { DevflowError, errorMessage } from '../../core/errors.js';
 import type { TelemetrySettings } from '../settings-store.js';
 import type { SpanStore } from '../traces/store.js';
-import { countItems, decodeRequest, encodeResponse, spansOf, type OtlpFormat, type OtlpSignal } from './decode.js';
+import type { NewLogLine } from '../../core/store/runtime-logs.js';
+import { decodeRequest, encodeResponse, spansOf, type OtlpFormat, type OtlpSignal } from './decode.js';
+import { logLinesOf } from './logs.js';
+import { metricPointsOf, type MetricPoint } from './metrics.js';
 
 const gunzip = promisify(zlib.gunzip);
 
@@ -30,6 +33,9 @@ export const MAX_OTLP_BYTES = 4 * 1024 * 1024;
 export interface OtlpReceiverDeps {
   settings: Pick<TelemetrySettings, 'appForToken'>;
   store: Pick<SpanStore, 'write'>;
+  /** Where log records and metric points go (telemetry/logs/otlp-lines.ts, telemetry/metrics/points.ts). */
+  logs: { write(lines: NewLogLine[]): Promise<number> };
+  metrics: { write(points: MetricPoint[]): Promise<number> };
   maxBytes?: number;
 }
 
@@ -52,7 +58,7 @@ export async function receiveOtlp(deps: OtlpReceiverDeps, signal: OtlpSignal, re
     const format = formatOf(req.headers['content-type']);
     const body = await readBody(req, deps.maxBytes ?? MAX_OTLP_BYTES);
     const decoded = decodeRequest(signal, format, body);
-    const response = signal === 'traces' ? await storeTraces(deps, decoded, appId) : notStored(signal, decoded);
+    const response = await STORE[signal](deps, decoded, appId);
     res.writeHead(200, { 'content-type': format === 'json' ? 'application/json' : 'application/x-protobuf' });
     res.end(encodeResponse(signal, format, response));
   } catch (err) {
@@ -116,8 +122,16 @@ async function storeTraces(deps: OtlpReceiverDeps, decoded: ReturnType<typeof de
   };
 }
 
-function notStored(signal: Exclude<OtlpSignal, 'traces'>, decoded: ReturnType<typeof decodeRequest>): Record<string, unknown> {
-  const count = String(countItems(signal, decoded));
-  const field = signal === 'logs' ? 'rejectedLogRecords' : 'rejectedDataPoints';
-  return { partialSuccess: { [field]: count, errorMessage: `DevFlow does not store OTLP ${signal} yet` } };
+async function storeLogs(deps: OtlpReceiverDeps, decoded: ReturnType<typeof decodeRequest>, appId: number): Promise<Record<string, unknown>> {
+  await deps.logs.write(logLinesOf(decoded, appId, new Date()));
+  return {};
 }
+
+async function storeMetrics(deps: OtlpReceiverDeps, decoded: ReturnType<typeof decodeRequest>, appId: number): Promise<Record<string, unknown>> {
+  await deps.metrics.write(metricPointsOf(decoded, appId, new Date()));
+  return {};
+}
+
+const STORE: Record<OtlpSignal, (deps: OtlpReceiverDeps, decoded: ReturnType<typeof decodeRequest>, appId: number) => Promise<Record<string, unknown>>> = {
+  traces: storeTraces, logs: storeLogs, metrics: storeMetrics,
+};

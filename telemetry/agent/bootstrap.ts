@@ -1,0 +1,40 @@
+/**
+ * DevFlow's zero-config OpenTelemetry agent for Node apps (issue 18, "Zero-config
+ * instrumentation"). This file is not run by DevFlow: agent-files.ts bundles it into one
+ * CommonJS file that an app's Node preloads through NODE_OPTIONS `--require`, before the app's
+ * own code, so the instrumentations hook `http`, `pg` and fetch (undici) as the app loads them.
+ *
+ * Everything it needs comes from the OpenTelemetry SDK's standard environment, which DevFlow
+ * sets (telemetry/env.ts) and the app's own config vars override: OTEL_EXPORTER_OTLP_ENDPOINT
+ * and _HEADERS (read by the exporter), OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (the env
+ * detector), OTEL_PROPAGATORS (read by register()). Spans go out in batches over OTLP/HTTP
+ * protobuf; the exporter suppresses tracing of its own requests.
+ */
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { detectResourcesSync, envDetectorSync, hostDetectorSync, processDetectorSync } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+
+function startAgent(): void {
+  // Only the detectors that read this machine: cloud detectors would probe metadata servers.
+  const resource = detectResourcesSync({ detectors: [envDetectorSync, processDetectorSync, hostDetectorSync] });
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      // Health checks and the like still get spans: the router decides what a trace is worth.
+      new HttpInstrumentation(),
+      new PgInstrumentation(),
+      new UndiciInstrumentation(),
+    ],
+  });
+  // Spans still in the batch go out when the app ends on its own. No signal handlers: adding one
+  // would change how the app answers SIGTERM.
+  process.once('beforeExit', () => void provider.shutdown().catch(() => undefined));
+}
+
+startAgent();

@@ -1,0 +1,103 @@
+/**
+ * Issue 18's must-hold, end to end: a Node app with no tracing code (examples/node-otel, using
+ * `pg` and an outgoing http call), telemetry enabled, gets DevFlow's Node agent without any
+ * change, and one request through the router makes one trace: the caller's traceparent kept,
+ * the router's span the parent of the app's server span, and the app's PostgreSQL and outgoing
+ * HTTP spans inside it, read back through `devflow traces:show`. The agent reaches buildpack
+ * images as a read-only mount and host processes directly, so both runtimes are covered; the
+ * per-app opt-out (OTEL_NODE_AGENT=off) is checked once, on docker.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpanView } from '../../telemetry/index.js';
+import { cleanupRuntime } from '../support/cleanup.js';
+import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
+
+const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-otel');
+const APP = 'traced';
+const HOST = `${APP}.localhost`;
+const SERVER = 2;
+const CLIENT = 3;
+
+/** A request through the router carrying the caller's own traceparent (sampled). */
+function requestWithTrace(httpPort: number, traceId: string, parentId: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { host: HOST, traceparent: `00-${traceId}-${parentId}-01` };
+    http.get({ host: '127.0.0.1', port: httpPort, path: '/', headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+describe.each(['docker', 'process'] as const)('the zero-config Node agent on the %s runtime', (runtime) => {
+  let devflow: DevflowProcess;
+  let repo: Workdir;
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime });
+    await devflow.cli(['apps:create', APP]);
+    expect((await devflow.cli(['telemetry:enable', '--app', APP, '--sample', '1'])).exitCode).toBe(0);
+    repo = await repoFromExample(EXAMPLE);
+    const pushed = await pushTo(repo, devflow, APP);
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+  });
+
+  /** The trace as `devflow traces:show --json` has it, once the app's spans are in. */
+  async function traceWithAppSpans(traceId: string, appSpans: number): Promise<SpanView[]> {
+    let spans: SpanView[] = [];
+    for (let i = 0; i < 60; i++) {
+      const shown = await devflow.cli(['traces:show', traceId, '--app', APP, '--json'], { reject: false });
+      if (shown.exitCode === 0) spans = (JSON.parse(shown.stdout) as { spans: SpanView[] }).spans;
+      if (spans.filter((s) => s.service === APP).length >= appSpans) return spans;
+      await sleep(500);
+    }
+    throw new Error(`trace ${traceId} has no ${appSpans} app spans: ${JSON.stringify(spans.map((s) => [s.service, s.name]))}`);
+  }
+
+  it('one request makes one trace: router span > app server span > pg and outgoing http spans', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const res = await requestWithTrace(devflow.httpPort, traceId, callerSpan);
+    expect(res).toEqual({ status: 200, body: 'answer 42, inner\n' });
+
+    // The app's spans: its server span for /, pg's, the outgoing GET and the server span of /inner.
+    const spans = await traceWithAppSpans(traceId, 4);
+    expect(spans.every((s) => s.traceId === traceId)).toBe(true);
+    const router = spans.find((s) => s.service === 'devflow-router')!;
+    expect(router.parentSpanId).toBe(callerSpan);
+    const children = (parent: SpanView) => spans.filter((s) => s.parentSpanId === parent.spanId);
+
+    const [server, ...others] = children(router);
+    expect(others).toEqual([]);
+    expect(server).toMatchObject({ service: APP, kind: SERVER, httpStatus: 200, release: 'v1' });
+
+    const inside = children(server!);
+    const pg = inside.filter((s) => s.kind === CLIENT && s.name.startsWith('pg.query'));
+    expect(pg).toHaveLength(1);
+    expect(pg[0]!.attributes).toMatchObject({ 'db.system': 'postgresql', 'db.statement': 'SELECT 40 + 2 AS answer' });
+    const outgoing = inside.filter((s) => s.kind === CLIENT && s.name.startsWith('GET'));
+    expect(outgoing).toHaveLength(1);
+    expect(JSON.stringify(outgoing[0]!.attributes)).toContain('/inner');
+    // The outgoing call carried the context: /inner's server span is its child.
+    expect(children(outgoing[0]!).map((s) => [s.kind, s.route ?? s.attributes['http.target']])).toEqual([[SERVER, '/inner']]);
+  });
+
+  it.runIf(runtime === 'docker')('an app opts out with OTEL_NODE_AGENT=off: no agent in its processes', async () => {
+    expect((await getViaRouter(devflow.httpPort, HOST, '/agent')).body).toBe('agent on\n');
+    expect((await devflow.cli(['config:set', APP, 'OTEL_NODE_AGENT=off'])).exitCode).toBe(0);
+    expect((await getViaRouter(devflow.httpPort, HOST, '/agent')).body).toBe('agent off\n');
+    // The app itself is untouched: it still answers, with its database and its outgoing call.
+    expect((await getViaRouter(devflow.httpPort, HOST, '/')).body).toBe('answer 42, inner\n');
+  });
+});
