@@ -14,15 +14,14 @@ export async function cleanupRuntime(home: string | undefined): Promise<void> {
       // already gone
     }
   }
-  const ids = (await execa('/usr/bin/docker', ['ps', '-aq', '--filter', 'label=devflow.managed=true'], { reject: false })).stdout;
-  // Only containers made by this run's DevFlow: they carry its home in a label.
-  for (const id of ids.split('\n').filter(Boolean)) {
-    const home_ = (await execa('/usr/bin/docker', ['inspect', '-f', '{{index .Config.Labels "devflow.home"}}', id], { reject: false })).stdout.trim();
-    if (home_ === home || home_ === '') await execa('/usr/bin/docker', ['rm', '-f', id], { reject: false });
-  }
-  // Swarm services of this DevFlow carry its home in the same label.
+  // Swarm services first (else Swarm replaces their removed tasks); they carry the home too.
   const services = (await execa('/usr/bin/docker', ['service', 'ls', '-q', '--filter', `label=devflow.home=${home}`], { reject: false })).stdout;
   const serviceIds = services.split('\n').filter(Boolean);
   if (serviceIds.length > 0) await execa('/usr/bin/docker', ['service', 'rm', ...serviceIds], { reject: false });
+  // Only containers made by this run's DevFlow: they carry its home in the devflow.home label. Never those of
+  // another DevFlow, nor unlabelled ones: a file running beside this one may own them.
+  const ids = (await execa('/usr/bin/docker', ['ps', '-aq', '--filter', `label=devflow.home=${home}`], { reject: false })).stdout;
+  const containers = ids.split('\n').filter(Boolean);
+  if (containers.length > 0) await execa('/usr/bin/docker', ['rm', '-f', ...containers], { reject: false });
   await fs.rm(home, { recursive: true, force: true });
 }

@@ -30,8 +30,18 @@ async function sources(dir: string): Promise<string[]> {
 export async function compileCli(): Promise<void> {
   const esbuild = await import('esbuild');
   const entryPoints = (await Promise.all((await buildIncludes()).map((dir) => sources(path.join(ROOT, dir))))).flat();
-  await fs.rm(TEST_DIST, { recursive: true, force: true });
+  // Compiled beside, then swapped in: another test run in this checkout (two `vitest run`s side
+  // by side) may be starting CLI calls from TEST_DIST, which never stands half-written or gone
+  // for the seconds a compile takes, only between two renames.
+  const next = `${TEST_DIST}.${process.pid}.next`;
+  const old = `${TEST_DIST}.${process.pid}.old`;
+  await fs.rm(next, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints, outdir: TEST_DIST, outbase: ROOT, bundle: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error',
+    entryPoints, outdir: next, outbase: ROOT, bundle: false, format: 'esm', platform: 'node', target: 'node20', logLevel: 'error',
   });
+  await fs.rename(TEST_DIST, old).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await fs.rename(next, TEST_DIST);
+  await fs.rm(old, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 /** A real git client working on throw-away repositories, with no prompts and no user config. */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,11 @@ export async function repoFromExample(exampleDir: string): Promise<Workdir> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-src-'));
   await fs.cp(exampleDir, dir, { recursive: true });
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-githome-'));
-  const env = { HOME: home, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', PATH: process.env.PATH ?? '' };
+  // A committer address of its own per repository: two test files side by side committing the
+  // same example with the same message in the same second would otherwise make the same commit,
+  // so the same image tag (devflow/<app>:<sha>), and one file's cleanup would remove the other's.
+  const committer = `dev+${randomBytes(4).toString('hex')}@example.com`;
+  const env = { HOME: home, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_COMMITTER_EMAIL: committer, PATH: process.env.PATH ?? '' };
   const git: Workdir['git'] = async (args, options = {}) => {
     const r = await execa('git', args, { cwd: dir, env, extendEnv: false, reject: options.reject ?? true });
     return { exitCode: r.exitCode ?? 0, stdout: r.stdout, stderr: r.stderr };
