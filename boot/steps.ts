@@ -40,6 +40,23 @@ import { readServerSettings } from '../core/settings.js';
 
 export type Log = (line: string) => void;
 
+/**
+ * What the steps before a step have made. Each step names the parts it needs (a Pick of this),
+ * and boot/start.ts passes them by name, so a new role adds a field here, not a positional
+ * parameter to every later step.
+ */
+export interface House {
+  config: Config;
+  log: Log;
+  store: Store;
+  runtime: Runtime;
+  backend: Backend;
+  telemetry: Telemetry;
+  routing: Routing;
+  addons: Addons;
+  roles: Roles;
+}
+
 /** What a started step leaves running; stop() undoes it. */
 export interface Started<T> {
   value: T;
@@ -57,7 +74,7 @@ export interface Store {
 }
 
 /** The state folders, the control-plane database (embedded or DATABASE_URL), the event bus, the keys. */
-export async function openStore(config: Config, log: Log): Promise<Started<Store>> {
+export async function openStore({ config, log }: Pick<House, 'config' | 'log'>): Promise<Started<Store>> {
   const paths = homePaths(config.home);
   await fs.mkdir(config.home, { recursive: true, mode: 0o700 });
   for (const dir of [paths.repos, paths.builds, paths.cache, paths.slugs, paths.traefik]) await fs.mkdir(dir, { recursive: true });
@@ -85,7 +102,7 @@ export interface Runtime {
 }
 
 /** The runtime driver (docker, process or swarm) and the app databases' address as it sees them. */
-export async function startRuntime(config: Config, store: Store, log: Log): Promise<Started<Runtime>> {
+export async function startRuntime({ config, store, log }: Pick<House, 'config' | 'store' | 'log'>): Promise<Started<Runtime>> {
   // Metered (billing/metered-runtime.ts): every start and stop also writes the usage ledger.
   // Telemetry's Node agent reaches containers as a read-only mount (telemetry/agent/agent-files.ts).
   const readOnlyMounts = [nodeAgentMount(config.home)];
@@ -102,7 +119,7 @@ export async function startRuntime(config: Config, store: Store, log: Log): Prom
  * SUPABASE_ variables for the processes of apps that enabled it. Its services load on the
  * first request to a project.
  */
-export async function startBackend(config: Config, store: Store, runtime: Runtime, log: Log): Promise<Started<Backend>> {
+export async function startBackend({ config, store, runtime, log }: Pick<House, 'config' | 'store' | 'runtime' | 'log'>): Promise<Started<Backend>> {
   const backend = createBackend({
     sql: store.db.sql, serverUrl: store.db.url, secretKey: store.secretKey, databases: store.databases, config,
     runtime: runtime.runtime.kind, docker: runtime.docker, log,
@@ -114,7 +131,9 @@ export async function startBackend(config: Config, store: Store, runtime: Runtim
  * Telemetry (issue 18): the span store the router writes into, the OTLP receiver on the API port,
  * OTEL_ variables for the processes of apps that enabled it, span retention.
  */
-export async function startTelemetry(config: Config, store: Store, runtime: Runtime, log: Log): Promise<Started<Telemetry>> {
+export async function startTelemetry({
+  config, store, runtime, log,
+}: Pick<House, 'config' | 'store' | 'runtime' | 'log'>): Promise<Started<Telemetry>> {
   const telemetry = createTelemetry({
     sql: store.db.sql, secretKey: store.secretKey, config, runtime: runtime.runtime.kind, docker: runtime.docker, log,
   });
@@ -130,9 +149,9 @@ export interface Routing {
  * The router, with the routes the store and the runtime hold restored before it listens or
  * writes a Traefik file: a restarted DevFlow keeps serving running apps at once.
  */
-export async function startRouting(
-  config: Config, store: Store, runtime: Runtime, backend: Backend, log: Log, telemetry?: Telemetry,
-): Promise<Started<Routing>> {
+export async function startRouting({
+  config, store, runtime, backend, log, telemetry,
+}: Pick<House, 'config' | 'store' | 'runtime' | 'backend' | 'log' | 'telemetry'>): Promise<Started<Routing>> {
   const restored = await backend.withRoutes(await readRoutingInput(store.db.sql, await runtime.runtime.list(), config.domain));
   const router = await startRouter({
     sql: store.db.sql, secretKey: store.secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
@@ -155,9 +174,9 @@ export interface Roles {
 }
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
-export async function startRoles(
-  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, addons: Addons, log: Log, telemetry?: Telemetry,
-): Promise<Started<Roles>> {
+export async function startRoles({
+  config, store, runtime, backend, routing, addons, log, telemetry,
+}: Pick<House, 'config' | 'store' | 'runtime' | 'backend' | 'routing' | 'addons' | 'log' | 'telemetry'>): Promise<Started<Roles>> {
   const { sql } = store.db;
   const scheduler = schedulerDeps(config, store, runtime, backend, routing, telemetry);
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: store.db.url });
@@ -205,9 +224,9 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: 
 }
 
 /** One HTTP server on the API port: the app backend's gateway, rate limit, metrics, pull-request webhooks, git, then the REST API and dashboard. */
-export async function startApi(
-  config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, roles: Roles, addons: Addons, log: Log, telemetry?: Telemetry,
-): Promise<Started<http.Server>> {
+export async function startApi({
+  config, store, runtime, backend, routing, roles, addons, log, telemetry,
+}: Pick<House, 'config' | 'store' | 'runtime' | 'backend' | 'routing' | 'roles' | 'addons' | 'log' | 'telemetry'>): Promise<Started<http.Server>> {
   const { sql } = store.db;
   const { router, routes } = routing;
   // Next month's audit partition is made weeks ahead while DevFlow runs, and old months dropped.
@@ -262,7 +281,7 @@ export async function startApi(
 }
 
 /** A first reconcile, then the reconciler, the supervisor and the log collector in the background. */
-export async function startLoops(store: Store, runtime: Runtime, roles: Roles, log: Log): Promise<Started<void>> {
+export async function startLoops({ store, runtime, roles, log }: Pick<House, 'store' | 'runtime' | 'roles' | 'log'>): Promise<Started<void>> {
   const reconcile = () => reconcileAll(roles.scheduler).then(
     (r) => r.errors.forEach((e) => log(`reconcile: ${e}`)),
     (err) => log(`reconcile failed: ${errorMessage(err)}`),
@@ -289,7 +308,9 @@ export async function startLoops(store: Store, runtime: Runtime, roles: Roles, l
 }
 
 /** Telemetry's background work (issue 18, telemetry/loops.ts): error scanner, metrics rollup, alerts. */
-export async function startTelemetryLoopsStep(config: Config, store: Store, routing: Routing, log: Log, runtime?: Runtime): Promise<Started<void>> {
+export async function startTelemetryLoopsStep({
+  config, store, routing, log, runtime,
+}: Pick<House, 'config' | 'store' | 'routing' | 'log' | 'runtime'>): Promise<Started<void>> {
   const loops = startTelemetryLoops({
     sql: store.db.sql, traffic: routing.router.metrics, runtime: runtime?.runtime, smtpUrl: readServerSettings(process.env).smtpUrl,
     mailFrom: `DevFlow alerts <alerts@${config.domain}>`, log,
@@ -302,7 +323,9 @@ export async function startTelemetryLoopsStep(config: Config, store: Store, rout
  * through the scheduler's config path (a new release); the add-on Redis server starts here only
  * when a Redis add-on exists.
  */
-export async function startAddons(config: Config, store: Store, runtime: Runtime, backend: Backend, routing: Routing, log: Log): Promise<Started<Addons>> {
+export async function startAddons({
+  config, store, runtime, backend, routing, log,
+}: Pick<House, 'config' | 'store' | 'runtime' | 'backend' | 'routing' | 'log'>): Promise<Started<Addons>> {
   const scheduler = schedulerDeps(config, store, runtime, backend, routing);
   const releases = releaseOperations(scheduler, log);
   const addons = await createAddons({
@@ -314,7 +337,7 @@ export async function startAddons(config: Config, store: Store, runtime: Runtime
 }
 
 /** Billing's usage sources beside the runtime's (issue 20): router traffic and database sizes. */
-export async function startUsageSamplingStep(store: Store, routing: Routing, log: Log): Promise<Started<void>> {
+export async function startUsageSamplingStep({ store, routing, log }: Pick<House, 'store' | 'routing' | 'log'>): Promise<Started<void>> {
   const sampling = startUsageSampling({ sql: store.db.sql, serverUrl: store.db.url, traffic: routing.router.metrics, log });
   return { value: undefined, stop: () => sampling.stop() };
 }
