@@ -3,8 +3,8 @@
  * playwright-core), on one app pushed with `git push` to a real `devflow up` (process runtime)
  * and real traffic through its router: metrics charts, the trace list and waterfall, log search,
  * error groups with a sample trace, alert rules. The app (tests/fixtures/traced-shop.js) exports
- * its own spans over OTLP with the variables DevFlow gives it, so its spans nest under the
- * router's. Screenshots go to test-artifacts/dashboard-observability/.
+ * its own spans over OTLP with the variables DevFlow gives it (and opts out of the zero-config
+ * agent), so its spans nest under the router's. Screenshots go to test-artifacts/dashboard-observability/.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +30,9 @@ beforeAll(async () => {
   const call = (method: string, route: string, body?: unknown) => raw(method, `${devflow.api}/api/v1${route}`, { token: devflow.token, body });
   expect((await call('POST', '/apps', { name: 'shop' })).status).toBe(201);
   expect((await call('POST', '/apps/shop/telemetry', { sample: 1 })).status).toBe(201);
+  // The app exports spans of its own, as an app with its own SDK does: it opts out of DevFlow's
+  // zero-config agent, whose spans the agent's own e2e test (telemetry-agent.test.ts) checks.
+  expect((await call('PATCH', '/apps/shop/config', { OTEL_NODE_AGENT: 'off' })).status).toBe(200);
   const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
   await repo.write('server.js', await fs.readFile(path.join(ROOT, 'tests/fixtures/traced-shop.js'), 'utf8'));
   await repo.commit('a shop that exports its spans');
