@@ -9,13 +9,27 @@ node bin/devflow.js stack build
 npx tsc -p tsconfig.json --noEmit
 mkdir -p test-artifacts
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile=test-artifacts/vitest.json "$@" || status=$?
+rm -f test-artifacts/vitest*.json
+if [ "$#" -eq 0 ]; then
+  # Files that hold the platform to "no request fails" under load run alone, after the rest: beside
+  # another file on two cores, 5 of 5,395 requests of the docker zero-downtime test were reset.
+  alone=(tests/e2e/zero-downtime.test.ts)
+  exclude=()
+  for file in "${alone[@]}"; do exclude+=(--exclude "$file"); done
+  npx vitest run --reporter=default --reporter=json --outputFile=test-artifacts/vitest.json "${exclude[@]}" || status=$?
+  DEVFLOW_TEST_WORKERS=1 npx vitest run --reporter=default --reporter=json --outputFile=test-artifacts/vitest-alone.json "${alone[@]}" || status=$?
+else
+  npx vitest run --reporter=default --reporter=json --outputFile=test-artifacts/vitest.json "$@" || status=$?
+fi
 # One plain closing line ("N passed, N failed") that any CI reads, whatever the runner. A file
 # whose beforeAll failed counts no failed test, and vitest 4 then exits 0 (seen: EADDRINUSE in a
 # suite's setup passed CI), so failed files count here and fail the run.
 node -e '
-  const r = JSON.parse(require("fs").readFileSync("test-artifacts/vitest.json", "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed; files: ${r.numFailedTestSuites} failed`);
-  if (!r.success || r.numFailedTestSuites > 0 || r.numFailedTests > 0) process.exit(1);
+  const fs = require("fs");
+  const runs = fs.readdirSync("test-artifacts").filter((f) => /^vitest.*\.json$/.test(f))
+    .map((f) => JSON.parse(fs.readFileSync(`test-artifacts/${f}`, "utf8")));
+  const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
+  console.log(`tests: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed; files: ${sum("numFailedTestSuites")} failed`);
+  if (runs.length === 0 || runs.some((r) => !r.success) || sum("numFailedTestSuites") > 0 || sum("numFailedTests") > 0) process.exit(1);
 ' || status=1
 exit "$status"
