@@ -5,12 +5,20 @@
  * that reads the database (schema cache) and one Auth request to every project (pools, keys and
  * schema caches loaded), and after the pools' idle timeout (60 s) has closed their connections.
  *
- *   node --import tsx bench/backend.ts
+ * With `--all-services` (issue 17, "memory per idle project with all services on"), each
+ * project also gets one Storage request (its buckets), one Realtime session (a WebSocket that
+ * joins a channel, then closes) and one Functions request (a function it lacks), so every
+ * service of every project is loaded before the readings.
+ *
+ *   node --import tsx bench/backend.ts [--all-services] [--max 10]
  */
 import fs from 'node:fs/promises';
-import { commandOf, machine, processTree, rssMb, sleep, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
+import WebSocket from 'ws';
+import { commandOf, machine, numberFlag, processTree, rssMb, sleep, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
 
-const SIZES = [1, 10, 50];
+const MAX = numberFlag('--max', 50);
+const SIZES = [1, 10, 50].filter((n) => n <= MAX);
+const ALL_SERVICES = process.argv.includes('--all-services');
 
 async function api(devflow: BenchDevflow, method: string, route: string): Promise<unknown> {
   const res = await fetch(`http://127.0.0.1:${devflow.port}/api/v1${route}`, {
@@ -57,6 +65,32 @@ async function touch(devflow: BenchDevflow, app: string, anonKey: string): Promi
     await res.arrayBuffer();
     if (res.status !== status) throw new Error(`${app}${path}: HTTP ${res.status}, expected ${status}`);
   }
+  if (!ALL_SERVICES) return;
+  for (const [path, status] of [['/storage/v1/bucket', 200], ['/functions/v1/not-deployed', 404]] as const) {
+    const res = await fetch(`http://127.0.0.1:${devflow.port}/backend/${app}${path}`, { headers: { apikey: anonKey, authorization: `Bearer ${anonKey}` } });
+    await res.arrayBuffer();
+    if (res.status !== status) throw new Error(`${app}${path}: HTTP ${res.status}, expected ${status}`);
+  }
+  await joinAndLeave(devflow, app, anonKey);
+}
+
+/** One Realtime session as realtime-js opens it (protocol 1.0.0): join a channel, then close. */
+function joinAndLeave(devflow: BenchDevflow, app: string, anonKey: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${devflow.port}/backend/${app}/realtime/v1/websocket?apikey=${anonKey}&vsn=1.0.0`);
+    socket.on('open', () => socket.send(JSON.stringify({
+      topic: 'realtime:room', event: 'phx_join', ref: '1', join_ref: '1',
+      payload: { config: { broadcast: { self: false }, presence: { key: '' }, postgres_changes: [] }, access_token: anonKey },
+    })));
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { event: string; payload: { status?: string } };
+      if (message.event !== 'phx_reply') return;
+      socket.close();
+      if (message.payload.status === 'ok') resolve();
+      else reject(new Error(`${app} realtime join: ${String(data)}`));
+    });
+    socket.on('error', reject);
+  });
 }
 
 const devflow = await startDevflow('process');
@@ -76,7 +110,7 @@ try {
     await sleep(2000);
     row(size, 'enabled, never requested', await measure(devflow));
     for (const [name, anonKey] of keys) await touch(devflow, name, anonKey);
-    row(size, 'after one REST and one Auth request each', await measure(devflow));
+    row(size, ALL_SERVICES ? 'after one request to each service (REST, Auth, Storage, Realtime, Functions)' : 'after one REST and one Auth request each', await measure(devflow));
     await sleep(65_000);
     row(size, 'idle 65 s (pool connections closed)', await measure(devflow));
   }
@@ -86,7 +120,7 @@ try {
 
 const first = Number(rows[0]!.split('|')[3]);
 await writeResult('backend', [
-  '## App backend: memory per project',
+  `## App backend: memory per project${ALL_SERVICES ? ', all services on' : ''}`,
   '',
   `Machine: ${machine()}. Other work shares the machine, so figures are noisy; each row is one reading of the same DevFlow, grown from 0 to 50 projects.`,
   '',
