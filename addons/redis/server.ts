@@ -77,7 +77,7 @@ export class ManagedRedisServer {
       if (err.code !== 'EEXIST') throw err;
     });
     this.spawnServer();
-    await waitUntilAnswering(settings.port, () => this.child?.exitCode !== null, layout.logFile);
+    await waitUntilAnswering(settings, () => this.child?.exitCode !== null, layout.logFile);
     return settings;
   }
 
@@ -119,9 +119,9 @@ async function stopLeftover(pidFile: string): Promise<void> {
   }
 }
 
-async function waitUntilAnswering(port: number, exited: () => boolean, logFile: string): Promise<void> {
+async function waitUntilAnswering({ port, password }: RedisServerSettings, exited: () => boolean, logFile: string): Promise<void> {
   const started = Date.now();
-  while (!(await answers(port))) {
+  while (!(await answers(port, password))) {
     if (exited() || Date.now() - started > READY_TIMEOUT_MS) {
       const tail = (await fs.readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join(' | ');
       throw new DevflowError('runtime_unavailable', `the add-on Redis server did not start${tail ? `: ${tail}` : ''} (is the redis-server package installed?)`);
@@ -130,12 +130,24 @@ async function waitUntilAnswering(port: number, exited: () => boolean, logFile: 
   }
 }
 
-function answers(port: number): Promise<boolean> {
+/**
+ * Ready means PING answers PONG after AUTH: a server that accepts connections while it still
+ * loads its append-only file answers every command with -LOADING until the data is in.
+ */
+function answers(port: number, password: string): Promise<boolean> {
   return new Promise((resolve) => {
+    let reply = '';
     const socket = net.connect(port, '127.0.0.1', () => {
-      socket.end();
-      resolve(true);
+      socket.write(`*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n*1\r\n$4\r\nPING\r\n`);
+    });
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      reply += chunk;
+      if (reply.split('\r\n').length < 3) return; // two replies: AUTH's, then PING's
+      socket.destroy();
+      resolve(reply.includes('+PONG\r\n'));
     });
     socket.on('error', () => resolve(false));
+    socket.on('close', () => resolve(false));
   });
 }
