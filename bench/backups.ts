@@ -11,26 +11,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { BackupService } from '../addons/backups/service.js';
-import { startEmbeddedPostgres } from '../core/embedded-postgres/embedded.js';
 import { parseAppName } from '../core/names.js';
 import { parseSecretKey } from '../core/secrets.js';
 import { AppDatabases, appDatabaseUrl } from '../core/store/app-databases.js';
 import { createApp } from '../core/store/apps.js';
-import { connect, migrate } from '../core/store/database.js';
-import { MIGRATIONS } from '../core/store/migrations.js';
-import { clientBinary, clientConnection, withDatabase } from '../core/store/pg-tools.js';
+import { connect } from '../core/store/database.js';
+import { clientBinary, clientConnection } from '../core/store/pg-tools.js';
+import { startControlDatabase } from './lib/control-database.js';
 import { machine, now, numberFlag, writeResult } from './lib/devflow.js';
 
 const MB = numberFlag('--mb', 500);
-const pgDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-pg-'));
 const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-backups-'));
-await fs.chmod(pgDir, 0o755);
-const cluster = await startEmbeddedPostgres(pgDir, () => {});
-const admin = connect(cluster.url, 1);
-await admin.unsafe('CREATE DATABASE bench_control');
-const controlUrl = withDatabase(cluster.url, 'bench_control');
-const sql = connect(controlUrl, 4);
-await migrate(sql, MIGRATIONS);
+const control = await startControlDatabase('backups', 4);
+const { sql, admin, url: controlUrl } = control;
 const databases = new AppDatabases(sql, parseSecretKey('42'.repeat(32)));
 const backups = new BackupService({ sql, serverUrl: controlUrl, databases, home, keep: 7, log: () => {} });
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -41,7 +34,7 @@ try {
   const copy = await createApp(sql, parseAppName('shop-copy'));
   const credentials = await databases.ensure(shop);
   await databases.ensure(copy);
-  const server = new URL(cluster.url);
+  const server = new URL(controlUrl);
   const app = connect(appDatabaseUrl(credentials, { host: server.hostname, port: Number(server.port) }), 1);
   await app`CREATE TABLE orders (id bigserial PRIMARY KEY, customer text, email text, address text, note text, total numeric(10,2), created_at timestamptz)`;
   await app`INSERT INTO orders (customer, email, address, note, total, created_at)
@@ -85,9 +78,6 @@ try {
     '',
   ].join('\n'));
 } finally {
-  await sql.end();
-  await admin.end();
-  await cluster.stop();
-  await fs.rm(pgDir, { recursive: true, force: true });
+  await control.stop();
   await fs.rm(home, { recursive: true, force: true });
 }

@@ -18,9 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
-import { startEmbeddedPostgres } from '../core/embedded-postgres/embedded.js';
-import { connect, migrate } from '../core/store/database.js';
-import { MIGRATIONS } from '../core/store/migrations.js';
+import { startControlDatabase } from './lib/control-database.js';
 import { startRealtimeBackend } from '../backend/realtime/test-backend.js';
 
 const SOCKETS = Number(process.argv[2] ?? 10_000);
@@ -86,15 +84,9 @@ if (Number.isFinite(limit) && limit < SOCKETS + 500) {
   process.exit(2);
 }
 
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-realtime-idle-'));
-const cluster = await startEmbeddedPostgres(dir, () => {});
-const admin = connect(cluster.url, 1);
-await admin.unsafe('CREATE DATABASE bench_control');
-const controlUrl = new URL(cluster.url);
-controlUrl.pathname = '/bench_control';
-const sql = connect(controlUrl.toString());
-await migrate(sql, MIGRATIONS);
-const t = await startRealtimeBackend({ sql, url: controlUrl.toString(), drop: async () => { await sql.end(); } });
+const control = await startControlDatabase('realtime-idle');
+const sql = control.sql;
+const t = await startRealtimeBackend({ sql, url: control.url, drop: async () => { await sql.end(); } });
 const wsUrl = `${t.base.replace('http', 'ws')}/backend/chat/realtime/v1/websocket?apikey=${t.view.anonKey}&vsn=2.0.0`;
 
 // One client first, so modules, the project and its pools are loaded before the baseline.
@@ -151,6 +143,4 @@ await fs.mkdir(path.join(import.meta.dirname, 'results'), { recursive: true });
 await fs.writeFile(path.join(import.meta.dirname, 'results', 'realtime-idle.md'), `${lines.join('\n')}\n`);
 for (const c of [clients.child, bareClients.child, bare.child]) c.kill();
 await t.close();
-await admin.end();
-await cluster.stop();
-await fs.rm(dir, { recursive: true, force: true });
+await control.stop();

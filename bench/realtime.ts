@@ -16,9 +16,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { startEmbeddedPostgres } from '../core/embedded-postgres/embedded.js';
-import { connect, migrate } from '../core/store/database.js';
-import { MIGRATIONS } from '../core/store/migrations.js';
+import { startControlDatabase } from './lib/control-database.js';
 import { startRealtimeBackend } from '../backend/realtime/test-backend.js';
 
 const arg = (i: number, fallback: number) => Number(process.argv[2 + i] ?? fallback);
@@ -55,15 +53,9 @@ async function join(sub: Sub, topic: string, config: Record<string, unknown>): P
   });
 }
 
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-realtime-'));
-const cluster = await startEmbeddedPostgres(dir, () => {});
-const admin = connect(cluster.url, 1);
-await admin.unsafe('CREATE DATABASE bench_control');
-const controlUrl = new URL(cluster.url);
-controlUrl.pathname = '/bench_control';
-const sql = connect(controlUrl.toString());
-await migrate(sql, MIGRATIONS);
-const t = await startRealtimeBackend({ sql, url: controlUrl.toString(), drop: async () => { await sql.end(); } });
+const control = await startControlDatabase('realtime');
+const sql = control.sql;
+const t = await startRealtimeBackend({ sql, url: control.url, drop: async () => { await sql.end(); } });
 await t.appSql.unsafe(`CREATE TABLE public.events (id bigserial PRIMARY KEY, round int);
   ALTER TABLE public.events OWNER TO "${t.owner}";
   GRANT ALL ON public.events TO anon;
@@ -163,6 +155,4 @@ console.log(lines.join('\n'));
 await fs.mkdir(path.join(import.meta.dirname, 'results'), { recursive: true });
 await fs.writeFile(path.join(import.meta.dirname, 'results', 'realtime.md'), `${lines.join('\n')}\n`);
 await t.close();
-await admin.end();
-await cluster.stop();
-await fs.rm(dir, { recursive: true, force: true });
+await control.stop();
