@@ -69,7 +69,7 @@ export class BackupService {
     }
   }
 
-  /** The backup's file, checked against its checksum, for a download. */
+  /** The backup's file for a download; the route sends its checksum (X-Checksum-Sha256) for the client to check. */
   async file(appName: AppName, number: number): Promise<{ backup: BackupView; file: string }> {
     const app = await getApp(this.deps.sql, appName);
     const row = await this.usable(appName, await findBackup(this.deps.sql, app.id, number), number);
