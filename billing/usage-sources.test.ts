@@ -105,9 +105,20 @@ describe('usage sources', () => {
     } finally {
       await own.end();
     }
-    const samples = await sampleSizes({ sql: api.db.sql, serverUrl: api.db.url, log });
-    const [row] = await api.db.sql<Array<{ bytes: number }>>`SELECT pg_database_size(${credentials.database})::float8 AS bytes`;
-    const bytes = row!.bytes;
+    // Autovacuum may write a new table's free-space and visibility maps at any moment, which grows
+    // the database's files, so the sample is checked against a size that held on both sides of it.
+    const sizeNow = async () => {
+      const [row] = await api.db.sql<Array<{ bytes: number }>>`SELECT pg_database_size(${credentials.database})::float8 AS bytes`;
+      return row!.bytes;
+    };
+    let samples: Awaited<ReturnType<typeof sampleSizes>> = [];
+    let bytes = -1;
+    for (let attempt = 0; attempt < 10 && bytes < 0; attempt += 1) {
+      const before = await sizeNow();
+      samples = await sampleSizes({ sql: api.db.sql, serverUrl: api.db.url, log });
+      if ((await sizeNow()) === before) bytes = before;
+    }
+    expect(bytes).toBeGreaterThan(0);
     expect(samples).toEqual([{ appId: shop.id, app: 'shop', teamId: acme.id, databaseBytes: bytes, storageBytes: 4000 }]);
     await storeSizes(api.db.sql, new Date(), samples);
     await storeSizes(api.db.sql, new Date(), [{ ...samples[0]!, storageBytes: 3000 }]); // the same hour: replaced

@@ -67,8 +67,9 @@ describe('runOnce on the docker runtime', () => {
     await docker.getImage(tag).remove({ force: true }).catch(() => {});
   });
 
-  it('runs a container of the image, reports output and exit status, kills it on timeout, and removes it', async (ctx) => {
-    if (!(await imageExists(docker, STACK_RUN_IMAGE))) ctx.skip();
+  it('runs a container of the image, reports output and exit status, kills it on timeout, and removes it', async () => {
+    // scripts/test.sh builds the stack images before any test runs (`devflow stack build`).
+    expect(await imageExists(docker, STACK_RUN_IMAGE), `${STACK_RUN_IMAGE} is missing: run node bin/devflow.js stack build`).toBe(true);
     // A stand-in for the CNB launcher: the process type is the argument.
     const launcher = Object.entries(COMMANDS).map(([type, cmd]) => `  ${type}) ${cmd} ;;`).join('\n');
     await buildTestImage(tag, `FROM ${STACK_RUN_IMAGE}\nCOPY launcher /launcher\nUSER root\nENTRYPOINT ["/bin/sh", "/launcher"]\n`, {
