@@ -80,6 +80,8 @@ export const SETTINGS = [
     name: 'DEVFLOW_FUNCTIONS_UID', default: '`64055`', readBy: 'server',
     meaning: "uid function workers run as when DevFlow is root, kept by the firewall (iptables owner match) from loopback and private addresses except their project's `SUPABASE_URL` and `SUPABASE_DB_URL`; `off`: workers run as DevFlow's user, guarded in Node only",
   },
+  { name: 'DEVFLOW_PITR', default: '`on`', readBy: 'server', meaning: "point-in-time recovery of app databases (`pg:restore --to`): the embedded PostgreSQL archives finished WAL segments to `$DEVFLOW_HOME/wal` and a base backup is taken daily into `$DEVFLOW_HOME/basebackups`; `off`: neither (with `DATABASE_URL`, the server's own archiving must write to `$DEVFLOW_HOME/wal`, see compose.yaml)" },
+  { name: 'DEVFLOW_PITR_KEEP_DAYS', default: '`7`', readBy: 'server', meaning: 'days back `pg:restore --to` can reach: older base backups go, with the archived WAL only they needed (the newest base backup before the window stays)' },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -129,6 +131,8 @@ export interface ServerSettings {
   publicUrl?: string | undefined;
   /** DEVFLOW_FUNCTIONS_*: the app backend's function workers (issue 17). */
   functions: FunctionsVariables;
+  /** DEVFLOW_PITR, DEVFLOW_PITR_KEEP_DAYS: point-in-time recovery (issue 21, addons/pitr). */
+  pitr: PitrVariables;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -188,6 +192,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     gitAllowHosts: readGitAllowHosts(env),
     publicUrl: readPublicUrl(env),
     functions: readFunctionsVariables(env),
+    pitr: readPitrVariables(env),
   };
 }
 
@@ -407,5 +412,18 @@ export function readFunctionsVariables(env: Env): FunctionsVariables {
     idleMs: Math.round(positiveNumber(env, 'DEVFLOW_FUNCTIONS_IDLE_STOP', 120, 'seconds') * 1000),
     maxWorkers: positiveInteger(env, 'DEVFLOW_FUNCTIONS_MAX_WORKERS', 50),
     uid,
+  };
+}
+
+/** Point-in-time recovery (issue 21, addons/pitr). */
+export interface PitrVariables {
+  enabled: boolean;
+  keepDays: number;
+}
+
+export function readPitrVariables(env: Env): PitrVariables {
+  return {
+    enabled: text(env, 'DEVFLOW_PITR') === undefined ? true : onOff(env, 'DEVFLOW_PITR'),
+    keepDays: positiveInteger(env, 'DEVFLOW_PITR_KEEP_DAYS', 7),
   };
 }

@@ -15,10 +15,18 @@ import { ConflictError, DevflowError } from '../errors.js';
 import { engineBridgeAccess, writeBridgeHba } from './docker-bridge.js';
 import { clearLeftoverServer } from './leftover-server.js';
 import { startPostgresServer } from './postgres-server.js';
+import { archiveFlags, serverDir } from './wal-archive.js';
 
 export interface EmbeddedCluster {
   url: string;
+  /** Where the server archives finished WAL segments (its real path), when archiving is on. */
+  walArchive?: string;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** DEVFLOW_HOME/wal when DEVFLOW_PITR is on: archive WAL there (wal-archive.ts). */
+  walArchive?: string;
 }
 
 /**
@@ -37,7 +45,7 @@ interface ClusterSettings {
   password: string;
 }
 
-export async function startEmbeddedPostgres(dir: string, log: (line: string) => void): Promise<EmbeddedCluster> {
+export async function startEmbeddedPostgres(dir: string, log: (line: string) => void, options: EmbeddedOptions = {}): Promise<EmbeddedCluster> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const dataDir = await dataDirFor(dir);
   const settings = await loadOrCreateSettings(path.join(dir, 'postgres.json'));
@@ -52,8 +60,11 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
     }
     await clearLeftoverServer(dataDir, log);
     await writeBridgeHba(dataDir, bridge.subnets);
+    // After initdb: as root the archive belongs to the user initdb made the data directory's.
+    const walArchive = options.walArchive ? await serverDir(options.walArchive, dataDir) : undefined;
+    if (walArchive) flags.push(...archiveFlags(walArchive));
     const server = await startPostgresServer({ dataDir, port: settings.port, flags, logFile: path.join(dir, 'server.log') });
-    return { url, stop: () => server.stop() };
+    return { url, ...(walArchive ? { walArchive } : {}), stop: () => server.stop() };
   } catch (err) {
     if (err instanceof ConflictError) throw err;
     throw new DevflowError('internal', `embedded PostgreSQL did not start in ${dataDir}: ${String(err)}`, { cause: err });

@@ -13,15 +13,19 @@ export interface Database {
   sql: Sql;
   url: string;
   embedded: boolean;
+  /** The embedded server's WAL archive (real path), when DEVFLOW_PITR turned archiving on. */
+  walArchive?: string;
   close(): Promise<void>;
 }
 
 export async function openDatabase(options: {
   url: string | undefined;
   embeddedDir: string;
+  /** DEVFLOW_HOME/wal: the embedded server archives WAL there (point-in-time recovery). */
+  walArchive?: string;
   log: (line: string) => void;
 }): Promise<Database> {
-  const cluster = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, options.log);
+  const cluster = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, options.log, { walArchive: options.walArchive });
   const url = options.url ?? cluster!.url;
   const sql = connect(url);
   try {
@@ -35,6 +39,7 @@ export async function openDatabase(options: {
     sql,
     url,
     embedded: cluster !== undefined,
+    ...(cluster?.walArchive ? { walArchive: cluster.walArchive } : {}),
     async close() {
       await sql.end({ timeout: 5 });
       await cluster?.stop();
