@@ -115,13 +115,33 @@ export class BackupService {
         await sql.unsafe(`DROP DATABASE IF EXISTS ${ident(restoring)} WITH (FORCE)`);
         throw new DevflowError('internal', `restoring ${backupName(number)} into ${targetName} failed, and ${targetName}'s database was not touched: ${toolError(err)}`, { cause: err });
       }
-      const safety = await this.capture(targetName, 'safety', `before restoring ${appName} ${backupName(number)}`);
-      await releaseReplicationSlots(sql, live.database);
-      await sql.unsafe(`DROP DATABASE ${ident(live.database)} WITH (FORCE)`);
-      await sql.unsafe(`ALTER DATABASE ${ident(restoring)} RENAME TO ${ident(live.database)}`);
+      const safety = await this.swapIn(targetName, live.database, restoring, `before restoring ${appName} ${backupName(number)}`);
       this.deps.log(`[${targetName}] database restored from ${appName} ${backupName(number)} (safety backup ${safety.name})`);
       return { restored: toView(row), into: targetName, safety };
     });
+  }
+
+  /**
+   * Puts `replacement`, a filled database on the same server (a point-in-time restore,
+   * addons/pitr), in place of `targetName`'s database, after a safety backup of the data it
+   * replaces; `replacement` takes the live database's name. Returns the safety backup.
+   */
+  async promote(targetName: AppName, replacement: string, note: string): Promise<BackupView> {
+    const target = await getApp(this.deps.sql, targetName);
+    return withAppLock(this.deps.sql, target.id, async () => {
+      const live = await this.deps.databases.ensure({ id: target.id, name: target.name as AppName });
+      return this.swapIn(targetName, live.database, replacement, note);
+    });
+  }
+
+  /** The swap both restores end with, under the target's app lock: safety backup, then rename. */
+  private async swapIn(targetName: AppName, live: string, replacement: string, note: string): Promise<BackupView> {
+    const { sql } = this.deps;
+    const safety = await this.capture(targetName, 'safety', note);
+    await releaseReplicationSlots(sql, live);
+    await sql.unsafe(`DROP DATABASE ${ident(live)} WITH (FORCE)`);
+    await sql.unsafe(`ALTER DATABASE ${ident(replacement)} RENAME TO ${ident(live)}`);
+    return safety;
   }
 
   /** One turn of the daily schedule: back up each app whose newest scheduled backup is a day old, then prune. */

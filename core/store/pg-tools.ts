@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { DevflowError } from '../errors.js';
 import { connect } from './database.js';
 
-export type ClientProgram = 'pg_dump' | 'pg_restore' | 'psql';
+export type ClientProgram = 'pg_dump' | 'pg_restore' | 'psql' | 'pg_basebackup';
 
 /** The client programs of the PostgreSQL major the server runs, as Debian installs them. */
 export function clientBinary(name: ClientProgram): string {
