@@ -5,6 +5,7 @@
  * `removeAll` to app removal. Nothing heavy starts here: the Redis server starts with the
  * first Redis add-on, or at boot when one exists.
  */
+import path from 'node:path';
 import type Docker from 'dockerode';
 import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
 import type { AppName } from '../core/names.js';
@@ -24,6 +25,8 @@ import { markInterruptedRuns } from './runs/store.js';
 import { RunService } from './runs/service.js';
 import { AddonService, type ConfigChange } from './service.js';
 import { BackupService } from './backups/service.js';
+import { PitrService } from './pitr/service.js';
+import { serverDir } from '../core/embedded-postgres/wal-archive.js';
 
 export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
 export { AddonService, type AddonView, type CreatedAddon } from './service.js';
@@ -33,6 +36,8 @@ export type { RunRecord } from './runs/store.js';
 export type { CronJobView } from './cron/service.js';
 export { BackupService, type BackupView, type RestoreResult } from './backups/service.js';
 export { parseBackupRef } from './backups/plan.js';
+export { PitrService, type BaseBackupView, type RestoreView, type PitrStatus } from './pitr/service.js';
+export { parseRestoreRef } from './pitr/plan.js';
 
 export interface AddonsDeps {
   sql: Sql;
@@ -53,6 +58,10 @@ export interface AddonsDeps {
   backupsKeep?: number;
   /** How often the backup schedule looks for apps due their daily backup; 0 starts no loop. */
   backupEveryMs?: number;
+  /** The real path the platform PostgreSQL archives WAL to; without it, no point-in-time recovery. */
+  walArchive?: string;
+  /** DEVFLOW_PITR_KEEP_DAYS. */
+  pitrKeepDays?: number;
 }
 
 /** The daily backups are checked for every 10 minutes: a restarted DevFlow catches up within that. */
@@ -62,6 +71,8 @@ export interface Addons {
   service: AddonService;
   runs: RunService;
   backups: BackupService;
+  /** Point-in-time recovery, when the server archives WAL (DEVFLOW_PITR). */
+  pitr: PitrService | undefined;
   /** What the API calls. */
   operations: AddonOperations;
   /** For deploys/apps.ts: an app being destroyed loses its add-ons first. */
@@ -95,25 +106,44 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   const schedule = backupEveryMs > 0
     ? runPeriodically(() => backups.scheduledTick(new Date()).catch((err) => deps.log(`scheduled backups failed: ${errorMessage(err)}`)), backupEveryMs)
     : undefined;
+  const pitr = deps.walArchive ? await startPitr(deps, backups, backupEveryMs) : undefined;
   const operations: AddonOperations = {
     list: (app) => service.list(app), create: (...args) => service.create(...args), destroy: (...args) => service.destroy(...args), runs, backups,
-    cron: (app) => listCron(deps.sql, app),
+    cron: (app) => listCron(deps.sql, app), pitr: pitr?.service,
   };
   return {
     service,
     runs,
     backups,
+    pitr: pitr?.service,
     operations,
     async removeAll(app) {
       await service.removeAll(app);
+      await pitr?.service.removeAll(app.name);
       await backups.removeAll(app.name);
     },
     async close() {
       await cron?.stop();
       await schedule?.stop();
+      await pitr?.schedule?.stop();
       await redisServer.stop();
     },
   };
+}
+
+/** Point-in-time recovery (addons/pitr/) and its daily base backup, checked for as often as the logical ones. */
+async function startPitr(deps: AddonsDeps, backups: BackupService, everyMs: number) {
+  const walArchive = deps.walArchive!;
+  const service = new PitrService({
+    sql: deps.sql, serverUrl: deps.serverUrl, databases: deps.databases, backups, home: deps.home, walArchive,
+    // Temporary recovery servers run as the archive's owner (the server's user): their folder must be theirs.
+    workDir: await serverDir(path.join(deps.home, 'pitr'), walArchive), keepDays: deps.pitrKeepDays ?? 7, log: deps.log,
+  });
+  await service.failInterrupted();
+  const schedule = everyMs > 0
+    ? runPeriodically(() => service.scheduledTick(new Date()).catch((err) => deps.log(`scheduled base backup failed: ${errorMessage(err)}`)), everyMs)
+    : undefined;
+  return { service, schedule };
 }
 
 /**
@@ -131,4 +161,5 @@ export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'> 
   runs: RunService;
   backups: BackupService;
   cron(app: AppName): Promise<CronJobView[]>;
+  pitr: PitrService | undefined;
 };

@@ -274,3 +274,18 @@ SCHEMAS.TeamPlan = object({
   team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] },
   used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' } }),
 });
+
+/** Point-in-time recovery (issue 21, addons/pitr). */
+SCHEMAS.PitrRestore = object({
+  name: { type: 'string' }, number: { type: 'integer' }, to: { type: 'string', format: 'date-time' }, baseBackup: { type: 'string' }, database: { type: 'string' },
+  state: { type: 'string', enum: ['running', 'ready', 'failed', 'promoted', 'discarded'] }, error: { type: ['string', 'null'] }, safetyBackup: { type: ['string', 'null'] },
+  startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' },
+});
+SCHEMAS.PitrRestoreRequest = object({ to: { type: 'string', description: "the time, e.g. '2026-12-04 10:15:00' (UTC) or with an offset" } });
+SCHEMAS.PitrPromote = object({ confirm: { type: 'string', description: "the app's name again" } });
+SCHEMAS.BaseBackup = object({
+  label: { type: 'string' }, kind: { type: 'string', enum: ['manual', 'scheduled'] }, state: { type: 'string', enum: ['running', 'succeeded', 'failed'] },
+  bytes: { type: ['integer', 'null'] }, startWal: { type: ['string', 'null'] }, error: { type: ['string', 'null'] },
+  startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' },
+});
+SCHEMAS.PitrStatus = object({ earliest: { type: ['string', 'null'], format: 'date-time' }, baseBackups: { type: 'array', items: ref('BaseBackup') } });

@@ -132,6 +132,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/auth/totp', summary: 'Start two-factor enrolment: a TOTP secret, its otpauth:// URI, and that URI as an SVG QR code', scope: 'read', status: 201, response: { json: object({ secret: { type: 'string' }, uri: { type: 'string' }, qrSvg: { type: 'string' } }) } },
   { method: 'post', path: '/auth/totp/confirm', summary: 'Turn two-factor sign-in on with a code from the app; answers ten recovery codes, shown once', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' }, recoveryCodes: { type: 'array', items: { type: 'string' } } }) } },
   { method: 'post', path: '/auth/totp/disable', summary: 'Turn two-factor sign-in off with a current code or a recovery code', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' } }) } },
+  { method: 'post', path: '/apps/{app}/pg/restore', summary: "Recover the app's database as it was at a time into a NEW database (base backup + WAL replay on a temporary server); answers when it is ready; the live database is untouched until promote", scope: 'deploy', status: 201, request: ref('PitrRestoreRequest'), response: { json: ref('PitrRestore') } },
+  { method: 'get', path: '/apps/{app}/pg/restores', summary: "The app's point-in-time restores, newest first: time, database, state", scope: 'read', response: { json: arrayOf('PitrRestore') } },
+  { method: 'post', path: '/apps/{app}/pg/restores/{restore}/promote', summary: "The restored database takes the live one's place, after a pg:backups safety backup of it; the app's sessions are ended by the swap", scope: 'deploy', request: ref('PitrPromote'), response: { json: ref('PitrRestore') } },
+  { method: 'delete', path: '/apps/{app}/pg/restores/{restore}', summary: "Discard a ready restore: its database is dropped, the live one stays", scope: 'deploy', response: { json: ref('PitrRestore') } },
+  { method: 'get', path: '/pg/basebackups', summary: 'Base backups of the platform PostgreSQL and the earliest time a restore can reach (operators)', scope: 'admin', response: { json: ref('PitrStatus') } },
+  { method: 'post', path: '/pg/basebackups', summary: 'Take a base backup of the platform PostgreSQL now (pg_basebackup); answers when it is written (operators)', scope: 'admin', status: 201, response: { json: ref('BaseBackup') } },
 ];
 
 const ERRORS: Record<string, string> = {

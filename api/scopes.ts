@@ -13,6 +13,7 @@
  * | POST /events/ticket (a short-lived read ticket for EventSource) | read |
  * | /auth/… (sign-out, who am I, accepting an invitation; sign-up and sign-in are public) | read |
  * | POST/PATCH/DELETE under /teams (teams, invitations, members), GET /audit | admin |
+ * | /pg/… (the platform PostgreSQL's base backups, point-in-time recovery) | admin |
  *
  * `/projects/{id}/…` is an alias of `/apps/{app}/…` and needs the same scope.
  */
@@ -30,6 +31,7 @@ export function requiredScope(method: string, path: string): Scope {
   if (segments[0] === 'events' && segments[1] === 'ticket') return 'read';
   if (segments[0] === 'auth') return 'read';
   if (segments[0] === 'audit') return 'admin';
+  if (segments[0] === 'pg') return 'admin';
   if (segments[0] === 'teams' && !READ_METHODS.has(verb)) return 'admin';
   if (READ_METHODS.has(verb)) return holdsSecrets(segments) ? 'deploy' : 'read';
   return 'deploy';

@@ -4,6 +4,7 @@
  * A step is a small named function so a new role (the app backend, telemetry, …) is one more step.
  */
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
@@ -78,7 +79,9 @@ export async function openStore({ config, log }: Pick<House, 'config' | 'log'>):
   const paths = homePaths(config.home);
   await fs.mkdir(config.home, { recursive: true, mode: 0o700 });
   for (const dir of [paths.repos, paths.builds, paths.cache, paths.slugs, paths.traefik]) await fs.mkdir(dir, { recursive: true });
-  const db = await openDatabase({ url: config.databaseUrl, embeddedDir: paths.postgres, log });
+  // Point-in-time recovery (issue 21, addons/pitr): the embedded server archives its WAL.
+  const walArchive = config.pitr.enabled ? path.join(config.home, 'wal') : undefined;
+  const db = await openDatabase({ url: config.databaseUrl, embeddedDir: paths.postgres, walArchive, log });
   const adminToken = await ensureAdminToken(db.sql, paths.adminToken);
   const bus = new EventBus(db.url, db.sql);
   await bus.start();
@@ -332,8 +335,20 @@ export async function startAddons({
     sql: store.db.sql, secretKey: store.secretKey, home: config.home, serverUrl: store.db.url, databases: store.databases,
     runtime: runtime.runtime, docker: runtime.docker, platformEnv: scheduler.platformEnv,
     setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log, backupsKeep: config.backupsKeep,
+    walArchive: await pitrArchive(config, store.db), pitrKeepDays: config.pitr.keepDays,
   });
   return { value: addons, stop: () => addons.close() };
+}
+
+/**
+ * The WAL archive point-in-time recovery reads: the embedded server's, or with DATABASE_URL the
+ * folder the operator's server archives to, mounted at DEVFLOW_HOME/wal (compose.yaml).
+ */
+async function pitrArchive(config: House['config'], db: Database): Promise<string | undefined> {
+  if (!config.pitr.enabled) return undefined;
+  if (db.walArchive) return db.walArchive;
+  const mounted = path.join(config.home, 'wal');
+  return (await fs.stat(mounted).catch(() => undefined))?.isDirectory() ? fs.realpath(mounted) : undefined;
 }
 
 /** Billing's usage sources beside the runtime's (issue 20): router traffic and database sizes. */

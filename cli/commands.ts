@@ -313,6 +313,24 @@ export const COMMANDS: CommandSpec[] = [
     options: [{ flags: '--confirm <app>', description: "the app's name again, to confirm" }],
     load: () => import('./commands/backups.js').then((m) => m.deleteBackup),
   },
+  // Issue 21: point-in-time recovery (addons/pitr).
+  {
+    name: 'pg:restore', description: "recover the app's database as it was at a time into a new database (the live one is untouched until pg:restore:promote)", app, json,
+    options: [{ flags: '--to <time>', description: "e.g. '2026-12-04 10:15:00' (UTC) or '2026-12-04T10:15:00+01:00'" }],
+    load: () => import('./commands/pitr.js').then((m) => m.restoreToTime),
+  },
+  { name: 'pg:restores', description: "an app's point-in-time restores: time, state, database", app, json, load: () => import('./commands/pitr.js').then((m) => m.listRestores) },
+  {
+    name: 'pg:restore:promote', description: "put a restore in place of the app's database, after a safety backup of the live data", app, json,
+    args: [['<restore>', 'e.g. r001, from `devflow pg:restores`']], options: [{ flags: '--confirm <app>', description: "the app's name again, to confirm" }],
+    load: () => import('./commands/pitr.js').then((m) => m.promoteRestore),
+  },
+  {
+    name: 'pg:restore:discard', description: "drop a restore's database; the live one stays", app, json, args: [['<restore>', 'e.g. r001']],
+    load: () => import('./commands/pitr.js').then((m) => m.discardRestore),
+  },
+  { name: 'pg:basebackups', description: 'base backups of the platform PostgreSQL and how far back restores reach (operators)', json, load: () => import('./commands/pitr.js').then((m) => m.listBaseBackups) },
+  { name: 'pg:basebackup', description: 'take a base backup of the platform PostgreSQL now (a daily one is taken by itself; operators)', json, load: () => import('./commands/pitr.js').then((m) => m.takeBaseBackup) },
   // Issue 19: people, teams, roles, the audit log.
   {
     name: 'signup', description: 'make an account with email and password (the first person is the owner); the password is read from stdin',
