@@ -58,6 +58,10 @@ async function measure(name: string, mbWanted: number): Promise<void> {
   let t = now();
   const base = await pitr.baseBackup();
   const baseMs = now() - t;
+  const plainDir = path.join(home, `plain-${name}`);
+  t = now();
+  await takeBaseBackup(url, plainDir);
+  const plainBaseMs = now() - t;
   // Work after the base backup that replay has to go through, then the moment, then the mistake.
   await db`UPDATE orders SET total = total + 1 WHERE id % 10 = 0`;
   await sleep(20);
@@ -70,10 +74,6 @@ async function measure(name: string, mbWanted: number): Promise<void> {
   const restore = await pitr.restore(app.name, moment.toISOString().replace('T', ' ').replace('Z', ''));
   const restoreMs = now() - t;
 
-  const plainDir = path.join(home, `plain-${name}`);
-  t = now();
-  await takeBaseBackup(url, plainDir);
-  const plainBaseMs = now() - t;
   t = now();
   const recovered = await startRecoveredServer({
     baseBackupDir: plainDir, walArchive: cluster.walArchive!, workDir, target: moment,
