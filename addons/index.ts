@@ -16,6 +16,8 @@ import { PostgresProvider } from './postgres/provider.js';
 import type { AddonProvider } from './provider.js';
 import { RedisProvider } from './redis/provider.js';
 import { ManagedRedisServer } from './redis/server.js';
+import { PgBouncerProvider } from './pool/provider.js';
+import { ManagedPgBouncer } from './pool/server.js';
 import { runPeriodically } from '../core/periodic.js';
 import { errorMessage } from '../core/errors.js';
 import { CRON_TICK_MS, cronTick } from './cron/loop.js';
@@ -72,13 +74,18 @@ export interface Addons {
 export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   const { listen, appHost } = await appReach(deps.runtime.kind, deps.docker);
   const redisServer = new ManagedRedisServer({ home: deps.home, listen, log: deps.log });
+  const pool = new ManagedPgBouncer({ home: deps.home, listen, server: serverEndpoint(deps.serverUrl), log: deps.log });
+  const poolProvider = new PgBouncerProvider({ sql: deps.sql, pool, databases: deps.databases, appHost });
   const providers = new Map<string, AddonProvider>([
     ['redis', new RedisProvider({ server: redisServer, appHost })],
     ['postgres', new PostgresProvider({ serverUrl: deps.serverUrl, databases: deps.databases })],
+    ['pgbouncer', poolProvider],
   ]);
   const service = new AddonService({ sql: deps.sql, secretKey: deps.secretKey, providers, setConfig: deps.setConfig, log: deps.log });
   const [row] = await deps.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM addons WHERE kind = 'redis'`;
   if ((row?.count ?? 0) > 0) await redisServer.ensureStarted();
+  // A pool that cannot start leaves the apps on DATABASE_URL working: said, not fatal.
+  await poolProvider.restore().catch((err) => deps.log(`the PgBouncer pool did not start: ${errorMessage(err)}`));
   const interrupted = await markInterruptedRuns(deps.sql);
   if (interrupted > 0) deps.log(`marked ${interrupted} run(s) interrupted: DevFlow stopped while they ran`);
   const runDeps = { sql: deps.sql, runtime: deps.runtime, platformEnv: deps.platformEnv, log: deps.log };
@@ -112,6 +119,7 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
       await cron?.stop();
       await schedule?.stop();
       await redisServer.stop();
+      await pool.stop();
     },
   };
 }
@@ -124,6 +132,12 @@ async function appReach(runtime: RuntimeDriver['kind'], docker: Docker | undefin
   if (runtime === 'process' || docker === undefined) return { listen: [], appHost: '127.0.0.1' };
   const gateway = (await engineBridgeAccess(docker)).listen[0];
   return gateway === undefined ? { listen: [], appHost: '127.0.0.1' } : { listen: [gateway], appHost: gateway };
+}
+
+/** Where the pool (on this host) reaches the platform PostgreSQL: the control plane's own address. */
+function serverEndpoint(serverUrl: string): { host: string; port: number } {
+  const url = new URL(serverUrl);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 5432 : Number(url.port) };
 }
 
 /** What the API calls (api/routes/addons.ts, runs.ts). */
