@@ -26,6 +26,9 @@ import { markInterruptedRuns } from './runs/store.js';
 import { RunService } from './runs/service.js';
 import { AddonService, type ConfigChange } from './service.js';
 import { BackupService } from './backups/service.js';
+import { BackupPlaces, DiskBackups } from './backups/files.js';
+import { parseS3Url } from '../core/s3-url.js';
+import path from 'node:path';
 
 export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
 export { AddonService, type AddonView, type CreatedAddon } from './service.js';
@@ -55,6 +58,8 @@ export interface AddonsDeps {
   backupsKeep?: number;
   /** How often the backup schedule looks for apps due their daily backup; 0 starts no loop. */
   backupEveryMs?: number;
+  /** DEVFLOW_BACKUPS_URL: new backups go to this S3-compatible bucket instead of DEVFLOW_HOME/backups. */
+  backupsUrl?: string | undefined;
 }
 
 /** The daily backups are checked for every 10 minutes: a restarted DevFlow catches up within that. */
@@ -96,6 +101,7 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
     : undefined;
   const backups = new BackupService({
     sql: deps.sql, serverUrl: deps.serverUrl, databases: deps.databases, home: deps.home, keep: deps.backupsKeep ?? 7, log: deps.log,
+    places: await backupPlaces(deps.home, deps.backupsUrl),
   });
   await backups.failInterrupted();
   const backupEveryMs = deps.backupEveryMs ?? BACKUP_TICK_MS;
@@ -132,6 +138,17 @@ async function appReach(runtime: RuntimeDriver['kind'], docker: Docker | undefin
   if (runtime === 'process' || docker === undefined) return { listen: [], appHost: '127.0.0.1' };
   const gateway = (await engineBridgeAccess(docker)).listen[0];
   return gateway === undefined ? { listen: [], appHost: '127.0.0.1' } : { listen: [gateway], appHost: gateway };
+}
+
+/**
+ * The bucket first when DEVFLOW_BACKUPS_URL is set (the S3 client loads only then), the disk
+ * always: backups taken before the setting changed are still found where they are.
+ */
+async function backupPlaces(home: string, backupsUrl: string | undefined): Promise<BackupPlaces> {
+  const disk = new DiskBackups(path.join(home, 'backups'));
+  if (backupsUrl === undefined) return new BackupPlaces([disk]);
+  const { S3Backups } = await import('./backups/s3-files.js');
+  return new BackupPlaces([new S3Backups(parseS3Url(backupsUrl, 'DEVFLOW_BACKUPS_URL')), disk]);
 }
 
 /** Where the pool (on this host) reaches the platform PostgreSQL: the control plane's own address. */

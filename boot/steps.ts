@@ -332,6 +332,7 @@ export async function startAddons({
     sql: store.db.sql, secretKey: store.secretKey, home: config.home, serverUrl: store.db.url, databases: store.databases,
     runtime: runtime.runtime, docker: runtime.docker, platformEnv: scheduler.platformEnv,
     setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log, backupsKeep: config.backupsKeep,
+    backupsUrl: config.backupsUrl,
   });
   return { value: addons, stop: () => addons.close() };
 }

@@ -80,6 +80,7 @@ export const SETTINGS = [
     name: 'DEVFLOW_FUNCTIONS_UID', default: '`64055`', readBy: 'server',
     meaning: "uid function workers run as when DevFlow is root, kept by the firewall (iptables owner match) from loopback and private addresses except their project's `SUPABASE_URL` and `SUPABASE_DB_URL`; `off`: workers run as DevFlow's user, guarded in Node only",
   },
+  { name: 'DEVFLOW_BACKUPS_URL', default: 'none: files under `$DEVFLOW_HOME/backups`', readBy: 'server', meaning: "`pg:backups` go to an S3-compatible bucket instead: `http(s)://KEY:SECRET@host[:port]/bucket[/prefix][?region=R]` (keys `<prefix><app>/b001.dump`); backups taken before it was set stay where they are" },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -129,6 +130,8 @@ export interface ServerSettings {
   publicUrl?: string | undefined;
   /** DEVFLOW_FUNCTIONS_*: the app backend's function workers (issue 17). */
   functions: FunctionsVariables;
+  /** DEVFLOW_BACKUPS_URL: pg:backups in an S3-compatible bucket (issue 21); undefined means files under DEVFLOW_HOME. */
+  backupsUrl?: string | undefined;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -188,6 +191,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     gitAllowHosts: readGitAllowHosts(env),
     publicUrl: readPublicUrl(env),
     functions: readFunctionsVariables(env),
+    backupsUrl: text(env, 'DEVFLOW_BACKUPS_URL'),
   };
 }
 
