@@ -17,6 +17,8 @@ import { PostgresProvider } from './postgres/provider.js';
 import type { AddonProvider } from './provider.js';
 import { RedisProvider } from './redis/provider.js';
 import { ManagedRedisServer } from './redis/server.js';
+import { PgBouncerProvider } from './pool/provider.js';
+import { ManagedPgBouncer } from './pool/server.js';
 import { runPeriodically } from '../core/periodic.js';
 import { errorMessage } from '../core/errors.js';
 import { CRON_TICK_MS, cronTick } from './cron/loop.js';
@@ -27,6 +29,8 @@ import { AddonService, type ConfigChange } from './service.js';
 import { BackupService } from './backups/service.js';
 import { PitrService } from './pitr/service.js';
 import { serverDir } from '../core/embedded-postgres/wal-archive.js';
+import { BackupPlaces, DiskBackups } from './backups/files.js';
+import { parseS3Url } from '../core/s3-url.js';
 
 export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
 export { AddonService, type AddonView, type CreatedAddon } from './service.js';
@@ -62,6 +66,8 @@ export interface AddonsDeps {
   walArchive?: string;
   /** DEVFLOW_PITR_KEEP_DAYS. */
   pitrKeepDays?: number;
+  /** DEVFLOW_BACKUPS_URL: new backups go to this S3-compatible bucket instead of DEVFLOW_HOME/backups. */
+  backupsUrl?: string | undefined;
 }
 
 /** The daily backups are checked for every 10 minutes: a restarted DevFlow catches up within that. */
@@ -83,13 +89,18 @@ export interface Addons {
 export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   const { listen, appHost } = await appReach(deps.runtime.kind, deps.docker);
   const redisServer = new ManagedRedisServer({ home: deps.home, listen, log: deps.log });
+  const pool = new ManagedPgBouncer({ home: deps.home, listen, server: serverEndpoint(deps.serverUrl), log: deps.log });
+  const poolProvider = new PgBouncerProvider({ sql: deps.sql, pool, databases: deps.databases, appHost });
   const providers = new Map<string, AddonProvider>([
     ['redis', new RedisProvider({ server: redisServer, appHost })],
     ['postgres', new PostgresProvider({ serverUrl: deps.serverUrl, databases: deps.databases })],
+    ['pgbouncer', poolProvider],
   ]);
   const service = new AddonService({ sql: deps.sql, secretKey: deps.secretKey, providers, setConfig: deps.setConfig, log: deps.log });
   const [row] = await deps.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM addons WHERE kind = 'redis'`;
   if ((row?.count ?? 0) > 0) await redisServer.ensureStarted();
+  // A pool that cannot start leaves the apps on DATABASE_URL working: said, not fatal.
+  await poolProvider.restore().catch((err) => deps.log(`the PgBouncer pool did not start: ${errorMessage(err)}`));
   const interrupted = await markInterruptedRuns(deps.sql);
   if (interrupted > 0) deps.log(`marked ${interrupted} run(s) interrupted: DevFlow stopped while they ran`);
   const runDeps = { sql: deps.sql, runtime: deps.runtime, platformEnv: deps.platformEnv, log: deps.log };
@@ -100,6 +111,7 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
     : undefined;
   const backups = new BackupService({
     sql: deps.sql, serverUrl: deps.serverUrl, databases: deps.databases, home: deps.home, keep: deps.backupsKeep ?? 7, log: deps.log,
+    places: await backupPlaces(deps.home, deps.backupsUrl),
   });
   await backups.failInterrupted();
   const backupEveryMs = deps.backupEveryMs ?? BACKUP_TICK_MS;
@@ -127,6 +139,7 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
       await schedule?.stop();
       await pitr?.schedule?.stop();
       await redisServer.stop();
+      await pool.stop();
     },
   };
 }
@@ -154,6 +167,23 @@ async function appReach(runtime: RuntimeDriver['kind'], docker: Docker | undefin
   if (runtime === 'process' || docker === undefined) return { listen: [], appHost: '127.0.0.1' };
   const gateway = (await engineBridgeAccess(docker)).listen[0];
   return gateway === undefined ? { listen: [], appHost: '127.0.0.1' } : { listen: [gateway], appHost: gateway };
+}
+
+/**
+ * The bucket first when DEVFLOW_BACKUPS_URL is set (the S3 client loads only then), the disk
+ * always: backups taken before the setting changed are still found where they are.
+ */
+async function backupPlaces(home: string, backupsUrl: string | undefined): Promise<BackupPlaces> {
+  const disk = new DiskBackups(path.join(home, 'backups'));
+  if (backupsUrl === undefined) return new BackupPlaces([disk]);
+  const { S3Backups } = await import('./backups/s3-files.js');
+  return new BackupPlaces([new S3Backups(parseS3Url(backupsUrl, 'DEVFLOW_BACKUPS_URL')), disk]);
+}
+
+/** Where the pool (on this host) reaches the platform PostgreSQL: the control plane's own address. */
+function serverEndpoint(serverUrl: string): { host: string; port: number } {
+  const url = new URL(serverUrl);
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 5432 : Number(url.port) };
 }
 
 /** What the API calls (api/routes/addons.ts, runs.ts). */

@@ -336,6 +336,7 @@ export async function startAddons({
     runtime: runtime.runtime, docker: runtime.docker, platformEnv: scheduler.platformEnv,
     setConfig: (app, change, actor) => releases.setConfig(app, change, actor), log, backupsKeep: config.backupsKeep,
     walArchive: await pitrArchive(config, store.db), pitrKeepDays: config.pitr.keepDays,
+    backupsUrl: config.backupsUrl,
   });
   return { value: addons, stop: () => addons.close() };
 }

@@ -82,6 +82,7 @@ export const SETTINGS = [
   },
   { name: 'DEVFLOW_PITR', default: '`on`', readBy: 'server', meaning: "point-in-time recovery of app databases (`pg:restore --to`): the embedded PostgreSQL archives finished WAL segments to `$DEVFLOW_HOME/wal` and a base backup is taken daily into `$DEVFLOW_HOME/basebackups`; `off`: neither (with `DATABASE_URL`, the server's own archiving must write to `$DEVFLOW_HOME/wal`, see compose.yaml)" },
   { name: 'DEVFLOW_PITR_KEEP_DAYS', default: '`7`', readBy: 'server', meaning: 'days back `pg:restore --to` can reach: older base backups go, with the archived WAL only they needed (the newest base backup before the window stays)' },
+  { name: 'DEVFLOW_BACKUPS_URL', default: 'none: files under `$DEVFLOW_HOME/backups`', readBy: 'server', meaning: "`pg:backups` go to an S3-compatible bucket instead: `http(s)://KEY:SECRET@host[:port]/bucket[/prefix][?region=R]` (keys `<prefix><app>/b001.dump`); backups taken before it was set stay where they are" },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -133,6 +134,8 @@ export interface ServerSettings {
   functions: FunctionsVariables;
   /** DEVFLOW_PITR, DEVFLOW_PITR_KEEP_DAYS: point-in-time recovery (issue 21, addons/pitr). */
   pitr: PitrVariables;
+  /** DEVFLOW_BACKUPS_URL: pg:backups in an S3-compatible bucket (issue 21); undefined means files under DEVFLOW_HOME. */
+  backupsUrl?: string | undefined;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -193,6 +196,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     publicUrl: readPublicUrl(env),
     functions: readFunctionsVariables(env),
     pitr: readPitrVariables(env),
+    backupsUrl: text(env, 'DEVFLOW_BACKUPS_URL'),
   };
 }
 

@@ -25,6 +25,8 @@ command -v openssl >/dev/null || need_packages+=(openssl)
 command -v wrk >/dev/null || need_packages+=(wrk)
 # Fetching a connected repository over ssh (issue 22) is tested against a real sshd.
 [ -x /usr/sbin/sshd ] || need_packages+=(openssh-server)
+# The pgbouncer add-on (issue 21) runs Debian's PgBouncer; its package makes the postgres user.
+[ -x /usr/sbin/pgbouncer ] || need_packages+=(pgbouncer)
 if [ ${#need_packages[@]} -gt 0 ]; then
   echo "installing: ${need_packages[*]}"
   apt-get update -qq

@@ -1,6 +1,7 @@
 /**
  * `pg:backups` (issue 21): logical backups of an app's database, taken on demand and daily by
- * themselves, kept under DEVFLOW_HOME/backups/<app>/, and restored into the app (or another).
+ * themselves, kept under DEVFLOW_HOME/backups/<app>/ or in an S3-compatible bucket
+ * (DEVFLOW_BACKUPS_URL; files.ts), and restored into the app (or another).
  *
  * A restore never edits the live database in place: the backup is restored into a new,
  * empty database first (one transaction; a failure leaves the live one untouched), a safety
@@ -8,8 +9,8 @@
  * one's name. The app's sessions are ended by that swap; its processes reconnect to the
  * restored data, as after Heroku's `pg:backups:restore`.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { ConflictError, DevflowError, NotFoundError, errorMessage } from '../../core/errors.js';
 import { withAppLock } from '../../core/locks.js';
 import type { AppName } from '../../core/names.js';
@@ -17,7 +18,8 @@ import { getApp } from '../../core/store/apps.js';
 import { releaseReplicationSlots, type AppDatabases } from '../../core/store/app-databases.js';
 import type { Sql } from '../../core/store/database.js';
 import { giveObjectsTo } from '../../core/store/pg-tools.js';
-import { dumpDatabase, fileSha256, restoreDatabase, toolError } from './dump.js';
+import { dumpDatabase, restoreDatabase, toolError } from './dump.js';
+import { BackupPlaces, DiskBackups } from './files.js';
 import { backupName, backupsToPrune, restoringDatabaseName, scheduledBackupDue, type BackupKind } from './plan.js';
 import { appsForSchedule, deleteBackupRow, failInterruptedBackups, findBackup, finishBackup, insertBackup, listBackups, toView, type BackupRow, type BackupView } from './store.js';
 
@@ -32,6 +34,8 @@ export interface BackupDeps {
   /** DEVFLOW_BACKUPS_KEEP: scheduled backups kept per app. */
   keep: number;
   log: (line: string) => void;
+  /** Where backups go and are found; by default only DEVFLOW_HOME/backups. */
+  places?: BackupPlaces;
 }
 
 export interface RestoreResult {
@@ -42,7 +46,11 @@ export interface RestoreResult {
 }
 
 export class BackupService {
-  constructor(private readonly deps: BackupDeps) {}
+  private readonly places: BackupPlaces;
+
+  constructor(private readonly deps: BackupDeps) {
+    this.places = deps.places ?? new BackupPlaces([new DiskBackups(path.join(deps.home, 'backups'))]);
+  }
 
   async list(appName: AppName): Promise<BackupView[]> {
     const app = await getApp(this.deps.sql, appName);
@@ -54,26 +62,26 @@ export class BackupService {
     const app = await getApp(this.deps.sql, appName);
     const credentials = await this.deps.databases.find(app.id);
     if (!credentials) throw new ConflictError(`${appName} has no database yet: it gets one at its first deploy`);
-    const dir = this.folderOf(appName);
-    const row = await insertBackup(this.deps.sql, app.id, kind, credentials.database, (n) => path.join(dir, `${backupName(n)}.dump`), note);
+    const place = this.places.current;
+    const row = await insertBackup(this.deps.sql, app.id, kind, credentials.database, (n) => place.locate(appName, backupName(n)), note);
     try {
-      const result = await dumpDatabase(this.deps.serverUrl, credentials.database, row.file);
+      const result = await dumpDatabase(this.deps.serverUrl, credentials.database, (body) => place.write(row.file, body));
       return toView(await finishBackup(this.deps.sql, row.id, result));
     } catch (err) {
       const reason = toolError(err);
       this.deps.log(`[${appName}] backup ${backupName(row.number)} failed: ${reason}`);
-      await fs.rm(row.file, { force: true });
+      await place.remove(row.file).catch(() => {});
       const failed = await finishBackup(this.deps.sql, row.id, { error: reason });
       if (kind === 'scheduled') return toView(failed);
       throw new DevflowError('internal', `backup ${backupName(row.number)} of ${appName} failed: ${reason}`, { cause: err });
     }
   }
 
-  /** The backup's file for a download; the route sends its checksum (X-Checksum-Sha256) for the client to check. */
-  async file(appName: AppName, number: number): Promise<{ backup: BackupView; file: string }> {
+  /** The backup's bytes for a download; the route sends its checksum (X-Checksum-Sha256) for the client to check. */
+  async download(appName: AppName, number: number): Promise<{ backup: BackupView; body: Readable }> {
     const app = await getApp(this.deps.sql, appName);
     const row = await this.usable(appName, await findBackup(this.deps.sql, app.id, number), number);
-    return { backup: toView(row), file: row.file };
+    return { backup: toView(row), body: await this.places.of(row.file).read(row.file) };
   }
 
   async remove(appName: AppName, number: number): Promise<BackupView> {
@@ -81,7 +89,7 @@ export class BackupService {
     const row = await findBackup(this.deps.sql, app.id, number);
     if (!row) throw this.missing(appName, number);
     if (row.state === 'running') throw new ConflictError(`backup ${backupName(number)} is still being written`);
-    await fs.rm(row.file, { force: true });
+    await this.places.of(row.file).remove(row.file);
     await deleteBackupRow(this.deps.sql, row.id);
     return toView(row);
   }
@@ -91,22 +99,35 @@ export class BackupService {
    * target's app lock so no deploy creates or reads its database meanwhile.
    */
   async restore(appName: AppName, number: number, targetName: AppName = appName): Promise<RestoreResult> {
-    const { sql, serverUrl } = this.deps;
+    const { sql } = this.deps;
     const app = await getApp(sql, appName);
     const row = await this.usable(appName, await findBackup(sql, app.id, number), number);
     const target = await getApp(sql, targetName);
-    const sha = await fileSha256(row.file);
-    if (sha !== row.sha256) {
-      throw new ConflictError(`backup ${backupName(number)} of ${appName} does not match its checksum (the file changed after it was written); restore another backup`);
+    // The bytes checked are the bytes restored: a bucket's object is downloaded once, then both.
+    const copy = await this.places.of(row.file).local(row.file, path.join(this.deps.home, 'backups', '.restoring'));
+    try {
+      if (copy.sha256 !== row.sha256) {
+        throw new ConflictError(`backup ${backupName(number)} of ${appName} does not match its checksum (the file changed after it was written); restore another backup`);
+      }
+      return await this.restoreFile(row, copy.file, appName, target);
+    } finally {
+      await copy.release();
     }
+  }
+
+  /** Into a new database first, then the safety backup, then the swap (the header says why). */
+  private restoreFile(row: BackupRow, file: string, appName: AppName, target: { id: number; name: string }): Promise<RestoreResult> {
+    const { sql, serverUrl } = this.deps;
+    const { number } = row;
+    const targetName = target.name as AppName;
     return withAppLock(sql, target.id, async () => {
-      const live = await this.deps.databases.ensure({ id: target.id, name: target.name as AppName });
+      const live = await this.deps.databases.ensure({ id: target.id, name: targetName });
       const restoring = restoringDatabaseName(live.database);
       await sql.unsafe(`DROP DATABASE IF EXISTS ${ident(restoring)} WITH (FORCE)`);
       await sql.unsafe(`CREATE DATABASE ${ident(restoring)} OWNER ${ident(live.role)}`);
       await sql.unsafe(`REVOKE ALL ON DATABASE ${ident(restoring)} FROM PUBLIC`);
       try {
-        await restoreDatabase(serverUrl, restoring, row.file);
+        await restoreDatabase(serverUrl, restoring, file);
         const [source] = await sql<{ role: string }[]>`SELECT role FROM app_databases WHERE database = ${row.source_database}`;
         // A backup of another app's database keeps that app's role as owner of its objects.
         const sourceRole = source?.role ?? row.source_database;
@@ -158,19 +179,21 @@ export class BackupService {
 
   /** At start: backups a stopped DevFlow left half-written are failed, and their partial files go. */
   async failInterrupted(): Promise<void> {
-    for (const row of await failInterruptedBackups(this.deps.sql)) await fs.rm(row.file, { force: true });
+    for (const row of await failInterruptedBackups(this.deps.sql)) {
+      await Promise.resolve().then(() => this.places.of(row.file).remove(row.file)).catch((err) => this.deps.log(`could not remove ${row.file}: ${errorMessage(err)}`));
+    }
   }
 
   /** For app removal (after its --confirm): its backup files go with it (rows cascade). */
   async removeAll(appName: AppName): Promise<void> {
-    await fs.rm(this.folderOf(appName), { recursive: true, force: true });
+    await this.places.removeApp(appName);
   }
 
   private async prune(appId: number, appName: string): Promise<void> {
     const rows = await listBackups(this.deps.sql, appId);
     for (const number of backupsToPrune(rows, this.deps.keep)) {
       const row = rows.find((r) => r.number === number)!;
-      await fs.rm(row.file, { force: true });
+      await this.places.of(row.file).remove(row.file);
       await deleteBackupRow(this.deps.sql, row.id);
       this.deps.log(`[${appName}] backup ${backupName(number)} removed: ${this.deps.keep} newer scheduled backups are kept`);
     }
@@ -184,10 +207,6 @@ export class BackupService {
 
   private missing(appName: AppName, number: number): NotFoundError {
     return new NotFoundError(`${appName} has no backup ${backupName(number)}: see devflow pg:backups ${appName}`);
-  }
-
-  private folderOf(appName: AppName): string {
-    return path.join(this.deps.home, 'backups', appName);
   }
 }
 

@@ -9,17 +9,14 @@
  * This is not DevFlow's own REDIS_URL (the deploy queue's server, if any): that one is the
  * operator's and never reaches apps.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import { DevflowError } from '../../core/errors.js';
 import { freePort } from '../../core/embedded-postgres/embedded.js';
+import { SupervisedProcess, stopLeftover } from '../supervised-process.js';
 import { initialAclFile, redisLayout, renderRedisConf, type RedisServerLayout, type RedisServerSettings } from './server-plan.js';
 
 export const REDIS_SERVER_BIN = '/usr/bin/redis-server';
-const READY_TIMEOUT_MS = 20_000;
-const MAX_RESTART_DELAY_MS = 30_000;
 
 export interface RedisServerOptions {
   home: string;
@@ -31,14 +28,14 @@ export interface RedisServerOptions {
 
 export class ManagedRedisServer {
   readonly layout: RedisServerLayout;
-  private child: ChildProcess | undefined;
+  private readonly process: SupervisedProcess;
   private starting: Promise<RedisServerSettings> | undefined;
-  private stopping = false;
-  private restartDelayMs = 1_000;
-  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RedisServerOptions) {
     this.layout = redisLayout(options.home);
+    this.process = new SupervisedProcess({
+      name: 'redis add-on server', binary: options.binary ?? REDIS_SERVER_BIN, args: [this.layout.conf], logFile: this.layout.logFile, log: options.log,
+    });
   }
 
   /** Starts the server once (later calls wait for the same start); resolves when it answers. */
@@ -51,50 +48,26 @@ export class ManagedRedisServer {
   }
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null;
+    return this.process.running;
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.restartTimer);
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.process.stop();
   }
 
   private async start(): Promise<RedisServerSettings> {
     const { layout } = this;
     await fs.mkdir(layout.dataDir, { recursive: true, mode: 0o700 });
     const settings = await this.settings();
-    await stopLeftover(layout.pidFile);
+    await stopLeftover(layout.pidFile, 'redis-server');
     await fs.writeFile(layout.conf, renderRedisConf(layout, settings.port, this.options.listen), { mode: 0o600 });
     // The ACL file holds the app users DevFlow made (ACL SAVE); only a first start writes it.
     await fs.writeFile(layout.aclFile, initialAclFile(settings.password), { mode: 0o600, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
-    this.spawnServer();
-    await waitUntilAnswering(settings, () => this.child?.exitCode !== null, layout.logFile);
+    this.process.start();
+    await this.process.waitUntil(() => answers(settings.port, settings.password), 'is the redis-server package installed?');
     return settings;
-  }
-
-  private spawnServer(): void {
-    const child = spawn(this.options.binary ?? REDIS_SERVER_BIN, [this.layout.conf], { detached: true, stdio: 'ignore' });
-    child.on('error', (err) => this.options.log(`redis add-on server: ${err.message}`));
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
-    this.child = child;
-  }
-
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.stopping || this.child !== child) return;
-    this.options.log(`redis add-on server exited (${signal ?? `code ${code}`}); restarting in ${this.restartDelayMs / 1000} s (see ${this.layout.logFile})`);
-    this.restartTimer = setTimeout(() => {
-      if (!this.stopping) this.spawnServer();
-    }, this.restartDelayMs);
-    this.restartDelayMs = Math.min(this.restartDelayMs * 2, MAX_RESTART_DELAY_MS);
   }
 
   private async settings(): Promise<RedisServerSettings> {
@@ -105,28 +78,6 @@ export class ManagedRedisServer {
       await fs.writeFile(this.layout.settingsFile, JSON.stringify(settings), { mode: 0o600 });
       return settings;
     }
-  }
-}
-
-async function stopLeftover(pidFile: string): Promise<void> {
-  const pid = Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).trim());
-  if (!Number.isInteger(pid) || pid <= 1) return;
-  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (!cmdline.includes('redis-server')) return;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 200 && (await fs.access(`/proc/${pid}`).then(() => true, () => false)); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function waitUntilAnswering({ port, password }: RedisServerSettings, exited: () => boolean, logFile: string): Promise<void> {
-  const started = Date.now();
-  while (!(await answers(port, password))) {
-    if (exited() || Date.now() - started > READY_TIMEOUT_MS) {
-      const tail = (await fs.readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-3).join(' | ');
-      throw new DevflowError('runtime_unavailable', `the add-on Redis server did not start${tail ? `: ${tail}` : ''} (is the redis-server package installed?)`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -7,7 +7,6 @@
  *   POST   /apps/{app}/pg/backups/{backup}/restore     { "confirm": "<target>", "toApp"?: "<target>" }
  * A restore replaces the target's data, so the body names the target again (as apps:destroy asks).
  */
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type express from 'express';
 import { parseBackupRef } from '../../addons/index.js';
@@ -38,12 +37,12 @@ export function registerBackupRoutes(v1: express.Router, deps: ApiDeps): void {
     res.json(await backups().remove(parseAppName(req.params.app), parseBackupRef(String(req.params.backup))));
   }));
   v1.get('/apps/:app/pg/backups/:backup/download', route(async (req, res) => {
-    const { backup, file } = await backups().file(parseAppName(req.params.app), parseBackupRef(String(req.params.backup)));
+    const { backup, body } = await backups().download(parseAppName(req.params.app), parseBackupRef(String(req.params.backup)));
     res.writeHead(200, {
       'content-type': 'application/octet-stream', 'content-length': String(backup.bytes),
       'content-disposition': `attachment; filename="${req.params.app}-${backup.name}.dump"`, 'x-checksum-sha256': backup.sha256 ?? '',
     });
-    await pipeline(createReadStream(file), res);
+    await pipeline(body, res);
   }));
   v1.post('/apps/:app/pg/backups/:backup/restore', route(async (req, res) => {
     const app = parseAppName(req.params.app);

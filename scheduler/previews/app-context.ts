@@ -10,7 +10,16 @@ import { findPreviewByApp, getPreviewOverrides } from '../../core/store/previews
 export async function deployConfigVars(sql: Sql, app: AppRecord): Promise<Record<string, string>> {
   const own = await getConfigVars(sql, app.id);
   if (app.parentId === null) return own;
-  return { ...(await getConfigVars(sql, app.parentId)), ...(await getPreviewOverrides(sql, app.parentId)), ...own };
+  return { ...inheritedVars(await getConfigVars(sql, app.parentId)), ...(await getPreviewOverrides(sql, app.parentId)), ...own };
+}
+
+/**
+ * The parent's vars a preview takes. A preview has its own branch database (DATABASE_URL), so
+ * the parent's DATABASE_POOL_URL (the pgbouncer add-on: the parent's own database) stays behind.
+ */
+export function inheritedVars(parent: Record<string, string>): Record<string, string> {
+  const { DATABASE_POOL_URL: _pool, ...rest } = parent;
+  return rest;
 }
 
 export async function publicUrl(sql: Sql, config: Pick<Config, 'domain' | 'httpPort'>, app: AppRecord): Promise<string> {

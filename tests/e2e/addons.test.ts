@@ -2,7 +2,8 @@
  * Issue 21 end to end on the docker runtime, with a real git push, the CLI and containers: a bad
  * app.json cron schedule fails the push with a `remote:` line naming the field; a redis add-on
  * rolls a release whose containers reach the DevFlow-supervised redis-server with their own ACL
- * user (and are refused another app's keys); `devflow run` streams a container's output and
+ * user (and are refused another app's keys); a pgbouncer add-on rolls a release whose containers
+ * reach the pool; `devflow run` streams a container's output and
  * exits with its exit code; `devflow cron` lists the app's jobs; `pg:backups` captures, restores
  * (after a safety backup) and downloads the app's database. One pushed app for every test.
  */
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { execa } from 'execa';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../core/store/database.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
@@ -75,6 +77,25 @@ describe('add-ons, one-off runs and cron on the docker runtime', () => {
     const jobs = JSON.parse((await devflow.cli(['cron', APP, '--json'])).stdout) as Array<{ schedule: string; command: string; nextRun: string }>;
     expect(jobs).toEqual([expect.objectContaining({ schedule: '*/5 * * * *', command: 'echo cron-ran' })]);
     expect(new Date(jobs[0]!.nextRun).getUTCMinutes() % 5).toBe(0);
+  });
+
+  it('creates a pgbouncer add-on: a new release whose containers reach the pool, which runs queries as the app; destroying it unsets DATABASE_POOL_URL', async () => {
+    const created = await devflow.cli(['addons:create', APP, 'pgbouncer', '--json']);
+    expect(JSON.parse(created.stdout)).toMatchObject({ addon: { kind: 'pgbouncer', env: ['DATABASE_POOL_URL'] }, release: 3 });
+    const check = await devflow.cli(['run', APP, '--', 'node pool-check.js'], { reject: false });
+    expect(check.exitCode, check.stderr).toBe(0);
+    expect(check.stdout.split('\n')).toContain('R 10');
+    const vars = JSON.parse((await devflow.cli(['config', APP, '--json'])).stdout) as Record<string, string>;
+    const pooled = new URL(vars.DATABASE_POOL_URL!);
+    pooled.hostname = '127.0.0.1'; // the containers' address is the bridge's; from this test, loopback
+    // Transaction mode keeps no named prepared statement: the client prepares none.
+    const sql = postgres(pooled.toString(), { max: 1, prepare: false });
+    expect(await sql`SELECT current_database() AS db`).toEqual([{ db: decodeURIComponent(pooled.pathname.slice(1)) }]);
+    await sql.end();
+    const destroyed = await devflow.cli(['addons:destroy', APP, 'pgbouncer', '--confirm', APP]);
+    expect(destroyed.stdout).toContain(`Destroyed pgbouncer of ${APP}; released v4`);
+    const after = await devflow.cli(['run', APP, '--', 'echo "pool: ${DATABASE_POOL_URL:-none}"']);
+    expect(after.stdout.split('\n')).toContain('pool: none');
   });
 
   it("pg:backups: captures the app's database, restores it after the table is dropped (with a safety backup), downloads the file", async () => {
