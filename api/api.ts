@@ -36,6 +36,7 @@ import { registerBackupRoutes } from './routes/backups.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerStripeRoutes } from './routes/stripe.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -63,6 +64,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerTeamRoutes,
   registerAuditRoutes,
   registerPlanRoutes,
+  registerStripeRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -23,6 +23,12 @@ export interface Operation {
   alias?: string;
 }
 
+const nullableOf = (type: string): Schema => ({ type: [type, 'null'] });
+const STRIPE_CONNECTION = object({
+  app: { type: 'string' }, connected: { type: 'boolean' }, secretKey: nullableOf('string'), webhookSecret: nullableOf('string'),
+  livemode: nullableOf('boolean'), connectedAt: nullableOf('string'), webhookUrl: { type: 'string' },
+});
+
 const paged = { limit: { type: 'integer', minimum: 1, maximum: 200 }, cursor: { type: 'string' } };
 
 export const OPERATIONS: Operation[] = [
@@ -132,6 +138,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/auth/totp', summary: 'Start two-factor enrolment: a TOTP secret, its otpauth:// URI, and that URI as an SVG QR code', scope: 'read', status: 201, response: { json: object({ secret: { type: 'string' }, uri: { type: 'string' }, qrSvg: { type: 'string' } }) } },
   { method: 'post', path: '/auth/totp/confirm', summary: 'Turn two-factor sign-in on with a code from the app; answers ten recovery codes, shown once', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' }, recoveryCodes: { type: 'array', items: { type: 'string' } } }) } },
   { method: 'post', path: '/auth/totp/disable', summary: 'Turn two-factor sign-in off with a current code or a recovery code', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' } }) } },
+  // Issue 20, Stripe for apps (backend/stripe/): the secrets are only ever shown masked (sk_test_…abcd).
+  { method: 'get', path: '/apps/{app}/stripe', summary: "The app's Stripe connection, its secrets masked, and the webhook URL to give Stripe", scope: 'read', response: { json: STRIPE_CONNECTION } },
+  { method: 'put', path: '/apps/{app}/stripe', summary: "Connect the app's Stripe account (the key is checked with Stripe): a customer per Auth user, webhooks into the app's stripe schema", scope: 'deploy', request: object({ secretKey: { type: 'string' }, webhookSecret: { type: 'string' } }), response: { json: STRIPE_CONNECTION } },
+  { method: 'delete', path: '/apps/{app}/stripe', summary: "Disconnect the app's Stripe account: keys forgotten, synced tables kept", scope: 'deploy', response: { json: STRIPE_CONNECTION } },
 ];
 
 const ERRORS: Record<string, string> = {
