@@ -139,3 +139,104 @@ describe('a Stripe customer per Auth user', () => {
     expect(bed.standin.account(keys.shop).find(customer.id, 'customer')).toMatchObject({ deleted: true });
   });
 });
+
+describe('Checkout, the portal and the webhook', () => {
+  let buyer: { id: string; token: string };
+  let sessionId: string;
+
+  const post = (app: string, path: string, body: unknown, token?: string) => fetch(`${bed.base}/backend/${app}/stripe/v1${path}`, {
+    method: 'POST',
+    headers: { apikey: bed.views[app]!.anonKey, 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+
+  beforeAll(async () => {
+    buyer = await signUp('shop', 'buyer@example.com');
+  });
+
+  it("opens a Checkout session for the signed-in user's own customer", async () => {
+    const price = bed.standin.createPrice({ unitAmount: 900, secretKey: keys.shop });
+    const anonymous = await post('shop', '/checkout', { price, successUrl: 'https://shop.example/ok', cancelUrl: 'https://shop.example/' });
+    expect(anonymous.status).toBe(401);
+    const res = await post('shop', '/checkout', { price, successUrl: 'https://shop.example/ok', cancelUrl: 'https://shop.example/' }, buyer.token);
+    const body = (await res.json()) as { id: string; url: string; customer: string };
+    expect(res.status).toBe(200);
+    expect(body.url).toMatch(/^http/);
+    expect(body.customer).toBe((await customerOf(buyer.id)).id);
+    sessionId = body.id;
+  });
+
+  it('writes the verified events of the paid Checkout to the stripe schema, each once', async () => {
+    await bed.standin.completeCheckout(sessionId);
+    const [sub] = await shopDb<{ user_id: string; status: string; price: string }[]>`SELECT user_id, status, price FROM stripe.user_subscriptions`;
+    expect(sub).toMatchObject({ user_id: buyer.id, status: 'active' });
+    const delivered = bed.standin.deliveries.filter((d) => d.url === webhookUrl('shop'));
+    expect(delivered.length).toBeGreaterThan(0);
+    expect(delivered.every((d) => d.status === 200)).toBe(true);
+    const events = await eventCount();
+    const replay = await bed.standin.redeliver(delivered.at(-1)!.eventId, { url: webhookUrl('shop') });
+    expect(replay.status).toBe(200);
+    expect(await eventCount()).toBe(events);
+  });
+
+  it('follows a subscription that falls past due', async () => {
+    const [sub] = await shopDb<{ id: string }[]>`SELECT id FROM stripe.subscriptions`;
+    await bed.standin.setSubscriptionStatus(sub!.id, 'past_due');
+    expect((await shopDb`SELECT status FROM stripe.subscriptions WHERE id = ${sub!.id}`)[0]!.status).toBe('past_due');
+  });
+
+  it('refuses forged, stale, unsigned and other-app deliveries with 400, changing nothing', async () => {
+    const [sub] = await shopDb<{ id: string }[]>`SELECT id FROM stripe.subscriptions`;
+    const payload = {
+      id: 'evt_forged_1', object: 'event', type: 'customer.subscription.updated', created: Math.floor(Date.now() / 1000), livemode: false,
+      data: { object: { id: sub!.id, object: 'subscription', customer: 'cus_x', status: 'active', items: { data: [] } } },
+    };
+    const before = await eventCount();
+    const attempts = [
+      bed.standin.sendWebhook({ url: webhookUrl('shop'), payload, secret: 'whsec_guessedguessed' }),
+      bed.standin.sendWebhook({ url: webhookUrl('shop'), payload, secret: hooks.shop, timestamp: Math.floor(Date.now() / 1000) - 600 }),
+      bed.standin.sendWebhook({ url: webhookUrl('shop'), payload, secret: hooks.blog }),
+      bed.standin.sendWebhook({ url: webhookUrl('shop'), payload, signature: '' }),
+    ];
+    for (const result of await Promise.all(attempts)) expect(result.status).toBe(400);
+    expect(await eventCount()).toBe(before);
+    expect((await shopDb`SELECT status FROM stripe.subscriptions WHERE id = ${sub!.id}`)[0]!.status).toBe('past_due');
+  });
+
+  it('lets the app read only its own user\'s subscription under RLS, with the documented policies', async () => {
+    await shopDb.unsafe(`CREATE POLICY "own customer" ON stripe.customers FOR SELECT TO authenticated USING (user_id = auth.uid())`);
+    await shopDb.unsafe(`CREATE POLICY "own subscriptions" ON stripe.subscriptions FOR SELECT TO authenticated
+      USING (customer IN (SELECT id FROM stripe.customers WHERE user_id = auth.uid()))`);
+    const other = await signUp('shop', 'other@example.com');
+    const asUser = (id: string) => shopDb.begin(async (tx) => {
+      await tx`SELECT set_config('request.jwt.claims', ${JSON.stringify({ sub: id, role: 'authenticated' })}, true)`;
+      await tx`SET LOCAL ROLE authenticated`;
+      return tx<{ user_id: string; status: string }[]>`SELECT user_id, status FROM stripe.user_subscriptions`;
+    });
+    expect(await asUser(buyer.id)).toEqual([{ user_id: buyer.id, status: 'past_due' }]);
+    expect(await asUser(other.id)).toEqual([]);
+  });
+
+  it('opens a customer-portal session', async () => {
+    const res = await post('shop', '/portal', { returnUrl: 'https://shop.example/account' }, buyer.token);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { url: string }).url).toMatch(/^http/);
+  });
+});
+
+describe('stripe:disconnect', () => {
+  it('forgets the keys: the webhook answers 404 and new users get no customer', async () => {
+    const res = await callApi('DELETE', '/apps/blog/stripe');
+    expect(JSON.parse(res.text)).toMatchObject({ connected: false, secretKey: null });
+    const delivery = await bed.standin.sendWebhook({ url: webhookUrl('blog'), payload: { id: 'evt_late' }, secret: hooks.blog });
+    expect(delivery.status).toBe(404);
+    const blogDb = await bed.appSql('blog');
+    const user = await signUp('blog', 'late@example.com');
+    expect(await blogDb`SELECT 1 FROM stripe.user_customers WHERE user_id = ${user.id}`).toEqual([]);
+  });
+
+  it('never wrote either app\'s secrets to DevFlow\'s log', () => {
+    const log = bed.logged.join('\n');
+    for (const secret of [keys.shop, keys.blog, hooks.shop, hooks.blog]) expect(log).not.toContain(secret);
+  });
+});
