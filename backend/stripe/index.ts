@@ -146,9 +146,3 @@ export function createAppStripe(deps: AppStripeDeps): AppStripe {
     },
   };
 }
-
-class NotConnectedError extends DevflowError {
-  constructor(message: string) {
-    super('not_found', message);
-  }
-}

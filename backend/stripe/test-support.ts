@@ -13,7 +13,7 @@ import { parseSecretKey } from '../../core/secrets.js';
 import { AppDatabases, appDatabaseUrl } from '../../core/store/app-databases.js';
 import { createApp, getApp } from '../../core/store/apps.js';
 import { connect, type Sql } from '../../core/store/database.js';
-import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
+import type { TestDatabase } from '../../tests/support/postgres.js';
 import { startStripeStandin, type StripeStandin } from '../../tests/support/stripe-standin/index.js';
 import { createAuthService } from '../auth/index.js';
 import { createBackend, type Backend, type BackendView } from '../index.js';
@@ -70,8 +70,10 @@ export interface StripeTestBed {
   close(): Promise<void>;
 }
 
-export async function startStripeTestBed(apps: string[]): Promise<StripeTestBed> {
-  const db = await createTestDatabase();
+/** `given`: a migrated control database (bench/ brings its own); else one on the test run's PostgreSQL. */
+export async function startStripeTestBed(apps: string[], given?: TestDatabase): Promise<StripeTestBed> {
+  // Imported here: tests/support/postgres.ts needs vitest's runner, which a bench has not.
+  const db = given ?? await (await import('../../tests/support/postgres.js')).createTestDatabase();
   const standin = await startStripeStandin();
   const relay = await startRelay(standin.port);
   const secretKey = parseSecretKey('22'.repeat(32));
