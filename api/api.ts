@@ -37,6 +37,7 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerPitrRoutes } from './routes/pitr.js';
+import { registerStripeRoutes } from './routes/stripe.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -65,6 +66,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerAuditRoutes,
   registerPlanRoutes,
   registerPitrRoutes,
+  registerStripeRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {

@@ -23,6 +23,12 @@ export interface Operation {
   alias?: string;
 }
 
+const nullableOf = (type: string): Schema => ({ type: [type, 'null'] });
+const STRIPE_CONNECTION = object({
+  app: { type: 'string' }, connected: { type: 'boolean' }, secretKey: nullableOf('string'), webhookSecret: nullableOf('string'),
+  livemode: nullableOf('boolean'), connectedAt: nullableOf('string'), webhookUrl: { type: 'string' },
+});
+
 const paged = { limit: { type: 'integer', minimum: 1, maximum: 200 }, cursor: { type: 'string' } };
 
 export const OPERATIONS: Operation[] = [
@@ -138,6 +144,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/apps/{app}/pg/restores/{restore}', summary: "Discard a ready restore: its database is dropped, the live one stays", scope: 'deploy', response: { json: ref('PitrRestore') } },
   { method: 'get', path: '/pg/basebackups', summary: 'Base backups of the platform PostgreSQL and the earliest time a restore can reach (operators)', scope: 'admin', response: { json: ref('PitrStatus') } },
   { method: 'post', path: '/pg/basebackups', summary: 'Take a base backup of the platform PostgreSQL now (pg_basebackup); answers when it is written (operators)', scope: 'admin', status: 201, response: { json: ref('BaseBackup') } },
+  // Issue 20, Stripe for apps (backend/stripe/): the secrets are only ever shown masked (sk_test_…abcd).
+  { method: 'get', path: '/apps/{app}/stripe', summary: "The app's Stripe connection, its secrets masked, and the webhook URL to give Stripe", scope: 'read', response: { json: STRIPE_CONNECTION } },
+  { method: 'put', path: '/apps/{app}/stripe', summary: "Connect the app's Stripe account (the key is checked with Stripe): a customer per Auth user, webhooks into the app's stripe schema", scope: 'deploy', request: object({ secretKey: { type: 'string' }, webhookSecret: { type: 'string' } }), response: { json: STRIPE_CONNECTION } },
+  { method: 'delete', path: '/apps/{app}/stripe', summary: "Disconnect the app's Stripe account: keys forgotten, synced tables kept", scope: 'deploy', response: { json: STRIPE_CONNECTION } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -36,6 +36,9 @@ describe('requiredScope', () => {
     ['GET', '/tokens', 'admin'],
     ['POST', '/tokens', 'admin'],
     ['DELETE', '/tokens/3', 'admin'],
+    ['GET', '/apps/hello/stripe', 'read'],
+    ['PUT', '/apps/hello/stripe', 'deploy'],
+    ['DELETE', '/apps/hello/stripe', 'deploy'],
   ] as const)('%s %s needs %s', (method, path, scope) => {
     expect(requiredScope(method, path)).toBe(scope);
   });

@@ -18,7 +18,7 @@ import { NotFoundError } from '../core/errors.js';
 import { withAppLock } from '../core/locks.js';
 import type { AppName } from '../core/names.js';
 import type { SecretKey } from '../core/secrets.js';
-import type { AppDatabases } from '../core/store/app-databases.js';
+import { appDatabaseUrl, type AppDatabases } from '../core/store/app-databases.js';
 import { findApp, getApp, type AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
 import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
@@ -30,6 +30,7 @@ import type { AuthSettings, BackendService } from './contract.js';
 import type { FunctionLogLine, Functions, FunctionUpload, FunctionView } from './functions/index.js';
 import { supabaseEnv } from './env.js';
 import type { ProjectDeps, ProjectRegistry } from './projects.js';
+import type { AppStripe, StripeApi, StripeConnectionView } from './stripe/index.js';
 import type { Studio } from './studio/index.js';
 import { backendEnabled, findBackendRecord, listBackendProjects, updateBackendSettings } from './store.js';
 import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSettings } from './urls.js';
@@ -38,6 +39,7 @@ export type { AuthSettings, BackendProject, BackendService, RequestContext } fro
 export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
 export { SqlError } from './studio/query.js';
 export type { FunctionLogLine, FunctionUpload, FunctionView, UploadedFile } from './functions/index.js';
+export type { StripeConnectionView } from './stripe/index.js';
 
 /** What `GET /apps/{app}/backend` shows; the CLI's --json keeps url, anonKey, serviceRoleKey. */
 export interface BackendView {
@@ -67,6 +69,14 @@ export interface BackendOperations {
   functions: FunctionOperations;
   /** The app's live Realtime channels in this process, with their subscriber counts (the studio's view). */
   realtimeChannels(app: AppName): Promise<RealtimeChannelView[]>;
+  /** Stripe for the app's own users (stripe/, api/routes/stripe.ts); the app's backend must be enabled. */
+  stripe: StripeOperations;
+}
+
+export interface StripeOperations {
+  connect(app: AppName, input: { secretKey?: unknown; webhookSecret?: unknown }): Promise<StripeConnectionView>;
+  describe(app: AppName): Promise<StripeConnectionView>;
+  disconnect(app: AppName): Promise<StripeConnectionView>;
 }
 
 export interface RealtimeChannelView {
@@ -107,6 +117,10 @@ export interface BackendDeps {
   log: (line: string) => void;
   /** The mounted services; by default those of this build (services.ts). Tests mount their own. */
   services?: () => Promise<BackendService[]>;
+  /** Stripe for apps (stripe/): elsewhere than api.stripe.com (tests: the local stand-in). */
+  stripeApi?: StripeApi;
+  /** How often the customer outboxes of apps with Stripe are drained (default 5 s). */
+  stripeSyncMs?: number;
 }
 
 /** DEVFLOW_FUNCTIONS_* as createFunctions takes them (a config made by hand in tests may lack them). */
@@ -116,6 +130,8 @@ function functionsOptions(v: FunctionsVariables | undefined) {
 
 /** Projects unused this long close their pools; checked every minute. */
 const PROJECT_IDLE_MS = 5 * 60_000;
+
+const STRIPE_SYNC_MS = 5_000;
 
 export function createBackend(deps: BackendDeps): Backend {
   const urls: UrlSettings = { domain: deps.config.domain, apiPort: deps.config.port, httpsPort: deps.config.httpsPort };
@@ -139,7 +155,7 @@ export function createBackend(deps: BackendDeps): Backend {
   /** The heavy half, imported on the first request to any project. */
   const loadGateway = () => (gateway ??= (async () => {
     const [{ ProjectRegistry }, { handleGatewayRequest, handleGatewayUpgrade }] = await Promise.all([import('./projects.js'), import('./gateway.js')]);
-    const services = deps.services ? await deps.services() : await mountDefaultServices();
+    const services = [...(deps.services ? await deps.services() : await mountDefaultServices()), (await loadStripe()).service];
     mounted = services;
     registry = new ProjectRegistry(projectDeps);
     idleTimer = setInterval(() => void registry!.closeIdle(PROJECT_IDLE_MS).catch(() => {}), 60_000).unref();
@@ -154,6 +170,24 @@ export function createBackend(deps: BackendDeps): Backend {
   let functions: Promise<Functions> | undefined;
   const loadFunctions = () => (functions ??= import('./functions/index.js').then((m) =>
     m.createFunctions({ sql: deps.sql, root: path.join(deps.config.home, 'functions'), log: deps.log, ...functionsOptions(deps.config.functions) })));
+
+  /** Stripe for apps loads on first use too: the gateway's service, the API and the outbox timer share it. */
+  let appStripe: Promise<AppStripe> | undefined;
+  const loadStripe = () => (appStripe ??= import('./stripe/index.js').then((m) => m.createAppStripe({
+    sql: deps.sql, secretKey: deps.secretKey, api: deps.stripeApi, log: deps.log,
+    databases: {
+      owner: async (appId) => {
+        const credentials = await deps.databases.find(appId);
+        return credentials && { role: credentials.role, url: appDatabaseUrl(credentials, projectDeps.endpoint) };
+      },
+    },
+  })));
+  // The outbox timer costs one query while no app has connected Stripe, and loads nothing.
+  const stripeTimer = setInterval(() => void (async () => {
+    const [row] = await deps.sql<{ any: boolean }[]>`SELECT EXISTS (SELECT 1 FROM app_stripe) AS any`;
+    if (row?.any) await (await loadStripe()).syncCustomers();
+  })().catch((err: unknown) => deps.log(`stripe customer sync: ${String(err)}`)), deps.stripeSyncMs ?? STRIPE_SYNC_MS).unref();
+  const stripeWebhookUrl = (app: AppRecord) => `${publicUrl(app.name, urls)}/stripe/v1/webhook`;
 
   let unmount = async () => {};
   const mountDefaultServices = async () => {
@@ -269,6 +303,20 @@ export function createBackend(deps: BackendDeps): Backend {
           s.prefix === 'realtime/v1' && typeof (s as { channels?: unknown }).channels === 'function');
         return (realtime?.channels(app.name) ?? []).sort((a, b) => a.topic.localeCompare(b.topic));
       },
+      stripe: {
+        async connect(name, input) {
+          const app = await backendApp(name);
+          return withAppLock(deps.sql, app.id, async () => (await loadStripe()).connect(app, input, stripeWebhookUrl(app)));
+        },
+        describe: async (name) => {
+          const app = await backendApp(name);
+          return (await loadStripe()).describe(app, stripeWebhookUrl(app));
+        },
+        async disconnect(name) {
+          const app = await backendApp(name);
+          return withAppLock(deps.sql, app.id, async () => (await loadStripe()).disconnect(app, stripeWebhookUrl(app)));
+        },
+      },
     },
 
     sourceHook: {
@@ -286,6 +334,8 @@ export function createBackend(deps: BackendDeps): Backend {
 
     async close() {
       if (idleTimer) clearInterval(idleTimer);
+      clearInterval(stripeTimer);
+      await (await appStripe?.catch(() => undefined))?.close();
       await registry?.close();
       await unmount();
       await (await functions?.catch(() => undefined))?.close();

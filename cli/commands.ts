@@ -393,4 +393,21 @@ export const COMMANDS: CommandSpec[] = [
     name: '2fa:disable', description: 'turn off two-factor sign-in with a code or a recovery code (read from stdin)',
     load: () => import('./commands/two-factor.js').then((m) => m.disableTwoFactor),
   },
+  // Issue 20: Stripe for an app's own users (backend/stripe/).
+  {
+    name: 'stripe', description: "show an app's Stripe connection (secrets masked) and its webhook URL", app, json,
+    load: () => import('./commands/stripe.js').then((m) => m.showStripe),
+  },
+  {
+    name: 'stripe:connect', description: "connect an app's Stripe account: a customer per Auth user, events into its stripe schema", app, json,
+    options: [
+      { flags: '--secret-key <key>', description: 'sk_… or rk_… (default: $STRIPE_SECRET_KEY)' },
+      { flags: '--webhook-secret <secret>', description: "the webhook endpoint's signing secret, whsec_… (default: $STRIPE_WEBHOOK_SECRET)" },
+    ],
+    load: () => import('./commands/stripe.js').then((m) => m.connectStripe),
+  },
+  {
+    name: 'stripe:disconnect', description: "forget an app's Stripe keys (the synced tables stay)", app, json,
+    load: () => import('./commands/stripe.js').then((m) => m.disconnectStripe),
+  },
 ];

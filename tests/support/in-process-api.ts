@@ -22,7 +22,8 @@ const absent = (what: string) => () => {
   throw new Error(`${what} is not part of the in-process test API`);
 };
 
-export async function startInProcessApi(sql: Sql): Promise<InProcessApi> {
+/** `extra`: the few platform parts a test does provide (e.g. `backend`, the app backend's operations). */
+export async function startInProcessApi(sql: Sql, extra: Partial<ApiDeps> = {}): Promise<InProcessApi> {
   const deps = {
     sql,
     config: { domain: 'localhost', httpPort: 8080 },
@@ -32,6 +33,7 @@ export async function startInProcessApi(sql: Sql): Promise<InProcessApi> {
     deploy: absent('deploy'),
     releases: new Proxy({}, { get: (_t, name) => absent(`releases.${String(name)}`) }),
     previews: { list: absent('previews.list'), remove: absent('previews.remove'), webhook: absent('previews.webhook') },
+    ...extra,
   } as unknown as ApiDeps;
   const server = http.createServer(createApi(deps));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
