@@ -36,6 +36,8 @@ import { registerBackupRoutes } from './routes/backups.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerTeamRoutes } from './routes/teams.js';
 import { registerAuditRoutes } from './routes/audit.js';
+import { registerBillingRoutes } from './routes/billing.js';
+import { keepWebhookBody } from './raw-body.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -63,6 +65,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerTeamRoutes,
   registerAuditRoutes,
   registerPlanRoutes,
+  registerBillingRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {
@@ -70,7 +73,7 @@ export function createApi(deps: ApiDeps): express.Express {
   api.disable('x-powered-by');
   const tickets = new TicketBook();
   api.use('/api', authenticate(deps.sql, tickets));
-  api.use(express.json({ limit: '1mb' }));
+  api.use(express.json({ limit: '1mb', verify: keepWebhookBody }));
   const v1 = express.Router();
   v1.use(aliasProjects);
   registerApiRoutes(v1, deps, tickets);

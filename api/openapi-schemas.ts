@@ -274,3 +274,10 @@ SCHEMAS.TeamPlan = object({
   team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] },
   used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' } }),
 });
+SCHEMAS.TeamBilling = object({
+  team: { type: 'string' }, plan: { type: ['string', 'null'] }, stripe: { type: 'boolean' }, customer: { type: 'boolean' },
+  subscription: { anyOf: [{ type: 'null' }, object({
+    id: { type: 'string' }, plan: { type: 'string' }, status: { type: 'string' },
+    currentPeriodEnd: { type: ['string', 'null'] }, graceUntil: { type: ['string', 'null'] },
+  })] },
+});

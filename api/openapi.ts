@@ -132,6 +132,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/auth/totp', summary: 'Start two-factor enrolment: a TOTP secret, its otpauth:// URI, and that URI as an SVG QR code', scope: 'read', status: 201, response: { json: object({ secret: { type: 'string' }, uri: { type: 'string' }, qrSvg: { type: 'string' } }) } },
   { method: 'post', path: '/auth/totp/confirm', summary: 'Turn two-factor sign-in on with a code from the app; answers ten recovery codes, shown once', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' }, recoveryCodes: { type: 'array', items: { type: 'string' } } }) } },
   { method: 'post', path: '/auth/totp/disable', summary: 'Turn two-factor sign-in off with a current code or a recovery code', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' } }) } },
+  // Issue 20, Stripe for the platform (billing/stripe/).
+  { method: 'get', path: '/teams/{team}/billing', summary: "The team's plan standing and its Stripe subscription (status, period end, grace deadline)", scope: 'read', response: { json: ref('TeamBilling') } },
+  { method: 'post', path: '/teams/{team}/billing/checkout', summary: 'A Stripe Checkout link for a plan ({"plan": "pro"}); the plan follows from the subscription\'s webhooks', scope: 'admin', status: 201, request: object({ plan: { type: 'string' } }), response: { json: object({ url: { type: 'string' }, sessionId: { type: 'string' } }) } },
+  { method: 'post', path: '/teams/{team}/billing/portal', summary: "A Stripe customer-portal link for the team's subscription", scope: 'admin', status: 201, response: { json: object({ url: { type: 'string' } }) } },
+  { method: 'post', path: '/billing/stripe/webhook', summary: "Stripe's event deliveries, verified with DEVFLOW_STRIPE_WEBHOOK_SECRET (Stripe-Signature, 5 minutes' tolerance); each event applied once", scope: 'public', response: { json: object({ received: { type: 'boolean' }, result: { type: 'string' } }) } },
 ];
 
 const ERRORS: Record<string, string> = {
