@@ -38,6 +38,8 @@ import { registerTeamRoutes } from './routes/teams.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerPitrRoutes } from './routes/pitr.js';
 import { registerStripeRoutes } from './routes/stripe.js';
+import { registerBillingRoutes } from './routes/billing.js';
+import { keepWebhookBody } from './raw-body.js';
 
 export type { ApiDeps, AppOperations } from './deps.js';
 
@@ -67,6 +69,7 @@ const ROUTE_MODULES: ReadonlyArray<(router: express.Router, deps: ApiDeps) => vo
   registerPlanRoutes,
   registerPitrRoutes,
   registerStripeRoutes,
+  registerBillingRoutes,
 ];
 
 export function createApi(deps: ApiDeps): express.Express {
@@ -74,7 +77,7 @@ export function createApi(deps: ApiDeps): express.Express {
   api.disable('x-powered-by');
   const tickets = new TicketBook();
   api.use('/api', authenticate(deps.sql, tickets));
-  api.use(express.json({ limit: '1mb' }));
+  api.use(express.json({ limit: '1mb', verify: keepWebhookBody }));
   const v1 = express.Router();
   v1.use(aliasProjects);
   registerApiRoutes(v1, deps, tickets);

@@ -21,7 +21,9 @@ import { requiredScope } from './scopes.js';
 import type { TicketBook } from './tickets.js';
 
 /** Paths under /api/v1 anyone may call: the API's description, and signing up or in. */
-export const PUBLIC = new Set(['/openapi.json', '/auth/signup', '/auth/login', '/auth/refresh', '/auth/password-reset', '/auth/password-reset/confirm']);
+export const PUBLIC = new Set(['/openapi.json', '/auth/signup', '/auth/login', '/auth/refresh', '/auth/password-reset', '/auth/password-reset/confirm',
+  // Stripe's deliveries: their Stripe-Signature is their authentication (billing/stripe/webhook.ts).
+  '/billing/stripe/webhook']);
 
 export function authenticate(sql: Sql, tickets: TicketBook) {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -289,3 +289,10 @@ SCHEMAS.BaseBackup = object({
   startedAt: { type: 'string', format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' },
 });
 SCHEMAS.PitrStatus = object({ earliest: { type: ['string', 'null'], format: 'date-time' }, baseBackups: { type: 'array', items: ref('BaseBackup') } });
+SCHEMAS.TeamBilling = object({
+  team: { type: 'string' }, plan: { type: ['string', 'null'] }, stripe: { type: 'boolean' }, customer: { type: 'boolean' },
+  subscription: { anyOf: [{ type: 'null' }, object({
+    id: { type: 'string' }, plan: { type: 'string' }, status: { type: 'string' },
+    currentPeriodEnd: { type: ['string', 'null'] }, graceUntil: { type: ['string', 'null'] },
+  })] },
+});

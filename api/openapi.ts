@@ -148,6 +148,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/stripe', summary: "The app's Stripe connection, its secrets masked, and the webhook URL to give Stripe", scope: 'read', response: { json: STRIPE_CONNECTION } },
   { method: 'put', path: '/apps/{app}/stripe', summary: "Connect the app's Stripe account (the key is checked with Stripe): a customer per Auth user, webhooks into the app's stripe schema", scope: 'deploy', request: object({ secretKey: { type: 'string' }, webhookSecret: { type: 'string' } }), response: { json: STRIPE_CONNECTION } },
   { method: 'delete', path: '/apps/{app}/stripe', summary: "Disconnect the app's Stripe account: keys forgotten, synced tables kept", scope: 'deploy', response: { json: STRIPE_CONNECTION } },
+  // Issue 20, Stripe for the platform (billing/stripe/).
+  { method: 'get', path: '/teams/{team}/billing', summary: "The team's plan standing and its Stripe subscription (status, period end, grace deadline)", scope: 'read', response: { json: ref('TeamBilling') } },
+  { method: 'post', path: '/teams/{team}/billing/checkout', summary: 'A Stripe Checkout link for a plan ({"plan": "pro"}); the plan follows from the subscription\'s webhooks', scope: 'admin', status: 201, request: object({ plan: { type: 'string' } }), response: { json: object({ url: { type: 'string' }, sessionId: { type: 'string' } }) } },
+  { method: 'post', path: '/teams/{team}/billing/portal', summary: "A Stripe customer-portal link for the team's subscription", scope: 'admin', status: 201, response: { json: object({ url: { type: 'string' } }) } },
+  { method: 'post', path: '/billing/stripe/webhook', summary: "Stripe's event deliveries, verified with DEVFLOW_STRIPE_WEBHOOK_SECRET (Stripe-Signature, 5 minutes' tolerance); each event applied once", scope: 'public', response: { json: object({ received: { type: 'boolean' }, result: { type: 'string' } }) } },
 ];
 
 const ERRORS: Record<string, string> = {

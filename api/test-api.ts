@@ -10,7 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { accountMailer, type AccountMailer } from '../accounts/index.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig, type Config } from '../core/config.js';
 import { EventBus } from '../core/events.js';
 import { parseAppName } from '../core/names.js';
 import { createApp, deleteApp } from '../core/store/apps.js';
@@ -30,16 +30,16 @@ export interface TestApi {
 
 /**
  * `sameDatabaseAs`: a second DevFlow process on another's database, with its own connection
- * pool (the first one drops the database).
+ * pool (the first one drops the database). `config`: settings over the defaults (e.g. `stripe`).
  */
-export async function startTestApi(options: { sameDatabaseAs?: TestDatabase } = {}): Promise<TestApi> {
+export async function startTestApi(options: { sameDatabaseAs?: TestDatabase; config?: Partial<Config> } = {}): Promise<TestApi> {
   const db = options.sameDatabaseAs ? secondConnection(options.sameDatabaseAs) : await createTestDatabase();
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-api-'));
   const adminToken = await ensureAdminToken(db.sql, path.join(home, 'admin-token'));
   const bus = new EventBus(db.url, db.sql);
   await bus.start();
   const mailer: AccountMailer = accountMailer({ sql: db.sql, smtpUrl: undefined });
-  const config = { ...loadConfig({}), port: 7070 };
+  const config = { ...loadConfig({}), port: 7070, ...options.config };
   const deps = {
     sql: db.sql, config, bus, mailer,
     apps: { create: (name: string) => createApp(db.sql, parseAppName(name)), destroy: (name: string) => deleteApp(db.sql, parseAppName(name)) },

@@ -1,7 +1,8 @@
 /**
  * Quotas where a user acts (issue 20): before an app is created and before a process type is
  * scaled up, the team's plan (team_plans) and what the team has and used this month are checked
- * with plans.ts quotaRefusal. A team on no plan is never refused.
+ * with plans.ts quotaRefusal. A team on no plan is never refused. A team with a Stripe
+ * subscription is on its plan while it holds (stripe/states.ts), on the free plan after.
  */
 import { InvalidInputError } from '../core/errors.js';
 import type { Sql } from '../core/store/database.js';
@@ -9,10 +10,23 @@ import type { ScaleRequest } from '../scheduler/scale.js';
 import { DEFAULT_SIZE } from '../scheduler/sizes.js';
 import { monthOf } from './months.js';
 import { findPlan, PLANS, QuotaExceededError, quotaRefusal, type Plan, type Request, type TeamUse } from './plans.js';
+import { effectivePlan } from './stripe/states.js';
+
+/**
+ * The plan the team is treated as on: its Stripe subscription's while that holds (paying, or
+ * within the grace period), the free plan once it lapsed, else what an operator assigned.
+ */
+export async function teamPlanStanding(sql: Sql, teamId: number): Promise<{ plan: Plan | undefined; lapsed?: { plan: string; status: string } }> {
+  const [row] = await sql<Array<{ assigned: string | null; plan: string | null; status: string | null; grace_until: Date | null; now: Date }>>`
+    SELECT (SELECT plan FROM team_plans WHERE team_id = ${teamId}) AS assigned, s.plan, s.status, s.grace_until, now()
+    FROM (SELECT 1) AS one LEFT JOIN billing_subscriptions s ON s.team_id = ${teamId}`;
+  const sub = row!.plan !== null ? { plan: row!.plan, status: row!.status!, graceUntil: row!.grace_until } : undefined;
+  const effective = effectivePlan(row!.assigned ?? undefined, sub, row!.now);
+  return { plan: effective.plan === undefined ? undefined : findPlan(effective.plan), ...(effective.lapsed ? { lapsed: effective.lapsed } : {}) };
+}
 
 export async function teamPlan(sql: Sql, teamId: number): Promise<Plan | undefined> {
-  const [row] = await sql<Array<{ plan: string }>>`SELECT plan FROM team_plans WHERE team_id = ${teamId}`;
-  return row ? findPlan(row.plan) : undefined;
+  return (await teamPlanStanding(sql, teamId)).plan;
 }
 
 /** Puts a team on a plan, or on none (`none`: no quotas). */
@@ -40,9 +54,14 @@ export async function teamUse(sql: Sql, teamId: number, now = new Date()): Promi
 }
 
 async function check(sql: Sql, team: { id: number; name: string }, request: Request): Promise<void> {
-  const plan = await teamPlan(sql, team.id);
+  const { plan, lapsed } = await teamPlanStanding(sql, team.id);
   if (!plan) return;
   const refusal = quotaRefusal(team.name, plan, await teamUse(sql, team.id), request);
+  if (refusal && lapsed) {
+    // Say why the team is on the free plan, and what brings its plan back.
+    refusal.message += `. Its ${lapsed.plan} subscription is ${lapsed.status} and its grace period is over: `
+      + `pay or resubscribe (devflow billing:portal --team ${team.name}, devflow billing:subscribe --team ${team.name} --plan ${lapsed.plan})`;
+  }
   if (refusal) throw new QuotaExceededError(refusal);
 }
 

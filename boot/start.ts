@@ -6,7 +6,7 @@
  * parts it needs by name (steps.ts `House`).
  */
 import type { Config } from '../core/config.js';
-import { openStore, startAddons, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, startTelemetry, startTelemetryLoopsStep, startUsageSamplingStep, type Log, type Started } from './steps.js';
+import { openStore, startAddons, startApi, startBackend, startLoops, startRoles, startRouting, startRuntime, startTelemetry, startTelemetryLoopsStep, startUsageSamplingStep, startStripeReportingStep, type Log, type Started } from './steps.js';
 
 export interface RunningDevflow {
   config: Config;
@@ -38,6 +38,7 @@ export async function startDevflow(config: Config, log: Log): Promise<RunningDev
     await step(startLoops({ store, runtime, roles, log }));
     await step(startTelemetryLoopsStep({ config, store, routing, log, runtime }));
     await step(startUsageSamplingStep({ store, routing, log }));
+    await step(startStripeReportingStep({ config, store, log }));
     log(`devflow ready: API and git on http://localhost:${config.port}, apps at http://<app>.${config.domain}:${config.httpPort} (runtime ${runtime.runtime.kind}, queue ${roles.queue.backend})`);
     return { config, adminToken: store.adminToken, runtime: runtime.runtime.kind, close: stopAll };
   } catch (err) {

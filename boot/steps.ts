@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { dockerClient } from '../core/docker-engine.js';
 import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
-import { meterRuntime, startMeteringLoop, startUsageSampling } from '../billing/index.js';
+import { maskSecret, meterRuntime, startMeteringLoop, startStripeMeterReporting, startUsageSampling } from '../billing/index.js';
 import { removeWarmContainers } from '../builder/index.js';
 import { homePaths, publicApiUrl, type Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
@@ -356,4 +356,12 @@ async function pitrArchive(config: House['config'], db: Database): Promise<strin
 export async function startUsageSamplingStep({ store, routing, log }: Pick<House, 'store' | 'routing' | 'log'>): Promise<Started<void>> {
   const sampling = startUsageSampling({ sql: store.db.sql, serverUrl: store.db.url, traffic: routing.router.metrics, log });
   return { value: undefined, stop: () => sampling.stop() };
+}
+
+/** Stripe for the platform (issue 20, billing/stripe/): teams' instance-seconds reported as meter events, when a key is set. */
+export async function startStripeReportingStep({ config, store, log }: Pick<House, 'config' | 'store' | 'log'>): Promise<Started<void>> {
+  if (!config.stripe) return { value: undefined, stop: async () => {} };
+  log(`billing: Stripe for the platform with key ${maskSecret(config.stripe.secretKey)}${config.stripe.webhookSecret ? '' : ' (no DEVFLOW_STRIPE_WEBHOOK_SECRET: webhooks are refused)'}`);
+  const reporting = startStripeMeterReporting({ sql: store.db.sql, settings: config.stripe, log });
+  return { value: undefined, stop: () => reporting.stop() };
 }

@@ -410,4 +410,20 @@ export const COMMANDS: CommandSpec[] = [
     name: 'stripe:disconnect', description: "forget an app's Stripe keys (the synced tables stay)", app, json,
     load: () => import('./commands/stripe.js').then((m) => m.disconnectStripe),
   },
+  // Issue 20: Stripe for the platform.
+  {
+    name: 'billing', description: "a team's plan and Stripe subscription (status, period end, grace deadline)", json,
+    options: [{ flags: '--team <team>', description: 'the team', required: true }],
+    load: () => import('./commands/billing.js').then((m) => m.showBilling),
+  },
+  {
+    name: 'billing:subscribe', description: 'a Stripe Checkout link subscribing a team to a plan; the plan changes when Stripe confirms', json,
+    options: [{ flags: '--team <team>', description: 'the team', required: true }, { flags: '--plan <plan>', description: 'pro or team', required: true }],
+    load: () => import('./commands/billing.js').then((m) => m.subscribe),
+  },
+  {
+    name: 'billing:portal', description: "a Stripe customer-portal link to change, pay or cancel a team's subscription", json,
+    options: [{ flags: '--team <team>', description: 'the team', required: true }],
+    load: () => import('./commands/billing.js').then((m) => m.portal),
+  },
 ];

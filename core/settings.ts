@@ -83,6 +83,12 @@ export const SETTINGS = [
   { name: 'DEVFLOW_PITR', default: '`on`', readBy: 'server', meaning: "point-in-time recovery of app databases (`pg:restore --to`): the embedded PostgreSQL archives finished WAL segments to `$DEVFLOW_HOME/wal` and a base backup is taken daily into `$DEVFLOW_HOME/basebackups`; `off`: neither (with `DATABASE_URL`, the server's own archiving must write to `$DEVFLOW_HOME/wal`, see compose.yaml)" },
   { name: 'DEVFLOW_PITR_KEEP_DAYS', default: '`7`', readBy: 'server', meaning: 'days back `pg:restore --to` can reach: older base backups go, with the archived WAL only they needed (the newest base backup before the window stays)' },
   { name: 'DEVFLOW_BACKUPS_URL', default: 'none: files under `$DEVFLOW_HOME/backups`', readBy: 'server', meaning: "`pg:backups` go to an S3-compatible bucket instead: `http(s)://KEY:SECRET@host[:port]/bucket[/prefix][?region=R]` (keys `<prefix><app>/b001.dump`); backups taken before it was set stay where they are" },
+  { name: 'DEVFLOW_STRIPE_SECRET_KEY', default: 'none: no Stripe for the platform', readBy: 'server', meaning: "the operator's Stripe secret key (`sk_…`): a customer per team, Checkout, the portal, meter events (issue 20). Never logged nor returned (masked)" },
+  { name: 'DEVFLOW_STRIPE_WEBHOOK_SECRET', default: 'none: webhooks refused', readBy: 'server', meaning: 'signing secret (`whsec_…`) of the Stripe endpoint pointed at `/api/v1/billing/stripe/webhook`' },
+  { name: 'DEVFLOW_STRIPE_API_URL', default: '`https://api.stripe.com`', readBy: 'server', meaning: "Stripe's API base URL (the tests' local stand-in)" },
+  { name: 'DEVFLOW_STRIPE_PRICES', default: 'none', readBy: 'server', meaning: 'the Stripe price of each paid plan: `pro=price_…,team=price_…`' },
+  { name: 'DEVFLOW_STRIPE_METER_EVENT', default: '`devflow_instance_seconds`', readBy: 'server', meaning: "event name of the Stripe billing meter that teams' instance-seconds are reported to, hourly" },
+  { name: 'DEVFLOW_STRIPE_GRACE', default: '`7d`', readBy: 'server', meaning: 'a subscription past due or canceled keeps its plan this long (`90m`, `36h`, `7d`, `0m`); then the team is treated as on the free plan' },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -136,6 +142,8 @@ export interface ServerSettings {
   pitr: PitrVariables;
   /** DEVFLOW_BACKUPS_URL: pg:backups in an S3-compatible bucket (issue 21); undefined means files under DEVFLOW_HOME. */
   backupsUrl?: string | undefined;
+  /** DEVFLOW_STRIPE_*: Stripe for the platform (issue 20); undefined without a secret key. */
+  stripe?: StripeSettings | undefined;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -197,6 +205,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     functions: readFunctionsVariables(env),
     pitr: readPitrVariables(env),
     backupsUrl: text(env, 'DEVFLOW_BACKUPS_URL'),
+    stripe: readStripeSettings(env),
   };
 }
 
@@ -430,4 +439,35 @@ export function readPitrVariables(env: Env): PitrVariables {
     enabled: text(env, 'DEVFLOW_PITR') === undefined ? true : onOff(env, 'DEVFLOW_PITR'),
     keepDays: positiveInteger(env, 'DEVFLOW_PITR_KEEP_DAYS', 7),
   };
+}
+
+/** Stripe for the platform (issue 20, billing/stripe/). */
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string | undefined;
+  apiUrl: string;
+  /** Plan name → Stripe price id. */
+  prices: Record<string, string>;
+  meterEvent: string;
+  graceMs: number;
+}
+
+export function readStripeSettings(env: Env): StripeSettings | undefined {
+  // Every variable is read (and checked) even without a key, so that a typo in one is caught.
+  const secretKey = text(env, 'DEVFLOW_STRIPE_SECRET_KEY');
+  const webhookSecret = text(env, 'DEVFLOW_STRIPE_WEBHOOK_SECRET');
+  const apiUrl = text(env, 'DEVFLOW_STRIPE_API_URL') ?? 'https://api.stripe.com';
+  const pairs = (text(env, 'DEVFLOW_STRIPE_PRICES') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const meterEvent = text(env, 'DEVFLOW_STRIPE_METER_EVENT') ?? 'devflow_instance_seconds';
+  const graceMs = parseNamedDuration(env, 'DEVFLOW_STRIPE_GRACE', '7d');
+  if (!/^https?:\/\/[^/]+\/?$/.test(apiUrl)) refuse('DEVFLOW_STRIPE_API_URL', apiUrl, 'a base URL such as https://api.stripe.com');
+  const prices: Record<string, string> = {};
+  for (const pair of pairs) {
+    const m = /^(\w+)=(price_\w+)$/.exec(pair);
+    if (!m) return refuse('DEVFLOW_STRIPE_PRICES', pair, 'plan=price_… pairs separated by commas, e.g. pro=price_123,team=price_456');
+    prices[m[1]!] = m[2]!;
+  }
+  if (secretKey === undefined) return undefined;
+  if (!/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) refuse('DEVFLOW_STRIPE_SECRET_KEY', `${secretKey.slice(0, 8)}…`, 'a Stripe secret key, sk_live_… or sk_test_…');
+  return { secretKey, webhookSecret, apiUrl: apiUrl.replace(/\/$/, ''), prices, meterEvent, graceMs };
 }

@@ -32,6 +32,7 @@ import { m060 } from './migrations/060-totp.js';
 import { m062 } from './migrations/062-usage-traffic-sizes.js';
 import { m063 } from './migrations/063-team-plans.js';
 import { m066 } from './migrations/066-pg-backups.js';
+import { m067 } from './migrations/067-billing-stripe.js';
 import { m070 } from './migrations/070-app-stripe.js';
 import { m073 } from './migrations/073-pitr.js';
 import type { Migration } from './migrations/migration.js';
@@ -69,6 +70,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m062,
   m063,
   m066,
+  m067,
   m070,
   m073,
 ];

@@ -14,12 +14,12 @@ import type { Account, StripeObject } from './account.js';
 import { newId } from './account.js';
 import { completeCheckout } from './checkout.js';
 import { noSuch } from './errors.js';
-import { Accounts, createStandinServer, type RequestRecord } from './server.js';
+import { Accounts, createStandinServer, type RequestRecord, type StandinHooks } from './server.js';
 import { setSubscriptionStatus, type SubscriptionStatus } from './subscriptions.js';
 import { Deliverer, postSigned, signatureHeader, type Delivery, type DeliveryResult } from './webhooks.js';
 
 export type { Account, StripeObject } from './account.js';
-export type { RequestRecord } from './server.js';
+export type { RequestRecord, StandinHooks } from './server.js';
 export type { Delivery, DeliveryResult } from './webhooks.js';
 export type { SubscriptionStatus } from './subscriptions.js';
 export { signatureHeader } from './webhooks.js';
@@ -39,7 +39,7 @@ export interface StripeStandin {
   /** The in-memory state of one key's account (customers, sessions, subscriptions, meter events, events…). */
   account(secretKey?: string): Account;
   /** Registers a webhook endpoint, as `POST /v1/webhook_endpoints` does; returns its signing secret. */
-  addWebhookEndpoint(url: string, options?: { secretKey?: string; events?: string[] }): { id: string; secret: string };
+  addWebhookEndpoint(url: string, options?: { secretKey?: string; events?: string[]; secret?: string }): { id: string; secret: string };
   /** A recurring price (monthly by default), as `POST /v1/prices` makes it. */
   createPrice(options: { unitAmount: number; product?: string; secretKey?: string; usageType?: 'licensed' | 'metered'; lookupKey?: string }): string;
   /** The customer pays a Checkout Session; resolves once the resulting events are delivered. */
@@ -58,6 +58,8 @@ export interface StripeStandin {
   requests: RequestRecord[];
   /** Resolves when every webhook delivery queued so far is done. */
   settled(): Promise<void>;
+  /** Set `hooks.beforeReply` to act between a request's effect and its answer. */
+  hooks: StandinHooks;
   close(): Promise<void>;
 }
 
@@ -66,7 +68,8 @@ export async function startStripeStandin(): Promise<StripeStandin> {
   const accounts = new Accounts(deliverer);
   const requests: RequestRecord[] = [];
   let url = '';
-  const server = createStandinServer(accounts, requests, () => url);
+  const hooks: StandinHooks = {};
+  const server = createStandinServer(accounts, requests, () => url, hooks);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   url = `http://127.0.0.1:${port}`;
@@ -88,7 +91,8 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     newSecretKey: () => `sk_test_standin${newId('')}`,
     account: (key = secretKey) => accounts.get(key),
     addWebhookEndpoint(target, options = {}) {
-      const endpoint = { id: newId('we_'), url: target, secret: newId('whsec_'), enabled_events: options.events ?? ['*'] };
+      // A chosen secret lets a test configure the receiver before the endpoint exists (Stripe always makes its own).
+      const endpoint = { id: newId('we_'), url: target, secret: options.secret ?? newId('whsec_'), enabled_events: options.events ?? ['*'] };
       accounts.get(options.secretKey ?? secretKey).webhookEndpoints.push(endpoint);
       return { id: endpoint.id, secret: endpoint.secret };
     },
@@ -127,6 +131,7 @@ export async function startStripeStandin(): Promise<StripeStandin> {
     deliveries: deliverer.deliveries,
     requests,
     settled: () => deliverer.settled(),
+    hooks,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

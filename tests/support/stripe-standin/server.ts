@@ -107,7 +107,15 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
-export function createStandinServer(accounts: Accounts, requests: RequestRecord[], base: () => string): http.Server {
+export interface StandinHooks {
+  /**
+   * Runs after a request was handled (its effects are in the state) and before the answer is
+   * written: a test can stop the client here, e.g. kill a process between send and commit.
+   */
+  beforeReply?: (record: RequestRecord) => Promise<void> | void;
+}
+
+export function createStandinServer(accounts: Accounts, requests: RequestRecord[], base: () => string, hooks: StandinHooks = {}): http.Server {
   const answer = async (req: http.IncomingMessage, url: URL, body: string, log: (r: RequestRecord) => void): Promise<Answer> => {
     const secretKey = secretKeyOf(req);
     const account = accounts.get(secretKey);
@@ -150,6 +158,7 @@ export function createStandinServer(accounts: Accounts, requests: RequestRecord[
         reply = { status: error.status, body: error.body(), headers: error.shouldRetry === false ? { 'stripe-should-retry': 'false' } : {} };
       }
       if (record) record.status = reply.status;
+      if (record && hooks.beforeReply) await hooks.beforeReply(record);
       res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': newId('req_'), 'stripe-version': accounts.apiVersion, ...reply.headers });
       res.end(JSON.stringify(reply.body, null, 2));
     }).catch((err) => {

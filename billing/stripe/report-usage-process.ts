@@ -1,0 +1,19 @@
+/**
+ * One pass of usage reporting (platform.ts reportUsageOnce) in a process of its own, the way a
+ * DevFlow server runs it: meter-outbox.test.ts kills it between Stripe's answer and the commit
+ * and starts it again. Arguments: database URL, Stripe API URL, secret key, meter event name.
+ * Prints `{"sent": n}`.
+ */
+import { connect } from '../../core/store/database.js';
+import { stripeClient } from './client.js';
+import { reportUsageOnce } from './platform.js';
+
+const [databaseUrl, apiUrl, secretKey, eventName] = process.argv.slice(2);
+if (!databaseUrl || !apiUrl || !secretKey || !eventName) {
+  console.error('usage: report-usage-process <database-url> <stripe-api-url> <secret-key> <event-name>');
+  process.exit(2);
+}
+const sql = connect(databaseUrl, 2);
+const result = await reportUsageOnce(sql, stripeClient({ secretKey, apiUrl }), eventName, (line) => console.error(line));
+console.log(JSON.stringify(result));
+await sql.end({ timeout: 2 });
