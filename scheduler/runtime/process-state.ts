@@ -108,6 +108,17 @@ export async function readProcStat(pid: number): Promise<ProcStat | null> {
   }
 }
 
+/** Whether any process (a zombie too) has process group `pgid`: signal 0 checks without signalling. */
+export function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the group exists but belongs to someone else; the caller's scan decides.
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /** Every process on the machine, by pid: liveness checks need the process groups too. */
 export async function snapshotProcesses(): Promise<Map<number, ProcStat>> {
   const pids = (await readdir('/proc')).filter((name) => /^\d+$/.test(name)).map(Number);
