@@ -15,6 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
+import { deferDockerodeExtras } from './dockerode-extras.js';
 
 /** Where a plain HTTP request reaches the engine. */
 export type EngineAddress = { socketPath: string } | { host: string; port: number };
@@ -94,6 +95,7 @@ let dockerode: Promise<typeof Docker> | undefined;
 
 /** dockerode's constructor, loaded on the first call (see the header). */
 export function loadDockerode(): Promise<typeof Docker> {
+  deferDockerodeExtras();
   dockerode ??= import('dockerode').then((loaded) => loaded.default);
   return dockerode;
 }

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
 import {
+  groupLiveness,
+  instanceLiveness,
+  isGroupAlive,
   isInstanceAlive,
   parseProcStat,
   processCommand,
@@ -94,5 +97,50 @@ describe('isInstanceAlive', () => {
   it('an instance whose start time was never read is alive only through its group', () => {
     const unknown: ProcessIdentity = { pid: 100, pgid: 100, startTime: null };
     expect(isInstanceAlive(unknown, new Map([[100, stat(100, 100, 'S', '1')]]))).toBe(false);
+  });
+});
+
+describe('instanceLiveness and groupLiveness (the cheap readings first)', () => {
+  const ours: ProcessIdentity = { pid: 100, pgid: 100, startTime: '5000' };
+  const stat = (pid: number, pgrp: number, state: string, startTime: string): ProcStat => ({ pid, pgrp, state, startTime });
+  // [case, every process on the machine]: the cheap answer must be the full scan's, or 'scan'.
+  const machines: Array<[string, ProcStat[]]> = [
+    ['leader running', [stat(100, 100, 'S', '5000')]],
+    ['nothing left', []],
+    ['pid recycled by another process', [stat(100, 100, 'S', '9999')]],
+    ['pid recycled into another group', [stat(100, 7, 'S', '9999')]],
+    ['leader is a zombie, nothing else', [stat(100, 100, 'Z', '5000')]],
+    ['leader is a zombie, its child serves', [stat(100, 100, 'Z', '5000'), stat(101, 100, 'S', '5001')]],
+    ['leader gone, its child serves', [stat(101, 100, 'S', '5001')]],
+    ['leader gone, only zombies in group', [stat(101, 100, 'Z', '5001')]],
+    ['leader gone, unrelated processes only', [stat(300, 300, 'S', '1')]],
+  ];
+  const readings = (stats: ProcStat[]) => ({
+    leader: stats.find((s) => s.pid === ours.pid) ?? null,
+    exists: stats.some((s) => s.pgrp === ours.pgid),
+  });
+  it.each(machines)('%s: the instance', (_name, stats) => {
+    const { leader, exists } = readings(stats);
+    const quick = instanceLiveness(ours, leader, exists);
+    if (quick !== 'scan') expect(quick).toBe(isInstanceAlive(ours, new Map(stats.map((s) => [s.pid, s]))));
+  });
+  it.each(machines)('%s: the group', (_name, stats) => {
+    const { leader, exists } = readings(stats);
+    const quick = groupLiveness(ours.pgid, leader, exists);
+    if (quick !== 'scan') expect(quick).toBe(isGroupAlive(ours.pgid, new Map(stats.map((s) => [s.pid, s]))));
+  });
+
+  it('answers without a scan in the common cases: running, recycled, gone', () => {
+    expect(instanceLiveness(ours, stat(100, 100, 'S', '5000'), true)).toBe(true);
+    expect(instanceLiveness(ours, stat(100, 100, 'S', '9999'), true)).toBe(false);
+    expect(instanceLiveness(ours, null, false)).toBe(false);
+    expect(groupLiveness(100, stat(100, 100, 'S', '5000'), true)).toBe(true);
+    expect(groupLiveness(100, null, false)).toBe(false);
+  });
+
+  it('scans only when the leader is gone or a zombie and the group still has members', () => {
+    expect(instanceLiveness(ours, null, true)).toBe('scan');
+    expect(instanceLiveness(ours, stat(100, 100, 'Z', '5000'), true)).toBe('scan');
+    expect(groupLiveness(100, stat(100, 100, 'Z', '5000'), true)).toBe('scan');
   });
 });

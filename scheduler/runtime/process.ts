@@ -17,8 +17,11 @@ import type { Artifact, Instance } from '../../core/types.js';
 import { assertInstanceId, assertSlotAndRelease, instanceName, randomSuffix } from './naming.js';
 import { readLogFile } from './log-reads.js';
 import { findFreePort } from './ports.js';
-import { isGroupAlive, isInstanceAlive, processCommand, processEnvironment, type ProcessCommand } from './process-plan.js';
 import {
+  groupLiveness, instanceLiveness, isGroupAlive, isInstanceAlive, processCommand, processEnvironment, type ProcessCommand, type ProcessIdentity,
+} from './process-plan.js';
+import {
+  groupExists,
   ProcessPaths,
   readAllProcUsage,
   readAllStates,
@@ -79,10 +82,21 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** isInstanceAlive, reading all of /proc only when the leader's stat and the group cannot tell. */
+async function instanceAlive(identity: ProcessIdentity): Promise<boolean> {
+  const quick = instanceLiveness(identity, await readProcStat(identity.pid), groupExists(identity.pgid));
+  return quick === 'scan' ? isInstanceAlive(identity, await snapshotProcesses()) : quick;
+}
+
+async function groupAlive(pgid: number): Promise<boolean> {
+  const quick = groupLiveness(pgid, await readProcStat(pgid), groupExists(pgid));
+  return quick === 'scan' ? isGroupAlive(pgid, await snapshotProcesses()) : quick;
+}
+
 async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!isGroupAlive(pgid, await snapshotProcesses())) return true;
+    if (!(await groupAlive(pgid))) return true;
     if (Date.now() >= deadline) return false;
     await sleep(POLL_MS);
   }
@@ -155,7 +169,7 @@ export class ProcessRuntime implements RuntimeDriver {
       startedAt: new Date().toISOString(),
     };
     await writeState(this.paths, state);
-    return toInstance(state, isInstanceAlive(state, await snapshotProcesses()));
+    return toInstance(state, await instanceAlive(state));
   }
 
   private async assertSlugDir(dir: string): Promise<void> {
@@ -188,7 +202,7 @@ export class ProcessRuntime implements RuntimeDriver {
     const state = await readState(this.paths, assertInstanceId(instanceId));
     if (state === null) return;
     // Never signal a group whose leader pid now names someone else's process.
-    if (isInstanceAlive(state, await snapshotProcesses())) {
+    if (await instanceAlive(state)) {
       signalGroup(state.pgid, 'SIGTERM');
       const exited = await waitForGroupExit(state.pgid, options.graceMs ?? DEFAULT_GRACE_MS);
       if (!exited) {
@@ -202,9 +216,7 @@ export class ProcessRuntime implements RuntimeDriver {
 
   async list(app?: AppName): Promise<Instance[]> {
     const states = (await readAllStates(this.paths)).filter((s) => app === undefined || s.app === app);
-    if (states.length === 0) return [];
-    const processes = await snapshotProcesses();
-    return states.map((state) => toInstance(state, isInstanceAlive(state, processes)));
+    return Promise.all(states.map(async (state) => toInstance(state, await instanceAlive(state))));
   }
 
   /** Each live instance's process group, added up from /proc (usage.ts). */

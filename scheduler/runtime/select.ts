@@ -8,6 +8,7 @@
  */
 import { DevflowError } from '../../core/errors.js';
 import { dockerClient, engineAddressFromEnv, engineAnswers, type EngineAddress } from '../../core/docker-engine.js';
+import { deferDockerodeExtras } from '../../core/dockerode-extras.js';
 import type { RuntimeKind } from '../../core/types.js';
 import { ProcessRuntime } from './process.js';
 import { detectCgroups } from './process-limits.js';
@@ -69,10 +70,12 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
 
 /** The docker driver with dockerode, loaded when the docker runtime is chosen. */
 function loadDockerDriver(): Promise<typeof import('./docker.js')> {
+  deferDockerodeExtras();
   return import('./docker.js');
 }
 
 /** The swarm driver (and the docker driver it builds images with), loaded when chosen. */
 function loadSwarmDriver(): Promise<typeof import('./swarm.js')> {
+  deferDockerodeExtras();
   return import('./swarm.js');
 }
