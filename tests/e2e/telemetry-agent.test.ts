@@ -4,8 +4,9 @@
  * change, and one request through the router makes one trace: the caller's traceparent kept,
  * the router's span the parent of the app's server span, and the app's PostgreSQL and outgoing
  * HTTP spans inside it, read back through `devflow traces:show`. The agent reaches buildpack
- * images as a read-only mount and host processes directly, so both runtimes are covered, with
- * the per-app opt-out (OTEL_NODE_AGENT=off).
+ * images as a read-only mount, swarm tasks as Swarm configs (on the suite's one-node swarm) and
+ * host processes directly, so all three runtimes are covered, with the per-app opt-out
+ * (OTEL_NODE_AGENT=off).
  *
  * Then, on the process runtime (the loader deciding these is the same file in a container):
  * an ES-module app (examples/node-otel-esm) gets its http, pg and fetch spans through the
@@ -56,7 +57,7 @@ async function appTrace(devflow: DevflowProcess, app: string, traceId: string, a
 
 const childrenIn = (spans: SpanView[]) => (parent: SpanView) => spans.filter((s) => s.parentSpanId === parent.spanId);
 
-describe.each(['docker', 'process'] as const)('the zero-config Node agent on the %s runtime', (runtime) => {
+describe.each(['docker', 'process', 'swarm'] as const)('the zero-config Node agent on the %s runtime', (runtime) => {
   let devflow: DevflowProcess;
   let repo: Workdir;
 
