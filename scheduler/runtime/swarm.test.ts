@@ -15,7 +15,7 @@ import { ReleaseError } from '../../core/errors.js';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
 import { MAX_RESTARTS } from './docker-plan.js';
-import { serviceFilters } from './swarm-plan.js';
+import { serviceFilters, shippedFileName } from './swarm-plan.js';
 import { SwarmRuntime } from './swarm.js';
 import { buildTestImage, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
@@ -66,6 +66,10 @@ afterAll(async () => {
   await waitFor('the test services\' containers to go', async () =>
     (await docker.listContainers({ all: true, filters: { label: [`devflow.home=${owner}`] } })).length === 0 || undefined, 30_000);
   await rm(shippedDir, { recursive: true, force: true });
+  // The configs made of this run's files (the names are their contents' hashes).
+  for (const content of [`agent ${suffix}\n`, `register ${suffix}\n`]) {
+    await docker.getConfig(shippedFileName(Buffer.from(content))).remove().catch(() => {});
+  }
   for (const tag of [launcherTag, brokenTag]) {
     if (await imageExists(docker, tag)) await docker.getImage(tag).remove({ force: true });
   }
