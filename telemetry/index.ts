@@ -175,8 +175,9 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
 }
 
 /**
- * The directory the docker runtime mounts read-only into every container, so an app's Node
- * finds the agent (agent/agent-files.ts); boot passes it to selectRuntime.
+ * The directory the docker runtime mounts read-only into every container (and the swarm runtime
+ * ships as configs), so an app's Node finds the agent (agent/agent-files.ts); boot passes it to
+ * selectRuntime.
  */
 export function nodeAgentMount(home: string): ReadOnlyMount {
   return { hostPath: agentHostDir(home), containerPath: AGENT_CONTAINER_DIR };
@@ -184,15 +185,16 @@ export function nodeAgentMount(home: string): ReadOnlyMount {
 
 /**
  * The NODE_OPTIONS preload of the Node agent, made on first need: the docker runtime's
- * containers reach it through nodeAgentMount, host processes directly. Swarm tasks have no such
- * mount, and an agent that failed to build is left out: a preload that is not there would stop
- * every Node process, and telemetry must never take an app down.
+ * containers reach it through nodeAgentMount, swarm tasks through the same directory shipped as
+ * configs (scheduler/runtime/swarm.ts), host processes directly. An agent that failed to build
+ * is left out: a preload that is not there would stop every Node process, and telemetry must
+ * never take an app down.
  */
 function nodeAgentOption(deps: TelemetryDeps): () => Promise<string | undefined> {
-  if (deps.runtime === 'swarm') return async () => undefined;
   let prepared: Promise<string | undefined> | undefined;
+  const inContainer = deps.runtime === 'docker' || deps.runtime === 'swarm';
   return () => (prepared ??= prepareAgent(deps.config.home).then(
-    (key) => agentNodeOption(agentRequirePath(key, { home: deps.config.home, inContainer: deps.runtime === 'docker' })),
+    (key) => agentNodeOption(agentRequirePath(key, { home: deps.config.home, inContainer })),
     (err: unknown) => {
       deps.log(`telemetry: the Node agent could not be prepared, apps get the OTEL_ variables only: ${errorMessage(err)}`);
       return undefined;

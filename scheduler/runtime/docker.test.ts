@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { LABEL } from './docker-plan.js';
 import { imageExists } from '../../builder/docker-images.js';
-import { buildTestImage, ensureNodeTestImage, waitFor } from './test-support.js';
+import { buildTestImage, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
 
 const SERVER_JS = `
@@ -106,9 +105,7 @@ describe('DockerRuntime', () => {
     const instance = await runtime.start(spec('web', artifact, { slot: 3 }));
     await waitFor('the web container', () => fetchJson(instance));
     const reading = (await runtime.readUsage()).find((r) => r.instanceId === instance.id);
-    const shown = (await execa('/usr/bin/docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', instance.id])).stdout;
-    const [, amount, unit] = /^([\d.]+)(KiB|MiB|GiB)/.exec(shown) ?? [];
-    const shownBytes = Number(amount) * { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'KiB' | 'MiB' | 'GiB'];
+    const shownBytes = await dockerStatsMemoryBytes(instance.id);
     expect(reading).toMatchObject({ app, processType: 'web' });
     expect(reading!.cpuNs).toBeGreaterThan(0);
     // The CLI rounds, and the two are read a moment apart from an idle server: within 5%.

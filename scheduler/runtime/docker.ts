@@ -52,6 +52,13 @@ async function ignoringStatus(call: Promise<unknown>, statuses: number[]): Promi
 
 export const OWNER_LABEL = 'devflow.home';
 
+/** One container's CPU time and memory from the engine's one-shot stats (usage.ts); null when it is gone. */
+export async function readContainerUsage(docker: Docker, containerId: string): Promise<{ cpuNs: number; memoryBytes: number } | null> {
+  const stats = await docker.getContainer(containerId).stats({ stream: false, 'one-shot': true } as { stream: false })
+    .catch(() => undefined) as EngineStats | undefined;
+  return stats === undefined ? null : engineStatsUsage(stats);
+}
+
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
 
@@ -167,9 +174,7 @@ export class DockerRuntime implements RuntimeDriver {
   async readUsage(): Promise<UsageReading[]> {
     const running = (await this.list()).filter((i) => i.state === 'running');
     const readings = await Promise.all(running.map(async (instance): Promise<UsageReading | undefined> => {
-      const stats = await this.docker.getContainer(instance.id).stats({ stream: false, 'one-shot': true } as { stream: false })
-        .catch(() => undefined) as EngineStats | undefined;
-      const usage = stats === undefined ? null : engineStatsUsage(stats);
+      const usage = await readContainerUsage(this.docker, instance.id);
       return usage === null ? undefined : { instanceId: instance.id, app: instance.app, processType: instance.processType, ...usage, at: Date.now() };
     }));
     return readings.filter((r): r is UsageReading => r !== undefined);

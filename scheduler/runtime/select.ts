@@ -24,7 +24,7 @@ export interface SelectRuntimeOptions {
   home: string;
   /** The engine to use; default: the one dockerode finds (DOCKER_HOST or /var/run/docker.sock). */
   engine?: EngineAddress;
-  /** Directories the docker runtime mounts read-only into every container (telemetry's Node agent). */
+  /** Directories every container sees read-only (telemetry's Node agent): bind mounts on docker, configs on swarm. */
   readOnlyMounts?: readonly ReadOnlyMount[];
 }
 
@@ -59,7 +59,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
       const { SwarmRuntime } = await loadSwarmDriver();
       const docker = await dockerClient(options.engine);
       await SwarmRuntime.assertActive(docker);
-      return new SwarmRuntime(docker, options.home);
+      return new SwarmRuntime(docker, options.home, options.readOnlyMounts);
     }
     default: {
       const unknown: never = kind;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
 import {
-  instanceFromTask, instanceStateFromTask, replicasForSlot, restartPolicy, serviceLabels, serviceName, serviceSpec, slotTasks, swarmInstanceId,
+  configReferences, instanceFromTask, instanceStateFromTask, replicasForSlot, restartPolicy, serviceLabels, serviceName, serviceSpec,
+  shippedFileName, slotTasks, swarmInstanceId,
   type SwarmTask,
 } from './swarm-plan.js';
 import { releaseAndSlotOf } from './naming.js';
@@ -115,5 +116,22 @@ describe('swarm plan', () => {
     const [dead] = slotTasks([task(2, 'failed', 30002, 'shutdown')]);
     expect(instanceFromTask(owner, labels, dead!, host)).toMatchObject({ state: 'exited', upstream: null });
     expect(instanceFromTask('/other', labels, running!, host)).toBeNull();
+  });
+});
+
+describe('files shipped as configs', () => {
+  it('names a config by its content: the same bytes, the same name; other bytes, another', () => {
+    const name = shippedFileName(Buffer.from('agent'));
+    expect(name).toMatch(/^devflow-file-[0-9a-f]{24}$/);
+    expect(shippedFileName(Buffer.from('agent'))).toBe(name);
+    expect(shippedFileName(Buffer.from('agent2'))).not.toBe(name);
+  });
+
+  it('mounts each config read-only at its path in the container, and only services with files get Configs', () => {
+    const files = [{ containerPath: '/opt/devflow/otel/k1/agent.cjs', configName: 'devflow-file-aa' }];
+    const refs = configReferences(files, (n) => `id-of-${n}`);
+    expect(refs).toEqual([{ ConfigID: 'id-of-devflow-file-aa', ConfigName: 'devflow-file-aa', File: { Name: '/opt/devflow/otel/k1/agent.cjs', UID: '0', GID: '0', Mode: 0o444 } }]);
+    expect((serviceSpec('/home', spec, 1, refs).TaskTemplate as { ContainerSpec: { Configs?: unknown } }).ContainerSpec.Configs).toEqual(refs);
+    expect((serviceSpec('/home', spec, 1).TaskTemplate as { ContainerSpec: object }).ContainerSpec).not.toHaveProperty('Configs');
   });
 });

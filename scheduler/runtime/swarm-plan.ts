@@ -69,7 +69,32 @@ export function restartPolicy(): Docker.TaskRestartPolicy {
   return { Condition: 'any', MaxAttempts: MAX_RESTARTS, Delay: RESTART_DELAY_MS * NS_PER_MS, Window: RESTART_WINDOW_MS * NS_PER_MS };
 }
 
-export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number): Docker.CreateServiceOptions {
+/**
+ * A file every task sees read-only (a ReadOnlyMount's files, types.ts), shipped as a Swarm
+ * config: Swarm hands configs to whichever node runs the task, where a bind mount would need the
+ * directory on every node. Configs are immutable, so the name carries the content's hash: the
+ * same file is created once and shared by every service, and a changed file is a new config.
+ */
+export interface ShippedFile {
+  /** The absolute path inside the task's container. */
+  containerPath: string;
+  /** `devflow-file-<hash>`: the content's sha256, 24 hex digits. */
+  configName: string;
+}
+
+/** Swarm refuses configs of 1000 KiB and more. */
+export const MAX_CONFIG_BYTES = 1000 * 1024 - 1;
+
+export function shippedFileName(content: Buffer): string {
+  return `devflow-file-${createHash('sha256').update(content).digest('hex').slice(0, 24)}`;
+}
+
+/** The service's config references, once each config's ID is known; readable by any user of the image. */
+export function configReferences(files: readonly ShippedFile[], idOf: (configName: string) => string): Docker.ConfigReference[] {
+  return files.map((f) => ({ ConfigID: idOf(f.configName), ConfigName: f.configName, File: { Name: f.containerPath, UID: '0', GID: '0', Mode: 0o444 } }));
+}
+
+export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number, configs: readonly Docker.ConfigReference[] = []): Docker.CreateServiceOptions {
   const image = imageOf(spec.artifact);
   const command = containerCommand(spec.artifact, spec.processType);
   const labels = serviceLabels(owner, spec);
@@ -93,6 +118,7 @@ export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number)
           [OWNER_LABEL]: owner, 'devflow.swarm': 'true',
         },
         StopGracePeriod: DEFAULT_GRACE_MS * NS_PER_MS,
+        ...(configs.length === 0 ? {} : { Configs: [...configs] }),
       },
       Resources: {
         Limits: {

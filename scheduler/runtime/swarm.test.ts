@@ -1,8 +1,13 @@
 /**
  * The swarm driver against the real one-node swarm: what a crash loop looks like once Swarm
- * has restarted a task as often as its restart policy allows (swarm-plan.ts restartPolicy).
+ * has restarted a task as often as its restart policy allows (swarm-plan.ts restartPolicy);
+ * read-only files (telemetry's Node agent) reaching tasks as Swarm configs; CPU and memory of a
+ * task as `docker stats` shows its container.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageExists } from '../../builder/docker-images.js';
@@ -10,14 +15,15 @@ import { ReleaseError } from '../../core/errors.js';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
 import { MAX_RESTARTS } from './docker-plan.js';
-import { serviceFilters } from './swarm-plan.js';
+import { serviceFilters, shippedFileName } from './swarm-plan.js';
 import { SwarmRuntime } from './swarm.js';
-import { buildTestImage, ensureNodeTestImage, waitFor } from './test-support.js';
+import { buildTestImage, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
 
 // A stand-in for the CNB launcher: `crash` runs a second, says why, and exits 3.
 const LAUNCHER_SH = `case "$1" in
   crash) echo "crashing on purpose"; sleep 1; exit 3 ;;
+  show) cat /opt/shipped/k1/agent.cjs /opt/shipped/k1/lib/register.js; ls /opt/shipped; exec node -e "console.log('idle'); setInterval(() => {}, 60000)" ;;
   *) echo "unknown process type $1" >&2; exit 1 ;;
 esac
 `;
@@ -39,7 +45,16 @@ async function servicesLeft(): Promise<number> {
   return (await docker.listServices({ filters: serviceFilters(owner, app) })).length;
 }
 
+let shippedDir: string;
+
 beforeAll(async () => {
+  shippedDir = await mkdtemp(join(tmpdir(), 'devflow-swarm-shipped-'));
+  await mkdir(join(shippedDir, 'k1', 'lib'), { recursive: true });
+  await writeFile(join(shippedDir, 'k1', 'agent.cjs'), `agent ${suffix}\n`);
+  await writeFile(join(shippedDir, 'k1', 'lib', 'register.js'), `register ${suffix}\n`);
+  // A directory still being written is not shipped.
+  await mkdir(join(shippedDir, 'k2.123.tmp'));
+  await writeFile(join(shippedDir, 'k2.123.tmp', 'agent.cjs'), 'half\n');
   await SwarmRuntime.assertActive(docker);
   const base = await ensureNodeTestImage(docker);
   await buildTestImage(launcherTag, `FROM ${base}\nCOPY launcher.sh /\nENTRYPOINT ["/bin/sh", "/launcher.sh"]\n`, { 'launcher.sh': LAUNCHER_SH });
@@ -50,6 +65,11 @@ afterAll(async () => {
   for (const service of await docker.listServices({ filters: serviceFilters(owner) })) await docker.getService(service.ID).remove();
   await waitFor('the test services\' containers to go', async () =>
     (await docker.listContainers({ all: true, filters: { label: [`devflow.home=${owner}`] } })).length === 0 || undefined, 30_000);
+  await rm(shippedDir, { recursive: true, force: true });
+  // The configs made of this run's files (the names are their contents' hashes).
+  for (const content of [`agent ${suffix}\n`, `register ${suffix}\n`]) {
+    await docker.getConfig(shippedFileName(Buffer.from(content))).remove().catch(() => {});
+  }
   for (const tag of [launcherTag, brokenTag]) {
     if (await imageExists(docker, tag)) await docker.getImage(tag).remove({ force: true });
   }
@@ -81,6 +101,31 @@ describe('SwarmRuntime', () => {
     const failure = await runtime.start(spec('web', artifact)).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ReleaseError);
     expect((failure as ReleaseError).message).toContain('kept exiting at start, so Swarm stopped restarting it');
+    expect(await servicesLeft()).toBe(0);
+  });
+
+  it("a mount's files reach the task as configs; its CPU and memory are read as `docker stats` shows them", async () => {
+    const shipping = new SwarmRuntime(docker, owner, [{ hostPath: shippedDir, containerPath: '/opt/shipped' }]);
+    const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { show: 'show' } };
+    const instance = await shipping.start(spec('show', artifact));
+    const lines = await waitFor('the task to print the shipped files', async () => {
+      const logs = await shipping.logs(instance.id);
+      return logs.length >= 4 ? logs : undefined;
+    });
+    // The files as written, under the mount's path; the directory still being written left out.
+    expect(lines).toEqual([`agent ${suffix}`, `register ${suffix}`, 'k1', 'idle']);
+
+    const reading = (await shipping.readUsage()).find((r) => r.instanceId === instance.id);
+    const [service] = await docker.listServices({ filters: serviceFilters(owner, app) });
+    const [task] = await docker.listTasks({ filters: { service: [service!.ID], 'desired-state': ['running'] } });
+    const container = task!.Status!.ContainerStatus!.ContainerID!;
+    const shownBytes = await dockerStatsMemoryBytes(container);
+    expect(reading).toMatchObject({ app, processType: 'show' });
+    expect(reading!.cpuNs).toBeGreaterThan(0);
+    // The CLI rounds, and the two are read a moment apart from an idle node: within 5%.
+    expect(Math.abs(reading!.memoryBytes - shownBytes) / shownBytes).toBeLessThan(0.05);
+
+    await shipping.stop(instance.id, { graceMs: 0 });
     expect(await servicesLeft()).toBe(0);
   });
 });

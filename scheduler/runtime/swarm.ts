@@ -9,6 +9,8 @@
  * them against a registry, so on several nodes each node needs the image (a registry, or
  * `docker save | docker load`): see README "Swarm runtime".
  */
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import Docker from 'dockerode';
 import { DevflowError, NotFoundError, ReleaseError, withContext } from '../../core/errors.js';
 import type { AppName } from '../../core/names.js';
@@ -18,26 +20,33 @@ import { demuxDockerLogLines, lastLines } from './log-lines.js';
 import { readEngineLog } from './log-reads.js';
 import { assertInstanceId, assertSlotAndRelease } from './naming.js';
 import {
+  configReferences,
   instanceFromTask,
+  MAX_CONFIG_BYTES,
   replicasForSlot,
   serviceFilters,
   serviceName,
   serviceSpec,
+  shippedFileName,
   slotTasks,
   swarmInstanceId,
+  type ShippedFile,
   type SlotTask,
   type SwarmTask,
 } from './swarm-plan.js';
+import { readContainerUsage } from './docker.js';
 import {
   DEFAULT_GRACE_MS,
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
   type LogRead,
   type LogsOptions,
+  type ReadOnlyMount,
   type RunOnceOptions,
   type RunOnceResult,
   type RuntimeDriver,
   type StopOptions,
+  type UsageReading,
 } from './types.js';
 
 /** How long start() waits for Swarm to schedule and run a task. */
@@ -73,12 +82,16 @@ export class SwarmRuntime implements RuntimeDriver {
   private readonly queues = new Map<string, Promise<unknown>>();
   private recent: { at: number; located: Promise<Located[]> } | undefined;
   private readonly images: DockerRuntime;
+  /** Config IDs by name, for the files already shipped (shipFiles). */
+  private readonly configIds = new Map<string, string>();
 
   constructor(
     private readonly docker: Docker,
     private readonly owner: string,
+    /** Directories every task sees read-only, shipped as configs (swarm-plan.ts ShippedFile). */
+    private readonly mounts: readonly ReadOnlyMount[] = [],
   ) {
-    this.images = new DockerRuntime(docker, owner);
+    this.images = new DockerRuntime(docker, owner, mounts);
   }
 
   /** Swarm answers only on a manager of an active swarm: say so plainly otherwise. */
@@ -112,7 +125,7 @@ export class SwarmRuntime implements RuntimeDriver {
   private async ensureReplicas(spec: InstanceSpec, name: string): Promise<void> {
     const existing = await this.inspect(name);
     if (existing === undefined) {
-      await this.docker.createService(serviceSpec(this.owner, spec, spec.slot));
+      await this.docker.createService(serviceSpec(this.owner, spec, spec.slot, await this.shipFiles()));
       return;
     }
     const tasks = (await this.docker.listTasks({ filters: { service: [existing.ID] } })) as SwarmTask[];
@@ -203,6 +216,65 @@ export class SwarmRuntime implements RuntimeDriver {
     const raw = await task.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since: sinceSeconds }).catch(() => undefined);
     if (raw === undefined) return undefined;
     return Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+  }
+
+  /**
+   * The mounts' files as Swarm configs (created on first need, named by content), read afresh
+   * for each new service, since a mount's directory gains files (a new agent build) while
+   * DevFlow runs. Directories still being written (`*.tmp`) are left out.
+   */
+  private async shipFiles(): Promise<Docker.ConfigReference[]> {
+    const files: ShippedFile[] = [];
+    for (const mount of this.mounts) {
+      const entries = await readdir(mount.hostPath, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (!entry.isFile()) continue;
+        const path = join(entry.parentPath ?? entry.path, entry.name);
+        const inside = relative(mount.hostPath, path);
+        if (inside.split('/').some((part) => part.endsWith('.tmp'))) continue;
+        const content = await readFile(path);
+        if (content.length > MAX_CONFIG_BYTES) throw new DevflowError('runtime_unavailable', `${path} is too large for a Swarm config (${content.length} bytes)`);
+        const file = { containerPath: `${mount.containerPath}/${inside}`, configName: shippedFileName(content) };
+        await this.ensureConfig(file.configName, content, inside);
+        files.push(file);
+      }
+    }
+    return configReferences(files, (name) => this.configIds.get(name)!);
+  }
+
+  private async ensureConfig(name: string, content: Buffer, label: string): Promise<void> {
+    if (this.configIds.has(name)) return;
+    const existing = await this.docker.getConfig(name).inspect().catch((err: unknown) => {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }) as { ID: string } | undefined;
+    if (existing !== undefined) {
+      this.configIds.set(name, existing.ID);
+      return;
+    }
+    const created = await this.docker.createConfig({ Name: name, Data: content.toString('base64'), Labels: { 'devflow.file': label } })
+      .catch(async (err: unknown) => {
+        // Another DevFlow sharing this swarm created it first: same name, same content.
+        if (statusOf(err) !== 409) throw err;
+        return { id: ((await this.docker.getConfig(name).inspect()) as { ID: string }).ID };
+      }) as { id?: string; ID?: string };
+    this.configIds.set(name, (created.id ?? created.ID)!);
+  }
+
+  /**
+   * CPU and memory of the running tasks on this node, from the engine's stats of each task's
+   * container (the figures `docker stats` shows). A manager's engine cannot read containers on
+   * other nodes: their tasks report no usage (README "Swarm runtime").
+   */
+  async readUsage(): Promise<UsageReading[]> {
+    const local = ((await this.docker.info()) as { Swarm?: { NodeID?: string } }).Swarm?.NodeID;
+    const running = (await this.locate()).filter((l) => l.instance.state === 'running' && l.slot.task.NodeID === local);
+    const readings = await Promise.all(running.map(async ({ instance, slot }): Promise<UsageReading | undefined> => {
+      const containerId = slot.task.Status.ContainerStatus?.ContainerID;
+      const usage = containerId === undefined ? null : await readContainerUsage(this.docker, containerId);
+      return usage === null ? undefined : { instanceId: instance.id, app: instance.app, processType: instance.processType, ...usage, at: Date.now() };
+    }));
+    return readings.filter((r): r is UsageReading => r !== undefined);
   }
 
   /** The release phase runs as a plain container on this (manager) node, beside the swarm. */

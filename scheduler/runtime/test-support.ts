@@ -106,3 +106,10 @@ export async function isPidRunning(pid: number): Promise<boolean> {
   const state = text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
   return state !== 'Z' && state !== 'X';
 }
+
+/** A container's memory as `docker stats` prints it (rounded by the CLI), in bytes. */
+export async function dockerStatsMemoryBytes(container: string): Promise<number> {
+  const shown = (await execa(DOCKER, ['stats', '--no-stream', '--format', '{{.MemUsage}}', container])).stdout;
+  const [, amount, unit] = /^([\d.]+)(KiB|MiB|GiB)/.exec(shown) ?? [];
+  return Number(amount) * { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'KiB' | 'MiB' | 'GiB'];
+}

@@ -1,8 +1,12 @@
 /**
  * DevFlow's zero-config OpenTelemetry agent for Node apps (issue 18, "Zero-config
  * instrumentation"). This file is not run by DevFlow: agent-files.ts bundles it into one
- * CommonJS file that an app's Node preloads through NODE_OPTIONS `--require`, before the app's
- * own code, so the instrumentations hook `http`, `pg` and fetch (undici) as the app loads them.
+ * CommonJS file (`sdk.cjs`) that the loader (loader.ts, preloaded through NODE_OPTIONS
+ * `--require`) starts before the app's own code, so the instrumentations hook `http`, `pg` and
+ * fetch (undici) as the app loads them. CommonJS apps are hooked through `require`; for an
+ * ES-module app the loader also asks for the ES-module hook (`hook.mjs`, import-in-the-middle as
+ * @opentelemetry/instrumentation uses it), registered with `module.register` (Node 18.19/20.6+)
+ * for the instrumented modules only, so the app's other modules load untouched.
  *
  * Everything it needs comes from the OpenTelemetry SDK's standard environment, which DevFlow
  * sets (telemetry/env.ts) and the app's own config vars override: OTEL_EXPORTER_OTLP_ENDPOINT
@@ -10,6 +14,7 @@
  * detector), OTEL_PROPAGATORS (read by register()). Spans go out in batches over OTLP/HTTP
  * protobuf; the exporter suppresses tracing of its own requests.
  */
+import * as nodeModule from 'node:module';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -18,7 +23,25 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { detectResourcesSync, envDetectorSync, hostDetectorSync, processDetectorSync } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
-function startAgent(): void {
+/** The modules the ES-module hook wraps: those the instrumentations patch (undici's fetch is traced through diagnostics channels). */
+const ESM_HOOKED = ['http', 'https', 'pg', 'pg-pool'];
+
+export interface AgentOptions {
+  /** The file URL of hook.mjs, for an ES-module app. */
+  esmHook?: string;
+}
+
+function registerEsmHook(hook: string): void {
+  // Older Nodes have no module.register: such an app keeps its fetch spans and the router's.
+  if (typeof nodeModule.register !== 'function') {
+    process.stderr.write('devflow otel agent: this Node cannot hook ES modules (module.register needs Node 18.19 or 20.6+)\n');
+    return;
+  }
+  nodeModule.register(hook, { data: { include: ESM_HOOKED } });
+}
+
+export function startAgent(options: AgentOptions = {}): void {
+  if (options.esmHook !== undefined) registerEsmHook(options.esmHook);
   // Only the detectors that read this machine: cloud detectors would probe metadata servers.
   const resource = detectResourcesSync({ detectors: [envDetectorSync, processDetectorSync, hostDetectorSync] });
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
@@ -36,5 +59,3 @@ function startAgent(): void {
   // would change how the app answers SIGTERM.
   process.once('beforeExit', () => void provider.shutdown().catch(() => undefined));
 }
-
-startAgent();

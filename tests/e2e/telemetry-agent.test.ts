@@ -4,29 +4,36 @@
  * change, and one request through the router makes one trace: the caller's traceparent kept,
  * the router's span the parent of the app's server span, and the app's PostgreSQL and outgoing
  * HTTP spans inside it, read back through `devflow traces:show`. The agent reaches buildpack
- * images as a read-only mount and host processes directly, so both runtimes are covered; the
- * per-app opt-out (OTEL_NODE_AGENT=off) is checked once, on docker.
+ * images as a read-only mount, swarm tasks as Swarm configs (on the suite's one-node swarm) and
+ * host processes directly, so all three runtimes are covered, with the per-app opt-out
+ * (OTEL_NODE_AGENT=off).
+ *
+ * Then, on the process runtime (the loader deciding these is the same file in a container):
+ * an ES-module app (examples/node-otel-esm) gets its http, pg and fetch spans through the
+ * ES-module hook, and an app running its own OpenTelemetry SDK (tests/fixtures/otel-own-sdk)
+ * keeps its own provider, with no second server span and no spans of its exporter's POSTs.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SpanView } from '../../telemetry/index.js';
+import type { SpanView, TraceSummary } from '../../telemetry/index.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 
-const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-otel');
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const EXAMPLE = path.join(ROOT, 'examples/node-otel');
 const APP = 'traced';
 const HOST = `${APP}.localhost`;
 const SERVER = 2;
 const CLIENT = 3;
 
 /** A request through the router carrying the caller's own traceparent (sampled). */
-function requestWithTrace(httpPort: number, traceId: string, parentId: string): Promise<{ status: number; body: string }> {
+function requestWithTrace(httpPort: number, traceId: string, parentId: string, host = HOST): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const headers = { host: HOST, traceparent: `00-${traceId}-${parentId}-01` };
+    const headers = { host, traceparent: `00-${traceId}-${parentId}-01` };
     http.get({ host: '127.0.0.1', port: httpPort, path: '/', headers, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -36,7 +43,21 @@ function requestWithTrace(httpPort: number, traceId: string, parentId: string): 
   });
 }
 
-describe.each(['docker', 'process'] as const)('the zero-config Node agent on the %s runtime', (runtime) => {
+/** The trace as `devflow traces:show --json` has it, once the app's spans are in. */
+async function appTrace(devflow: DevflowProcess, app: string, traceId: string, appSpans: number): Promise<SpanView[]> {
+  let spans: SpanView[] = [];
+  for (let i = 0; i < 60; i++) {
+    const shown = await devflow.cli(['traces:show', traceId, '--app', app, '--json'], { reject: false });
+    if (shown.exitCode === 0) spans = (JSON.parse(shown.stdout) as { spans: SpanView[] }).spans;
+    if (spans.filter((s) => s.service === app).length >= appSpans) return spans;
+    await sleep(500);
+  }
+  throw new Error(`trace ${traceId} has no ${appSpans} app spans: ${JSON.stringify(spans.map((s) => [s.service, s.name]))}`);
+}
+
+const childrenIn = (spans: SpanView[]) => (parent: SpanView) => spans.filter((s) => s.parentSpanId === parent.spanId);
+
+describe.each(['docker', 'process', 'swarm'] as const)('the zero-config Node agent on the %s runtime', (runtime) => {
   let devflow: DevflowProcess;
   let repo: Workdir;
 
@@ -53,17 +74,7 @@ describe.each(['docker', 'process'] as const)('the zero-config Node agent on the
     await cleanupRuntime(devflow?.home);
   });
 
-  /** The trace as `devflow traces:show --json` has it, once the app's spans are in. */
-  async function traceWithAppSpans(traceId: string, appSpans: number): Promise<SpanView[]> {
-    let spans: SpanView[] = [];
-    for (let i = 0; i < 60; i++) {
-      const shown = await devflow.cli(['traces:show', traceId, '--app', APP, '--json'], { reject: false });
-      if (shown.exitCode === 0) spans = (JSON.parse(shown.stdout) as { spans: SpanView[] }).spans;
-      if (spans.filter((s) => s.service === APP).length >= appSpans) return spans;
-      await sleep(500);
-    }
-    throw new Error(`trace ${traceId} has no ${appSpans} app spans: ${JSON.stringify(spans.map((s) => [s.service, s.name]))}`);
-  }
+  const traceWithAppSpans = (traceId: string, appSpans: number) => appTrace(devflow, APP, traceId, appSpans);
 
   it('one request makes one trace: router span > app server span > pg and outgoing http spans', async () => {
     const traceId = randomBytes(16).toString('hex');
@@ -76,7 +87,7 @@ describe.each(['docker', 'process'] as const)('the zero-config Node agent on the
     expect(spans.every((s) => s.traceId === traceId)).toBe(true);
     const router = spans.find((s) => s.service === 'devflow-router')!;
     expect(router.parentSpanId).toBe(callerSpan);
-    const children = (parent: SpanView) => spans.filter((s) => s.parentSpanId === parent.spanId);
+    const children = childrenIn(spans);
 
     const [server, ...others] = children(router);
     expect(others).toEqual([]);
@@ -99,5 +110,59 @@ describe.each(['docker', 'process'] as const)('the zero-config Node agent on the
     expect((await getViaRouter(devflow.httpPort, HOST, '/agent')).body).toBe('agent off\n');
     // The app itself is untouched: it still answers, with its database and its outgoing call.
     expect((await getViaRouter(devflow.httpPort, HOST, '/')).body).toBe('answer 42, inner\n');
+  });
+});
+
+describe('the Node agent beside ES-module apps and apps with their own SDK (process runtime)', () => {
+  let devflow: DevflowProcess;
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime: 'process' });
+    for (const [app, dir] of [['esm', 'examples/node-otel-esm'], ['own', 'tests/fixtures/otel-own-sdk']] as const) {
+      await devflow.cli(['apps:create', app]);
+      expect((await devflow.cli(['telemetry:enable', '--app', app, '--sample', '1'])).exitCode).toBe(0);
+      const pushed = await pushTo(await repoFromExample(path.join(ROOT, dir)), devflow, app);
+      expect(pushed.exitCode, pushed.stderr).toBe(0);
+    }
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+  });
+
+  it('an ES-module app: router span > server span > pg, http.get and fetch spans, each call reaching /inner', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const res = await requestWithTrace(devflow.httpPort, traceId, randomBytes(8).toString('hex'), 'esm.localhost');
+    expect(res).toEqual({ status: 200, body: 'answer 42, inner, inner\n' });
+    // Server span, pg.query, two outgoing GETs and a server span of /inner under each.
+    const spans = await appTrace(devflow, 'esm', traceId, 6);
+    const children = childrenIn(spans);
+    const router = spans.find((s) => s.service === 'devflow-router')!;
+    const [server, ...others] = children(router);
+    expect(others).toEqual([]);
+    expect(server).toMatchObject({ service: 'esm', kind: SERVER, httpStatus: 200 });
+    const inside = children(server!);
+    expect(inside.filter((s) => s.kind === CLIENT && s.name.startsWith('pg.query')).map((s) => s.attributes['db.statement'])).toEqual(['SELECT 40 + 2 AS answer']);
+    // One from http.get (the http instrumentation), one from fetch (undici's).
+    const outgoing = inside.filter((s) => s.kind === CLIENT && s.name.startsWith('GET'));
+    expect(outgoing).toHaveLength(2);
+    for (const call of outgoing) expect(children(call).map((s) => [s.kind, s.route ?? s.attributes['http.target']])).toEqual([[SERVER, '/inner']]);
+  });
+
+  it('an app with its own SDK: the agent steps aside, the app keeps its provider, one server span per request', async () => {
+    expect((await getViaRouter(devflow.httpPort, 'own.localhost', '/own')).body).toBe('own provider\n');
+    const traceId = randomBytes(16).toString('hex');
+    const res = await requestWithTrace(devflow.httpPort, traceId, randomBytes(8).toString('hex'), 'own.localhost');
+    expect(res).toEqual({ status: 200, body: 'own sdk, inner\n' });
+    // The app's server span of /, its GET /inner, and /inner's server span: its own SDK sent them.
+    const spans = (await appTrace(devflow, 'own', traceId, 3)).filter((s) => s.service === 'own');
+    expect(spans.filter((s) => s.kind === SERVER).map((s) => s.route ?? s.attributes['http.target']).sort()).toEqual(['/', '/inner']);
+    expect(spans.filter((s) => s.kind === CLIENT)).toHaveLength(1);
+    // Its exporter's POSTs to DevFlow's receiver made no traces of their own.
+    const listed = JSON.parse((await devflow.cli(['traces', 'own', '--json', '--limit', '200'])).stdout) as TraceSummary[];
+    expect(listed.filter((t) => t.service === 'own' && /POST/.test(t.name))).toEqual([]);
+    // The process log says why the agent is not running.
+    const logs = (await devflow.cli(['logs', 'own', '-n', '200'])).stdout;
+    expect(logs).toContain('devflow otel agent: stepping aside, the app depends on @opentelemetry/sdk-trace-node');
   });
 });
