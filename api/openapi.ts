@@ -132,6 +132,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/auth/totp', summary: 'Start two-factor enrolment: a TOTP secret, its otpauth:// URI, and that URI as an SVG QR code', scope: 'read', status: 201, response: { json: object({ secret: { type: 'string' }, uri: { type: 'string' }, qrSvg: { type: 'string' } }) } },
   { method: 'post', path: '/auth/totp/confirm', summary: 'Turn two-factor sign-in on with a code from the app; answers ten recovery codes, shown once', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' }, recoveryCodes: { type: 'array', items: { type: 'string' } } }) } },
   { method: 'post', path: '/auth/totp/disable', summary: 'Turn two-factor sign-in off with a current code or a recovery code', scope: 'read', request: object({ code: { type: 'string' } }), response: { json: object({ enabled: { type: 'boolean' } }) } },
+  // Issue 20, the usage chart: a month's usage per day or hour.
+  { method: 'get', path: '/apps/{app}/usage/series', summary: "What the app used in each day (or hour) of a month (?month=YYYY-MM, ?step=day|hour; UTC, up to now): instance-hours, one-off run hours, build minutes, requests, egress bytes, database and storage bytes", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },
+  { method: 'get', path: '/teams/{team}/usage/series', summary: "What a team's apps used in each day (or hour) of a month, summed (?month=YYYY-MM, ?step=day|hour)", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -3,7 +3,7 @@
  * instance time, fed by a metered runtime driver, kept true across restarts by a reconcile
  * loop; router requests and egress per app and hour (traffic-meter.ts); database and storage
  * bytes sampled hourly (size-sampler.ts); all read per app or team and month (usage.ts);
- * plans and the quotas checked where a user acts (plans.ts, quotas.ts). Stripe is still to come.
+ * plans and the quotas checked where a user acts (plans.ts, quotas.ts), a deploy's build included. Stripe is still to come.
  */
 import { errorMessage } from '../core/errors.js';
 import { runPeriodically, type Periodic } from '../core/periodic.js';
@@ -15,9 +15,10 @@ import { TrafficMeter, type TrafficCounters } from './traffic-meter.js';
 
 export { meterRuntime, sizeOf } from './metered-runtime.js';
 export { appUsage, teamUsage, type AppUsage, type TeamUsage } from './usage.js';
+export { parseUsageStep, usageSeries, type UsagePoint, type UsageSeries, type UsageStep } from './usage-series.js';
 export type { TrafficCounters } from './traffic-meter.js';
 export { PLANS, QuotaExceededError, type Plan } from './plans.js';
-export { assertMayCreateApp, assertMayScale, assignPlan, teamPlan, teamUse } from './quotas.js';
+export { assertMayBuild, assertMayCreateApp, assertMayScale, assignPlan, teamPlan, teamUse } from './quotas.js';
 export { monthOf, parseMonth, type Period } from './months.js';
 
 const RECONCILE_MS = 60_000;
