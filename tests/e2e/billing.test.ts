@@ -127,5 +127,5 @@ describe('the build-minutes quota', () => {
     const lifted = await pushTo(repo, devflow, APP);
     expect(lifted.exitCode, lifted.stderr).toBe(0);
     expect(await body()).toContain('Hello past the quota');
-  });
+  }, 300_000);
 });
