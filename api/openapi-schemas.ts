@@ -268,11 +268,20 @@ SCHEMAS.TeamUsage = {
 /** A plan and its quotas (issue 20, billing/plans.ts). */
 SCHEMAS.Plan = object({
   name: { type: 'string', enum: ['free', 'pro', 'team'] }, priceCents: { type: 'integer' }, apps: { type: 'integer' }, instances: { type: 'integer' },
-  largestSize: { type: 'string' }, instanceHours: { type: 'number' }, egressGb: { type: 'number' },
+  largestSize: { type: 'string' }, instanceHours: { type: 'number' }, egressGb: { type: 'number' }, buildMinutes: { type: 'integer' },
 });
 SCHEMAS.TeamPlan = object({
   team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] },
-  used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' } }),
+  used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' }, buildSeconds: { type: 'number' } }),
+});
+
+/** A month's usage per day or hour (issue 20's chart, billing/usage-series.ts). */
+SCHEMAS.UsageSeries = object({
+  month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] },
+  points: { type: 'array', items: object({
+    at: { type: 'string', format: 'date-time' }, instanceHours: { type: 'number' }, oneOffHours: { type: 'number' }, buildMinutes: { type: 'number' },
+    requests: { type: 'number' }, egressBytes: { type: 'number' }, databaseBytes: { type: ['number', 'null'] }, storageBytes: { type: ['number', 'null'] },
+  }) },
 });
 
 /** Point-in-time recovery (issue 21, addons/pitr). */

@@ -153,6 +153,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/teams/{team}/billing/checkout', summary: 'A Stripe Checkout link for a plan ({"plan": "pro"}); the plan follows from the subscription\'s webhooks', scope: 'admin', status: 201, request: object({ plan: { type: 'string' } }), response: { json: object({ url: { type: 'string' }, sessionId: { type: 'string' } }) } },
   { method: 'post', path: '/teams/{team}/billing/portal', summary: "A Stripe customer-portal link for the team's subscription", scope: 'admin', status: 201, response: { json: object({ url: { type: 'string' } }) } },
   { method: 'post', path: '/billing/stripe/webhook', summary: "Stripe's event deliveries, verified with DEVFLOW_STRIPE_WEBHOOK_SECRET (Stripe-Signature, 5 minutes' tolerance); each event applied once", scope: 'public', response: { json: object({ received: { type: 'boolean' }, result: { type: 'string' } }) } },
+  // Issue 20, the usage chart: a month's usage per day or hour.
+  { method: 'get', path: '/apps/{app}/usage/series', summary: "What the app used in each day (or hour) of a month (?month=YYYY-MM, ?step=day|hour; UTC, up to now): instance-hours, one-off run hours, build minutes, requests, egress bytes, database and storage bytes", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },
+  { method: 'get', path: '/teams/{team}/usage/series', summary: "What a team's apps used in each day (or hour) of a month, summed (?month=YYYY-MM, ?step=day|hour)", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -3,9 +3,9 @@
  * instance time, fed by a metered runtime driver, kept true across restarts by a reconcile
  * loop; router requests and egress per app and hour (traffic-meter.ts); database and storage
  * bytes sampled hourly (size-sampler.ts); all read per app or team and month (usage.ts);
- * plans and the quotas checked where a user acts (plans.ts, quotas.ts); Stripe for the platform
- * (stripe/): a customer per team, Checkout and portal links, verified webhooks that set the
- * team's subscription state, and usage sent as meter events from an outbox.
+ * plans and the quotas checked where a user acts (plans.ts, quotas.ts), a deploy's build included;
+ * Stripe for the platform (stripe/): a customer per team, Checkout and portal links, verified
+ * webhooks that set the team's subscription state, and usage sent as meter events from an outbox.
  */
 import { errorMessage } from '../core/errors.js';
 import { runPeriodically, type Periodic } from '../core/periodic.js';
@@ -17,9 +17,10 @@ import { TrafficMeter, type TrafficCounters } from './traffic-meter.js';
 
 export { meterRuntime, sizeOf } from './metered-runtime.js';
 export { appUsage, teamUsage, type AppUsage, type TeamUsage } from './usage.js';
+export { parseUsageStep, usageSeries, type UsagePoint, type UsageSeries, type UsageStep } from './usage-series.js';
 export type { TrafficCounters } from './traffic-meter.js';
 export { PLANS, QuotaExceededError, type Plan } from './plans.js';
-export { assertMayCreateApp, assertMayScale, assignPlan, teamPlan, teamUse } from './quotas.js';
+export { assertMayBuild, assertMayCreateApp, assertMayScale, assignPlan, teamPlan, teamUse } from './quotas.js';
 export { monthOf, parseMonth, type Period } from './months.js';
 export { platformBilling, reportUsageOnce, startStripeMeterReporting, type PlatformBilling, type TeamBilling } from './stripe/platform.js';
 export { maskSecret } from './stripe/client.js';

@@ -11,7 +11,7 @@ import { findPlan, quotaRefusal, type Request, type TeamUse } from './plans.js';
 describe('quotaRefusal', () => {
   const free = findPlan('free')!;
   const team = findPlan('team')!;
-  const use = (apps: number, instances: number, instanceHours = 0): TeamUse => ({ apps, instances, instanceHours });
+  const use = (apps: number, instances: number, instanceHours = 0, buildSeconds = 0): TeamUse => ({ apps, instances, instanceHours, buildSeconds });
   const scale = (replicas: number, size: 'eco' | 'standard' | 'performance', was = { replicas: 1, size: 'eco' }): Request => ({ kind: 'scale', replicas, size, was });
   it.each([
     ['a first app on free', free, use(0, 0), { kind: 'create-app' } as Request, undefined],
@@ -23,6 +23,9 @@ describe('quotaRefusal', () => {
     ['staying the same while over', free, use(5, 9, 9999), scale(3, 'standard', { replicas: 3, size: 'standard' }), undefined],
     ['growing when the month\'s instance-hours are used up', free, use(1, 1, 750), scale(2, 'eco'), 'instanceHours'],
     ['the largest plan has no plan above it', team, use(200, 0), { kind: 'create-app' } as Request, 'apps'],
+    ['a build with build minutes left', free, use(1, 1, 0, 99 * 60 + 59), { kind: 'build' } as Request, undefined],
+    ['a build when the month\'s build minutes are used up', free, use(1, 1, 0, 100 * 60), { kind: 'build' } as Request, 'buildMinutes'],
+    ['a build while over other quotas', free, use(5, 9, 9999, 0), { kind: 'build' } as Request, undefined],
   ])('%s', (_name, plan, used, request, quota) => {
     expect(quotaRefusal('acme', plan, used, request)?.quota).toBe(quota);
   });
@@ -32,6 +35,8 @@ describe('quotaRefusal', () => {
     expect(quotaRefusal('acme', free, use(1, 1), scale(1, 'performance'))?.message)
       .toBe('team "acme" is on the free plan, whose largest size is eco, not performance (quota "largestSize"); the team plan allows it: devflow plans:assign acme team (an operator)');
     expect(quotaRefusal('acme', team, use(200, 0), { kind: 'create-app' })?.message).toContain('no plan allows more');
+    expect(quotaRefusal('acme', free, use(1, 1, 0, 6030), { kind: 'build' })?.message)
+      .toBe('team "acme" is on the free plan, whose 100 build minutes this month are used up (100 min); the running release is untouched (quota "buildMinutes"); the pro plan allows it: devflow plans:assign acme pro (an operator)');
   });
 });
 
@@ -57,7 +62,7 @@ describe('quotas over the API', () => {
     expect(plans.body.map((p: { name: string }) => p.name)).toEqual(['free', 'pro', 'team']);
     for (const name of ['a1', 'a2', 'a3']) expect((await call('POST', '/apps', { name, team: 'acme' })).status).toBe(201);
     // A new app's formation is one web instance.
-    expect((await call('GET', '/teams/acme/plan')).body).toEqual({ team: 'acme', plan: null, used: { apps: 3, instances: 3, instanceHours: 0 } });
+    expect((await call('GET', '/teams/acme/plan')).body).toEqual({ team: 'acme', plan: null, used: { apps: 3, instances: 3, instanceHours: 0, buildSeconds: 0 } });
   });
 
   it('refuses a new app past the plan with 403 and the quota, and creates nothing', async () => {

@@ -1,6 +1,6 @@
 /**
  * Plans and their quotas (issue 20), as data: what a team on each plan may have (apps,
- * instances, the largest size) and use in a month (instance-hours, egress), and its price. A
+ * instances, the largest size) and use in a month (instance-hours, build minutes, egress), and its price. A
  * team no operator put on a plan has no quotas: a DevFlow run for oneself meters but never
  * refuses. `quotaRefusal` is the pure check; it only ever looks at new work (a new app, more
  * or larger instances), so being over a quota never stops what already runs.
@@ -22,12 +22,14 @@ export interface Plan {
   instanceHours: number;
   /** Egress a month, in GB (10^9 bytes): reported against, never refused (soft). */
   egressGb: number;
+  /** Build minutes a month (the deployments' timed build phases); used up, deploys are refused. */
+  buildMinutes: number;
 }
 
 export const PLANS: readonly Plan[] = [
-  { name: 'free', priceCents: 0, apps: 2, instances: 2, largestSize: 'eco', instanceHours: 750, egressGb: 5 },
-  { name: 'pro', priceCents: 2500, apps: 20, instances: 20, largestSize: 'standard', instanceHours: 10_000, egressGb: 100 },
-  { name: 'team', priceCents: 25000, apps: 200, instances: 200, largestSize: 'performance', instanceHours: 100_000, egressGb: 1000 },
+  { name: 'free', priceCents: 0, apps: 2, instances: 2, largestSize: 'eco', instanceHours: 750, egressGb: 5, buildMinutes: 100 },
+  { name: 'pro', priceCents: 2500, apps: 20, instances: 20, largestSize: 'standard', instanceHours: 10_000, egressGb: 100, buildMinutes: 1_000 },
+  { name: 'team', priceCents: 25000, apps: 200, instances: 200, largestSize: 'performance', instanceHours: 100_000, egressGb: 1000, buildMinutes: 10_000 },
 ];
 
 export function findPlan(name: string): Plan | undefined {
@@ -39,14 +41,17 @@ export interface TeamUse {
   apps: number;
   instances: number;
   instanceHours: number;
+  /** Seconds the team's apps spent building this month. */
+  buildSeconds: number;
 }
 
-/** New work a user asks for: an app, or a process type at `replicas` of `size` instead of `was`. */
+/** New work a user asks for: an app, a process type at `replicas` of `size` instead of `was`, or a build (a deploy). */
 export type Request =
   | { kind: 'create-app' }
-  | { kind: 'scale'; replicas: number; size: SizeName; was: { replicas: number; size: string } };
+  | { kind: 'scale'; replicas: number; size: SizeName; was: { replicas: number; size: string } }
+  | { kind: 'build' };
 
-export type QuotaName = 'apps' | 'instances' | 'largestSize' | 'instanceHours';
+export type QuotaName = 'apps' | 'instances' | 'largestSize' | 'instanceHours' | 'buildMinutes';
 
 export interface Refusal {
   quota: QuotaName;
@@ -66,6 +71,13 @@ export function quotaRefusal(team: string, plan: Plan, use: TeamUse, request: Re
     const how = next ? `the ${next.name} plan allows it: devflow plans:assign ${team} ${next.name} (an operator)` : 'no plan allows more';
     return { quota, message: `team "${team}" is on the ${plan.name} plan, ${what} (quota "${quota}"); ${how}` };
   };
+  if (request.kind === 'build') {
+    // A build already running finishes (what it used counts next time); only a new one is refused.
+    return use.buildSeconds >= plan.buildMinutes * 60
+      ? refuse('buildMinutes', `whose ${plan.buildMinutes} build minutes this month are used up (${Math.floor(use.buildSeconds / 60)} min); the running release is untouched`,
+        (p) => use.buildSeconds < p.buildMinutes * 60)
+      : undefined;
+  }
   if (request.kind === 'create-app') {
     return use.apps + 1 > plan.apps ? refuse('apps', `which allows ${plan.apps} apps and it has ${use.apps}`, (p) => use.apps + 1 <= p.apps) : undefined;
   }

@@ -1,8 +1,9 @@
 /**
- * Quotas where a user acts (issue 20): before an app is created and before a process type is
- * scaled up, the team's plan (team_plans) and what the team has and used this month are checked
- * with plans.ts quotaRefusal. A team on no plan is never refused. A team with a Stripe
- * subscription is on its plan while it holds (stripe/states.ts), on the free plan after.
+ * Quotas where a user acts (issue 20): before an app is created, before a process type is
+ * scaled up and before a deployment builds, the team's plan (team_plans) and what the team has
+ * and used this month are checked with plans.ts quotaRefusal. A team on no plan is never refused.
+ * A team with a Stripe subscription is on its plan while it holds (stripe/states.ts), on the free
+ * plan after.
  */
 import { InvalidInputError } from '../core/errors.js';
 import type { Sql } from '../core/store/database.js';
@@ -42,14 +43,20 @@ export async function assignPlan(sql: Sql, teamId: number, name: string): Promis
   return plan;
 }
 
-/** Apps and instances the team has now; instance-hours its apps ran this month (ledger, open intervals up to now). */
+/**
+ * Apps and instances the team has now; instance-hours its apps ran this month (ledger, open
+ * intervals up to now); build seconds from its apps' timed build phases that started this month
+ * (as usage.ts counts them).
+ */
 export async function teamUse(sql: Sql, teamId: number, now = new Date()): Promise<TeamUse> {
   const month = monthOf(now);
   const [row] = await sql<Array<TeamUse>>`
     SELECT (SELECT count(*) FROM apps WHERE team_id = ${teamId})::int AS apps,
       (SELECT coalesce(sum(f.replicas), 0) FROM formation f JOIN apps a ON a.id = f.app_id WHERE a.team_id = ${teamId})::int AS instances,
       (SELECT coalesce(sum(extract(epoch FROM least(coalesce(stopped_at, now()), ${month.end}::timestamptz) - greatest(started_at, ${month.start}::timestamptz))), 0) / 3600
-        FROM usage_instances WHERE team_id = ${teamId} AND NOT one_off AND started_at < ${month.end} AND coalesce(stopped_at, now()) > ${month.start})::float8 AS "instanceHours"`;
+        FROM usage_instances WHERE team_id = ${teamId} AND NOT one_off AND started_at < ${month.end} AND coalesce(stopped_at, now()) > ${month.start})::float8 AS "instanceHours",
+      (SELECT coalesce(sum(p.duration_ms), 0) / 1000.0 FROM deployment_phases p JOIN deployments d ON d.id = p.deployment_id JOIN apps a ON a.id = d.app_id
+        WHERE a.team_id = ${teamId} AND p.phase = 'build' AND p.started_at >= ${month.start} AND p.started_at < ${month.end})::float8 AS "buildSeconds"`;
   return row!;
 }
 
@@ -79,4 +86,15 @@ export async function assertMayScale(sql: Sql, app: string, type: string, reques
   await check(sql, { id: row.team_id, name: row.team }, {
     kind: 'scale', replicas: request.replicas ?? was.replicas, size: request.size ?? (was.size as never), was,
   });
+}
+
+/**
+ * Before a deployment of `app` builds (the scheduler's beforeBuild hook): refused once the
+ * team's build minutes of the month are used up. A preview is an app of its parent's team.
+ */
+export async function assertMayBuild(sql: Sql, app: { id: number }): Promise<void> {
+  const [row] = await sql<Array<{ team_id: number; team: string }>>`
+    SELECT a.team_id, t.name AS team FROM apps a JOIN teams t ON t.id = a.team_id WHERE a.id = ${app.id}`;
+  if (!row) return;
+  await check(sql, { id: row.team_id, name: row.team }, { kind: 'build' });
 }

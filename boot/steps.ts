@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { dockerClient } from '../core/docker-engine.js';
 import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
-import { maskSecret, meterRuntime, startMeteringLoop, startStripeMeterReporting, startUsageSampling } from '../billing/index.js';
+import { assertMayBuild, maskSecret, meterRuntime, startMeteringLoop, startStripeMeterReporting, startUsageSampling } from '../billing/index.js';
 import { removeWarmContainers } from '../builder/index.js';
 import { homePaths, publicApiUrl, type Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
@@ -223,6 +223,7 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: 
     healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: telemetry?.platformEnv(platformEnv) ?? platformEnv,
     keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs,
     sourceHook: backend.sourceHook,
+    beforeBuild: (app) => assertMayBuild(store.db.sql, app), // the team's build minutes (issue 20)
   };
 }
 

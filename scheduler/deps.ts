@@ -40,6 +40,11 @@ export interface SchedulerDeps {
   releaseTimeoutMs?: number;
   /** Work done with a deployment's source tree once it is built, before it is released. */
   sourceHook?: SourceHook;
+  /**
+   * Asked before a deployment builds (billing's build-minutes quota, issue 20): a `forbidden`
+   * DevflowError fails the deployment with its message and nothing is built or run.
+   */
+  beforeBuild?(app: AppRecord): Promise<void>;
 }
 
 /** The app backend's hook (backend/index.ts): it deploys the functions a pushed repo holds. */

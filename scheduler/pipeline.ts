@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { buildApp } from '../builder/index.js';
 import { homePaths } from '../core/config.js';
 import { DeploymentLog } from '../core/deployment-log.js';
-import { BuildError, ReleaseError, errorMessage } from '../core/errors.js';
+import { BuildError, DevflowError, ReleaseError, errorMessage } from '../core/errors.js';
 import { withAppLock } from '../core/locks.js';
 import { getApp, type AppRecord } from '../core/store/apps.js';
 import { deployConfigVars, publicUrl } from './previews/app-context.js';
@@ -50,6 +50,8 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
     try {
       await assertBaseIsCurrent(deps, app.id, deployment);
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
+      // Refusals (billing's build-minutes quota) come before any work, so nothing is built or run.
+      await deps.beforeBuild?.(app);
       const config = await deployConfigVars(deps.sql, app);
       const artifact = await buildFromSource(deps, deployment, config, log, clock);
       await deps.sourceHook?.beforeRelease(app, buildSourceDir(deps.config.home, deploymentId), log);
@@ -161,6 +163,7 @@ async function assertBaseIsCurrent(deps: SchedulerDeps, appId: number, deploymen
 }
 
 function failureReason(err: unknown): string {
+  if (err instanceof DevflowError && err.code === 'forbidden') return `deploy refused: ${err.message}`;
   return err instanceof BuildError ? `build failed: ${err.message}` : `release failed: ${errorMessage(err)}`;
 }
 

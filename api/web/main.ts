@@ -2,7 +2,7 @@
 /**
  * The DevFlow dashboard: plain TypeScript DOM modules bundled by esbuild (api/bundle.ts),
  * no framework and nothing fetched from elsewhere at run time. Views are addressed by the URL
- * fragment: #/apps, #/apps/<app>/<tab>, #/team, #/account, #/signin, #/invitation/<code>. The header's switcher picks the team
+ * fragment: #/apps, #/apps/<app>/<tab>, #/team, #/usage (the team's, issue 20), #/account, #/signin, #/invitation/<code>. The header's switcher picks the team
  * whose apps the list shows and whose members and audit log #/team shows (issue 19).
  */
 import { api, session } from './client.js';
@@ -13,6 +13,7 @@ import { renderSignIn } from './views/signin.js';
 import { renderTeam } from './views/team.js';
 import { renderInvitation } from './views/invitation.js';
 import { renderAccount } from './views/account.js';
+import { renderUsage } from './views/usage.js';
 
 const root = document.getElementById('root')!;
 const main = h('main', {});
@@ -35,6 +36,7 @@ function header(): HTMLElement {
   return h('header', {}, h('a', { href: '#/apps' }, 'DevFlow'), h('a', { href: '#/apps', style: 'font-weight:400' }, 'Apps'),
     session.token() ? h('a', { href: '#/team', style: 'font-weight:400' }, 'Team') : null,
     session.token() ? h('a', { href: '#/account', style: 'font-weight:400' }, 'Account') : null,
+    session.token() ? h('a', { href: '#/usage', style: 'font-weight:400' }, 'Usage') : null,
     h('span', { className: 'spacer' }),
     session.token() ? teamSwitcher() : null,
     session.token() ? h('button', { onclick: () => {
@@ -53,6 +55,7 @@ function route(): void {
   if (!session.token() || parts[0] === 'signin') return renderSignIn(main);
   if (parts[0] === 'team') return renderTeam(main);
   if (parts[0] === 'account') return renderAccount(main);
+  if (parts[0] === 'usage') return renderUsage(main);
   if (parts[0] === 'apps' && parts[1]) {
     leave = renderApp(main, parts[1], parts[2] ?? 'deployments', parts.slice(3));
     return;

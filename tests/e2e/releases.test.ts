@@ -45,6 +45,8 @@ describe.each(['docker', 'process', 'swarm'] as const)('release management on th
     });
     return { status: res.status, json: await res.json() };
   }
+  /** A deployment's log over the API: cheap to poll (the CLI's view of it is asserted once). */
+  const logOf = async (id: number) => (await fetch(`${devflow.api}/api/v1/deployments/${id}/log`, { headers: { authorization: `Bearer ${devflow.token}` } })).text();
   const body = async () => (await getViaRouter(devflow.httpPort, HOST)).body.trim();
   const ps = async () => JSON.parse((await devflow.cli(['ps', APP, '--json'])).stdout) as ProcessesView;
   const push = () => pushTo(repo, devflow, APP);
@@ -194,12 +196,16 @@ describe.each(['docker', 'process', 'swarm'] as const)('release management on th
   it('a crash-looping web process is reported as crashed with its last lines, and the router shows the crashed page', async () => {
     await devflow.cli(['ps:scale', APP, 'worker=0']);
     await devflow.cli(['config:set', APP, 'CRASH_AFTER_MS=2000']);
-    const crashed = await eventually('web.1 to be crashed', async () => {
-      const web = (await ps()).instances.find((i) => i.type === 'web' && i.slot === 1);
+    // Waited for over the API (a CLI run per poll costs a node start on a loaded machine); then
+    // the CLI's own views show it. It keeps being restarted (with a growing backoff), so those
+    // are polled too, though they see it at once.
+    const webOf = (view: ProcessesView) => view.instances.find((i) => i.type === 'web' && i.slot === 1);
+    await eventually('web.1 to be crashed', async () => (webOf((await api('GET', `/apps/${APP}/processes`)).json as ProcessesView)?.state === 'crashed') || undefined);
+    const crashed = await eventually('ps --json to show web.1 crashed', async () => {
+      const web = webOf(await ps());
       return web?.state === 'crashed' ? web : undefined;
     });
     expect(crashed.lastLines?.join('\n')).toContain('crashing on purpose');
-    // It keeps being restarted (with a growing backoff), so the human view is polled too.
     await eventually('ps to print crashed', async () => /web\.1\s+crashed\s+v7/.test((await devflow.cli(['ps', APP])).stdout) || undefined);
     const page = await eventually('the crashed page', async () => {
       const res = await getViaRouter(devflow.httpPort, HOST);
@@ -221,11 +227,8 @@ describe.each(['docker', 'process', 'swarm'] as const)('release management on th
     // Old builds are removed once the previous instances stopped, after the push returned: the
     // deployment's log says so.
     const [latest] = JSON.parse((await devflow.cli(['deployments', APP, '--json'])).stdout) as { id: number }[];
-    let log = '';
-    for (let tries = 0; tries < 300 && !log.includes('Timing: retire'); tries++) {
-      if (tries > 0) await new Promise((r) => setTimeout(r, 200));
-      log = (await devflow.cli(['deployments:log', String(latest!.id)])).stdout;
-    }
+    await eventually('the retire step in the log', async () => (await logOf(latest!.id)).includes('Timing: retire') || undefined, 60_000);
+    const log = (await devflow.cli(['deployments:log', String(latest!.id)])).stdout;
     expect(log).toMatch(/-----> Removed the builds of v1, .*v8 \(keeping the last 1 releases\)/);
     const refused = await api('POST', `/apps/${APP}/rollback`, { version: 6 });
     expect(refused.status).toBe(409);

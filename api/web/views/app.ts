@@ -21,6 +21,7 @@ import { errorsPanel } from './errors.js';
 import { logSearchPanel } from './log-search.js';
 import { metricsPanel } from './metrics.js';
 import { tracesPanel } from './traces.js';
+import { usagePanel } from './usage.js';
 
 const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   deployments: { label: 'Deployments', panel: deploymentsPanel },
@@ -41,6 +42,7 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   search: { label: 'Log search', panel: logSearchPanel },
   errors: { label: 'Errors', panel: errorsPanel },
   alerts: { label: 'Alerts', panel: alertsPanel },
+  usage: { label: 'Usage', panel: usagePanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }

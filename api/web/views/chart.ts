@@ -28,7 +28,11 @@ export function formatValue(name: string, value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-export function lineChart(options: { name: string; label: string; points: MetricPoint[]; from: number; to: number; releases: ReleaseMarker[] }): HTMLElement {
+/** `timeLabel` writes the time axis's two ends (default: the time of day; the usage chart's are dates). */
+export function lineChart(options: {
+  name: string; label: string; points: MetricPoint[]; from: number; to: number; releases: ReleaseMarker[]; timeLabel?: (at: number) => string;
+}): HTMLElement {
+  const timeLabel = options.timeLabel ?? ((at: number) => new Date(at).toLocaleTimeString());
   const { name, points } = options;
   const values = points.map((p) => p[name]).filter((v): v is number => typeof v === 'number');
   const top = niceTop(Math.max(0, ...values));
@@ -38,8 +42,8 @@ export function lineChart(options: { name: string; label: string; points: Metric
     svg('line', { x1: 0, y1: 0, x2: box.width, y2: 0, stroke: '#f2f4f7' }),
     svg('text', { x: -6, y: 4, 'text-anchor': 'end', 'font-size': 10, fill: '#667085' }, formatValue(name, top)),
     svg('text', { x: -6, y: box.height, 'text-anchor': 'end', 'font-size': 10, fill: '#667085' }, '0'),
-    svg('text', { x: 0, y: box.height + 14, 'font-size': 10, fill: '#667085' }, new Date(options.from).toLocaleTimeString()),
-    svg('text', { x: box.width, y: box.height + 14, 'text-anchor': 'end', 'font-size': 10, fill: '#667085' }, new Date(options.to).toLocaleTimeString()));
+    svg('text', { x: 0, y: box.height + 14, 'font-size': 10, fill: '#667085' }, timeLabel(options.from)),
+    svg('text', { x: box.width, y: box.height + 14, 'text-anchor': 'end', 'font-size': 10, fill: '#667085' }, timeLabel(options.to)));
   for (const release of options.releases) {
     const x = xOf(release.at, box);
     if (x === undefined) continue;
