@@ -29,6 +29,7 @@ export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
 export { AddonService, type AddonView, type CreatedAddon } from './service.js';
 export { RunService } from './runs/service.js';
 export { parseRunCommand } from './runs/states.js';
+export { parseTerminalSide, type StartedTty } from './runs/tty.js';
 export type { RunRecord } from './runs/store.js';
 export type { CronJobView } from './cron/service.js';
 export { BackupService, type BackupView, type RestoreResult } from './backups/service.js';

@@ -283,7 +283,10 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'run', description: "run a command once in the app's current release, with its config; exits with the command's exit code", app,
     args: [['<command...>', 'after --, e.g. devflow run shop -- node scripts/migrate.js']],
-    options: [{ flags: '--detach', description: 'return at once; read the output later with runs:logs' }],
+    options: [
+      { flags: '--detach', description: 'return at once; read the output later with runs:logs' },
+      { flags: '--tty', description: 'an interactive terminal (e.g. devflow run shop --tty -- bash); ends with the command' },
+    ],
     load: () => import('./commands/run.js').then((m) => m.runCommand),
   },
   { name: 'runs', description: 'recent one-off and cron runs of an app, with state and exit code', app, json, load: () => import('./commands/run.js').then((m) => m.listRuns) },
