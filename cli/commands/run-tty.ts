@@ -48,15 +48,20 @@ export function attachTerminal(target: TtyTarget, io: TerminalIo): Promise<numbe
     let ended: ServerMessage | undefined;
     let failure: string | undefined;
     let started = false;
+    // Keys typed while the socket opens wait for it rather than being lost.
+    const early: Buffer[] = [];
     const sendKeys = (chunk: Buffer | string) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, { binary: true });
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      if (ws.readyState === WebSocket.OPEN) ws.send(bytes, { binary: true });
+      else if (ws.readyState === WebSocket.CONNECTING) early.push(bytes);
     };
+    io.input.on('data', sendKeys);
     const sendSize = () => {
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ resize: io.size() }));
     };
     let unsubscribe = () => {};
     ws.on('open', () => {
-      io.input.on('data', sendKeys);
+      early.splice(0).forEach((bytes) => ws.send(bytes, { binary: true }));
       unsubscribe = io.onResize(sendSize);
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -73,9 +78,15 @@ export function attachTerminal(target: TtyTarget, io: TerminalIo): Promise<numbe
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => reject(refusal(res.statusCode ?? 0, body)));
+      res.on('end', () => {
+        io.input.off('data', sendKeys);
+        reject(refusal(res.statusCode ?? 0, body));
+      });
     });
-    ws.on('error', (err) => reject(new CliError(`cannot reach DevFlow at ${target.base}: ${err.message}`, 'unreachable')));
+    ws.on('error', (err) => {
+      io.input.off('data', sendKeys);
+      reject(new CliError(`cannot reach DevFlow at ${target.base}: ${err.message}`, 'unreachable'));
+    });
     ws.on('close', () => {
       io.input.off('data', sendKeys);
       unsubscribe();
