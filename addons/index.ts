@@ -15,6 +15,8 @@ import type { PlatformEnv, RuntimeDriver } from '../scheduler/index.js';
 import { PostgresProvider } from './postgres/provider.js';
 import type { AddonProvider } from './provider.js';
 import { RedisProvider } from './redis/provider.js';
+import { Neo4jProvider } from './neo4j/provider.js';
+import { VespaProvider } from './vespa/provider.js';
 import { ManagedRedisServer } from './redis/server.js';
 import { runPeriodically } from '../core/periodic.js';
 import { errorMessage } from '../core/errors.js';
@@ -76,6 +78,8 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   const providers = new Map<string, AddonProvider>([
     ['redis', new RedisProvider({ server: redisServer, appHost })],
     ['postgres', new PostgresProvider({ serverUrl: deps.serverUrl, databases: deps.databases })],
+    ['neo4j', new Neo4jProvider()],
+    ['vespa', new VespaProvider()],
   ]);
   const service = new AddonService({ sql: deps.sql, secretKey: deps.secretKey, providers, setConfig: deps.setConfig, log: deps.log });
   const [row] = await deps.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM addons WHERE kind = 'redis'`;

@@ -5,9 +5,9 @@
  * the shared-database fallback on a single-database server, refused credentials and an
  * unreachable server as 400s with their reason, and the password masked in what users see.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppName } from '../../core/names.js';
+import { closedPort } from '../../tests/support/closed-port.js';
 import { startNeo4jStandIn, type Neo4jStandIn } from '../../tests/support/neo4j-standin.js';
 import type { StoredAddon } from '../provider.js';
 import { Neo4jProvider } from './provider.js';
@@ -73,12 +73,3 @@ describe('the neo4j add-on', () => {
     await expect(provider.provision(app, { ...options(enterprise), colour: 'red' })).rejects.toThrow(/takes --url, --user, --password, --http-url \(got --colour\)/);
   });
 });
-
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}

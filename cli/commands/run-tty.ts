@@ -5,7 +5,6 @@
  * {"resize"} text frames, the terminal's output to stdout as it comes; the CLI exits with the
  * remote command's exit code. Closing the CLI closes the socket, which kills the run.
  */
-import WebSocket from 'ws';
 import { CliError } from '../errors.js';
 
 export interface TerminalIo {
@@ -42,7 +41,9 @@ export function terminalUrl(target: TtyTarget, size: { rows: number; cols: numbe
 }
 
 /** Relays one terminal session; resolves with the CLI's exit status (the remote command's exit code, else 1). */
-export function attachTerminal(target: TtyTarget, io: TerminalIo): Promise<number> {
+export async function attachTerminal(target: TtyTarget, io: TerminalIo): Promise<number> {
+  // Loaded here, not at the top: CLI command modules load nothing heavy before they run (cli/lazy-loading.test.ts).
+  const { default: WebSocket } = await import('ws');
   const ws = new WebSocket(terminalUrl(target, io.size()), { headers: { authorization: `Bearer ${target.token}` } });
   return new Promise<number>((resolve, reject) => {
     let ended: ServerMessage | undefined;
