@@ -4,8 +4,7 @@
  * is timed as a user's shell sees it: from spawning the client until its first output line.
  * `devflow run` goes CLI → API → a new container of the app's current release (docker runtime)
  * → output streamed back; `docker run --rm` goes docker CLI → engine → container. The app is
- * tests/fixtures/addons-app, pushed once. Runs the built CLI (npm run build first). The same
- * pair again with a terminal: `devflow run --tty` (WebSocket, Tty container) beside `docker run -t`.
+ * tests/fixtures/addons-app, pushed once. Runs the built CLI (npm run build first).
  * Usage: node --import tsx bench/run-once.ts [--runs 10]
  */
 import { spawn } from 'node:child_process';
@@ -52,9 +51,6 @@ async function main(): Promise<void> {
     const subjects = [
       { name: `\`devflow run ${APP} -- echo first\``, file: process.execPath, args: [BIN, 'run', APP, '--', 'echo first'], times: [] as number[] },
       { name: "`docker run --rm <the release's image> sh -c 'echo first'`", file: '/usr/bin/docker', args: ['run', '--rm', '--entrypoint', '/bin/sh', image, '-c', 'echo first'], times: [] as number[] },
-      // With a terminal: the API's WebSocket and a Tty container, beside `docker run -t`.
-      { name: `\`devflow run ${APP} --tty -- echo first\``, file: process.execPath, args: [BIN, 'run', APP, '--tty', '--', 'echo first'], times: [] as number[] },
-      { name: "`docker run --rm -t <the release's image> sh -c 'echo first'`", file: '/usr/bin/docker', args: ['run', '--rm', '-t', '--entrypoint', '/bin/sh', image, '-c', 'echo first'], times: [] as number[] },
     ];
     for (const s of subjects) await firstOutput(s.file, s.args, env); // warm caches
     for (let run = 0; run < RUNS; run++) for (const s of subjects) s.times.push(await firstOutput(s.file, s.args, env));
