@@ -16,6 +16,8 @@ import type { PlatformEnv, RuntimeDriver } from '../scheduler/index.js';
 import { PostgresProvider } from './postgres/provider.js';
 import type { AddonProvider } from './provider.js';
 import { RedisProvider } from './redis/provider.js';
+import { Neo4jProvider } from './neo4j/provider.js';
+import { VespaProvider } from './vespa/provider.js';
 import { ManagedRedisServer } from './redis/server.js';
 import { PgBouncerProvider } from './pool/provider.js';
 import { ManagedPgBouncer } from './pool/server.js';
@@ -36,6 +38,7 @@ export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
 export { AddonService, type AddonView, type CreatedAddon } from './service.js';
 export { RunService } from './runs/service.js';
 export { parseRunCommand } from './runs/states.js';
+export { parseTerminalSide, type StartedTty } from './runs/tty.js';
 export type { RunRecord } from './runs/store.js';
 export type { CronJobView } from './cron/service.js';
 export { BackupService, type BackupView, type RestoreResult } from './backups/service.js';
@@ -95,6 +98,8 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
     ['redis', new RedisProvider({ server: redisServer, appHost })],
     ['postgres', new PostgresProvider({ serverUrl: deps.serverUrl, databases: deps.databases })],
     ['pgbouncer', poolProvider],
+    ['neo4j', new Neo4jProvider()],
+    ['vespa', new VespaProvider()],
   ]);
   const service = new AddonService({ sql: deps.sql, secretKey: deps.secretKey, providers, setConfig: deps.setConfig, log: deps.log });
   const [row] = await deps.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM addons WHERE kind = 'redis'`;

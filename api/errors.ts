@@ -29,3 +29,8 @@ export function errorHandler(err: unknown, _req: Request, res: Response, _next: 
   sendError(res, 500, 'internal', 'internal error; see the DevFlow server log');
   console.error('devflow api error:', err);
 }
+
+/** The HTTP status of a typed error, for answers that are not Express responses (a refused WebSocket upgrade). */
+export function statusOfError(err: DevflowError): number {
+  return STATUS[err.code];
+}

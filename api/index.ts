@@ -7,3 +7,4 @@ export { createApi } from './api.js';
 export type { ApiDeps } from './deps.js';
 export { guardAuthFailures, limiterFromEnv } from './rate-limit.js';
 export { handleWebhook, type WebhookReceiver } from './webhooks.js';
+export { createRunTtyUpgrade, type RunTtyDeps } from './run-tty.js';

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { dockerClient } from '../core/docker-engine.js';
-import { createApi, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
+import { createApi, createRunTtyUpgrade, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
 import { assertMayBuild, maskSecret, meterRuntime, startMeteringLoop, startStripeMeterReporting, startUsageSampling } from '../billing/index.js';
 import { removeWarmContainers } from '../builder/index.js';
 import { homePaths, publicApiUrl, type Config } from '../core/config.js';
@@ -263,10 +263,12 @@ export async function startApi({
   // WebSocket upgrades (the backend's /realtime/v1/websocket); others are closed, as Node does unheard.
   // server.close() waits for upgraded sockets too, which closeAllConnections() does not end: stop() does.
   const upgraded = new Set<Duplex>();
+  // `devflow run --tty`'s terminal (api/run-tty.ts) is the API's own upgrade.
+  const runTty = createRunTtyUpgrade({ sql, addons: addons.operations });
   server.on('upgrade', (req, socket, head) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
-    if (!backend.upgrade(req, socket, head)) socket.destroy();
+    if (!backend.upgrade(req, socket, head) && !runTty(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -269,9 +269,15 @@ export const COMMANDS: CommandSpec[] = [
   },
   { name: 'addons', description: "list an app's add-ons, their plan and connection (masked)", app, json, load: () => import('./commands/addons.js').then((m) => m.listAddons) },
   {
-    name: 'addons:create', description: 'create an add-on (redis, postgres); the variables it binds make a new release', app, json,
-    args: [['<kind>', 'redis or postgres']],
-    options: [{ flags: '--extensions <names>', description: 'postgres: extensions to enable, e.g. pg_trgm,hstore' }],
+    name: 'addons:create', description: 'create an add-on (redis, postgres, neo4j, vespa); the variables it binds make a new release', app, json,
+    args: [['<kind>', 'redis, postgres, neo4j or vespa']],
+    options: [
+      { flags: '--extensions <names>', description: 'postgres: extensions to enable, e.g. pg_trgm,hstore' },
+      { flags: '--url <url>', description: 'neo4j, vespa: your server, e.g. bolt://graph.internal:7687 or http://search.internal:8080' },
+      { flags: '--user <user>', description: 'neo4j: the user DevFlow and the app connect as' },
+      { flags: '--password <password>', description: "neo4j: that user's password (kept sealed, shown as ****)" },
+      { flags: '--http-url <url>', description: "neo4j: its HTTP API, when not on the Bolt host's port 7474" },
+    ],
     load: () => import('./commands/addons.js').then((m) => m.createAddon),
   },
   {
@@ -283,7 +289,10 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'run', description: "run a command once in the app's current release, with its config; exits with the command's exit code", app,
     args: [['<command...>', 'after --, e.g. devflow run shop -- node scripts/migrate.js']],
-    options: [{ flags: '--detach', description: 'return at once; read the output later with runs:logs' }],
+    options: [
+      { flags: '--detach', description: 'return at once; read the output later with runs:logs' },
+      { flags: '--tty', description: 'an interactive terminal (e.g. devflow run shop --tty -- bash); ends with the command' },
+    ],
     load: () => import('./commands/run.js').then((m) => m.runCommand),
   },
   { name: 'runs', description: 'recent one-off and cron runs of an app, with state and exit code', app, json, load: () => import('./commands/run.js').then((m) => m.listRuns) },

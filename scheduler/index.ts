@@ -26,6 +26,6 @@ export { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } f
 export { branchSlug, pullRequestSlug } from './previews/slug.js';
 export { hmacHex, parsePullRequestEvent, verifyDelivery } from './previews/webhook.js';
 export {
-  ProcessRuntime, releaseAndSlotOf, selectRuntime, type RuntimeDriver,
+  ProcessRuntime, releaseAndSlotOf, selectRuntime, type InstanceSpec, type RuntimeDriver, type TtySession,
 } from './runtime/index.js';
 export { isCrashLoop } from './crash-loop.js';

@@ -11,7 +11,7 @@ import type { AppName, ProcessType } from '../../core/names.js';
 import { getApp } from '../../core/store/apps.js';
 import type { Sql } from '../../core/store/database.js';
 import { getRelease } from '../../core/store/releases.js';
-import { instanceEnv, type PlatformEnv, type RuntimeDriver } from '../../scheduler/index.js';
+import { instanceEnv, type InstanceSpec, type PlatformEnv, type RuntimeDriver } from '../../scheduler/index.js';
 import { endState } from './states.js';
 import { finishRun, insertRun, saveRunOutput, type RunRecord } from './store.js';
 
@@ -48,14 +48,7 @@ export interface StartedRun {
 export async function startRun(deps: RunDeps, appName: AppName, request: RunRequest): Promise<StartedRun> {
   const { runOnce } = deps.runtime;
   if (!runOnce) throw new DevflowError('runtime_unavailable', `the ${deps.runtime.kind} runtime cannot run one-off processes`);
-  const app = await getApp(deps.sql, appName);
-  if (app.currentRelease === null) throw new NotFoundError(`${app.name} has no release yet: git push to deploy first`);
-  const release = await getRelease(deps.sql, app.id, app.currentRelease);
-  const platform = (await deps.platformEnv?.forApp(app)) ?? {};
-  const run = await insertRun(deps.sql, app.name, {
-    appId: app.id, release: release.version, command: request.command, detached: request.detached,
-    cronJob: request.cronJob ?? null, actor: request.actor,
-  });
+  const { app, run, spec } = await beginRun(deps, appName, request);
   const output: string[] = [];
   let dirty = false;
   const flusher = setInterval(() => {
@@ -69,10 +62,6 @@ export async function startRun(deps: RunDeps, appName: AppName, request: RunRequ
     dirty = true;
     request.onLine?.(line);
   };
-  const spec = {
-    app: app.name as AppName, release: release.version, processType: RUN_PROCESS_TYPE, slot: 1,
-    artifact: release.artifact, env: instanceEnv(app.name as AppName, release, platform), command: request.command,
-  };
   const done = runOnce.call(deps.runtime, spec, { timeoutMs: request.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, onLine, signal: request.signal })
     .then(
       (result) => finishRun(deps.sql, app.name, run.id, endState({ ...result, aborted: request.signal?.aborted ?? false }), result.exitCode, output),
@@ -82,6 +71,29 @@ export async function startRun(deps: RunDeps, appName: AppName, request: RunRequ
       },
     )
     .finally(() => clearInterval(flusher));
-  done.then((r) => deps.log(`[${app.name}] run ${r.id} (${r.command}) ${r.state}${r.exitCode === null ? '' : `, exit ${r.exitCode}`}`), () => {});
+  logEnd(deps, app.name, done);
   return { run, done };
+}
+
+/** The app's current release, its run record (state running) and the instance spec of the command. */
+export async function beginRun(deps: RunDeps, appName: AppName, request: Pick<RunRequest, 'command' | 'actor' | 'detached' | 'cronJob'>): Promise<{
+  app: { id: number; name: AppName }; run: RunRecord; spec: InstanceSpec;
+}> {
+  const app = await getApp(deps.sql, appName);
+  if (app.currentRelease === null) throw new NotFoundError(`${app.name} has no release yet: git push to deploy first`);
+  const release = await getRelease(deps.sql, app.id, app.currentRelease);
+  const platform = (await deps.platformEnv?.forApp(app)) ?? {};
+  const run = await insertRun(deps.sql, app.name, {
+    appId: app.id, release: release.version, command: request.command, detached: request.detached,
+    cronJob: request.cronJob ?? null, actor: request.actor,
+  });
+  const spec: InstanceSpec = {
+    app: app.name as AppName, release: release.version, processType: RUN_PROCESS_TYPE, slot: 1,
+    artifact: release.artifact, env: instanceEnv(app.name as AppName, release, platform), command: request.command,
+  };
+  return { app: { id: app.id, name: app.name as AppName }, run, spec };
+}
+
+export function logEnd(deps: RunDeps, app: AppName, done: Promise<RunRecord>): void {
+  done.then((r) => deps.log(`[${app}] run ${r.id} (${r.command}) ${r.state}${r.exitCode === null ? '' : `, exit ${r.exitCode}`}`), () => {});
 }

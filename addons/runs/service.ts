@@ -3,6 +3,7 @@ import { NotFoundError } from '../../core/errors.js';
 import type { AppName } from '../../core/names.js';
 import { getApp } from '../../core/store/apps.js';
 import { startRun, type RunDeps, type RunRequest, type StartedRun } from './runner.js';
+import { startTty, type StartedTty, type TtyRequest } from './tty.js';
 import { findRun, listRuns, type RunRecord } from './store.js';
 
 export class RunService {
@@ -10,6 +11,11 @@ export class RunService {
 
   start(app: AppName, request: Omit<RunRequest, 'cronJob'>): Promise<StartedRun> {
     return startRun(this.deps, app, request);
+  }
+
+  /** `devflow run --tty`: the caller relays the terminal's bytes (api/routes/run-tty.ts). */
+  startTty(app: AppName, request: TtyRequest): Promise<StartedTty> {
+    return startTty(this.deps, app, request);
   }
 
   async list(name: AppName): Promise<RunRecord[]> {

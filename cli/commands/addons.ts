@@ -23,8 +23,17 @@ export async function listAddons({ app, opts }: CommandInput<OutputOptions>): Pr
   print(opts, addons, () => formatAddons(app, addons));
 }
 
-export async function createAddon({ app, args: [kind], opts }: CommandInput<OutputOptions & { extensions?: string }>): Promise<void> {
-  const options = opts.extensions === undefined ? {} : { extensions: opts.extensions };
+/** The options of `addons:create`, as the API's `options` (the providers check them). */
+export function addonOptions(opts: Partial<Record<'extensions' | 'url' | 'user' | 'password' | 'httpUrl', string>>): Record<string, string> {
+  const names = { extensions: 'extensions', url: 'url', user: 'user', password: 'password', httpUrl: 'http-url' } as const;
+  return Object.fromEntries(Object.entries(names).flatMap(([key, name]) => {
+    const value = opts[key as keyof typeof names];
+    return value === undefined ? [] : [[name, value]];
+  }));
+}
+
+export async function createAddon({ app, args: [kind], opts }: CommandInput<OutputOptions & Parameters<typeof addonOptions>[0]>): Promise<void> {
+  const options = addonOptions(opts);
   const created = await createClient(process.env).request<CreatedAddon>('POST', path(app), { kind, options });
   const { addon, release } = created;
   print(opts, created, () => [

@@ -2,9 +2,10 @@
  * run, runs, runs:logs (issue 21): `devflow run shop -- node scripts/migrate.js` runs the
  * command once in the app's current release and prints its output as it comes; the CLI exits
  * with the command's exit code. Ctrl-C (or a lost connection) ends the run, unless --detach.
+ * `--tty` gives an interactive terminal instead (run-tty.ts).
  */
 import type { CronJobView, RunRecord } from '../../addons/index.js';
-import { CliError, createClient } from '../client.js';
+import { CliError, createClient, resolveToken } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
 
@@ -36,10 +37,18 @@ export function exitStatusOf(exit: number | null | undefined, state: string | un
   return 1;
 }
 
-export async function runCommand({ app, args, opts }: CommandInput<{ detach?: boolean }>): Promise<void> {
+export async function runCommand({ app, args, opts }: CommandInput<{ detach?: boolean; tty?: boolean }>): Promise<void> {
   const command = args.join(' ');
   if (command.trim() === '') throw new CliError(`name the command to run: devflow run ${app} -- node scripts/migrate.js`, 'usage');
+  if (opts.tty && opts.detach) throw new CliError('--tty and --detach do not go together: a terminal needs you attached', 'usage');
   const client = createClient(process.env);
+  if (opts.tty) {
+    const token = resolveToken(process.env);
+    if (!token) throw new CliError('no token: set DEVFLOW_TOKEN (the admin token is in $DEVFLOW_HOME/admin-token)', 'no_token');
+    const { attachProcessTerminal } = await import('./run-tty.js');
+    process.exitCode = await attachProcessTerminal({ base: client.base, token, app, command });
+    return;
+  }
   if (opts.detach) {
     const run = await client.request<RunRecord>('POST', path(app), { command, detach: true });
     console.log(`Running ${command} on ${app} (run ${run.id}, v${run.release}), detached: devflow runs:logs ${app} ${run.id}`);

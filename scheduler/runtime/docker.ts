@@ -28,12 +28,15 @@ import {
   type LogsOptions,
   type ReadOnlyMount,
   type RunOnceOptions,
+  type TtyOptions,
+  type TtySession,
   type RunOnceResult,
   type RuntimeDriver,
   type UsageReading,
   type StopOptions,
 } from './types.js';
 import { runOnceInDocker } from './docker-run-once.js';
+import { runTtyInDocker } from './docker-tty.js';
 import { engineStatsUsage, type EngineStats } from './usage.js';
 
 function statusOf(err: unknown): number | undefined {
@@ -183,6 +186,11 @@ export class DockerRuntime implements RuntimeDriver {
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
     assertSlotAndRelease(spec);
     return runOnceInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner }, this.mounts);
+  }
+
+  async runTty(spec: InstanceSpec, options: TtyOptions): Promise<TtySession> {
+    assertSlotAndRelease(spec);
+    return runTtyInDocker(this.docker, spec, options, this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner }, this.mounts);
   }
 
   /** Removes a release's image; slugs are not this runtime's to remove. */

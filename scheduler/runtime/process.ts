@@ -40,12 +40,15 @@ import {
   type LogRead,
   type LogsOptions,
   type RunOnceOptions,
+  type TtyOptions,
+  type TtySession,
   type RunOnceResult,
   type RuntimeDriver,
   type StopOptions,
   type UsageReading,
 } from './types.js';
 import { runOnceAsProcess } from './process-run-once.js';
+import { runTtyAsProcess } from './process-tty.js';
 import { groupUsage } from './usage.js';
 
 const POLL_MS = 50;
@@ -248,6 +251,12 @@ export class ProcessRuntime implements RuntimeDriver {
     assertSlotAndRelease(spec);
     await this.assertSlugDir(processCommand(spec.artifact, spec.processType, spec.command).cwd);
     return runOnceAsProcess(spec, options, await findFreePort());
+  }
+
+  async runTty(spec: InstanceSpec, options: TtyOptions): Promise<TtySession> {
+    assertSlotAndRelease(spec);
+    await this.assertSlugDir(processCommand(spec.artifact, spec.processType, spec.command).cwd);
+    return runTtyAsProcess(spec, options, await findFreePort());
   }
 
   /** Deletes a slug directory, but only one inside DEVFLOW_HOME: DevFlow never deletes what it did not make. */

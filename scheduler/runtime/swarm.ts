@@ -43,6 +43,8 @@ import {
   type LogsOptions,
   type ReadOnlyMount,
   type RunOnceOptions,
+  type TtyOptions,
+  type TtySession,
   type RunOnceResult,
   type RuntimeDriver,
   type StopOptions,
@@ -280,6 +282,11 @@ export class SwarmRuntime implements RuntimeDriver {
   /** The release phase runs as a plain container on this (manager) node, beside the swarm. */
   async runOnce(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult> {
     return this.images.runOnce(spec, options);
+  }
+
+  /** `devflow run --tty` likewise: a plain container with a TTY on this (manager) node. */
+  async runTty(spec: InstanceSpec, options: TtyOptions): Promise<TtySession> {
+    return this.images.runTty(spec, options);
   }
 
   async removeArtifact(artifact: Artifact): Promise<void> {

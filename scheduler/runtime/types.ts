@@ -83,6 +83,28 @@ export interface RuntimeDriver {
    * (the release phase): no port, no restarts, removed afterwards. Killed after timeoutMs.
    */
   runOnce?(spec: InstanceSpec, options: RunOnceOptions): Promise<RunOnceResult>;
+  /**
+   * `devflow run --tty`: the one-off command on a pseudo-terminal of the given size, its bytes
+   * both ways, resizable; killed when `signal` aborts or the timeout passes, then removed.
+   */
+  runTty?(spec: InstanceSpec, options: TtyOptions): Promise<TtySession>;
+}
+
+export interface TtyOptions {
+  timeoutMs: number;
+  rows: number;
+  cols: number;
+  /** The terminal's output, raw bytes (escape sequences and all). */
+  onData(chunk: Buffer): void;
+  signal?: AbortSignal;
+}
+
+export interface TtySession {
+  /** Keystrokes from the client. */
+  write(data: Buffer): void;
+  resize(rows: number, cols: number): void;
+  /** The process's end: its exit status (128 + signal when one ended it), never rejects. */
+  exited: Promise<{ exitCode: number; timedOut: boolean }>;
 }
 
 export interface ReadLine {

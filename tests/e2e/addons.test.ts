@@ -4,7 +4,8 @@
  * rolls a release whose containers reach the DevFlow-supervised redis-server with their own ACL
  * user (and are refused another app's keys); a pgbouncer add-on rolls a release whose containers
  * reach the pool; `devflow run` streams a container's output and
- * exits with its exit code; `devflow cron` lists the app's jobs; `pg:backups` captures, restores
+ * exits with its exit code, `--detach` returns at once with `runs:logs` showing the output later,
+ * `--tty` gives the CLI (on a real pseudo-terminal) an interactive shell; `devflow cron` lists the app's jobs; `pg:backups` captures, restores
  * (after a safety backup) and downloads the app's database. One pushed app for every test.
  */
 import fs from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { connect } from '../../core/store/database.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { cleanupRuntime } from '../support/cleanup.js';
+import { CLI_ENTRY } from '../support/compiled-cli.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/addons-app');
 const APP = 'addons-e2e';
@@ -71,6 +73,51 @@ describe('add-ons, one-off runs and cron on the docker runtime', () => {
     expect(runs[0]).toMatchObject({ state: 'failed', exitCode: 7 });
     const missing = await devflow.cli(['run', '--app', APP], { reject: false });
     expect(missing.exitCode).not.toBe(0);
+  });
+
+  it('runs --detach: the CLI returns at once, runs:logs shows the output and exit code once it ends', async () => {
+    const started = await devflow.cli(['run', APP, '--detach', '--', 'echo "detached on $DEVFLOW_RELEASE"; exit 2']);
+    const id = /\(run (\d+), v2\), detached: devflow runs:logs/.exec(started.stdout)?.[1];
+    expect(id, started.stdout).toBeDefined();
+    let run: { state: string; exitCode: number | null; output: string[] } | undefined;
+    for (let tries = 0; tries < 120 && (run === undefined || run.state === 'running'); tries += 1) {
+      if (run) await new Promise((r) => setTimeout(r, 500));
+      run = JSON.parse((await devflow.cli(['runs:logs', APP, id!, '--json'])).stdout) as typeof run;
+    }
+    expect(run).toMatchObject({ state: 'failed', exitCode: 2, output: ['detached on v2'] });
+    const text = await devflow.cli(['runs:logs', APP, id!]);
+    expect(text.stdout).toBe(`detached on v2\n(run ${id}: failed, exit 2)`);
+  });
+
+  it('runs --tty in a real terminal: typed commands answer, stty size follows the window, the exit code is the CLI\'s', async () => {
+    // The CLI itself on a pseudo-terminal (node-pty), as a person types at it: raw stdin, SIGWINCH on resize.
+    const pty = await import('node-pty');
+    const cli = pty.spawn(process.execPath, [CLI_ENTRY, 'run', APP, '--tty', '--', 'sh'], {
+      cols: 100, rows: 30, cwd: os.tmpdir(),
+      env: { DEVFLOW_API: devflow.api, DEVFLOW_TOKEN: devflow.token, DEVFLOW_HOME: devflow.home, PATH: process.env.PATH ?? '' },
+    });
+    let screen = '';
+    cli.onData((text) => (screen += text));
+    const exited = new Promise<number>((resolve) => cli.onExit(({ exitCode }) => resolve(exitCode)));
+    const shows = async (text: string) => {
+      for (let tries = 0; tries < 300 && !screen.includes(text); tries += 1) await new Promise((r) => setTimeout(r, 100));
+      expect(screen).toContain(text);
+    };
+    await shows('with a terminal');
+    cli.write('echo "tty on $DEVFLOW_RELEASE"\r');
+    await shows('tty on v2');
+    cli.write('stty size\r');
+    await shows('30 100');
+    cli.resize(120, 40);
+    for (let tries = 0; tries < 50 && !screen.includes('40 120'); tries += 1) {
+      cli.write('stty size\r');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(screen).toContain('40 120');
+    cli.write('exit 3\r');
+    expect(await exited).toBe(3);
+    const runs = JSON.parse((await devflow.cli(['runs', APP, '--json'])).stdout) as Array<{ command: string; state: string; exitCode: number }>;
+    expect(runs[0]).toMatchObject({ command: 'sh', state: 'failed', exitCode: 3 });
   });
 
   it('lists the cron jobs of the current release with their next run', async () => {
