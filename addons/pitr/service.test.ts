@@ -9,7 +9,13 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi, type ApiDeps } from '../../api/api.js';
+import { loadConfig } from '../../core/config.js';
+import { ensureAdminToken } from '../../core/store/tokens.js';
+import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres, type EmbeddedCluster } from '../../core/embedded-postgres/embedded.js';
 import { serverDir } from '../../core/embedded-postgres/wal-archive.js';
 import { parseAppName, type AppName } from '../../core/names.js';
@@ -22,6 +28,7 @@ import { withDatabase } from '../../core/store/pg-tools.js';
 import { BackupService } from '../backups/service.js';
 import { PitrService } from './service.js';
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const secretKey = parseSecretKey('73'.repeat(32));
 let home: string;
 let cluster: EmbeddedCluster;
@@ -76,6 +83,15 @@ async function titles(db: Sql): Promise<string[]> {
 
 /** Commit times are microseconds, Date milliseconds: a few ms apart keeps "before" and "after" apart. */
 const tick = () => new Promise((r) => setTimeout(r, 20));
+async function waitForState(name: string, state: string): Promise<void> {
+  for (;;) {
+    const found = (await pitr.listRestores(parseAppName('shop'))).find((r) => r.name === name);
+    if (found?.state === state) return;
+    if (found && found.state !== 'running') throw new Error(`${name} is ${found.state}: ${found.error ?? ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 const shown = (at: Date) => at.toISOString().replace('T', ' ').replace('Z', '');
 
 describe('point-in-time recovery', () => {
@@ -129,7 +145,10 @@ describe('point-in-time recovery', () => {
     await app.end();
     await other.end();
 
-    const restore = await pitr.restore(shop, shown(noted));
+    // The API answers as soon as the restore is recorded (running); recovery goes on after.
+    const begun = await pitr.beginRestore(shop, shown(noted));
+    expect(begun.restore).toMatchObject({ name: 'r001', state: 'running', to: noted.toISOString() });
+    const restore = await begun.done;
     firstRestore = restore.name;
     expect(restore).toMatchObject({ name: 'r001', state: 'ready', to: noted.toISOString(), error: null, safetyBackup: null });
     const live = (await databases.find(shopId))!.database;
@@ -171,16 +190,56 @@ describe('point-in-time recovery', () => {
     await expect(pitr.promote(shop, 9)).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('discard drops the restored database and leaves the live one', async () => {
-    const restore = await pitr.restore(shop, shown(noted));
-    expect(restore).toMatchObject({ name: 'r002', state: 'ready' });
-    const discarded = await pitr.discard(shop, 2);
-    expect(discarded.state).toBe('discarded');
-    const [exists] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${restore.database}`;
-    expect(exists!.n).toBe(0);
-    const app = await asApp(shopId);
-    expect(await titles(app)).toEqual(['milk', 'bread', 'eggs']);
-    await app.end();
+  it('through the API and the CLI: pg:restore is answered at once and waits for ready; pg:restore:discard drops it, the live one stays', async () => {
+    // The real API (createApi) with this file's PITR service, reached by the real CLI over HTTP.
+    const token = await ensureAdminToken(sql, path.join(home, 'admin-token'));
+    const deps = { sql, config: { ...loadConfig({}), port: 7070 }, addons: { pitr } } as unknown as ApiDeps;
+    const server = http.createServer(createApi(deps));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const devflow = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const env = { PATH: process.env.PATH, HOME: home, DEVFLOW_API: base, DEVFLOW_TOKEN: token, DEVFLOW_CONFIG: path.join(home, 'no-credentials.json') };
+      execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+      });
+    });
+    try {
+      const started = await fetch(`${base}/api/v1/apps/shop/pg/restore`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ to: shown(noted) }),
+      });
+      expect(started.status).toBe(202);
+      expect(await started.json()).toMatchObject({ name: 'r002', state: 'running' });
+      const listed = await devflow(['pg:restores', 'shop']);
+      expect(listed.stdout).toMatch(/^r002 /m);
+      await waitForState('r002', 'ready'); // recovery went on after the answer
+      await pitr.discard(shop, 2);
+
+      const restored = await devflow(['pg:restore', 'shop', '--to', shown(noted)]);
+      expect(restored.stderr).toContain("Recovering shop's database as it was at");
+      expect(restored.stdout).toContain("Recovered shop's database as it was at");
+      expect(restored.stdout).toContain('(r003)');
+      expect(restored.code).toBe(0);
+      const afterwards = await devflow(['pg:restores', 'shop', '--json']);
+      const restores = JSON.parse(afterwards.stdout) as Array<{ name: string; state: string; database: string }>;
+      const r3 = restores.find((r) => r.name === 'r003')!;
+      expect(r3.state).toBe('ready');
+
+      const bad = await devflow(['pg:restore', 'shop', '--to', '2999-01-01 00:00:00']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/is in the future/);
+
+      const discarded = await devflow(['pg:restore:discard', 'shop', 'r003']);
+      expect(discarded.code).toBe(0);
+      expect(discarded.stdout).toContain('Discarded shop r003');
+      const [exists] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_database WHERE datname = ${r3.database}`;
+      expect(exists!.n).toBe(0);
+      const app = await asApp(shopId);
+      expect(await titles(app)).toEqual(['milk', 'bread', 'eggs']);
+      await app.end();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('retention keeps the newest base backup before the window and the WAL it needs; older times become unreachable', async () => {

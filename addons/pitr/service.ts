@@ -23,7 +23,7 @@ import {
 import { dumpFromRecovered, startRecoveredServer } from './recovery.js';
 import {
   baseBackupView, deleteBaseBackupRow, failInterruptedBaseBackups, failInterruptedRestores, findRestore, finishBaseBackup, insertBaseBackup,
-  insertRestore, listBaseBackups, listRestores, restoreView, setRestoreState, summary, type BaseBackupKind, type BaseBackupView, type RestoreView,
+  insertRestore, listBaseBackups, listRestores, restoreView, setRestoreState, summary, type BaseBackupKind, type BaseBackupView, type RestoreRow, type RestoreView,
 } from './store.js';
 
 export type { BaseBackupView, RestoreView } from './store.js';
@@ -118,7 +118,19 @@ export class PitrService {
    * Answers once the new database is filled (state `ready`), or with the reason it failed.
    */
   async restore(appName: AppName, to: string | undefined, now = new Date()): Promise<RestoreView> {
-    const { sql, serverUrl } = this.deps;
+    return (await this.beginRestore(appName, to, now)).done;
+  }
+
+  /**
+   * Starts a restore and answers as soon as it is recorded (state `running`): what can be refused
+   * at once is (a bad or future time, a time before the oldest base backup, no database, WAL not
+   * archived). Recovery itself takes minutes for a large cluster, longer than an HTTP client or a
+   * proxy in front of the API should hold a request, so it goes on in `done`, which settles with
+   * the restore `ready`, or rejects after marking it `failed` with the reason. A DevFlow stopped
+   * meanwhile fails it at its next start (failInterrupted).
+   */
+  async beginRestore(appName: AppName, to: string | undefined, now = new Date()): Promise<{ restore: RestoreView; done: Promise<RestoreView> }> {
+    const { sql } = this.deps;
     const target = parseTargetTime(to, now);
     const app = await getApp(sql, appName);
     const credentials = await this.deps.databases.find(app.id);
@@ -128,6 +140,14 @@ export class PitrService {
     const base = baseBackups.find((b) => b.id === chosen.id)!;
     await this.archiveUpToNow();
     const row = await insertRestore(sql, app.id, target, base.label, (n) => restoredDatabaseName(credentials.database, n));
+    const done = this.recover(appName, row, base, credentials, target);
+    return { restore: restoreView(row), done };
+  }
+
+  private async recover(
+    appName: AppName, row: RestoreRow, base: { dir: string; label: string }, credentials: { database: string; role: string }, target: Date,
+  ): Promise<RestoreView> {
+    const { sql, serverUrl } = this.deps;
     const name = `${appName} ${restoreName(row.number)}`;
     const server = new URL(serverUrl);
     try {

@@ -1,6 +1,7 @@
 /**
  * Point-in-time recovery (issue 21, addons/pitr):
- *   POST   /apps/{app}/pg/restore                          { "to": "2026-12-04 10:15:00" } → 201, the restore, once ready
+ *   POST   /apps/{app}/pg/restore                          { "to": "2026-12-04 10:15:00" } → 202, the restore, running
+ *                                                          (recovery goes on in the background: poll GET …/restores)
  *   GET    /apps/{app}/pg/restores                         → [ { name: "r001", to, database, state, … } ]
  *   POST   /apps/{app}/pg/restores/{restore}/promote       { "confirm": "<app>" } → the restore, promoted
  *   DELETE /apps/{app}/pg/restores/{restore}               → the restore, discarded (its database dropped)
@@ -41,7 +42,9 @@ export function registerPitrRoutes(v1: express.Router, deps: ApiDeps): void {
     return service;
   };
   v1.post('/apps/:app/pg/restore', route(async (req, res) => {
-    res.status(201).json(await pitr().restore(parseAppName(req.params.app), parseRestoreTarget(req.body)));
+    const { restore, done } = await pitr().beginRestore(parseAppName(req.params.app), parseRestoreTarget(req.body));
+    done.catch(() => {}); // a failure is logged and recorded on the restore (state failed, with the reason)
+    res.status(202).json(restore);
   }));
   v1.get('/apps/:app/pg/restores', route(async (req, res) => {
     res.json(await pitr().listRestores(parseAppName(req.params.app)));

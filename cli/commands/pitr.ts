@@ -24,9 +24,23 @@ export function formatRestores(app: string, restores: RestoreView[]): string {
   ].join('\n');
 }
 
+/** How often `pg:restore` asks how its restore is doing while DevFlow recovers it. */
+const RESTORE_POLL_MS = 1000;
+
 export async function restoreToTime({ app, opts }: CommandInput<OutputOptions & { to?: string }>): Promise<void> {
   if (!opts.to) throw new CliError(`say when: devflow pg:restore ${app} --to '2026-12-04 10:15:00' (UTC)`, 'usage');
-  const restore = await createClient(process.env).request<RestoreView>('POST', `${base(app)}/restore`, { to: opts.to });
+  const client = createClient(process.env);
+  const started = await client.request<RestoreView>('POST', `${base(app)}/restore`, { to: opts.to });
+  if (!opts.json) process.stderr.write(`Recovering ${app}'s database as it was at ${shown(started.to)} UTC (${started.name}); this takes a while for a large cluster…\n`);
+  // The API answers at once (202) and recovers in the background; the restore's row says how it went.
+  let restore = started;
+  while (restore.state === 'running') {
+    await new Promise((r) => setTimeout(r, RESTORE_POLL_MS));
+    const now = (await client.request<RestoreView[]>('GET', `${base(app)}/restores`)).find((r) => r.name === started.name);
+    if (!now) throw new CliError(`restore ${started.name} of ${app} is gone: see devflow pg:restores ${app}`, 'failed');
+    restore = now;
+  }
+  if (restore.state === 'failed') throw new CliError(`restoring ${app} to ${shown(restore.to)} UTC failed, and ${app}'s database was not touched: ${restore.error ?? 'see the DevFlow log'}`, 'failed');
   print(opts, restore, () => [
     `Recovered ${app}'s database as it was at ${shown(restore.to)} UTC into ${restore.database} (${restore.name}); ${app} still uses its live database.`,
     `  Put it in place (a safety backup of the live data is taken first): devflow pg:restore:promote ${app} ${restore.name} --confirm ${app}`,

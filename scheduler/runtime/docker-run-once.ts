@@ -39,9 +39,10 @@ export async function runOnceInDocker(
       stream.on('error', () => resolve());
     });
     docker.modem.demuxStream(stream, out, err);
-    // Asked before start, so a fast exit is not missed; "next-exit", or a created container counts as exited.
-    const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
     await container.start();
+    // Asked after start, as "not-running", which answers at once for a command that already
+    // ended; a "next-exit" wait sent before start can reach the engine after the exit and hang.
+    const waited = container.wait({ condition: 'not-running' }) as Promise<{ StatusCode: number }>;
     const timedOut = await killAfter(container, waited, options.timeoutMs, options.signal);
     const { StatusCode } = await waited;
     // The attach stream ends with the container; a short wait lets its last lines arrive.

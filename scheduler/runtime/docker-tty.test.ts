@@ -53,6 +53,15 @@ describe('run --tty on the docker runtime', () => {
     expect(await containersOf()).toEqual([]);
   });
 
+  it('a command that exits at once still returns its output and exit code', async () => {
+    // No typing: the container may exit before DevFlow asks the engine to wait for it.
+    let screen = '';
+    const session = await runtime.runTty(spec('echo first; exit 3'), { timeoutMs: 60_000, rows: 24, cols: 80, onData: (c) => (screen += c.toString('utf8')) });
+    expect(await session.exited).toEqual({ exitCode: 3, timedOut: false });
+    expect(screen).toContain('first');
+    expect(await containersOf()).toEqual([]);
+  });
+
   it('kills and removes the container when the client goes away', async () => {
     const controller = new AbortController();
     let screen = '';

@@ -44,8 +44,11 @@ export async function runTtyInDocker(
     const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
     stream.on('data', (chunk: Buffer) => options.onData(chunk));
     stream.on('error', () => {});
-    const waited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode: number }>;
     await container.start();
+    // Asked after start, as "not-running": it answers at the exit, or at once when the command
+    // already ended. A "next-exit" wait sent before start (dockerode does not wait for the
+    // engine to take it) could reach the engine after the exit, and then wait for none.
+    const waited = container.wait({ condition: 'not-running' }) as Promise<{ StatusCode: number }>;
     await container.resize({ h: options.rows, w: options.cols }).catch(() => {});
     const exited = endOf(container, waited, stream, options);
     let ended = false;
