@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppName } from '../core/names.js';
@@ -141,4 +143,18 @@ describe('devflow run --tty over the API', () => {
     });
     expect(run).toMatchObject({ state: 'killed', exitCode: 137 });
   });
+
+  it('the CLI itself, with no terminal on stdin (a script, CI): the output comes back and the CLI exits with the code', async () => {
+    const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/main.ts');
+    const env = { PATH: process.env.PATH, HOME: home, DEVFLOW_API: base, DEVFLOW_TOKEN: deployToken, DEVFLOW_CONFIG: path.join(home, 'no-credentials.json') };
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'run', app, '--tty', '--', 'echo first; exit 3'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stdout).toContain('first');
+    expect(stderr).toContain(`Running echo first; exit 3 on ${app}`);
+    expect(code).toBe(3);
+  }, 60_000);
 });
