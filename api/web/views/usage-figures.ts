@@ -4,28 +4,13 @@
  * requests, database and storage sizes), and the API's per-bucket points as chart points in
  * those same units (bytes as MB), one series per figure.
  */
+import type { UsageTotals } from '../../../billing/usage.js';
+import type { UsagePoint } from '../../../billing/usage-series.js';
 import type { MetricPoint } from './chart-scale.js';
 
-export interface UsageTotalsView {
-  instanceSeconds: Record<string, number>;
-  oneOffSeconds: Record<string, number>;
-  buildSeconds: number;
-  requests: number;
-  egressBytes: number;
-  databaseBytes: number;
-  storageBytes: number;
-}
-
-export interface UsagePointView {
-  at: string;
-  instanceHours: number;
-  oneOffHours: number;
-  buildMinutes: number;
-  requests: number;
-  egressBytes: number;
-  databaseBytes: number | null;
-  storageBytes: number | null;
-}
+// The API's own shapes (type-only: the browser bundle carries none of billing/'s code).
+export type UsageTotalsView = Omit<UsageTotals, 'month'>;
+export type UsagePointView = UsagePoint;
 
 /** The series the chart draws, in this order, with their labels. */
 export const USAGE_SERIES: Array<[name: string, label: string]> = [
