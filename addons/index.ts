@@ -28,6 +28,7 @@ import { listCron, type CronJobView } from './cron/service.js';
 import { markInterruptedRuns } from './runs/store.js';
 import { RunService } from './runs/service.js';
 import { AddonService, type ConfigChange } from './service.js';
+import { PreviewAddons } from './previews/service.js';
 import { BackupService } from './backups/service.js';
 import { PitrService } from './pitr/service.js';
 import { serverDir } from '../core/embedded-postgres/wal-archive.js';
@@ -35,7 +36,8 @@ import { BackupPlaces, DiskBackups } from './backups/files.js';
 import { parseS3Url } from '../core/s3-url.js';
 
 export type { AddonProvider, AddonDetails, StoredAddon } from './provider.js';
-export { AddonService, type AddonView, type CreatedAddon } from './service.js';
+export { AddonService, SHARE_OPTION, type AddonView, type CreatedAddon } from './service.js';
+export { PreviewAddons } from './previews/service.js';
 export { RunService } from './runs/service.js';
 export { parseRunCommand } from './runs/states.js';
 export { parseTerminalSide, type StartedTty } from './runs/tty.js';
@@ -82,6 +84,8 @@ export interface Addons {
   backups: BackupService;
   /** Point-in-time recovery, when the server archives WAL (DEVFLOW_PITR). */
   pitr: PitrService | undefined;
+  /** A preview's own add-ons and the parent's it is not given (for the scheduler and preview removal). */
+  previews: PreviewAddons;
   /** What the API calls. */
   operations: AddonOperations;
   /** For deploys/apps.ts: an app being destroyed loses its add-ons first. */
@@ -126,10 +130,12 @@ export async function createAddons(deps: AddonsDeps): Promise<Addons> {
   const pitr = deps.walArchive ? await startPitr(deps, backups, backupEveryMs) : undefined;
   const operations: AddonOperations = {
     list: (app) => service.list(app), create: (...args) => service.create(...args), destroy: (...args) => service.destroy(...args), runs, backups,
+    shareWithPreviews: (...args) => service.shareWithPreviews(...args),
     cron: (app) => listCron(deps.sql, app), pitr: pitr?.service,
   };
   return {
     service,
+    previews: new PreviewAddons({ sql: deps.sql, secretKey: deps.secretKey, service, providers }),
     runs,
     backups,
     pitr: pitr?.service,
@@ -192,7 +198,7 @@ function serverEndpoint(serverUrl: string): { host: string; port: number } {
 }
 
 /** What the API calls (api/routes/addons.ts, runs.ts). */
-export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy'> & {
+export type AddonOperations = Pick<AddonService, 'list' | 'create' | 'destroy' | 'shareWithPreviews'> & {
   runs: RunService;
   backups: BackupService;
   cron(app: AppName): Promise<CronJobView[]>;

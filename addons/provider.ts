@@ -42,8 +42,19 @@ export interface BackupResult {
   bytes: number;
 }
 
+/**
+ * What an app's preview gets of this kind of add-on (addons/previews/plan.ts):
+ * - `own`: DevFlow runs the service, so each preview gets a fresh, empty one of its own;
+ * - `external`: a server the user named, which DevFlow cannot copy: its variables are withheld
+ *   from previews unless the add-on is shared with them (`--share-with-previews`);
+ * - `database`: it belongs to the app's database, which the preview has a copy of (extensions
+ *   come with the copy; a pool of the parent's database is not the preview's).
+ */
+export type PreviewPolicy = 'own' | 'external' | 'database';
+
 export interface AddonProvider {
   readonly kind: string;
+  readonly previews: PreviewPolicy;
   /** One line for the list of kinds. */
   readonly summary: string;
   /** Which options `create` takes (for messages), e.g. ['extensions']. */

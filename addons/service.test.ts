@@ -2,9 +2,13 @@
  * Add-ons of an app with the real PostgreSQL (the test run's server) and a real redis-server:
  * creating a redis add-on sets REDIS_URL through the scheduler's config path, destroying it
  * unsets it, postgres extensions land in the app's own database, bad input is refused with the
- * list of kinds, and removing an app's add-ons deprovisions them.
+ * list of kinds, and removing an app's add-ons deprovisions them. A preview of an app with add-ons
+ * gets a Redis of its own (another ACL user: the two cannot read each other's keys), none of an
+ * external server's variables unless shared, and loses its Redis with it.
  */
+import { once } from 'node:events';
 import fs from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +16,8 @@ import { parseAppName, type AppName } from '../core/names.js';
 import { parseSecretKey } from '../core/secrets.js';
 import { AppDatabases } from '../core/store/app-databases.js';
 import { createApp, getConfigVars } from '../core/store/apps.js';
+import { createPreview } from '../core/store/previews.js';
+import { insertAddon } from './store.js';
 import { connect } from '../core/store/database.js';
 import { ProcessRuntime, releaseOperations, type SchedulerDeps } from '../scheduler/index.js';
 import { createTestDatabase, withDatabase, type TestDatabase } from '../tests/support/postgres.js';
@@ -117,3 +123,73 @@ async function newAppId(name: string): Promise<number> {
   const [row] = await db.sql<{ id: number }[]>`SELECT id FROM apps WHERE name = ${name}`;
   return row!.id;
 }
+
+/** A client of the add-on Redis server as the given URL's user, which gives up at the first refusal. */
+async function redisAs(url: string) {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  return redis;
+}
+
+/** The server's first reply to AUTH with the URL's user and password, as raw RESP. */
+async function authReply(url: URL): Promise<string> {
+  const socket = net.connect(Number(url.port), url.hostname);
+  try {
+    socket.write(`AUTH ${decodeURIComponent(url.username)} ${decodeURIComponent(url.password)}\r\n`);
+    const [data] = (await once(socket, 'data')) as [Buffer];
+    return data.toString();
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe("a preview's add-ons", () => {
+  it("gets a Redis of its own, withholds a named server's variables (saying so) unless shared, and loses its Redis with it", async () => {
+    const parent = await newApp('store');
+    await addons.service.create(parent.name, 'redis', {}, 'admin');
+    // The row vespa's create stores: preparing a preview reads rows only, it never calls the server.
+    await insertAddon(db.sql, secretKey, parent, 'vespa', 'vespa-abcdef', { settings: { url: 'http://search.internal:8080', namespace: 'app-store' } }, ['VESPA_URL', 'VESPA_NAMESPACE']);
+    const created = await createPreview(db.sql, parent, 'feature', 'branch', 'feature');
+    const preview = { id: created.appId, name: created.app };
+    const lines: string[] = [];
+    const log = { line: (line: string) => lines.push(line) };
+
+    const env = await addons.previews.prepare(preview, parent, log);
+    expect([...env.withhold].sort()).toEqual(['REDIS_URL', 'VESPA_NAMESPACE', 'VESPA_URL']);
+    expect(env.set.REDIS_URL).toMatch(new RegExp(`^redis://app_${preview.name}:[\\w-]+@127\\.0\\.0\\.1:\\d+$`));
+    expect(lines).toEqual([
+      expect.stringMatching(/^-----> Made redis-[0-9a-f]{6} \(redis\) for the preview: REDIS_URL, empty \(store's data is not copied\)$/),
+      expect.stringContaining('Not passed to the preview: VESPA_URL, VESPA_NAMESPACE of vespa-abcdef (vespa, a server you run)'),
+      expect.stringContaining('devflow addons:share store vespa-abcdef'),
+    ]);
+    expect((await addons.service.list(preview.name)).map((a) => [a.kind, a.previews])).toEqual([['redis', 'own']]);
+
+    const asPreview = await redisAs(env.set.REDIS_URL!);
+    const asParent = await redisAs((await getConfigVars(db.sql, parent.id)).REDIS_URL!);
+    try {
+      await asParent.set('store:greeting', 'production');
+      expect(await asPreview.set(`${preview.name}:greeting`, 'preview')).toBe('OK');
+      await expect(asPreview.get('store:greeting')).rejects.toThrow(/NOPERM/);
+      await expect(asParent.get(`${preview.name}:greeting`)).rejects.toThrow(/NOPERM/);
+      expect(await asParent.get('store:greeting')).toBe('production');
+    } finally {
+      asPreview.disconnect();
+      asParent.disconnect();
+    }
+
+    // The next deploy: the same Redis; once vespa is shared, its variables are inherited.
+    const view = await addons.service.shareWithPreviews(parent.name, 'vespa', true);
+    expect(view.previews).toBe('shared');
+    lines.length = 0;
+    const again = await addons.previews.prepare(preview, parent, log);
+    expect(again).toEqual({ set: env.set, withhold: ['REDIS_URL'] });
+    expect(lines).toEqual(['-----> Shared with store, as you chose: vespa-abcdef']);
+
+    await addons.previews.removeAll(preview);
+    expect(await addons.service.list(preview.name)).toEqual([]);
+    // Its user is gone: the password it had is refused.
+    const url = new URL(env.set.REDIS_URL!);
+    expect(await authReply(url)).toMatch(/^-WRONGPASS/);
+  });
+});

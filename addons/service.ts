@@ -11,8 +11,11 @@ import type { AppName } from '../core/names.js';
 import type { SecretKey } from '../core/secrets.js';
 import { getApp } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
-import type { AddonApp, AddonDetails, AddonOptions, AddonProvider } from './provider.js';
-import { deleteAddon, insertAddon, listAddons, type AddonRecord } from './store.js';
+import type { AddonApp, AddonDetails, AddonOptions, AddonProvider, PreviewPolicy } from './provider.js';
+import { deleteAddon, insertAddon, listAddons, setShareWithPreviews, type AddonRecord } from './store.js';
+
+/** `addons:create … --share-with-previews`: taken by the service, never passed to the provider. */
+export const SHARE_OPTION = 'share-with-previews';
 
 export interface ConfigChange {
   set: Record<string, string>;
@@ -35,6 +38,8 @@ export interface AddonView extends AddonDetails {
   kind: string;
   app: string;
   env: string[];
+  /** What the app's previews get of it: their own (empty), the app's (shared), or none (withheld). */
+  previews: 'own' | 'shared' | 'withheld';
   createdAt: string;
 }
 
@@ -59,16 +64,8 @@ export class AddonService {
   async create(appName: AppName, kind: string, options: AddonOptions, actor: string): Promise<CreatedAddon> {
     const provider = this.provider(kind);
     const app = await this.app(appName);
-    // Under the app's lock, so two creates of one kind never both provision.
-    const record = await withAppLock(this.deps.sql, app.id, async () => {
-      if ((await listAddons(this.deps.sql, this.deps.secretKey, app)).some((a) => a.kind === kind)) {
-        throw new ConflictError(`${app.name} already has a ${kind} add-on: destroy it first (devflow addons:destroy ${app.name} ${kind} --confirm ${app.name})`);
-      }
-      const provisioned = await provider.provision(app, options);
-      const name = `${kind}-${randomBytes(3).toString('hex')}`;
-      const env = Object.keys(provider.bindEnv({ ...provisioned, id: 0, app, kind, name, createdAt: new Date() }));
-      return insertAddon(this.deps.sql, this.deps.secretKey, app, kind, name, provisioned, env);
-    });
+    const { [SHARE_OPTION]: share, ...providerOptions } = options;
+    const record = await this.attach(app, kind, providerOptions, share !== undefined && share !== 'false');
     const vars = provider.bindEnv(record);
     const { release } = Object.keys(vars).length === 0
       ? { release: null }
@@ -76,15 +73,37 @@ export class AddonService {
     return { addon: this.view(record), release };
   }
 
+  /**
+   * Provisions and stores an add-on without touching the app's config: `create` sets its
+   * variables afterwards, a preview's deploy (previews/service.ts) takes them for its release.
+   * Under the app's lock, so two creates of one kind never both provision; `held` when the
+   * caller holds it already (a deployment does, from build to rollout).
+   */
+  async attach(app: AddonApp, kind: string, options: AddonOptions, shareWithPreviews = false, lock: 'take' | 'held' = 'take'): Promise<AddonRecord> {
+    const provider = this.provider(kind);
+    const work = async () => {
+      if ((await listAddons(this.deps.sql, this.deps.secretKey, app)).some((a) => a.kind === kind)) {
+        throw new ConflictError(`${app.name} already has a ${kind} add-on: destroy it first (devflow addons:destroy ${app.name} ${kind} --confirm ${app.name})`);
+      }
+      const provisioned = await provider.provision(app, options);
+      const name = `${kind}-${randomBytes(3).toString('hex')}`;
+      const env = Object.keys(provider.bindEnv({ ...provisioned, id: 0, app, kind, name, createdAt: new Date() }));
+      return insertAddon(this.deps.sql, this.deps.secretKey, app, kind, name, provisioned, env, shareWithPreviews);
+    };
+    return lock === 'held' ? work() : withAppLock(this.deps.sql, app.id, work);
+  }
+
+  /** `addons:share` / `addons:unshare`: whether the app's previews use this add-on as the app does (from their next deploy). */
+  async shareWithPreviews(appName: AppName, ref: string, share: boolean): Promise<AddonView> {
+    const record = await this.find(await this.app(appName), ref);
+    await setShareWithPreviews(this.deps.sql, record.id, share);
+    return this.view({ ...record, shareWithPreviews: share });
+  }
+
   /** `ref` is the add-on's kind or its name. */
   async destroy(appName: AppName, ref: string, actor: string): Promise<{ release: number | null }> {
     const app = await this.app(appName);
-    const addons = await listAddons(this.deps.sql, this.deps.secretKey, app);
-    const record = addons.find((a) => a.kind === ref || a.name === ref);
-    if (!record) {
-      const have = addons.map((a) => `${a.name} (${a.kind})`).join(', ') || 'none';
-      throw new NotFoundError(`${app.name} has no add-on "${ref}" (it has: ${have})`);
-    }
+    const record = await this.find(app, ref);
     const { release } = record.env.length === 0
       ? { release: null }
       : await this.deps.setConfig(app.name, { set: {}, unset: record.env }, actor);
@@ -109,6 +128,14 @@ export class AddonService {
     }
   }
 
+  private async find(app: AddonApp, ref: string): Promise<AddonRecord> {
+    const addons = await listAddons(this.deps.sql, this.deps.secretKey, app);
+    const record = addons.find((a) => a.kind === ref || a.name === ref);
+    if (record) return record;
+    const have = addons.map((a) => `${a.name} (${a.kind})`).join(', ') || 'none';
+    throw new NotFoundError(`${app.name} has no add-on "${ref}" (it has: ${have})`);
+  }
+
   private provider(kind: string): AddonProvider {
     const provider = this.deps.providers.get(kind);
     if (!provider) {
@@ -127,7 +154,12 @@ export class AddonService {
     const details = this.provider(record.kind).describe(record);
     return {
       id: record.id, name: record.name, kind: record.kind, app: record.app.name, env: record.env,
-      createdAt: record.createdAt.toISOString(), ...details,
+      previews: previewsView(this.provider(record.kind).previews, record.shareWithPreviews), createdAt: record.createdAt.toISOString(), ...details,
     };
   }
+}
+
+function previewsView(policy: PreviewPolicy, shared: boolean): AddonView['previews'] {
+  if (shared) return 'shared';
+  return policy === 'own' ? 'own' : 'withheld';
 }

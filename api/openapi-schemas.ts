@@ -206,6 +206,7 @@ export const SCHEMAS: Record<string, Schema> = {
   Addon: object({
     id: int, name: str, kind: str, app: str, env: { type: 'array', items: str }, createdAt: time,
     plan: str, connection: str, info: { type: 'object', additionalProperties: str },
+    previews: { type: 'string', enum: ['own', 'shared', 'withheld'] },
   }),
   NewAddon: object({ kind: str, options: { type: 'object', additionalProperties: str } }, ['kind']),
   SignUp: object({ email: str, password: str, invitation: str }, ['email', 'password']),

@@ -155,7 +155,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/billing/stripe/webhook', summary: "Stripe's event deliveries, verified with DEVFLOW_STRIPE_WEBHOOK_SECRET (Stripe-Signature, 5 minutes' tolerance); each event applied once", scope: 'public', response: { json: object({ received: { type: 'boolean' }, result: { type: 'string' } }) } },
   // Issue 20, the usage chart: a month's usage per day or hour.
   { method: 'get', path: '/apps/{app}/usage/series', summary: "What the app used in each day (or hour) of a month (?month=YYYY-MM, ?step=day|hour; UTC, up to now): instance-hours, one-off run hours, build minutes, requests, egress bytes, database and storage bytes", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },
-  { method: 'get', path: '/teams/{team}/usage/series', summary: "What a team's apps used in each day (or hour) of a month, summed (?month=YYYY-MM, ?step=day|hour)", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },
+  { method: 'get', path: '/teams/{team}/usage/series', summary: "What a team's apps used in each day (or hour) of a month, summed (?month=YYYY-MM, ?step=day|hour)", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },  // Issue 21 with previews: whether an app's previews use its add-on (off: their own, or none).
+  { method: 'put', path: '/apps/{app}/addons/{addon}/previews', summary: "Share an add-on with the app's previews ({\"share\": true}: they use the app's, and may write to it) or not (their own empty one where DevFlow runs it, else none)", scope: 'deploy', request: object({ share: { type: 'boolean' } }, ['share']), response: { json: ref('Addon') } },
 ];
 
 const ERRORS: Record<string, string> = {

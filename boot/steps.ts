@@ -181,7 +181,8 @@ export async function startRoles({
   config, store, runtime, backend, routing, addons, log, telemetry,
 }: Pick<House, 'config' | 'store' | 'runtime' | 'backend' | 'routing' | 'addons' | 'log' | 'telemetry'>): Promise<Started<Roles>> {
   const { sql } = store.db;
-  const scheduler = schedulerDeps(config, store, runtime, backend, routing, telemetry);
+  // A preview's add-ons are made or withheld before it builds (addons/previews/).
+  const scheduler = { ...schedulerDeps(config, store, runtime, backend, routing, telemetry), previewAddons: addons.previews };
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: store.db.url });
   const interrupted = await failInterruptedDeployments(sql);
   if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
@@ -199,7 +200,7 @@ export async function startRoles({
   });
   const previews: PreviewService = new PreviewService({
     sql, serverUrl: store.db.url, databases: store.databases, secretKey: store.secretKey, runtime: runtime.runtime, routes: routing.routes,
-    maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs,
+    maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs, addons: addons.previews,
   }, enqueue, config, receiver);
   const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews, addons);
   const publicUrl = publicApiUrl(config);

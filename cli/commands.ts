@@ -277,6 +277,7 @@ export const COMMANDS: CommandSpec[] = [
       { flags: '--user <user>', description: 'neo4j: the user DevFlow and the app connect as' },
       { flags: '--password <password>', description: "neo4j: that user's password (kept sealed, shown as ****)" },
       { flags: '--http-url <url>', description: "neo4j: its HTTP API, when not on the Bolt host's port 7474" },
+      { flags: '--share-with-previews', description: "previews use this add-on as the app does (and may write to it); by default they get their own (redis) or none" },
     ],
     load: () => import('./commands/addons.js').then((m) => m.createAddon),
   },
@@ -434,5 +435,14 @@ export const COMMANDS: CommandSpec[] = [
     name: 'billing:portal', description: "a Stripe customer-portal link to change, pay or cancel a team's subscription", json,
     options: [{ flags: '--team <team>', description: 'the team', required: true }],
     load: () => import('./commands/billing.js').then((m) => m.portal),
+  },
+  // Issue 21 with previews: an app's previews never reach its add-ons unless shared.
+  {
+    name: 'addons:share', description: "let the app's previews use this add-on as the app does (they may write to it), from their next deploy", app, json,
+    args: [['<addon>', 'its kind or name']], load: () => import('./commands/addons.js').then((m) => m.shareAddon),
+  },
+  {
+    name: 'addons:unshare', description: "previews get their own add-on (redis, empty) or none of this one's variables, from their next deploy", app, json,
+    args: [['<addon>', 'its kind or name']], load: () => import('./commands/addons.js').then((m) => m.unshareAddon),
   },
 ];

@@ -6,6 +6,7 @@ import type { Sql } from '../core/store/database.js';
 import type { AppRecord } from '../core/store/apps.js';
 import type { LogSink } from '../core/types.js';
 import type { PlatformEnv } from './database-env.js';
+import type { PreviewAddonHook } from './previews/app-context.js';
 import type { HealthCheck } from './health.js';
 import type { RuntimeDriver } from './runtime/types.js';
 
@@ -45,6 +46,12 @@ export interface SchedulerDeps {
    * DevflowError fails the deployment with its message and nothing is built or run.
    */
   beforeBuild?(app: AppRecord): Promise<void>;
+  /**
+   * A preview's add-ons (addons/previews/): made or withheld before it builds, so a preview
+   * never writes into the parent's Redis or external servers. Without it, a preview inherits
+   * every parent var but DATABASE_POOL_URL.
+   */
+  previewAddons?: PreviewAddonHook;
 }
 
 /** The app backend's hook (backend/index.ts): it deploys the functions a pushed repo holds. */

@@ -23,6 +23,7 @@ export { instanceEnv } from './instance-spec.js';
 export { parseScaleRequest } from './scale.js';
 export { startLogCollector, type LogCollector } from './logs/collector.js';
 export { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from './previews/manager.js';
+export type { PreviewAddonEnv, PreviewAddonHook } from './previews/app-context.js';
 export { branchSlug, pullRequestSlug } from './previews/slug.js';
 export { hmacHex, parsePullRequestEvent, verifyDelivery } from './previews/webhook.js';
 export {

@@ -52,7 +52,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
       // Refusals (billing's build-minutes quota) come before any work, so nothing is built or run.
       await deps.beforeBuild?.(app);
-      const config = await deployConfigVars(deps.sql, app);
+      const config = await deployConfigVars(deps.sql, app, deps.previewAddons, log);
       const artifact = await buildFromSource(deps, deployment, config, log, clock);
       await deps.sourceHook?.beforeRelease(app, buildSourceDir(deps.config.home, deploymentId), log);
       await transitionDeployment(deps.sql, deploymentId, 'building', 'releasing');

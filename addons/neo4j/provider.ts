@@ -30,6 +30,7 @@ interface Neo4jSettings {
 
 export class Neo4jProvider implements AddonProvider {
   readonly kind = 'neo4j';
+  readonly previews = 'external' as const;
   readonly summary = "Neo4j on a server you run: NEO4J_URL and credentials, a database per app where the server has several";
   readonly options = OPTIONS;
 

@@ -28,6 +28,7 @@ interface PoolAddonSettings {
 
 export class PgBouncerProvider implements AddonProvider {
   readonly kind = 'pgbouncer';
+  readonly previews = 'database' as const;
   readonly summary = "PgBouncer in transaction mode in front of the app's database: DATABASE_POOL_URL, the app's own role";
   readonly options = [] as const;
   /**

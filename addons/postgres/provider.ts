@@ -23,6 +23,7 @@ interface PostgresSettings {
 
 export class PostgresProvider implements AddonProvider {
   readonly kind = 'postgres';
+  readonly previews = 'database' as const;
   readonly summary = "extras on the app's own database: --extensions pg_trgm,hstore enables extensions the server has";
   readonly options = ['extensions'] as const;
 

@@ -27,6 +27,7 @@ interface RedisSettings {
 
 export class RedisProvider implements AddonProvider {
   readonly kind = 'redis';
+  readonly previews = 'own' as const;
   readonly summary = 'Redis 7: REDIS_URL with an ACL user of its own, limited to keys and channels under "<app>:"';
   readonly options = [] as const;
 

@@ -37,6 +37,7 @@ export function healthProblem(status: number, body: unknown): string | undefined
 
 export class VespaProvider implements AddonProvider {
   readonly kind = 'vespa';
+  readonly previews = 'external' as const;
   readonly summary = 'Vespa on a server you run: VESPA_URL and a document namespace per app';
   readonly options = OPTIONS;
 

@@ -3,6 +3,7 @@
  *   GET    /apps/{app}/addons            → [ { id, name, kind, plan, connection (masked), env, … } ]
  *   POST   /apps/{app}/addons            { "kind": "redis", "options": { "extensions": "pg_trgm" } } → 201 { addon, release }
  *   DELETE /apps/{app}/addons/{addon}    (kind or name) → { deleted, release }
+ *   PUT    /apps/{app}/addons/{addon}/previews  { "share": true } → the add-on: whether previews use it as the app does
  * Creating or destroying one that binds variables makes a new release (config:set's path).
  */
 import type express from 'express';
@@ -45,5 +46,10 @@ export function registerAddonRoutes(v1: express.Router, deps: ApiDeps): void {
     const ref = String(req.params.addon);
     const { release } = await addonsOf(deps).destroy(parseAppName(req.params.app), ref, grantOf(res).name);
     res.json({ deleted: ref, release });
+  }));
+  v1.put('/apps/:app/addons/:addon/previews', route(async (req, res) => {
+    const share = (req.body as { share?: unknown } | undefined)?.share;
+    if (typeof share !== 'boolean') throw new InvalidInputError('send {"share": true} (previews use the app\'s add-on) or {"share": false} (their own, or none)');
+    res.json(await addonsOf(deps).shareWithPreviews(parseAppName(req.params.app), String(req.params.addon), share));
   }));
 }

@@ -14,9 +14,16 @@ export function formatAddons(app: string, addons: AddonView[]): string {
   if (addons.length === 0) return `${app} has no add-ons: devflow addons:create ${app} redis`;
   return [`=== ${app} add-ons`, ...addons.map((a) => {
     const info = Object.entries(a.info).map(([k, v]) => `${k}: ${v}`).join(', ');
-    return `${a.name.padEnd(16)} ${a.kind.padEnd(9)} ${a.plan}\n  ${a.connection}${a.env.length ? ` (${a.env.join(', ')})` : ''}${info ? `\n  ${info}` : ''}`;
+    return `${a.name.padEnd(16)} ${a.kind.padEnd(9)} ${a.plan}\n  ${a.connection}${a.env.length ? ` (${a.env.join(', ')})` : ''}${info ? `\n  ${info}` : ''}`
+      + `\n  previews: ${PREVIEWS[a.previews]}`;
   })].join('\n');
 }
+
+const PREVIEWS: Record<AddonView['previews'], string> = {
+  own: 'their own, empty',
+  shared: "the app's (shared: they may write to it)",
+  withheld: 'none of its variables (addons:share to give them the app\'s)',
+};
 
 export async function listAddons({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
   const addons = await createClient(process.env).request<AddonView[]>('GET', path(app));
@@ -24,12 +31,15 @@ export async function listAddons({ app, opts }: CommandInput<OutputOptions>): Pr
 }
 
 /** The options of `addons:create`, as the API's `options` (the providers check them). */
-export function addonOptions(opts: Partial<Record<'extensions' | 'url' | 'user' | 'password' | 'httpUrl', string>>): Record<string, string> {
+export function addonOptions(
+  opts: Partial<Record<'extensions' | 'url' | 'user' | 'password' | 'httpUrl', string>> & { shareWithPreviews?: boolean },
+): Record<string, string> {
   const names = { extensions: 'extensions', url: 'url', user: 'user', password: 'password', httpUrl: 'http-url' } as const;
-  return Object.fromEntries(Object.entries(names).flatMap(([key, name]) => {
+  const options = Object.fromEntries(Object.entries(names).flatMap(([key, name]) => {
     const value = opts[key as keyof typeof names];
     return value === undefined ? [] : [[name, value]];
   }));
+  return opts.shareWithPreviews === true ? { ...options, 'share-with-previews': 'true' } : options;
 }
 
 export async function createAddon({ app, args: [kind], opts }: CommandInput<OutputOptions & Parameters<typeof addonOptions>[0]>): Promise<void> {
@@ -50,4 +60,17 @@ export async function destroyAddon({ app, args: [ref], opts }: CommandInput<{ co
   }
   const { release } = await createClient(process.env).request<{ release: number | null }>('DELETE', `${path(app)}/${encodeURIComponent(ref!)}`);
   console.log(`Destroyed ${ref} of ${app}${release === null ? '' : `; released v${release}`}`);
+}
+
+export function shareAddon(input: CommandInput<OutputOptions>): Promise<void> {
+  return setSharing(input, true);
+}
+
+export function unshareAddon(input: CommandInput<OutputOptions>): Promise<void> {
+  return setSharing(input, false);
+}
+
+async function setSharing({ app, args: [ref], opts }: CommandInput<OutputOptions>, share: boolean): Promise<void> {
+  const addon = await createClient(process.env).request<AddonView>('PUT', `${path(app)}/${encodeURIComponent(ref!)}/previews`, { share });
+  print(opts, addon, () => `${addon.name} of ${app}: previews get ${PREVIEWS[addon.previews]}, from their next deploy`);
 }

@@ -35,6 +35,7 @@ import { m066 } from './migrations/066-pg-backups.js';
 import { m067 } from './migrations/067-billing-stripe.js';
 import { m070 } from './migrations/070-app-stripe.js';
 import { m073 } from './migrations/073-pitr.js';
+import { m079 } from './migrations/079-addon-previews.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -73,4 +74,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m067,
   m070,
   m073,
+  m079,
 ];

@@ -1,7 +1,7 @@
 /**
  * Preview lifecycle: a preview is made on its first deploy (within the app's limit, with a
  * branch of the parent's database), touched on every later deploy, and removed with all it
- * owns (instances, routes, artifacts, database) when its branch is deleted, its pull request
+ * owns (instances, routes, artifacts, database, add-ons) when its branch is deleted, its pull request
  * closes, or it has been idle past the TTL.
  */
 import { randomBytes } from 'node:crypto';
@@ -31,6 +31,8 @@ export interface PreviewDeps {
   routes: RouteRefresher;
   maxPreviews: number;
   idleTtlMs: number;
+  /** The add-ons role (addons/previews/): a preview's own add-ons (its Redis ACL user and keys) go with it. */
+  addons?: { removeAll(app: { id: number; name: AppName }): Promise<void> };
 }
 
 /** The preview for this slug, made now if it does not exist yet. */
@@ -78,6 +80,8 @@ export async function removePreview(deps: PreviewDeps, preview: PreviewRecord): 
   await Promise.all(instances.map((i) => deps.runtime.stop(i.id, { graceMs: 5000 })));
   const releases = await listReleases(deps.sql, preview.appId, 1000);
   const credentials = await deps.databases.find(preview.appId);
+  // While the preview's app row still names them (the rows go with it, ON DELETE CASCADE).
+  await deps.addons?.removeAll({ id: preview.appId, name: preview.app });
   await deletePreviewRecord(deps.sql, preview.appId);
   if (credentials) await dropBranch(deps.sql, credentials);
   for (const release of releases) await deps.runtime.removeArtifact?.(release.artifact).catch(() => {});
