@@ -1,13 +1,17 @@
 /**
  * Issue 6 end to end (process runtime, real git, real PostgreSQL): branch pushes deploy
  * previews with their own copy of the database, deleting the branch removes them, signed
- * pull-request webhooks deploy pr-<n> previews, and forged ones do nothing.
+ * pull-request webhooks deploy pr-<n> previews, and forged ones do nothing. With add-ons on the
+ * app (issue 21), a preview gets a Redis of its own (the DevFlow-run redis-server) and none of a
+ * named server's variables (Vespa: a local stand-in of its HTTP API, as none can be installed
+ * here), which its push output says; its Redis user and keys go with it.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewAppName, type AppName } from '../../core/names.js';
 import { connect } from '../../core/store/database.js';
 import { hmacHex } from '../../scheduler/previews/webhook.js';
 import { serverUrl } from '../support/postgres.js';
@@ -15,14 +19,34 @@ import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { startGitHttpServer, type GitHttpServer } from '../support/git-http-server.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
+import { startVespaStandIn, type VespaStandIn } from '../support/vespa-standin.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-db');
+
+/**
+ * What the 'cache' branch adds to node-db: GET /redis?arg=SET&arg=k&arg=v runs one command on
+ * the app's REDIS_URL (a few lines of RESP, so the example needs no client package) and answers
+ * the raw reply; GET /vespa names VESPA_URL if the app has one.
+ */
+const REDIS_ROUTE = `const net = require('node:net');
+const encode = (args) => \`*\${args.length}\\r\\n\` + args.map((a) => \`$\${Buffer.byteLength(a)}\\r\\n\${a}\\r\\n\`).join('');
+module.exports = (args) => new Promise((resolve, reject) => {
+  const url = new URL(process.env.REDIS_URL);
+  const socket = net.connect(Number(url.port), url.hostname);
+  let reply = '';
+  socket.on('data', (data) => (reply += data));
+  socket.on('error', reject);
+  socket.on('end', () => resolve(reply.replace(/^\\+OK\\r\\n/, '').replace(/\\+OK\\r\\n$/, '')));
+  socket.write(encode(['AUTH', decodeURIComponent(url.username), decodeURIComponent(url.password)]) + encode(args) + encode(['QUIT']));
+});
+`;
 
 describe('preview environments', () => {
   let devflow: DevflowProcess;
   let repo: Workdir;
   let gitServer: GitHttpServer;
   let remoteRoot: string;
+  let vespa: VespaStandIn | undefined;
   const get = (host: string, urlPath = '/') => getViaRouter(devflow.httpPort, host, urlPath);
   const push = (refspec: string) => pushTo(repo, devflow, 'shop', refspec);
   const previews = async () => JSON.parse((await devflow.cli(['previews', 'shop', '--json'])).stdout) as { slug: string; url: string; state: string }[];
@@ -39,6 +63,7 @@ describe('preview environments', () => {
   });
   afterAll(async () => {
     await gitServer?.close();
+    await vespa?.close();
     await devflow?.stop();
     await cleanupRuntime(devflow?.home);
     await fs.rm(remoteRoot, { recursive: true, force: true });
@@ -92,6 +117,49 @@ describe('preview environments', () => {
     await admin.end();
   });
 
+  it("a preview gets a Redis of its own, none of a named server's variables (its push says so); its Redis user and keys go with it", async () => {
+    expect((await devflow.cli(['addons:create', 'shop', 'redis'])).exitCode).toBe(0);
+    vespa = await startVespaStandIn();
+    expect((await devflow.cli(['addons:create', 'shop', 'vespa', '--url', vespa.url])).exitCode).toBe(0);
+    const production = await redisClient(JSON.parse((await devflow.cli(['config', 'shop', '--json'])).stdout).REDIS_URL as string);
+    const admin = await adminRedis(devflow.home);
+    const app: AppName = previewAppName('shop' as AppName, 'cache');
+    try {
+      await production.set('shop:greeting', 'production');
+      await repo.git(['checkout', '-q', '-b', 'cache', 'main']);
+      await repo.write('redis.js', REDIS_ROUTE);
+      const server = path.join(repo.dir, 'server.js');
+      await fs.writeFile(server, (await fs.readFile(server, 'utf8')).replace("  if (url.pathname === '/whoami') {",
+        "  if (url.pathname === '/redis') return require('./redis.js')(url.searchParams.getAll('arg'));\n"
+        + "  if (url.pathname === '/vespa') return `${process.env.VESPA_URL ?? 'no VESPA_URL'}\\n`;\n  if (url.pathname === '/whoami') {"));
+      await repo.commit('a redis route');
+      const result = await push('cache');
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/remote: -----> Made redis-[0-9a-f]{6} \(redis\) for the preview: REDIS_URL, empty \(shop's data is not copied\)/);
+      expect(result.stderr).toMatch(/remote:  ! +Not passed to the preview: VESPA_URL, VESPA_NAMESPACE of (vespa-[0-9a-f]{6})/);
+      expect(result.stderr).toMatch(/remote: +To let previews use it as shop does: devflow addons:share shop vespa-[0-9a-f]{6}/);
+
+      const redis = async (...args: string[]) => (await get('cache.shop.localhost', `/redis?${args.map((a) => `arg=${encodeURIComponent(a)}`).join('&')}`)).body;
+      expect(await redis('GET', 'shop:greeting')).toMatch(/^-NOPERM/);
+      expect(await redis('SET', `${app}:greeting`, 'from the preview')).toBe('+OK\r\n');
+      expect(await redis('GET', `${app}:greeting`)).toBe('$16\r\nfrom the preview\r\n');
+      expect((await get('cache.shop.localhost', '/vespa')).body).toBe('no VESPA_URL\n');
+      await expect(production.get(`${app}:greeting`)).rejects.toThrow(/NOPERM/);
+      expect(await production.get('shop:greeting')).toBe('production');
+      expect(await admin.call('ACL', 'USERS')).toEqual(expect.arrayContaining(['app_shop', `app_${app}`]));
+
+      const removed = await push(':refs/heads/cache');
+      expect(removed.exitCode, removed.stderr).toBe(0);
+      expect((await get('cache.shop.localhost')).status).toBe(404);
+      expect(await admin.call('ACL', 'USERS')).not.toContain(`app_${app}`);
+      expect(await admin.exists(`${app}:greeting`)).toBe(0);
+      expect(await admin.get('shop:greeting')).toBe('production');
+    } finally {
+      production.disconnect();
+      admin.disconnect();
+    }
+  });
+
   it('a signed pull-request webhook deploys pr-<n>; forged or unsigned ones get 401 and deploy nothing', async () => {
     const hook = JSON.parse((await devflow.cli(['previews:webhook', 'shop', '--json'])).stdout) as { url: string; secret: string };
     const bare = path.join(remoteRoot, 'shop.git');
@@ -133,3 +201,14 @@ describe('preview environments', () => {
     expect(refused.stderr).toContain('The oldest idle one is feature-login');
   });
 });
+
+async function redisClient(url: string) {
+  const { Redis } = await import('ioredis');
+  return new Redis(url, { maxRetriesPerRequest: 1, enableReadyCheck: false });
+}
+
+/** The add-on Redis server as its operator (DevFlow's own login, in DEVFLOW_HOME/redis). */
+async function adminRedis(home: string) {
+  const { port, password } = JSON.parse(await fs.readFile(path.join(home, 'redis', 'settings.json'), 'utf8')) as { port: number; password: string };
+  return redisClient(`redis://:${encodeURIComponent(password)}@127.0.0.1:${port}`);
+}
