@@ -4,7 +4,9 @@
  * is timed as a user's shell sees it: from spawning the client until its first output line.
  * `devflow run` goes CLI → API → a new container of the app's current release (docker runtime)
  * → output streamed back; `docker run --rm` goes docker CLI → engine → container. The app is
- * tests/fixtures/addons-app, pushed once. Runs the built CLI (npm run build first).
+ * tests/fixtures/addons-app, pushed once. Runs the built CLI (npm run build first). The same
+ * pair again with a terminal: `devflow run --tty` (WebSocket, Tty container) beside `docker run -t`,
+ * with stdin not a terminal (as from a script), which the CLI handles (api/run-tty.test.ts).
  * Usage: node --import tsx bench/run-once.ts [--runs 10]
  */
 import { spawn } from 'node:child_process';
@@ -18,15 +20,26 @@ const RUNS = numberFlag('--runs', 10);
 const BIN = path.join(ROOT, 'bin/devflow.js');
 const APP = 'bench-run';
 
-/** Milliseconds from spawn to the first stdout line; fails on a non-zero exit. */
+/** A client that has not exited by then is stuck: the bench fails naming it rather than waiting for ever. */
+const STUCK_MS = 60_000;
+
+/** Milliseconds from spawn to the first stdout line; fails on a non-zero exit or a client that never exits. */
 function firstOutput(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = now();
     let first: number | undefined;
     const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stuck = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${file} ${args.join(' ')} had not exited after ${STUCK_MS / 1000} s (first output ${first === undefined ? 'never came' : `after ${first.toFixed(0)} ms`})`));
+    }, STUCK_MS);
     child.stdout.on('data', () => (first ??= now() - start));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 && first !== undefined ? resolve(first) : reject(new Error(`${file} ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) => {
+      clearTimeout(stuck);
+      if (code === 0 && first !== undefined) resolve(first);
+      else reject(new Error(`${file} ${args.join(' ')} exited ${code}`));
+    });
   });
 }
 
@@ -51,6 +64,9 @@ async function main(): Promise<void> {
     const subjects = [
       { name: `\`devflow run ${APP} -- echo first\``, file: process.execPath, args: [BIN, 'run', APP, '--', 'echo first'], times: [] as number[] },
       { name: "`docker run --rm <the release's image> sh -c 'echo first'`", file: '/usr/bin/docker', args: ['run', '--rm', '--entrypoint', '/bin/sh', image, '-c', 'echo first'], times: [] as number[] },
+      // With a terminal: the API's WebSocket and a Tty container, beside `docker run -t`.
+      { name: `\`devflow run ${APP} --tty -- echo first\``, file: process.execPath, args: [BIN, 'run', APP, '--tty', '--', 'echo first'], times: [] as number[] },
+      { name: "`docker run --rm -t <the release's image> sh -c 'echo first'`", file: '/usr/bin/docker', args: ['run', '--rm', '-t', '--entrypoint', '/bin/sh', image, '-c', 'echo first'], times: [] as number[] },
     ];
     for (const s of subjects) await firstOutput(s.file, s.args, env); // warm caches
     for (let run = 0; run < RUNS; run++) for (const s of subjects) s.times.push(await firstOutput(s.file, s.args, env));
