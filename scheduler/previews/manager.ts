@@ -1,8 +1,9 @@
 /**
  * Preview lifecycle: a preview is made on its first deploy (within the app's limit, with a
  * branch of the parent's database), touched on every later deploy, and removed with all it
- * owns (instances, routes, artifacts, database, add-ons) when its branch is deleted, its pull request
- * closes, or it has been idle past the TTL.
+ * owns (instances, routes, artifacts, database, add-ons) when its branch is deleted, its pull
+ * request closes, or it has been idle past the TTL. Its add-ons are made at deploy time
+ * (addons/previews/, through the scheduler's previewAddons hook), not here.
  */
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError } from '../../core/errors.js';

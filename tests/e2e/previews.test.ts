@@ -154,6 +154,12 @@ describe('preview environments', () => {
       expect(await admin.call('ACL', 'USERS')).not.toContain(`app_${app}`);
       expect(await admin.exists(`${app}:greeting`)).toBe(0);
       expect(await admin.get('shop:greeting')).toBe('production');
+
+      // Sharing is the user's choice per add-on, shown in the list, and undone the same way.
+      const listed = JSON.parse((await devflow.cli(['addons', 'shop', '--json'])).stdout) as Array<{ kind: string; previews: string }>;
+      expect(listed.map((a) => [a.kind, a.previews])).toEqual([['redis', 'own'], ['vespa', 'withheld']]);
+      expect(JSON.parse((await devflow.cli(['addons:share', 'shop', 'vespa', '--json'])).stdout)).toMatchObject({ kind: 'vespa', previews: 'shared' });
+      expect((await devflow.cli(['addons:unshare', 'shop', 'vespa'])).stdout).toMatch(/^vespa-[0-9a-f]{6} of shop: previews get none of its variables/);
     } finally {
       production.disconnect();
       admin.disconnect();
