@@ -26,6 +26,7 @@ import { connect, migrate, type Sql } from '../../core/store/database.js';
 import { MIGRATIONS } from '../../core/store/migrations.js';
 import { withDatabase } from '../../core/store/pg-tools.js';
 import { BackupService } from '../backups/service.js';
+import { CLI_ENTRY } from '../../tests/support/compiled-cli.js';
 import { PitrService } from './service.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -199,7 +200,7 @@ describe('point-in-time recovery', () => {
     const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     const devflow = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const env = { PATH: process.env.PATH, HOME: home, DEVFLOW_API: base, DEVFLOW_TOKEN: token, DEVFLOW_CONFIG: path.join(home, 'no-credentials.json') };
-      execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
+      execFile(process.execPath, [CLI_ENTRY, ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
         resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
       });
     });

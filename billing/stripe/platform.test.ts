@@ -14,6 +14,7 @@ import { startTestApi, type TestApi } from '../../api/test-api.js';
 import { readStripeSettings } from '../../core/settings.js';
 import { CheckedApi } from '../../tests/support/api-client.js';
 import { startStripeStandin, type StripeStandin } from '../../tests/support/stripe-standin/index.js';
+import { CLI_ENTRY } from '../../tests/support/compiled-cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEBHOOK_SECRET = 'whsec_platformtest0123456789';
@@ -35,7 +36,7 @@ async function startBillingApi(standin: StripeStandin, secretKey: string, grace:
 function devflow(api: TestApi, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH, HOME: os.tmpdir(), DEVFLOW_API: api.base, DEVFLOW_TOKEN: api.adminToken, DEVFLOW_CONFIG: path.join(os.tmpdir(), 'devflow-billing-no-credentials.json') };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI_ENTRY, ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
       resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
     });
   });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, totp } from '../../accounts/totp.js';
 import { startTestApi, type TestApi } from '../../api/test-api.js';
+import { CLI_ENTRY } from '../../tests/support/compiled-cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let api: TestApi;
@@ -18,7 +19,7 @@ let config: string;
 function devflow(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH, HOME: os.tmpdir(), DEVFLOW_API: api.base, DEVFLOW_CONFIG: config };
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [CLI_ENTRY, ...args], { cwd: ROOT, env }, (err, stdout, stderr) => {
       resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
     });
     child.stdin!.end(stdin);
@@ -28,7 +29,7 @@ function devflow(args: string[], stdin = ''): Promise<{ code: number; stdout: st
 /** Runs a command that asks for input after printing something: `answer` sees stdout so far. */
 function devflowAnswering(args: string[], answer: (stdout: string) => string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = { PATH: process.env.PATH, HOME: os.tmpdir(), DEVFLOW_API: api.base, DEVFLOW_CONFIG: config };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'cli/main.ts'), ...args], { cwd: ROOT, env });
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {

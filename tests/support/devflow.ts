@@ -1,7 +1,8 @@
 /**
- * Runs `devflow up` as a real child process (through tsx, so no build step is needed) on free
- * ports with its own DEVFLOW_HOME, and drives it the way a user does: the CLI (compiled from the
- * current source at the start of the test run, compiled-cli.ts), git, HTTP.
+ * Runs `devflow up` as a real child process on free ports with its own DEVFLOW_HOME, and drives
+ * it the way a user does: the CLI, git, HTTP. Both the server and the CLI are the current source
+ * compiled at the start of the test run (compiled-cli.ts), so no build step is needed; the
+ * built bin/devflow.js is tested by tests/e2e/cli.test.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -16,7 +17,6 @@ import { randomBytes } from 'node:crypto';
 import { CLI_ENTRY } from './compiled-cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
 
 export interface DevflowProcess {
   home: string;
@@ -73,7 +73,7 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
   let output = '';
   const launch = async () => {
     output = '';
-    child = spawn(process.execPath, ['--import', TSX, path.join(ROOT, 'cli/main.ts'), 'up',
+    child = spawn(process.execPath, [CLI_ENTRY, 'up',
       '--port', String(port), '--http-port', String(httpPort), '--https-port', String(httpsPort)],
       { env, cwd: ROOT, detached: options.ownProcessGroup ?? false });
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
