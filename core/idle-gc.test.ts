@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { collectGarbage, GROWN_YOUNG_BYTES, IDLE_START, idleStep, youngCommitted, type IdleAction, type IdleSample } from './idle-gc.js';
+
+const MB = 2 ** 20;
+const quiet = (youngMb: number): IdleSample => ({ cpuMicros: 4_000, elapsedMs: 2_000, youngCommitted: youngMb * MB });
+const busy: IdleSample = { cpuMicros: 400_000, elapsedMs: 2_000, youngCommitted: 16 * MB };
+
+/** The actions of successive looks. */
+function run(samples: IdleSample[]): IdleAction[] {
+  let state = IDLE_START;
+  return samples.map((sample) => {
+    const step = idleStep(state, sample);
+    state = step.state;
+    return step.action;
+  });
+}
+
+describe('idleStep', () => {
+  it.each<[string, IdleSample[], IdleAction[]]>([
+    ['grown, then idle: a scavenge at 2 s, a full collection at 6 s', [quiet(16), quiet(16), quiet(16)], ['scavenge', 'none', 'full']],
+    ['young generation at rest: nothing', [quiet(2), quiet(2), quiet(2), quiet(2)], ['none', 'none', 'none', 'none']],
+    ['busy: nothing', [busy, busy, busy, busy], ['none', 'none', 'none', 'none']],
+    ['a busy look starts the quiet spell again', [quiet(16), quiet(16), busy, quiet(16), quiet(16), quiet(16)], ['scavenge', 'none', 'none', 'scavenge', 'none', 'full']],
+    ['still grown after the full one: again every 4 s, three at most',
+      Array.from({ length: 12 }, () => quiet(16)),
+      ['scavenge', 'none', 'full', 'none', 'full', 'none', 'full', 'none', 'none', 'none', 'none', 'none']],
+    ['given back after the full one: nothing more', [quiet(16), quiet(16), quiet(16), quiet(1), quiet(1)], ['scavenge', 'none', 'full', 'none', 'none']],
+    ['exactly 4 MiB is at rest', [quiet(4), quiet(4), quiet(4)], ['none', 'none', 'none']],
+    ['no time elapsed counts as busy', [{ cpuMicros: 0, elapsedMs: 0, youngCommitted: 16 * MB }], ['none']],
+  ])('%s', (_name, samples, actions) => {
+    expect(run(samples)).toEqual(actions);
+  });
+});
+
+describe('collectGarbage', () => {
+  it('gives back a young generation a burst of allocations grew, as devflow up does when idle', async () => {
+    let keep: object[] = [];
+    for (let i = 0; i < 2_000_000; i++) {
+      keep.push({ i, s: `x${i}` });
+      if (keep.length > 100_000) keep = [];
+    }
+    keep = [];
+    const grown = youngCommitted();
+    expect(grown).toBeGreaterThan(GROWN_YOUNG_BYTES);
+    await new Promise((r) => setTimeout(r, 2_000));
+    collectGarbage('minor');
+    await new Promise((r) => setTimeout(r, 4_500));
+    collectGarbage('major');
+    expect(youngCommitted()).toBeLessThan(grown / 2);
+  }, 20_000);
+});

@@ -1,0 +1,102 @@
+/**
+ * Issue 23 (idle under 100 MB): V8's young generation, once a burst (a start, a build, a burst
+ * of API or proxied requests) has grown it, stays committed and resident at idle: Node 20's
+ * memory reducer does not shrink it (measured: a test script's young generation stayed at 32 MB
+ * for 20 idle seconds; one full collection then took it to 1 MB and the process's RSS from 84 to
+ * 51 MB). `devflow up` measured 4-29 MB of young generation 10-15 s after its start with no
+ * apps, which was most of the spread of its idle RSS.
+ *
+ * V8 shrinks the young generation in a full collection when its measured allocation rate is
+ * low, and it measures that rate at each collection. So, once DevFlow has been idle (almost no
+ * CPU) for a while with a grown young generation: a young-generation collection (a scavenge,
+ * about a millisecond) to take a sample, then a full one a few idle seconds later, which then
+ * gives the space back (measured: a full collection 4-5 s after the burst did not shrink it, one
+ * at 6 s after a scavenge between did). A busy process, or one whose young generation is already
+ * small, is left alone, so a full collection's pause (10-40 ms) never lands in a burst and
+ * repeats only after another burst. The collector is V8's own `gc` (`--expose-gc` set at run
+ * time, the function taken from a fresh context, where V8 installs it).
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+export interface IdleSample {
+  /** CPU time (user + system) the process used since the last look, µs. */
+  cpuMicros: number;
+  /** Wall time since the last look, ms. */
+  elapsedMs: number;
+  /** The young generation's committed size now, bytes. */
+  youngCommitted: number;
+}
+
+export interface IdleState {
+  /** Idle time so far, ms (0 after a busy look). */
+  quietMs: number;
+  /** Whether this quiet spell's scavenge ran. */
+  scavenged: boolean;
+  /** Full collections in this quiet spell, and the quiet time of the last one. */
+  fullRuns: number;
+  lastFullAt: number;
+}
+
+export const IDLE_START: IdleState = { quietMs: 0, scavenged: false, fullRuns: 0, lastFullAt: 0 };
+/** Idle: under 2 % of one core since the last look. */
+export const IDLE_CPU_SHARE = 0.02;
+/** Grown: more than 4 MiB committed (a young generation at rest is 1-2 MiB). */
+export const GROWN_YOUNG_BYTES = 4 * 2 ** 20;
+const SCAVENGE_AFTER_MS = 2_000;
+const FULL_AFTER_MS = 6_000;
+const FULL_RETRY_MS = 4_000;
+const FULL_RUNS = 3;
+
+export type IdleAction = 'none' | 'scavenge' | 'full';
+
+/** What to do at a look, and the state after it. */
+export function idleStep(state: IdleState, sample: IdleSample): { action: IdleAction; state: IdleState } {
+  const busy = sample.elapsedMs <= 0 || sample.cpuMicros / 1000 / sample.elapsedMs >= IDLE_CPU_SHARE;
+  if (busy) return { action: 'none', state: IDLE_START };
+  const quietMs = state.quietMs + sample.elapsedMs;
+  const next = { ...state, quietMs };
+  if (sample.youngCommitted <= GROWN_YOUNG_BYTES) return { action: 'none', state: next };
+  if (!state.scavenged) {
+    return quietMs >= SCAVENGE_AFTER_MS ? { action: 'scavenge', state: { ...next, scavenged: true } } : { action: 'none', state: next };
+  }
+  const due = state.fullRuns === 0 ? quietMs >= FULL_AFTER_MS : quietMs - state.lastFullAt >= FULL_RETRY_MS;
+  if (due && state.fullRuns < FULL_RUNS) return { action: 'full', state: { ...next, fullRuns: state.fullRuns + 1, lastFullAt: quietMs } };
+  return { action: 'none', state: next };
+}
+
+export function youngCommitted(): number {
+  return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
+}
+
+let gc: ((options?: { type: 'major' | 'minor' }) => void) | undefined;
+
+export function collectGarbage(type: 'major' | 'minor'): void {
+  if (gc === undefined) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as typeof gc;
+  }
+  gc!({ type });
+}
+
+export interface IdleGc {
+  stop(): void;
+}
+
+/** Looks every `everyMs` (unref'd: it never keeps the process alive). */
+export function startIdleGc(everyMs = 2_000): IdleGc {
+  let state = IDLE_START;
+  let cpu = process.cpuUsage();
+  let at = performance.now();
+  const timer = setInterval(() => {
+    const used = process.cpuUsage(cpu);
+    const step = idleStep(state, { cpuMicros: used.user + used.system, elapsedMs: performance.now() - at, youngCommitted: youngCommitted() });
+    state = step.state;
+    if (step.action !== 'none') collectGarbage(step.action === 'full' ? 'major' : 'minor');
+    // A collection's own CPU does not count as activity at the next look.
+    cpu = process.cpuUsage();
+    at = performance.now();
+  }, everyMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
