@@ -26,6 +26,7 @@ describe('idleStep', () => {
       ['scavenge', 'none', 'full', 'none', 'full', 'none', 'full', 'none', 'none', 'none', 'none', 'none']],
     ['given back after the full one: nothing more', [quiet(16), quiet(16), quiet(16), quiet(1), quiet(1)], ['scavenge', 'none', 'full', 'none', 'none']],
     ['exactly 4 MiB is at rest', [quiet(4), quiet(4), quiet(4)], ['none', 'none', 'none']],
+    ['just at the idle share (5 % of a core) is busy', [{ cpuMicros: 100_000, elapsedMs: 2_000, youngCommitted: 16 * MB }], ['none']],
     ['no time elapsed counts as busy', [{ cpuMicros: 0, elapsedMs: 0, youngCommitted: 16 * MB }], ['none']],
   ])('%s', (_name, samples, actions) => {
     expect(run(samples)).toEqual(actions);
