@@ -25,9 +25,9 @@ const APPS = numberFlag('--apps', 10);
 const RUNTIMES = (['docker', 'process'] as const).filter((r) => !process.argv.includes('--runtime') || process.argv.includes(r));
 /**
  * Long enough for V8's memory reducer and DevFlow's idle collection (core/idle-gc.ts: a full
- * collection after 6 quiet seconds, looked for every 2 s) after the last push's retire phase.
+ * collection 8 quiet seconds in, again 6 s later if need be) after the last push's retire phase.
  */
-const SETTLE_MS = APPS > 1 ? 15_000 : 1_000;
+const SETTLE_MS = APPS > 1 ? 20_000 : 1_000;
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
 async function makeRepo(): Promise<string> {
