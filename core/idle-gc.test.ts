@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { collectGarbage, GROWN_YOUNG_BYTES, IDLE_START, idleStep, youngCommitted, type IdleAction, type IdleSample } from './idle-gc.js';
 
 const MB = 2 ** 20;
-const quiet = (youngMb: number): IdleSample => ({ cpuMicros: 4_000, elapsedMs: 2_000, youngCommitted: youngMb * MB });
-const busy: IdleSample = { cpuMicros: 400_000, elapsedMs: 2_000, youngCommitted: 16 * MB };
+/** A quiet look; the heap in use is 0 unless given (no garbage over the start's live size 0). */
+const quiet = (youngMb: number, heapUsedMb = 0): IdleSample => ({ cpuMicros: 4_000, elapsedMs: 2_000, youngCommitted: youngMb * MB, heapUsed: heapUsedMb * MB });
+const busy: IdleSample = { cpuMicros: 400_000, elapsedMs: 2_000, youngCommitted: 16 * MB, heapUsed: 0 };
 
 /** The actions of successive looks. */
 function run(samples: IdleSample[]): IdleAction[] {
@@ -25,11 +26,20 @@ describe('idleStep', () => {
       Array.from({ length: 14 }, () => quiet(16)),
       ['scavenge', 'none', 'none', 'full', 'none', 'none', 'full', 'none', 'none', 'full', 'none', 'none', 'none', 'none']],
     ['given back after the full one: nothing more', [quiet(16), quiet(16), quiet(16), quiet(16), quiet(1), quiet(1), quiet(1)], ['scavenge', 'none', 'none', 'full', 'none', 'none', 'none']],
+    ['young generation at rest, garbage over 4 MiB: the same schedule', [quiet(1, 30), quiet(1, 30), quiet(1, 30), quiet(1, 30)], ['scavenge', 'none', 'none', 'full']],
+    ['young generation at rest, 4 MiB over the last live size: nothing', [quiet(1, 4), quiet(1, 4), quiet(1, 4), quiet(1, 4)], ['none', 'none', 'none', 'none']],
     ['exactly 4 MiB is at rest', [quiet(4), quiet(4), quiet(4)], ['none', 'none', 'none']],
-    ['just at the idle share (5 % of a core) is busy', [{ cpuMicros: 100_000, elapsedMs: 2_000, youngCommitted: 16 * MB }], ['none']],
-    ['no time elapsed counts as busy', [{ cpuMicros: 0, elapsedMs: 0, youngCommitted: 16 * MB }], ['none']],
+    ['just at the idle share (5 % of a core) is busy', [{ cpuMicros: 100_000, elapsedMs: 2_000, youngCommitted: 16 * MB, heapUsed: 0 }], ['none']],
+    ['no time elapsed counts as busy', [{ cpuMicros: 0, elapsedMs: 0, youngCommitted: 16 * MB, heapUsed: 0 }], ['none']],
   ])('%s', (_name, samples, actions) => {
     expect(run(samples)).toEqual(actions);
+  });
+
+  it('measures garbage from the live size after the last full collection, across busy spells', () => {
+    const afterFull = { ...IDLE_START, liveAfterFull: 20 * MB };
+    expect(idleStep(afterFull, quiet(1, 23)).state.quietMs).toBe(2_000);
+    expect(idleStep(idleStep(afterFull, busy).state, quiet(1, 23)).action).toBe('none'); // 3 MiB over
+    expect(idleStep(idleStep(afterFull, busy).state, quiet(1, 25)).action).toBe('scavenge'); // 5 MiB over
   });
 });
 

@@ -15,7 +15,9 @@
  * a full collection 4.5 s after the scavenge shrank it in 2 of 6, one 6 s after a first full
  * collection in 6 of 6. A busy process, or one whose young generation is already small, is left
  * alone, so a full collection's pause (10-40 ms) never lands in a burst and repeats only after
- * another burst. The collector is V8's own `gc` (`--expose-gc` set at run time, the function
+ * another burst. The same schedule runs when the heap in use is more than 4 MiB above the size
+ * the last full collection left (garbage a build or a burst left in the old generation, which V8
+ * may leave uncollected at idle for long). The collector is V8's own `gc` (`--expose-gc` set at run time, the function
  * taken from a fresh context, where V8 installs it).
  */
 import v8 from 'node:v8';
@@ -28,6 +30,8 @@ export interface IdleSample {
   elapsedMs: number;
   /** The young generation's committed size now, bytes. */
   youngCommitted: number;
+  /** V8's heap in use now (live objects and garbage not yet collected), bytes. */
+  heapUsed: number;
 }
 
 export interface IdleState {
@@ -39,9 +43,11 @@ export interface IdleState {
   fullRuns: number;
   /** The quiet time of this spell's last collection. */
   lastAt: number;
+  /** The heap in use right after the last full collection (about the live size), bytes. */
+  liveAfterFull: number;
 }
 
-export const IDLE_START: IdleState = { quietMs: 0, scavenged: false, fullRuns: 0, lastAt: 0 };
+export const IDLE_START: IdleState = { quietMs: 0, scavenged: false, fullRuns: 0, lastAt: 0, liveAfterFull: 0 };
 /**
  * Idle: under 5 % of one core since the last look. DevFlow's own loops at rest (log collector,
  * supervisor, metering) stay under it with 10 apps; a build or a burst of requests is far above.
@@ -49,6 +55,13 @@ export const IDLE_START: IdleState = { quietMs: 0, scavenged: false, fullRuns: 0
 export const IDLE_CPU_SHARE = 0.05;
 /** Grown: more than 4 MiB committed (a young generation at rest is 1-2 MiB). */
 export const GROWN_YOUNG_BYTES = 4 * 2 ** 20;
+/**
+ * Garbage worth a collection: the heap in use more than 4 MiB above its size after the last full
+ * collection. The old generation holds it, and its pages, until V8 collects on its own, which at
+ * idle it may not do for long (a script's 70 MB of garbage stayed 15 idle seconds; one full
+ * collection took its RSS from 142 to 84 MB).
+ */
+export const GARBAGE_BYTES = 4 * 2 ** 20;
 const SCAVENGE_AFTER_MS = 2_000;
 /** More than V8's 5 s window of allocation samples. */
 const FULL_AFTER_MS = 6_000;
@@ -59,10 +72,11 @@ export type IdleAction = 'none' | 'scavenge' | 'full';
 /** What to do at a look, and the state after it. */
 export function idleStep(state: IdleState, sample: IdleSample): { action: IdleAction; state: IdleState } {
   const busy = sample.elapsedMs <= 0 || sample.cpuMicros / 1000 / sample.elapsedMs >= IDLE_CPU_SHARE;
-  if (busy) return { action: 'none', state: IDLE_START };
+  if (busy) return { action: 'none', state: { ...IDLE_START, liveAfterFull: state.liveAfterFull } };
   const quietMs = state.quietMs + sample.elapsedMs;
   const next = { ...state, quietMs };
-  if (sample.youngCommitted <= GROWN_YOUNG_BYTES) return { action: 'none', state: next };
+  const grown = sample.youngCommitted > GROWN_YOUNG_BYTES || sample.heapUsed - state.liveAfterFull > GARBAGE_BYTES;
+  if (!grown) return { action: 'none', state: next };
   if (!state.scavenged) {
     return quietMs >= SCAVENGE_AFTER_MS ? { action: 'scavenge', state: { ...next, scavenged: true, lastAt: quietMs } } : { action: 'none', state: next };
   }
@@ -97,9 +111,14 @@ export function startIdleGc(everyMs = 2_000): IdleGc {
   let at = performance.now();
   const timer = setInterval(() => {
     const used = process.cpuUsage(cpu);
-    const step = idleStep(state, { cpuMicros: used.user + used.system, elapsedMs: performance.now() - at, youngCommitted: youngCommitted() });
+    const heapUsed = v8.getHeapStatistics().used_heap_size;
+    const step = idleStep(state, { cpuMicros: used.user + used.system, elapsedMs: performance.now() - at, youngCommitted: youngCommitted(), heapUsed });
     state = step.state;
-    if (step.action !== 'none') collectGarbage(step.action === 'full' ? 'major' : 'minor');
+    if (step.action === 'scavenge') collectGarbage('minor');
+    if (step.action === 'full') {
+      collectGarbage('major');
+      state = { ...state, liveAfterFull: v8.getHeapStatistics().used_heap_size };
+    }
     // A collection's own CPU does not count as activity at the next look.
     cpu = process.cpuUsage();
     at = performance.now();
