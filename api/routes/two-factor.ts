@@ -9,7 +9,6 @@
  * enrol its own authenticator.
  */
 import type express from 'express';
-import QRCode from 'qrcode';
 import { confirmTotp, disableTotp, findPerson, startTotp, totpEnabled, type Access } from '../../accounts/index.js';
 import { DevflowError } from '../../core/errors.js';
 import { accessOf } from '../authenticate.js';
@@ -28,7 +27,7 @@ export function registerTwoFactorRoutes(v1: express.Router, deps: ApiDeps): void
     const person = await sessionPerson(deps, accessOf(res), 'to turn on two-factor sign-in');
     const enrolment = await startTotp(deps.sql, person);
     // An SVG the dashboard shows as it is (qrcode, npm): no QR code library in the browser.
-    res.status(201).json({ ...enrolment, qrSvg: await QRCode.toString(enrolment.uri, { type: 'svg', margin: 2 }) });
+    res.status(201).json({ ...enrolment, qrSvg: await (await qrcode()).toString(enrolment.uri, { type: 'svg', margin: 2 }) });
   }));
 
   v1.post('/auth/totp/confirm', route(async (req, res) => {
@@ -53,4 +52,9 @@ export async function personOf(deps: ApiDeps, access: Access, purpose: string): 
   const person = access.personId === null ? undefined : await findPerson(deps.sql, access.actor);
   if (!person) throw new DevflowError('forbidden', `sign in as a person (devflow login --email) ${purpose}`);
   return person;
+}
+
+/** Issue 23: the QR code package loads at the first enrolment, not with every `devflow up`. */
+async function qrcode(): Promise<typeof import('qrcode')> {
+  return (await import('qrcode')).default;
 }

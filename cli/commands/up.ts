@@ -1,6 +1,7 @@
 /** devflow up: run DevFlow in the foreground until Ctrl-C, SIGTERM or a closed terminal (SIGHUP). */
 import { loadConfig } from '../../core/config.js';
 import { startDevflow } from '../../boot/start.js';
+import { startIdleGc } from '../../core/idle-gc.js';
 import type { CommandInput } from '../command-spec.js';
 
 type UpFlags = { port?: string; httpPort?: string; httpsPort?: string; domain?: string; runtime?: string };
@@ -10,10 +11,13 @@ export async function runUp({ opts: flags }: CommandInput<UpFlags>): Promise<voi
   const log = (line: string) => console.log(line);
   const devflow = await startDevflow(config, log);
   log(`admin token: ${config.home}/admin-token`);
+  // Gives back the young generation a burst grew once DevFlow is idle (issue 23, core/idle-gc.ts).
+  const idleGc = startIdleGc();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    idleGc.stop();
     log('stopping DevFlow (apps keep running; they are adopted at the next start)');
     const closed = await devflow.close().then(() => true, (err: unknown) => {
       console.error(`stopping DevFlow failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -10,7 +10,7 @@
  *   `name` is the context) and merge-request notes (POST/PUT …/merge_requests/{iid}/notes),
  *   `PRIVATE-TOKEN`, with fetch.
  */
-import { Octokit } from '@octokit/rest';
+import type { Octokit } from '@octokit/rest';
 import { DevflowError } from '../../core/errors.js';
 import type { HostProvider } from './host-event.js';
 
@@ -45,13 +45,13 @@ export interface HostApi {
 const github: HostApi = {
   async setStatus(repo, sha, status) {
     const { owner, name } = split(repo.path);
-    await octokit(repo).rest.repos.createCommitStatus({
+    await (await octokit(repo)).rest.repos.createCommitStatus({
       owner, repo: name, sha, state: status.state, target_url: status.targetUrl, description: status.description, context: status.context ?? STATUS_CONTEXT,
     });
   },
   async upsertComment(repo, pullRequest, commentId, body) {
     const { owner, name } = split(repo.path);
-    const client = octokit(repo);
+    const client = await octokit(repo);
     if (commentId) {
       await client.rest.issues.updateComment({ owner, repo: name, comment_id: Number(commentId), body });
       return commentId;
@@ -116,8 +116,10 @@ export function knownProvider(repositoryHost: string): HostProvider | null {
   return null;
 }
 
-function octokit(repo: HostRepository): Octokit {
-  return new Octokit({ auth: repo.token, baseUrl: repo.apiUrl, userAgent: 'devflow', request: { retries: 0 } });
+/** Issue 23: the package loads at the first call to GitHub's API, not with every `devflow up`. */
+async function octokit(repo: HostRepository): Promise<Octokit> {
+  const { Octokit: OctokitClass } = await import('@octokit/rest');
+  return new OctokitClass({ auth: repo.token, baseUrl: repo.apiUrl, userAgent: 'devflow', request: { retries: 0 } });
 }
 
 function split(path: string): { owner: string; name: string } {

