@@ -153,7 +153,7 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   let artifact: Artifact;
   if (input.target === 'image') {
     if (!input.docker) throw new BuildError('export', 'an image build needs a Docker engine');
-    artifact = await exportImage({ workDir: input.workDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
+    artifact = await exportImage({ workDir: input.workDir, cacheDir: input.cacheDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
   } else {
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
