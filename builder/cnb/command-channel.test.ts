@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStack } from '../stack.js';
-import { channelCarries, readMarker, runThroughChannel } from './command-channel.js';
+import { channelCarries, readMarker, runThroughChannel, waitForReader } from './command-channel.js';
 import type { ExecCommand } from './executor.js';
 import { acquireContainer, CHANNEL_VIEW, LEASE_VIEW, type WarmContainer } from './warm-containers.js';
 
@@ -30,6 +32,24 @@ describe('channelCarries', () => {
     ['a name starting with a digit', { '1A': '1' }, false],
   ])('%s -> %s', (_, env, expected) => {
     expect(channelCarries(command(env))).toBe(expected);
+  });
+});
+
+describe('waitForReader', () => {
+  it('waits for the first process to open its request FIFO, and gives up after the timeout', async () => {
+    const hostDir = await mkdtemp(join(tmpdir(), 'devflow-channel-fifo-'));
+    try {
+      await execa('mkfifo', [join(hostDir, 'requests-x')]);
+      const channel = { hostDir, viewDir: '/x', requests: 'requests-x' };
+      await expect(waitForReader(channel, 100)).rejects.toThrow(/did not open/);
+      const waiting = waitForReader(channel, 5000);
+      await new Promise((r) => setTimeout(r, 200));
+      const reader = await open(join(hostDir, 'requests-x'), constants.O_RDONLY | constants.O_NONBLOCK);
+      await expect(waiting).resolves.toBeUndefined();
+      await reader.close();
+    } finally {
+      await rm(hostDir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -77,9 +77,31 @@ export function readMarker(line: string, marker: string): { text: string | null;
 /** The channel's request FIFO could not be opened: nothing reads it (the container is gone). */
 export class ChannelClosedError extends Error {}
 
+/** Non-blocking: with no reader the open fails (ENXIO) instead of waiting forever. */
+function openRequests(channel: Channel) {
+  return open(join(channel.hostDir, channel.requests), constants.O_WRONLY | constants.O_NONBLOCK);
+}
+
+/**
+ * Waits until the container's first process holds its request FIFO open: a container that has
+ * just started may not have got that far, and a job name sent before would find no reader.
+ */
+export async function waitForReader(channel: Channel, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const handle = await openRequests(channel).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || Date.now() > deadline) {
+        throw new ChannelClosedError(`the build container's command channel did not open (${(err as Error).message})`);
+      }
+      return null;
+    });
+    if (handle !== null) return handle.close();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function sendJobName(channel: Channel, id: string): Promise<void> {
-  // Non-blocking: with no reader the open fails (ENXIO) instead of waiting forever.
-  const handle = await open(join(channel.hostDir, channel.requests), constants.O_WRONLY | constants.O_NONBLOCK).catch((err: unknown) => {
+  const handle = await openRequests(channel).catch((err: unknown) => {
     throw new ChannelClosedError(`the build container's command channel is closed (${(err as Error).message})`);
   });
   try {

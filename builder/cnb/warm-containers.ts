@@ -16,13 +16,16 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { BUILD_IMAGE } from '../stack.js';
-import type { Channel } from './command-channel.js';
+import { waitForReader, type Channel } from './command-channel.js';
 
 export const IDLE_SECONDS = 600;
 /** A container is only taken well before its watcher could decide to exit. */
 const TAKE_MARGIN_SECONDS = 60;
 /** Where the lease directory is mounted in the container. */
 export const LEASE_VIEW = '/cnb/lease';
+
+/** How long a fresh container's first process may take to open its request FIFO (a loaded machine is slow). */
+const CHANNEL_OPEN_MS = 30_000;
 
 /** Where the command channel directory (command-channel.ts) is mounted in the container. */
 export const CHANNEL_VIEW = '/cnb/channel';
@@ -125,6 +128,7 @@ async function startFresh(docker: Docker, spec: WarmSpec): Promise<Idle> {
   });
   try {
     await container.start();
+    await waitForReader(channel, CHANNEL_OPEN_MS);
   } catch (err) {
     await container.remove({ force: true }).catch(() => undefined);
     throw err;
