@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,23 @@ describe('waitForReader', () => {
       const reader = await open(join(hostDir, 'requests-x'), constants.O_RDONLY | constants.O_NONBLOCK);
       await expect(waiting).resolves.toBeUndefined();
       await reader.close();
+    } finally {
+      await rm(hostDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runThroughChannel, a channel the build tampered with', () => {
+  it('writes nothing through a request FIFO replaced by a link to a host file', async () => {
+    const hostDir = await mkdtemp(join(tmpdir(), 'devflow-channel-link-'));
+    try {
+      const victim = join(hostDir, 'victim.txt');
+      await writeFile(victim, 'precious');
+      await symlink(victim, join(hostDir, 'requests-x'));
+      const channel = { hostDir, viewDir: '/x', requests: 'requests-x' };
+      await expect(runThroughChannel(channel, { file: 'true', args: [], cwd: '/', env: {} }, { line: () => undefined }, async () => true)).rejects.toThrow();
+      expect(await readFile(victim, 'utf8')).toBe('precious');
+      expect((await readdir(hostDir)).sort()).toEqual(['requests-x', 'victim.txt']);
     } finally {
       await rm(hostDir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@
  * `docker exec` as before (container-executor.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, open as openFd } from 'node:fs';
+import { closeSync, constants, fstatSync, open as openFd } from 'node:fs';
 import { open, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -77,9 +77,21 @@ export function readMarker(line: string, marker: string): { text: string | null;
 /** The channel's request FIFO could not be opened: nothing reads it (the container is gone). */
 export class ChannelClosedError extends Error {}
 
+/**
+ * The build's own processes can write in the channel directory, so the host opens only FIFOs
+ * there and never follows a link: a request FIFO swapped for a link would otherwise have the
+ * host write into a file of its own choosing.
+ */
+const FIFO_ONLY = constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 /** Non-blocking: with no reader the open fails (ENXIO) instead of waiting forever. */
-function openRequests(channel: Channel) {
-  return open(join(channel.hostDir, channel.requests), constants.O_WRONLY | constants.O_NONBLOCK);
+async function openRequests(channel: Channel) {
+  const handle = await open(join(channel.hostDir, channel.requests), constants.O_WRONLY | FIFO_ONLY);
+  if (!(await handle.stat()).isFIFO()) {
+    await handle.close();
+    throw new ChannelClosedError(`the build container's request FIFO ${channel.requests} was replaced`);
+  }
+  return handle;
 }
 
 /**
@@ -124,11 +136,13 @@ export async function runThroughChannel(
   const id = randomBytes(8).toString('hex');
   const marker = `devflow-exit-${randomBytes(8).toString('hex')}`;
   const [script, out] = [join(channel.hostDir, `${id}.sh`), join(channel.hostDir, `${id}.out`)];
-  await writeFile(script, renderJob(command, `${channel.viewDir}/${id}.out`, marker));
-  await execa('mkfifo', ['-m', '600', out]);
-  // Read-write: the open does not wait for the job, and the reader never sees an early EOF.
-  const fd = await new Promise<number>((resolve, reject) => {
-    openFd(out, constants.O_RDWR | constants.O_NONBLOCK, (err, opened) => (err ? reject(err) : resolve(opened)));
+  const removeJobFiles = async () => {
+    await rm(script, { force: true });
+    await rm(out, { force: true });
+  };
+  const fd = await openOutput(script, out, renderJob(command, `${channel.viewDir}/${id}.out`, marker)).catch(async (err: unknown) => {
+    await removeJobFiles();
+    throw err;
   });
   // The socket owns the descriptor from here and closes it when destroyed.
   const socket = new net.Socket({ fd, readable: true, writable: false });
@@ -147,9 +161,23 @@ export async function runThroughChannel(
   } finally {
     clearTimeout(timer);
     socket.destroy();
-    await rm(script, { force: true });
-    await rm(out, { force: true });
+    await removeJobFiles();
   }
+}
+
+/** Writes the job (a new file: never through a link left there) and its output FIFO; returns the FIFO's descriptor. */
+async function openOutput(script: string, out: string, job: string): Promise<number> {
+  await writeFile(script, job, { flag: 'wx' });
+  await execa('mkfifo', ['-m', '600', out]);
+  // Read-write: the open does not wait for the job, and the reader never sees an early EOF.
+  const fd = await new Promise<number>((resolve, reject) => {
+    openFd(out, constants.O_RDWR | FIFO_ONLY, (err, opened) => (err ? reject(err) : resolve(opened)));
+  });
+  if (!fstatSync(fd).isFIFO()) {
+    closeSync(fd);
+    throw new ChannelClosedError(`the output FIFO ${out} was replaced`);
+  }
+  return fd;
 }
 
 async function readUntilMarker(socket: net.Socket, marker: string, sink: LogSink): Promise<number> {
