@@ -7,7 +7,7 @@
 import { errorMessage } from '../core/errors.js';
 import { tryWithAppLock } from '../core/locks.js';
 import type { AppName } from '../core/names.js';
-import { getFormation, listApps, type AppRecord } from '../core/store/apps.js';
+import { getApp, getFormation, listApps, type AppRecord } from '../core/store/apps.js';
 import { getRelease } from '../core/store/releases.js';
 import type { Instance } from '../core/types.js';
 import { listCrashes } from '../core/store/crashes.js';
@@ -35,9 +35,7 @@ export async function reconcileAll(deps: SchedulerDeps): Promise<ReconcileReport
   report.stopped += orphans.length;
   for (const app of apps) {
     try {
-      // Instances a rollout is draining are its to stop (retiring.ts).
-      const result = await tryWithAppLock(deps.sql, app.id, () =>
-        reconcileApp(deps, app, instances.filter((i) => i.app === app.name && !isRetiring(i.id))));
+      const result = await tryWithAppLock(deps.sql, app.id, () => reconcileLocked(deps, app.name));
       if (result) {
         report.started += result.started;
         report.stopped += result.stopped;
@@ -48,6 +46,20 @@ export async function reconcileAll(deps: SchedulerDeps): Promise<ReconcileReport
   }
   await deps.routes.refresh();
   return report;
+}
+
+/**
+ * The app and its instances are read again once its lock is held: the listing above may predate
+ * a deploy that switched releases and let the lock go since (on docker, whose instances take
+ * longest to start, a slow listing often spans one), and judged by that stale picture the new
+ * release's live instances would be stopped as strays. Instances a rollout is draining are its
+ * to stop (retiring.ts).
+ */
+async function reconcileLocked(deps: SchedulerDeps, name: string): Promise<{ started: number; stopped: number }> {
+  const app = await getApp(deps.sql, name as AppName).catch(() => null);
+  if (app === null) return { started: 0, stopped: 0 };
+  const found = (await deps.runtime.list(app.name)).filter((i) => !isRetiring(i.id));
+  return reconcileApp(deps, app, found);
 }
 
 async function reconcileApp(deps: SchedulerDeps, app: AppRecord, found: Instance[]): Promise<{ started: number; stopped: number }> {

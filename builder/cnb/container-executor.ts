@@ -1,7 +1,9 @@
 /**
  * Runs buildpack commands inside the stack's build image, so an image build uses the same OS and
  * Node as the image it produces. One long-lived container per build, kept warm for the app's
- * next build; each command is a `docker exec` (about 10x cheaper than a container per command).
+ * next build; each command goes through the container's command channel (command-channel.ts),
+ * or is a `docker exec` (about 10x cheaper than a container per command) when the channel cannot
+ * carry it.
  */
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
@@ -10,7 +12,8 @@ import type { LogSink } from '../../core/types.js';
 import { LineTail, teeLog } from '../run-command.js';
 import { BUILD_IMAGE } from '../stack.js';
 import type { ExecCommand, Executor, Workspace } from './executor.js';
-import { acquireContainer, LEASE_VIEW } from './warm-containers.js';
+import { channelCarries, runThroughChannel } from './command-channel.js';
+import { acquireContainer, CHANNEL_VIEW, LEASE_VIEW, type WarmContainer } from './warm-containers.js';
 
 export const CONTAINER_VIEW: Workspace = {
   appDir: '/workspace',
@@ -41,14 +44,17 @@ function hostUser(): string {
   return `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
 }
 
-/**
- * Opens an executor in the app's warm build container (warm-containers.ts) or a fresh one;
- * `leaseDir` is a host directory beside the workspace that outlives the build.
- */
-export async function openContainerExecutor(docker: Docker, ws: Workspace, leaseDir: string, log: LogSink): Promise<Executor> {
+/** Host directories beside the workspace that outlive a build: the warm container's lease and command channel. */
+export interface WarmDirs {
+  leaseDir: string;
+  channelDir: string;
+}
+
+/** Opens an executor in the app's warm build container (warm-containers.ts) or a fresh one. */
+export async function openContainerExecutor(docker: Docker, ws: Workspace, dirs: WarmDirs, log: LogSink): Promise<Executor> {
   const user = hostUser();
-  const binds = [...workspaceBinds(ws), `${leaseDir}:${LEASE_VIEW}:ro`];
-  const { warm, reused } = await acquireContainer(docker, { binds, leaseDir, user });
+  const binds = [...workspaceBinds(ws), `${dirs.leaseDir}:${LEASE_VIEW}:ro`, `${dirs.channelDir}:${CHANNEL_VIEW}`];
+  const { warm, reused } = await acquireContainer(docker, { binds, ...dirs, user });
   log.line(`-----> Building inside ${BUILD_IMAGE}${reused ? ' (warm container)' : ''}`);
   const view = { ...CONTAINER_VIEW, caFile: ws.caFile ? CONTAINER_VIEW.caFile : null };
   let done: Promise<void> | undefined;
@@ -56,21 +62,29 @@ export async function openContainerExecutor(docker: Docker, ws: Workspace, lease
     kind: 'container',
     view,
     basePath: BASE_PATH,
-    run: (command, sink) => execInContainer(docker, warm.container, command, sink),
+    run: (command, sink) => runInContainer(docker, warm, command, sink),
     release: () => (done ??= warm.keep()),
     close: () => (done ??= warm.remove()),
   };
 }
 
-async function execInContainer(
-  docker: Docker,
-  container: Docker.Container,
-  command: ExecCommand,
-  log: LogSink,
-): Promise<{ exitCode: number; tail: string[] }> {
+/** The environment every command starts from, its own variables on top. */
+function commandEnv(command: ExecCommand): Record<string, string> {
+  return { HOME: `${CONTAINER_VIEW.scratchDir}/home`, LANG: 'C.UTF-8', PATH: BASE_PATH, ...command.env };
+}
+
+async function runInContainer(docker: Docker, warm: WarmContainer, command: ExecCommand, log: LogSink): Promise<{ exitCode: number; tail: string[] }> {
   const tail = new LineTail();
   const sink = teeLog(log, tail);
-  const env = { HOME: `${CONTAINER_VIEW.scratchDir}/home`, LANG: 'C.UTF-8', PATH: BASE_PATH, ...command.env };
+  const full = { ...command, env: commandEnv(command) };
+  if (!channelCarries(full)) return { exitCode: await execInContainer(docker, warm.container, full, sink), tail: tail.get() };
+  const isAlive = async () => (await warm.container.inspect().catch(() => null))?.State.Running === true;
+  return { exitCode: await runThroughChannel(warm.channel, full, sink, isAlive), tail: tail.get() };
+}
+
+/** `docker exec` of one command; `command.env` is the whole environment to add. */
+async function execInContainer(docker: Docker, container: Docker.Container, command: ExecCommand, sink: LogSink): Promise<number> {
+  const env = command.env;
   const exec = await container.exec({
     Cmd: [command.file, ...command.args],
     Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
@@ -94,5 +108,5 @@ async function execInContainer(
   merged.end();
   await reading;
   const info = await exec.inspect();
-  return { exitCode: info.ExitCode ?? 1, tail: tail.get() };
+  return info.ExitCode ?? 1;
 }

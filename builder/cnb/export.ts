@@ -7,7 +7,7 @@
  * each process runs through it, so both runtimes start processes the same way.
  */
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Artifact, LogSink, ProcessTable } from '../../core/types.js';
@@ -109,8 +109,12 @@ export function exportLayers(opts: { layersDir: string; appDir: string; cnbDir: 
   ];
 }
 
+/** The id of the app's last exported image, kept in its cache dir: what the next load need not send again. */
+const lastImageFile = (cacheDir: string) => join(cacheDir, 'last-image');
+
 export async function exportImage(opts: {
   workDir: string;
+  cacheDir: string;
   appDir: string;
   layersDir: string;
   plan: LaunchPlan;
@@ -124,9 +128,11 @@ export async function exportImage(opts: {
   await writeLaunchDir({ cnbHostDir: cnbDir, hostLayersDir: opts.layersDir, layout: IMAGE_LAYOUT, plan });
   opts.log.line(`-----> Exporting ${opts.tag}`);
   const table = processTable(plan.merged.processes);
-  const built = await exportArchive({
+  const previous = await readFile(lastImageFile(opts.cacheDir), 'utf8').then((id) => id.trim() || undefined, () => undefined);
+  const { built, imageId } = await exportArchive({
     docker: opts.docker,
     archiveDir: join(opts.workDir, 'image'),
+    previous,
     base: await inspectBaseImage(opts.docker, RUN_IMAGE),
     layers: exportLayers({ layersDir: opts.layersDir, appDir: opts.appDir, cnbDir, layers: plan.layers }),
     settings: {
@@ -139,6 +145,7 @@ export async function exportImage(opts: {
     },
     tag: opts.tag,
   });
+  await writeFile(lastImageFile(opts.cacheDir), imageId);
   for (const layer of built.slice(0, plan.layers.length)) opts.log.line(`-----> Layer ${layer.name}: ${layer.diffId.slice(0, 19)}`);
   return { kind: 'image', image: opts.tag, processes: table };
 }

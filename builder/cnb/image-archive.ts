@@ -5,11 +5,14 @@
  * id and the same image layer as the previous build. The image (config + layers) is handed to
  * the engine as a `docker load` archive (Docker's "image tarball": manifest.json, the config,
  * one tar per layer). The run image's own layers are named in the manifest but not sent: the
- * engine keeps a layer it already has (same chain) without reading its file.
+ * engine keeps a layer it already has (same chain) without reading its file. The same holds for
+ * the bottom layers this image shares with the app's previous image while the engine still has
+ * that image (a dependency layer of tens of MB is then neither sent nor written again by the
+ * engine); should the engine miss one after all, the load is made again with every layer.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { BuildError } from '../../core/errors.js';
@@ -152,7 +155,36 @@ export async function loadArchive(docker: Docker, archiveDir: string, tag: strin
   if (failure) throw new BuildError('export', `docker load of ${tag} failed: ${failure}`);
 }
 
-/** Writes every layer tar, the config and the manifest into `archiveDir`, then loads the image. */
+/**
+ * How many of the image's own layers, from the bottom, the engine holds already (pure): those
+ * whose whole chain (run image + our layers up to it) is the bottom of an image it has.
+ */
+export function layersHeld(baseDiffIds: readonly string[], ours: readonly string[], held: readonly string[]): number {
+  const chain = [...baseDiffIds, ...ours];
+  let same = 0;
+  while (same < chain.length && same < held.length && chain[same] === held[same]) same++;
+  return Math.max(0, same - baseDiffIds.length);
+}
+
+/** The layers of an image the engine has (empty when it is gone). */
+async function imageLayers(docker: Docker, image: string | undefined): Promise<string[]> {
+  if (image === undefined) return [];
+  const info = await docker.getImage(image).inspect().catch(() => null);
+  return info?.RootFS.Layers ?? [];
+}
+
+/** Links the layer tars from index `from` on into the archive, the rest being held by the engine. */
+async function linkLayers(tarsDir: string, archiveDir: string, count: number, from: number): Promise<void> {
+  await rm(join(archiveDir, 'layers'), { recursive: true, force: true });
+  await mkdir(join(archiveDir, 'layers'), { recursive: true });
+  for (let i = from; i < count; i++) await link(join(tarsDir, `${i}.tar`), join(archiveDir, 'layers', `${i}.tar`));
+}
+
+/**
+ * Writes every layer tar, the config and the manifest into `archiveDir`, then loads the image
+ * (sending only the layers the engine lacks, judged against `previous`, an image id). Returns
+ * the layers and the new image's id (the digest of its config, as the engine names it).
+ */
 export async function exportArchive(opts: {
   docker: Docker;
   archiveDir: string;
@@ -160,13 +192,28 @@ export async function exportArchive(opts: {
   layers: LayerSource[];
   settings: ImageSettings;
   tag: string;
-}): Promise<BuiltLayer[]> {
-  await mkdir(join(opts.archiveDir, 'layers'), { recursive: true });
-  const built = await Promise.all(opts.layers.map((l, i) => writeLayerTar(l, join(opts.archiveDir, 'layers', `${i}.tar`))));
-  const config = imageConfig(opts.base, built, opts.settings);
-  await writeFile(join(opts.archiveDir, 'config.json'), JSON.stringify(config));
+  previous?: string;
+}): Promise<{ built: BuiltLayer[]; imageId: string }> {
+  const tarsDir = join(opts.archiveDir, '..', 'layer-tars');
+  await mkdir(tarsDir, { recursive: true });
+  await mkdir(opts.archiveDir, { recursive: true });
+  const [built, previousLayers] = await Promise.all([
+    Promise.all(opts.layers.map((l, i) => writeLayerTar(l, join(tarsDir, `${i}.tar`)))),
+    imageLayers(opts.docker, opts.previous),
+  ]);
+  const configJson = JSON.stringify(imageConfig(opts.base, built, opts.settings));
+  await writeFile(join(opts.archiveDir, 'config.json'), configJson);
   const files = built.map((_, i) => `layers/${i}.tar`);
   await writeFile(join(opts.archiveDir, 'manifest.json'), JSON.stringify(loadManifest(opts.tag, opts.base.diffIds.length, files)));
-  await loadArchive(opts.docker, opts.archiveDir, opts.tag);
-  return built;
+  const held = layersHeld(opts.base.diffIds, built.map((l) => l.diffId), previousLayers);
+  await linkLayers(tarsDir, opts.archiveDir, built.length, held);
+  try {
+    await loadArchive(opts.docker, opts.archiveDir, opts.tag);
+  } catch (err) {
+    if (held === 0) throw err;
+    // The previous image went away between the inspect and the load: send everything.
+    await linkLayers(tarsDir, opts.archiveDir, built.length, 0);
+    await loadArchive(opts.docker, opts.archiveDir, opts.tag);
+  }
+  return { built, imageId: `sha256:${createHash('sha256').update(configJson).digest('hex')}` };
 }

@@ -82,8 +82,8 @@ function workspaceDirs(input: LifecycleInput): WorkspaceDirs {
   return { appDir: join(root, 'app'), layersDir: join(root, 'layers'), platformDir: join(root, 'platform'), scratchDir: join(root, 'scratch') };
 }
 
-/** The warm container's lease files live beside the image workspace, outside what is emptied. */
-const leaseDir = (cacheDir: string) => join(cacheDir, 'workspace', 'lease');
+/** The warm container's lease files and command channel live beside the image workspace, outside what is emptied. */
+const warmDirs = (cacheDir: string) => ({ leaseDir: join(cacheDir, 'workspace', 'lease'), channelDir: join(cacheDir, 'workspace', 'channel') });
 
 async function emptyDirs(dirs: WorkspaceDirs): Promise<void> {
   for (const dir of Object.values(dirs)) {
@@ -113,7 +113,7 @@ async function openExecutor(input: LifecycleInput, ws: Workspace): Promise<Execu
   if (input.target === 'slug') return openHostExecutor(ws);
   if (!input.docker) throw new BuildError('build', 'an image build needs a Docker engine');
   await buildStack({ docker: input.docker, log: input.log });
-  return openContainerExecutor(input.docker, ws, leaseDir(input.cacheDir), input.log);
+  return openContainerExecutor(input.docker, ws, warmDirs(input.cacheDir), input.log);
 }
 
 async function readProcfile(appDir: string) {
@@ -153,7 +153,7 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   let artifact: Artifact;
   if (input.target === 'image') {
     if (!input.docker) throw new BuildError('export', 'an image build needs a Docker engine');
-    artifact = await exportImage({ workDir: input.workDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
+    artifact = await exportImage({ workDir: input.workDir, cacheDir: input.cacheDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
   } else {
     await saveLayers(ws.layersDir, input.cacheDir, transfer);

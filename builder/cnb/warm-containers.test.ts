@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCKER_CLI } from '../docker-cli.js';
 import { buildStack } from '../stack.js';
-import { acquireContainer, IDLE_SECONDS, LEASE_VIEW, removeWarmContainers, takeable, type WarmSpec } from './warm-containers.js';
+import { acquireContainer, CHANNEL_VIEW, IDLE_SECONDS, LEASE_VIEW, removeWarmContainers, takeable, type WarmSpec } from './warm-containers.js';
 
 const docker = new Docker();
 const scratch: string[] = [];
@@ -34,7 +34,8 @@ async function spec(): Promise<WarmSpec> {
   const root = await mkdtemp(join(tmpdir(), 'devflow-warm-'));
   scratch.push(root);
   const leaseDir = join(root, 'lease');
-  return { binds: [`${root}:/workspace`, `${leaseDir}:${LEASE_VIEW}:ro`], leaseDir, user: '0:0' };
+  const channelDir = join(root, 'channel');
+  return { binds: [`${root}:/workspace`, `${leaseDir}:${LEASE_VIEW}:ro`, `${channelDir}:${CHANNEL_VIEW}`], leaseDir, channelDir, user: '0:0' };
 }
 
 const sh = async (id: string, script: string) => execa(DOCKER_CLI, ['exec', id, 'sh', '-c', script], { reject: false });

@@ -14,7 +14,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
+import { execa } from 'execa';
 import { BUILD_IMAGE } from '../stack.js';
+import { waitForReader, type Channel } from './command-channel.js';
 
 export const IDLE_SECONDS = 600;
 /** A container is only taken well before its watcher could decide to exit. */
@@ -22,14 +24,27 @@ const TAKE_MARGIN_SECONDS = 60;
 /** Where the lease directory is mounted in the container. */
 export const LEASE_VIEW = '/cnb/lease';
 
+/** How long a fresh container's first process may take to open its request FIFO (a loaded machine is slow). */
+const CHANNEL_OPEN_MS = 30_000;
+
+/** Where the command channel directory (command-channel.ts) is mounted in the container. */
+export const CHANNEL_VIEW = '/cnb/channel';
+
 /**
- * The first process: stays while its lease says busy or was written less than IDLE_SECONDS ago.
- * A removed lease (the app's cache is gone) ends it too: stat fails and the arithmetic with it.
+ * The first process (bash): stays while its lease says busy or was written less than
+ * IDLE_SECONDS ago. A removed lease (the app's cache is gone) ends it too: stat fails and the
+ * arithmetic with it. Between lease checks it waits up to 2 s for a job name on its request FIFO
+ * (held open read-write, so it never sees an end of file) and starts that job in the background
+ * (command-channel.ts): commands of a build then cost no `docker exec`.
  */
 export const WATCH_SCRIPT = [
   'lease="$1"',
+  'channel="$2"',
+  'exec 3<>"$channel/$3"',
   'while [ "$(cat "$lease")" = busy ] || [ $(( $(date +%s) - $(stat -c %Y "$lease") )) -lt ' + String(IDLE_SECONDS) + ' ]; do',
-  '  sleep 2',
+  '  if read -r -t 2 job <&3; then',
+  '    case "$job" in *[!0-9a-f]*|"") ;; *) bash "$channel/$job.sh" 3<&- & ;; esac',
+  '  fi',
   'done',
 ].join('\n');
 
@@ -37,10 +52,12 @@ export const WATCH_SCRIPT = [
 export const SCRUB_COMMAND = ['sh', '-c', 'kill -9 -1 2>/dev/null; rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null; exit 0'];
 
 export interface WarmSpec {
-  /** Bind mounts, the lease directory's included; the same binds mean the same app workspace. */
+  /** Bind mounts, the lease and channel directories' included; the same binds mean the same app workspace. */
   binds: string[];
   /** Host directory mounted at LEASE_VIEW. */
   leaseDir: string;
+  /** Host directory mounted read-write at CHANNEL_VIEW. */
+  channelDir: string;
   user: string;
 }
 
@@ -49,10 +66,13 @@ interface Idle {
   imageId: string;
   leaseFile: string;
   idleSince: number;
+  channel: Channel;
 }
 
 export interface WarmContainer {
   container: Docker.Container;
+  /** Where its commands go without a `docker exec` (command-channel.ts). */
+  channel: Channel;
   /** Hands the container back for the app's next build. */
   keep(): Promise<void>;
   remove(): Promise<void>;
@@ -80,8 +100,17 @@ async function takeIdle(docker: Docker, key: string): Promise<Idle | null> {
     await writeFile(entry.leaseFile, 'busy');
     return entry;
   }
-  await entry.container.remove({ force: true }).catch(() => undefined);
+  await removeEntry(entry);
   return null;
+}
+
+/** A request FIFO of its own per container, so a container being removed never reads another's jobs. */
+async function makeChannel(channelDir: string, name: string): Promise<Channel> {
+  await mkdir(channelDir, { recursive: true });
+  const requests = `requests-${name}`;
+  await rm(join(channelDir, requests), { force: true });
+  await execa('mkfifo', ['-m', '600', join(channelDir, requests)]);
+  return { hostDir: channelDir, viewDir: CHANNEL_VIEW, requests };
 }
 
 async function startFresh(docker: Docker, spec: WarmSpec): Promise<Idle> {
@@ -89,20 +118,22 @@ async function startFresh(docker: Docker, spec: WarmSpec): Promise<Idle> {
   const name = randomBytes(8).toString('hex');
   const leaseFile = join(spec.leaseDir, name);
   await writeFile(leaseFile, 'busy');
+  const channel = await makeChannel(spec.channelDir, name);
   const container = await docker.createContainer({
     Image: BUILD_IMAGE,
-    Cmd: ['sh', '-c', WATCH_SCRIPT, 'watch', `${LEASE_VIEW}/${name}`],
+    Cmd: ['bash', '-c', WATCH_SCRIPT, 'watch', `${LEASE_VIEW}/${name}`, CHANNEL_VIEW, channel.requests],
     User: spec.user,
     Labels: { 'devflow.role': 'build' },
     HostConfig: { Binds: spec.binds, AutoRemove: true, ReadonlyRootfs: true, Tmpfs: { '/tmp': 'rw,exec,mode=1777' } },
   });
   try {
     await container.start();
+    await waitForReader(channel, CHANNEL_OPEN_MS);
   } catch (err) {
     await container.remove({ force: true }).catch(() => undefined);
     throw err;
   }
-  return { container, imageId: (await container.inspect()).Image, leaseFile, idleSince: 0 };
+  return { container, imageId: (await container.inspect()).Image, leaseFile, idleSince: 0, channel };
 }
 
 /** Scrubs the container and marks its lease idle; a container that cannot be scrubbed is removed. */
@@ -118,11 +149,16 @@ async function handBack(docker: Docker, key: string, entry: Idle, spec: WarmSpec
     await writeFile(entry.leaseFile, 'idle');
     const previous = idle.get(key);
     idle.set(key, { ...entry, idleSince: Date.now() });
-    if (previous) await previous.container.remove({ force: true }).catch(() => undefined);
+    if (previous) await removeEntry(previous);
   } catch {
-    await entry.container.remove({ force: true }).catch(() => undefined);
-    await rm(entry.leaseFile, { force: true });
+    await removeEntry(entry);
   }
+}
+
+async function removeEntry(entry: Idle): Promise<void> {
+  await entry.container.remove({ force: true }).catch(() => undefined);
+  await rm(entry.leaseFile, { force: true });
+  await rm(join(entry.channel.hostDir, entry.channel.requests), { force: true });
 }
 
 /** The app's warm container when it has one that may be taken, else a freshly started one. */
@@ -134,11 +170,9 @@ export async function acquireContainer(docker: Docker, spec: WarmSpec): Promise<
     reused: taken !== null,
     warm: {
       container: entry.container,
+      channel: entry.channel,
       keep: () => handBack(docker, key, entry, spec),
-      remove: async () => {
-        await entry.container.remove({ force: true }).catch(() => undefined);
-        await rm(entry.leaseFile, { force: true });
-      },
+      remove: () => removeEntry(entry),
     },
   };
 }
@@ -147,10 +181,5 @@ export async function acquireContainer(docker: Docker, spec: WarmSpec): Promise<
 export async function removeWarmContainers(): Promise<void> {
   const entries = [...idle.values()];
   idle.clear();
-  await Promise.all(
-    entries.map(async (entry) => {
-      await entry.container.remove({ force: true }).catch(() => undefined);
-      await rm(entry.leaseFile, { force: true });
-    }),
-  );
+  await Promise.all(entries.map(removeEntry));
 }
