@@ -53,7 +53,7 @@ function sourceOf(name: string): string {
   return source;
 }
 
-const SOURCES = ['loader', 'decision', 'bootstrap'];
+const SOURCES = ['loader', 'decision', 'bootstrap', 'usage-report'];
 
 async function agentKey(): Promise<string> {
   const require = createRequire(import.meta.url);

@@ -22,6 +22,9 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { detectResourcesSync, envDetectorSync, hostDetectorSync, processDetectorSync } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { startUsageReports } from './usage-report.js';
 
 /** The modules the ES-module hook wraps: those the instrumentations patch (undici's fetch is traced through diagnostics channels). */
 const ESM_HOOKED = ['http', 'https', 'pg', 'pg-pool'];
@@ -55,6 +58,8 @@ export function startAgent(options: AgentOptions = {}): void {
       new UndiciInstrumentation(),
     ],
   });
+  // The task's own CPU and memory, for tasks on swarm nodes DevFlow's engine cannot read (usage-report.ts).
+  startUsageReports(process.env, (fn) => context.with(suppressTracing(context.active()), fn));
   // Spans still in the batch go out when the app ends on its own. No signal handlers: adding one
   // would change how the app answers SIGTERM.
   process.once('beforeExit', () => void provider.shutdown().catch(() => undefined));
