@@ -49,7 +49,7 @@ beforeAll(async () => {
   container = await docker.createContainer({
     Image: image, Entrypoint: ['node', '-e', program], Labels: { 'devflow.test': 'usage-report' },
     Env: [
-      `OTEL_EXPORTER_OTLP_ENDPOINT=http://${gateway}:${port}`, 'OTEL_EXPORTER_OTLP_HEADERS=x-devflow-ingest-token=dfi_test',
+      'DEVFLOW_REPORT_USAGE=1', `OTEL_EXPORTER_OTLP_ENDPOINT=http://${gateway}:${port}`, 'OTEL_EXPORTER_OTLP_HEADERS=x-devflow-ingest-token=dfi_test',
       'OTEL_RESOURCE_ATTRIBUTES=devflow.app=shop,service.instance.id=web.1,devflow.process.type=web,service.version=v4', 'OTEL_SERVICE_NAME=shop',
     ],
     HostConfig: { AutoRemove: false },

@@ -12,8 +12,9 @@
  * newest of them per instance (metrics/reported-usage.ts) the same way for every node.
  *
  * Memory is computed as `docker stats` does (usage less inactive page cache), so a task's
- * figure agrees with the engine's for the same container. Only inside a container (/.dockerenv):
- * on a host, /sys/fs/cgroup is the whole machine's.
+ * figure agrees with the engine's for the same container. Only where DevFlow asks for it
+ * (DEVFLOW_REPORT_USAGE=1, telemetry/env.ts: swarm tasks) and inside a container (/.dockerenv):
+ * elsewhere the cgroup a process sees is not its own (a host, or DevFlow's own container).
  */
 import { readFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
@@ -106,7 +107,7 @@ export function readOwnCgroup(): CgroupUsage | null {
  */
 export function startUsageReports(env: NodeJS.ProcessEnv, untraced: (fn: () => void) => void): void {
   const endpoint = env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/metrics`);
-  if (endpoint === undefined || !existsSync('/.dockerenv') || readOwnCgroup() === null) return;
+  if (env.DEVFLOW_REPORT_USAGE !== '1' || endpoint === undefined || !existsSync('/.dockerenv') || readOwnCgroup() === null) return;
   const headers = { ...parseKeyValues(env.OTEL_EXPORTER_OTLP_HEADERS), 'content-type': 'application/json' };
   const resource = parseKeyValues(env.OTEL_RESOURCE_ATTRIBUTES);
   if (env.OTEL_SERVICE_NAME !== undefined) resource['service.name'] = env.OTEL_SERVICE_NAME;
