@@ -16,6 +16,10 @@
  * the same nginx; BENCH_ROUTER_BIG=0 leaves the 10,000-route targets out. BENCH_ROUTER_METERING=1
  * adds the DevFlow proxy with no traffic counters (metering off, issue 20) beside the default
  * (metering on: requests and egress bytes counted per app, which billing flushes off the path).
+ * BENCH_ROUTER_BASELINE=<dir> adds the traced proxy of another checkout (its own
+ * bench/router/proxy-child.ts, e.g. `git worktree add <dir> <commit>`), so a change to the
+ * router is compared with the code before it in the same run. BENCH_ROUTER_SATURATED=1 leaves the
+ * paced (latency) load out, for throughput comparisons in less time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -32,7 +36,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
  * nginx can do here), where latency is measured; then the proxies saturated, where throughput is,
  * with wrk's one-field requests and with a browser's twelve fields.
  */
-const LOADS: Load[] = [{ connections: 16, pauseMs: 1 }, { connections: 16 }, { connections: 64 }, { connections: 16, fields: BROWSER_FIELDS }];
+const ALL_LOADS: Load[] = [{ connections: 16, pauseMs: 1 }, { connections: 16 }, { connections: 64 }, { connections: 16, fields: BROWSER_FIELDS }];
+const LOADS = process.env.BENCH_ROUTER_SATURATED === '1' ? ALL_LOADS.filter((l) => l.pauseMs === undefined) : ALL_LOADS;
 const BIG = 10_000;
 const HOST = 'app0.localhost';
 // The last app in the big table, so a linear scan (if there were one) would pay in full.
@@ -55,11 +60,15 @@ interface Measured extends LoadResult {
 
 const TRACED = ', tracing on';
 const UNMETERED = ', metering off';
+const BASELINE = ', tracing on, baseline';
 
-async function startDevflowProxy(upstreamPort: number, routes: number, mode: 'traced' | 'unmetered' | undefined = undefined): Promise<Target & { child: ChildProcess }> {
-  const script = path.join(import.meta.dirname, 'router', 'proxy-child.ts');
+async function startDevflowProxy(
+  upstreamPort: number, routes: number, mode: 'traced' | 'unmetered' | undefined = undefined, tree = path.join(import.meta.dirname, '..'),
+): Promise<Target & { child: ChildProcess }> {
+  const script = path.join(tree, 'bench', 'router', 'proxy-child.ts');
+  const baseline = tree !== path.join(import.meta.dirname, '..');
   const args = ['--import', 'tsx', script, String(upstreamPort), String(routes), ...(mode ? [mode] : [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: tree });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -70,7 +79,7 @@ async function startDevflowProxy(upstreamPort: number, routes: number, mode: 'tr
     child.once('exit', (code) => reject(new Error(`proxy exited with ${code}`)));
   });
   return {
-    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}${mode === 'traced' ? TRACED : mode === 'unmetered' ? UNMETERED : ''}`,
+    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}${baseline ? BASELINE : mode === 'traced' ? TRACED : mode === 'unmetered' ? UNMETERED : ''}`,
     port,
     host: routes === 1 ? HOST : BIG_HOST,
     child,
@@ -148,6 +157,8 @@ async function main(): Promise<void> {
   try {
     targets.push(await startNginxProxy(upstreamPort, 1), await startDevflowProxy(upstreamPort, 1));
     if (process.env.BENCH_ROUTER_TRACING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'traced'));
+    const baselineTree = process.env.BENCH_ROUTER_BASELINE;
+    if (baselineTree !== undefined) targets.push(await startDevflowProxy(upstreamPort, 1, 'traced', path.resolve(baselineTree)));
     if (process.env.BENCH_ROUTER_METERING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'unmetered'));
     if (process.env.BENCH_ROUTER_BIG !== '0') targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
     const lines: string[] = [];
@@ -163,7 +174,7 @@ async function main(): Promise<void> {
       const results = new Map([...rounds].map(([name, measured]) => [name, summarize(measured)]));
       const floor = results.get(direct.name)!;
       for (const target of targets) {
-        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx').replace(TRACED, '').replace(UNMETERED, '') : undefined;
+        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx').replace(BASELINE, '').replace(TRACED, '').replace(UNMETERED, '') : undefined;
         // The ratio of each round, nginx's and DevFlow's turns being minutes apart at most.
         const ratios = peerName === undefined ? [] : rounds.get(target.name)!.map((m, i) => Math.round((m.requestsPerSecond / rounds.get(peerName)![i]!.requestsPerSecond) * 100));
         lines.push(row(target.name, load, results.get(target.name)!, floor, peerName === undefined ? undefined : results.get(peerName), ratios));

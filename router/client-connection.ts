@@ -155,7 +155,7 @@ export class ClientConnection implements ExchangeOwner {
     exchange.app = action.kind === 'forward' || action.kind === 'upgrade' ? action.route.app : action.kind === 'redirect' ? action.app : NO_APP;
     // A request that reaches an app's route (or fails for it) is traced; upgrades become tunnels, not spans.
     const tracer = this.ctx.tracer;
-    if (tracer !== undefined && exchange.app !== NO_APP && !head.upgrade) exchange.trace = tracer.begin(exchange.app, fields.traceparent, fields.host, head.url);
+    if (tracer !== undefined && exchange.app !== NO_APP && !head.upgrade) tracer.begin(exchange, exchange.app, fields.traceparent, fields.host, head.url);
     const queued: Queued = { exchange, action, fields, upgrade: head.upgrade, line: undefined };
     if (head.upgrade) this.upgrade = queued;
     this.queue.push(queued);
@@ -221,7 +221,7 @@ export class ClientConnection implements ExchangeOwner {
 
   private forwardContext(exchange: Exchange): ForwardContext {
     const ctx: ForwardContext = { clientIp: clientAddress(this.socket.remoteAddress), proto: this.encrypted ? 'https' : 'http', requestId: exchange.requestId };
-    if (exchange.trace !== undefined) ctx.traceparent = this.ctx.tracer!.traceparentFor(exchange.trace);
+    if (exchange.traceId !== '') ctx.trace = exchange;
     return ctx;
   }
 
@@ -252,7 +252,7 @@ export class ClientConnection implements ExchangeOwner {
   exchangeDone(exchange: Exchange, status: number): void {
     const now = performance.now();
     this.ctx.metrics?.record(exchange.app, status, (now - exchange.startedAt) / 1000, exchange.bytes);
-    if (exchange.trace !== undefined) this.endTrace(exchange, status, now);
+    if (exchange.traceId !== '') this.ctx.tracer!.end(exchange, status, now);
     if (this.queue[0]?.exchange === exchange) this.queue.shift();
     if (this.socket.destroyed || this.closing) return;
     if (exchange.closeAfter) {
@@ -260,13 +260,6 @@ export class ClientConnection implements ExchangeOwner {
       return;
     }
     this.startNext(now);
-  }
-
-  private endTrace(exchange: Exchange, status: number, now: number): void {
-    this.ctx.tracer!.end(exchange.trace!, {
-      app: exchange.app, method: exchange.method, status,
-      startedAt: exchange.startedAt, endedAt: now, bytes: exchange.bytes, upstream: exchange.target, release: exchange.route?.release,
-    });
   }
 
   /** Ends our side; a client that never ends its own is cut after the idle timeout. */

@@ -25,7 +25,7 @@ import { NO_APP } from './metrics.js';
 import { writeNow } from './socket-write.js';
 import type { ResponseSink, UpstreamConnection, UpstreamPool } from './upstream-pool.js';
 import type { Route, Upstream } from './table.js';
-import type { RequestTrace } from './tracing/tracer.js';
+import type { TracedRequest } from './tracing/tracer.js';
 
 /** What an exchange needs from the client connection it belongs to. */
 export interface ExchangeOwner {
@@ -53,7 +53,7 @@ const LAST_CHUNK = '0\r\n\r\n';
 
 type Phase = 'forwarding' | 'responding' | 'done';
 
-export class Exchange implements ResponseSink {
+export class Exchange implements ResponseSink, TracedRequest {
   private phase: Phase = 'forwarding';
   private plan: ForwardPlan | undefined;
   private upstream: UpstreamConnection | undefined;
@@ -78,10 +78,18 @@ export class Exchange implements ResponseSink {
   /** For metrics: the app the request went to, and when its head arrived. */
   app = NO_APP;
   startedAt = 0;
-  /** For the router's span: its trace context, the instance tried last, the body bytes relayed. */
-  trace: RequestTrace | undefined;
+  /** For the router's span: the instance tried last, the body bytes relayed. */
   target: Upstream | undefined;
   bytes = 0;
+  // The router's span, when tracing is on (tracing/tracer.ts TraceState): primitives in this
+  // object, so tracing makes no object of its own per request. traceId '' means not traced.
+  traceId = '';
+  spanId = '';
+  parentSpanId: string | undefined;
+  sampled = false;
+  slowMs = 0;
+  traceHost: string | undefined;
+  traceUrl = '';
 
   constructor(
     private readonly owner: ExchangeOwner,

@@ -12,6 +12,7 @@ import {
   upstreamRequestHeadBytes,
 } from './headers.js';
 import { Http1Parser, type HeadBytes } from './http1/parser.js';
+import { parseTraceparent } from './tracing/trace-context.js';
 
 const ctx = { clientIp: '192.0.2.7', proto: 'http' as const, requestId: 'req-1' };
 
@@ -174,7 +175,7 @@ describe('upstreamRequestHeadBytes', () => {
 });
 
 describe('traceparent (issue 18)', () => {
-  const traced = { ...ctx, traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` };
+  const traced = { ...ctx, trace: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), sampled: true } };
   const fields = ['Host', 'a.localhost', 'TraceParent', `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01`, 'tracestate', 'k=v'];
 
   it("replaces the caller's traceparent with the router's, keeps tracestate, from strings and from bytes alike", () => {
@@ -183,7 +184,7 @@ describe('traceparent (issue 18)', () => {
     expect(read.traceparent).toBe(fields[3]);
     const fromStrings = upstreamRequestHead({ method, url, rawHeaders: fields }, read, traced);
     expect(upstreamRequestHeadBytes({ method, url }, bytes, read, traced)).toBe(fromStrings);
-    expect(fromStrings).toContain(`traceparent: ${traced.traceparent}\r\n`);
+    expect(fromStrings).toContain(`traceparent: 00-${'a'.repeat(32)}-${'b'.repeat(16)}-01\r\n`);
     expect(fromStrings).not.toContain('cccc');
     expect(fromStrings).toContain('tracestate: k=v\r\n');
   });
@@ -193,5 +194,12 @@ describe('traceparent (issue 18)', () => {
     const head = upstreamRequestHeadBytes({ method, url }, bytes, readRequestFieldsBytes(bytes), ctx);
     expect(head).toContain(`TraceParent: ${fields[3]}\r\n`);
     expect(head.match(/traceparent/gi)).toHaveLength(1);
+  });
+
+  it('flags an unsampled request 00, in a field the traceparent reader accepts', () => {
+    const unsampled = { ...ctx, trace: { ...traced.trace, sampled: false } };
+    const head = upstreamRequestHead({ method: 'GET', url: '/', rawHeaders: ['Host', 'a.localhost'] }, readRequestFields(['Host', 'a.localhost']), unsampled);
+    const value = /\r\ntraceparent: ([^\r]*)\r\n/.exec(head)![1];
+    expect(parseTraceparent(value)).toEqual({ traceId: 'a'.repeat(32), parentId: 'b'.repeat(16), sampled: false });
   });
 });

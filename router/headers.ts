@@ -141,8 +141,11 @@ export interface ForwardContext {
   clientIp: string;
   proto: 'http' | 'https';
   requestId: string;
-  /** Set when the router traces the request: the traceparent the app gets, replacing the caller's. */
-  traceparent?: string;
+  /**
+   * Set when the router traces the request: the ids of the traceparent the app gets, replacing
+   * the caller's (the exchange itself, tracing/tracer.ts TraceState: no object is made for it).
+   */
+  trace?: { readonly traceId: string; readonly spanId: string; readonly sampled: boolean };
 }
 
 /** End-to-end fields of a message as `Name: value\r\n` lines, minus those in `skip`. */
@@ -174,7 +177,7 @@ export interface RequestLine {
  * `upgrade` keeps the Upgrade pair for a WebSocket handshake.
  */
 export function upstreamRequestHead(line: RequestLine, fields: RequestFields, ctx: ForwardContext, upgrade = false): string {
-  const kept = ctx.traceparent === undefined
+  const kept = ctx.trace === undefined
     ? endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_PROXY, SET_BY_PROXY_MASK)
     : endToEndLines(line.rawHeaders, fields.connectionNamed, SET_BY_TRACING_PROXY, SET_BY_TRACING_PROXY_MASK);
   return `${requestLine(line)}${kept}${requestTail(fields, ctx, upgrade)}`;
@@ -190,7 +193,9 @@ function requestTail(fields: RequestFields, ctx: ForwardContext, upgrade: boolea
   tail += `X-Forwarded-Proto: ${ctx.proto}\r\n`;
   if (fields.host !== undefined) tail += `X-Forwarded-Host: ${fields.host}\r\n`;
   tail += `X-Request-Id: ${ctx.requestId}\r\n`;
-  if (ctx.traceparent !== undefined) tail += `traceparent: ${ctx.traceparent}\r\n`;
+  // W3C Trace Context's traceparent, version 00, written straight into the head (no string of its own).
+  const trace = ctx.trace;
+  if (trace !== undefined) tail += `traceparent: 00-${trace.traceId}-${trace.spanId}-${trace.sampled ? '01' : '00'}\r\n`;
   if (upgrade) return `${tail}Connection: Upgrade\r\nUpgrade: ${fields.upgrade ?? 'websocket'}\r\n\r\n`;
   if (fields.chunked) tail += 'Transfer-Encoding: chunked\r\n';
   return `${tail}\r\n`;
@@ -201,7 +206,7 @@ function requestTail(fields: RequestFields, ctx: ForwardContext, upgrade: boolea
  * lines the app gets are taken as they came, as clientResponseHeadBytes does for responses.
  */
 export function upstreamRequestHeadBytes(line: Pick<RequestLine, 'method' | 'url'>, bytes: HeadBytes, fields: RequestFields, ctx: ForwardContext): string {
-  const drop = ctx.traceparent === undefined ? REQUEST_DROPPED : REQUEST_DROPPED_TRACED;
+  const drop = ctx.trace === undefined ? REQUEST_DROPPED : REQUEST_DROPPED_TRACED;
   return joinHead(requestLine(line), bytes, drop, fields.connectionNamed, requestTail(fields, ctx, false));
 }
 

@@ -16,6 +16,12 @@ export interface OtelEnvInput {
    * runtime can give processes the agent's files; the instance spec appends it to the user's own.
    */
   agentOption?: string;
+  /**
+   * Swarm: the agent reports its task's own cgroup CPU and memory (agent/usage-report.ts), which
+   * DevFlow's engine cannot read on other nodes. Not elsewhere: a host process's cgroup is not
+   * its own (it may be DevFlow's container's), and docker's engine reads its containers itself.
+   */
+  reportUsage?: boolean;
 }
 
 export function otelEnv(input: OtelEnvInput): Record<string, string> {
@@ -31,5 +37,6 @@ export function otelEnv(input: OtelEnvInput): Record<string, string> {
     // The cloud detectors probe metadata servers that do not answer here (MACHINE.md).
     OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
     ...(input.agentOption === undefined ? {} : { NODE_OPTIONS: input.agentOption }),
+    ...(input.reportUsage === true ? { DEVFLOW_REPORT_USAGE: '1' } : {}),
   };
 }

@@ -137,7 +137,7 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
           const platform = await inner.forApp(app);
           const found = await settings.find(app.id);
           if (found === undefined) return platform;
-          return { ...platform, ...otelEnv({ app: app.name, endpoint: await endpoint(), ingestToken: found.ingestToken, agentOption: await agentOption() }) };
+          return { ...platform, ...otelEnv({ app: app.name, endpoint: await endpoint(), ingestToken: found.ingestToken, agentOption: await agentOption(), reportUsage: deps.runtime === 'swarm' }) };
         },
       };
     },

@@ -8,14 +8,14 @@ import type { Sql } from '../core/store/database.js';
 import type { UsageReading } from '../scheduler/runtime/usage.js';
 import { AlertRunner, storeReadings } from './alerts/index.js';
 import { startErrorScanner } from './errors/index.js';
-import { MetricsSampler, type TrafficCounters } from './metrics/index.js';
+import { MetricsSampler, withReportedUsage, type TrafficCounters } from './metrics/index.js';
 
 export interface TelemetryLoopsOptions {
   sql: Sql;
   /** The router's counters (RouterService.metrics). */
   traffic: TrafficCounters;
   /** The runtime driver, whose instances' CPU and memory the metrics pass samples. */
-  runtime?: { readUsage?(): Promise<UsageReading[]> };
+  runtime?: { readonly kind?: string; readUsage?(): Promise<UsageReading[]> };
   /** DEVFLOW_SMTP_URL, for email alerts; undefined: the embedded mail catcher. */
   smtpUrl?: string;
   /** The From address of alert mails. */
@@ -30,7 +30,9 @@ export interface TelemetryLoops {
 
 export function startTelemetryLoops(options: TelemetryLoopsOptions): TelemetryLoops {
   const scanner = startErrorScanner({ sql: options.sql, log: options.log });
-  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, usage: options.runtime, log: options.log });
+  // On swarm, tasks on other nodes report their own CPU and memory (metrics/reported-usage.ts).
+  const usage = options.runtime?.kind === 'swarm' ? withReportedUsage(options.sql, options.runtime) : options.runtime;
+  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, usage, log: options.log });
   sampler.start();
   const mail = platformMailer({ sql: options.sql, smtpUrl: options.smtpUrl });
   const alerts = new AlertRunner({

@@ -68,8 +68,8 @@ describe('telemetry', () => {
     const tracer = new RouterTracer(new SpanBuffer({ writeRouterSpans: async () => undefined }, { flushEveryMs: 60_000 }));
     await telemetry.useTracer(tracer);
     await telemetry.operations.enable(shop, { sampleRatio: 0, slowMs: 50 });
-    expect(tracer.begin('shop', undefined, 'shop.localhost', '/').rule).toEqual({ ratio: 0, slowMs: 50 });
-    expect(tracer.begin('other', undefined, 'other.localhost', '/').rule).toEqual({ ratio: 0.1, slowMs: 1000 });
+    expect(tracer.sampling('shop')).toEqual({ ratio: 0, slowMs: 50 });
+    expect(tracer.sampling('other')).toEqual({ ratio: 0.1, slowMs: 1000 });
     await expect(telemetry.operations.enable(shop, { sampleRatio: 2 })).rejects.toThrow(/from 0 to 1/);
     await tracer.buffer.close();
   });

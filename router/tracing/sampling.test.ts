@@ -28,6 +28,6 @@ describe('router sampling', () => {
     ['unsampled, slow', false, 200, 500, true],
     ['unsampled, just under slow', false, 200, 499.9, false],
   ])('at the end: %s', (_name, sampled, status, ms, kept) => {
-    expect(keepSpan(sampled, status, ms, rule)).toBe(kept);
+    expect(keepSpan(sampled, status, ms, rule.slowMs)).toBe(kept);
   });
 });

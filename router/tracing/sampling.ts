@@ -24,6 +24,7 @@ export function sampledAtStart(parent: TraceParent | undefined, rule: TraceSampl
   return fraction < rule.ratio;
 }
 
-export function keepSpan(sampled: boolean, status: number, durationMs: number, rule: TraceSampling): boolean {
-  return sampled || status >= 500 || durationMs >= rule.slowMs;
+/** `slowMs`: the rule's threshold (TraceSampling.slowMs), the only part of it needed at the end. */
+export function keepSpan(sampled: boolean, status: number, durationMs: number, slowMs: number): boolean {
+  return sampled || status >= 500 || durationMs >= slowMs;
 }

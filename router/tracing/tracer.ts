@@ -1,35 +1,43 @@
 /**
- * The router's tracer: starts the root span of a request (continuing a caller's trace, or a new
- * one), gives the traceparent the app receives, and at the end decides whether the span is kept
- * and hands it to the span buffer. It allocates one small object per request and makes no system
- * call; spans are written elsewhere (span-buffer.ts).
+ * The router's tracer (issue 18, "Router spans"): starts the root span of a request (continuing a
+ * caller's trace, or a new one), decides at once whether it is sampled, and at the end decides
+ * whether the span is kept and hands it to the span buffer.
+ *
+ * Its cost is paid by every proxied request, so a request's trace state is a few primitives
+ * written into fields of the proxy's own per-request object (TraceState, router/exchange.ts):
+ * no object, closure or timer per request. The ids come from a pooled random buffer (no system
+ * call), the traceparent is written by the head's serializer in the same string as the other
+ * fields (headers.ts), and only a kept span (sampled, an error or slow) becomes an object.
  */
 import { keepSpan, sampledAtStart, DEFAULT_TRACE_SAMPLING, type TraceSampling } from './sampling.js';
 import { SpanBuffer, type RouterSpan } from './span-buffer.js';
-import { formatTraceparent, parseTraceparent, TraceIds } from './trace-context.js';
+import { parseTraceparent, TraceIds } from './trace-context.js';
 
-/** The trace context of one request in flight. */
-export interface RequestTrace {
+/** The trace context of one request in flight; traceId is '' while the request is not traced. */
+export interface TraceState {
   traceId: string;
+  /** The router's span, the parent of the app's. */
   spanId: string;
   parentSpanId: string | undefined;
   sampled: boolean;
-  rule: TraceSampling;
-  host: string | undefined;
-  url: string;
+  /** The app's threshold for a slow request, whose span is kept even when not sampled. */
+  slowMs: number;
+  /** The request's Host and target, for a span that is kept. */
+  traceHost: string | undefined;
+  traceUrl: string;
 }
 
-/** What the proxy knows of a request when it is done. */
-export interface FinishedRequest {
-  app: string;
-  method: string;
-  status: number;
-  /** performance.now() values. */
-  startedAt: number;
-  endedAt: number;
-  bytes: number;
-  upstream: { host: string; port: number; instance?: string } | undefined;
-  release: number | undefined;
+/** What the tracer reads of a request when it is done (an Exchange, router/exchange.ts). */
+export interface TracedRequest extends TraceState {
+  readonly app: string;
+  readonly method: string;
+  /** performance.now() when its head arrived. */
+  readonly startedAt: number;
+  /** Response body bytes relayed to the client. */
+  readonly bytes: number;
+  /** The instance tried last, if any. */
+  readonly target: { host: string; port: number; instance?: string } | undefined;
+  readonly route: { release?: number } | undefined;
 }
 
 export class RouterTracer {
@@ -45,50 +53,57 @@ export class RouterTracer {
     this.perApp = perApp;
   }
 
-  begin(app: string, incoming: string | undefined, host: string | undefined, url: string): RequestTrace {
-    const parent = parseTraceparent(incoming);
-    const rule = this.perApp.get(app) ?? this.defaults;
-    return {
-      traceId: parent?.traceId ?? this.ids.traceId(),
-      spanId: this.ids.spanId(),
-      parentSpanId: parent?.parentId,
-      sampled: sampledAtStart(parent, rule, parent === undefined ? this.ids.fraction() : 0),
-      rule,
-      host,
-      url,
-    };
+  /** The rule `app` is sampled by. */
+  sampling(app: string): TraceSampling {
+    return this.perApp.get(app) ?? this.defaults;
   }
 
-  /** The traceparent the app receives: its parent is the router's span. */
-  traceparentFor(trace: RequestTrace): string {
-    return formatTraceparent(trace.traceId, trace.spanId, trace.sampled);
+  /** Starts the request's span: fills `state` (a caller's traceparent in `incoming` is continued). */
+  begin(state: TraceState, app: string, incoming: string | undefined, host: string | undefined, url: string): void {
+    const rule = this.perApp.size === 0 ? this.defaults : this.sampling(app);
+    state.slowMs = rule.slowMs;
+    state.traceHost = host;
+    state.traceUrl = url;
+    const parent = incoming === undefined ? undefined : parseTraceparent(incoming);
+    if (parent === undefined) {
+      state.sampled = sampledAtStart(undefined, rule, this.ids.fraction());
+      this.ids.newTrace(state);
+      state.parentSpanId = undefined;
+    } else {
+      state.sampled = parent.sampled;
+      state.traceId = parent.traceId;
+      state.spanId = this.ids.spanId();
+      state.parentSpanId = parent.parentId;
+    }
   }
 
-  end(trace: RequestTrace, request: FinishedRequest): void {
-    const durationMs = request.endedAt - request.startedAt;
-    if (!keepSpan(trace.sampled, request.status, durationMs, trace.rule)) return;
-    this.buffer.add(routerSpan(trace, request, durationMs));
+  /** Ends the request's span; it is kept when sampled, an error or slow (sampling.ts). */
+  end(request: TracedRequest, status: number, endedAt: number): void {
+    const durationMs = endedAt - request.startedAt;
+    if (!keepSpan(request.sampled, status, durationMs, request.slowMs)) return;
+    this.buffer.add(routerSpan(request, status, durationMs));
   }
 }
 
-function routerSpan(trace: RequestTrace, request: FinishedRequest, durationMs: number): RouterSpan {
-  const query = trace.url.indexOf('?');
-  const upstream = request.upstream;
+function routerSpan(request: TracedRequest, status: number, durationMs: number): RouterSpan {
+  const url = request.traceUrl;
+  const query = url.indexOf('?');
+  const upstream = request.target;
   return {
     app: request.app,
-    traceId: trace.traceId,
-    spanId: trace.spanId,
-    parentSpanId: trace.parentSpanId,
+    traceId: request.traceId,
+    spanId: request.spanId,
+    parentSpanId: request.parentSpanId,
     method: request.method,
-    host: trace.host ?? '',
-    path: query === -1 ? trace.url : trace.url.slice(0, query),
-    status: request.status,
+    host: request.traceHost ?? '',
+    path: query === -1 ? url : url.slice(0, query),
+    status,
     startMs: performance.timeOrigin + request.startedAt,
     durationMs,
     bytes: request.bytes,
     upstream: upstream === undefined ? undefined : `${upstream.host}:${upstream.port}`,
     instance: upstream?.instance,
-    release: request.release,
-    sampled: trace.sampled,
+    release: request.route?.release,
+    sampled: request.sampled,
   };
 }

@@ -23,7 +23,7 @@ export const AGENT_CONTAINER_DIR = '/opt/devflow/otel';
 
 /** The packages bundled into sdk.cjs; their versions are part of the key. */
 const AGENT_PACKAGES = [
-  '@opentelemetry/sdk-trace-node', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/instrumentation',
+  '@opentelemetry/sdk-trace-node', '@opentelemetry/otlp-transformer', '@opentelemetry/core', '@opentelemetry/instrumentation',
   '@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-pg', '@opentelemetry/instrumentation-undici',
   '@opentelemetry/resources', 'import-in-the-middle',
 ];
@@ -53,7 +53,7 @@ function sourceOf(name: string): string {
   return source;
 }
 
-const SOURCES = ['loader', 'decision', 'bootstrap'];
+const SOURCES = ['loader', 'decision', 'bootstrap', 'usage-report'];
 
 async function agentKey(): Promise<string> {
   const require = createRequire(import.meta.url);
@@ -82,7 +82,11 @@ async function bundleAgent(dir: string): Promise<void> {
   const { build } = await import('esbuild');
   const common = { bundle: true, platform: 'node', target: 'node18', minify: true, legalComments: 'none', logLevel: 'silent' } as const;
   await build({ ...common, entryPoints: [sourceOf('loader')], outfile: join(dir, 'agent.cjs'), format: 'cjs' });
-  await build({ ...common, entryPoints: [sourceOf('bootstrap')], outfile: join(dir, 'sdk.cjs'), format: 'cjs', plugins: [sharedRegister] });
+  // The packages' ES-module builds where they have one: esbuild drops what the agent does not use
+  // from those (their CommonJS builds keep everything an index re-exports).
+  await build({
+    ...common, entryPoints: [sourceOf('bootstrap')], outfile: join(dir, 'sdk.cjs'), format: 'cjs', plugins: [sharedRegister], mainFields: ['module', 'main'],
+  });
   await build({
     ...common, entryPoints: [require.resolve('import-in-the-middle/hook.mjs')], outfile: join(dir, 'hook.mjs'), format: 'esm',
     // The hook's CommonJS parts call require, which an ES module lacks.

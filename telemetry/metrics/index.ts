@@ -2,3 +2,4 @@
 export { MetricsSampler } from './sampler.js';
 export { readAppMetrics, type AppMetrics } from './query.js';
 export type { TrafficCounters } from './traffic.js';
+export { withReportedUsage } from './reported-usage.js';

@@ -125,7 +125,8 @@ function toView(r: SpanRow): SpanView {
   };
 }
 
-function toRow(s: StoredSpan): Record<string, unknown> {
+/** A span as the columns of its row in `spans`, for json_populate_recordset (and the router bench's stand-in store). */
+export function toRow(s: StoredSpan): Record<string, unknown> {
   return {
     app_id: s.appId, trace_id: s.traceId, span_id: s.spanId, parent_span_id: s.parentSpanId, entry: s.entry, name: s.name,
     kind: s.kind, service: s.service, start_time: isoMicros(s.startUs), duration_us: s.durationUs, status_code: s.statusCode,
