@@ -61,8 +61,11 @@ function readersOutsideSettings(): string[] {
   return found;
 }
 
-/** Not settings: DevFlow sets these itself for its git hook (receiver/hook-channel.ts). */
-const INTERNAL = /^DEVFLOW_HOOK_/;
+/**
+ * Not settings: DevFlow sets these itself, for its git hook (receiver/hook-channel.ts) and for
+ * the telemetry agent inside swarm tasks (telemetry/env.ts: DEVFLOW_REPORT_USAGE), which read them.
+ */
+const INTERNAL = /^(DEVFLOW_HOOK_|DEVFLOW_REPORT_USAGE$)/;
 
 describe('settings', () => {
   it('the README lists every variable the code reads, and no other', () => {
