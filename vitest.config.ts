@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { DurationSequencer } from './tests/support/duration-sequencer.js';
-import { testWorkers } from './tests/support/test-workers.js';
+import { excludedFiles, testWorkers } from './tests/support/test-workers.js';
 
 // Unit tests sit beside the code; end-to-end tests that cross roles live in tests/.
 // Tests talk to a real Docker engine, Postgres and git, so they get generous timeouts. Files
@@ -10,7 +10,7 @@ import { testWorkers } from './tests/support/test-workers.js';
 const workers = testWorkers();
 
 const files = {
-  exclude: ['node_modules/**', 'dist/**', 'examples/**'],
+  exclude: ['node_modules/**', 'dist/**', 'examples/**', ...excludedFiles()],
   testTimeout: 120_000,
   hookTimeout: 300_000,
 };

@@ -12,3 +12,13 @@ export function testWorkers(env: NodeJS.ProcessEnv = process.env): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`DEVFLOW_TEST_WORKERS must be a whole number of at least 1, got "${text}"`);
   return n;
 }
+
+/**
+ * Files this run leaves out: DEVFLOW_TEST_EXCLUDE, comma-separated paths or globs (scripts/test.sh
+ * sets it for the files that then run alone). Read by vitest.config.ts into every project's
+ * exclude list: with projects, `vitest run --exclude` on the command line did not reach them,
+ * and the zero-downtime file ran twice, once beside another file.
+ */
+export function excludedFiles(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.DEVFLOW_TEST_EXCLUDE ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
+}
