@@ -216,6 +216,8 @@ describe('the dashboard in Chromium', () => {
     await page.click('button:has-text("Run")');
     await page.waitForSelector('[data-testid=sql-status]:has-text("SELECT 1")');
     expect(await page.textContent('[data-testid=sql-output] tbody')).toBe('write more testsfalse');
+    // The history is fetched again after the result is drawn: wait for it to list this query.
+    await page.waitForSelector('[data-testid=sql-history] li:has-text("select title, done from todos")');
     expect(await page.textContent('[data-testid=sql-history]')).toContain('select title, done from todos');
     expect(await page.textContent('[data-testid=sql-history]')).toContain('✗ select');
 
