@@ -4,7 +4,7 @@
  * adopted, missing ones started, orphans (other releases, deleted apps) stopped, and routes
  * rebuilt. Apps whose lock is held by a running deploy are left alone.
  */
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, NotFoundError } from '../core/errors.js';
 import { tryWithAppLock } from '../core/locks.js';
 import type { AppName } from '../core/names.js';
 import { getApp, getFormation, listApps, type AppRecord } from '../core/store/apps.js';
@@ -56,7 +56,11 @@ export async function reconcileAll(deps: SchedulerDeps): Promise<ReconcileReport
  * to stop (retiring.ts).
  */
 async function reconcileLocked(deps: SchedulerDeps, name: string): Promise<{ started: number; stopped: number }> {
-  const app = await getApp(deps.sql, name as AppName).catch(() => null);
+  // Only a destroyed app is skipped; a store that fails is reported by the caller as before.
+  const app = await getApp(deps.sql, name as AppName).catch((err: unknown) => {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  });
   if (app === null) return { started: 0, stopped: 0 };
   const found = (await deps.runtime.list(app.name)).filter((i) => !isRetiring(i.id));
   return reconcileApp(deps, app, found);
