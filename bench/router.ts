@@ -27,6 +27,7 @@ import { freePort } from '../core/embedded-postgres/embedded.js';
 import { machine, writeResult } from './lib/devflow.js';
 import { childPids, cpuTime } from './router/cpu.js';
 import { proxyConfig, startNginx, upstreamConfig, type Nginx } from './router/nginx.js';
+import { pairedDrop } from './router/paired.js';
 import { BROWSER_FIELDS, runWrk, type Load, type LoadResult } from './router/wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -122,6 +123,12 @@ function summarize(rounds: Measured[]): Measured {
   };
 }
 
+function tracingCostLine(load: Load, drop: ReturnType<typeof pairedDrop>): string {
+  const interval = drop.low === undefined ? '- (too few rounds)' : `${drop.low.toFixed(1)} to ${drop.high!.toFixed(1)}`;
+  const confidence = drop.confidence === undefined ? '-' : `${(drop.confidence * 100).toFixed(1)} %`;
+  return `| ${describeLoad(load)} | ${drop.median.toFixed(1)} | ${interval} | ${confidence} | ${drop.drops.map((d) => d.toFixed(1)).join(', ')} |`;
+}
+
 function describeLoad(load: Load): string {
   let text = `${load.connections}`;
   if (load.pauseMs !== undefined) text += `, ${load.pauseMs} ms pause`;
@@ -162,10 +169,12 @@ async function main(): Promise<void> {
     if (process.env.BENCH_ROUTER_METERING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'unmetered'));
     if (process.env.BENCH_ROUTER_BIG !== '0') targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
     const lines: string[] = [];
+    const costs: string[] = [];
     for (const load of LOADS) {
       const rounds = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
       for (let round = 1; round <= ROUNDS; round++) {
-        for (const target of targets) {
+        // Every other round runs the targets backwards, so no target always follows the same one.
+        for (const target of round % 2 === 1 ? targets : [...targets].reverse()) {
           const result = await measure(target, load);
           rounds.get(target.name)!.push(result);
           console.error(`round ${round}, ${target.name}, ${describeLoad(load)} connections: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
@@ -178,6 +187,12 @@ async function main(): Promise<void> {
         // The ratio of each round, nginx's and DevFlow's turns being minutes apart at most.
         const ratios = peerName === undefined ? [] : rounds.get(target.name)!.map((m, i) => Math.round((m.requestsPerSecond / rounds.get(peerName)![i]!.requestsPerSecond) * 100));
         lines.push(row(target.name, load, results.get(target.name)!, floor, peerName === undefined ? undefined : results.get(peerName), ratios));
+      }
+      const traced = rounds.get(`DevFlow proxy, 1 route${TRACED}`);
+      if (traced !== undefined && load.pauseMs === undefined) {
+        const off = rounds.get('DevFlow proxy, 1 route')!;
+        const nginx = rounds.get('nginx, 1 route')!;
+        costs.push(tracingCostLine(load, pairedDrop(traced.map((on, i) => ({ nginx: nginx[i]!.requestsPerSecond, off: off[i]!.requestsPerSecond, on: on.requestsPerSecond })))));
       }
     }
     await writeResult('router', [
@@ -193,6 +208,14 @@ async function main(): Promise<void> {
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
       ...lines,
       '',
+      ...(costs.length === 0 ? [] : [
+        'Tracing\'s cost, paired by round: (off − on) / nginx of the same round, in points; the median, with the interval that holds the true median at the confidence shown (order statistics), and each round\'s figure.',
+        '',
+        '| load | median drop, points | interval | confidence | rounds |',
+        '| --- | --- | --- | --- | --- |',
+        ...costs,
+        '',
+      ]),
     ].join('\n'));
   } finally {
     for (const target of targets) await target.stop();
