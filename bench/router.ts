@@ -21,7 +21,7 @@
  * router is compared with the code before it in the same run. BENCH_ROUTER_SATURATED=1 leaves the
  * paced (latency) load out, for throughput comparisons in less time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../core/embedded-postgres/embedded.js';
 import { machine, writeResult } from './lib/devflow.js';
@@ -156,7 +156,19 @@ function row(target: string, load: Load, r: Measured, floor: Measured, nginx: Me
     `${added(r.p50Ms, floor.p50Ms)} | ${added(r.p99Ms, floor.p99Ms)} | ${cpu} | ${vsNginx} | ${r.errors} |`;
 }
 
+/**
+ * BENCH_ROUTER_PIN=1: this process, wrk and the upstream on the first core, each proxy (all its
+ * threads) on the second, so a proxy's throughput is bounded by its own core rather than by what
+ * the other processes took of it that second: on two cores the unpinned rounds move by a fifth.
+ */
+const PIN = process.env.BENCH_ROUTER_PIN === '1';
+
+function pin(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
 async function main(): Promise<void> {
+  if (PIN) pin(process.pid, 0);
   const upstreamPort = await freePort();
   const upstream = await startNginx(upstreamPort, (prefix) => upstreamConfig(prefix, upstreamPort));
   const direct: Target = { name: 'direct to upstream (floor)', port: upstreamPort, host: HOST, stop: async () => undefined };
@@ -168,6 +180,7 @@ async function main(): Promise<void> {
     if (baselineTree !== undefined) targets.push(await startDevflowProxy(upstreamPort, 1, 'traced', path.resolve(baselineTree)));
     if (process.env.BENCH_ROUTER_METERING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'unmetered'));
     if (process.env.BENCH_ROUTER_BIG !== '0') targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
+    if (PIN) for (const target of targets) if (target.pid !== undefined) pin(target.pid, 1);
     const lines: string[] = [];
     const costs: string[] = [];
     for (const load of LOADS) {
@@ -202,7 +215,8 @@ async function main(): Promise<void> {
         'upstream: nginx returning a fixed 24-byte body; proxies: one worker/one process each. ' +
         'Load: connections, each sending its next request when it has the answer, or after a pause (a moderate load, for latency); ' +
         'requests carry only Host, or a browser head (Host and eleven fields Chromium sends with a page request). ' +
-        'CPU: the proxy process\'s user + system microseconds per request. Throughput vs nginx: of the medians (range of the rounds), saturated loads only.',
+        'CPU: the proxy process\'s user + system microseconds per request. Throughput vs nginx: of the medians (range of the rounds), saturated loads only.' +
+        (PIN ? ' Pinned: wrk, the upstream and this bench on the first core, each proxy on the second.' : ''),
       '',
       '| path | load | requests/s | p50 ms | p99 ms | added p50 ms | added p99 ms | CPU µs/request | throughput vs nginx | errors |',
       '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
