@@ -38,7 +38,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
  * with wrk's one-field requests and with a browser's twelve fields.
  */
 const ALL_LOADS: Load[] = [{ connections: 16, pauseMs: 1 }, { connections: 16 }, { connections: 64 }, { connections: 16, fields: BROWSER_FIELDS }];
-const LOADS = process.env.BENCH_ROUTER_SATURATED === '1' ? ALL_LOADS.filter((l) => l.pauseMs === undefined) : ALL_LOADS;
+/** BENCH_ROUTER_LOADS=<i,j>: only those loads of ALL_LOADS (0-based), e.g. `1` for 16 connections saturated. */
+const PICKED = process.env.BENCH_ROUTER_LOADS?.split(',').map(Number);
+const LOADS = (PICKED === undefined ? ALL_LOADS : ALL_LOADS.filter((_, i) => PICKED.includes(i)))
+  .filter((l) => process.env.BENCH_ROUTER_SATURATED !== '1' || l.pauseMs === undefined);
 const BIG = 10_000;
 const HOST = 'app0.localhost';
 // The last app in the big table, so a linear scan (if there were one) would pay in full.
