@@ -193,7 +193,7 @@ describe('devflow run --tty over the API', () => {
     }
     expect((await runs.list(app)).length, 'no run started').toBe(before);
     // The same developer's session runs once the app is globex's: the 404 came from the team.
-    const [{ team_id: own }] = await db.sql<{ team_id: number }[]>`SELECT team_id FROM apps WHERE name = ${app}`;
+    const [{ team_id: own }] = await db.sql<[{ team_id: number }]>`SELECT team_id FROM apps WHERE name = ${app}`;
     await db.sql`UPDATE apps SET team_id = ${globex.id} WHERE name = ${app}`;
     try {
       expect(await attachTerminal({ base, app, command: 'exit 4', token: tokens.developer! }, fakeTerminal(24, 80).io)).toBe(4);
