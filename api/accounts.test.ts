@@ -3,6 +3,7 @@
  * people, teams, roles, sessions, the one permission check, and the audit log. Invitations are
  * mailed over real SMTP to the embedded mail catcher.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createTeam, instanceMayRead, MAIL_PROJECT, type Role } from '../accounts/index.js';
 import { listCaughtMail } from '../core/mail/catcher.js';
@@ -35,6 +36,20 @@ async function call(method: string, route: string, token?: string, body?: unknow
   let parsed: unknown;
   try { parsed = JSON.parse(text); } catch { parsed = undefined; }
   return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+/** POST /auth/login over a connection from `localAddress`, the client IP the API sees. */
+async function loginFrom(localAddress: string, body: unknown): Promise<{ status: number; body: any; text: string; headers: http.IncomingHttpHeaders }> {
+  const url = new URL(`${base}/api/v1/auth/login`);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; }).on('end', () => {
+        resolve({ status: res.statusCode!, body: JSON.parse(text), text, headers: res.headers });
+      });
+    });
+    req.on('error', reject).end(JSON.stringify(body));
+  });
 }
 
 async function signUp(email: string, invitation?: string): Promise<string> {
@@ -221,6 +236,25 @@ describe('sessions', () => {
     expect(blocked.body.error.message).toMatch(/too many failed sign-ins for target@example.com: retry in \d+ s/);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another account from the same IP is not blocked yet (the IP limit is higher).
+    expect((await call('POST', '/auth/login', undefined, { email: 'viewer@acme.test', password: 'correct horse battery' })).status).toBe(200);
+  });
+
+  it('limits failed sign-ins per IP across accounts, says from where and when to retry, and leaves other IPs alone', async () => {
+    // Another loopback address (all of 127/8 is this machine) stands for another client, so the
+    // failures counted here do not block the other tests' sign-ins from 127.0.0.1.
+    const from = '127.0.0.2';
+    for (let account = 0; account < 5; account++) {
+      for (let i = 0; i < 4; i++) {
+        // 4 failures per account stay under its own limit of 5; the 20 of them reach the IP's.
+        const reply = await loginFrom(from, { email: `guess${account}@example.com`, password: `wrong ${i}` });
+        expect(reply.status, reply.text).toBe(401);
+      }
+    }
+    const blocked = await loginFrom(from, { email: 'viewer@acme.test', password: 'correct horse battery' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.message).toMatch(/^too many failed sign-ins from (::ffff:)?127\.0\.0\.2: retry in \d+ s/);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    // The account itself is not blocked: from another address its right password still works.
     expect((await call('POST', '/auth/login', undefined, { email: 'viewer@acme.test', password: 'correct horse battery' })).status).toBe(200);
   });
 });

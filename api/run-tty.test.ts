@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMember, createPerson, createTeam, ROLES, startSession } from '../accounts/index.js';
 import { parseAppName } from '../core/names.js';
 import { createApiToken } from '../core/store/api-tokens.js';
 import { createApp, setCurrentRelease } from '../core/store/apps.js';
@@ -95,6 +96,20 @@ function fakeTerminal(rows: number, cols: number) {
   };
 }
 
+/** The status and error message with which the API refuses the WebSocket upgrade for `token`. */
+function refusedUpgrade(token: string): Promise<{ status: number; message: string }> {
+  const ws = new WebSocket(terminalUrl({ base, token, app, command: 'sh' }, { rows: 24, cols: 80 }), { headers: { authorization: `Bearer ${token}` } });
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => reject(new Error('the upgrade was accepted')));
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; }).on('end', () => {
+        resolve({ status: res.statusCode!, message: (JSON.parse(body) as { error: { message: string } }).error.message });
+      });
+    });
+  });
+}
+
 describe('devflow run --tty over the API', () => {
   it('runs an interactive shell: typed commands answer, stty size follows the window, the exit code comes back', async () => {
     const term = fakeTerminal(30, 100);
@@ -157,4 +172,33 @@ describe('devflow run --tty over the API', () => {
     expect(stderr).toContain(`Running echo first; exit 3 on ${app}`);
     expect(code).toBe(3);
   }, 60_000);
+
+  it("answers another team's members 404, whatever their role, as for an app that does not exist", async () => {
+    // The first person is the instance's owner (who sees every team); the others join globex only.
+    await createPerson(db.sql, 'first@tty.test', 'a long password');
+    const globex = await createTeam(db.sql, 'globex', null);
+    const tokens: Record<string, string> = {};
+    for (const role of ROLES) {
+      const person = await createPerson(db.sql, `${role}@globex.test`, 'a long password');
+      await addMember(db.sql, globex.id, person.id, role);
+      tokens[role] = (await startSession(db.sql, person.id)).accessToken;
+    }
+    const before = (await runs.list(app)).length;
+    for (const role of ROLES) {
+      const refused = await refusedUpgrade(tokens[role]!);
+      expect(refused, role).toEqual({ status: 404, message: 'app "ttyapp" does not exist' });
+      // `devflow run --tty` says the same.
+      await expect(attachTerminal({ base, app, command: 'sh', token: tokens[role]! }, fakeTerminal(24, 80).io), role)
+        .rejects.toThrow('app "ttyapp" does not exist');
+    }
+    expect((await runs.list(app)).length, 'no run started').toBe(before);
+    // The same developer's session runs once the app is globex's: the 404 came from the team.
+    const [{ team_id: own }] = await db.sql<[{ team_id: number }]>`SELECT team_id FROM apps WHERE name = ${app}`;
+    await db.sql`UPDATE apps SET team_id = ${globex.id} WHERE name = ${app}`;
+    try {
+      expect(await attachTerminal({ base, app, command: 'exit 4', token: tokens.developer! }, fakeTerminal(24, 80).io)).toBe(4);
+    } finally {
+      await db.sql`UPDATE apps SET team_id = ${own} WHERE name = ${app}`;
+    }
+  });
 });

@@ -31,8 +31,11 @@ export interface TestApi {
 /**
  * `sameDatabaseAs`: a second DevFlow process on another's database, with its own connection
  * pool (the first one drops the database). `config`: settings over the defaults (e.g. `stripe`).
+ * `deps`: parts made on this database once it exists (e.g. `git`, the git host connections).
  */
-export async function startTestApi(options: { sameDatabaseAs?: TestDatabase; config?: Partial<Config> } = {}): Promise<TestApi> {
+export async function startTestApi(options: {
+  sameDatabaseAs?: TestDatabase; config?: Partial<Config>; deps?: (db: TestDatabase, home: string) => Promise<Partial<ApiDeps>>;
+} = {}): Promise<TestApi> {
   const db = options.sameDatabaseAs ? secondConnection(options.sameDatabaseAs) : await createTestDatabase();
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-api-'));
   const adminToken = await ensureAdminToken(db.sql, path.join(home, 'admin-token'));
@@ -44,6 +47,7 @@ export async function startTestApi(options: { sameDatabaseAs?: TestDatabase; con
     sql: db.sql, config, bus, mailer,
     apps: { create: (name: string) => createApp(db.sql, parseAppName(name)), destroy: (name: string) => deleteApp(db.sql, parseAppName(name)) },
     releases: releaseOperations({ sql: db.sql, bus, config } as SchedulerDeps, () => {}),
+    ...(options.deps ? await options.deps(db, home) : {}),
   } as unknown as ApiDeps;
   const server = http.createServer(createApi(deps));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

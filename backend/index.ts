@@ -24,8 +24,7 @@ import type { Sql } from '../core/store/database.js';
 import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
 import type { RuntimeKind } from '../core/types.js';
 import type { RoutingInput } from '../router/index.js';
-import type { PlatformEnv } from '../scheduler/database-env.js';
-import type { SourceHook } from '../scheduler/deps.js';
+import type { PlatformEnv, SourceHook } from '../scheduler/index.js';
 import type { AuthSettings, BackendService } from './contract.js';
 import type { FunctionLogLine, Functions, FunctionUpload, FunctionView } from './functions/index.js';
 import { supabaseEnv } from './env.js';
@@ -40,6 +39,8 @@ export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
 export { SqlError } from './studio/query.js';
 export type { FunctionLogLine, FunctionUpload, FunctionView, UploadedFile } from './functions/index.js';
 export type { StripeConnectionView } from './stripe/index.js';
+/** Refusing a WebSocket upgrade with a JSON answer, as the gateway does; the API's `runs/tty` endpoint too. */
+export { refuseUpgrade } from './upgrade.js';
 
 /** What `GET /apps/{app}/backend` shows; the CLI's --json keeps url, anonKey, serviceRoleKey. */
 export interface BackendView {

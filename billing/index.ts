@@ -10,13 +10,13 @@
 import { errorMessage } from '../core/errors.js';
 import { runPeriodically, type Periodic } from '../core/periodic.js';
 import type { Sql } from '../core/store/database.js';
-import type { RuntimeDriver } from '../scheduler/runtime/types.js';
+import type { RuntimeDriver } from '../scheduler/index.js';
 import { databaseNow, reconcileIntervals } from './ledger.js';
 import { sampleSizes, storeSizes } from './size-sampler.js';
 import { TrafficMeter, type TrafficCounters } from './traffic-meter.js';
 
 export { meterRuntime, sizeOf } from './metered-runtime.js';
-export { appUsage, teamUsage, type AppUsage, type TeamUsage } from './usage.js';
+export { appUsage, teamUsage, type AppUsage, type TeamUsage, type UsageTotals } from './usage.js';
 export { parseUsageStep, usageSeries, type UsagePoint, type UsageSeries, type UsageStep } from './usage-series.js';
 export type { TrafficCounters } from './traffic-meter.js';
 export { PLANS, QuotaExceededError, type Plan } from './plans.js';

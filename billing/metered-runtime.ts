@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../core/errors.js';
 import { findApp } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
-import type { InstanceSpec, RuntimeDriver } from '../scheduler/runtime/types.js';
-import { DEFAULT_SIZE, SIZES } from '../scheduler/sizes.js';
+import { DEFAULT_SIZE, SIZES, type InstanceSpec, type RuntimeDriver } from '../scheduler/index.js';
 import { closeInterval, openInterval } from './ledger.js';
 
 /**

@@ -6,7 +6,7 @@
  * or larger instances), so being over a quota never stops what already runs.
  */
 import { DevflowError } from '../core/errors.js';
-import { SIZES, type SizeName } from '../scheduler/sizes.js';
+import { SIZES, type SizeName } from '../scheduler/index.js';
 
 export type PlanName = 'free' | 'pro' | 'team';
 

@@ -7,8 +7,7 @@
  */
 import { InvalidInputError } from '../core/errors.js';
 import type { Sql } from '../core/store/database.js';
-import type { ScaleRequest } from '../scheduler/scale.js';
-import { DEFAULT_SIZE } from '../scheduler/sizes.js';
+import { DEFAULT_SIZE, type ScaleRequest } from '../scheduler/index.js';
 import { monthOf } from './months.js';
 import { findPlan, PLANS, QuotaExceededError, quotaRefusal, type Plan, type Request, type TeamUse } from './plans.js';
 import { effectivePlan } from './stripe/states.js';

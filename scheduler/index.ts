@@ -30,3 +30,11 @@ export {
   ProcessRuntime, releaseAndSlotOf, selectRuntime, type InstanceSpec, type RuntimeDriver, type TtySession,
 } from './runtime/index.js';
 export { isCrashLoop } from './crash-loop.js';
+// What the product roles need of the scheduler (issue 14): billing meters and limits instance sizes and
+// the scale requests it quotas; telemetry turns usage readings into CPU figures; the backend and
+// telemetry add to processes' env and mounts, and the backend deploys functions through the source hook.
+export { DEFAULT_SIZE, SIZES, type SizeLimits, type SizeName } from './sizes.js';
+export type { ScaleRequest } from './scale.js';
+export type { SourceHook } from './deps.js';
+export type { ReadOnlyMount, UsageReading } from './runtime/index.js';
+export { cpuPercent } from './runtime/usage.js';

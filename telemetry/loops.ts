@@ -5,7 +5,7 @@
  */
 import { platformMailer } from '../core/mail/platform.js';
 import type { Sql } from '../core/store/database.js';
-import type { UsageReading } from '../scheduler/runtime/usage.js';
+import type { UsageReading } from '../scheduler/index.js';
 import { AlertRunner, storeReadings } from './alerts/index.js';
 import { startErrorScanner } from './errors/index.js';
 import { MetricsSampler, withReportedUsage, type TrafficCounters } from './metrics/index.js';

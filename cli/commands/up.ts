@@ -1,6 +1,6 @@
 /** devflow up: run DevFlow in the foreground until Ctrl-C, SIGTERM or a closed terminal (SIGHUP). */
 import { loadConfig } from '../../core/config.js';
-import { startDevflow } from '../../boot/start.js';
+import { startDevflow } from '../../boot/index.js';
 import { startIdleGc } from '../../core/idle-gc.js';
 import type { CommandInput } from '../command-spec.js';
 

@@ -315,6 +315,78 @@ describe('pull requests on the same webhook (GitHub)', () => {
   });
 });
 
+describe('Gitea and GitLab: a passing status, and one pull-request comment updated in place', () => {
+  // The hosts' APIs are the local stand-in (tests/support/host-api-stand-in.ts), not Gitea or GitLab.
+  beforeAll(async () => {
+    for (const [app, provider] of [['tea', 'gitea'], ['lab', 'gitlab']] as const) {
+      await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', path.join(home, 'remotes', 'acme', `${app}.git`)]);
+      await createApp(db.sql, parseAppName(app));
+      await receiver.ensureRepo(parseAppName(app)); // as `apps:create` makes it (deploys/apps.ts)
+      secrets[app] = (await git.webhook(app, false)).secret;
+      await git.connect(app, { url: `${publicGit.url}/acme/${app}.git`, provider, apiUrl: hostApi.urls[provider], token: TOKEN });
+    }
+  });
+  const comments = (provider: HostProvider) => hostApi.calls.filter((c) => c.provider === provider && c.kind.startsWith('comment'));
+  const sendHook = async (app: string, provider: HostProvider, event: string, payload: unknown) => {
+    const body = Buffer.from(JSON.stringify(payload));
+    const r = await fetch(`${hooksUrl}/hooks/${app}/git`, { method: 'POST', body, headers: pushHeaders(provider, body, secrets[app]!, `${app}-${++deliveries}`, event) });
+    return { status: r.status, body: await r.json() as { result: string } };
+  };
+
+  it('Gitea: a deployed push gets pending, then success with the app URL', async () => {
+    const a = await commitOnHost('acme/tea', { 'index.html': 'tea\n' });
+    expect((await deliver('tea', 'gitea', { ref: 'refs/heads/main', before: ZERO, after: a, repository: 'acme/tea' })).status).toBe(202);
+    await git.idle();
+    const [deployment] = await deploymentsOf('tea');
+    expect(deployment).toMatchObject({ sha: a, actor: 'gitea webhook', state: 'queued' });
+    await finish(deployment!, 'succeeded');
+    await waitFor(() => statuses('acme/tea').length === 2);
+    expect(statuses('acme/tea')).toEqual([[a.slice(0, 7), 'pending'], [a.slice(0, 7), 'success']]);
+    expect(hostApi.calls.filter((c) => c.kind === 'status' && c.repo === 'acme/tea').at(-1)!.body)
+      .toMatchObject({ state: 'success', context: 'devflow/deploy', target_url: 'http://tea.localhost:8080/' });
+    expect(hostApi.rejected).toEqual([]);
+  });
+
+  it('Gitea: a pull request gets one comment with its preview URL, edited on the next push', async () => {
+    const pr = (sha: string, action: string) => ({
+      action, number: 4, pull_request: { number: 4, head: { sha, ref: 'tea-feature', repo: { clone_url: `${publicGit.url}/acme/tea.git` } } },
+      repository: { full_name: 'acme/tea', clone_url: `${publicGit.url}/acme/tea.git` },
+    });
+    const head = await commitOnHost('acme/tea', { 'feature.html': 'f1\n' }, 'tea-feature');
+    expect(await sendHook('tea', 'gitea', 'pull_request', pr(head, 'opened'))).toMatchObject({ status: 202, body: { result: 'deploying pr-4 at http://pr-4.tea.localhost:8080/' } });
+    await git.idle();
+    const next = await commitOnHost('acme/tea', { 'feature.html': 'f2\n' }, 'tea-feature');
+    expect((await sendHook('tea', 'gitea', 'pull_request', pr(next, 'synchronize'))).status).toBe(202);
+    await git.idle();
+    const [stored] = await db.sql<{ comment_id: string }[]>`SELECT c.comment_id FROM git_pr_comments c JOIN apps a ON a.id = c.app_id WHERE a.name = 'tea' AND c.pr_number = 4`;
+    expect(comments('gitea').map((c) => [c.kind, c.repo, c.target])).toEqual([['comment.create', 'acme/tea', '4'], ['comment.update', 'acme/tea', stored!.comment_id]]);
+    expect(String(comments('gitea')[1]!.body.body)).toContain(`for ${next.slice(0, 7)}: http://pr-4.tea.localhost:8080/`);
+    expect(hostApi.rejected).toEqual([]);
+  });
+
+  it('GitLab: a merge request gets one note with its preview URL, edited on the next push', async () => {
+    await commitOnHost('acme/lab', { 'README.md': 'lab\n' });
+    const mr = (sha: string, action: string) => ({
+      object_kind: 'merge_request', event_type: 'merge_request', user: { username: 'ada' },
+      project: { id: 16, path_with_namespace: 'acme/lab', git_http_url: `${publicGit.url}/acme/lab.git` },
+      object_attributes: {
+        iid: 3, action, state: 'opened', source_branch: 'lab-feature', target_branch: 'main',
+        last_commit: { id: sha }, source: { git_http_url: `${publicGit.url}/acme/lab.git` },
+      },
+    });
+    const head = await commitOnHost('acme/lab', { 'feature.md': 'f1\n' }, 'lab-feature');
+    expect(await sendHook('lab', 'gitlab', 'Merge Request Hook', mr(head, 'open'))).toMatchObject({ status: 202, body: { result: 'deploying pr-3 at http://pr-3.lab.localhost:8080/' } });
+    await git.idle();
+    const next = await commitOnHost('acme/lab', { 'feature.md': 'f2\n' }, 'lab-feature');
+    expect((await sendHook('lab', 'gitlab', 'Merge Request Hook', mr(next, 'update'))).status).toBe(202);
+    await git.idle();
+    const [stored] = await db.sql<{ comment_id: string }[]>`SELECT c.comment_id FROM git_pr_comments c JOIN apps a ON a.id = c.app_id WHERE a.name = 'lab' AND c.pr_number = 3`;
+    expect(comments('gitlab').map((c) => [c.kind, c.target])).toEqual([['comment.create', '3'], ['comment.update', stored!.comment_id]]);
+    expect(String(comments('gitlab')[1]!.body.body)).toContain(`for ${next.slice(0, 7)}: http://pr-3.lab.localhost:8080/`);
+    expect(hostApi.rejected).toEqual([]);
+  });
+});
+
 describe('tag deploys (GitHub)', () => {
   it('a tag matching the pattern deploys the commit it tags; the branch and other tags do not, with --tags-only', async () => {
     const info = await git.connect('tagged', {

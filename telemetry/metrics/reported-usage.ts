@@ -6,7 +6,7 @@
  * whose tasks do not report (apps without the Node agent), on this node (README "Swarm runtime").
  */
 import type { Sql } from '../../core/store/database.js';
-import type { UsageReading } from '../../scheduler/runtime/usage.js';
+import type { UsageReading } from '../../scheduler/index.js';
 import { CPU_METRIC, MEMORY_METRIC, REPORT_EVERY_MS } from '../agent/usage-report.js';
 
 /** A task that has not reported for this long has stopped (or cannot reach DevFlow). */

@@ -8,7 +8,7 @@
 import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { runPeriodically, type Periodic } from '../../core/periodic.js';
-import type { UsageReading } from '../../scheduler/runtime/usage.js';
+import type { UsageReading } from '../../scheduler/index.js';
 import { prunePoints } from './points.js';
 import { addMetricRows, rollUpHours, type NewMetricRow } from './store.js';
 import { foldUsage } from './usage.js';

@@ -5,7 +5,7 @@
  * and one per app and process type (CPU added up, memory added up, how many instances), the
  * columns app_metrics keeps beside the router's traffic for the same minute.
  */
-import { cpuPercent, type UsageReading } from '../../scheduler/runtime/usage.js';
+import { cpuPercent, type UsageReading } from '../../scheduler/index.js';
 
 export interface InstanceUsage {
   instance: string;

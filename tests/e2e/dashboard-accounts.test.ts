@@ -74,6 +74,27 @@ describe('people and teams in the dashboard', () => {
     expect(await page.textContent('tr[data-audit="app.create"]')).toContain('shop');
   });
 
+  it('narrows the audit log by app and by time with its filters', async () => {
+    // A change of three days ago, written as the audit log records one (the log is append-only,
+    // so a row cannot be back-dated after the fact; this one is inserted with its time).
+    await api.db.sql`INSERT INTO audit_log (at, actor, team, app, action, target, source_ip)
+      VALUES (now() - interval '3 days', 'ada@example.com', 'acme', 'shop', 'formation.scale', 'web=2', '127.0.0.1')`;
+    await page.fill('input[name=audit-app]', 'shop');
+    await page.selectOption('select[name=audit-since]', '7d');
+    await page.click('form:has(input[name=audit-app]) button[type=submit]');
+    await page.waitForSelector('tr[data-audit="member.invite"]', { state: 'detached' });
+    await page.waitForSelector('tr[data-audit="formation.scale"]:has-text("web=2")');
+    expect(await page.textContent('tr[data-audit="app.create"]')).toContain('shop');
+    await page.selectOption('select[name=audit-since]', '1d');
+    await page.click('form:has(input[name=audit-app]) button[type=submit]');
+    await page.waitForSelector('tr[data-audit="formation.scale"]', { state: 'detached' });
+    expect(await page.locator('tbody tr[data-audit]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-audit')))).toEqual(['app.create']);
+    // Back to every app: the invitation is there again.
+    await page.fill('input[name=audit-app]', '');
+    await page.click('form:has(input[name=audit-app]) button[type=submit]');
+    await page.waitForSelector('tr[data-audit="member.invite"]');
+  });
+
   it('opens a mailed invitation link, where someone new signs up and joins the team', async () => {
     const link = await invitationLink('carol@example.com', 'developer');
     const fresh = await browser.newPage();

@@ -4,8 +4,7 @@
  * requests, database and storage sizes), and the API's per-bucket points as chart points in
  * those same units (bytes as MB), one series per figure.
  */
-import type { UsageTotals } from '../../../billing/usage.js';
-import type { UsagePoint } from '../../../billing/usage-series.js';
+import type { UsagePoint, UsageTotals } from '../../../billing/index.js';
 import type { MetricPoint } from './chart-scale.js';
 
 // The API's own shapes (type-only: the browser bundle carries none of billing/'s code).
