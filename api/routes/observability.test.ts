@@ -4,7 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseAppName } from '../../core/names.js';
+import { createApiToken } from '../../core/store/api-tokens.js';
 import { createApp } from '../../core/store/apps.js';
+import { parseSecretKey } from '../../core/secrets.js';
+import { TelemetrySettings } from '../../telemetry/settings-store.js';
 import { recordException } from '../../telemetry/index.js';
 import { listErrors } from '../../cli/commands/errors.js';
 import { addAlert, listAlerts, removeAlert } from '../../cli/commands/alerts.js';
@@ -102,5 +105,31 @@ describe('metrics', () => {
     const text = await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h' } }));
     expect(text.split('\n')[1]).toBe('web: 100 requests (1.7/min), p50 5ms, p95 24ms, p99 25ms, 5xx 5.0%');
     expect(api.problems).toEqual([]);
+  });
+});
+
+describe('who may read and who may configure', () => {
+  it('a read token reads the errors, alerts and metrics, and may neither remove a rule nor change telemetry', async () => {
+    const added = await api.call<{ id: number }>('POST', '/apps/tel/alerts', { token: server.adminToken, body: { if: 'crash_loop', notify: 'mailto:ops@example.com' } });
+    expect(added.status).toBe(201);
+    for (const path of ['/apps/tel/errors', '/apps/tel/alerts', '/apps/tel/metrics?since=1h']) expect((await api.call('GET', path)).status).toBe(200);
+    const removal = await api.call<{ error: { code: string } }>('DELETE', `/apps/tel/alerts/${added.body.id}`);
+    expect(removal.status).toBe(403);
+    expect((await api.call('POST', '/apps/tel/telemetry', { body: { sample: 1 } })).status).toBe(403);
+    expect((await api.call('DELETE', '/apps/tel/telemetry')).status).toBe(403);
+    // The rule is still there: the refusals changed nothing.
+    expect((await api.call<{ rules: Array<{ id: number }> }>('GET', '/apps/tel/alerts')).body.rules.map((r) => r.id)).toEqual([added.body.id]);
+    expect((await api.call('DELETE', `/apps/tel/alerts/${added.body.id}`, { token: server.adminToken })).status).toBe(200);
+  });
+
+  it("a token limited to another app reads none of this app's telemetry, and an ingest token is no API token", async () => {
+    const other = await createApp(db.sql, parseAppName('tel-other'));
+    const limited = await createApiToken(db.sql, { name: 'other-only', scope: 'admin', expiresInMs: null, owner: { personId: null, teamId: null, appIds: [other.id] } });
+    for (const path of ['/apps/tel/errors', '/apps/tel/alerts', '/apps/tel/metrics?since=1h', '/apps/tel/logs?query=error']) {
+      expect([403, 404], path).toContain((await api.call('GET', path, { token: limited.secret })).status);
+    }
+    expect((await api.call('GET', '/apps/tel-other/errors', { token: limited.secret })).status).toBe(200);
+    const ingest = (await new TelemetrySettings(db.sql, parseSecretKey('22'.repeat(32))).enable(appId)).app.ingestToken;
+    for (const path of ['/apps/tel/errors', '/apps/tel/metrics?since=1h']) expect((await api.call('GET', path, { token: ingest })).status).toBe(401);
   });
 });

@@ -15,6 +15,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linePixels } from '../support/chart-pixels.js';
 import { openDashboardBrowser, type DashboardBrowser } from '../support/dashboard-browser.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
@@ -80,10 +81,9 @@ describe('usage in the dashboard', () => {
     expect(await page.textContent('tr[data-usage=requests] td')).toBe(String(api.requests));
     const charts = await page.$$eval('figure[data-chart]', (els) => els.map((e) => e.getAttribute('data-chart')));
     expect(charts).toEqual(['instanceHours', 'buildMinutes', 'egressMb', 'requests', 'databaseMb', 'storageMb']);
-    // Today's build and running instance are in today's point, so those series have a mark.
-    for (const name of ['instanceHours', 'buildMinutes']) {
-      expect(await page.$$eval(`figure[data-chart=${name}] polyline, figure[data-chart=${name}] circle`, (els) => els.length)).toBeGreaterThan(0);
-    }
+    // Today's build and running instance are in today's point, so those series have a mark
+    // (uPlot's canvas: pixels in the line's colour).
+    for (const name of ['instanceHours', 'buildMinutes']) expect(await linePixels(page, name)).toBeGreaterThan(0);
     await ui.shot('01-team-usage-by-day');
     await page.selectOption('select[name=usage-step]', 'hour');
     await page.waitForSelector('figure[data-chart=requests] figcaption strong:has-text("per hour")');

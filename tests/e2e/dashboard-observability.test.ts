@@ -4,13 +4,17 @@
  * and real traffic through its router: metrics charts, the trace list and waterfall, log search,
  * error groups with a sample trace, alert rules. The app (tests/fixtures/traced-shop.js) exports
  * its own spans over OTLP with the variables DevFlow gives it (and opts out of the zero-config
- * agent), so its spans nest under the router's. Screenshots go to test-artifacts/dashboard-observability/.
+ * agent), so its spans nest under the router's. The charts are uPlot's canvases: the test counts
+ * the pixels in the line's colour and reads the release markers over them. Every request the page
+ * makes is recorded: all go to DevFlow's own origin, under its Content-Security-Policy.
+ * Screenshots go to test-artifacts/dashboard-observability/.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raw } from '../support/api-client.js';
+import { linePixels, releaseMarkers } from '../support/chart-pixels.js';
 import { openDashboardBrowser, type DashboardBrowser } from '../support/dashboard-browser.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
@@ -24,6 +28,9 @@ const TRAFFIC = ['/', '/cart', '/slow', '/boom', '/boom', '/slow'];
 let devflow: DevflowProcess;
 let ui: DashboardBrowser;
 let page: Page;
+/** Every URL the page asked for, and what Chromium said about the policy. */
+const requested: string[] = [];
+const policyMessages: string[] = [];
 
 beforeAll(async () => {
   devflow = await startDevflowProcess({ runtime: 'process' });
@@ -44,6 +51,8 @@ beforeAll(async () => {
   }
   ui = await openDashboardBrowser('dashboard-observability', { width: 1280, height: 900 });
   page = ui.page;
+  page.on('request', (request) => void requested.push(request.url()));
+  page.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && policyMessages.push(message.text())));
   await page.goto(`${devflow.api}/`);
   await page.fill('input[name=token]', devflow.token);
   await page.click('button[name=token-sign-in]');
@@ -127,9 +136,23 @@ describe('observability in the dashboard', () => {
     await ui.tab('Metrics');
     // The router's counters are rolled up once a minute; the panel redraws every 30 seconds.
     await page.waitForFunction((n) => document.querySelector('td[data-summary=requests]')?.textContent === String(n), TRAFFIC.length, { timeout: 240_000 });
-    for (const series of ['requests', 'p95Ms', 'rate5xx']) expect(await page.locator(`[data-chart=${series}] svg`).count()).toBe(1);
-    expect(await page.locator('[data-chart=requests] [data-release-marker="1"]').count()).toBe(1);
+    for (const series of ['requests', 'p95Ms', 'rate5xx']) {
+      expect(await page.locator(`figure[data-chart=${series}] canvas`).count()).toBe(1);
+      // The minute with the traffic is drawn (a line, or a dot when it is the only minute).
+      expect(await linePixels(page, series)).toBeGreaterThan(0);
+    }
+    expect(await releaseMarkers(page, 'requests')).toEqual([{ label: 'v1', inside: true }]);
     expect(await page.textContent('td[data-summary=rate5xx]')).toBe(`${Math.round((2 / TRAFFIC.length) * 1000) / 10}%`);
+    expect(await page.textContent('figure[data-chart=requests] [data-latest]')).toMatch(/^latest \d+$/);
     await ui.shot('06-metrics');
+  });
+
+  it('loads nothing from elsewhere: every request the dashboard made went to DevFlow, under its Content-Security-Policy', async () => {
+    const res = await fetch(`${devflow.api}/`);
+    expect(res.headers.get('content-security-policy')).toMatch(/^default-src 'self';/);
+    const origin = new URL(devflow.api).origin;
+    expect(requested.length).toBeGreaterThan(0);
+    expect(requested.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
+    expect(policyMessages).toEqual([]);
   });
 });

@@ -1,20 +1,16 @@
 /**
- * The geometry of the dashboard's metric charts (issue 18), kept pure so it is tested without a
+ * What the dashboard's metric charts draw (issue 18), kept pure so it is tested without a
  * browser: which series a metrics answer holds (every numeric field of its points, so a series
  * the API adds later, such as per-instance CPU, is drawn without a change here), a rounded top
- * for the value axis, and each series as polyline runs in the chart's pixel box, broken where a
- * minute has no value rather than drawn through it.
+ * for the value axis, each series as the columns uPlot takes (times in seconds, a missing minute
+ * as null so the line breaks there rather than being drawn through it), and which releases fall
+ * on the time axis.
  */
 
-export interface ChartBox {
-  width: number;
-  height: number;
-  /** The time axis, in epoch milliseconds. */
-  from: number;
-  to: number;
-}
-
 export type MetricPoint = { at: string } & Record<string, unknown>;
+
+/** uPlot's aligned data for one series: [times in epoch seconds, values or null]. */
+export type SeriesColumns = [number[], Array<number | null>];
 
 /** The numeric fields of the points, in the order the API sends them. */
 export function seriesNames(points: readonly MetricPoint[]): string[] {
@@ -34,31 +30,29 @@ export function niceTop(max: number): number {
   return [1, 2, 5, 10].map((m) => m * power).find((top) => top >= max * (1 - 1e-12))!;
 }
 
-/** One series as runs of "x,y" pairs; `top` is the value drawn at the top edge. */
-export function polylineRuns(points: readonly MetricPoint[], name: string, box: ChartBox, top: number): string[] {
-  const span = Math.max(box.to - box.from, 1);
-  const runs: string[][] = [];
-  let current: string[] | undefined;
-  for (const point of points) {
-    const value = point[name];
-    if (typeof value !== 'number') {
-      current = undefined;
-      continue;
-    }
-    const x = ((Date.parse(point.at) - box.from) / span) * box.width;
-    const y = box.height - (Math.min(value, top) / top) * box.height;
-    if (!current) runs.push((current = []));
-    current.push(`${round(x)},${round(y)}`);
-  }
-  return runs.map((run) => run.join(' '));
+/** One series as uPlot's columns, in time order; a point without a number for it is a gap (null). */
+export function seriesColumns(points: readonly MetricPoint[], name: string): SeriesColumns {
+  const sorted = points.map((p) => ({ at: Date.parse(p.at), value: p[name] })).filter((p) => Number.isFinite(p.at)).sort((a, b) => a.at - b.at);
+  return [sorted.map((p) => p.at / 1000), sorted.map((p) => (typeof p.value === 'number' ? p.value : null))];
 }
 
-/** Where a time falls on the x axis, or undefined outside the box. */
-export function xOf(at: number, box: ChartBox): number | undefined {
-  if (at < box.from || at > box.to) return undefined;
-  return round(((at - box.from) / Math.max(box.to - box.from, 1)) * box.width);
+/** The value axis: from 0 to a rounded top over the series' largest value. */
+export function valueRange(values: ReadonlyArray<number | null>): [number, number] {
+  return [0, niceTop(Math.max(0, ...values.filter((v): v is number => v !== null)))];
 }
 
-function round(n: number): number {
-  return Math.round(n * 10) / 10;
+export interface ReleaseMarker { version: number; at: number }
+
+/** The releases made inside the time axis [from, to] (epoch ms), oldest first: one marker each. */
+export function releasesOnAxis(releases: readonly ReleaseMarker[], from: number, to: number): ReleaseMarker[] {
+  return releases.filter((r) => r.at >= from && r.at <= to).sort((a, b) => a.at - b.at);
+}
+
+/** The indices of values with no value on either side: a lone minute makes no line, so a dot shows it. */
+export function loneIndices(values: ReadonlyArray<number | null>): number[] {
+  const lone: number[] = [];
+  values.forEach((v, i) => {
+    if (v !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null) lone.push(i);
+  });
+  return lone;
 }

@@ -1,25 +1,28 @@
 /// <reference lib="dom" />
 /**
- * A line chart as inline SVG (issue 18's metric charts): no chart library, nothing loaded from
- * elsewhere. The geometry is chart-scale.ts's; this only makes the elements. A dashed line marks
- * each release, labelled with its version.
+ * A line chart of one series (issue 18's metric charts, issue 20's usage charts), drawn by uPlot
+ * (MIT, github.com/leeoniya/uPlot), which esbuild bundles into the dashboard's one script
+ * (api/bundle.ts, which also puts uPlot's stylesheet in the page): nothing is loaded from
+ * elsewhere. What is drawn comes from chart-scale.ts (pure, tested); this makes the figure: a
+ * caption with the latest value, uPlot's canvas with a time axis and a value axis from 0, a
+ * legend that reads the value under the cursor, and a dashed marker at each release, labelled
+ * with its version. The markers are elements in uPlot's layer over the plot, placed again at
+ * every draw, so they stay on their time when the chart is resized.
  */
+import uPlot from 'uplot';
 import { h } from '../dom.js';
-import { niceTop, polylineRuns, xOf, type ChartBox, type MetricPoint } from './chart-scale.js';
+import { loneIndices, releasesOnAxis, seriesColumns, valueRange, type MetricPoint, type ReleaseMarker } from './chart-scale.js';
 
-const NS = 'http://www.w3.org/2000/svg';
-const WIDTH = 500;
-const HEIGHT = 120;
-const PAD = { left: 44, right: 8, top: 8, bottom: 18 };
+export type { ReleaseMarker } from './chart-scale.js';
 
-export interface ReleaseMarker { version: number; at: number }
-
-function svg(tag: string, attrs: Record<string, string | number>, ...children: Array<SVGElement | string>): SVGElement {
-  const el = document.createElementNS(NS, tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, String(value));
-  for (const child of children) el.append(child);
-  return el;
-}
+const HEIGHT = 150;
+/** Until the figure is laid out and its width known (a ResizeObserver then fits the chart to it). */
+const FIRST_WIDTH = 500;
+const LINE = '#3451d1';
+const MARKER = '#b54708';
+const AXIS = '#667085';
+const GRID = '#f2f4f7';
+const FONT = '10px system-ui, sans-serif';
 
 export function formatValue(name: string, value: number): string {
   // The metrics API gives rates as percentages already (telemetry/metrics/summary.ts).
@@ -28,40 +31,81 @@ export function formatValue(name: string, value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-/** `timeLabel` writes the time axis's two ends (default: the time of day; the usage chart's are dates). */
-export function lineChart(options: {
-  name: string; label: string; points: MetricPoint[]; from: number; to: number; releases: ReleaseMarker[]; timeLabel?: (at: number) => string;
-}): HTMLElement {
-  const timeLabel = options.timeLabel ?? ((at: number) => new Date(at).toLocaleTimeString());
-  const { name, points } = options;
-  const values = points.map((p) => p[name]).filter((v): v is number => typeof v === 'number');
-  const top = niceTop(Math.max(0, ...values));
-  const box: ChartBox = { width: WIDTH - PAD.left - PAD.right, height: HEIGHT - PAD.top - PAD.bottom, from: options.from, to: options.to };
-  const plot = svg('g', { transform: `translate(${PAD.left},${PAD.top})` },
-    svg('line', { x1: 0, y1: box.height, x2: box.width, y2: box.height, stroke: '#e4e7ec' }),
-    svg('line', { x1: 0, y1: 0, x2: box.width, y2: 0, stroke: '#f2f4f7' }),
-    svg('text', { x: -6, y: 4, 'text-anchor': 'end', 'font-size': 10, fill: '#667085' }, formatValue(name, top)),
-    svg('text', { x: -6, y: box.height, 'text-anchor': 'end', 'font-size': 10, fill: '#667085' }, '0'),
-    svg('text', { x: 0, y: box.height + 14, 'font-size': 10, fill: '#667085' }, timeLabel(options.from)),
-    svg('text', { x: box.width, y: box.height + 14, 'text-anchor': 'end', 'font-size': 10, fill: '#667085' }, timeLabel(options.to)));
-  for (const release of options.releases) {
-    const x = xOf(release.at, box);
-    if (x === undefined) continue;
-    plot.append(svg('g', { 'data-release-marker': release.version },
-      svg('line', { x1: x, y1: 0, x2: x, y2: box.height, stroke: '#b54708', 'stroke-dasharray': '3 3' }),
-      svg('text', { x: x + 3, y: 10, 'font-size': 10, fill: '#b54708' }, `v${release.version}`)));
-  }
-  for (const run of polylineRuns(points, name, box, top)) {
-    plot.append(svg('polyline', { points: run, fill: 'none', stroke: '#3451d1', 'stroke-width': 1.5, 'data-series': name }));
-    // A lone minute makes no line: a dot shows it.
-    if (!run.includes(' ')) {
-      const [x, y] = run.split(',');
-      plot.append(svg('circle', { cx: x!, cy: y!, r: 2.5, fill: '#3451d1' }));
-    }
-  }
-  const latest = values.at(-1);
-  return h('figure', { className: 'chart', 'data-chart': name, style: 'margin:0' },
+export interface LineChartOptions {
+  name: string;
+  label: string;
+  points: MetricPoint[];
+  /** The time axis, epoch ms. */
+  from: number;
+  to: number;
+  releases: ReleaseMarker[];
+  /** Dates on the time axis in UTC (the usage view counts in UTC); the browser's time zone otherwise. */
+  utc?: boolean;
+}
+
+export function lineChart(options: LineChartOptions): HTMLElement {
+  const { name } = options;
+  const data = seriesColumns(options.points, name);
+  const latest = [...data[1]].reverse().find((v) => v !== null);
+  const plot = h('div', { 'data-plot': name });
+  const figure = h('figure', { className: 'chart', 'data-chart': name, style: 'margin:0;min-width:0' },
     h('figcaption', { style: 'display:flex;justify-content:space-between;font-size:12px' }, h('strong', {}, options.label),
-      h('span', { className: 'muted', 'data-latest': name }, latest === undefined ? 'no data' : `latest ${formatValue(name, latest)}`)),
-    svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, width: '100%', role: 'img', 'aria-label': options.label }, plot) as unknown as HTMLElement);
+      h('span', { className: 'muted', 'data-latest': name }, latest == null ? 'no data' : `latest ${formatValue(name, latest)}`)),
+    plot);
+  const chart = new uPlot(chartOptions(options, data[1]), data, plot);
+  fitToFigure(figure, chart);
+  return figure;
+}
+
+function chartOptions(options: LineChartOptions, values: Array<number | null>): uPlot.Options {
+  const { name, label } = options;
+  const axis = { stroke: AXIS, font: FONT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } };
+  return {
+    width: FIRST_WIDTH,
+    height: HEIGHT,
+    ...(options.utc ? { tzDate: (seconds: number) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC') } : {}),
+    cursor: { drag: { x: false, y: false } },
+    scales: {
+      x: { time: true, range: () => [options.from / 1000, options.to / 1000] },
+      y: { range: () => valueRange(values) },
+    },
+    series: [
+      {},
+      {
+        label, stroke: LINE, width: 1.5, spanGaps: false,
+        value: (_u, v) => (v == null ? '–' : formatValue(name, v)),
+        points: { fill: LINE, filter: (_u, _i, show) => (show ? null : loneIndices(values)) },
+      },
+    ],
+    axes: [axis, { ...axis, size: 48, values: (_u, splits) => splits.map((v) => formatValue(name, v)) }],
+    hooks: { draw: [(u) => placeMarkers(u, releasesOnAxis(options.releases, options.from, options.to))] },
+  };
+}
+
+/** A dashed line and the version at each release, over the plot (uPlot's `over` layer is the plot's box). */
+function placeMarkers(u: uPlot, releases: ReleaseMarker[]): void {
+  const markers = releases.map((release) => {
+    const left = u.valToPos(release.at / 1000, 'x');
+    return h('div', {
+      'data-release-marker': release.version, title: `release v${release.version}, ${new Date(release.at).toLocaleString()}`,
+      style: `position:absolute;top:0;bottom:0;left:${left}px;border-left:1px dashed ${MARKER};pointer-events:none`,
+    }, h('span', { style: `position:absolute;top:0;left:3px;font-size:10px;color:${MARKER}` }, `v${release.version}`));
+  });
+  u.over.querySelectorAll('[data-release-marker]').forEach((old) => old.remove());
+  u.over.append(...markers);
+}
+
+/** uPlot draws at a width in pixels: the figure's, once laid out and whenever it changes. */
+function fitToFigure(figure: HTMLElement, chart: uPlot): void {
+  const observer = new ResizeObserver(() => {
+    if (!figure.isConnected) {
+      // The view was redrawn and this figure replaced.
+      observer.disconnect();
+      chart.destroy();
+      return;
+    }
+    const width = Math.floor(figure.clientWidth);
+    if (width > 0 && width !== chart.width) chart.setSize({ width, height: HEIGHT });
+  });
+  observer.observe(figure);
 }

@@ -13,7 +13,6 @@ import { USAGE_SERIES, usageChartPoints, usageRows, type UsagePointView, type Us
 interface Series { month: string; step: 'day' | 'hour'; points: UsagePointView[] }
 
 const thisMonth = () => new Date().toISOString().slice(0, 7);
-const dayLabel = (at: number) => new Date(at).toISOString().slice(5, 10);
 
 /** The view for `base`: "/teams/<team>" or "/apps/<app>". */
 function usageCard(root: HTMLElement, title: string, base: string): HTMLElement {
@@ -33,9 +32,7 @@ function usageCard(root: HTMLElement, title: string, base: string): HTMLElement 
     const from = Date.UTC(year!, m! - 1, 1);
     const to = Date.UTC(year!, m!, 1);
     const points = usageChartPoints(series.points);
-    replace(charts, ...USAGE_SERIES.map(([name, label]) => lineChart({
-      name, label: `${label} per ${series.step}`, points, from, to, releases: [], timeLabel: series.step === 'day' ? dayLabel : (at) => new Date(at).toISOString().slice(5, 16).replace('T', ' '),
-    })));
+    replace(charts, ...USAGE_SERIES.map(([name, label]) => lineChart({ name, label: `${label} per ${series.step}`, points, from, to, releases: [], utc: true })));
     card.setAttribute('data-usage-month', series.month);
   });
   month.addEventListener('change', () => void draw());
