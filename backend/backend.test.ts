@@ -73,7 +73,7 @@ describe('the backend foundation', () => {
     expect(shop.hostUrl).toBe('https://shop--api.localhost:8443');
     expect(JSON.parse(Buffer.from(shop.anonKey.split('.')[1]!, 'base64url').toString())).toMatchObject({ role: 'anon', ref: 'shop', iss: 'supabase' });
     const again = await backend.operations.enable(parseAppName('shop'));
-    expect(again.created).toBe(false);
+    expect(again.turnedOn).toBe(false);
     expect(again.view.serviceRoleKey).toBe(shop.serviceRoleKey);
     expect(blog.anonKey).not.toBe(shop.anonKey);
   });
@@ -186,6 +186,38 @@ describe('the backend foundation', () => {
     expect(await registry.closeIdle(60_000, 61_000)).toEqual(['blog']);
     expect(registry.size).toBe(0);
     await expect(loaded.project.sql`SELECT 1`).rejects.toMatchObject({ code: 'CONNECTION_ENDED' });
+  });
+
+  it('disables a backend without losing it: not served, routed or injected; enable brings back the same keys and database', async () => {
+    const name = parseAppName('blog');
+    const app = { id: (await db.sql`SELECT id FROM apps WHERE name = 'blog'`)[0]!.id as number, name };
+    const env = backend.platformEnv({ forApp: async () => ({ DATABASE_URL: 'postgres://x' }) });
+    const before = await get('/backend/blog/rest/v1/', { apikey: blog.anonKey });
+    expect(before.status).toBe(200);
+    expect(await env.forApp(app)).toMatchObject({ SUPABASE_ANON_KEY: blog.anonKey });
+
+    expect(await backend.operations.disable(name)).toEqual({ changed: true });
+    expect(await backend.operations.disable(name)).toEqual({ changed: false });
+    const refused = await get('/backend/blog/rest/v1/', { apikey: blog.anonKey });
+    expect(refused.status).toBe(404);
+    expect(refused.body.message).toContain('no backend project "blog"');
+    await expect(backend.operations.describe(name)).rejects.toThrow('the backend of blog is disabled (its data and keys are kept): `devflow backend:enable blog` turns it on again');
+    await expect(backend.operations.functions.list(name)).rejects.toThrow('is disabled');
+    const routed = (await backend.withRoutes({ domain: 'localhost', apps: [] })).apps.map((a) => a.name);
+    expect(routed).toContain('shop--api');
+    expect(routed).not.toContain('blog--api');
+    expect(await env.forApp(app)).toEqual({ DATABASE_URL: 'postgres://x' });
+    // Another project is untouched.
+    expect((await get('/backend/shop/rest/v1/', { apikey: shop.anonKey })).status).toBe(200);
+
+    const again = await backend.operations.enable(name);
+    expect(again.turnedOn).toBe(true);
+    expect(again.view.anonKey).toBe(blog.anonKey);
+    expect(again.view.serviceRoleKey).toBe(blog.serviceRoleKey);
+    const after = await get('/backend/blog/rest/v1/', { apikey: blog.anonKey });
+    expect(after.status).toBe(200);
+    expect(after.body.database).toBe(before.body.database);
+    await expect(backend.operations.disable(parseAppName('nobackend'))).rejects.toThrow();
   });
 
   async function backendSecret(): Promise<string> {

@@ -120,6 +120,11 @@ export interface BackendService {
    * service owns the socket from here: it completes the handshake or answers and closes it.
    */
   upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, ctx: UpgradeContext, path: string): void;
+  /**
+   * The project's backend was disabled (`devflow backend:disable`): let go now of what the
+   * service holds for it (Realtime: its sockets and replication slot). Its data stays.
+   */
+  disableProject?(ref: string): Promise<void>;
 }
 
 /**

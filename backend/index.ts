@@ -31,7 +31,7 @@ import { supabaseEnv } from './env.js';
 import type { ProjectDeps, ProjectRegistry } from './projects.js';
 import type { AppStripe, StripeApi, StripeConnectionView } from './stripe/index.js';
 import type { Studio } from './studio/index.js';
-import { backendEnabled, findBackendRecord, listBackendProjects, updateBackendSettings } from './store.js';
+import { backendEnabled, findBackendRecord, listBackendProjects, projectsOfApp, setBackendDisabled, updateBackendSettings } from './store.js';
 import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSettings } from './urls.js';
 
 export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
@@ -61,7 +61,14 @@ export interface BackendSettingsChange {
 
 /** What the API calls (api/routes/backend.ts). */
 export interface BackendOperations {
-  enable(app: AppName): Promise<{ created: boolean; view: BackendView }>;
+  /** `turnedOn`: the backend was off (never enabled, or disabled) before this call. */
+  enable(app: AppName): Promise<{ turnedOn: boolean; view: BackendView }>;
+  /**
+   * Turns the backend off, as a paused Supabase project: its API (and its previews') stops
+   * answering, Realtime sockets close and replication slots are dropped; the database, users,
+   * files, functions and keys stay for `enable`. `changed` is false when it was off already.
+   */
+  disable(app: AppName): Promise<{ changed: boolean }>;
   describe(app: AppName): Promise<BackendView>;
   update(app: AppName, change: BackendSettingsChange): Promise<BackendView>;
   /** The database studio's SQL editor and schema view (studio/), on any app's database. */
@@ -211,6 +218,9 @@ export function createBackend(deps: BackendDeps): Backend {
   const view = async (app: AppRecord): Promise<BackendView> => {
     const record = await findBackendRecord(deps.sql, deps.secretKey, app.id);
     if (!record) throw new NotFoundError(`${app.name} has no backend: enable it with \`devflow backend:enable ${app.name}\``);
+    if (record.disabled) {
+      throw new NotFoundError(`the backend of ${app.name} is disabled (its data and keys are kept): \`devflow backend:enable ${app.name}\` turns it on again`);
+    }
     const { authSettings } = await import('./projects.js');
     const url = publicUrl(app.name, urls);
     return {
@@ -277,10 +287,27 @@ export function createBackend(deps: BackendDeps): Backend {
     operations: {
       async enable(name) {
         const app = await getApp(deps.sql, name);
-        const created = (await findBackendRecord(deps.sql, deps.secretKey, app.id)) === undefined;
         const { ensureProject } = await import('./projects.js');
-        await withAppLock(deps.sql, app.id, () => ensureProject(projectDeps, app));
-        return { created, view: await view(app) };
+        const turnedOn = await withAppLock(deps.sql, app.id, async () => {
+          const before = await findBackendRecord(deps.sql, deps.secretKey, app.id);
+          await ensureProject(projectDeps, app);
+          if (before?.disabled) await setBackendDisabled(deps.sql, app.id, false);
+          return before === undefined || before.disabled;
+        });
+        return { turnedOn, view: await view(app) };
+      },
+      async disable(name) {
+        const app = await getApp(deps.sql, name);
+        const record = await findBackendRecord(deps.sql, deps.secretKey, app.id);
+        if (!record) throw new NotFoundError(`${app.name} has no backend to disable`);
+        if (record.disabled) return { changed: false };
+        await withAppLock(deps.sql, app.id, () => setBackendDisabled(deps.sql, app.id, true));
+        // From here the gateway loads none of these projects; what is loaded already lets go.
+        for (const project of await projectsOfApp(deps.sql, app.id)) {
+          await registry?.forget(project);
+          for (const service of mounted ?? []) await service.disableProject?.(project);
+        }
+        return { changed: true };
       },
       async describe(name) {
         return view(await getApp(deps.sql, name));

@@ -15,6 +15,8 @@ export interface BackendRecord {
   /** Only what the project changed; defaults fill the rest (settings.ts). */
   authSettings: Partial<AuthSettings>;
   provisionedVersion: number;
+  /** Turned off by `backend:disable`: not served, its data and keys kept (migration 086). */
+  disabled: boolean;
 }
 
 interface Row {
@@ -26,6 +28,7 @@ interface Row {
   keyless_anon: boolean;
   auth_settings: Partial<AuthSettings>;
   provisioned_version: number;
+  disabled_at: Date | null;
 }
 
 function toRecord(key: SecretKey, row: Row): BackendRecord {
@@ -40,6 +43,7 @@ function toRecord(key: SecretKey, row: Row): BackendRecord {
     keylessAnon: row.keyless_anon,
     authSettings: row.auth_settings,
     provisionedVersion: row.provisioned_version,
+    disabled: row.disabled_at !== null,
   };
 }
 
@@ -78,14 +82,26 @@ export async function updateBackendSettings(
 export async function listBackendProjects(sql: Sql): Promise<Array<{ appId: number; name: string; parentId: number | null }>> {
   const rows = await sql<{ id: number; name: string; parent_id: number | null }[]>`
     SELECT a.id, a.name, a.parent_id FROM apps a
-    WHERE EXISTS (SELECT 1 FROM backend_projects b WHERE b.app_id = a.id)
-       OR EXISTS (SELECT 1 FROM backend_projects b WHERE b.app_id = a.parent_id)
+    WHERE EXISTS (SELECT 1 FROM backend_projects b WHERE b.app_id = a.id AND b.disabled_at IS NULL)
+       OR EXISTS (SELECT 1 FROM backend_projects b WHERE b.app_id = a.parent_id AND b.disabled_at IS NULL)
     ORDER BY a.name`;
   return rows.map((r) => ({ appId: r.id, name: r.name, parentId: r.parent_id }));
 }
 
-/** Whether the app, or the parent of a preview, has the backend enabled. */
+/** Whether the app, or the parent of a preview, has the backend enabled (and not disabled since). */
 export async function backendEnabled(sql: Sql, app: { id: number; parentId: number | null }): Promise<boolean> {
-  const [row] = await sql`SELECT 1 FROM backend_projects WHERE app_id = ${app.parentId ?? app.id}`;
+  const [row] = await sql`SELECT 1 FROM backend_projects WHERE app_id = ${app.parentId ?? app.id} AND disabled_at IS NULL`;
   return row !== undefined;
+}
+
+/** Turns the backend off or on again; its row (keys, settings) stays either way. */
+export async function setBackendDisabled(sql: Sql, appId: number, disabled: boolean): Promise<void> {
+  if (disabled) await sql`UPDATE backend_projects SET disabled_at = now() WHERE app_id = ${appId} AND disabled_at IS NULL`;
+  else await sql`UPDATE backend_projects SET disabled_at = NULL WHERE app_id = ${appId}`;
+}
+
+/** The projects that share an app's backend: the app and its previews (each its own project). */
+export async function projectsOfApp(sql: Sql, appId: number): Promise<string[]> {
+  const rows = await sql<{ name: string }[]>`SELECT name FROM apps WHERE id = ${appId} OR parent_id = ${appId} ORDER BY id`;
+  return rows.map((r) => r.name);
 }

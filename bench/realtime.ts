@@ -10,12 +10,16 @@
  *   same way (the cost of the socket fan-out alone, without replication and the RLS check).
  * - broadcast messages/s: one sender pushing M broadcasts as fast as the socket takes them to R
  *   receivers; deliveries per second at the receivers.
+ * - its peer in the same run: a bare `ws` server in this process that relays each frame to every
+ *   other socket (no channels, no protocol, no checks), with the same sender, receivers and frames:
+ *   the floor of a WebSocket fan-out in Node.
  * Usage: node --import tsx bench/realtime.ts [subscribers=1000] [rounds=50] [messages=20000] [receivers=10]
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
 import { startControlDatabase } from './lib/control-database.js';
 import { startRealtimeBackend } from '../backend/realtime/test-backend.js';
 
@@ -128,14 +132,40 @@ const all = new Promise<void>((resolve) => {
 const topic = Buffer.from('realtime:throughput');
 const event = Buffer.from('move');
 const frame = Buffer.concat([Buffer.from([3, 0, 0, topic.length, event.length, 0, 1]), topic, event, Buffer.from('{"x":1,"y":2}')]);
-const sendStart = performance.now();
-for (let i = 0; i < MESSAGES; i += 1) {
-  sender.socket.send(frame);
-  if (sender.socket.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+/** Sends MESSAGES frames from `from` as fast as its socket takes them; resolves when `arrived` does. */
+async function pushAll(from: Sub, arrived: Promise<void>): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < MESSAGES; i += 1) {
+    from.socket.send(frame);
+    if (from.socket.bufferedAmount > 1024 * 1024) await new Promise((r) => setTimeout(r, 1));
+  }
+  await arrived;
+  return (performance.now() - start) / 1000;
 }
-await all;
-const seconds = (performance.now() - sendStart) / 1000;
+const seconds = await pushAll(sender, all);
 for (const r of [...receivers, sender]) r.socket.terminate();
+
+// The peer: a bare relay, same frames, same number of receivers.
+const relay = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+await new Promise<void>((resolve) => relay.once('listening', () => resolve()));
+relay.on('connection', (socket) => socket.on('message', (data, isBinary) => {
+  for (const other of relay.clients) if (other !== socket) other.send(data, { binary: isBinary });
+}));
+const relayUrl = `ws://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+const peerReceivers: Sub[] = [];
+for (let i = 0; i < RECEIVERS; i += 1) peerReceivers.push(await openSocket(relayUrl));
+const peerSender = await openSocket(relayUrl);
+let peerDelivered = 0;
+const peerAll = new Promise<void>((resolve) => {
+  for (const r of peerReceivers) {
+    r.onMessage = (data) => {
+      if (Buffer.isBuffer(data) && ++peerDelivered === MESSAGES * RECEIVERS) resolve();
+    };
+  }
+});
+const peerSeconds = await pushAll(peerSender, peerAll);
+for (const r of [...peerReceivers, peerSender]) r.socket.terminate();
+await new Promise<void>((resolve) => relay.close(() => resolve()));
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const lines = [
@@ -148,8 +178,10 @@ const lines = [
   `| postgres_changes INSERT, commit request to delivery | ${ms(percentile(change, 50))} | ${ms(percentile(change, 99))} | ${ms(percentile(changeLast, 50))} | ${ms(percentile(changeLast, 99))} |`,
   `| peer: HTTP broadcast to the same sockets | ${ms(percentile(fanout, 50))} | ${ms(percentile(fanout, 99))} | ${ms(percentile(fanoutLast, 50))} | ${ms(percentile(fanoutLast, 99))} |`,
   '',
-  `broadcast: ${MESSAGES} messages from one socket to ${RECEIVERS} receivers in ${seconds.toFixed(2)} s: `
-    + `${Math.round(MESSAGES / seconds)} sent/s, ${Math.round((MESSAGES * RECEIVERS) / seconds)} delivered/s`,
+  `| broadcast, ${MESSAGES} messages from one socket to ${RECEIVERS} receivers | seconds | sent/s | delivered/s |`,
+  '| --- | --- | --- | --- |',
+  `| DevFlow Realtime (Phoenix 2.0.0 binary broadcast) | ${seconds.toFixed(2)} | ${Math.round(MESSAGES / seconds)} | ${Math.round((MESSAGES * RECEIVERS) / seconds)} |`,
+  `| peer: bare \`ws\` relay, same frames | ${peerSeconds.toFixed(2)} | ${Math.round(MESSAGES / peerSeconds)} | ${Math.round((MESSAGES * RECEIVERS) / peerSeconds)} |`,
 ];
 console.log(lines.join('\n'));
 await fs.mkdir(path.join(import.meta.dirname, 'results'), { recursive: true });

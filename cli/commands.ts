@@ -156,7 +156,7 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/backend.js').then((m) => m.showBackend),
   },
   {
-    name: 'backend:enable', description: 'give an app a Supabase-compatible backend (REST API, Auth) with its own keys', app, json,
+    name: 'backend:enable', description: 'give an app a Supabase-compatible backend (REST, Auth, Storage, Realtime, Functions) with its own keys, or turn a disabled one on again', app, json,
     load: () => import('./commands/backend.js').then((m) => m.enableBackend),
   },
   {
@@ -444,5 +444,9 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'addons:unshare', description: "previews get their own add-on (redis, empty) or none of this one's variables, from their next deploy", app, json,
     args: [['<addon>', 'its kind or name']], load: () => import('./commands/addons.js').then((m) => m.unshareAddon),
+  },  // Issue 17: a backend turned off without losing it (backend:enable turns it on again).
+  {
+    name: 'backend:disable', description: "turn an app's backend off: its API stops answering and Realtime's replication slots are dropped; data and keys are kept", app, json,
+    load: () => import('./commands/backend.js').then((m) => m.disableBackend),
   },
 ];

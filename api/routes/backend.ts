@@ -1,13 +1,14 @@
 /**
  * The app backend (issue 16, backend/index.ts): GET shows the URL and keys (they are secrets:
  * scopes.ts asks for the deploy scope), POST enables it (and, for an app already running, makes a
- * release so its processes get the backend's variables), PATCH changes its settings. Routes and
- * certificates follow an enable through `domainsChanged`, which refreshes the router's table.
+ * release so its processes get the backend's variables), PATCH changes its settings, DELETE
+ * disables it (issue 17: no longer served, data and keys kept; a release takes the variables
+ * away). Routes and certificates follow through `domainsChanged`, which refreshes the router's table.
  */
 import type express from 'express';
 import type { BackendSettingsChange } from '../../backend/index.js';
 import { DevflowError, InvalidInputError } from '../../core/errors.js';
-import { parseAppName } from '../../core/names.js';
+import { parseAppName, type AppName } from '../../core/names.js';
 import type { ApiDeps } from '../deps.js';
 import { grantOf } from '../authenticate.js';
 import { route } from './handler.js';
@@ -40,25 +41,36 @@ export function registerBackendRoutes(v1: express.Router, deps: ApiDeps): void {
     if (!deps.backend) throw new DevflowError('runtime_unavailable', 'the app backend is not available on this DevFlow');
     return deps.backend;
   };
+  /** A release with the app's new variables; one that fails is reported beside the change, which stands. */
+  const releaseAgain = async (app: AppName, reason: string, by: string) => {
+    try {
+      return { release: await deps.releases.refresh(app, reason, by), releaseError: null };
+    } catch (err) {
+      if (!(err instanceof DevflowError)) throw err;
+      return { release: null, releaseError: err.message };
+    }
+  };
   v1.get('/apps/:app/backend', route(async (req, res) => {
     res.json(await backend().describe(parseAppName(req.params.app)));
   }));
   v1.post('/apps/:app/backend', route(async (req, res) => {
     const app = parseAppName(req.params.app);
-    const { created, view } = await backend().enable(app);
-    if (!created) return void res.json({ ...view, release: null, releaseError: null });
+    const { turnedOn, view } = await backend().enable(app);
+    if (!turnedOn) return void res.json({ ...view, release: null, releaseError: null });
     await deps.domainsChanged?.();
     // Running processes only see the variables they started with: release again so that
     // SUPABASE_URL and the keys reach them now, not at the next push.
     // The backend is enabled either way; a release that fails health (the app's code may need
     // tables it does not have yet) leaves the previous one serving and is reported, not thrown.
-    try {
-      const release = await deps.releases.refresh(app, 'Backend enabled', grantOf(res).name);
-      res.status(201).json({ ...view, release, releaseError: null });
-    } catch (err) {
-      if (!(err instanceof DevflowError)) throw err;
-      res.status(201).json({ ...view, release: null, releaseError: err.message });
-    }
+    res.status(201).json({ ...view, ...(await releaseAgain(app, 'Backend enabled', grantOf(res).name)) });
+  }));
+  v1.delete('/apps/:app/backend', route(async (req, res) => {
+    const app = parseAppName(req.params.app);
+    const { changed } = await backend().disable(app);
+    if (!changed) return void res.json({ app, enabled: false, release: null, releaseError: null });
+    await deps.domainsChanged?.();
+    // The same the other way: running processes lose the SUPABASE_ variables now.
+    res.json({ app, enabled: false, ...(await releaseAgain(app, 'Backend disabled', grantOf(res).name)) });
   }));
   v1.patch('/apps/:app/backend', route(async (req, res) => {
     res.json(await backend().update(parseAppName(req.params.app), parseBackendSettings(req.body)));

@@ -6,6 +6,7 @@
  */
 import type { RealtimeChannel, RealtimePostgresChangesPayload, SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAppName } from '../../core/names.js';
 import { startRealtimeTestBackend, waitUntil, type RealtimeTestBackend } from './test-support.js';
 
 const ALICE = 'aaaaaaaa-0000-0000-0000-000000000001';
@@ -206,5 +207,79 @@ describe('postgres_changes', () => {
     await waitUntil(() => t.realtime.channels('chat').length === 0, 'every channel to close');
     let remaining: string[] = ['?'];
     await waitUntil(() => (void slots().then((s) => (remaining = s)), remaining.length === 0), 'the slot to be dropped');
+  });
+
+  it('backend:disable closes the project\'s sockets and drops its slot at once; enable serves it again, rows kept', async () => {
+    const client = await t.client();
+    await subscribed(client.channel('disabling').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, () => {}));
+    expect(await slots()).toHaveLength(1);
+    expect(await t.operations.disable(parseAppName('chat'))).toEqual({ changed: true });
+    // Dropped by the time disable answers, not after the feed's linger or a socket's close.
+    expect(await slots()).toEqual([]);
+    await waitUntil(() => t.realtime.channels('chat').length === 0, 'the sockets to close');
+    const refused = await fetch(`${t.url}/realtime/v1/api/broadcast`, {
+      method: 'POST', headers: { apikey: t.view.anonKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ topic: 'x', event: 'y', payload: {} }] }),
+    });
+    expect(refused.status).toBe(404);
+    await t.appSql`INSERT INTO public.notes (id, body) VALUES (600, 'written while disabled')`;
+    await client.removeAllChannels();
+
+    expect((await t.operations.enable(parseAppName('chat'))).turnedOn).toBe(true);
+    const again = await t.client();
+    const got: Change[] = [];
+    await subscribed(again.channel('enabled').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (p) => got.push(p)));
+    await t.appSql`INSERT INTO public.notes (id, body) VALUES (601, 'after enable')`;
+    await waitUntil(() => got.length === 1, 'the insert after enable');
+    expect(got[0]!.new).toMatchObject({ id: 601 });
+    expect(await t.appSql`SELECT body FROM public.notes WHERE id = 600`).toEqual([{ body: 'written while disabled' }]);
+    await again.removeAllChannels();
+  });
+
+  it('leaves no replication slot once the service closes, as when DevFlow stops', async () => {
+    const client = await t.client();
+    await subscribed(client.channel('stopping').on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, () => {}));
+    expect(await slots()).toHaveLength(1);
+    await t.realtime.close();
+    expect(await slots()).toEqual([]);
+  });
+});
+
+describe('the WAL limit of a postgres_changes slot', () => {
+  let t: RealtimeTestBackend;
+
+  beforeAll(async () => {
+    // A limit of 1 MB checked every 100 ms, where DevFlow's default is 1 GB checked every minute.
+    t = await startRealtimeTestBackend({ maxRetainedWalBytes: 1024 ** 2, walCheckMs: 100 });
+    await t.appSql.unsafe(`
+      CREATE TABLE public.notes (id int PRIMARY KEY);
+      CREATE TABLE public.bulk (id int, pad text);
+      ALTER TABLE public.notes OWNER TO "${t.owner}";
+      GRANT ALL ON public.notes TO anon;
+      ALTER PUBLICATION supabase_realtime ADD TABLE public.notes;
+    `);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('drops a slot holding more WAL than the limit, logs a WARNING and tells its subscribers', async () => {
+    const client = await t.client();
+    const system: Array<{ extension?: string; status?: string; message?: string }> = [];
+    await subscribed(client.channel('behind').on('system', {}, (m) => system.push(m))
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, () => {}));
+    // About 8 MB of WAL in one transaction: the slot cannot confirm it before the next check.
+    await t.appSql`INSERT INTO public.bulk SELECT g, repeat('x', 1000) FROM generate_series(1, 8000) g`;
+    await waitUntil(() => system.some((m) => m.status === 'error'), 'the subscriber to be told');
+    expect(system.find((m) => m.status === 'error')).toMatchObject({
+      extension: 'postgres_changes', message: 'postgres_changes fell too far behind the database and stopped; subscribe again',
+    });
+    expect(t.logs.find((l) => l.includes('WARNING'))).toMatch(
+      /^realtime chat: WARNING replication slot devflow_realtime_\w+ held \d+ (kB|MB) of WAL \(limit 1 MB\): postgres_changes fell behind; the slot is dropped/);
+    let remaining: string[] = ['?'];
+    const slots = async () => (await t.db.sql`SELECT slot_name FROM pg_replication_slots WHERE database = ${t.appDatabase}`).map((r) => String(r.slot_name));
+    await waitUntil(() => (void slots().then((s) => (remaining = s)), remaining.length === 0), 'the slot to be dropped');
+    await client.removeAllChannels();
   });
 });

@@ -25,7 +25,7 @@ import { matchesFilter } from './filters.js';
 import { sendOnChannel, subTopic, type Member } from './hub.js';
 import { changeMessage, commitTimestamp, filterRow, type ChangeType, type RowChange } from './records.js';
 import type { ChangeSubscriptions } from './session.js';
-import { createSlot, dropSlot, MAX_RETAINED_WAL_BYTES, PUBLICATION, slotName, walLevel, walRetained } from './slots.js';
+import { createSlot, dropSlot, MAX_RETAINED_WAL_BYTES, PUBLICATION, slotName, walLevel, walOverLimit, walRetained, walWarning } from './slots.js';
 import { relationSecurity, visibleTo } from './visibility.js';
 
 export interface ChangeFeedOptions {
@@ -34,8 +34,10 @@ export interface ChangeFeedOptions {
   log(line: string): void;
   /** How long a feed without subscribers lives on before its slot is dropped (rejoins are common). */
   lingerMs?: number;
-  /** How often the slot's retained WAL is checked against MAX_RETAINED_WAL_BYTES. */
+  /** How often the slot's retained WAL is checked against maxRetainedWalBytes (default 60 s). */
   walCheckMs?: number;
+  /** A slot holding more WAL than this is dropped with a warning (default MAX_RETAINED_WAL_BYTES, 1 GB). */
+  maxRetainedWalBytes?: number;
 }
 
 type ProjectSource = () => Promise<BackendProject | undefined>;
@@ -66,6 +68,20 @@ export class ChangeFeeds implements ChangeSubscriptions {
   constructor(private readonly options: ChangeFeedOptions) {}
 
   async add(member: Member, project: BackendProject, source: ProjectSource): Promise<void> {
+    // A feed can stop while a member waits for it (its slot over the WAL limit, the project
+    // disabled): the member then joins the project's next feed rather than a stopped one.
+    for (let attempt = 0; ; attempt += 1) {
+      const feed = await this.feedOf(project, source);
+      await feed.ready(project);
+      if (feed.isStopping && attempt < 2) continue;
+      feed.members.add(member);
+      feed.keep();
+      this.memberFeed.set(member, feed);
+      return;
+    }
+  }
+
+  private async feedOf(project: BackendProject, source: ProjectSource): Promise<ProjectFeed> {
     let feed = this.feeds.get(project.ref);
     if (!feed) {
       await this.stopping.get(project.ref);
@@ -76,10 +92,7 @@ export class ChangeFeeds implements ChangeSubscriptions {
       this.feeds.set(project.ref, feed);
     }
     feed.source = source;
-    await feed.ready(project);
-    feed.members.add(member);
-    feed.keep();
-    this.memberFeed.set(member, feed);
+    return feed;
   }
 
   remove(member: Member): void {
@@ -98,6 +111,13 @@ export class ChangeFeeds implements ChangeSubscriptions {
     });
     this.stopping.set(feed.ref, stopped);
     return stopped;
+  }
+
+  /** Stops the project's feed now, whatever its members (its backend was disabled): its slot is dropped. */
+  async stopProject(ref: string): Promise<void> {
+    const feed = this.feeds.get(ref);
+    if (feed) await this.retire(feed);
+    else await this.stopping.get(ref);
   }
 
   /** Feeds running now, by project (tests and the dashboard). */
@@ -323,13 +343,12 @@ class ProjectFeed {
   /** DevFlow's own cap on the WAL a slot holds back, for servers without max_slot_wal_keep_size. */
   private async checkWal(): Promise<void> {
     if (!this.admin || this.stopping) return;
+    const limit = this.options.maxRetainedWalBytes ?? MAX_RETAINED_WAL_BYTES;
     const retained = await walRetained(this.admin, this.slot).catch(() => undefined);
-    if (!retained || (!retained.lost && retained.bytes <= MAX_RETAINED_WAL_BYTES)) return;
-    this.options.log(`realtime ${this.ref}: WARNING replication slot ${this.slot} ${retained.lost ? 'lost its WAL' : `held ${Math.round(retained.bytes / 1024 ** 2)} MB of WAL`} `
-      + `(limit ${MAX_RETAINED_WAL_BYTES / 1024 ** 2} MB): postgres_changes fell behind; the slot is dropped and its subscribers are told`);
+    if (!walOverLimit(retained, limit) || this.stopping) return;
+    this.options.log(walWarning(this.ref, this.slot, retained!, limit));
     this.ended(new Error('postgres_changes fell too far behind the database and stopped; subscribe again'));
   }
-
 
   /** The stream stopped unexpectedly: members are told (a `system` error), the slot is dropped. */
   private ended(err: unknown): void {
@@ -342,6 +361,10 @@ class ProjectFeed {
   }
 
   private stopped: Promise<void> | undefined;
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
 
   stop(): Promise<void> {
     return (this.stopped ??= this.shutDown());

@@ -20,11 +20,18 @@ export interface RealtimeOptions {
   log(line: string): void;
   /** How long a project's replication feed outlives its last subscriber (default 10 s). */
   feedLingerMs?: number;
+  /** The most WAL a project's replication slot may hold before it is dropped with a warning (default 1 GB). */
+  maxRetainedWalBytes?: number;
+  /** How often that is checked (default 60 s). */
+  walCheckMs?: number;
 }
 
 export async function createRealtime(options: RealtimeOptions): Promise<RealtimeService> {
   const dropped = await dropLeftoverSlots(options.sql);
   if (dropped.length > 0) options.log(`realtime: dropped replication slots left by an earlier run: ${dropped.join(', ')}`);
-  const changes = new ChangeFeeds({ serverUrl: options.serverUrl, log: options.log, lingerMs: options.feedLingerMs });
+  const changes = new ChangeFeeds({
+    serverUrl: options.serverUrl, log: options.log, lingerMs: options.feedLingerMs,
+    maxRetainedWalBytes: options.maxRetainedWalBytes, walCheckMs: options.walCheckMs,
+  });
   return createRealtimeService({ changes, privateChannels: rlsPrivateChannels, log: options.log });
 }

@@ -22,7 +22,7 @@ const IDLE_TIMEOUT_MS = 60_000;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 export interface RealtimeServiceOptions {
-  changes: ChangeSubscriptions & { close(): Promise<void> };
+  changes: ChangeSubscriptions & { close(): Promise<void>; stopProject(ref: string): Promise<void> };
   privateChannels: PrivateChannels;
   log(line: string): void;
 }
@@ -35,8 +35,12 @@ export interface RealtimeService extends BackendService {
 
 interface Open {
   socket: WebSocket;
+  ref: string;
   lastSeen: number;
 }
+
+/** The close code a project's sockets get when its backend is disabled (4000-4999: the application's). */
+export const CLOSE_PROJECT_DISABLED = 4004;
 
 export function createRealtimeService(options: RealtimeServiceOptions): RealtimeService {
   const hubs = new Map<string, ProjectHub>();
@@ -57,7 +61,7 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
   }, IDLE_TIMEOUT_MS / 2).unref();
 
   const accept = (socket: WebSocket, ctx: UpgradeContext, vsn: '1.0.0' | '2.0.0') => {
-    const entry: Open = { socket, lastSeen: Date.now() };
+    const entry: Open = { socket, ref: ctx.project.ref, lastSeen: Date.now() };
     open.add(entry);
     const ref = ctx.project.ref;
     const hub = hubOf(ref);
@@ -111,6 +115,13 @@ export function createRealtimeService(options: RealtimeServiceOptions): Realtime
 
     channels(ref) {
       return hubs.get(ref)?.channels() ?? [];
+    },
+
+    // The project's backend was disabled: its sockets close and its replication slot is dropped now,
+    // not after the feed's linger (the gateway refuses the clients' reconnections).
+    async disableProject(ref) {
+      for (const o of open) if (o.ref === ref) o.socket.close(CLOSE_PROJECT_DISABLED, 'the project backend is disabled');
+      await options.changes.stopProject(ref);
     },
 
     async close() {

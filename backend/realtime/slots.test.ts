@@ -3,7 +3,29 @@ import { LogicalReplicationService, PgoutputPlugin } from 'pg-logical-replicatio
 import { releaseReplicationSlots } from '../../core/store/app-databases.js';
 import { connect } from '../../core/store/database.js';
 import { createTestDatabase, serverUrl, withDatabase, type TestDatabase } from '../../tests/support/postgres.js';
-import { createSlot, dropLeftoverSlots, dropSlot, slotName, walLevel, walRetained } from './slots.js';
+import { createSlot, dropLeftoverSlots, dropSlot, slotName, walLevel, walOverLimit, walRetained, walSize, walWarning } from './slots.js';
+
+describe('the WAL limit of a slot', () => {
+  it.each([
+    [undefined, 1024, false],
+    [{ bytes: 1024, lost: false }, 1024, false],
+    [{ bytes: 1025, lost: false }, 1024, true],
+    [{ bytes: 0, lost: true }, 1024, true],
+  ])('%j over a limit of %d bytes: %s', (retained, limit, over) => {
+    expect(walOverLimit(retained, limit)).toBe(over);
+  });
+
+  it.each([[1024 ** 3, '1 GB'], [1.5 * 1024 ** 3, '1.5 GB'], [12 * 1024 ** 2 + 5, '12 MB'], [64 * 1024, '64 kB']])('writes %d bytes as %s', (bytes, text) => {
+    expect(walSize(bytes)).toBe(text);
+  });
+
+  it('warns with the slot, what it held and the limit', () => {
+    expect(walWarning('shop', 'devflow_realtime_app_shop', { bytes: 3 * 1024 ** 2, lost: false }, 1024 ** 2)).toBe(
+      'realtime shop: WARNING replication slot devflow_realtime_app_shop held 3 MB of WAL (limit 1 MB): '
+      + 'postgres_changes fell behind; the slot is dropped and its subscribers are told');
+    expect(walWarning('shop', 's', { bytes: 0, lost: true }, 1024 ** 3)).toContain('s lost its WAL (max_slot_wal_keep_size) (limit 1 GB)');
+  });
+});
 
 describe('replication slots on the test run\'s PostgreSQL', () => {
   let db: TestDatabase;

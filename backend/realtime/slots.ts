@@ -13,7 +13,11 @@ import type { Sql } from '../../core/store/database.js';
 export const SLOT_PREFIX = 'devflow_realtime_';
 /** The publication the feed reads: Supabase's, which apps add their tables to. */
 export const PUBLICATION = 'supabase_realtime';
-/** A slot holding more WAL than this is dropped with a warning (its feed restarts clean). */
+/**
+ * A slot holding more WAL than this is dropped with a warning (its feed restarts clean): the
+ * default of the change feed's `maxRetainedWalBytes`, the same as the embedded server's
+ * max_slot_wal_keep_size.
+ */
 export const MAX_RETAINED_WAL_BYTES = 1024 ** 3;
 
 /** A slot name is at most 63 characters of [a-z0-9_]. */
@@ -74,9 +78,33 @@ export async function dropLeftoverSlots(sql: Sql): Promise<string[]> {
 }
 
 /** How much WAL the slot holds back, and whether PostgreSQL already gave it up (max_slot_wal_keep_size). */
-export async function walRetained(sql: Sql, name: string): Promise<{ bytes: number; lost: boolean } | undefined> {
+export async function walRetained(sql: Sql, name: string): Promise<RetainedWal | undefined> {
   const [row] = await sql`
     SELECT coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::float8 AS bytes, wal_status
     FROM pg_replication_slots WHERE slot_name = ${name}`;
   return row ? { bytes: Number(row.bytes), lost: row.wal_status === 'lost' } : undefined;
+}
+
+export interface RetainedWal {
+  bytes: number;
+  lost: boolean;
+}
+
+/** Whether a slot must go: PostgreSQL gave its WAL up, or it holds more than `limit` bytes. */
+export function walOverLimit(retained: RetainedWal | undefined, limit: number): boolean {
+  return retained !== undefined && (retained.lost || retained.bytes > limit);
+}
+
+/** A size in the unit that reads best in a warning: "1.5 GB", "12 MB", "64 kB". */
+export function walSize(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${Number((bytes / 1024 ** 3).toFixed(1))} GB`;
+  if (bytes >= 1024 ** 2) return `${Math.round(bytes / 1024 ** 2)} MB`;
+  return `${Math.round(bytes / 1024)} kB`;
+}
+
+/** The operator's warning when a slot is dropped for its WAL (changes.ts logs it). */
+export function walWarning(ref: string, slot: string, retained: RetainedWal, limit: number): string {
+  const held = retained.lost ? 'lost its WAL (max_slot_wal_keep_size)' : `held ${walSize(retained.bytes)} of WAL`;
+  return `realtime ${ref}: WARNING replication slot ${slot} ${held} (limit ${walSize(limit)}): `
+    + 'postgres_changes fell behind; the slot is dropped and its subscribers are told';
 }

@@ -16,7 +16,7 @@ import { AppDatabases } from '../../core/store/app-databases.js';
 import { createApp } from '../../core/store/apps.js';
 import { connect, type Sql } from '../../core/store/database.js';
 import { createBackend, type Backend, type BackendView } from '../index.js';
-import { createRealtime, type RealtimeService } from './index.js';
+import { createRealtime, type RealtimeOptions, type RealtimeService } from './index.js';
 
 /** A control-plane database (migrated) on a cluster where this role is a superuser. */
 export interface ControlDatabase {
@@ -54,11 +54,13 @@ export interface RealtimeTestBackend {
 
 const SECRET_KEY = parseSecretKey('22'.repeat(32));
 
-export async function startRealtimeBackend(db: ControlDatabase, options: { feedLingerMs?: number } = {}): Promise<RealtimeTestBackend> {
+export type RealtimeBackendOptions = Pick<RealtimeOptions, 'feedLingerMs' | 'maxRetainedWalBytes' | 'walCheckMs'>;
+
+export async function startRealtimeBackend(db: ControlDatabase, options: RealtimeBackendOptions = {}): Promise<RealtimeTestBackend> {
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const databases = new AppDatabases(db.sql, SECRET_KEY);
-  const realtime = await createRealtime({ sql: db.sql, serverUrl: db.url, log, feedLingerMs: options.feedLingerMs ?? 0 });
+  const realtime = await createRealtime({ sql: db.sql, serverUrl: db.url, log, ...options, feedLingerMs: options.feedLingerMs ?? 0 });
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

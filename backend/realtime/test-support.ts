@@ -3,11 +3,11 @@
  * PostgreSQL (tests/support/postgres.ts).
  */
 import { createTestDatabase } from '../../tests/support/postgres.js';
-import { startRealtimeBackend, type RealtimeTestBackend } from './test-backend.js';
+import { startRealtimeBackend, type RealtimeBackendOptions, type RealtimeTestBackend } from './test-backend.js';
 
 export type { RealtimeTestBackend } from './test-backend.js';
 
-export async function startRealtimeTestBackend(options: { feedLingerMs?: number } = {}): Promise<RealtimeTestBackend> {
+export async function startRealtimeTestBackend(options: RealtimeBackendOptions = {}): Promise<RealtimeTestBackend> {
   return startRealtimeBackend(await createTestDatabase(), options);
 }
 

@@ -1,5 +1,5 @@
 /**
- * backend, backend:enable, backend:set: the app backend (issue 16). `devflow backend <app>
+ * backend, backend:enable, backend:set, backend:disable: the app backend (issues 16 and 17). `devflow backend <app>
  * --json` prints exactly { url, anonKey, serviceRoleKey }, the three values createClient()
  * takes, so scripts can read them without knowing the API's other fields.
  */
@@ -69,4 +69,17 @@ export async function enableBackend({ app, opts }: CommandInput<OutputOptions>):
 export async function setBackend({ app, args: settings }: CommandInput): Promise<void> {
   const view = await createClient(process.env).request<BackendView>('PATCH', path(app), parseBackendSetting(settings));
   console.log(formatBackend(view));
+}
+
+/** `backend:disable <app>`: what stops and what is kept, and the release that took the variables away. */
+export async function disableBackend({ app, opts }: CommandInput<OutputOptions>): Promise<void> {
+  const result = await createClient(process.env).request<{ app: string; enabled: boolean; release: number | null; releaseError: string | null }>('DELETE', path(app));
+  const processes = result.releaseError !== null
+    ? ` !    The release that takes SUPABASE_ variables from its processes failed: ${result.releaseError}`
+    : result.release === null ? undefined : `Released v${result.release}: its processes no longer have the SUPABASE_ variables.`;
+  print(opts, result, () => [
+    `Backend disabled for ${app}: its API answers 404, Realtime sockets are closed and replication slots dropped.`,
+    ...(processes ? [processes] : []),
+    `Its database, users, files, functions and keys are kept: \`devflow backend:enable ${app}\` turns it on again.`,
+  ].join('\n'));
 }

@@ -6,7 +6,9 @@
  * git push reading and writing through the injected variables, and keys and sessions that
  * survive a restart of DevFlow.
  */
+import fs from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import ws from 'ws';
@@ -153,16 +155,74 @@ describe('the app backend with supabase-js (process runtime)', () => {
     await client(shop, shop.serviceRoleKey).from('todos').delete().in('title', ['ada live', 'bob live']);
   });
 
-  it('an app deployed with git push reads and writes through the injected SUPABASE_ variables', async () => {
+  it('an app deployed with git push reads and writes through the injected SUPABASE_ variables; its functions/ folder deploys with it', async () => {
     const repo = await repoFromExample(EXAMPLE);
+    // The issue's form: a functions/ folder in the pushed repository (supabase/functions is read the same way).
+    await fs.mkdir(path.join(repo.dir, 'functions', 'hello'), { recursive: true });
+    await repo.write('functions/hello/index.ts', [
+      'export default async (req: Request): Promise<Response> => {',
+      '  const { name } = await req.json();',
+      '  return Response.json({ message: `hello ${name}`, app: process.env.SUPABASE_URL !== undefined });',
+      '};',
+    ].join('\n'));
+    await repo.commit('a function');
     const pushed = await pushTo(repo, devflow, 'shop');
     expect(pushed.exitCode, pushed.stderr).toBe(0);
+    expect(pushed.stderr).toContain('Function hello v1 deployed from functions/hello');
+    const invoked = await client(shop, shop.anonKey).functions.invoke('hello', { body: { name: 'ada' } });
+    expect(invoked.error).toBeNull();
+    expect(invoked.data).toEqual({ message: 'hello ada', app: true });
     const env = JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/env')).body) as Record<string, unknown>;
     expect(env).toEqual({
       SUPABASE_URL: shop.url, NEXT_PUBLIC_SUPABASE_URL: shop.url, anonKeySet: true, serviceRoleKeySet: true, dbUrlSet: true,
     });
     expect(JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/add?title=from%20the%20app')).body)).toEqual([{ title: 'from the app' }]);
     expect(JSON.parse((await getViaRouter(devflow.httpPort, 'shop.localhost', '/')).body)).toEqual(['ada 1', 'bob 1', 'from the app']);
+  });
+
+  it('devflow functions:deploy sends a folder as a new function; devflow functions --json lists versions and invocations', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-fn-'));
+    await fs.mkdir(path.join(dir, '_shared'));
+    await fs.mkdir(path.join(dir, 'hi'));
+    await fs.writeFile(path.join(dir, '_shared', 'greeting.ts'), "export const greeting = 'hi';\n");
+    await fs.writeFile(path.join(dir, 'hi', 'index.ts'), "import { greeting } from '../_shared/greeting.ts';\nDeno.serve(() => new Response(greeting + ' from the CLI'));\n");
+    const deployed = await devflow.cli(['functions:deploy', 'shop', 'hi', path.join(dir, 'hi')]);
+    expect(deployed.stdout).toMatch(/^Deployed hi v1 to shop \(2 files; JWT verified\)/);
+    const invoked = await client(shop, shop.anonKey).functions.invoke('hi', { method: 'GET' });
+    expect(invoked.error).toBeNull();
+    expect(invoked.data).toBe('hi from the CLI');
+    const again = JSON.parse((await devflow.cli(['functions:deploy', 'shop', 'hi', path.join(dir, 'hi'), '--json'])).stdout) as { version: number };
+    expect(again.version).toBe(1);
+    // Invocations are counted once the answer is sent: read until the count shows them.
+    type Listed = { name: string; version: number; invocations: number; errors: number };
+    let listed: Listed[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      listed = JSON.parse((await devflow.cli(['functions', 'shop', '--json'])).stdout) as Listed[];
+      if (listed.every((f) => f.invocations === 1)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(listed.map(({ name, version, invocations, errors }) => ({ name, version, invocations, errors }))).toEqual([
+      { name: 'hello', version: 1, invocations: 1, errors: 0 },
+      { name: 'hi', version: 1, invocations: 1, errors: 0 },
+    ]);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('devflow backend:disable stops serving a backend and keeps it; backend:enable brings it back with the same keys', async () => {
+    const disabled = await devflow.cli(['backend:disable', 'other']);
+    expect(disabled.stdout).toContain('Backend disabled for other: its API answers 404');
+    const refused = await client(other, other.anonKey).from('todos').select('title');
+    expect(refused.status).toBe(404);
+    const shown = await devflow.cli(['backend', 'other'], { reject: false });
+    expect(shown.exitCode).not.toBe(0);
+    expect(shown.stderr).toContain('the backend of other is disabled (its data and keys are kept): `devflow backend:enable other` turns it on again');
+    expect((await devflow.cli(['backend:disable', 'other', '--json'])).stdout).toContain('"enabled": false');
+    // shop is untouched.
+    expect((await client(shop, shop.serviceRoleKey).from('todos').select('title')).status).toBe(200);
+    expect(JSON.parse((await devflow.cli(['backend:enable', 'other', '--json'])).stdout)).toEqual(other);
+    expect((await client(other, other.anonKey).auth.getSession()).error).toBeNull();
+    const served = await fetch(`${other.url}/rest/v1/`, { headers: { apikey: other.anonKey } });
+    expect(served.status).not.toBe(404);
   });
 
   it('after `devflow up` stops and starts, keys, users and sessions are still valid', async () => {

@@ -170,7 +170,7 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('text=No users yet');
   });
 
-  it('the database studio: SQL editor with errors and history, schema with policies, rows inserted, edited, filtered and deleted', async () => {
+  it('the database studio: SQL editor with errors and history, schema with policies, rows inserted, edited, filtered, deleted (a cancelled confirmation writes nothing), sorted and paged', async () => {
     const accept = (dialog: { accept(): Promise<void> }) => void dialog.accept();
     page.on('dialog', accept);
     await tab('Database');
@@ -221,8 +221,44 @@ describe('the dashboard in Chromium', () => {
     expect(await page.textContent('[data-testid=sql-history]')).toContain('select title, done from todos');
     expect(await page.textContent('[data-testid=sql-history]')).toContain('✗ select');
 
+    // A cancelled confirmation writes nothing.
+    page.off('dialog', accept);
+    const dismiss = (dialog: { dismiss(): Promise<void> }) => void dialog.dismiss();
+    page.on('dialog', dismiss);
+    await page.click('tr[data-row="1"] button:has-text("Delete")');
+    await page.fill('textarea[name=sql]', "select count(*), 'after the cancel' from todos");
+    await page.click('button:has-text("Run")');
+    await page.waitForSelector('[data-testid=sql-output] tbody:has-text("after the cancel")');
+    expect(await page.textContent('[data-testid=sql-output] tbody')).toBe('1after the cancel');
+    page.off('dialog', dismiss);
+    page.on('dialog', accept);
     await page.click('tr[data-row="1"] button:has-text("Delete")');
     await page.waitForSelector('[data-testid=rows-range]:has-text("No rows")');
+
+    // More than a page (25 rows): sort by a column header, then page with Next and Previous.
+    await page.fill('textarea[name=sql]', "insert into todos (title) select 'task ' || lpad(g::text, 2, '0') from generate_series(1, 30) g");
+    await page.click('button:has-text("Run")');
+    await page.waitForSelector('[data-testid=sql-status]:has-text("INSERT 30")');
+    await page.click('tr[data-table=todos]');
+    await page.waitForSelector('[data-testid=rows-range]:has-text("Rows 1–25 of 30")');
+    const titles = () => page.$$eval('[data-testid=rows] tbody td[data-column=title]', (cells) => cells.map((c) => c.textContent));
+    await page.click('[data-testid=rows] th:has-text("title")');
+    await page.waitForSelector('[data-testid=rows] th:has-text("title ▲")');
+    expect((await titles()).slice(0, 2)).toEqual(['task 01', 'task 02']);
+    await page.click('[data-testid=rows] th:has-text("title")');
+    await page.waitForSelector('[data-testid=rows] th:has-text("title ▼")');
+    expect((await titles()).slice(0, 2)).toEqual(['task 30', 'task 29']);
+    await page.click('[data-testid=rows-range] button:has-text("Next")');
+    await page.waitForSelector('[data-testid=rows-range]:has-text("Rows 26–30 of 30")');
+    expect(await titles()).toEqual(['task 05', 'task 04', 'task 03', 'task 02', 'task 01']);
+    expect(await page.isDisabled('[data-testid=rows-range] button:has-text("Next")')).toBe(true);
+    await page.click('[data-testid=rows-range] button:has-text("Previous")');
+    await page.waitForSelector('[data-testid=rows-range]:has-text("Rows 1–25 of 30")');
+    expect((await titles())[0]).toBe('task 30');
+    expect(await page.isDisabled('[data-testid=rows-range] button:has-text("Previous")')).toBe(true);
+    await page.fill('textarea[name=sql]', 'delete from todos');
+    await page.click('button:has-text("Run")');
+    await page.waitForSelector('[data-testid=sql-status]:has-text("DELETE 30")');
     page.off('dialog', accept);
   });
 
