@@ -97,9 +97,9 @@ describe('git push on the swarm runtime', () => {
       container = (await execa(DOCKER, ['ps', '-q', ...filters])).stdout.trim();
     }
     expect(container).not.toBe('');
-    // Not a swarm task: no service label; the default size's limits (standard: 512 MB, 0.5 CPU).
+    // Not a swarm task: no service label (docker prints <no value>); the default size's limits (standard: 512 MB, 0.5 CPU).
     const inspected = await execa(DOCKER, ['inspect', '-f', '{{index .Config.Labels "com.docker.swarm.service.id"}}|{{.HostConfig.Memory}}|{{.HostConfig.NanoCpus}}', container]);
-    expect(inspected.stdout.trim()).toBe(`|${512 * 1024 * 1024}|500000000`);
+    expect(inspected.stdout.trim()).toBe(`<no value>|${512 * 1024 * 1024}|500000000`);
     const run = await cli;
     expect(run.exitCode).toBe(4);
     expect(run.stdout.split('\n')).toContain('run on v2');
