@@ -270,10 +270,11 @@ SCHEMAS.TeamUsage = {
 SCHEMAS.Plan = object({
   name: { type: 'string', enum: ['free', 'pro', 'team'] }, priceCents: { type: 'integer' }, apps: { type: 'integer' }, instances: { type: 'integer' },
   largestSize: { type: 'string' }, instanceHours: { type: 'number' }, egressGb: { type: 'number' }, buildMinutes: { type: 'integer' },
+  databaseGb: { type: 'number' },
 });
 SCHEMAS.TeamPlan = object({
   team: { type: 'string' }, plan: { anyOf: [ref('Plan'), { type: 'null' }] },
-  used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' }, buildSeconds: { type: 'number' } }),
+  used: object({ apps: { type: 'integer' }, instances: { type: 'integer' }, instanceHours: { type: 'number' }, buildSeconds: { type: 'number' }, databaseBytes: { type: 'number' } }),
 });
 
 /** A month's usage per day or hour (issue 20's chart, billing/usage-series.ts). */

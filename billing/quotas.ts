@@ -45,7 +45,8 @@ export async function assignPlan(sql: Sql, teamId: number, name: string): Promis
 /**
  * Apps and instances the team has now; instance-hours its apps ran this month (ledger, open
  * intervals up to now); build seconds from its apps' timed build phases that started this month
- * (as usage.ts counts them).
+ * (as usage.ts counts them); database bytes of its apps at each one's latest hourly size sample
+ * (size-sampler.ts), so the quota follows the samples as they land.
  */
 export async function teamUse(sql: Sql, teamId: number, now = new Date()): Promise<TeamUse> {
   const month = monthOf(now);
@@ -55,7 +56,9 @@ export async function teamUse(sql: Sql, teamId: number, now = new Date()): Promi
       (SELECT coalesce(sum(extract(epoch FROM least(coalesce(stopped_at, now()), ${month.end}::timestamptz) - greatest(started_at, ${month.start}::timestamptz))), 0) / 3600
         FROM usage_instances WHERE team_id = ${teamId} AND NOT one_off AND started_at < ${month.end} AND coalesce(stopped_at, now()) > ${month.start})::float8 AS "instanceHours",
       (SELECT coalesce(sum(p.duration_ms), 0) / 1000.0 FROM deployment_phases p JOIN deployments d ON d.id = p.deployment_id JOIN apps a ON a.id = d.app_id
-        WHERE a.team_id = ${teamId} AND p.phase = 'build' AND p.started_at >= ${month.start} AND p.started_at < ${month.end})::float8 AS "buildSeconds"`;
+        WHERE a.team_id = ${teamId} AND p.phase = 'build' AND p.started_at >= ${month.start} AND p.started_at < ${month.end})::float8 AS "buildSeconds",
+      (SELECT coalesce(sum(s.database_bytes), 0) FROM apps a CROSS JOIN LATERAL (
+        SELECT database_bytes FROM usage_sizes WHERE app_id = a.id ORDER BY hour DESC LIMIT 1) s WHERE a.team_id = ${teamId})::float8 AS "databaseBytes"`;
   return row!;
 }
 

@@ -88,6 +88,8 @@ export const SETTINGS = [
   { name: 'DEVFLOW_STRIPE_API_URL', default: '`https://api.stripe.com`', readBy: 'server', meaning: "Stripe's API base URL (the tests' local stand-in)" },
   { name: 'DEVFLOW_STRIPE_PRICES', default: 'none', readBy: 'server', meaning: 'the Stripe price of each paid plan: `pro=price_…,team=price_…`' },
   { name: 'DEVFLOW_STRIPE_METER_EVENT', default: '`devflow_instance_seconds`', readBy: 'server', meaning: "event name of the Stripe billing meter that teams' instance-seconds are reported to, hourly" },
+  { name: 'DEVFLOW_STRIPE_BUILD_METER_EVENT', default: '`devflow_build_seconds`', readBy: 'server', meaning: "event name of the Stripe billing meter that teams' build seconds are reported to, hourly" },
+  { name: 'DEVFLOW_STRIPE_EGRESS_METER_EVENT', default: '`devflow_egress_bytes`', readBy: 'server', meaning: "event name of the Stripe billing meter that teams' router egress bytes are reported to, hourly" },
   { name: 'DEVFLOW_STRIPE_GRACE', default: '`7d`', readBy: 'server', meaning: 'a subscription past due or canceled keeps its plan this long (`90m`, `36h`, `7d`, `0m`); then the team is treated as on the free plan' },
 ] as const satisfies readonly SettingRow[];
 
@@ -449,6 +451,8 @@ export interface StripeSettings {
   /** Plan name → Stripe price id. */
   prices: Record<string, string>;
   meterEvent: string;
+  buildMeterEvent: string;
+  egressMeterEvent: string;
   graceMs: number;
 }
 
@@ -459,6 +463,8 @@ export function readStripeSettings(env: Env): StripeSettings | undefined {
   const apiUrl = text(env, 'DEVFLOW_STRIPE_API_URL') ?? 'https://api.stripe.com';
   const pairs = (text(env, 'DEVFLOW_STRIPE_PRICES') ?? '').split(',').map((p) => p.trim()).filter(Boolean);
   const meterEvent = text(env, 'DEVFLOW_STRIPE_METER_EVENT') ?? 'devflow_instance_seconds';
+  const buildMeterEvent = text(env, 'DEVFLOW_STRIPE_BUILD_METER_EVENT') ?? 'devflow_build_seconds';
+  const egressMeterEvent = text(env, 'DEVFLOW_STRIPE_EGRESS_METER_EVENT') ?? 'devflow_egress_bytes';
   const graceMs = parseNamedDuration(env, 'DEVFLOW_STRIPE_GRACE', '7d');
   if (!/^https?:\/\/[^/]+\/?$/.test(apiUrl)) refuse('DEVFLOW_STRIPE_API_URL', apiUrl, 'a base URL such as https://api.stripe.com');
   const prices: Record<string, string> = {};
@@ -469,5 +475,5 @@ export function readStripeSettings(env: Env): StripeSettings | undefined {
   }
   if (secretKey === undefined) return undefined;
   if (!/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) refuse('DEVFLOW_STRIPE_SECRET_KEY', `${secretKey.slice(0, 8)}…`, 'a Stripe secret key, sk_live_… or sk_test_…');
-  return { secretKey, webhookSecret, apiUrl: apiUrl.replace(/\/$/, ''), prices, meterEvent, graceMs };
+  return { secretKey, webhookSecret, apiUrl: apiUrl.replace(/\/$/, ''), prices, meterEvent, buildMeterEvent, egressMeterEvent, graceMs };
 }

@@ -19,7 +19,7 @@ export { SUPERVISE_EVERY_MS, superviseAll } from './supervisor.js';
 export { RouteSync, readRoutingInput } from './routes.js';
 export { createAppDatabaseEnv, type AppDatabaseEnv, type DatabaseSettings, type PlatformEnv } from './database-env.js';
 export { parseConfigPatch } from './config-changes.js';
-export { instanceEnv } from './instance-spec.js';
+export { instanceEnv, oneOffLimits } from './instance-spec.js';
 export { parseScaleRequest } from './scale.js';
 export { startLogCollector, type LogCollector } from './logs/collector.js';
 export { expireIdlePreviews, preparePreview, removePreview, type PreviewDeps } from './previews/manager.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAppName } from '../core/names.js';
 import type { Release } from '../core/types.js';
-import { instanceSpec } from './instance-spec.js';
+import { instanceSpec, oneOffLimits } from './instance-spec.js';
 
 const release = { version: 3, config: { K: 'v' }, artifact: { kind: 'image', image: 'devflow/a:3' } } as unknown as Release;
 
@@ -41,5 +41,16 @@ describe('instanceEnv with telemetry (issue 18)', () => {
   ])('NODE_OPTIONS: %s', (_name, config, platform, expected) => {
     const spec = instanceSpec(parseAppName('a'), { ...release, config } as Release, 'web', 1, { ...otel, ...platform });
     expect(spec.env.NODE_OPTIONS).toBe(expected);
+  });
+});
+
+describe('oneOffLimits: a one-off run gets the size the app\'s web processes run at', () => {
+  it.each([
+    ['web at performance, worker at eco: performance', [{ processType: 'worker', size: 'eco' }, { processType: 'web', size: 'performance' }], { memoryMb: 2048, cpus: 2 }],
+    ['web at eco', [{ processType: 'web', size: 'eco' }], { memoryMb: 256, cpus: 0.25 }],
+    ['no web entry (a worker-only app): the default size', [{ processType: 'worker', size: 'eco' }], { memoryMb: 512, cpus: 0.5 }],
+    ['no formation yet: the default size', [], { memoryMb: 512, cpus: 0.5 }],
+  ])('%s', (_name, formation, limits) => {
+    expect(oneOffLimits(formation)).toEqual(limits);
   });
 });

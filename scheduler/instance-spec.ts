@@ -6,7 +6,7 @@
 import type { AppName, ProcessType } from '../core/names.js';
 import type { Release } from '../core/types.js';
 import type { InstanceSpec } from './runtime/types.js';
-import { limitsOf } from './sizes.js';
+import { limitsOf, type SizeLimits } from './sizes.js';
 
 /**
  * `platform` holds what DevFlow injects (DATABASE_URL, from deps.platformEnv.forApp); the app's
@@ -47,4 +47,13 @@ export function instanceSpec(
     env: instanceEnv(app, release, platform, { processType, slot }),
     ...(size === undefined ? {} : limitsOf(size)),
   };
+}
+
+/**
+ * The limits of a one-off run (`devflow run`, cron): the size the app's web processes run at,
+ * as Heroku's one-off dynos take the app's dyno size, so a run cannot use more than the app
+ * itself may; an app without a web formation entry gets the default size.
+ */
+export function oneOffLimits(formation: ReadonlyArray<{ processType: string; size: string }>): SizeLimits {
+  return limitsOf(formation.find((f) => f.processType === 'web')?.size);
 }

@@ -15,6 +15,7 @@ import { AppDatabases, appDatabaseUrl } from '../../core/store/app-databases.js'
 import { createApp } from '../../core/store/apps.js';
 import { connect, type Sql } from '../../core/store/database.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
+import { startServingInstance } from '../../tests/support/serving-instance.js';
 import { BackupService } from './service.js';
 
 const secretKey = parseSecretKey('66'.repeat(32));
@@ -150,6 +151,29 @@ describe('pg:backups', () => {
     expect(failed!.error).toMatch(/does not exist/);
     await expect(fs.stat(path.join(home, 'backups', 'gone', 'b001.dump'))).rejects.toThrow(/ENOENT/);
     await db.sql`DELETE FROM app_databases WHERE app_id = ${gone.id}`;
+  });
+
+  it("a backup that fails while the app runs leaves it serving: the same instance answers, its rows are there", async () => {
+    const busy = await newApp('busy');
+    const own = await asApp(busy.id);
+    await own.unsafe(`CREATE TABLE todos (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title text NOT NULL);
+      INSERT INTO todos (title) VALUES ('still here')`);
+    const web = await startServingInstance(home, busy.name, 'busy');
+    try {
+      expect(await web.answer()).toEqual({ status: 200, body: 'serving busy' });
+      // The backup folder cannot be made (a file stands where it goes, as on a full or broken disk).
+      await fs.mkdir(path.join(home, 'backups'), { recursive: true });
+      await fs.writeFile(path.join(home, 'backups', 'busy'), 'not a folder');
+      await expect(backups.capture(parseAppName('busy'))).rejects.toThrow(/backup b001 of busy failed: EEXIST: file already exists, mkdir/);
+      expect(await backups.list(parseAppName('busy'))).toEqual([expect.objectContaining({ name: 'b001', state: 'failed', error: expect.stringMatching(/EEXIST/) })]);
+      expect(await web.stillRunning()).toBe(true);
+      expect(await web.answer()).toEqual({ status: 200, body: 'serving busy' });
+      expect(await titles(own)).toEqual(['still here']);
+    } finally {
+      await web.stop();
+      await own.end();
+      await fs.rm(path.join(home, 'backups', 'busy'), { force: true });
+    }
   });
 
   it('daily by themselves: one scheduled backup a day per app, the newest 2 kept, manual and safety ones left alone', async () => {

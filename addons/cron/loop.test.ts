@@ -14,6 +14,7 @@ import { createApp, setCurrentRelease } from '../../core/store/apps.js';
 import { createRelease } from '../../core/store/releases.js';
 import { ProcessRuntime } from '../../scheduler/index.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
+import { startServingInstance, type ServingInstance } from '../../tests/support/serving-instance.js';
 import type { RunDeps } from '../runs/runner.js';
 import { cronTick } from './loop.js';
 import { listCron } from './service.js';
@@ -21,6 +22,7 @@ import { listCron } from './service.js';
 let db: TestDatabase;
 let home: string;
 let deps: RunDeps;
+let web: ServingInstance;
 const lines: string[] = [];
 const app = parseAppName('crony');
 const T0 = new Date('2026-12-05T10:00:00Z');
@@ -41,9 +43,11 @@ beforeAll(async () => {
   });
   await setCurrentRelease(db.sql, record.id, release.version);
   deps = { sql: db.sql, runtime: new ProcessRuntime({ home }), log: (l) => lines.push(l) };
+  web = await startServingInstance(home, app, 'crony');
 });
 
 afterAll(async () => {
+  await web?.stop();
   await db?.drop();
   await fs.rm(home, { recursive: true, force: true });
 });
@@ -58,12 +62,16 @@ describe('the cron loop', () => {
   });
 
   it('runs a due job as a one-off process of the release: exit code and output kept, a failure only a failed run', async () => {
+    expect(await web.answer()).toEqual({ status: 200, body: 'serving crony' });
     const { started } = await cronTick(deps, minutes(1));
     expect(started).toHaveLength(1);
     const run = await started[0]!.done;
     expect(run).toMatchObject({ state: 'failed', exitCode: 2, output: ['digest for cron'], actor: 'cron', detached: true });
     const [digest] = (await listCron(db.sql, app, minutes(1))).filter((j) => j.schedule === '* * * * *');
     expect(digest!.lastRun).toMatchObject({ id: run.id, state: 'failed', exitCode: 2 });
+    // The app's running web instance is the same one, and still answers, after its cron job failed.
+    expect(await web.stillRunning()).toBe(true);
+    expect(await web.answer()).toEqual({ status: 200, body: 'serving crony' });
   });
 
   it('never starts a job while its previous run is still going: that time is reported missed', async () => {

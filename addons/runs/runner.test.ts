@@ -11,9 +11,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAppName } from '../../core/names.js';
 import { createApp, setCurrentRelease } from '../../core/store/apps.js';
+import { setFormation } from '../../core/store/formation.js';
 import { createRelease } from '../../core/store/releases.js';
 import { ProcessRuntime } from '../../scheduler/index.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
+import { beginRun } from './runner.js';
 import { RunService } from './service.js';
 import { findRun, markInterruptedRuns } from './store.js';
 
@@ -46,6 +48,17 @@ afterAll(async () => {
 });
 
 describe('one-off runs', () => {
+  it("hands the runtime the size limits the app's web processes run at (the default size before any scale)", async () => {
+    const deps = { sql: db.sql, runtime: new ProcessRuntime({ home }), log: () => {} };
+    const request = { command: 'true', actor: 'ci', detached: false };
+    expect((await beginRun(deps, app, request)).spec).toMatchObject({ command: 'true', memoryMb: 512, cpus: 0.5 });
+    const [record] = await db.sql<{ id: number }[]>`SELECT id FROM apps WHERE name = ${app}`;
+    await setFormation(db.sql, record!.id, { processType: 'web', replicas: 1, size: 'performance' });
+    expect((await beginRun(deps, app, request)).spec).toMatchObject({ memoryMb: 2048, cpus: 2 });
+    await db.sql`DELETE FROM formation WHERE app_id = ${record!.id}`;
+    await db.sql`DELETE FROM one_off_runs WHERE app_id = ${record!.id}`;
+  });
+
   it("runs the command in the current release with its config, streams lines, and keeps the exit code", async () => {
     const lines: string[] = [];
     const { run, done } = await runs.start(app, { command: 'sh migrate.sh', actor: 'ci', detached: false, onLine: (l) => lines.push(l) });

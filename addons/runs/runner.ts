@@ -8,10 +8,10 @@
  */
 import { DevflowError, NotFoundError, errorMessage } from '../../core/errors.js';
 import type { AppName, ProcessType } from '../../core/names.js';
-import { getApp } from '../../core/store/apps.js';
+import { getApp, getFormation } from '../../core/store/apps.js';
 import type { Sql } from '../../core/store/database.js';
 import { getRelease } from '../../core/store/releases.js';
-import { instanceEnv, type InstanceSpec, type PlatformEnv, type RuntimeDriver } from '../../scheduler/index.js';
+import { instanceEnv, oneOffLimits, type InstanceSpec, type PlatformEnv, type RuntimeDriver } from '../../scheduler/index.js';
 import { endState } from './states.js';
 import { finishRun, insertRun, saveRunOutput, type RunRecord } from './store.js';
 
@@ -90,6 +90,7 @@ export async function beginRun(deps: RunDeps, appName: AppName, request: Pick<Ru
   const spec: InstanceSpec = {
     app: app.name as AppName, release: release.version, processType: RUN_PROCESS_TYPE, slot: 1,
     artifact: release.artifact, env: instanceEnv(app.name as AppName, release, platform), command: request.command,
+    ...oneOffLimits(await getFormation(deps.sql, app.id)),
   };
   return { app: { id: app.id, name: app.name as AppName }, run, spec };
 }

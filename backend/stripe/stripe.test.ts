@@ -8,7 +8,11 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAppName } from '../../core/names.js';
+import { getApp, getConfigVars } from '../../core/store/apps.js';
 import type { Sql } from '../../core/store/database.js';
+import { createRelease } from '../../core/store/releases.js';
+import { instanceEnv } from '../../scheduler/index.js';
 import { startInProcessApi, type InProcessApi } from '../../tests/support/in-process-api.js';
 import { supabaseClient } from '../auth/test-support.js';
 import { eventually, startStripeTestBed, type StripeTestBed } from './test-support.js';
@@ -87,6 +91,22 @@ describe('stripe:connect', () => {
     expect(rows).toHaveLength(2);
     for (const row of rows) for (const value of Object.values(row)) expect(String(value)).toMatch(/^v1:/);
     expect(JSON.stringify(rows)).not.toContain(keys.shop);
+  });
+
+  it("puts neither key in the app's config vars nor in the environment its processes get", async () => {
+    const app = await getApp(bed.db.sql, parseAppName('shop'));
+    const vars = await getConfigVars(bed.db.sql, app.id);
+    // The environment a new release's processes get: what the backend injects (SUPABASE_*), then the app's config vars.
+    const inject = bed.backend.platformEnv({ forApp: async () => ({}) });
+    const release = await createRelease(bed.db.sql, {
+      appId: app.id, deploymentId: null, sha: null, description: 'env check', config: vars,
+      artifact: { kind: 'slug', dir: '/nonexistent', processes: { web: 'true' }, env: {} },
+    });
+    const env = instanceEnv(app.name, release, await inject.forApp(app));
+    expect(env).toHaveProperty('SUPABASE_URL');
+    const text = JSON.stringify({ vars, env, config: release.config });
+    for (const secret of [keys.shop, hooks.shop, keys.blog, hooks.blog]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/sk_(test|live)_|whsec_/);
   });
 });
 

@@ -2,7 +2,8 @@
  * Usage reported to Stripe as meter events survives a crash mid-report (issue 20, "Must hold"):
  * the reporter runs in a child process on the real PostgreSQL; the test kills it with SIGKILL
  * after Stripe recorded an event and before the process committed it, starts it again, and
- * the meter's totals equal the ledger, no event counted twice. Stripe is the one thing mocked
+ * each meter's totals (instance-seconds, build seconds, egress bytes) equal the ledger, no event
+ * counted twice. Stripe is the one thing mocked
  * (tests/support/stripe-standin/, with Stripe's identifier de-duplication).
  */
 import { spawn } from 'node:child_process';
@@ -19,6 +20,12 @@ import { platformBilling } from '../index.js';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EVENT = 'devflow_instance_seconds';
 const HOURS = 150;
+const BUILD_EVENT = 'devflow_build_seconds';
+const EGRESS_EVENT = 'devflow_egress_bytes';
+/** Every 10th hour has egress, every 25th a build: 150 instance + 15 egress + 6 build events. */
+const EVENTS = HOURS + 15 + 6;
+let ledgerBuildSeconds = 0;
+let ledgerEgressBytes = 0;
 
 let db: TestDatabase;
 let standin: StripeStandin;
@@ -58,6 +65,17 @@ beforeAll(async () => {
     await db.sql`INSERT INTO usage_instances (instance_id, app_id, app, team_id, process_type, size, runtime, started_at, stopped_at, last_seen_at)
       SELECT ${`web.${i}`}, ${app.id}, 'metered-web', ${team!.id}, 'web', 'eco', 'process', h + interval '10 minutes', h + interval '10 minutes' + ${seconds} * interval '1 second', h + interval '50 minutes'
       FROM (SELECT date_trunc('hour', now()) - ${HOURS - i} * interval '1 hour' AS h) AS t`;
+    if (i % 10 === 0) {
+      ledgerEgressBytes += 1000 + i;
+      await db.sql`INSERT INTO usage_traffic (app_id, app, team_id, hour, requests, egress_bytes)
+        VALUES (${app.id}, 'metered-web', ${team!.id}, date_trunc('hour', now()) - ${HOURS - i} * interval '1 hour', 3, ${1000 + i})`;
+    }
+    if (i % 25 === 0) {
+      ledgerBuildSeconds += 30 + i;
+      const [deployment] = await db.sql<Array<{ id: number }>>`INSERT INTO deployments (app_id, ref, sha) VALUES (${app.id}, 'main', ${`sha${i}`}) RETURNING id`;
+      await db.sql`INSERT INTO deployment_phases (deployment_id, phase, started_at, duration_ms)
+        VALUES (${deployment!.id}, 'build', date_trunc('hour', now()) - ${HOURS - i} * interval '1 hour' + interval '20 minutes', ${(30 + i) * 1000})`;
+    }
   }
 });
 
@@ -82,7 +100,7 @@ describe('meter events after a crash between send and commit', () => {
     expect(standin.account().meterEvents).toHaveLength(130);
     const [counts] = await db.sql<Array<{ sent: number; unsent: number }>>`
       SELECT count(*) FILTER (WHERE sent_at IS NOT NULL)::int AS sent, count(*) FILTER (WHERE sent_at IS NULL)::int AS unsent FROM billing_meter_outbox`;
-    expect(counts).toEqual({ sent: 100, unsent: HOURS - 100 });
+    expect(counts).toEqual({ sent: 100, unsent: EVENTS - 100 });
     expect(standin.meterTotal(EVENT, customer)).toBeLessThan(ledgerSeconds);
   });
 
@@ -90,13 +108,15 @@ describe('meter events after a crash between send and commit', () => {
     const exit = await reporter().exited;
     expect(exit.stderr).toBe('');
     expect(exit.code).toBe(0);
-    expect(JSON.parse(exit.stdout)).toEqual({ sent: HOURS - 100 });
+    expect(JSON.parse(exit.stdout)).toEqual({ sent: EVENTS - 100 });
     const refused = meterPosts().filter((r) => r.status === 400);
     expect(refused).toHaveLength(30); // the 30 Stripe had: de-duplicated by identifier, marked sent
     const identifiers = standin.account().meterEvents.map((e) => e.identifier);
     expect(new Set(identifiers).size).toBe(identifiers.length);
-    expect(identifiers).toHaveLength(HOURS);
+    expect(identifiers).toHaveLength(EVENTS);
     expect(standin.meterTotal(EVENT, customer)).toBe(ledgerSeconds);
+    expect(standin.meterTotal(BUILD_EVENT, customer)).toBe(ledgerBuildSeconds);
+    expect(standin.meterTotal(EGRESS_EVENT, customer)).toBe(ledgerEgressBytes);
     const [left] = await db.sql<Array<{ unsent: number }>>`SELECT count(*)::int AS unsent FROM billing_meter_outbox WHERE sent_at IS NULL`;
     expect(left!.unsent).toBe(0);
   });
@@ -105,5 +125,7 @@ describe('meter events after a crash between send and commit', () => {
     const exit = await reporter().exited;
     expect(JSON.parse(exit.stdout)).toEqual({ sent: 0 });
     expect(standin.meterTotal(EVENT, customer)).toBe(ledgerSeconds);
+    expect(standin.meterTotal(BUILD_EVENT, customer)).toBe(ledgerBuildSeconds);
+    expect(standin.meterTotal(EGRESS_EVENT, customer)).toBe(ledgerEgressBytes);
   });
 });

@@ -1,9 +1,10 @@
 /**
  * Usage reported to Stripe as Billing Meter events (Stripe docs, "Record usage for billing"),
  * through an outbox so that nothing is lost or counted twice:
- * - `fillMeterOutbox` derives, in one transaction per team, a row per whole hour of the team's
- *   instance-seconds from the usage ledger (usage_instances) and moves the team's cursor past
- *   it. An hour is derived once it is over and every instance still open was seen alive after
+ * - `fillMeterOutbox` derives, in one transaction per team, a row per whole hour and meter of the
+ *   team's instance-seconds (usage_instances), build seconds (deployment_phases, counted in the
+ *   hour the build ended, so a build still running is never cut off) and egress bytes
+ *   (usage_traffic) from the usage ledger, and moves the team's one cursor past them. An hour is derived once it is over and every instance still open was seen alive after
  *   it (an instance that went while DevFlow was down closes where it was last seen, which could
  *   otherwise shrink an hour already reported).
  * - `sendMeterOutbox` sends due rows in batches, each with its identifier (outbox-plan.ts), and
@@ -15,15 +16,22 @@ import type Stripe from 'stripe';
 import type { Sql } from '../../core/store/database.js';
 import { isDuplicateMeterEvent, meterIdentifier, retryDelayMs } from './outbox-plan.js';
 
+/** The Stripe meters' event names, one per figure reported (settings: DEVFLOW_STRIPE_*METER_EVENT). */
+export interface MeterEventNames {
+  instanceSeconds: string;
+  buildSeconds: string;
+  egressBytes: string;
+}
+
 /** Derives the outbox rows of every team with a Stripe customer; returns how many rows it added. */
-export async function fillMeterOutbox(sql: Sql, eventName: string): Promise<number> {
+export async function fillMeterOutbox(sql: Sql, eventName: MeterEventNames): Promise<number> {
   const teams = await sql<Array<{ team_id: number }>>`SELECT team_id FROM billing_customers`;
   let added = 0;
   for (const { team_id } of teams) added += await fillTeam(sql, team_id, eventName);
   return added;
 }
 
-async function fillTeam(sql: Sql, teamId: number, eventName: string): Promise<number> {
+async function fillTeam(sql: Sql, teamId: number, events: MeterEventNames): Promise<number> {
   return sql.begin(async (tx) => {
     const [customer] = await tx<Array<{ stripe_customer_id: string; metered_until: Date; ready_until: Date }>>`
       SELECT c.stripe_customer_id, c.metered_until,
@@ -37,13 +45,29 @@ async function fillTeam(sql: Sql, teamId: number, eventName: string): Promise<nu
       FROM generate_series(${customer.metered_until}::timestamptz, ${customer.ready_until}::timestamptz - interval '1 hour', interval '1 hour') AS h
       JOIN usage_instances u ON u.team_id = ${teamId} AND NOT u.one_off AND u.started_at < h + interval '1 hour' AND coalesce(u.stopped_at, now()) > h
       GROUP BY h HAVING round(sum(extract(epoch FROM least(coalesce(u.stopped_at, now()), h + interval '1 hour') - greatest(u.started_at, h)))) > 0`;
-    for (const { hour, seconds } of hours) {
+    const from = customer.metered_until;
+    const until = customer.ready_until;
+    const builds = await tx<Array<{ hour: Date; value: number }>>`
+      SELECT date_trunc('hour', p.started_at + p.duration_ms * interval '1 millisecond') AS hour, round(sum(p.duration_ms) / 1000.0)::float8 AS value
+      FROM deployment_phases p JOIN deployments d ON d.id = p.deployment_id JOIN apps a ON a.id = d.app_id
+      WHERE a.team_id = ${teamId} AND p.phase = 'build'
+        AND p.started_at + p.duration_ms * interval '1 millisecond' >= ${from} AND p.started_at + p.duration_ms * interval '1 millisecond' < ${until}
+      GROUP BY 1 HAVING round(sum(p.duration_ms) / 1000.0) > 0`;
+    const egress = await tx<Array<{ hour: Date; value: number }>>`
+      SELECT hour, sum(egress_bytes)::float8 AS value FROM usage_traffic
+      WHERE team_id = ${teamId} AND hour >= ${from} AND hour < ${until} GROUP BY hour HAVING sum(egress_bytes) > 0`;
+    const rows = [
+      ...hours.map((h) => ({ event: events.instanceSeconds, hour: h.hour, value: h.seconds })),
+      ...builds.map((h) => ({ event: events.buildSeconds, hour: h.hour, value: h.value })),
+      ...egress.map((h) => ({ event: events.egressBytes, hour: h.hour, value: h.value })),
+    ];
+    for (const { event, hour, value } of rows) {
       await tx`INSERT INTO billing_meter_outbox (team_id, stripe_customer_id, event_name, period_start, value, identifier)
-        VALUES (${teamId}, ${customer.stripe_customer_id}, ${eventName}, ${hour}, ${seconds}, ${meterIdentifier(customer.stripe_customer_id, eventName, hour)})
+        VALUES (${teamId}, ${customer.stripe_customer_id}, ${event}, ${hour}, ${value}, ${meterIdentifier(customer.stripe_customer_id, event, hour)})
         ON CONFLICT (team_id, event_name, period_start) DO NOTHING`;
     }
-    await tx`UPDATE billing_customers SET metered_until = ${customer.ready_until} WHERE team_id = ${teamId}`;
-    return hours.length;
+    await tx`UPDATE billing_customers SET metered_until = ${until} WHERE team_id = ${teamId}`;
+    return rows.length;
   });
 }
 

@@ -6,14 +6,16 @@
  * Webhooks reach DevFlow only over HTTP, as Stripe's would.
  */
 import { execFile } from 'node:child_process';
+import { format } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApi, type TestApi } from '../../api/test-api.js';
 import { readStripeSettings } from '../../core/settings.js';
 import { CheckedApi } from '../../tests/support/api-client.js';
 import { startStripeStandin, type StripeStandin } from '../../tests/support/stripe-standin/index.js';
+import { startStripeMeterReporting } from '../index.js';
 import { CLI_ENTRY } from '../../tests/support/compiled-cli.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,11 +45,24 @@ function devflow(api: TestApi, args: string[]): Promise<{ code: number; stdout: 
 }
 
 let standin: StripeStandin;
+/** Everything DevFlow (the in-process API and billing) writes to its log in this file: console and both streams. */
+const logged: string[] = [];
 
 beforeAll(async () => {
   standin = await startStripeStandin();
+  for (const method of ['log', 'info', 'warn', 'error'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(format(...args)));
+  }
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    vi.spyOn(stream, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: never[]) => {
+      logged.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof stream.write);
+  }
 });
 afterAll(async () => {
+  vi.restoreAllMocks();
   await standin?.close();
 });
 
@@ -205,5 +220,49 @@ describe('a lapsed subscription puts the team on the free plan after the grace p
     await standin.setSubscriptionStatus(subId, 'canceled');
     expect((await client.call<Billing>('GET', '/teams/lapse/billing')).body).toMatchObject({ plan: 'free', subscription: { status: 'canceled' } });
     expect(client.problems).toEqual([]);
+  });
+});
+
+describe("DevFlow's log output never holds the platform Stripe key or webhook secret", () => {
+  let api: TestApi;
+  let client: CheckedApi;
+  let webhookUrl: string;
+  // A key the Stripe stand-in refuses (a live key sent to a test server), so the refusals are logged.
+  const wrongKey = `sk_live_${'Q'.repeat(24)}wrong`;
+  const settings = () => readStripeSettings({
+    DEVFLOW_STRIPE_SECRET_KEY: wrongKey, DEVFLOW_STRIPE_API_URL: standin.url, DEVFLOW_STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    DEVFLOW_STRIPE_PRICES: `pro=${standin.createPrice({ unitAmount: 2500 })}`,
+  })!;
+
+  beforeAll(async () => {
+    api = await startTestApi({ config: { stripe: settings() } });
+    client = new CheckedApi(api.base, api.adminToken);
+    webhookUrl = `${api.base}/api/v1/billing/stripe/webhook`;
+    await client.call('POST', '/teams', { body: { name: 'keyless' } });
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('when Stripe refuses the key (API and meter reporting) and a forged webhook arrives, the log says so without either secret', async () => {
+    const portal = await client.call<{ error: { message: string } }>('POST', '/teams/keyless/billing/portal');
+    expect(portal.body.error.message).toContain('Invalid API Key provided: sk_live_****rong');
+    expect(portal.text).not.toContain(wrongKey);
+    const forged = await fetch(webhookUrl, { method: 'POST', headers: { 'stripe-signature': `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`, 'content-type': 'application/json' }, body: '{"id":"evt_forged"}' });
+    expect(forged.status).toBe(400);
+    // An hour of a team's usage due for the meter, for a customer made before the key went wrong.
+    const [team] = await api.db.sql<Array<{ id: number }>>`SELECT id FROM teams WHERE name = 'keyless'`;
+    expect((await client.call('POST', '/apps', { body: { name: 'keyless-web', team: 'keyless' } })).status).toBe(201);
+    const [app] = await api.db.sql<Array<{ id: number }>>`SELECT id FROM apps WHERE name = 'keyless-web'`;
+    await api.db.sql`INSERT INTO billing_customers (team_id, stripe_customer_id, metered_until) VALUES (${team!.id}, 'cus_keyless', date_trunc('hour', now()) - interval '2 hours')`;
+    await api.db.sql`INSERT INTO usage_instances (instance_id, app_id, app, team_id, process_type, size, runtime, started_at, stopped_at, last_seen_at)
+      VALUES ('web.keyless', ${app!.id}, 'keyless-web', ${team!.id}, 'web', 'eco', 'process', date_trunc('hour', now()) - interval '110 minutes', date_trunc('hour', now()) - interval '100 minutes', date_trunc('hour', now()) - interval '100 minutes')`;
+    const reporting = startStripeMeterReporting({ sql: api.db.sql, settings: settings(), log: (line) => console.log(line), intervalMs: 50 });
+    for (let tries = 0; tries < 200 && !logged.some((l) => l.includes('meter event')); tries += 1) await new Promise((r) => setTimeout(r, 50));
+    await reporting.stop();
+    // The refusals reached the log (Stripe masks the key it names), so the check below reads real lines.
+    expect(logged.join('\n')).toMatch(/billing: meter event \S+ not sent .*Invalid API Key provided: sk_live_\*{4}rong/);
+    const text = logged.join('\n');
+    for (const secret of [standin.secretKey, wrongKey, WEBHOOK_SECRET]) expect(text).not.toContain(secret);
   });
 });

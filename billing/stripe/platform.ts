@@ -10,7 +10,7 @@ import type { StripeSettings } from '../../core/settings.js';
 import type { Sql } from '../../core/store/database.js';
 import { stripeClient } from './client.js';
 import { storedCustomer, type TeamRef } from './customers.js';
-import { fillMeterOutbox, sendMeterOutbox } from './meter-outbox.js';
+import { fillMeterOutbox, sendMeterOutbox, type MeterEventNames } from './meter-outbox.js';
 import { checkoutLink, portalLink } from './sessions.js';
 import { receiveStripeWebhook, type WebhookOutcome } from './webhook.js';
 
@@ -65,7 +65,7 @@ export function startStripeMeterReporting(deps: { sql: Sql; settings: StripeSett
   const stripe = deps.stripe ?? stripeClient(deps.settings);
   const report = async () => {
     try {
-      await reportUsageOnce(deps.sql, stripe, deps.settings.meterEvent, deps.log);
+      await reportUsageOnce(deps.sql, stripe, meterEventNames(deps.settings), deps.log);
     } catch (err) {
       deps.log(`billing: could not report usage to Stripe: ${errorMessage(err)}`);
     }
@@ -75,9 +75,13 @@ export function startStripeMeterReporting(deps: { sql: Sql; settings: StripeSett
 
 const BATCH = 100;
 
+export function meterEventNames(settings: Pick<StripeSettings, 'meterEvent' | 'buildMeterEvent' | 'egressMeterEvent'>): MeterEventNames {
+  return { instanceSeconds: settings.meterEvent, buildSeconds: settings.buildMeterEvent, egressBytes: settings.egressMeterEvent };
+}
+
 /** One pass: fill, then send batches while whole batches go out. */
-export async function reportUsageOnce(sql: Sql, stripe: Stripe, eventName: string, log: (line: string) => void): Promise<{ sent: number }> {
-  await fillMeterOutbox(sql, eventName);
+export async function reportUsageOnce(sql: Sql, stripe: Stripe, events: MeterEventNames, log: (line: string) => void): Promise<{ sent: number }> {
+  await fillMeterOutbox(sql, events);
   let sent = 0;
   for (;;) {
     const outcome = await sendMeterOutbox(sql, stripe, { batch: BATCH, log });

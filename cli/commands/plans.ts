@@ -3,16 +3,16 @@ import { createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
 
-interface PlanView { name: string; priceCents: number; apps: number; instances: number; largestSize: string; instanceHours: number; egressGb: number; buildMinutes: number }
-interface TeamPlanView { team: string; plan: PlanView | null; used: { apps: number; instances: number; instanceHours: number; buildSeconds: number } }
+interface PlanView { name: string; priceCents: number; apps: number; instances: number; largestSize: string; instanceHours: number; egressGb: number; buildMinutes: number; databaseGb: number }
+interface TeamPlanView { team: string; plan: PlanView | null; used: { apps: number; instances: number; instanceHours: number; buildSeconds: number; databaseBytes: number } }
 
 const price = (cents: number) => (cents === 0 ? 'free' : `$${(cents / 100).toFixed(2)}/month`);
 
 export function formatPlans(plans: PlanView[]): string {
   const row = (cells: Array<string | number>) => cells.map((c, i) => String(c).padEnd(i === 0 ? 8 : 13)).join(' ').trimEnd();
   return [
-    row(['PLAN', 'PRICE', 'APPS', 'INSTANCES', 'LARGEST SIZE', 'INST-HOURS', 'EGRESS', 'BUILD MIN']),
-    ...plans.map((p) => row([p.name, price(p.priceCents), p.apps, p.instances, p.largestSize, p.instanceHours, `${p.egressGb} GB`, p.buildMinutes])),
+    row(['PLAN', 'PRICE', 'APPS', 'INSTANCES', 'LARGEST SIZE', 'INST-HOURS', 'EGRESS', 'BUILD MIN', 'DATABASES']),
+    ...plans.map((p) => row([p.name, price(p.priceCents), p.apps, p.instances, p.largestSize, p.instanceHours, `${p.egressGb} GB`, p.buildMinutes, `${p.databaseGb} GB`])),
   ].join('\n');
 }
 
@@ -25,6 +25,7 @@ export function formatTeamPlan(t: TeamPlanView): string {
     `Instances:       ${t.used.instances} of ${p.instances} (largest size ${p.largestSize})`,
     `Instance-hours:  ${t.used.instanceHours.toFixed(1)} of ${p.instanceHours} this month`,
     `Build minutes:   ${(t.used.buildSeconds / 60).toFixed(1)} of ${p.buildMinutes} this month`,
+    `Databases:       ${(t.used.databaseBytes / 1e9).toFixed(2)} of ${p.databaseGb} GB (hourly sample)`,
   ].join('\n');
 }
 

@@ -121,6 +121,15 @@ describe('containerCreateOptions', () => {
     expect(options.HostConfig).toEqual({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
   });
 
+  it("gives a one-off run (devflow run, cron) its size's memory and CPU limits, no port, its command under the launcher's shell", () => {
+    const oneOff = spec({ processType: parseProcessType('run'), command: 'node scripts/migrate.js', memoryMb: 2048, cpus: 2 });
+    const options = containerCreateOptions(oneOff, 'n');
+    expect(options.Cmd).toEqual(['--', '/bin/sh', '-c', 'node scripts/migrate.js']);
+    expect(options.ExposedPorts).toBeUndefined();
+    expect(options.HostConfig).toMatchObject({ Memory: 2048 * 1024 * 1024, NanoCpus: 2_000_000_000 });
+    expect(options.HostConfig?.PortBindings).toBeUndefined();
+  });
+
   it('mounts the driver\'s shared directories read-only', () => {
     const options = containerCreateOptions(spec(), 'n', [{ hostPath: '/home/df/otel-agent', containerPath: '/opt/devflow/otel' }]);
     expect(options.HostConfig?.Binds).toEqual(['/home/df/otel-agent:/opt/devflow/otel:ro']);

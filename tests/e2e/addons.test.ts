@@ -6,7 +6,8 @@
  * reach the pool; `devflow run` streams a container's output and
  * exits with its exit code, `--detach` returns at once with `runs:logs` showing the output later,
  * `--tty` gives the CLI (on a real pseudo-terminal) an interactive shell; `devflow cron` lists the app's jobs; `pg:backups` captures, restores
- * (after a safety backup) and downloads the app's database. One pushed app for every test.
+ * (after a safety backup) and downloads the app's database; `apps:destroy` without `--confirm`
+ * is refused and leaves all of it (and the serving app) in place. One pushed app for every test.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { execa } from 'execa';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../core/store/database.js';
-import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { CLI_ENTRY } from '../support/compiled-cli.js';
@@ -179,6 +180,20 @@ describe('add-ons, one-off runs and cron on the docker runtime', () => {
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(captured.sha256);
     const anonymous = await fetch(`${devflow.api}/api/v1/apps/${APP}/pg/backups/b001/download`);
     expect(anonymous.status).toBe(401);
+  });
+
+  it('refuses apps:destroy without --confirm (or with another name): the add-on, its backups and the serving app stay', async () => {
+    for (const args of [[], ['--confirm', 'some-other-app']]) {
+      const refused = await devflow.cli(['apps:destroy', APP, ...args], { reject: false });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toContain(`repeat the name to confirm: devflow apps:destroy ${APP} --confirm ${APP}`);
+    }
+    const addons = JSON.parse((await devflow.cli(['addons', APP, '--json'])).stdout) as Array<{ kind: string }>;
+    expect(addons.map((a) => a.kind)).toEqual(['redis']);
+    expect((await devflow.cli(['pg:backups', APP])).stdout).toMatch(/^b001 .* manual +succeeded/m);
+    expect(await fs.readFile(path.join(devflow.home, 'redis', 'users.acl'), 'utf8')).toMatch(/app_addons-e2e/);
+    expect(await fs.readdir(path.join(devflow.home, 'backups', APP))).toEqual(expect.arrayContaining(['b001.dump']));
+    expect(await getViaRouter(devflow.httpPort, `${APP}.localhost`)).toEqual({ status: 200, body: 'v4 redis=yes\n' });
   });
 
   it('removes the add-on and the backups with the app: its ACL user and backup files are gone', async () => {

@@ -1,8 +1,8 @@
 /**
  * The core of the push suite (tests/e2e/push.test.ts) on the swarm runtime: a one-node swarm
  * (scripts/install-test-deps.sh runs `docker swarm init` when none is active), services per
- * app, process type and release, tasks reached through host-mode ports. Every service this
- * DevFlow made is removed afterwards.
+ * app, process type and release, tasks reached through host-mode ports; `devflow run` as a plain
+ * container on this node (no service). Every service this DevFlow made is removed afterwards.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -86,6 +86,25 @@ describe('git push on the swarm runtime', () => {
       text = (await devflow.cli(['logs', 'hello', '-n', '50'])).stdout;
     }
     expect(text).toMatch(/web\.1\[hello-web-v2-1-[0-9a-f]+\]: node-hello listening on \d+/);
+  });
+
+  it('devflow run on swarm: a plain container on this (manager) node with the size limits, output and exit code passed back, then removed', async () => {
+    const cli = devflow.cli(['run', 'hello', '--', 'echo "run on $DEVFLOW_RELEASE"; sleep 3; exit 4'], { reject: false });
+    const filters = ['--filter', `label=devflow.home=${devflow.home}`, '--filter', 'label=devflow.app=hello', '--filter', 'label=devflow.managed=one-off'];
+    let container = '';
+    for (let tries = 0; tries < 300 && container === ''; tries += 1) {
+      if (tries > 0) await new Promise((r) => setTimeout(r, 100));
+      container = (await execa(DOCKER, ['ps', '-q', ...filters])).stdout.trim();
+    }
+    expect(container).not.toBe('');
+    // Not a swarm task: no service label (docker prints <no value>); the default size's limits (standard: 512 MB, 0.5 CPU).
+    const inspected = await execa(DOCKER, ['inspect', '-f', '{{index .Config.Labels "com.docker.swarm.service.id"}}|{{.HostConfig.Memory}}|{{.HostConfig.NanoCpus}}', container]);
+    expect(inspected.stdout.trim()).toBe(`<no value>|${512 * 1024 * 1024}|500000000`);
+    const run = await cli;
+    expect(run.exitCode).toBe(4);
+    expect(run.stdout.split('\n')).toContain('run on v2');
+    expect(await servicesOf(devflow.home, 'hello')).toHaveLength(1);
+    expect((await execa(DOCKER, ['ps', '-aq', ...filters])).stdout.trim()).toBe('');
   });
 
   it("an app with a backend reads and writes through SUPABASE_URL from its swarm task (issue 16)", async () => {
