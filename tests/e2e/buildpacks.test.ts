@@ -80,11 +80,26 @@ describe.each(['docker', 'process'] as const)('buildpacks by git push on the %s 
     return (await getViaRouter(devflow.httpPort, host(app))).body;
   }
 
-  it.each(['python-hello', 'go-hello', 'node-yarn', 'node-pnpm', 'node-engines', 'node-dist-main'])('deploys the %s example', async (example) => {
+  // Each example is built cold here once per runtime: the process runtime builds the slug
+  // target, docker the image target. These also hold what builder/devflow-buildpacks.test.ts
+  // asserted of the same cold builds through buildApp (the one buildpack chosen, its telling
+  // build-log line, the body served), so the suite builds each example cold twice, not four times.
+  it.each([
+    ['python-hello', 'devflow/python', /Creating the virtualenv/],
+    ['go-hello', 'devflow/go', /go build -o go-hello \./],
+    ['node-yarn', 'devflow/nodejs', /Installing dependencies with yarn/],
+    ['node-pnpm', 'devflow/nodejs', /Installing dependencies with pnpm/],
+    ['node-engines', 'devflow/nodejs', /Installing Node\.js 22\.\d+\.\d+ \(engines\.node "22\.x"\) from node-linux-/],
+    // A dependency that requires its own hoisted dependency from its real path in the layer.
+    ['node-dist-main', 'devflow/nodejs', /Installing dependencies with npm/],
+  ])('deploys the %s example, built with %s', async (example, buildpack, logLine) => {
     const repo = await repoFromExample(path.join(EXAMPLES, example));
     await devflow.cli(['apps:create', example]);
     const result = await push(repo, example);
     expect(result.exitCode, result.stderr).toBe(0);
+    // The build's list of buildpacks, as the pipeline logs it (builder/build.ts result.buildpacks).
+    expect(/remote: -----> Built with buildpacks \(([^)]*)\)/.exec(result.stderr)?.[1]).toBe(buildpack);
+    expect(result.stderr).toMatch(logLine);
     const expected = (await fs.readFile(path.join(EXAMPLES, example, 'EXPECTED_BODY'), 'utf8')).trim();
     expect(await body(example)).toContain(expected);
   });
