@@ -11,14 +11,17 @@
  *   node --import tsx bench/push.ts [--warm-runs 5] [--apps 10] [--runtime docker|process]
  *
  * `--apps 1` is for time to live alone: no extra apps, short settling, memory figures not meaningful,
- * no package load times. `--runtime` benches one runtime.
+ * no package load times. `--runtime` benches one runtime. `--rest-seconds N` (default 30) is the
+ * window over which DevFlow's CPU at rest is read, with no apps and with all apps deployed;
+ * `--no-load-times` leaves out the packages' load times. `--cpu-prof` also profiles a second such window with all apps deployed and lists where it went.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { commandOf, getBody, machine, median, now, numberFlag, processTree, ROOT, rssMb, sleep, startDevflow, stopAndClean, writeResult, type BenchDevflow } from './lib/devflow.js';
-import { bareNodeRss, importCost, memoryBreakdown, MEMORY_REPORT_PRELOAD, type MemoryBreakdown } from './lib/memory.js';
+import { bareNodeRss, cpuAtRest, importCost, memoryBreakdown, MEMORY_REPORT_PRELOAD, type MemoryBreakdown } from './lib/memory.js';
+import { summariseProfile, type CpuProfile } from './lib/cpu-profile.js';
 
 const WARM_RUNS = numberFlag('--warm-runs', 5);
 const APPS = numberFlag('--apps', 10);
@@ -28,6 +31,8 @@ const RUNTIMES = (['docker', 'process'] as const).filter((r) => !process.argv.in
  * collection 8 quiet seconds in, again 6 s later if need be) after the last push's retire phase.
  */
 const SETTLE_MS = APPS > 1 ? 20_000 : 1_000;
+const REST_MS = numberFlag('--rest-seconds', 30) * 1000;
+const PROFILE = process.argv.includes('--cpu-prof');
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
 async function makeRepo(): Promise<string> {
@@ -94,10 +99,12 @@ async function bareFloor(dir: string): Promise<number> {
 
 async function measureRuntime(runtime: 'docker' | 'process') {
   const reportFile = path.join(os.tmpdir(), `devflow-bench-memory-${process.pid}.json`);
-  const devflow = await startDevflow(runtime, { DEVFLOW_BENCH_MEMORY_REPORT: reportFile }, ['--import', MEMORY_REPORT_PRELOAD]);
+  const profileFile = path.join(os.tmpdir(), `devflow-bench-${runtime}-${process.pid}.cpuprofile`);
+  const devflow = await startDevflow(runtime, { DEVFLOW_BENCH_MEMORY_REPORT: reportFile, DEVFLOW_BENCH_CPU_PROFILE: PROFILE ? profileFile : '' }, ['--import', MEMORY_REPORT_PRELOAD]);
   try {
     await sleep(SETTLE_MS);
     const noApps = await memoryBreakdown(devflow.child.pid!, reportFile);
+    const restNoApps = APPS > 1 ? await cpuAtRest(devflow.child.pid!, REST_MS) : 0;
     await createApp(devflow, 'bench');
     const dir = await makeRepo();
     const cold = (await timePush(devflow, dir, 'bench', 'Hello from node-hello #0')).served;
@@ -120,6 +127,8 @@ async function measureRuntime(runtime: 'docker' | 'process') {
     }
     await sleep(SETTLE_MS);
     const tenApps = await memoryBreakdown(devflow.child.pid!, reportFile);
+    const restTenApps = APPS > 1 ? await cpuAtRest(devflow.child.pid!, REST_MS) : 0;
+    const profile = PROFILE ? await profileRest(devflow.child.pid!, profileFile) : undefined;
     await fs.rm(dir, { recursive: true, force: true });
     const phaseNames = [...new Set(phases.flatMap((p) => Object.keys(p)))];
     const phaseMedians = phaseNames.map((name) => [name, median(phases.map((p) => p[name] ?? 0))] as const);
@@ -128,12 +137,26 @@ async function measureRuntime(runtime: 'docker' | 'process') {
     const untimed = median(warm.map((w, i) => w.served - Object.entries(phases[i]!).reduce((sum, [k, v]) => sum + (k === 'retire' ? 0 : v), 0)));
     return {
       runtime, cold, warm: median(warm.map((w) => w.served)), returned: median(warm.map((w) => w.returned)),
-      floor: median(floor), phases: phaseMedians, untimed, ...memory, noApps, oneApp, tenApps,
+      floor: median(floor), phases: phaseMedians, untimed, ...memory, noApps, oneApp, tenApps, restNoApps, restTenApps, profile,
     };
   } finally {
     await stopAndClean(devflow);
     await fs.rm(reportFile, { force: true });
   }
+}
+
+/** A CPU profile of a rest window (memory-report.mjs starts and writes it on SIGWINCH). */
+async function profileRest(pid: number, file: string) {
+  process.kill(pid, 'SIGWINCH');
+  await sleep(REST_MS);
+  process.kill(pid, 'SIGWINCH');
+  let text = '';
+  for (let i = 0; i < 200 && !text; i++) {
+    await sleep(50);
+    text = await fs.readFile(file, 'utf8').catch(() => '');
+  }
+  await fs.rm(file, { force: true });
+  return summariseProfile(JSON.parse(text) as CpuProfile);
 }
 
 async function createApp(devflow: BenchDevflow, name: string): Promise<void> {
@@ -168,7 +191,7 @@ const LAZY: Array<[string, string]> = [
   ['qrcode', 'first two-factor enrolment'],
 ];
 const lazy = [];
-if (APPS > 1) for (const [name, use] of LAZY) lazy.push({ name, use, ...(await importCost(name)) });
+if (APPS > 1 && !process.argv.includes('--no-load-times')) for (const [name, use] of LAZY) lazy.push({ name, use, ...(await importCost(name)) });
 const ms = (v: number) => `${(v / 1000).toFixed(2)} s`;
 const f = (v: number) => v.toFixed(0);
 const perApp = (r: (typeof rows)[number]) => (r.tenApps.rss - r.oneApp.rss) / (APPS - 1);
@@ -195,6 +218,14 @@ await writeResult('push', [
   '',
   ...rows.map((r) => `Per app (${r.runtime}): ${perApp(r).toFixed(2)} MB, from 1 to ${APPS} apps deployed.`),
   '',
+  `### DevFlow's CPU at rest (user + system over ${REST_MS / 1000} s, after the memory reading; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end)`,
+  '',
+  ...rows.map((r) => `- ${r.runtime}: ${f(r.restNoApps)} ms of CPU per minute with no apps (${(r.restNoApps / 600).toFixed(2)} % of a core), ${f(r.restTenApps)} ms with ${APPS} apps (${(r.restTenApps / 600).toFixed(2)} %)`),
+  '',
+  ...rows.flatMap((r) => r.profile === undefined ? [] : [
+    `CPU profile of ${r.runtime} at rest with ${APPS} apps: ${f(r.profile.busyMs)} ms busy in ${f(r.profile.wallMs)} ms. By place (self time): ${r.profile.byPlace.slice(0, 12).map(([k, v]) => `${k} ${f(v)}`).join(', ')}. By DevFlow's nearest frame: ${r.profile.byCaller.slice(0, 12).map(([k, v]) => `${k} ${f(v)}`).join(', ')}.`,
+    '',
+  ]),
   '### First use of a lazily loaded package: its load time (median of 5 fresh `node` processes) is the delay added',
   '',
   '| package | loaded at | load time | resident memory added |',

@@ -30,6 +30,9 @@ describe('idleStep', () => {
     ['young generation at rest, 4 MiB over the last live size: nothing', [quiet(1, 4), quiet(1, 4), quiet(1, 4), quiet(1, 4)], ['none', 'none', 'none', 'none']],
     ['exactly 4 MiB is at rest', [quiet(4), quiet(4), quiet(4)], ['none', 'none', 'none']],
     ['just at the idle share (5 % of a core) is busy', [{ cpuMicros: 100_000, elapsedMs: 2_000, youngCommitted: 16 * MB, heapUsed: 0 }], ['none']],
+    ['a look at 10 % of a core inside a quiet spell (a pass of each loop) does not end it', [quiet(16), quiet(16), { ...quiet(16), cpuMicros: 200_000 }, quiet(16)], ['scavenge', 'none', 'none', 'full']],
+    ['a look at a quarter of a core ends it, whatever the average', [quiet(16), quiet(16), quiet(16), { ...quiet(16), cpuMicros: 500_000 }, quiet(16)], ['scavenge', 'none', 'none', 'none', 'scavenge']],
+    ['the spell ends once its average reaches 5 % (4.6 %, then 6.1 %), and starts again', [quiet(16), { ...quiet(16), cpuMicros: 180_000 }, { ...quiet(16), cpuMicros: 180_000 }, quiet(16)], ['scavenge', 'none', 'none', 'scavenge']],
     ['no time elapsed counts as busy', [{ cpuMicros: 0, elapsedMs: 0, youngCommitted: 16 * MB, heapUsed: 0 }], ['none']],
   ])('%s', (_name, samples, actions) => {
     expect(run(samples)).toEqual(actions);

@@ -67,3 +67,20 @@ export async function importCost(name: string, runs = 5): Promise<{ ms: number; 
   }
   return { ms: median(samples.map((s) => s.ms)), mb: median(samples.map((s) => s.mb)) };
 }
+
+/**
+ * A process's CPU time (user + system, all its threads, not its children) over `ms` of wall
+ * time, from /proc/<pid>/stat (clock ticks of 10 ms), as ms of CPU per minute.
+ */
+export async function cpuAtRest(pid: number, ms: number): Promise<number> {
+  const ticks = async () => {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime
+  };
+  const before = await ticks();
+  const start = performance.now();
+  await sleep(ms);
+  const used = ((await ticks()) - before) * 10;
+  return (used * 60_000) / (performance.now() - start);
+}

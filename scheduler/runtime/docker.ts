@@ -19,6 +19,7 @@ import {
 } from './docker-plan.js';
 import { demuxDockerLogLines, lastLines } from './log-lines.js';
 import { readEngineLog } from './log-reads.js';
+import { DockerLogGate } from './docker-log-gate.js';
 import { assertInstanceId, assertSlotAndRelease, randomSuffix } from './naming.js';
 import {
   DEFAULT_GRACE_MS,
@@ -64,6 +65,8 @@ export async function readContainerUsage(docker: Docker, containerId: string): P
 
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
+  /** Asks the engine for new output only when the container's log file moved (docker-log-gate.ts). */
+  private readonly logGate = new DockerLogGate();
 
   /**
    * `owner` (DevFlow passes its DEVFLOW_HOME) is stamped on every container and filters
@@ -120,6 +123,7 @@ export class DockerRuntime implements RuntimeDriver {
     // 304: already stopped; 404: already gone; 409 on remove: removal already in progress.
     await ignoringStatus(container.stop({ t }), [304, 404]);
     await ignoringStatus(container.remove({ force: true }), [404, 409]);
+    this.logGate.forget(instanceId);
   }
 
   async list(app?: AppName): Promise<Instance[]> {
@@ -129,6 +133,7 @@ export class DockerRuntime implements RuntimeDriver {
       ...(this.owner === undefined ? [] : [`${OWNER_LABEL}=${this.owner}`]),
     ];
     const containers = await this.docker.listContainers({ all: true, filters: { label } });
+    if (app === undefined) this.logGate.keepOnly(containers.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))));
     return containers.flatMap((info): Instance[] => {
       const identity = identityFromLabels(info.Labels);
       const name = info.Names[0]?.replace(/^\//, '');
@@ -170,7 +175,12 @@ export class DockerRuntime implements RuntimeDriver {
 
   readLogs(instanceId: string, position: string | undefined): Promise<LogRead> {
     const container = this.docker.getContainer(assertInstanceId(instanceId));
-    return readEngineLog((since) => container.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since }), position);
+    return this.logGate.read(
+      instanceId,
+      async () => (await container.inspect()).LogPath ?? '',
+      () => readEngineLog((since) => container.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since }), position),
+      () => ({ lines: [], position: position ?? '' }),
+    );
   }
 
   /** The engine's one-shot stats of each running container (the figures `docker stats` shows). */

@@ -14,6 +14,9 @@ const MAX_READ_BYTES = 1 << 20;
 /** Whole lines of an instance's log file after a byte offset (the process runtime's log). */
 export async function readLogFile(file: string, position: string | undefined): Promise<LogRead> {
   const offset = Number(position ?? 0);
+  // Most reads find nothing new (issue 23, CPU at rest): one stat says so, without opening the file.
+  const size = (await fs.stat(file).catch(() => undefined))?.size;
+  if (size === undefined || size === offset) return { lines: [], position: String(offset) };
   const handle = await fs.open(file, 'r').catch(() => undefined);
   if (!handle) return { lines: [], position: String(offset) };
   try {

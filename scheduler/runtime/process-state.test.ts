@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupExists, readProcFile, readProcStat } from './process-state.js';
+import { groupExists, listingStillValid, ProcessPaths, readAllStates, readProcFile, readProcStat, removeState, writeState } from './process-state.js';
 
 describe('readProcFile', () => {
   it('reads a /proc stat line as fs.readFile does', async () => {
@@ -42,3 +42,42 @@ describe('groupExists', () => {
   });
 });
 
+
+describe('listingStillValid', () => {
+  const dir = { mtimeMs: 10_000, ctimeMs: 10_000, ino: 5 };
+  it.each<[string, { mtimeMs: number; ctimeMs: number; ino: number; readAtMs: number }, typeof dir, boolean]>([
+    ['unchanged, listed well after its last change', { ...dir, readAtMs: 12_000 }, dir, true],
+    ['changed since', { ...dir, readAtMs: 12_000 }, { ...dir, mtimeMs: 12_500, ctimeMs: 12_500 }, false],
+    ['another directory in its place', { ...dir, readAtMs: 12_000 }, { ...dir, ino: 6 }, false],
+    ['listed in the second of its last change: a change then may not show, read again', { ...dir, readAtMs: 10_400 }, dir, false],
+  ])('%s', (_name, listing, now, valid) => {
+    expect(listingStillValid(listing, now)).toBe(valid);
+  });
+});
+
+describe('readAllStates', () => {
+  const state = (id: string) => ({
+    id, app: 'web-app', release: 1, processType: 'web', slot: 1, pid: 100, pgid: 100, port: 5000, startTime: null, startedAt: new Date().toISOString(),
+  });
+
+  it('sees a state written or removed right after a listing, and again after the directory settled', async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), 'states-'));
+    try {
+      const paths = new ProcessPaths(home);
+      await paths.ensure();
+      expect(await readAllStates(paths)).toEqual([]);
+      await writeState(paths, state('a') as never);
+      expect((await readAllStates(paths)).map((s) => s.id)).toEqual(['a']);
+      await writeState(paths, state('b') as never);
+      expect((await readAllStates(paths)).map((s) => s.id).sort()).toEqual(['a', 'b']);
+      // Past the second in which the directory last changed: this listing is the one reused.
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await readAllStates(paths)).map((s) => s.id).sort()).toEqual(['a', 'b']);
+      expect((await readAllStates(paths)).map((s) => s.id).sort()).toEqual(['a', 'b']);
+      await removeState(paths, 'a');
+      expect((await readAllStates(paths)).map((s) => s.id)).toEqual(['b']);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,8 @@
  * instance under `<home>/run/instances/`, its output under `<home>/logs/instances/`, and what
  * the kernel says about processes (/proc, proc(5)).
  */
-import { open, readFile, readdir, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, readFile, readdir, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseStoredAppName, parseProcessType, type AppName, type ProcessType } from '../../core/names.js';
 import { splitLines, lastLines } from './log-lines.js';
@@ -83,7 +84,44 @@ export async function readState(paths: ProcessPaths, id: string): Promise<Instan
   }
 }
 
+/**
+ * The last listing of a state directory: reused while the directory is unchanged (issue 23: the
+ * log collector and the supervisor list the instances every second or two, and reading each
+ * state file again was most of the process runtime's CPU at rest). State files are only ever
+ * written whole under a temporary name and renamed, or removed, so every change to a state moves
+ * the directory's modification time. A listing is reused only if that time is more than a second
+ * older than the listing itself: a change in the same clock tick as the listing would not move
+ * it visibly (the kernel stamps directories coarsely), so such a listing is read again.
+ */
+interface StateListing {
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  readAtMs: number;
+  states: InstanceStateFile[];
+}
+
+const listings = new Map<string, StateListing>();
+const SAME_TICK_MS = 1_000;
+
+/** Whether a listing taken at `readAtMs` still stands for a directory now stamped `now` (pure; table-tested). */
+export function listingStillValid(listing: Omit<StateListing, 'states'>, now: { mtimeMs: number; ctimeMs: number; ino: number }): boolean {
+  return now.mtimeMs === listing.mtimeMs && now.ctimeMs === listing.ctimeMs && now.ino === listing.ino
+    && listing.readAtMs - Math.max(listing.mtimeMs, listing.ctimeMs) > SAME_TICK_MS;
+}
+
 export async function readAllStates(paths: ProcessPaths): Promise<InstanceStateFile[]> {
+  const readAtMs = Date.now();
+  let dir;
+  try {
+    dir = await stat(paths.runDir);
+  } catch (err) {
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  const mark = { mtimeMs: dir.mtimeMs, ctimeMs: dir.ctimeMs, ino: dir.ino };
+  const last = listings.get(paths.runDir);
+  if (last !== undefined && listingStillValid(last, mark)) return [...last.states];
   let names: string[];
   try {
     names = await readdir(paths.runDir);
@@ -92,8 +130,9 @@ export async function readAllStates(paths: ProcessPaths): Promise<InstanceStateF
     throw err;
   }
   const ids = names.filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length));
-  const states = await Promise.all(ids.map((id) => readState(paths, id)));
-  return states.filter((state): state is InstanceStateFile => state !== null);
+  const states = (await Promise.all(ids.map((id) => readState(paths, id)))).filter((state): state is InstanceStateFile => state !== null);
+  listings.set(paths.runDir, { ...mark, readAtMs, states });
+  return [...states];
 }
 
 export async function removeState(paths: ProcessPaths, id: string): Promise<void> {
@@ -102,27 +141,32 @@ export async function removeState(paths: ProcessPaths, id: string): Promise<void
 
 /** A /proc/<pid>/stat line is a few hundred bytes; a longer file still reads whole. */
 const PROC_READ_BYTES = 2048;
+/** Reused by every read: the reads are synchronous, so never two at once. */
+let procBuffer = Buffer.allocUnsafe(PROC_READ_BYTES);
 
 /**
  * Reads a /proc file. They report a size of 0, so fs.readFile reads each through a fresh 64 KiB
  * buffer (its path for files of unknown size): a scan of 200 processes held 12 MB of buffers at
  * once, every second on the process runtime (the log collector lists instances), and glibc kept
- * most of that memory after it was freed. This reads into a buffer of the line's size instead.
+ * most of that memory after it was freed. This reads into one reused buffer of a line's size.
+ * And synchronously (issue 23, CPU at rest): the kernel makes a /proc file when it is read and
+ * never waits on a disk for it, while each step of an asynchronous read (open, read, read, close)
+ * is a round trip through libuv's thread pool; at 10 idle apps those round trips were the larger
+ * part of DevFlow's CPU at rest (the instances' liveness, asked every second).
  */
 export async function readProcFile(file: string): Promise<string> {
-  const handle = await open(file, 'r');
+  const fd = openSync(file, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(PROC_READ_BYTES);
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const bytesRead = readSync(fd, procBuffer, length, procBuffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
+      if (length === procBuffer.length) procBuffer = Buffer.concat([procBuffer, Buffer.allocUnsafe(procBuffer.length)]);
     }
-    return buffer.toString('utf8', 0, length);
+    return procBuffer.toString('utf8', 0, length);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
