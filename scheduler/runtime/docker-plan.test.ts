@@ -10,8 +10,8 @@ import {
   containerName,
   identityFromLabels,
   instanceStateFromDocker,
-  upstreamFromInspect,
-  upstreamFromPorts,
+  publishedPortFromInspect,
+  publishedPortFromPorts,
 } from './docker-plan.js';
 import type { InstanceSpec } from './types.js';
 
@@ -130,6 +130,15 @@ describe('containerCreateOptions', () => {
     expect(options.HostConfig?.PortBindings).toBeUndefined();
   });
 
+  it('on the bridge route, publishes nothing and joins every container to the route\'s network', () => {
+    const route = { kind: 'bridge', network: 'devflow-apps' } as const;
+    const webOptions = containerCreateOptions(spec(), 'n', [], route);
+    expect(webOptions.ExposedPorts).toEqual({ '5000/tcp': {} });
+    expect(webOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+    const workerOptions = containerCreateOptions(spec({ processType: worker }), 'n', [], route);
+    expect(workerOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+  });
+
   it('mounts the driver\'s shared directories read-only', () => {
     const options = containerCreateOptions(spec(), 'n', [{ hostPath: '/home/df/otel-agent', containerPath: '/opt/devflow/otel' }]);
     expect(options.HostConfig?.Binds).toEqual(['/home/df/otel-agent:/opt/devflow/otel:ro']);
@@ -150,20 +159,14 @@ describe('reading docker back', () => {
   });
 
   it('finds the published web port in docker ps data', () => {
-    expect(upstreamFromPorts([{ PrivatePort: 5000, Type: 'tcp', IP: '127.0.0.1', PublicPort: 49153 }])).toEqual({
-      host: '127.0.0.1',
-      port: 49153,
-    });
-    expect(upstreamFromPorts([{ PrivatePort: 5000, Type: 'tcp' }])).toBeNull();
-    expect(upstreamFromPorts([])).toBeNull();
+    expect(publishedPortFromPorts([{ PrivatePort: 5000, Type: 'tcp', IP: '127.0.0.1', PublicPort: 49153 }])).toBe(49153);
+    expect(publishedPortFromPorts([{ PrivatePort: 5000, Type: 'tcp' }])).toBeUndefined();
+    expect(publishedPortFromPorts([])).toBeUndefined();
   });
 
   it('finds the published web port in docker inspect data', () => {
-    expect(upstreamFromInspect({ '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '32768' }] })).toEqual({
-      host: '127.0.0.1',
-      port: 32768,
-    });
-    expect(upstreamFromInspect({ '5000/tcp': null })).toBeNull();
-    expect(upstreamFromInspect(undefined)).toBeNull();
+    expect(publishedPortFromInspect({ '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '32768' }] })).toBe(32768);
+    expect(publishedPortFromInspect({ '5000/tcp': null })).toBeUndefined();
+    expect(publishedPortFromInspect(undefined)).toBeUndefined();
   });
 });

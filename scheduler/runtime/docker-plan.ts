@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import { InvalidInputError } from '../../core/errors.js';
 import { parseStoredAppName, parseProcessType, type ProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
+import { PUBLISHED, type UpstreamRoute } from './docker-upstream.js';
 import { instanceName, type InstanceIdentity } from './naming.js';
 import { CONTAINER_PORT, type InstanceSpec, type ReadOnlyMount } from './types.js';
 
@@ -99,7 +100,7 @@ export function imageOf(artifact: Artifact): string {
   return artifact.image;
 }
 
-/** Every process gets PORT=5000 (Heroku-style); only web's port is published. */
+/** Every process gets PORT=5000 (Heroku-style); only web's is reached (docker-upstream.ts). */
 export function containerEnv(env: Record<string, string>): string[] {
   const entries = Object.entries(env).filter(([key]) => key !== 'PORT');
   return [...entries.map(([key, value]) => `${key}=${value}`), `PORT=${CONTAINER_PORT}`];
@@ -110,7 +111,15 @@ export function readOnlyBinds(mounts: readonly ReadOnlyMount[]): string[] {
   return mounts.map((m) => `${m.hostPath}:${m.containerPath}:ro`);
 }
 
-export function containerCreateOptions(spec: InstanceSpec, name: string, mounts: readonly ReadOnlyMount[] = []): Docker.ContainerCreateOptions {
+/**
+ * The create request. On the published route (docker-upstream.ts) web's port is published on
+ * 127.0.0.1 (an empty HostPort asks the engine for an ephemeral port; 127.0.0.1 keeps the app
+ * reachable only through the router) and every container joins the default bridge; on the bridge
+ * route nothing is published and every container joins the route's network.
+ */
+export function containerCreateOptions(
+  spec: InstanceSpec, name: string, mounts: readonly ReadOnlyMount[] = [], route: UpstreamRoute = PUBLISHED,
+): Docker.ContainerCreateOptions {
   const image = imageOf(spec.artifact);
   const command = containerCommand(spec.artifact, spec.processType, spec.command);
   const isWeb = spec.processType === 'web';
@@ -123,9 +132,8 @@ export function containerCreateOptions(spec: InstanceSpec, name: string, mounts:
     Labels: containerLabels(spec),
     ...(isWeb ? { ExposedPorts: { [PORT_KEY]: {} } } : {}),
     HostConfig: {
-      // An empty HostPort asks the engine for an ephemeral port; 127.0.0.1 keeps the app
-      // reachable only through the router.
-      ...(isWeb ? { PortBindings: { [PORT_KEY]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
+      ...(route.kind === 'bridge' ? { NetworkMode: route.network } : {}),
+      ...(isWeb && route.kind === 'published' ? { PortBindings: { [PORT_KEY]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
       ...(spec.memoryMb === undefined ? {} : { Memory: Math.round(spec.memoryMb * 1024 * 1024) }),
       ...(spec.cpus === undefined ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }),
       ...(mounts.length === 0 ? {} : { Binds: readOnlyBinds(mounts) }),
@@ -156,17 +164,17 @@ export interface PublishedPort {
 }
 
 /** The host side of the published web port, from `docker ps` (listContainers) data. */
-export function upstreamFromPorts(ports: readonly PublishedPort[]): Instance['upstream'] {
+export function publishedPortFromPorts(ports: readonly PublishedPort[]): number | undefined {
   const published = ports.find(
     (p) => p.PrivatePort === CONTAINER_PORT && p.Type === 'tcp' && p.PublicPort !== undefined && p.PublicPort > 0,
   );
-  return published?.PublicPort === undefined ? null : { host: '127.0.0.1', port: published.PublicPort };
+  return published?.PublicPort;
 }
 
 /** The host side of the published web port, from `docker inspect` data. */
-export function upstreamFromInspect(
+export function publishedPortFromInspect(
   ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | undefined,
-): Instance['upstream'] {
+): number | undefined {
   const binding = ports?.[PORT_KEY]?.find((b) => Number(b.HostPort) > 0);
-  return binding === undefined ? null : { host: '127.0.0.1', port: Number(binding.HostPort) };
+  return binding === undefined ? undefined : Number(binding.HostPort);
 }

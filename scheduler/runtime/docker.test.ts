@@ -5,6 +5,7 @@ import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { LABEL } from './docker-plan.js';
+import { APPS_NETWORK } from './docker-network.js';
 import { imageExists } from '../../builder/docker-images.js';
 import { buildTestImage, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
@@ -66,8 +67,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const leftovers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.app}=${app}`] } });
-  for (const c of leftovers) await docker.getContainer(c.Id).remove({ force: true });
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.managed}=true`] } });
+  for (const c of leftovers.filter((l) => l.Labels[LABEL.app]?.endsWith(suffix))) await docker.getContainer(c.Id).remove({ force: true });
   for (const tag of [dockerfileTag, launcherTag]) {
     if (await imageExists(docker, tag)) await docker.getImage(tag).remove({ force: true });
   }
@@ -78,7 +79,11 @@ describe('DockerRuntime', () => {
     const artifact: Artifact = { kind: 'image', image: dockerfileTag, processes: { web: '' } };
     const instance = await runtime.start(spec('web', artifact, { memoryMb: 128, cpus: 0.5 }));
     expect(instance.id).toMatch(new RegExp(`^devflow-${app}-web-v2-1-[0-9a-f]{4}$`));
-    expect(instance).toMatchObject({ app, release: 2, processType: 'web', upstream: { host: '127.0.0.1' } });
+    // This engine is local and its bridges are interfaces here: the container's own address.
+    expect(await runtime.upstreamRoute()).toEqual({ kind: 'bridge', network: APPS_NETWORK });
+    const info0 = await docker.getContainer(instance.id).inspect();
+    expect(instance).toMatchObject({ app, release: 2, processType: 'web', upstream: { host: info0.NetworkSettings.Networks[APPS_NETWORK]!.IPAddress, port: 5000 } });
+    expect(info0.HostConfig.PortBindings ?? {}).toEqual({});
 
     const body = await waitFor('the web container', () => fetchJson(instance));
     expect(body).toEqual({ port: '5000', greeting: 'hello from config', app });
@@ -98,6 +103,40 @@ describe('DockerRuntime', () => {
     await expect(fetchJson(instance)).rejects.toThrow();
     await expect(runtime.logs(instance.id)).rejects.toThrow(/not found/);
     await expect(runtime.stop(instance.id)).resolves.toBeUndefined();
+  });
+
+  it('publishes the web port on 127.0.0.1 when told to (a remote engine\'s way)', async () => {
+    const published = new DockerRuntime(docker, undefined, [], { upstreams: 'published' });
+    const artifact: Artifact = { kind: 'image', image: dockerfileTag, processes: { web: '' } };
+    const instance = await published.start(spec('web', artifact, { slot: 4 }));
+    expect(instance.upstream).toMatchObject({ host: '127.0.0.1' });
+    expect(instance.upstream!.port).not.toBe(5000);
+    expect(await waitFor('the web container', () => fetchJson(instance))).toMatchObject({ port: '5000' });
+    expect((await published.list(app)).find((i) => i.id === instance.id)?.upstream).toEqual(instance.upstream);
+    await published.stop(instance.id, { graceMs: 0 });
+  });
+
+  it('keeps one app\'s container from connecting to another\'s on the network, while this host reaches both', async () => {
+    const artifact: Artifact = { kind: 'image', image: dockerfileTag, processes: { web: '' } };
+    const target = await runtime.start(spec('web', artifact, { slot: 5 }));
+    await waitFor('the target container', () => fetchJson(target));
+    const other = await runtime.start(spec('web', artifact, { slot: 6, app: parseAppName(`rt-other-${suffix}`) }));
+    try {
+      await waitFor('the other container', () => fetchJson(other));
+      const { host, port } = target.upstream!;
+      expect(host).toBe((await docker.getContainer(target.id).inspect()).NetworkSettings.Networks[APPS_NETWORK]!.IPAddress);
+      // From inside the other app's container: a TCP connection to the target's address.
+      const probe = `require('net').connect(${port}, '${host}').on('connect', () => process.exit(0)).on('error', () => process.exit(3)).setTimeout(3000, () => process.exit(4))`;
+      const exec = await docker.getContainer(other.id).exec({ Cmd: ['node', '-e', probe], AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({});
+      await new Promise((resolve) => { stream.on('end', resolve); stream.resume(); });
+      // 4: no answer within 3 s (the engine drops traffic between containers of the network);
+      // 3 would be a refusal, 0 a connection (what the default bridge allows).
+      expect((await exec.inspect()).ExitCode).toBe(4);
+    } finally {
+      await runtime.stop(other.id, { graceMs: 0 });
+      await runtime.stop(target.id, { graceMs: 0 });
+    }
   });
 
   it('reads a container\'s CPU time and memory as `docker stats` shows them', async () => {

@@ -14,9 +14,11 @@ import {
   containerName,
   identityFromLabels,
   instanceStateFromDocker,
-  upstreamFromInspect,
-  upstreamFromPorts,
+  publishedPortFromInspect,
+  publishedPortFromPorts,
 } from './docker-plan.js';
+import { decideUpstreamRoute } from './docker-network.js';
+import { PUBLISHED, webUpstream, type UpstreamRoute } from './docker-upstream.js';
 import { demuxDockerLogLines, lastLines } from './log-lines.js';
 import { readEngineLog } from './log-reads.js';
 import { DockerLogGate } from './docker-log-gate.js';
@@ -63,10 +65,21 @@ export async function readContainerUsage(docker: Docker, containerId: string): P
   return stats === undefined ? null : engineStatsUsage(stats);
 }
 
+export interface DockerRuntimeOptions {
+  /**
+   * How web containers are reached (docker-upstream.ts): 'auto' (default) routes to their
+   * address on DevFlow's bridge network when this host can reach it, else publishes a port;
+   * 'published' always publishes one.
+   */
+  upstreams?: 'auto' | 'published';
+}
+
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
   /** Asks the engine for new output only when the container's log file moved (docker-log-gate.ts). */
   private readonly logGate = new DockerLogGate();
+  /** Decided on the first start or listing, once per driver; a failed decision is tried again. */
+  private route: Promise<UpstreamRoute> | undefined;
 
   /**
    * `owner` (DevFlow passes its DEVFLOW_HOME) is stamped on every container and filters
@@ -77,12 +90,24 @@ export class DockerRuntime implements RuntimeDriver {
     private readonly owner?: string,
     /** Mounted read-only into every container this driver starts (types.ts ReadOnlyMount). */
     private readonly mounts: readonly ReadOnlyMount[] = [],
+    private readonly options: DockerRuntimeOptions = {},
   ) {}
+
+  /** The route web containers are reached by (docker-upstream.ts), decided once. */
+  upstreamRoute(): Promise<UpstreamRoute> {
+    if (this.options.upstreams === 'published') return Promise.resolve(PUBLISHED);
+    this.route ??= decideUpstreamRoute(this.docker).catch((err: unknown) => {
+      this.route = undefined;
+      throw withContext('preparing the network of app containers', err);
+    });
+    return this.route;
+  }
 
   async start(spec: InstanceSpec): Promise<Instance> {
     assertSlotAndRelease(spec);
     const name = containerName(spec, randomSuffix());
-    const options = containerCreateOptions(spec, name, this.mounts);
+    const route = await this.upstreamRoute();
+    const options = containerCreateOptions(spec, name, this.mounts, route);
     if (this.owner !== undefined) options.Labels = { ...options.Labels, [OWNER_LABEL]: this.owner };
     const container = await this.createContainer(options);
     try {
@@ -97,7 +122,9 @@ export class DockerRuntime implements RuntimeDriver {
       app: spec.app,
       release: spec.release,
       processType: spec.processType,
-      upstream: spec.processType === 'web' ? upstreamFromInspect(info.NetworkSettings.Ports) : null,
+      upstream: spec.processType === 'web'
+        ? webUpstream(route, publishedPortFromInspect(info.NetworkSettings.Ports), info.NetworkSettings.Networks)
+        : null,
       state: instanceStateFromDocker(info.State.Status),
     };
   }
@@ -132,7 +159,7 @@ export class DockerRuntime implements RuntimeDriver {
       ...(app === undefined ? [] : [`${LABEL.app}=${app}`]),
       ...(this.owner === undefined ? [] : [`${OWNER_LABEL}=${this.owner}`]),
     ];
-    const containers = await this.docker.listContainers({ all: true, filters: { label } });
+    const [containers, route] = await Promise.all([this.docker.listContainers({ all: true, filters: { label } }), this.upstreamRoute()]);
     if (app === undefined) this.logGate.keepOnly(containers.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))));
     return containers.flatMap((info): Instance[] => {
       const identity = identityFromLabels(info.Labels);
@@ -146,7 +173,7 @@ export class DockerRuntime implements RuntimeDriver {
           app: identity.app,
           release: identity.release,
           processType: identity.processType,
-          upstream: isServing ? upstreamFromPorts(info.Ports) : null,
+          upstream: isServing ? webUpstream(route, publishedPortFromPorts(info.Ports), info.NetworkSettings?.Networks) : null,
           state,
         },
       ];
