@@ -26,7 +26,7 @@ const probe: BackendService = {
   async handle(_req, res, ctx, path) {
     const [row] = await inRequestTransaction(ctx.project.sql, ctx, { readOnly: true }, (tx) => tx`
       SELECT current_user AS db_role, auth.uid() AS uid, auth.role() AS claim_role, current_database() AS database`);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...row, path, ref: ctx.project.ref }));
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...row, path, ref: ctx.project.ref, client: ctx.clientAddress }));
   },
 };
 
@@ -110,6 +110,19 @@ describe('the backend foundation', () => {
       }).on('error', reject);
     });
     expect(JSON.parse(body)).toMatchObject({ ref: 'blog', db_role: 'anon', path: '/todos' });
+  });
+
+  it('believes X-Forwarded-For only from the router (host form, from this machine), and then only the hop it appended', async () => {
+    const forged = await get('/backend/shop/rest/v1/x', { apikey: shop.anonKey, 'x-forwarded-for': '1.2.3.4' });
+    expect(forged.body.client).toBe('127.0.0.1');
+    // The router forwards the host form and appends the address it saw after what the client sent.
+    const routed = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      http.get(`${base}/rest/v1/x`, { headers: { host: 'shop--api.localhost', apikey: shop.anonKey, 'x-forwarded-for': '1.2.3.4, 203.0.113.9' } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString())).on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+      }).on('error', reject);
+    });
+    expect(routed).toMatchObject({ ref: 'shop', client: '203.0.113.9' });
   });
 
   it("refuses one project's keys on another project", async () => {

@@ -94,6 +94,11 @@ export interface RequestContext {
   claims: JwtClaims;
   /** The token as sent (Bearer, else the apikey header). */
   token: string;
+  /**
+   * The client's address as the gateway decided it (client-address.ts: X-Forwarded-For only from
+   * DevFlow's router or a trusted proxy); services fall back to the socket's peer without it.
+   */
+  clientAddress?: string;
 }
 
 /**

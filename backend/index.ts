@@ -33,7 +33,7 @@ import type { ProjectDeps, ProjectRegistry } from './projects.js';
 import type { AppStripe, StripeApi, StripeConnectionView } from './stripe/index.js';
 import type { Studio } from './studio/index.js';
 import { backendEnabled, findBackendRecord, listBackendProjects, updateBackendSettings } from './store.js';
-import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSettings } from './urls.js';
+import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type BackendTarget, type UrlSettings } from './urls.js';
 
 export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
 export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
@@ -111,7 +111,7 @@ export interface BackendDeps {
   serverUrl: string;
   secretKey: SecretKey;
   databases: AppDatabases;
-  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'> & Partial<Pick<Config, 'functions'>>;
+  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'> & Partial<Pick<Config, 'functions' | 'trustedProxies'>>;
   runtime: RuntimeKind;
   docker: Docker | undefined;
   log: (line: string) => void;
@@ -146,7 +146,7 @@ export function createBackend(deps: BackendDeps): Backend {
   let mounted: BackendService[] | undefined;
   let studio: Promise<Studio> | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
-  type Target = { project: string; path: string };
+  type Target = BackendTarget;
   let gateway: Promise<{
     serve(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void>;
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: Target): Promise<void>;
@@ -159,7 +159,8 @@ export function createBackend(deps: BackendDeps): Backend {
     mounted = services;
     registry = new ProjectRegistry(projectDeps);
     idleTimer = setInterval(() => void registry!.closeIdle(PROJECT_IDLE_MS).catch(() => {}), 60_000).unref();
-    const gatewayDeps = { projects: registry, services, log: deps.log };
+    const { trustedProxies } = await import('./client-address.js');
+    const gatewayDeps = { projects: registry, services, log: deps.log, trustedProxies: trustedProxies(deps.config.trustedProxies ?? []) };
     return {
       serve: (req: IncomingMessage, res: ServerResponse, target: Target) => handleGatewayRequest(gatewayDeps, req, res, target),
       upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer, target: Target) => handleGatewayUpgrade(gatewayDeps, req, socket, head, target),
