@@ -26,7 +26,7 @@ const probe: BackendService = {
   async handle(_req, res, ctx, path) {
     const [row] = await inRequestTransaction(ctx.project.sql, ctx, { readOnly: true }, (tx) => tx`
       SELECT current_user AS db_role, auth.uid() AS uid, auth.role() AS claim_role, current_database() AS database`);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...row, path, ref: ctx.project.ref, client: ctx.clientAddress }));
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...row, path, ref: ctx.project.ref, client: ctx.clientAddress, providers: ctx.project.externalProviders?.map((p) => p.provider) }));
   },
 };
 
@@ -123,6 +123,25 @@ describe('the backend foundation', () => {
       }).on('error', reject);
     });
     expect(routed).toMatchObject({ ref: 'shop', client: '203.0.113.9' });
+  });
+
+  it('stores OAuth providers with the secret sealed, shows it masked, and hands enabled ones to the reloaded project', async () => {
+    const secret = 'gh-client-secret-0123456789';
+    await expect(backend.operations.update(parseAppName('shop'), { external: { google: { clientId: 'g-only' } } })).rejects.toThrow('needs a client id and a secret');
+    const view = await backend.operations.update(parseAppName('shop'), { external: { github: { clientId: 'Iv1.shop', secret, url: 'https://ghe.example.com' } } });
+    expect(view.external).toEqual({
+      github: { enabled: true, clientId: 'Iv1.shop', secret: '…6789', url: 'https://ghe.example.com' },
+      google: { enabled: false, clientId: null, secret: null, url: null },
+    });
+    expect(JSON.stringify(await backend.operations.describe(parseAppName('shop')))).not.toContain(secret);
+    const rows = await db.sql`SELECT * FROM backend_oauth_providers`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.sealed_secret).toMatch(/^v1:/);
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    expect((await get('/backend/shop/rest/v1/x', { apikey: shop.anonKey })).body.providers).toEqual(['github']);
+    await backend.operations.update(parseAppName('shop'), { external: { github: { enabled: false } } });
+    expect((await get('/backend/shop/rest/v1/x', { apikey: shop.anonKey })).body.providers).toEqual([]);
+    expect((await backend.operations.describe(parseAppName('shop'))).external.github).toMatchObject({ enabled: false, clientId: 'Iv1.shop', secret: '…6789' });
   });
 
   it("refuses one project's keys on another project", async () => {

@@ -26,7 +26,8 @@ import type { RuntimeKind } from '../core/types.js';
 import type { RoutingInput } from '../router/index.js';
 import type { PlatformEnv } from '../scheduler/database-env.js';
 import type { SourceHook } from '../scheduler/deps.js';
-import type { AuthSettings, BackendService } from './contract.js';
+import type { AuthSettings, BackendService, ExternalProviderName } from './contract.js';
+import { listProviders, providerViews, saveProviders, type ProviderChanges, type ProviderView } from './oauth-providers.js';
 import type { FunctionLogLine, Functions, FunctionUpload, FunctionView } from './functions/index.js';
 import { supabaseEnv } from './env.js';
 import type { ProjectDeps, ProjectRegistry } from './projects.js';
@@ -35,7 +36,8 @@ import type { Studio } from './studio/index.js';
 import { backendEnabled, findBackendRecord, listBackendProjects, updateBackendSettings } from './store.js';
 import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type BackendTarget, type UrlSettings } from './urls.js';
 
-export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
+export type { AuthSettings, BackendProject, BackendService, ExternalProviderName, RequestContext } from './contract.js';
+export type { ProviderChange, ProviderChanges, ProviderView } from './oauth-providers.js';
 export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
 export { SqlError } from './studio/query.js';
 export type { FunctionLogLine, FunctionUpload, FunctionView, UploadedFile } from './functions/index.js';
@@ -51,11 +53,14 @@ export interface BackendView {
   jwksUrl: string;
   keylessAnon: boolean;
   auth: AuthSettings;
+  /** OAuth providers (oauth-providers.ts): the secret only masked. */
+  external: Record<ExternalProviderName, ProviderView>;
 }
 
 export interface BackendSettingsChange {
   keylessAnon?: boolean;
   auth?: Partial<AuthSettings>;
+  external?: ProviderChanges;
 }
 
 /** What the API calls (api/routes/backend.ts). */
@@ -217,6 +222,7 @@ export function createBackend(deps: BackendDeps): Backend {
       app: app.name, url, hostUrl: hostFormUrl(app.name, urls), anonKey: record.keys.anonKey,
       serviceRoleKey: record.keys.serviceRoleKey, jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
       keylessAnon: record.keylessAnon, auth: authSettings(record, projectDeps.siteUrl(app.name)),
+      external: providerViews(await listProviders(deps.sql, deps.secretKey, app.id)),
     };
   };
 
@@ -288,6 +294,7 @@ export function createBackend(deps: BackendDeps): Backend {
       async update(name, change) {
         const app = await getApp(deps.sql, name);
         await view(app);
+        if (change.external !== undefined) await saveProviders(deps.sql, deps.secretKey, app.id, change.external);
         await updateBackendSettings(deps.sql, app.id, { keylessAnon: change.keylessAnon, authSettings: change.auth });
         await registry?.forget(app.name);
         return view(app);

@@ -5,7 +5,7 @@
  * certificates follow an enable through `domainsChanged`, which refreshes the router's table.
  */
 import type express from 'express';
-import type { BackendSettingsChange } from '../../backend/index.js';
+import type { BackendSettingsChange, ProviderChange, ProviderChanges } from '../../backend/index.js';
 import { DevflowError, InvalidInputError } from '../../core/errors.js';
 import { parseAppName } from '../../core/names.js';
 import type { ApiDeps } from '../deps.js';
@@ -19,10 +19,11 @@ const AUTH_FIELDS: Record<string, 'boolean' | 'string' | 'number'> = {
 /** The body of PATCH, checked field by field: unknown fields are refused, not ignored. */
 export function parseBackendSettings(body: unknown): BackendSettingsChange {
   if (typeof body !== 'object' || body === null) throw new InvalidInputError('send a JSON object: {"keylessAnon": true} or {"auth": {...}}');
-  const { keylessAnon, auth, ...rest } = body as Record<string, unknown>;
-  if (Object.keys(rest).length > 0) throw new InvalidInputError(`unknown backend setting "${Object.keys(rest)[0]}": use keylessAnon or auth`);
+  const { keylessAnon, auth, external, ...rest } = body as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) throw new InvalidInputError(`unknown backend setting "${Object.keys(rest)[0]}": use keylessAnon, auth or external`);
   if (keylessAnon !== undefined && typeof keylessAnon !== 'boolean') throw new InvalidInputError('keylessAnon must be true or false');
   const change: BackendSettingsChange = keylessAnon === undefined ? {} : { keylessAnon };
+  if (external !== undefined) change.external = parseExternal(external);
   if (auth === undefined) return change;
   if (typeof auth !== 'object' || auth === null) throw new InvalidInputError('auth must be an object of auth settings');
   for (const [name, value] of Object.entries(auth)) {
@@ -33,6 +34,43 @@ export function parseBackendSettings(body: unknown): BackendSettingsChange {
   const expiry = (auth as { jwtExpiry?: number }).jwtExpiry;
   if (expiry !== undefined && !(Number.isInteger(expiry) && expiry >= 60)) throw new InvalidInputError('jwtExpiry is in seconds, at least 60');
   return { ...change, auth: auth as BackendSettingsChange['auth'] };
+}
+
+const PROVIDER_FIELDS: Record<string, 'boolean' | 'string'> = { enabled: 'boolean', clientId: 'string', secret: 'string', url: 'string' };
+
+/** `external`: { github: { enabled, clientId, secret, url } , google: {...} }, as Supabase Auth's external providers. */
+function parseExternal(external: unknown): ProviderChanges {
+  if (typeof external !== 'object' || external === null) throw new InvalidInputError('external must be an object such as {"github": {"clientId": "…", "secret": "…"}}');
+  const out: ProviderChanges = {};
+  for (const [name, change] of Object.entries(external)) {
+    if (name !== 'github' && name !== 'google') throw new InvalidInputError(`unknown OAuth provider "${name}": use github or google`);
+    if (typeof change !== 'object' || change === null) throw new InvalidInputError(`external.${name} must be an object`);
+    for (const [field, value] of Object.entries(change)) {
+      const type = PROVIDER_FIELDS[field];
+      if (type === undefined) throw new InvalidInputError(`unknown setting external.${name}.${field}: use ${Object.keys(PROVIDER_FIELDS).join(', ')}`);
+      if (field === 'url' && value === null) continue;
+      if (typeof value !== type) throw new InvalidInputError(`external.${name}.${field} must be a ${type}`);
+      if (type === 'string' && field !== 'url' && ((value as string).trim() === '' || (value as string).length > 512)) {
+        throw new InvalidInputError(`external.${name}.${field} must be 1 to 512 characters`);
+      }
+    }
+    const url = (change as { url?: string | null }).url;
+    if (typeof url === 'string' && url !== '') checkProviderUrl(name, url);
+    out[name] = { ...(change as ProviderChange), ...(url === '' ? { url: null } : {}) };
+  }
+  return out;
+}
+
+function checkProviderUrl(name: string, text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InvalidInputError(`external.${name}.url must be a URL such as https://github.example.com`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username || url.password || url.search || url.hash) {
+    throw new InvalidInputError(`external.${name}.url must be an http(s) URL without credentials, query or fragment`);
+  }
 }
 
 export function registerBackendRoutes(v1: express.Router, deps: ApiDeps): void {
