@@ -226,6 +226,10 @@ export const SCHEMAS: Record<string, Schema> = {
   Invitation: object({ team: str, email: str, role: str, expiresAt: time, mailed: bool }),
   AppAccess: object({ app: str, team: str, you: { type: 'object' }, members: { type: 'array', items: { type: 'object' } } }),
   AuditEntry: object({ id: int, at: time, actor: str, team: nullable('string'), app: nullable('string'), action: str, target: nullable('string'), sourceIp: nullable('string'), requestId: nullable('string') }),
+  CaughtMailList: object({
+    app: str, delivery: { type: 'string', enum: ['catcher', 'smtp'] },
+    mails: { type: 'array', items: object({ id: int, project: str, sender: str, recipients: { type: 'array', items: str }, subject: str, text: str, html: str, receivedAt: time }) },
+  }),
 };
 
 /** The created token: its fields and, this once, the secret. */

@@ -157,6 +157,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/apps/{app}/usage/series', summary: "What the app used in each day (or hour) of a month (?month=YYYY-MM, ?step=day|hour; UTC, up to now): instance-hours, one-off run hours, build minutes, requests, egress bytes, database and storage bytes", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },
   { method: 'get', path: '/teams/{team}/usage/series', summary: "What a team's apps used in each day (or hour) of a month, summed (?month=YYYY-MM, ?step=day|hour)", scope: 'read', response: { json: ref('UsageSeries') }, query: { month: { type: 'string' }, step: { type: 'string', enum: ['day', 'hour'] } } },  // Issue 21 with previews: whether an app's previews use its add-on (off: their own, or none).
   { method: 'put', path: '/apps/{app}/addons/{addon}/previews', summary: "Share an add-on with the app's previews ({\"share\": true}: they use the app's, and may write to it) or not (their own empty one where DevFlow runs it, else none)", scope: 'deploy', request: object({ share: { type: 'boolean' } }, ['share']), response: { json: ref('Addon') } },
+  // Issue 16: the app backend's Auth mails in the embedded mail catcher (they carry sign-in links: deploy scope).
+  { method: 'get', path: '/apps/{app}/backend/mail', summary: "The app backend's Auth mails the embedded catcher kept, newest first (none are kept when DEVFLOW_SMTP_URL is set)", scope: 'deploy', response: { json: ref('CaughtMailList') }, query: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
 ];
 
 const ERRORS: Record<string, string> = {

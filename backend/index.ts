@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
+import type { CaughtMail } from '../core/mail/catcher.js';
 import type { FunctionsVariables } from '../core/settings.js';
 import { appUrl } from '../core/config.js';
 import { NotFoundError } from '../core/errors.js';
@@ -38,6 +39,7 @@ import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type Backend
 
 export type { AuthSettings, BackendProject, BackendService, ExternalProviderName, RequestContext } from './contract.js';
 export type { ProviderChange, ProviderChanges, ProviderView } from './oauth-providers.js';
+export type { CaughtMail } from '../core/mail/catcher.js';
 export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
 export { SqlError } from './studio/query.js';
 export type { FunctionLogLine, FunctionUpload, FunctionView, UploadedFile } from './functions/index.js';
@@ -76,6 +78,15 @@ export interface BackendOperations {
   realtimeChannels(app: AppName): Promise<RealtimeChannelView[]>;
   /** Stripe for the app's own users (stripe/, api/routes/stripe.ts); the app's backend must be enabled. */
   stripe: StripeOperations;
+  /** The app's Auth mails the embedded catcher kept (newest first); none are kept with DEVFLOW_SMTP_URL. */
+  mail(app: AppName, limit?: number): Promise<CaughtMailList>;
+}
+
+export interface CaughtMailList {
+  app: string;
+  /** `catcher`: the embedded catcher keeps them; `smtp`: they went to DEVFLOW_SMTP_URL and are not kept here. */
+  delivery: 'catcher' | 'smtp';
+  mails: CaughtMail[];
 }
 
 export interface StripeOperations {
@@ -310,6 +321,15 @@ export function createBackend(deps: BackendDeps): Backend {
         const realtime = mounted?.find((s): s is BackendService & { channels(ref: string): RealtimeChannelView[] } =>
           s.prefix === 'realtime/v1' && typeof (s as { channels?: unknown }).channels === 'function');
         return (realtime?.channels(app.name) ?? []).sort((a, b) => a.topic.localeCompare(b.topic));
+      },
+      async mail(name, limit) {
+        const app = await backendApp(name);
+        const delivery = deps.config.smtpUrl ? 'smtp' : 'catcher';
+        // The catcher makes its table with its first mail: before that there is nothing to list.
+        const [table] = await deps.sql<{ exists: boolean }[]>`SELECT to_regclass('backend_caught_mail') IS NOT NULL AS exists`;
+        if (!table?.exists) return { app: app.name, delivery, mails: [] };
+        const { listCaughtMail } = await import('../core/mail/catcher.js');
+        return { app: app.name, delivery, mails: await listCaughtMail(deps.sql, { project: app.name, limit }) };
       },
       stripe: {
         async connect(name, input) {

@@ -156,12 +156,12 @@ export const COMMANDS: CommandSpec[] = [
     load: () => import('./commands/backend.js').then((m) => m.showBackend),
   },
   {
-    name: 'backend:enable', description: 'give an app a Supabase-compatible backend (REST API, Auth) with its own keys', app, json,
+    name: 'backend:enable', description: 'give an app a Supabase-compatible backend (REST API, Auth, Storage, Realtime, Functions) with its own keys', app, json,
     load: () => import('./commands/backend.js').then((m) => m.enableBackend),
   },
   {
     name: 'backend:set', app,
-    description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS',
+    description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS, external_github_enabled=on|off, external_github_client_id=ID, external_github_secret=SECRET, external_github_url=URL (GitHub Enterprise; google likewise)',
     args: [['<settings...>', 'name=value ...']], load: () => import('./commands/backend.js').then((m) => m.setBackend),
   },
   {
@@ -444,5 +444,11 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'addons:unshare', description: "previews get their own add-on (redis, empty) or none of this one's variables, from their next deploy", app, json,
     args: [['<addon>', 'its kind or name']], load: () => import('./commands/addons.js').then((m) => m.unshareAddon),
+  },
+  // Issue 16: the app backend's Auth mails in the embedded catcher (no DEVFLOW_SMTP_URL).
+  {
+    name: 'backend:mail', description: "the Auth mails (confirmation, magic link, recovery) the embedded catcher kept for an app's backend, newest first", app, json,
+    options: [{ flags: '--limit <n>', description: 'how many (default 20, at most 500)' }],
+    load: () => import('./commands/backend.js').then((m) => m.showMail),
   },
 ];

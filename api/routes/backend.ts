@@ -1,7 +1,9 @@
 /**
  * The app backend (issue 16, backend/index.ts): GET shows the URL and keys (they are secrets:
  * scopes.ts asks for the deploy scope), POST enables it (and, for an app already running, makes a
- * release so its processes get the backend's variables), PATCH changes its settings. Routes and
+ * release so its processes get the backend's variables), PATCH changes its settings, and
+ * /backend/mail lists the Auth mails the embedded catcher kept for the app (confirmation links:
+ * scopes.ts asks for the deploy scope, as for the keys). Routes and
  * certificates follow an enable through `domainsChanged`, which refreshes the router's table.
  */
 import type express from 'express';
@@ -97,6 +99,11 @@ export function registerBackendRoutes(v1: express.Router, deps: ApiDeps): void {
       if (!(err instanceof DevflowError)) throw err;
       res.status(201).json({ ...view, release: null, releaseError: err.message });
     }
+  }));
+  v1.get('/apps/:app/backend/mail', route(async (req, res) => {
+    const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidInputError('limit must be a whole number from 1 to 500');
+    res.json(await backend().mail(parseAppName(req.params.app), limit));
   }));
   v1.patch('/apps/:app/backend', route(async (req, res) => {
     res.json(await backend().update(parseAppName(req.params.app), parseBackendSettings(req.body)));

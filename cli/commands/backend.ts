@@ -3,7 +3,7 @@
  * --json` prints exactly { url, anonKey, serviceRoleKey }, the three values createClient()
  * takes, so scripts can read them without knowing the API's other fields.
  */
-import type { BackendView } from '../../backend/index.js';
+import type { BackendView, CaughtMailList } from '../../backend/index.js';
 import { CliError, createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
@@ -90,4 +90,22 @@ export async function enableBackend({ app, opts }: CommandInput<OutputOptions>):
 export async function setBackend({ app, args: settings }: CommandInput): Promise<void> {
   const view = await createClient(process.env).request<BackendView>('PATCH', path(app), parseBackendSetting(settings));
   console.log(formatBackend(view));
+}
+
+/** Each mail with its text body, where the links and codes are. */
+export function formatMail(list: CaughtMailList): string {
+  if (list.delivery === 'smtp') return `${list.app}'s mails go to DEVFLOW_SMTP_URL; DevFlow keeps none of them.`;
+  if (list.mails.length === 0) return `No mails for ${list.app} yet: sign-ups with confirmation on, magic links and recoveries appear here.`;
+  return list.mails.map((m) => [
+    `=== ${m.receivedAt}  to ${m.recipients.join(', ')}`,
+    `Subject: ${m.subject}`,
+    '',
+    m.text.trim(),
+  ].join('\n')).join('\n\n');
+}
+
+export async function showMail({ app, opts }: CommandInput<OutputOptions & { limit?: string }>): Promise<void> {
+  const limit = opts.limit ?? '20';
+  const list = await createClient(process.env).request<CaughtMailList>('GET', `${path(app)}/mail?limit=${encodeURIComponent(limit)}`);
+  print(opts, list, () => formatMail(list));
 }
