@@ -15,10 +15,16 @@ export function object(properties: Record<string, Schema>, required = Object.key
   return { type: 'object', properties, required, ...extra };
 }
 
+const OAUTH_PROVIDER = object({
+  enabled: bool, clientId: { type: ['string', 'null'] },
+  secret: { type: ['string', 'null'], description: 'masked: its last four characters (…wxyz)' }, url: { type: ['string', 'null'] },
+});
 const BACKEND_FIELDS = {
   app: str, url: str, hostUrl: str, anonKey: str, serviceRoleKey: str, jwksUrl: str, keylessAnon: bool,
   auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }),
+  external: object({ github: OAUTH_PROVIDER, google: OAUTH_PROVIDER }),
 };
+const OAUTH_PROVIDER_CHANGE = object({ enabled: bool, clientId: str, secret: str, url: { type: ['string', 'null'] } }, []);
 const DEPLOYMENT_STATES = ['queued', 'building', 'releasing', 'succeeded', 'failed', 'superseded'];
 
 export const SCHEMAS: Record<string, Schema> = {
@@ -125,6 +131,7 @@ export const SCHEMAS: Record<string, Schema> = {
   BackendSettings: object({
     keylessAnon: bool,
     auth: object({ mailerAutoconfirm: bool, allowAnonymousSignIns: bool, disableSignup: bool, siteUrl: str, jwtExpiry: int }, []),
+    external: object({ github: OAUTH_PROVIDER_CHANGE, google: OAUTH_PROVIDER_CHANGE }, []),
   }, []),
   LogLine: object({ id: int, at: time, process: str, instance: str, release: int, line: str, fields: { type: ['object', 'null'], description: 'the fields of a JSON line' } }),
   Ticket: object({ ticket: str, expiresAt: time }),
@@ -219,6 +226,10 @@ export const SCHEMAS: Record<string, Schema> = {
   Invitation: object({ team: str, email: str, role: str, expiresAt: time, mailed: bool }),
   AppAccess: object({ app: str, team: str, you: { type: 'object' }, members: { type: 'array', items: { type: 'object' } } }),
   AuditEntry: object({ id: int, at: time, actor: str, team: nullable('string'), app: nullable('string'), action: str, target: nullable('string'), sourceIp: nullable('string'), requestId: nullable('string') }),
+  CaughtMailList: object({
+    app: str, delivery: { type: 'string', enum: ['catcher', 'smtp'] },
+    mails: { type: 'array', items: object({ id: int, project: str, sender: str, recipients: { type: 'array', items: str }, subject: str, text: str, html: str, receivedAt: time }) },
+  }),
 };
 
 /** The created token: its fields and, this once, the secret. */

@@ -19,6 +19,7 @@ describe('requiredScope', () => {
     ['GET', '/apps/hello/backend', 'deploy'],
     ['POST', '/apps/hello/backend', 'deploy'],
     ['PATCH', '/apps/hello/backend', 'deploy'],
+    ['GET', '/apps/hello/backend/mail', 'deploy'],
     ['PUT', '/apps/hello/https-redirect', 'deploy'],
     ['POST', '/apps/hello/deployments', 'deploy'],
     ['POST', '/projects/hello/deployments', 'deploy'],

@@ -6,6 +6,7 @@
  * | ---------------------------------------------------------- | ------ |
  * | GET (lists, details, logs, events, releases, formation)    | read   |
  * | GET config vars, database settings, preview config overrides, the preview webhook secret, the backend's keys and the telemetry ingest token (they hold secrets), the database studio's schema and SQL history | deploy |
+ * | GET the backend's caught Auth mails (/apps/{app}/backend/mail: sign-in and confirmation links) | deploy |
  * | GET the git connection and its webhook secret (/apps/{app}/git…: the webhook secret, deliveries) | deploy |
  * | GET a pg:backups file (/apps/{app}/pg/backups/{b}/download: every row of the app's database) | deploy |
  * | POST/PATCH/PUT/DELETE under /apps/{app}/… (deploy, rollback, config, scale, domains, previews) | deploy |

@@ -26,7 +26,7 @@ const probe: BackendService = {
   async handle(_req, res, ctx, path) {
     const [row] = await inRequestTransaction(ctx.project.sql, ctx, { readOnly: true }, (tx) => tx`
       SELECT current_user AS db_role, auth.uid() AS uid, auth.role() AS claim_role, current_database() AS database`);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...row, path, ref: ctx.project.ref }));
+    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ...row, path, ref: ctx.project.ref, client: ctx.clientAddress, providers: ctx.project.externalProviders?.map((p) => p.provider) }));
   },
 };
 
@@ -110,6 +110,38 @@ describe('the backend foundation', () => {
       }).on('error', reject);
     });
     expect(JSON.parse(body)).toMatchObject({ ref: 'blog', db_role: 'anon', path: '/todos' });
+  });
+
+  it('believes X-Forwarded-For only from the router (host form, from this machine), and then only the hop it appended', async () => {
+    const forged = await get('/backend/shop/rest/v1/x', { apikey: shop.anonKey, 'x-forwarded-for': '1.2.3.4' });
+    expect(forged.body.client).toBe('127.0.0.1');
+    // The router forwards the host form and appends the address it saw after what the client sent.
+    const routed = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      http.get(`${base}/rest/v1/x`, { headers: { host: 'shop--api.localhost', apikey: shop.anonKey, 'x-forwarded-for': '1.2.3.4, 203.0.113.9' } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString())).on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+      }).on('error', reject);
+    });
+    expect(routed).toMatchObject({ ref: 'shop', client: '203.0.113.9' });
+  });
+
+  it('stores OAuth providers with the secret sealed, shows it masked, and hands enabled ones to the reloaded project', async () => {
+    const secret = 'gh-client-secret-0123456789';
+    await expect(backend.operations.update(parseAppName('shop'), { external: { google: { clientId: 'g-only' } } })).rejects.toThrow('needs a client id and a secret');
+    const view = await backend.operations.update(parseAppName('shop'), { external: { github: { clientId: 'Iv1.shop', secret, url: 'https://ghe.example.com' } } });
+    expect(view.external).toEqual({
+      github: { enabled: true, clientId: 'Iv1.shop', secret: '…6789', url: 'https://ghe.example.com' },
+      google: { enabled: false, clientId: null, secret: null, url: null },
+    });
+    expect(JSON.stringify(await backend.operations.describe(parseAppName('shop')))).not.toContain(secret);
+    const rows = await db.sql`SELECT * FROM backend_oauth_providers`;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.sealed_secret).toMatch(/^v1:/);
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    expect((await get('/backend/shop/rest/v1/x', { apikey: shop.anonKey })).body.providers).toEqual(['github']);
+    await backend.operations.update(parseAppName('shop'), { external: { github: { enabled: false } } });
+    expect((await get('/backend/shop/rest/v1/x', { apikey: shop.anonKey })).body.providers).toEqual([]);
+    expect((await backend.operations.describe(parseAppName('shop'))).external.github).toMatchObject({ enabled: false, clientId: 'Iv1.shop', secret: '…6789' });
   });
 
   it("refuses one project's keys on another project", async () => {

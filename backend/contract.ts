@@ -71,6 +71,17 @@ export interface AuthSettings {
   jwtExpiry: number;
 }
 
+export type ExternalProviderName = 'github' | 'google';
+
+/** An OAuth provider the project enabled (oauth-providers.ts), its secret opened, for Auth. */
+export interface ExternalProvider {
+  provider: ExternalProviderName;
+  clientId: string;
+  secret: string;
+  /** GitHub: a GitHub Enterprise Server's base URL instead of github.com. */
+  url?: string;
+}
+
 export interface BackendProject {
   /** The project's identity: the app's name (a preview is its own hidden app, with its own keys). */
   ref: string;
@@ -86,6 +97,8 @@ export interface BackendProject {
   url: string;
   /** The pool's own URL (the owner role on the project's database), which functions get as SUPABASE_DB_URL. */
   dbUrl?: string;
+  /** The OAuth providers the project enabled (`devflow backend:set … external_github_…`); none when absent. */
+  externalProviders?: ExternalProvider[];
 }
 
 export interface RequestContext {
@@ -94,6 +107,11 @@ export interface RequestContext {
   claims: JwtClaims;
   /** The token as sent (Bearer, else the apikey header). */
   token: string;
+  /**
+   * The client's address as the gateway decided it (client-address.ts: X-Forwarded-For only from
+   * DevFlow's router or a trusted proxy); services fall back to the socket's peer without it.
+   */
+  clientAddress?: string;
 }
 
 /**

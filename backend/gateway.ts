@@ -6,7 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { BlockList } from 'node:net';
 import { decideCaller, readCredentials } from './caller.js';
+import { clientAddress } from './client-address.js';
 import type { BackendService, RequestContext, UpgradeContext } from './contract.js';
 import { corsHeaders, isPreflight, preflightHeaders } from './cors.js';
 import type { ProjectRegistry } from './projects.js';
@@ -21,6 +23,15 @@ export interface GatewayDeps {
   projects: ProjectRegistry;
   services: BackendService[];
   log: (line: string) => void;
+  /** DEVFLOW_TRUSTED_PROXIES (client-address.ts); DevFlow's own router is trusted without it. */
+  trustedProxies?: BlockList;
+}
+
+function addressOf(deps: GatewayDeps, req: IncomingMessage, target: BackendTarget): string {
+  return clientAddress({
+    peer: req.socket.remoteAddress, local: req.socket.localAddress, forwardedFor: req.headers['x-forwarded-for'],
+    viaRouter: target.form === 'host', trusted: deps.trustedProxies,
+  });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -71,6 +82,7 @@ async function serve(deps: GatewayDeps, req: IncomingMessage, res: ServerRespons
   const ctx: RequestContext = decision.ok
     ? { project: loaded.project, role: decision.role, claims: decision.claims, token: decision.token }
     : { project: loaded.project, role: 'anon', claims: { role: 'anon' }, token: '' };
+  ctx.clientAddress = addressOf(deps, req, target);
   await routed.service.handle(req, res, ctx, routed.rest);
 }
 
@@ -92,6 +104,7 @@ export async function handleGatewayUpgrade(deps: GatewayDeps, req: IncomingMessa
     if (!decision.ok) return refuseUpgrade(socket, decision.status, decision.body);
     const ctx: UpgradeContext = {
       project: loaded.project, role: decision.role, claims: decision.claims, token: decision.token,
+      clientAddress: addressOf(deps, req, target),
       checkToken: (token) => loaded.verifier.check(token),
       currentProject: async () => (await deps.projects.get(target.project))?.project,
     };

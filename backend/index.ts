@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../core/config.js';
+import type { CaughtMail } from '../core/mail/catcher.js';
 import type { FunctionsVariables } from '../core/settings.js';
 import { appUrl } from '../core/config.js';
 import { NotFoundError } from '../core/errors.js';
@@ -25,16 +26,19 @@ import { engineBridgeAccess } from '../core/embedded-postgres/docker-bridge.js';
 import type { RuntimeKind } from '../core/types.js';
 import type { RoutingInput } from '../router/index.js';
 import type { PlatformEnv, SourceHook } from '../scheduler/index.js';
-import type { AuthSettings, BackendService } from './contract.js';
+import type { AuthSettings, BackendService, ExternalProviderName } from './contract.js';
+import { listProviders, providerViews, saveProviders, type ProviderChanges, type ProviderView } from './oauth-providers.js';
 import type { FunctionLogLine, Functions, FunctionUpload, FunctionView } from './functions/index.js';
 import { supabaseEnv } from './env.js';
 import type { ProjectDeps, ProjectRegistry } from './projects.js';
 import type { AppStripe, StripeApi, StripeConnectionView } from './stripe/index.js';
 import type { Studio } from './studio/index.js';
 import { backendEnabled, findBackendRecord, listBackendProjects, projectsOfApp, setBackendDisabled, updateBackendSettings } from './store.js';
-import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type UrlSettings } from './urls.js';
+import { hostFormUrl, processUrls, publicUrl, resolveBackendTarget, type BackendTarget, type UrlSettings } from './urls.js';
 
-export type { AuthSettings, BackendProject, BackendService, RequestContext } from './contract.js';
+export type { AuthSettings, BackendProject, BackendService, ExternalProviderName, RequestContext } from './contract.js';
+export type { ProviderChange, ProviderChanges, ProviderView } from './oauth-providers.js';
+export type { CaughtMail } from '../core/mail/catcher.js';
 export type { HistoryEntry, QueryResult, TableView } from './studio/index.js';
 export { SqlError } from './studio/query.js';
 export type { FunctionLogLine, FunctionUpload, FunctionView, UploadedFile } from './functions/index.js';
@@ -52,11 +56,14 @@ export interface BackendView {
   jwksUrl: string;
   keylessAnon: boolean;
   auth: AuthSettings;
+  /** OAuth providers (oauth-providers.ts): the secret only masked. */
+  external: Record<ExternalProviderName, ProviderView>;
 }
 
 export interface BackendSettingsChange {
   keylessAnon?: boolean;
   auth?: Partial<AuthSettings>;
+  external?: ProviderChanges;
 }
 
 /** What the API calls (api/routes/backend.ts). */
@@ -79,6 +86,15 @@ export interface BackendOperations {
   realtimeChannels(app: AppName): Promise<RealtimeChannelView[]>;
   /** Stripe for the app's own users (stripe/, api/routes/stripe.ts); the app's backend must be enabled. */
   stripe: StripeOperations;
+  /** The app's Auth mails the embedded catcher kept (newest first); none are kept with DEVFLOW_SMTP_URL. */
+  mail(app: AppName, limit?: number): Promise<CaughtMailList>;
+}
+
+export interface CaughtMailList {
+  app: string;
+  /** `catcher`: the embedded catcher keeps them; `smtp`: they went to DEVFLOW_SMTP_URL and are not kept here. */
+  delivery: 'catcher' | 'smtp';
+  mails: CaughtMail[];
 }
 
 export interface StripeOperations {
@@ -119,7 +135,7 @@ export interface BackendDeps {
   serverUrl: string;
   secretKey: SecretKey;
   databases: AppDatabases;
-  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'> & Partial<Pick<Config, 'functions'>>;
+  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'> & Partial<Pick<Config, 'functions' | 'trustedProxies'>>;
   runtime: RuntimeKind;
   docker: Docker | undefined;
   log: (line: string) => void;
@@ -154,7 +170,7 @@ export function createBackend(deps: BackendDeps): Backend {
   let mounted: BackendService[] | undefined;
   let studio: Promise<Studio> | undefined;
   let idleTimer: NodeJS.Timeout | undefined;
-  type Target = { project: string; path: string };
+  type Target = BackendTarget;
   let gateway: Promise<{
     serve(req: IncomingMessage, res: ServerResponse, target: Target): Promise<void>;
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: Target): Promise<void>;
@@ -167,7 +183,8 @@ export function createBackend(deps: BackendDeps): Backend {
     mounted = services;
     registry = new ProjectRegistry(projectDeps);
     idleTimer = setInterval(() => void registry!.closeIdle(PROJECT_IDLE_MS).catch(() => {}), 60_000).unref();
-    const gatewayDeps = { projects: registry, services, log: deps.log };
+    const { trustedProxies } = await import('./client-address.js');
+    const gatewayDeps = { projects: registry, services, log: deps.log, trustedProxies: trustedProxies(deps.config.trustedProxies ?? []) };
     return {
       serve: (req: IncomingMessage, res: ServerResponse, target: Target) => handleGatewayRequest(gatewayDeps, req, res, target),
       upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer, target: Target) => handleGatewayUpgrade(gatewayDeps, req, socket, head, target),
@@ -227,6 +244,7 @@ export function createBackend(deps: BackendDeps): Backend {
       app: app.name, url, hostUrl: hostFormUrl(app.name, urls), anonKey: record.keys.anonKey,
       serviceRoleKey: record.keys.serviceRoleKey, jwksUrl: `${url}/auth/v1/.well-known/jwks.json`,
       keylessAnon: record.keylessAnon, auth: authSettings(record, projectDeps.siteUrl(app.name)),
+      external: providerViews(await listProviders(deps.sql, deps.secretKey, app.id)),
     };
   };
 
@@ -315,6 +333,7 @@ export function createBackend(deps: BackendDeps): Backend {
       async update(name, change) {
         const app = await getApp(deps.sql, name);
         await view(app);
+        if (change.external !== undefined) await saveProviders(deps.sql, deps.secretKey, app.id, change.external);
         await updateBackendSettings(deps.sql, app.id, { keylessAnon: change.keylessAnon, authSettings: change.auth });
         await registry?.forget(app.name);
         return view(app);
@@ -330,6 +349,15 @@ export function createBackend(deps: BackendDeps): Backend {
         const realtime = mounted?.find((s): s is BackendService & { channels(ref: string): RealtimeChannelView[] } =>
           s.prefix === 'realtime/v1' && typeof (s as { channels?: unknown }).channels === 'function');
         return (realtime?.channels(app.name) ?? []).sort((a, b) => a.topic.localeCompare(b.topic));
+      },
+      async mail(name, limit) {
+        const app = await backendApp(name);
+        const delivery = deps.config.smtpUrl ? 'smtp' : 'catcher';
+        // The catcher makes its table with its first mail: before that there is nothing to list.
+        const [table] = await deps.sql<{ exists: boolean }[]>`SELECT to_regclass('backend_caught_mail') IS NOT NULL AS exists`;
+        if (!table?.exists) return { app: app.name, delivery, mails: [] };
+        const { listCaughtMail } = await import('../core/mail/catcher.js');
+        return { app: app.name, delivery, mails: await listCaughtMail(deps.sql, { project: app.name, limit }) };
       },
       stripe: {
         async connect(name, input) {

@@ -10,6 +10,7 @@ import { appDatabaseUrl, type AppDatabases, type DatabaseEndpoint } from '../cor
 import { findApp, type AppRecord } from '../core/store/apps.js';
 import { connect, type Sql } from '../core/store/database.js';
 import type { AuthSettings, BackendProject } from './contract.js';
+import { enabledProviders, listProviders } from './oauth-providers.js';
 import { PROVISION_VERSION, provisionProject } from './provision.js';
 import { backendEnabled, findBackendRecord, insertBackendRecord, markProvisioned, type BackendRecord } from './store.js';
 import { TokenVerifier } from './tokens.js';
@@ -135,6 +136,7 @@ export class ProjectRegistry {
       keys: record.keys,
       auth: authSettings(record, this.deps.siteUrl(app.name)),
       url: publicUrl(app.name, this.deps.urls),
+      externalProviders: enabledProviders(await listProviders(this.deps.sql, this.deps.secretKey, app.id)),
     };
     return { project, verifier: new TokenVerifier(record.keys), keylessAnon: record.keylessAnon, lastUsed: Date.now() };
   }

@@ -31,13 +31,15 @@ type AuthModule = typeof import('./auth/index.js');
 
 /**
  * Auth sends its mails by the platform's mail path (core/mail/platform.ts): to DEVFLOW_SMTP_URL
- * when set, else to the embedded catcher, whose mails the dashboard and CLI show (the embedded
- * default needs no mail server).
+ * when set, else to the embedded catcher, whose mails the dashboard's Backend tab and
+ * `devflow backend:mail` show (the embedded default needs no mail server).
  */
 function mountAuth(auth: AuthModule, host: ServiceHost): { service: BackendService; close(): Promise<void> } {
   const mailer = platformMailer({ sql: host.sql, smtpUrl: host.smtpUrl });
   const service = auth.createAuthService({
     mailer,
+    // The project's enabled providers come with it from the registry (oauth-providers.ts, migration 085).
+    providers: (project) => (project.externalProviders ?? []).map(auth.providerConfig),
     onError: (err) => host.log(`backend auth: ${String(err)}`),
   });
   return { service, close: () => mailer.close() };

@@ -19,10 +19,11 @@ describe('inRequestTransaction', () => {
   afterAll(async () => t?.drop());
 
   it('runs in the token role with its claims, so a Supabase RLS policy applies', async () => {
-    const who = { role: 'authenticated' as const, claims: { role: 'authenticated', sub: ADA } };
+    const who = { role: 'authenticated' as const, claims: { role: 'authenticated', sub: ADA, email: 'ada@example.com', app_metadata: { provider: 'email' } } };
     const rows = await inRequestTransaction(t.project.sql, who, { readOnly: true }, async (tx) => tx`
-      SELECT body, auth.uid() AS uid, auth.role() AS role, current_user AS db_role FROM notes`);
-    expect(rows).toEqual([{ body: 'ada', uid: ADA, role: 'authenticated', db_role: 'authenticated' }]);
+      SELECT body, auth.uid() AS uid, auth.role() AS role, current_user AS db_role,
+        auth.jwt() ->> 'email' AS email, auth.jwt() -> 'app_metadata' ->> 'provider' AS provider FROM notes`);
+    expect(rows).toEqual([{ body: 'ada', uid: ADA, role: 'authenticated', db_role: 'authenticated', email: 'ada@example.com', provider: 'email' }]);
   });
 
   it('anon sees nothing the policy does not grant; service_role bypasses row-level security', async () => {

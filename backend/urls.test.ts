@@ -4,12 +4,12 @@ import { processUrls, publicUrl, resolveBackendTarget } from './urls.js';
 describe('resolveBackendTarget', () => {
   // name, Host, URL, DevFlow's domain, expected
   const cases: Array<[string, string | undefined, string, string, ReturnType<typeof resolveBackendTarget>]> = [
-    ['host form', 'shop--api.localhost:8443', '/rest/v1/todos?select=id', 'localhost', { project: 'shop', path: '/rest/v1/todos?select=id' }],
-    ['host form, upper case and trailing dot', 'Shop--API.localhost.', '/auth/v1/health', 'localhost', { project: 'shop', path: '/auth/v1/health' }],
-    ['a preview project by host', 'pv-0123456789ab--api.example.com', '/rest/v1/', 'example.com', { project: 'pv-0123456789ab', path: '/rest/v1/' }],
-    ['path form', '127.0.0.1:7070', '/backend/shop/rest/v1/todos', 'localhost', { project: 'shop', path: '/rest/v1/todos' }],
-    ['path form, nothing after the project', 'localhost:7070', '/backend/shop', 'localhost', { project: 'shop', path: '/' }],
-    ['path form, a query right after the project', 'localhost:7070', '/backend/shop?x=1', 'localhost', { project: 'shop', path: '/?x=1' }],
+    ['host form', 'shop--api.localhost:8443', '/rest/v1/todos?select=id', 'localhost', { project: 'shop', path: '/rest/v1/todos?select=id', form: 'host' }],
+    ['host form, upper case and trailing dot', 'Shop--API.localhost.', '/auth/v1/health', 'localhost', { project: 'shop', path: '/auth/v1/health', form: 'host' }],
+    ['a preview project by host', 'pv-0123456789ab--api.example.com', '/rest/v1/', 'example.com', { project: 'pv-0123456789ab', path: '/rest/v1/', form: 'host' }],
+    ['path form', '127.0.0.1:7070', '/backend/shop/rest/v1/todos', 'localhost', { project: 'shop', path: '/rest/v1/todos', form: 'path' }],
+    ['path form, nothing after the project', 'localhost:7070', '/backend/shop', 'localhost', { project: 'shop', path: '/', form: 'path' }],
+    ['path form, a query right after the project', 'localhost:7070', '/backend/shop?x=1', 'localhost', { project: 'shop', path: '/?x=1', form: 'path' }],
     ['the app itself is not the backend', 'shop.localhost:8080', '/rest/v1/todos', 'localhost', undefined],
     ['a preview host of the app is not the backend', 'feature.shop.localhost', '/rest/v1/todos', 'localhost', undefined],
     ['two labels before the suffix', 'a.shop--api.localhost', '/rest/v1/', 'localhost', undefined],

@@ -19,6 +19,8 @@ export interface BackendTarget {
   project: string;
   /** What follows the project: "/rest/v1/todos?select=id"; "/" when nothing does. */
   path: string;
+  /** Which form named the project: the host form comes through the router (client-address.ts). */
+  form: 'host' | 'path';
 }
 
 const PROJECT = /^[a-z][a-z0-9-]{0,62}$/;
@@ -39,7 +41,7 @@ export function resolveBackendTarget(hostHeader: string | undefined, url: string
   const suffix = `${HOST_SUFFIX}.${domain}`;
   if (host !== undefined && host.endsWith(suffix)) {
     const project = host.slice(0, -suffix.length);
-    if (PROJECT.test(project) && !project.includes('--')) return { project, path: url.startsWith('/') ? url : `/${url}` };
+    if (PROJECT.test(project) && !project.includes('--')) return { project, path: url.startsWith('/') ? url : `/${url}`, form: 'host' };
   }
   if (!url.startsWith(PATH_PREFIX)) return undefined;
   const rest = url.slice(PATH_PREFIX.length);
@@ -47,7 +49,7 @@ export function resolveBackendTarget(hostHeader: string | undefined, url: string
   const project = end === -1 ? rest : rest.slice(0, end);
   if (!PROJECT.test(project) || project.includes('--')) return undefined;
   const path = end === -1 ? '/' : rest.slice(end);
-  return { project, path: path.startsWith('?') ? `/${path}` : path };
+  return { project, path: path.startsWith('?') ? `/${path}` : path, form: 'path' };
 }
 
 /** `localhost` and its subdomains: browsers and curl resolve them, Node does not. */

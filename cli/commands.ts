@@ -161,7 +161,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'backend:set', app,
-    description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS',
+    description: 'change backend settings: keyless-anon=on|off, autoconfirm=on|off, anonymous-sign-ins=on|off, signup=on|off, site-url=URL, jwt-expiry=SECONDS, external_github_enabled=on|off, external_github_client_id=ID, external_github_secret=SECRET, external_github_url=URL (GitHub Enterprise; google likewise)',
     args: [['<settings...>', 'name=value ...']], load: () => import('./commands/backend.js').then((m) => m.setBackend),
   },
   {
@@ -448,5 +448,11 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'backend:disable', description: "turn an app's backend off: its API stops answering and Realtime's replication slots are dropped; data and keys are kept", app, json,
     load: () => import('./commands/backend.js').then((m) => m.disableBackend),
+  },
+  // Issue 16: the app backend's Auth mails in the embedded catcher (no DEVFLOW_SMTP_URL).
+  {
+    name: 'backend:mail', description: "the Auth mails (confirmation, magic link, recovery) the embedded catcher kept for an app's backend, newest first", app, json,
+    options: [{ flags: '--limit <n>', description: 'how many (default 20, at most 500)' }],
+    load: () => import('./commands/backend.js').then((m) => m.showMail),
   },
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables } from './settings.js';
+import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables, readTrustedProxies } from './settings.js';
 import { publicApiUrl } from './config.js';
 
 describe('readServerSettings', () => {
@@ -118,5 +118,15 @@ describe('readPublicUrl (issue 22)', () => {
   it('gives the webhook base URL, else localhost and the API port', () => {
     expect(publicApiUrl({ port: 7070, publicUrl: readPublicUrl({ DEVFLOW_PUBLIC_URL: 'https://d.example.com' }) })).toBe('https://d.example.com');
     expect(publicApiUrl({ port: 7071 })).toBe('http://localhost:7071');
+  });
+});
+
+describe('readTrustedProxies (issue 16)', () => {
+  it('takes addresses and CIDR blocks, and refuses anything else', () => {
+    expect(readTrustedProxies({})).toEqual([]);
+    expect(readTrustedProxies({ DEVFLOW_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,2001:db8::/32' })).toEqual(['10.0.0.0/8', '192.0.2.7', '2001:db8::/32']);
+    for (const bad of ['lb.example.com', '10.0.0.0/33', '10.0.0.1/8/2', '10.0.0.0/x']) {
+      expect(() => readTrustedProxies({ DEVFLOW_TRUSTED_PROXIES: bad })).toThrow('DEVFLOW_TRUSTED_PROXIES');
+    }
   });
 });

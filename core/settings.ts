@@ -91,6 +91,7 @@ export const SETTINGS = [
   { name: 'DEVFLOW_STRIPE_BUILD_METER_EVENT', default: '`devflow_build_seconds`', readBy: 'server', meaning: "event name of the Stripe billing meter that teams' build seconds are reported to, hourly" },
   { name: 'DEVFLOW_STRIPE_EGRESS_METER_EVENT', default: '`devflow_egress_bytes`', readBy: 'server', meaning: "event name of the Stripe billing meter that teams' router egress bytes are reported to, hourly" },
   { name: 'DEVFLOW_STRIPE_GRACE', default: '`7d`', readBy: 'server', meaning: 'a subscription past due or canceled keeps its plan this long (`90m`, `36h`, `7d`, `0m`); then the team is treated as on the free plan' },
+  { name: 'DEVFLOW_TRUSTED_PROXIES', default: 'none: only DevFlow\'s own router', readBy: 'server', meaning: "comma-separated addresses or CIDR blocks of proxies in front of DevFlow whose `X-Forwarded-For` entries the app backend's Auth believes for its per-IP limits (a load balancer); from anyone else the header is ignored" },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -146,6 +147,8 @@ export interface ServerSettings {
   backupsUrl?: string | undefined;
   /** DEVFLOW_STRIPE_*: Stripe for the platform (issue 20); undefined without a secret key. */
   stripe?: StripeSettings | undefined;
+  /** DEVFLOW_TRUSTED_PROXIES: proxies whose X-Forwarded-For the app backend believes (issue 16). */
+  trustedProxies?: string[];
 }
 
 /** Router spans and the span store (issue 18). */
@@ -208,6 +211,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     pitr: readPitrVariables(env),
     backupsUrl: text(env, 'DEVFLOW_BACKUPS_URL'),
     stripe: readStripeSettings(env),
+    trustedProxies: readTrustedProxies(env),
   };
 }
 
@@ -273,6 +277,19 @@ export function readPublicUrl(env: Env): string | undefined {
     refuse('DEVFLOW_PUBLIC_URL', raw, 'an http(s) URL without credentials, query or fragment');
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** DEVFLOW_TRUSTED_PROXIES: IP addresses and CIDR blocks (`10.0.0.0/8`), checked here so a typo stops `up`. */
+export function readTrustedProxies(env: Env): string[] {
+  const entries = (text(env, 'DEVFLOW_TRUSTED_PROXIES') ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const bits = Number(prefix);
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && bits <= (family === 4 ? 32 : 128));
+    if (family === 0 || !prefixOk || extra !== undefined) refuse('DEVFLOW_TRUSTED_PROXIES', entry, 'IP addresses or CIDR blocks, comma-separated, such as 10.0.0.0/8,192.0.2.7');
+  }
+  return entries;
 }
 
 /** DEVFLOW_AUDIT_KEEP_MONTHS (issue 19, accounts/audit.ts). */

@@ -193,7 +193,7 @@ describe('project settings, per-IP limits and served keys', () => {
   beforeAll(async () => {
     c = await startAuthTestServer({
       auth: { allowAnonymousSignIns: false },
-      service: { mailer: recordingMailer, rateLimits: { signInPerIp: { max: 3, windowS: 300 } }, jwks: () => [jwk] },
+      service: { mailer: recordingMailer, rateLimits: { signInPerIp: { max: 3, windowS: 300 }, otpPerIp: { max: 2, windowS: 300 } }, jwks: () => [jwk] },
     });
   });
   afterAll(async () => c?.close());
@@ -208,13 +208,28 @@ describe('project settings, per-IP limits and served keys', () => {
     expect(settings.external.anonymous_users).toBe(false);
   });
 
-  it('limits sign-ins per client IP with 429 over_request_rate_limit', async () => {
-    const supabase = client(c);
+  it('limits sign-ins per client IP with 429 over_request_rate_limit, whatever X-Forwarded-For the client forges', async () => {
     const errors = [];
-    for (let i = 0; i < 4; i++) errors.push((await supabase.auth.signInWithPassword({ email: `ip${i}@example.com`, password: 'some password' })).error);
+    for (let i = 0; i < 4; i++) {
+      // Each request claims another address; the client wrote the header, so it does not count.
+      const forged = supabaseClient(c.url, c.project.keys.anonKey, {}, { 'X-Forwarded-For': `203.0.113.${i + 1}` });
+      errors.push((await forged.auth.signInWithPassword({ email: `ip${i}@example.com`, password: 'some password' })).error);
+    }
     // This project allows 3 per IP; the refusals above came before the limit and did not count.
     expect(errors.map((e) => e?.status)).toEqual([400, 400, 400, 429]);
     expect(errors[3]).toMatchObject({ code: 'over_request_rate_limit' });
+  });
+
+  it('limits mail-sending requests (OTP) per client IP with 429 over_request_rate_limit, whatever X-Forwarded-For says', async () => {
+    const errors = [];
+    for (let i = 0; i < 3; i++) {
+      const forged = supabaseClient(c.url, c.project.keys.anonKey, {}, { 'X-Forwarded-For': `198.51.100.${i + 1}` });
+      errors.push((await forged.auth.signInWithOtp({ email: `otp-ip${i}@example.com` })).error);
+    }
+    // This project allows 2 per IP: two mails go out, the third request is refused.
+    expect(errors.map((e) => e?.status ?? 200)).toEqual([200, 200, 429]);
+    expect(errors[2]).toMatchObject({ code: 'over_request_rate_limit' });
+    expect(sent.map((m) => String(m.to)).filter((to) => to.startsWith('otp-ip')).sort()).toEqual(['otp-ip0@example.com', 'otp-ip1@example.com']);
   });
 
   it('serves the public keys it is given at /.well-known/jwks.json', async () => {

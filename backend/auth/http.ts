@@ -52,11 +52,13 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
   }
 }
 
-/** The client address: the first X-Forwarded-For hop the router set, else the socket's peer. */
-export function clientIp(req: IncomingMessage): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
+/**
+ * The client address the per-IP limits count: the one the gateway decided (backend/client-address.ts
+ * trusts X-Forwarded-For only from DevFlow's router or a configured proxy), else the socket's peer.
+ * The header is never read here: its first entries are whatever the client wrote.
+ */
+export function clientIp(req: IncomingMessage, ctx: RequestContext): string {
+  return ctx.clientAddress ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 export function bodyString(body: Record<string, unknown>, key: string): string | undefined {

@@ -8,6 +8,6 @@
 export { authSchemaSql } from './schema-sql.js';
 export { createAuthService, type AuthServiceOptions } from './service.js';
 export type { Mailer, OutgoingMail } from './mail.js';
-export type { OAuthProviderConfig, OAuthProviderName } from './oauth.js';
+export { providerConfig, type OAuthProviderConfig, type OAuthProviderName } from './oauth.js';
 export { DEFAULT_RATE_LIMITS, type AuthRateLimits } from './rate-limit.js';
 export { BCRYPT_COST } from './passwords.js';

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
+import { clientAddress } from '../client-address.js';
 import type { BackendProject, BackendRole, JwtClaims, RequestContext } from '../contract.js';
 import { createAuthService, type AuthServiceOptions } from './service.js';
 
@@ -51,7 +52,9 @@ export async function serveAuth(project: BackendProject, options: AuthServiceOpt
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const bearerClaims = await claimsOf(bearer, project.keys.jwtSecret);
     const claims = bearerClaims && ROLES.has(bearerClaims.role as BackendRole) ? bearerClaims : keyClaims;
-    const ctx: RequestContext = { project, role: claims.role as BackendRole, claims, token: bearer ?? apikey ?? '' };
+    // The path form's rule (client-address.ts): a request straight to this port is its socket's peer.
+    const address = clientAddress({ peer: req.socket.remoteAddress, local: req.socket.localAddress, forwardedFor: req.headers['x-forwarded-for'], viaRouter: false });
+    const ctx: RequestContext = { project, role: claims.role as BackendRole, claims, token: bearer ?? apikey ?? '', clientAddress: address };
     const prefix = `/${service.prefix}`;
     const url = req.url ?? '/';
     if (!url.startsWith(prefix)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, githubUser, googleUser, identityData, type OAuthProviderConfig } from './oauth.js';
+import { authorizeUrl, githubUser, googleUser, identityData, providerConfig, type OAuthProviderConfig } from './oauth.js';
 
 describe('authorizeUrl', () => {
   const github: OAuthProviderConfig = { provider: 'github', clientId: 'cid', clientSecret: 's' };
@@ -39,5 +39,20 @@ describe('provider profiles', () => {
       iss: 'https://api.github.com', sub: '42', provider_id: '42', email: 'a@b.co', email_verified: true, phone_verified: false,
       user_name: 'ada', preferred_username: 'ada',
     });
+  });
+});
+
+describe('providerConfig (a project\'s stored provider)', () => {
+  it.each([
+    ['github.com', { provider: 'github' as const, clientId: 'c', secret: 's' }, { provider: 'github', clientId: 'c', clientSecret: 's' }],
+    ['a GitHub Enterprise Server: pages under its URL, the API under /api/v3', { provider: 'github' as const, clientId: 'c', secret: 's', url: 'https://ghe.example.com/' }, {
+      provider: 'github', clientId: 'c', clientSecret: 's', endpoints: {
+        authorize: 'https://ghe.example.com/login/oauth/authorize', token: 'https://ghe.example.com/login/oauth/access_token',
+        userinfo: 'https://ghe.example.com/api/v3/user', emails: 'https://ghe.example.com/api/v3/user/emails',
+      },
+    }],
+    ['google', { provider: 'google' as const, clientId: 'c', secret: 's' }, { provider: 'google', clientId: 'c', clientSecret: 's' }],
+  ])('%s', (_name, stored, expected) => {
+    expect(providerConfig(stored)).toEqual(expected);
   });
 });

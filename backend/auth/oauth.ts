@@ -6,6 +6,8 @@
  * authorize URL, reading each provider's profile into identity data) are table-tested; the
  * network calls take their endpoints from the config so a test can point them at a stand-in.
  */
+import type { ExternalProvider } from '../contract.js';
+
 export type OAuthProviderName = 'github' | 'google';
 
 export interface ProviderEndpoints {
@@ -43,6 +45,23 @@ const ISSUERS: Record<OAuthProviderName, string> = { github: 'https://api.github
 
 export function isProviderName(value: unknown): value is OAuthProviderName {
   return value === 'github' || value === 'google';
+}
+
+/**
+ * A project's provider as Auth uses it. GitHub with a URL is a GitHub Enterprise Server: its
+ * sign-in pages under the URL, its REST API under `/api/v3` (GoTrue's GOTRUE_EXTERNAL_GITHUB_URL).
+ */
+export function providerConfig(p: ExternalProvider): OAuthProviderConfig {
+  const config: OAuthProviderConfig = { provider: p.provider, clientId: p.clientId, clientSecret: p.secret };
+  if (p.provider !== 'github' || p.url === undefined) return config;
+  const base = p.url.replace(/\/+$/, '');
+  return {
+    ...config,
+    endpoints: {
+      authorize: `${base}/login/oauth/authorize`, token: `${base}/login/oauth/access_token`,
+      userinfo: `${base}/api/v3/user`, emails: `${base}/api/v3/user/emails`,
+    },
+  };
 }
 
 export function endpointsOf(config: OAuthProviderConfig): ProviderEndpoints {

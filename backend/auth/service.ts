@@ -67,7 +67,7 @@ async function route(req: IncomingMessage, ctx: RequestContext, path: string, de
   if (match.kind === 'none') throw authErrors.notFound();
   if (match.kind === 'wrong-method') throw authErrors.methodNotAllowed();
   const authRequest: AuthRequest = {
-    method, path: url.pathname, query: url.searchParams, body: await readJsonBody(req), headers: req.headers, ip: clientIp(req), ctx,
+    method, path: url.pathname, query: url.searchParams, body: await readJsonBody(req), headers: req.headers, ip: clientIp(req, ctx), ctx,
   };
   return match.handler(authRequest, deps, match.id);
 }

@@ -34,8 +34,9 @@ export async function startAuthTestServer(options: { auth?: Partial<AuthSettings
  * supabase-js as an app would create it. Node 20 has no WebSocket of its own, and supabase-js
  * builds its realtime client eagerly, so it is handed `ws` (the documented way on Node < 22).
  */
-export function supabaseClient(url: string, key: string, auth: { flowType?: 'implicit' | 'pkce' } = {}): SupabaseClient {
+export function supabaseClient(url: string, key: string, auth: { flowType?: 'implicit' | 'pkce' } = {}, headers: Record<string, string> = {}): SupabaseClient {
   return createClient(url, key, {
+    global: { headers },
     auth: { persistSession: auth.flowType === 'pkce', autoRefreshToken: false, flowType: auth.flowType ?? 'implicit' },
     realtime: { transport: WebSocket as never },
   });

@@ -237,6 +237,88 @@ describe('the app backend with supabase-js (process runtime)', () => {
     const signIn = await client(shop, shop.anonKey).auth.signInWithPassword({ email: 'bob@example.com', password: 'correct horse 2' });
     expect(signIn.error).toBeNull();
   });
+  it('confirmation on through backend:set: a supabase-js sign-up gets no session; backend:mail shows the mail, whose link confirms the user', async () => {
+    expect((await devflow.cli(['backend:set', 'shop', 'autoconfirm=off'])).stdout).toContain('mailerAutoconfirm=false');
+    const carol = client(shop, shop.anonKey);
+    const signedUp = await carol.auth.signUp({ email: 'carol@example.com', password: 'correct horse 3' });
+    expect(signedUp.error).toBeNull();
+    expect(signedUp.data.session).toBeNull();
+    expect((await carol.auth.signInWithPassword({ email: 'carol@example.com', password: 'correct horse 3' })).error).toMatchObject({ code: 'email_not_confirmed' });
+    const text = (await devflow.cli(['backend:mail', 'shop'])).stdout;
+    expect(text).toContain('to carol@example.com');
+    const listed = JSON.parse((await devflow.cli(['backend:mail', 'shop', '--json'])).stdout) as { delivery: string; mails: Array<{ recipients: string[]; subject: string; text: string }> };
+    expect(listed.delivery).toBe('catcher');
+    const mail = listed.mails.find((m) => m.recipients.includes('carol@example.com'))!;
+    expect(mail.subject).toBe('Confirm your signup');
+    const link = /(http:\/\/\S+\/auth\/v1\/verify\?\S+)/.exec(mail.text)![1]!;
+    // A browser following the link sends no key; the gateway serves it and redirects with tokens.
+    const followed = await fetch(link, { redirect: 'manual' });
+    expect(followed.status).toBe(303);
+    expect(new URLSearchParams(new URL(followed.headers.get('location')!).hash.slice(1)).get('type')).toBe('signup');
+    const signedIn = await carol.auth.signInWithPassword({ email: 'carol@example.com', password: 'correct horse 3' });
+    expect(signedIn.error).toBeNull();
+    expect(signedIn.data.user?.email_confirmed_at).toBeTruthy();
+    await devflow.cli(['backend:set', 'shop', 'autoconfirm=on']);
+  });
+
+  it('OAuth through backend:set: a GitHub client (secret masked), enabled in /auth/v1/settings, signs in through a local GitHub Enterprise stand-in', async () => {
+    // The one stand-in: GitHub cannot be reached here. It plays a GitHub Enterprise Server's
+    // authorize, token and /api/v3 user endpoints and checks the client id, secret and code.
+    const codes = new Set<string>();
+    const standIn = http.createServer(async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://stand-in');
+      const send = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+      if (url.pathname === '/login/oauth/authorize') {
+        if (url.searchParams.get('client_id') !== 'Iv1.shop') return send(400, { error: 'unknown client' });
+        const back = new URL(url.searchParams.get('redirect_uri')!);
+        back.searchParams.set('code', 'code-1');
+        back.searchParams.set('state', url.searchParams.get('state')!);
+        codes.add('code-1');
+        return res.writeHead(302, { Location: back.toString() }).end();
+      }
+      if (url.pathname === '/login/oauth/access_token') {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        const form = new URLSearchParams(body);
+        if (form.get('client_secret') !== 'gh-secret-0123456789' || !codes.delete(form.get('code') ?? '')) return send(400, { error: 'bad_verification_code' });
+        return send(200, { access_token: 'gho-token', token_type: 'bearer' });
+      }
+      if (req.headers.authorization !== 'Bearer gho-token') return send(401, { message: 'Bad credentials' });
+      if (url.pathname === '/api/v3/user') return send(200, { id: 77, login: 'dora', name: 'Dora' });
+      if (url.pathname === '/api/v3/user/emails') return send(200, [{ email: 'dora@example.com', primary: true, verified: true }]);
+      return send(404, {});
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    try {
+      const ghe = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
+      const set = await devflow.cli(['backend:set', 'shop', 'external_github_client_id=Iv1.shop', 'external_github_secret=gh-secret-0123456789', `external_github_url=${ghe}`]);
+      expect(set.stdout).toMatch(/OAuth github: +enabled, client id Iv1\.shop, secret …6789/);
+      expect(set.stdout).not.toContain('gh-secret-0123456789');
+      const api = await fetch(`${devflow.api}/api/v1/apps/shop/backend`, { headers: { authorization: `Bearer ${devflow.token}` } });
+      const apiText = await api.text();
+      expect(apiText).not.toContain('gh-secret-0123456789');
+      expect(JSON.parse(apiText).external.github).toEqual({ enabled: true, clientId: 'Iv1.shop', secret: '…6789', url: ghe });
+      const settings = await (await fetch(`${shop.url}/auth/v1/settings`, { headers: { apikey: shop.anonKey } })).json() as { external: Record<string, boolean> };
+      expect(settings.external).toMatchObject({ github: true, google: false });
+      const dora = createClient(shop.url, shop.anonKey, { auth: { persistSession: true, autoRefreshToken: false, flowType: 'pkce' }, realtime: { transport: ws as never } });
+      const started = await dora.auth.signInWithOAuth({ provider: 'github', options: { redirectTo: 'http://localhost:3000/cb', skipBrowserRedirect: true } });
+      expect(started.error).toBeNull();
+      // A browser: DevFlow's /authorize → the stand-in → DevFlow's /callback → the app with ?code=.
+      let next = started.data.url!;
+      for (let hop = 0; hop < 4 && !next.startsWith('http://localhost:3000'); hop++) {
+        const response = await fetch(next, { redirect: 'manual' });
+        expect([302, 303]).toContain(response.status);
+        next = response.headers.get('location')!;
+      }
+      const code = new URL(next).searchParams.get('code')!;
+      const session = await dora.auth.exchangeCodeForSession(code);
+      expect(session.error).toBeNull();
+      expect(session.data.user).toMatchObject({ email: 'dora@example.com', app_metadata: { provider: 'github' } });
+    } finally {
+      standIn.closeAllConnections();
+      standIn.close();
+    }
+  });
 });
 
 describe('the app backend on the docker runtime', () => {

@@ -149,7 +149,25 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-key=url]', LONG);
     expect(await page.textContent('[data-key=url]')).toBe(`http://127.0.0.1:${devflow.port}/backend/hello`);
     expect(await page.textContent('[data-key="service role key"]')).toBe('••••••••');
-    await page.waitForSelector('text=No users yet');
+    const keys = await backendKeys();
+    await page.click('tr:has([data-key="service role key"]) >> text=Reveal');
+    expect(await page.textContent('[data-key="service role key"]')).toBe(keys.serviceRoleKey);
+    expect(await page.textContent('[data-testid=rls-example]')).toContain('using (user_id = auth.uid())');
+    // A toggle goes to the project: its Auth settings answer with anonymous sign-ins on.
+    await page.check('input[aria-label="Allow anonymous sign-ins"]');
+    await page.waitForFunction(() => (document.querySelector('input[aria-label="Allow anonymous sign-ins"]') as HTMLInputElement | null)?.checked === true);
+    const authSettings = async () => (await (await fetch(`${keys.url}/auth/v1/settings`, { headers: { apikey: keys.anonKey } })).json()) as { external: Record<string, boolean>; mailer_autoconfirm: boolean };
+    await expect.poll(async () => (await authSettings()).external.anonymous_users).toBe(true);
+    // Confirmation on: a sign-up's mail shows in the caught mail list.
+    await page.uncheck('input[aria-label="Confirm sign-ups automatically (no confirmation email)"]');
+    await expect.poll(async () => (await authSettings()).mailer_autoconfirm).toBe(false);
+    await fetch(`${keys.url}/auth/v1/signup`, { method: 'POST', headers: { apikey: keys.anonKey, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'eve@example.com', password: 'correct horse' }) });
+    await page.click('[data-testid=backend-mail] button:has-text("Refresh")');
+    await page.waitForSelector('[data-mail="eve@example.com"]', LONG);
+    expect(await page.textContent('[data-mail="eve@example.com"] summary')).toContain('Confirm your signup');
+    await page.check('input[aria-label="Confirm sign-ups automatically (no confirmation email)"]');
+    await expect.poll(async () => (await authSettings()).mailer_autoconfirm).toBe(true);
+    await page.waitForSelector('tr[data-user="eve@example.com"]');
     await page.fill('input[name=user-email]', 'ada@example.com');
     await page.fill('input[name=user-password]', 'short');
     await page.click('button:has-text("Add user")');
@@ -167,7 +185,8 @@ describe('the dashboard in Chromium', () => {
     await shot('08-backend');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.click('tr[data-user="ada@example.com"] button:has-text("Delete")');
-    await page.waitForSelector('text=No users yet');
+    await page.waitForSelector('tr[data-user="ada@example.com"]', { state: 'detached' });
+    expect(await page.textContent('[data-testid=backend-users] h3')).toBe('Users (1)');
   });
 
   it('the database studio: SQL editor with errors and history, schema with policies, rows inserted, edited, filtered, deleted (a cancelled confirmation writes nothing), sorted and paged', async () => {

@@ -2,16 +2,19 @@
 /**
  * The app's Backend tab (issue 16): enable it, the URL and keys (the keys hidden until revealed:
  * the service-role key bypasses row-level security), the auth settings and the local-development
- * switch, the app's users (backend-users.ts), and a row-level security policy to start from.
+ * switch, the app's users (backend-users.ts), the Auth mails the embedded catcher kept
+ * (backend-mail.ts), and a row-level security policy to start from.
  */
 import { ApiError, api } from '../client.js';
 import { h, replace } from '../dom.js';
+import { mailSection } from './backend-mail.js';
 import { usersSection } from './backend-users.js';
 import { attempt, type Panel } from './panel.js';
 
 interface BackendView {
   url: string; hostUrl: string; anonKey: string; serviceRoleKey: string; jwksUrl: string; keylessAnon: boolean;
   auth: { mailerAutoconfirm: boolean; allowAnonymousSignIns: boolean; disableSignup: boolean; siteUrl: string; jwtExpiry: number };
+  external: Record<string, { enabled: boolean; clientId: string | null; secret: string | null; url: string | null }>;
 }
 
 const MASK = '••••••••';
@@ -75,10 +78,14 @@ export function backendPanel(root: HTMLElement, app: string): Panel {
       toggle(card, app, 'Disable sign-ups', a.disableSignup, (on) => ({ auth: { disableSignup: on } }), draw),
       toggle(card, app, 'Serve requests without a key as anon (local development only)', view.keylessAnon, (on) => ({ keylessAnon: on }), draw),
       h('p', { className: 'muted' }, `Site URL: ${a.siteUrl} · access tokens last ${a.jwtExpiry} s`),
+      h('p', { className: 'muted', 'data-testid': 'oauth-providers' }, `OAuth: ${Object.entries(view.external ?? {}).map(([name, p]) =>
+        `${name} ${p.clientId === null ? 'not configured' : `${p.enabled ? 'on' : 'off'} (client id ${p.clientId}, secret ${p.secret ?? 'none'})`}`).join(' · ')}` +
+        ' — set with devflow backend:set <app> external_github_client_id=… external_github_secret=…'),
       usersSection(app, view.serviceRoleKey),
+      mailSection(app),
       h('h3', {}, 'Row-level security, an example'),
       h('p', { className: 'muted' }, 'Run this in the app database (SUPABASE_DB_URL): each signed-in user sees and changes only their own rows.'),
-      h('pre', { className: 'mono' }, RLS_EXAMPLE));
+      h('pre', { className: 'mono', 'data-testid': 'rls-example' }, RLS_EXAMPLE));
   };
   void attempt(card, draw);
   return {};

@@ -1,0 +1,98 @@
+/**
+ * A project's OAuth providers (GitHub, Google), as Supabase Auth's `external` settings: client id,
+ * client secret, enabled, and for GitHub the base URL of a GitHub Enterprise Server (GoTrue's
+ * GOTRUE_EXTERNAL_GITHUB_URL). Stored per project (migration 085) with the secret sealed by the
+ * platform key; every view of them shows the secret masked (`…wxyz`), as the Stripe keys are.
+ * The registry hands the enabled ones to Auth with the project (contract.ts `externalProviders`).
+ */
+import { InvalidInputError } from '../core/errors.js';
+import { openSecret, sealSecret, type SecretKey } from '../core/secrets.js';
+import type { Sql } from '../core/store/database.js';
+import type { ExternalProvider, ExternalProviderName } from './contract.js';
+
+export const PROVIDER_NAMES: readonly ExternalProviderName[] = ['github', 'google'];
+
+/** What a change may set; a field left out keeps its stored value; `url: null` removes the URL. */
+export interface ProviderChange {
+  enabled?: boolean;
+  clientId?: string;
+  secret?: string;
+  url?: string | null;
+}
+
+export type ProviderChanges = Partial<Record<ExternalProviderName, ProviderChange>>;
+
+/** What the API, the CLI and the dashboard show: never the secret itself. */
+export interface ProviderView {
+  enabled: boolean;
+  clientId: string | null;
+  /** The secret's last four characters (`…wxyz`), or null when none is set. */
+  secret: string | null;
+  url: string | null;
+}
+
+export interface StoredProvider extends ExternalProvider {
+  enabled: boolean;
+}
+
+export function maskSecret(secret: string): string {
+  return secret.length < 12 ? '…' : `…${secret.slice(-4)}`;
+}
+
+/** The stored provider after a change; an enabled provider needs a client id and a secret. */
+export function mergeProvider(provider: ExternalProviderName, stored: StoredProvider | undefined, change: ProviderChange): StoredProvider {
+  const url = change.url === undefined ? stored?.url : change.url ?? undefined;
+  const merged: StoredProvider = {
+    provider,
+    enabled: change.enabled ?? stored?.enabled ?? true,
+    clientId: change.clientId ?? stored?.clientId ?? '',
+    secret: change.secret ?? stored?.secret ?? '',
+    ...(url ? { url } : {}),
+  };
+  if (merged.enabled && (merged.clientId === '' || merged.secret === '')) {
+    throw new InvalidInputError(`${provider} needs a client id and a secret before it is enabled (devflow backend:set <app> external_${provider}_client_id=… external_${provider}_secret=…)`);
+  }
+  if (merged.url !== undefined && provider !== 'github') throw new InvalidInputError(`only github takes a url (a GitHub Enterprise Server), not ${provider}`);
+  return merged;
+}
+
+export function providerViews(stored: readonly StoredProvider[]): Record<ExternalProviderName, ProviderView> {
+  const view = (name: ExternalProviderName): ProviderView => {
+    const p = stored.find((s) => s.provider === name);
+    return { enabled: p?.enabled ?? false, clientId: p?.clientId || null, secret: p?.secret ? maskSecret(p.secret) : null, url: p?.url ?? null };
+  };
+  return { github: view('github'), google: view('google') };
+}
+
+/** The providers Auth offers: enabled, with a client id and a secret. */
+export function enabledProviders(stored: readonly StoredProvider[]): ExternalProvider[] {
+  return stored.filter((p) => p.enabled && p.clientId !== '' && p.secret !== '')
+    .map((p) => ({ provider: p.provider, clientId: p.clientId, secret: p.secret, ...(p.url ? { url: p.url } : {}) }));
+}
+
+interface Row { provider: ExternalProviderName; enabled: boolean; client_id: string; sealed_secret: string; url: string | null }
+
+export async function listProviders(sql: Sql, key: SecretKey, appId: number): Promise<StoredProvider[]> {
+  const rows = await sql<Row[]>`SELECT provider, enabled, client_id, sealed_secret, url FROM backend_oauth_providers WHERE app_id = ${appId} ORDER BY provider`;
+  return rows.map((r) => ({
+    provider: r.provider, enabled: r.enabled, clientId: r.client_id,
+    secret: r.sealed_secret === '' ? '' : openSecret(key, r.sealed_secret), ...(r.url ? { url: r.url } : {}),
+  }));
+}
+
+/** Applies the changes in one transaction: all of them, or none when one is refused. */
+export async function saveProviders(sql: Sql, key: SecretKey, appId: number, changes: ProviderChanges): Promise<void> {
+  const stored = await listProviders(sql, key, appId);
+  const merged = Object.entries(changes).map(([name, change]) =>
+    mergeProvider(name as ExternalProviderName, stored.find((s) => s.provider === name), change!));
+  await sql.begin(async (tx) => {
+    for (const p of merged) {
+      const sealed = p.secret === '' ? '' : sealSecret(key, p.secret);
+      await tx`
+        INSERT INTO backend_oauth_providers (app_id, provider, enabled, client_id, sealed_secret, url)
+        VALUES (${appId}, ${p.provider}, ${p.enabled}, ${p.clientId}, ${sealed}, ${p.url ?? null})
+        ON CONFLICT (app_id, provider) DO UPDATE SET enabled = EXCLUDED.enabled, client_id = EXCLUDED.client_id,
+          sealed_secret = EXCLUDED.sealed_secret, url = EXCLUDED.url, updated_at = now()`;
+    }
+  });
+}
