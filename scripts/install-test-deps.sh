@@ -36,7 +36,9 @@ fi
 # The docker first on PATH may be a client only; talk to the engine through /usr/bin/docker.
 if ! /usr/bin/docker version >/dev/null 2>&1; then
   echo "starting dockerd"
-  (dockerd >/var/log/dockerd.log 2>&1 &)
+  # In a session of its own: started from a job shell, a plain background dockerd shares the
+  # job's process group and dies when that group is signalled (a stopped test run took it along).
+  setsid dockerd >>/var/log/dockerd.log 2>&1 </dev/null &
   for _ in $(seq 1 100); do
     /usr/bin/docker version >/dev/null 2>&1 && break
     sleep 0.2
