@@ -8,6 +8,8 @@
  */
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
@@ -117,6 +119,21 @@ describe('the app backend with supabase-js (process runtime)', () => {
     expect(JSON.parse(res.body)).toEqual([{ title: 'ada 1' }, { title: 'bob 1' }]);
     const app = await getViaRouter(devflow.httpPort, 'shop.localhost', '/');
     expect(app.body).not.toContain('ada 1');
+  });
+
+  it('serves the project on its own host over HTTPS too, with the certificate apps get', async () => {
+    const res = await new Promise<{ status: number; body: string; cert: tls.PeerCertificate }>((resolve, reject) => {
+      // The router's self-signed *.localhost certificate, no CA to check it against.
+      https.get({ host: '127.0.0.1', port: devflow.httpsPort, servername: 'shop--api.localhost', path: '/rest/v1/todos?select=title&order=id',
+        headers: { host: 'shop--api.localhost', apikey: shop.serviceRoleKey }, rejectUnauthorized: false, agent: false }, (response) => {
+        const cert = (response.socket as tls.TLSSocket).getPeerCertificate();
+        let body = '';
+        response.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: response.statusCode ?? 0, body, cert }));
+      }).on('error', reject);
+    });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual([{ title: 'ada 1' }, { title: 'bob 1' }]);
+    expect(res.cert.subjectaltname).toBe('DNS:*.localhost, DNS:localhost');
   });
 
   it('realtime: a user gets her own inserts as postgres_changes over the host form through the router (WebSocket upgrade)', async () => {
