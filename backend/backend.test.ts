@@ -42,7 +42,7 @@ describe('the backend foundation', () => {
     db = await createTestDatabase();
     const secretKey = parseSecretKey('11'.repeat(32));
     const databases = new AppDatabases(db.sql, secretKey);
-    const config = { ...loadConfig({}), port: 7070, httpsPort: 8443 };
+    const config = { ...loadConfig({}), port: 7070, httpsPort: 8443, gitAllowHosts: ['10.0.0.8'] };
     backend = createBackend({
       sql: db.sql, serverUrl: db.url, secretKey, databases, config, runtime: 'process', docker: undefined,
       log: () => {}, services: async () => [probe],
@@ -142,6 +142,18 @@ describe('the backend foundation', () => {
     await backend.operations.update(parseAppName('shop'), { external: { github: { enabled: false } } });
     expect((await get('/backend/shop/rest/v1/x', { apikey: shop.anonKey })).body.providers).toEqual([]);
     expect((await backend.operations.describe(parseAppName('shop'))).external.github).toMatchObject({ enabled: false, clientId: 'Iv1.shop', secret: '…6789' });
+  });
+
+  it('refuses an OAuth URL on this machine or its private networks (DevFlow calls it), unless the operator allows the host', async () => {
+    for (const url of ['http://127.0.0.1:9000', 'http://169.254.169.254', 'http://[::1]', 'http://localhost:9000', 'https://10.0.0.9']) {
+      await expect(backend.operations.update(parseAppName('blog'), { external: { github: { clientId: 'Iv1.blog', secret: 'gh-blog-secret-0000', url } } }))
+        .rejects.toThrow(/(loopback, link-local or private address|this machine).*DEVFLOW_GIT_ALLOW_HOSTS/);
+    }
+    expect((await backend.operations.describe(parseAppName('blog'))).external.github).toEqual({ enabled: false, clientId: null, secret: null, url: null });
+    // 10.0.0.8 is in this backend's DEVFLOW_GIT_ALLOW_HOSTS.
+    const view = await backend.operations.update(parseAppName('blog'), { external: { github: { clientId: 'Iv1.blog', secret: 'gh-blog-secret-0000', url: 'https://10.0.0.8' } } });
+    expect(view.external.github).toMatchObject({ enabled: true, url: 'https://10.0.0.8' });
+    await backend.operations.update(parseAppName('blog'), { external: { github: { enabled: false, url: null } } });
   });
 
   it("refuses one project's keys on another project", async () => {

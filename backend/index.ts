@@ -135,7 +135,7 @@ export interface BackendDeps {
   serverUrl: string;
   secretKey: SecretKey;
   databases: AppDatabases;
-  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'> & Partial<Pick<Config, 'functions' | 'trustedProxies'>>;
+  config: Pick<Config, 'domain' | 'port' | 'httpPort' | 'httpsPort' | 'bindHost' | 'home' | 'smtpUrl' | 'storageS3Url'> & Partial<Pick<Config, 'functions' | 'trustedProxies' | 'gitAllowHosts'>>;
   runtime: RuntimeKind;
   docker: Docker | undefined;
   log: (line: string) => void;
@@ -220,7 +220,7 @@ export function createBackend(deps: BackendDeps): Backend {
     const mounted = await mountServices({
       sql: deps.sql, serverUrl: deps.serverUrl, smtpUrl: deps.config.smtpUrl, log: deps.log,
       storageRoot: path.join(deps.config.home, 'storage'), storageS3Url: deps.config.storageS3Url,
-      functions: (await loadFunctions()).service,
+      allowHosts: deps.config.gitAllowHosts ?? [], functions: (await loadFunctions()).service,
     });
     unmount = mounted.close;
     return mounted.list;
@@ -333,7 +333,7 @@ export function createBackend(deps: BackendDeps): Backend {
       async update(name, change) {
         const app = await getApp(deps.sql, name);
         await view(app);
-        if (change.external !== undefined) await saveProviders(deps.sql, deps.secretKey, app.id, change.external);
+        if (change.external !== undefined) await saveProviders(deps.sql, deps.secretKey, app.id, change.external, deps.config.gitAllowHosts ?? []);
         await updateBackendSettings(deps.sql, app.id, { keylessAnon: change.keylessAnon, authSettings: change.auth });
         await registry?.forget(app.name);
         return view(app);

@@ -4,8 +4,15 @@
  * GOTRUE_EXTERNAL_GITHUB_URL). Stored per project (migration 085) with the secret sealed by the
  * platform key; every view of them shows the secret masked (`…wxyz`), as the Stripe keys are.
  * The registry hands the enabled ones to Auth with the project (contract.ts `externalProviders`).
+ *
+ * DevFlow itself calls the GitHub URL (the token exchange and the user API, auth/oauth.ts), so
+ * it follows the rule of every host DevFlow contacts for a user (core/outbound-hosts.ts): no
+ * loopback, link-local or private host, as written or as resolved, unless the operator allows
+ * it in DEVFLOW_GIT_ALLOW_HOSTS. Otherwise anyone who may configure an app could make
+ * DevFlow's machine call its own internal services.
  */
 import { InvalidInputError } from '../core/errors.js';
+import { ALLOW_HOSTS_HINT, hostRefusal, privateResolution, type Resolve } from '../core/outbound-hosts.js';
 import { openSecret, sealSecret, type SecretKey } from '../core/secrets.js';
 import type { Sql } from '../core/store/database.js';
 import type { ExternalProvider, ExternalProviderName } from './contract.js';
@@ -39,8 +46,41 @@ export function maskSecret(secret: string): string {
   return secret.length < 12 ? '…' : `…${secret.slice(-4)}`;
 }
 
-/** The stored provider after a change; an enabled provider needs a client id and a secret. */
-export function mergeProvider(provider: ExternalProviderName, stored: StoredProvider | undefined, change: ProviderChange): StoredProvider {
+/**
+ * Checks a GitHub Enterprise Server URL as written: http(s), no credentials, query or fragment,
+ * and a host DevFlow may contact (`allowHosts`: DEVFLOW_GIT_ALLOW_HOSTS). Returns its host.
+ */
+export function checkProviderUrl(input: string, allowHosts: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new InvalidInputError(`github url "${input}" is not a URL (e.g. https://github.example.com)`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidInputError(`github url "${input}" must be http(s)`);
+  if (url.username || url.password || url.search || url.hash) throw new InvalidInputError(`github url "${input}" must hold no credentials, query or fragment`);
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const why = hostRefusal(host, allowHosts);
+  if (why !== undefined) throw refusedUrl(input, why);
+  return host;
+}
+
+/** Checks what a URL's host resolves to now (at save time; auth/oauth.ts checks again at each call). */
+export async function checkProviderUrlResolves(input: string, allowHosts: readonly string[], resolve?: Resolve): Promise<void> {
+  const host = checkProviderUrl(input, allowHosts);
+  const bad = await privateResolution(host, allowHosts, resolve);
+  if (bad) throw refusedUrl(input, `${host} resolves to ${bad}, a loopback, link-local or private address`);
+}
+
+function refusedUrl(input: string, why: string): InvalidInputError {
+  return new InvalidInputError(`github url "${input}" is refused: ${why}. DevFlow calls this URL itself, so it must be a public host (${ALLOW_HOSTS_HINT})`);
+}
+
+/**
+ * The stored provider after a change; an enabled provider needs a client id and a secret, and a
+ * new URL must name a host DevFlow may contact (`allowHosts`: DEVFLOW_GIT_ALLOW_HOSTS).
+ */
+export function mergeProvider(provider: ExternalProviderName, stored: StoredProvider | undefined, change: ProviderChange, allowHosts: readonly string[] = []): StoredProvider {
   const url = change.url === undefined ? stored?.url : change.url ?? undefined;
   const merged: StoredProvider = {
     provider,
@@ -53,6 +93,7 @@ export function mergeProvider(provider: ExternalProviderName, stored: StoredProv
     throw new InvalidInputError(`${provider} needs a client id and a secret before it is enabled (devflow backend:set <app> external_${provider}_client_id=… external_${provider}_secret=…)`);
   }
   if (merged.url !== undefined && provider !== 'github') throw new InvalidInputError(`only github takes a url (a GitHub Enterprise Server), not ${provider}`);
+  if (typeof change.url === 'string') checkProviderUrl(change.url, allowHosts);
   return merged;
 }
 
@@ -80,11 +121,19 @@ export async function listProviders(sql: Sql, key: SecretKey, appId: number): Pr
   }));
 }
 
-/** Applies the changes in one transaction: all of them, or none when one is refused. */
-export async function saveProviders(sql: Sql, key: SecretKey, appId: number, changes: ProviderChanges): Promise<void> {
+/**
+ * Applies the changes in one transaction: all of them, or none when one is refused. A new URL is
+ * checked as written and by what its host resolves to now.
+ */
+export async function saveProviders(
+  sql: Sql, key: SecretKey, appId: number, changes: ProviderChanges, allowHosts: readonly string[] = [], resolve?: Resolve,
+): Promise<void> {
   const stored = await listProviders(sql, key, appId);
   const merged = Object.entries(changes).map(([name, change]) =>
-    mergeProvider(name as ExternalProviderName, stored.find((s) => s.provider === name), change!));
+    mergeProvider(name as ExternalProviderName, stored.find((s) => s.provider === name), change!, allowHosts));
+  for (const change of Object.values(changes)) {
+    if (typeof change?.url === 'string') await checkProviderUrlResolves(change.url, allowHosts, resolve);
+  }
   await sql.begin(async (tx) => {
     for (const p of merged) {
       const sealed = p.secret === '' ? '' : sealSecret(key, p.secret);

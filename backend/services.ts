@@ -17,6 +17,8 @@ export interface ServiceHost {
   /** Where Storage keeps object bytes: `<DEVFLOW_HOME>/storage`, or DEVFLOW_STORAGE_S3_URL's bucket. */
   storageRoot: string;
   storageS3Url: string | undefined;
+  /** DEVFLOW_GIT_ALLOW_HOSTS: private hosts a project's OAuth URL may lead to (core/outbound-hosts.ts). */
+  allowHosts: readonly string[];
   /** /functions/v1 (functions/), made by the backend because its API operations share it. */
   functions?: BackendService;
   log: (line: string) => void;
@@ -39,7 +41,7 @@ function mountAuth(auth: AuthModule, host: ServiceHost): { service: BackendServi
   const service = auth.createAuthService({
     mailer,
     // The project's enabled providers come with it from the registry (oauth-providers.ts, migration 085).
-    providers: (project) => (project.externalProviders ?? []).map(auth.providerConfig),
+    providers: (project) => (project.externalProviders ?? []).map((p) => auth.providerConfig(p, host.allowHosts)),
     onError: (err) => host.log(`backend auth: ${String(err)}`),
   });
   return { service, close: () => mailer.close() };

@@ -64,7 +64,7 @@ export const SETTINGS = [
   { name: 'DEVFLOW_TRACES_DAYS', default: '`7`', readBy: 'server', meaning: 'spans are kept this many days (daily partitions, dropped whole)' },
   {
     name: 'DEVFLOW_GIT_ALLOW_HOSTS', default: 'none', readBy: 'server',
-    meaning: 'comma-separated hosts or IPs that `git:connect` may fetch from although they are loopback or private (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused',
+    meaning: "comma-separated hosts or IPs that DevFlow may contact for a user although they are loopback or private: the fetches and API calls of `git:connect`, and an app backend's GitHub Enterprise OAuth URL (`external_github_url`, checked when saved and at each sign-in) (a git server on a private network; tests use 127.0.0.1). Everything else on such addresses is refused",
   },
   { name: 'DEVFLOW_AUDIT_KEEP_MONTHS', default: '`13`', readBy: 'server', meaning: "months of the audit log kept: at start and hourly while running, whole months older than this are dropped (the log's only way out)" },
   { name: 'DEVFLOW_BACKUPS_KEEP', default: '`7`', readBy: 'server', meaning: "scheduled (daily) `pg:backups` kept per app; older ones are removed; manual ones stay until deleted" },
@@ -135,7 +135,7 @@ export interface ServerSettings {
   /** DEVFLOW_STORAGE_S3_URL: Storage's bytes in S3; undefined means files under DEVFLOW_HOME. */
   storageS3Url: string | undefined;
   tracing: TracingVariables;
-  /** DEVFLOW_GIT_ALLOW_HOSTS: loopback or private hosts git host connections may fetch from (issue 22). */
+  /** DEVFLOW_GIT_ALLOW_HOSTS: loopback or private hosts DevFlow may contact for a user: git host connections (issue 22), a backend's OAuth URL (issue 16). */
   gitAllowHosts: string[];
   /** DEVFLOW_PUBLIC_URL: DevFlow's base URL as others reach it (issue 22); undefined means http://localhost:<port>. */
   publicUrl?: string | undefined;
@@ -255,7 +255,7 @@ export function readAuthFailuresPerMin(env: Env): number {
   return positiveInteger(env, 'DEVFLOW_AUTH_FAILURES_PER_MIN', 20);
 }
 
-/** DEVFLOW_GIT_ALLOW_HOSTS: the hosts trusted for git fetches despite private addresses (receiver/remote-url.ts). */
+/** DEVFLOW_GIT_ALLOW_HOSTS: the hosts trusted despite private addresses (core/outbound-hosts.ts). */
 export function readGitAllowHosts(env: Env): string[] {
   return (text(env, 'DEVFLOW_GIT_ALLOW_HOSTS') ?? '').split(',').map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean);
 }

@@ -10,9 +10,11 @@
  * at 127.0.0.1 after it was accepted. Operators on a private network (and tests against a local
  * git server) name the hosts they trust in DEVFLOW_GIT_ALLOW_HOSTS; nothing else bypasses it.
  */
-import { lookup } from 'node:dns/promises';
-import net from 'node:net';
 import { InvalidInputError } from '../core/errors.js';
+import { hostRefusal, privateResolution, resolveAll, type Resolve } from '../core/outbound-hosts.js';
+
+// The address rules live in the kernel: the app backend's OAuth URL follows them too.
+export { isPrivateAddress, type Resolve } from '../core/outbound-hosts.js';
 
 export type RemoteTransport = 'http' | 'ssh';
 
@@ -61,69 +63,16 @@ function parseUrlForm(text: string, input: string): Omit<RepositoryUrl, 'host'> 
 }
 
 function checkHost(host: string, input: string, allowHosts: readonly string[]): void {
-  if (host === '') throw refused(input, 'it has no host');
-  if (allowHosts.includes(host)) return;
-  if (net.isIP(host) !== 0) {
-    if (isPrivateAddress(host)) throw refused(input, `${host} is a loopback, link-local or private address`);
-    return;
-  }
-  // Names that are numbers (2130706433, 0x7f.1) reach loopback through some resolvers.
-  if (/^(0x[0-9a-f]*|\d+)$/i.test(host.split('.').pop()!) || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
-    throw refused(input, `"${host}" is not a host name`);
-  }
-  if (host === 'localhost' || host.endsWith('.localhost') || !host.includes('.')) {
-    throw refused(input, `${host} is this machine or a local network name`);
-  }
+  const why = hostRefusal(host, allowHosts);
+  if (why !== undefined) throw refused(input, why);
 }
-
-/** IPv4 ranges (RFC 6890 special-purpose) that lead back into the machine or its networks. */
-const PRIVATE_V4: Array<[string, number]> = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-];
-
-export function isPrivateAddress(ip: string): boolean {
-  if (net.isIPv4(ip)) return PRIVATE_V4.some(([base, bits]) => inV4Range(ip, base, bits));
-  const v6 = ip.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
-  if (mapped) return isPrivateAddress(mapped[1]!);
-  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
-  if (mappedHex) {
-    const [high, low] = [parseInt(mappedHex[1]!, 16), parseInt(mappedHex[2]!, 16)];
-    return isPrivateAddress([high >> 8, high & 255, low >> 8, low & 255].join('.'));
-  }
-  if (v6 === '::' || v6 === '::1') return true;
-  const first = parseInt(expandV6(v6).slice(0, 4), 16);
-  // fc00::/7 unique local, fe80::/10 link-local, ff00::/8 multicast.
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
-}
-
-function inV4Range(ip: string, base: string, bits: number): boolean {
-  const toInt = (a: string) => a.split('.').reduce((n, part) => n * 256 + Number(part), 0);
-  const mask = bits === 0 ? 0 : 2 ** 32 - 2 ** (32 - bits);
-  return (toInt(ip) & mask) >>> 0 === (toInt(base) & mask) >>> 0;
-}
-
-function expandV6(ip: string): string {
-  const [head = '', tail = ''] = ip.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
-  return groups.map((g) => g.padStart(4, '0')).join('');
-}
-
-export type Resolve = (host: string) => Promise<string[]>;
-
-const resolveAll: Resolve = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
 
 /**
  * Right before a fetch: every address the host resolves to must be public (or the host
  * allowed). A name that does not resolve is left for git to report.
  */
 export async function assertFetchableHost(remote: RepositoryUrl, allowHosts: readonly string[], resolve: Resolve = resolveAll): Promise<void> {
-  if (allowHosts.includes(remote.host) || net.isIP(remote.host) !== 0) return;
-  const addresses = await resolve(remote.host).catch(() => [] as string[]);
-  const bad = addresses.find((a) => !allowHosts.includes(a) && isPrivateAddress(a));
+  const bad = await privateResolution(remote.host, allowHosts, resolve);
   if (bad) throw new InvalidInputError(`${remote.host} resolves to ${bad}, a loopback, link-local or private address: DevFlow does not fetch from it`);
 }
 

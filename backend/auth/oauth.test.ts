@@ -1,5 +1,6 @@
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { authorizeUrl, githubUser, googleUser, identityData, providerConfig, type OAuthProviderConfig } from './oauth.js';
+import { authorizeUrl, exchangeCode, githubUser, googleUser, identityData, providerConfig, type OAuthProviderConfig } from './oauth.js';
 
 describe('authorizeUrl', () => {
   const github: OAuthProviderConfig = { provider: 'github', clientId: 'cid', clientSecret: 's' };
@@ -46,7 +47,7 @@ describe('providerConfig (a project\'s stored provider)', () => {
   it.each([
     ['github.com', { provider: 'github' as const, clientId: 'c', secret: 's' }, { provider: 'github', clientId: 'c', clientSecret: 's' }],
     ['a GitHub Enterprise Server: pages under its URL, the API under /api/v3', { provider: 'github' as const, clientId: 'c', secret: 's', url: 'https://ghe.example.com/' }, {
-      provider: 'github', clientId: 'c', clientSecret: 's', endpoints: {
+      provider: 'github', clientId: 'c', clientSecret: 's', allowHosts: [], endpoints: {
         authorize: 'https://ghe.example.com/login/oauth/authorize', token: 'https://ghe.example.com/login/oauth/access_token',
         userinfo: 'https://ghe.example.com/api/v3/user', emails: 'https://ghe.example.com/api/v3/user/emails',
       },
@@ -54,5 +55,28 @@ describe('providerConfig (a project\'s stored provider)', () => {
     ['google', { provider: 'google' as const, clientId: 'c', secret: 's' }, { provider: 'google', clientId: 'c', clientSecret: 's' }],
   ])('%s', (_name, stored, expected) => {
     expect(providerConfig(stored)).toEqual(expected);
+  });
+});
+
+describe('exchangeCode with a project\'s URL (DevFlow calls it: core/outbound-hosts.ts)', () => {
+  // A local stand-in for a GitHub Enterprise Server's token endpoint: GitHub cannot be reached here.
+  it('calls a loopback host only while the operator allows it, and re-checks what a name resolves to', async () => {
+    let calls = 0;
+    const standIn = http.createServer((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: 'gho-token' }));
+    });
+    await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(standIn.address() as { port: number }).port}`;
+      const stored = { provider: 'github' as const, clientId: 'c', secret: 's', url };
+      await expect(exchangeCode(providerConfig(stored, ['127.0.0.1']), 'code', 'https://p.example/cb')).resolves.toBe('gho-token');
+      await expect(exchangeCode(providerConfig(stored, []), 'code', 'https://p.example/cb')).rejects.toThrow('127.0.0.1 is a loopback, link-local or private address: DevFlow does not call it');
+      const renamed = { ...providerConfig({ ...stored, url: 'http://ghe.example.com' }, []), resolve: async () => ['169.254.169.254'] };
+      await expect(exchangeCode(renamed, 'code', 'https://p.example/cb')).rejects.toThrow('ghe.example.com resolves to 169.254.169.254');
+      expect(calls).toBe(1);
+    } finally {
+      standIn.close();
+    }
   });
 });

@@ -6,6 +6,7 @@
  * authorize URL, reading each provider's profile into identity data) are table-tested; the
  * network calls take their endpoints from the config so a test can point them at a stand-in.
  */
+import { ALLOW_HOSTS_HINT, hostRefusal, privateResolution, type Resolve } from '../../core/outbound-hosts.js';
 import type { ExternalProvider } from '../contract.js';
 
 export type OAuthProviderName = 'github' | 'google';
@@ -22,8 +23,16 @@ export interface OAuthProviderConfig {
   provider: OAuthProviderName;
   clientId: string;
   clientSecret: string;
-  /** Replaces the provider's public endpoints; only tests' stand-ins need it. */
+  /** Replaces the provider's public endpoints: a GitHub Enterprise Server's, or a test's stand-in. */
   endpoints?: ProviderEndpoints;
+  /**
+   * Set when the endpoints come from a project's URL: before each call, the host and what it
+   * resolves to are checked (core/outbound-hosts.ts), the hosts listed here
+   * (DEVFLOW_GIT_ALLOW_HOSTS) excepted, since the name may point elsewhere since it was saved.
+   */
+  allowHosts?: readonly string[];
+  /** How host names are resolved for that check; the system resolver by default. */
+  resolve?: Resolve;
 }
 
 export const PROVIDER_ENDPOINTS: Record<OAuthProviderName, ProviderEndpoints> = {
@@ -51,12 +60,13 @@ export function isProviderName(value: unknown): value is OAuthProviderName {
  * A project's provider as Auth uses it. GitHub with a URL is a GitHub Enterprise Server: its
  * sign-in pages under the URL, its REST API under `/api/v3` (GoTrue's GOTRUE_EXTERNAL_GITHUB_URL).
  */
-export function providerConfig(p: ExternalProvider): OAuthProviderConfig {
+export function providerConfig(p: ExternalProvider, allowHosts: readonly string[] = []): OAuthProviderConfig {
   const config: OAuthProviderConfig = { provider: p.provider, clientId: p.clientId, clientSecret: p.secret };
   if (p.provider !== 'github' || p.url === undefined) return config;
   const base = p.url.replace(/\/+$/, '');
   return {
     ...config,
+    allowHosts,
     endpoints: {
       authorize: `${base}/login/oauth/authorize`, token: `${base}/login/oauth/access_token`,
       userinfo: `${base}/api/v3/user`, emails: `${base}/api/v3/user/emails`,
@@ -123,7 +133,15 @@ export function identityData(provider: OAuthProviderName, user: ProviderUser): J
 
 export class OAuthExchangeError extends Error {}
 
-async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
+async function fetchJson(config: OAuthProviderConfig, url: string, init: RequestInit): Promise<unknown> {
+  if (config.allowHosts !== undefined) {
+    // Again as written too: the operator may have taken the host off the list since it was saved.
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const why = hostRefusal(host, config.allowHosts);
+    if (why !== undefined) throw new OAuthExchangeError(`${why}: DevFlow does not call it (${ALLOW_HOSTS_HINT})`);
+    const bad = await privateResolution(host, config.allowHosts, config.resolve);
+    if (bad) throw new OAuthExchangeError(`${host} resolves to ${bad}, a loopback, link-local or private address: DevFlow does not call it (${ALLOW_HOSTS_HINT})`);
+  }
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new OAuthExchangeError(`${url} answered ${response.status}`);
   return response.json();
@@ -133,7 +151,7 @@ export async function exchangeCode(config: OAuthProviderConfig, code: string, re
   const form = new URLSearchParams({
     client_id: config.clientId, client_secret: config.clientSecret, code, redirect_uri: redirectUri, grant_type: 'authorization_code',
   });
-  const body = (await fetchJson(endpointsOf(config).token, {
+  const body = (await fetchJson(config, endpointsOf(config).token, {
     method: 'POST', body: form, headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
   })) as Json;
   const accessToken = str(body.access_token);
@@ -144,8 +162,8 @@ export async function exchangeCode(config: OAuthProviderConfig, code: string, re
 export async function fetchProviderUser(config: OAuthProviderConfig, accessToken: string): Promise<ProviderUser> {
   const endpoints = endpointsOf(config);
   const headers = { Authorization: `Bearer ${accessToken}`, Accept: 'application/json', 'User-Agent': 'DevFlow-Auth' };
-  const profile = (await fetchJson(endpoints.userinfo, { headers })) as Json;
+  const profile = (await fetchJson(config, endpoints.userinfo, { headers })) as Json;
   if (config.provider === 'google') return googleUser(profile);
-  const emails = endpoints.emails ? ((await fetchJson(endpoints.emails, { headers })) as Json[]) : [];
+  const emails = endpoints.emails ? ((await fetchJson(config, endpoints.emails, { headers })) as Json[]) : [];
   return githubUser(profile, Array.isArray(emails) ? emails : []);
 }

@@ -62,7 +62,8 @@ describe('the app backend with supabase-js (process runtime)', () => {
     JSON.parse((await devflow.cli(['backend', app, '--json'])).stdout) as ClientSettings;
 
   beforeAll(async () => {
-    devflow = await startDevflowProcess({ runtime: 'process' });
+    // The OAuth test's GitHub Enterprise stand-in listens on 127.0.0.1, which DevFlow refuses to call unless allowed.
+    devflow = await startDevflowProcess({ runtime: 'process', env: { DEVFLOW_GIT_ALLOW_HOSTS: '127.0.0.1' } });
     await devflow.cli(['apps:create', 'shop']);
     await devflow.cli(['apps:create', 'other']);
   });
