@@ -71,6 +71,17 @@ describe('errors', () => {
     expect(JSON.parse(await printed(() => listErrors({ app: 'tel', args: [], opts: { json: true } })))).toHaveLength(1);
     expect(api.problems).toEqual([]);
   });
+
+  it('gives an exception sent as a span event its own trace as the sample, where a stderr stack has none traced near it', async () => {
+    await createApp(db.sql, parseAppName('tel-otel'));
+    const traceId = 'cd'.repeat(16);
+    const at = new Date('2026-12-05T12:00:00Z');
+    await recordException(db.sql, { app: 'tel-otel', release: 2, type: 'CartError', message: 'empty', stack: 'CartError: empty\n    at checkout (/app/cart.js:1:1)', at, traceId });
+    await recordException(db.sql, { app: 'tel-otel', release: 2, type: 'RangeError', message: 'far', stack: 'RangeError: far\n    at page (/app/list.js:1:1)', at });
+    const res = await api.call<Array<Record<string, unknown>>>('GET', '/apps/tel-otel/errors');
+    expect(res.body.map((g) => [g.type, g.sampleTraceId])).toEqual([['RangeError', null], ['CartError', traceId]]);
+    expect(api.problems).toEqual([]);
+  });
 });
 
 describe('alerts', () => {

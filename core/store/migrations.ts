@@ -36,6 +36,7 @@ import { m067 } from './migrations/067-billing-stripe.js';
 import { m070 } from './migrations/070-app-stripe.js';
 import { m073 } from './migrations/073-pitr.js';
 import { m079 } from './migrations/079-addon-previews.js';
+import { m082 } from './migrations/082-error-sample-traces.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -75,4 +76,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m070,
   m073,
   m079,
+  m082,
 ];
