@@ -109,12 +109,13 @@ describe('metrics', () => {
     const status = { '1xx': 0, '2xx': 95, '3xx': 0, '4xx': 0, '5xx': 5 };
     // Router buckets (seconds): 0.001 … 10; all 100 requests took at most 25 ms, half at most 5 ms.
     const buckets = [0, 0, 50, 50, 100, 100, 100, 100, 100, 100, 100, 100, 100];
-    await addMetricRows(db.sql, [{ appId, processType: 'web', resolution: '1m', at: minuteAgo, requests: 100, status, latencyBuckets: buckets, latencySum: 1, cpuPercent: null, memoryMb: null, instances: null }]);
+    await addMetricRows(db.sql, [{ appId, processType: 'web', resolution: '1m', at: minuteAgo, requests: 100, status, latencyBuckets: buckets, latencySum: 1, cpuPercent: null, memoryMb: null, instances: null, restarts: 2 }]);
     const res = await api.call<{ resolution: string; processes: Array<{ processType: string; summary: Record<string, unknown> }> }>('GET', '/apps/tel/metrics?since=1h');
     expect(res.body.resolution).toBe('1m');
-    expect(res.body.processes).toEqual([expect.objectContaining({ processType: 'web', summary: expect.objectContaining({ requests: 100, rate5xx: 5, p50Ms: 5 }) })]);
+    expect(res.body.processes).toEqual([expect.objectContaining({ processType: 'web', summary: expect.objectContaining({ requests: 100, rate5xx: 5, p50Ms: 5, restarts: 2 }) })]);
     const text = await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h' } }));
     expect(text.split('\n')[1]).toBe('web: 100 requests (1.7/min), p50 5ms, p95 24ms, p99 25ms, 5xx 5.0%');
+    expect(text.split('\n')[2]).toBe('  status 1xx 0, 2xx 95, 3xx 0, 4xx 0, 5xx 5; 2 restarts');
     expect(api.problems).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { print, type OutputOptions } from '../output.js';
 
 interface Summary {
   requests: number; requestsPerMinute: number; status: Record<string, number>; rate5xx?: number;
-  p50Ms?: number; p95Ms?: number; p99Ms?: number; cpuPercent?: number; memoryMb?: number;
+  p50Ms?: number; p95Ms?: number; p99Ms?: number; cpuPercent?: number; memoryMb?: number; restarts?: number;
 }
 interface InstanceUsage { instance: string; processType: string; at: string; cpuPercent: number | null; memoryMb: number | null }
 interface MetricsView {
@@ -22,7 +22,7 @@ export function formatMetrics(app: string, m: MetricsView): string {
     const s = p.summary;
     lines.push(
       `${p.processType}: ${s.requests} requests (${num(s.requestsPerMinute, '/min', 1)}), p50 ${num(s.p50Ms, 'ms')}, p95 ${num(s.p95Ms, 'ms')}, p99 ${num(s.p99Ms, 'ms')}, 5xx ${num(s.rate5xx, '%', 1)}`,
-      `  status ${Object.entries(s.status).map(([cls, n]) => `${cls} ${n}`).join(', ')}${s.cpuPercent === undefined ? '' : `; cpu ${num(s.cpuPercent, '%', 1)}, memory ${num(s.memoryMb, 'MB')}`}`,
+      `  status ${Object.entries(s.status).map(([cls, n]) => `${cls} ${n}`).join(', ')}${s.cpuPercent === undefined ? '' : `; cpu ${num(s.cpuPercent, '%', 1)}, memory ${num(s.memoryMb, 'MB')}`}${s.restarts ? `; ${s.restarts} restart${s.restarts === 1 ? '' : 's'}` : ''}`,
     );
   }
   for (const i of m.instances ?? []) {

@@ -37,6 +37,7 @@ import { m070 } from './migrations/070-app-stripe.js';
 import { m073 } from './migrations/073-pitr.js';
 import { m079 } from './migrations/079-addon-previews.js';
 import { m082 } from './migrations/082-error-sample-traces.js';
+import { m083 } from './migrations/083-metrics-restarts-databases.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -77,4 +78,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m073,
   m079,
   m082,
+  m083,
 ];

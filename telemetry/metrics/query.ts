@@ -11,7 +11,7 @@ import { latestInstanceUsage, type InstanceUsageView } from './usage-store.js';
 export interface ProcessMetrics {
   processType: string;
   summary: MetricSummary;
-  points: Array<{ at: Date; requests: number; rate5xx: number | undefined; p95Ms: number | undefined; cpuPercent: number | null; memoryMb: number | null }>;
+  points: Array<{ at: Date; requests: number; rate5xx: number | undefined; p95Ms: number | undefined; cpuPercent: number | null; memoryMb: number | null; restarts: number }>;
 }
 
 export interface AppMetrics {
@@ -34,7 +34,7 @@ export async function readAppMetrics(sql: Sql, appId: number, since: Date, until
     summary: summarise(list, LATENCY_BUCKETS, minutes),
     points: list.map((r) => {
       const one = summarise([r], LATENCY_BUCKETS, resolution === '1m' ? 1 : 60);
-      return { at: r.at, requests: r.requests, rate5xx: one.rate5xx, p95Ms: one.p95Ms, cpuPercent: r.cpuPercent, memoryMb: r.memoryMb };
+      return { at: r.at, requests: r.requests, rate5xx: one.rate5xx, p95Ms: one.p95Ms, cpuPercent: r.cpuPercent, memoryMb: r.memoryMb, restarts: r.restarts ?? 0 };
     }),
   }));
   return { resolution, since, until, processes, instances: await latestInstanceUsage(sql, appId, since, until) };

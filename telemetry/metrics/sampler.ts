@@ -2,14 +2,17 @@
  * The per-minute metrics rollup (issue 18): once a minute, the router's traffic since the last
  * minute becomes each app's `web` row (traffic.ts), and the hour rows of the last two hours are
  * folded again from the minute rows (store.ts), which also drops rows past their keeping time.
- * The same pass reads the runtime's instances' CPU and memory (usage.ts, usage-store.ts).
+ * The same pass reads the runtime's instances' CPU and memory (usage.ts, usage-store.ts), and
+ * counts the restarts since the last pass from the supervisor's crash records (restarts.ts).
  * Off the request path: the router only counts, as it did for GET /metrics.
  */
 import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { runPeriodically, type Periodic } from '../../core/periodic.js';
 import type { UsageReading } from '../../scheduler/runtime/usage.js';
+import { listAllCrashes } from '../../core/store/crashes.js';
 import { prunePoints } from './points.js';
+import { restartsSince, type CrashState } from './restarts.js';
 import { addMetricRows, rollUpHours, type NewMetricRow } from './store.js';
 import { foldUsage } from './usage.js';
 import { pruneUsage, writeUsage } from './usage-store.js';
@@ -30,6 +33,8 @@ export class MetricsSampler {
   private loop: Periodic | undefined;
   private lastError = '';
   private lastUsage = new Map<string, UsageReading>();
+  private lastCrashes = new Map<string, CrashState>();
+  private lastPassAt: Date | undefined;
 
   constructor(private readonly options: SamplerOptions) {
     this.last = options.traffic.snapshot();
@@ -52,6 +57,7 @@ export class MetricsSampler {
       const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - 60_000);
       await addMetricRows(this.options.sql, await this.rows(delta, minute));
       await this.sampleUsage(minute);
+      await this.countRestarts(minute, now);
       await rollUpHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
       await pruneUsage(this.options.sql, now);
       await prunePoints(this.options.sql, now);
@@ -61,6 +67,18 @@ export class MetricsSampler {
       if (message !== this.lastError) this.options.log(`metrics rollup: ${message}`);
       this.lastError = message;
     }
+  }
+
+  /** Restarts recorded since the last pass (the first pass: since the minute just ended began), as the minute's rows. */
+  private async countRestarts(minute: Date, now: Date): Promise<void> {
+    const { counts, next } = restartsSince(this.lastCrashes, await listAllCrashes(this.options.sql), this.lastPassAt ?? minute);
+    this.lastCrashes = next;
+    this.lastPassAt = now;
+    await addMetricRows(this.options.sql, counts.map((c) => ({
+      appId: c.appId, processType: c.processType, resolution: '1m' as const, at: minute, requests: 0,
+      status: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, latencyBuckets: null, latencySum: 0,
+      cpuPercent: null, memoryMb: null, instances: null, restarts: c.restarts,
+    })));
   }
 
   /** The instances' CPU over the minute just ended (from the last pass's readings) and memory now. */
