@@ -116,6 +116,12 @@ describe('metrics', () => {
     const text = await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h' } }));
     expect(text.split('\n')[1]).toBe('web: 100 requests (1.7/min), p50 5ms, p95 24ms, p99 25ms, 5xx 5.0%');
     expect(text.split('\n')[2]).toBe('  status 1xx 0, 2xx 95, 3xx 0, 4xx 0, 5xx 5; 2 restarts');
+    // The app's database figures (sampled by telemetry/metrics/database.ts; written here as a sample would be).
+    await db.sql`INSERT INTO app_database_metrics (app_id, resolution, at, connections, size_bytes, cache_hit_ratio) VALUES (${appId}, '1m', ${minuteAgo}, 3, 7864320, 0.9912)`;
+    const withDb = await api.call<{ database: unknown[] }>('GET', '/apps/tel/metrics?since=1h');
+    expect(withDb.body.database).toEqual([{ at: minuteAgo.toISOString(), connections: 3, sizeBytes: 7864320, cacheHitRatio: 0.9912 }]);
+    expect((await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h' } }))).split('\n').at(-1))
+      .toBe(`database: 3 connections, 7.5 MB, cache hit 99.1% (at ${minuteAgo.toISOString()})`);
     expect(api.problems).toEqual([]);
   });
 });

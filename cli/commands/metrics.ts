@@ -11,12 +11,13 @@ interface InstanceUsage { instance: string; processType: string; at: string; cpu
 interface MetricsView {
   resolution: string; since: string; until: string; processes: Array<{ processType: string; summary: Summary }>;
   instances?: InstanceUsage[];
+  database?: Array<{ at: string; connections: number; sizeBytes: number; cacheHitRatio: number | null }>;
 }
 
 const num = (v: number | undefined, unit: string, digits = 0) => (v === undefined ? '-' : `${v.toFixed(digits)}${unit}`);
 
 export function formatMetrics(app: string, m: MetricsView): string {
-  if (m.processes.length === 0 && (m.instances ?? []).length === 0) return `no metrics for ${app} between ${m.since} and ${m.until} (the router counts requests; rows appear a minute after traffic)`;
+  if (m.processes.length === 0 && (m.instances ?? []).length === 0 && (m.database ?? []).length === 0) return `no metrics for ${app} between ${m.since} and ${m.until} (the router counts requests; rows appear a minute after traffic)`;
   const lines = [`${app}  ${m.since} .. ${m.until}  (${m.resolution} rows)`];
   for (const p of m.processes) {
     const s = p.summary;
@@ -27,6 +28,10 @@ export function formatMetrics(app: string, m: MetricsView): string {
   }
   for (const i of m.instances ?? []) {
     lines.push(`  ${i.instance}: cpu ${num(i.cpuPercent ?? undefined, '%', 1)}, memory ${num(i.memoryMb ?? undefined, 'MB')} (at ${i.at})`);
+  }
+  const db = m.database?.at(-1);
+  if (db) {
+    lines.push(`database: ${num(db.connections, ' connections', Number.isInteger(db.connections) ? 0 : 1)}, ${num(db.sizeBytes / 1_048_576, ' MB', 1)}, cache hit ${num(db.cacheHitRatio === null ? undefined : db.cacheHitRatio * 100, '%', 1)} (at ${db.at})`);
   }
   return lines.join('\n');
 }

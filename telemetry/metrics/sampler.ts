@@ -3,7 +3,8 @@
  * minute becomes each app's `web` row (traffic.ts), and the hour rows of the last two hours are
  * folded again from the minute rows (store.ts), which also drops rows past their keeping time.
  * The same pass reads the runtime's instances' CPU and memory (usage.ts, usage-store.ts), and
- * counts the restarts since the last pass from the supervisor's crash records (restarts.ts).
+ * counts the restarts since the last pass from the supervisor's crash records (restarts.ts), and
+ * samples each app's own database (database.ts).
  * Off the request path: the router only counts, as it did for GET /metrics.
  */
 import { errorMessage } from '../../core/errors.js';
@@ -11,6 +12,7 @@ import type { Sql } from '../../core/store/database.js';
 import { runPeriodically, type Periodic } from '../../core/periodic.js';
 import type { UsageReading } from '../../scheduler/runtime/usage.js';
 import { listAllCrashes } from '../../core/store/crashes.js';
+import { rollUpDatabaseHours, sampleDatabases } from './database.js';
 import { prunePoints } from './points.js';
 import { restartsSince, type CrashState } from './restarts.js';
 import { addMetricRows, rollUpHours, type NewMetricRow } from './store.js';
@@ -61,6 +63,10 @@ export class MetricsSampler {
       await rollUpHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
       await pruneUsage(this.options.sql, now);
       await prunePoints(this.options.sql, now);
+      // Last: reading another database's size needs CONNECT on it (or pg_read_all_stats), which a
+      // control role on a server DevFlow does not own may lack; the figures above are kept then.
+      await sampleDatabases(this.options.sql, minute);
+      await rollUpDatabaseHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
       this.lastError = '';
     } catch (err) {
       const message = errorMessage(err);
