@@ -4,7 +4,8 @@
  * folded again from the minute rows (store.ts), which also drops rows past their keeping time.
  * The same pass reads the runtime's instances' CPU and memory (usage.ts, usage-store.ts), and
  * counts the restarts since the last pass from the supervisor's crash records (restarts.ts), and
- * samples each app's own database (database.ts).
+ * samples each app's own database (database.ts) and scrapes the apps' own Prometheus endpoints
+ * where they asked for it (scrape.ts).
  * Off the request path: the router only counts, as it did for GET /metrics.
  */
 import { errorMessage } from '../../core/errors.js';
@@ -15,6 +16,7 @@ import { listAllCrashes } from '../../core/store/crashes.js';
 import { rollUpDatabaseHours, sampleDatabases } from './database.js';
 import { prunePoints } from './points.js';
 import { restartsSince, type CrashState } from './restarts.js';
+import { scrapeApps, type ScrapeOptions } from './scrape.js';
 import { addMetricRows, rollUpHours, type NewMetricRow } from './store.js';
 import { foldUsage } from './usage.js';
 import { pruneUsage, writeUsage } from './usage-store.js';
@@ -27,6 +29,8 @@ export interface SamplerOptions {
   traffic: TrafficCounters;
   /** The runtime driver: CPU and memory of its running instances, when it can read them. */
   usage?: { readUsage?(): Promise<UsageReading[]> };
+  /** The runtime's instance list, for apps that asked their own /metrics endpoint to be scraped (scrape.ts). */
+  scrape?: ScrapeOptions['runtime'];
   log(line: string): void;
 }
 
@@ -37,6 +41,7 @@ export class MetricsSampler {
   private lastUsage = new Map<string, UsageReading>();
   private lastCrashes = new Map<string, CrashState>();
   private lastPassAt: Date | undefined;
+  private lastScrapeFailures = '';
 
   constructor(private readonly options: SamplerOptions) {
     this.last = options.traffic.snapshot();
@@ -63,6 +68,7 @@ export class MetricsSampler {
       await rollUpHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
       await pruneUsage(this.options.sql, now);
       await prunePoints(this.options.sql, now);
+      await this.scrape(now);
       // Last: reading another database's size needs CONNECT on it (or pg_read_all_stats), which a
       // control role on a server DevFlow does not own may lack; the figures above are kept then.
       await sampleDatabases(this.options.sql, minute);
@@ -73,6 +79,15 @@ export class MetricsSampler {
       if (message !== this.lastError) this.options.log(`metrics rollup: ${message}`);
       this.lastError = message;
     }
+  }
+
+  /** Apps' own Prometheus endpoints; failures said once until they change. */
+  private async scrape(now: Date): Promise<void> {
+    if (this.options.scrape === undefined) return;
+    const { failures } = await scrapeApps({ sql: this.options.sql, runtime: this.options.scrape }, now);
+    const said = failures.join('; ');
+    if (said !== '' && said !== this.lastScrapeFailures) this.options.log(`metrics scrape: ${said}`);
+    this.lastScrapeFailures = said;
   }
 
   /** Restarts recorded since the last pass (the first pass: since the minute just ended began), as the minute's rows. */
