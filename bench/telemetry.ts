@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const token = (await settings.enable(appId)).app.ingestToken;
     const store = new SpanStore(sql, 7);
     const none = { write: async () => 0 };
-    const server = http.createServer((req, res) => void receiveOtlp({ settings, store, logs: none, metrics: none }, otlpSignalOf(req.url)!, req, res));
+    const server = http.createServer((req, res) => void receiveOtlp({ settings, store, logs: none, metrics: none, errors: { record: async () => {} } }, otlpSignalOf(req.url)!, req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`;
 

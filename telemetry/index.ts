@@ -21,6 +21,7 @@ import type { RouterTracer, SpanSink, TraceSampling } from '../router/index.js';
 import type { PlatformEnv, ReadOnlyMount } from '../scheduler/index.js';
 import { agentHostDir, agentNodeOption, agentRequirePath, AGENT_CONTAINER_DIR, prepareAgent } from './agent/agent-files.js';
 import { otelEnv } from './env.js';
+import { recordExceptions, type RecordedException } from './errors/store.js';
 import { addLogLines } from './logs/otlp-lines.js';
 import { addMetricPoints, type MetricPoint } from './metrics/points.js';
 import { otlpSignalOf, receiveOtlp } from './otlp/receiver.js';
@@ -92,6 +93,7 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
   const routerSpans = new RouterSpanWriter(deps.sql, store);
   const logs = { write: (lines: NewLogLine[]) => addLogLines(deps.sql, lines) };
   const metrics = { write: (points: MetricPoint[]) => addMetricPoints(deps.sql, points) };
+  const errors = { record: (found: RecordedException[]) => recordExceptions(deps.sql, found) };
   let tracer: RouterTracer | undefined;
   const retention = startRetention(store, deps.log);
 
@@ -127,7 +129,7 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
     handle(req, res) {
       const signal = otlpSignalOf(req.url);
       if (signal === undefined) return false;
-      void receiveOtlp({ settings, store, logs, metrics }, signal, req, res);
+      void receiveOtlp({ settings, store, logs, metrics, errors }, signal, req, res);
       return true;
     },
     platformEnv(inner) {

@@ -4,7 +4,9 @@
  * metrics rollup of the router's traffic, and the alert rules' evaluation and delivery.
  */
 import { platformMailer } from '../core/mail/platform.js';
+import type { AppName } from '../core/names.js';
 import type { Sql } from '../core/store/database.js';
+import type { Instance } from '../core/types.js';
 import type { UsageReading } from '../scheduler/index.js';
 import { AlertRunner, storeReadings } from './alerts/index.js';
 import { startErrorScanner } from './errors/index.js';
@@ -15,7 +17,7 @@ export interface TelemetryLoopsOptions {
   /** The router's counters (RouterService.metrics). */
   traffic: TrafficCounters;
   /** The runtime driver, whose instances' CPU and memory the metrics pass samples. */
-  runtime?: { readonly kind?: string; readUsage?(): Promise<UsageReading[]> };
+  runtime?: { readonly kind?: string; readUsage?(): Promise<UsageReading[]>; list?(app: AppName): Promise<Instance[]> };
   /** DEVFLOW_SMTP_URL, for email alerts; undefined: the embedded mail catcher. */
   smtpUrl?: string;
   /** The From address of alert mails. */
@@ -32,7 +34,9 @@ export function startTelemetryLoops(options: TelemetryLoopsOptions): TelemetryLo
   const scanner = startErrorScanner({ sql: options.sql, log: options.log });
   // On swarm, tasks on other nodes report their own CPU and memory (metrics/reported-usage.ts).
   const usage = options.runtime?.kind === 'swarm' ? withReportedUsage(options.sql, options.runtime) : options.runtime;
-  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, usage, log: options.log });
+  const runtime = options.runtime;
+  const scrape = runtime?.list === undefined ? undefined : { list: (app: AppName) => runtime.list!(app) };
+  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, usage, scrape, log: options.log });
   sampler.start();
   const mail = platformMailer({ sql: options.sql, smtpUrl: options.smtpUrl });
   const alerts = new AlertRunner({

@@ -71,6 +71,17 @@ describe('errors', () => {
     expect(JSON.parse(await printed(() => listErrors({ app: 'tel', args: [], opts: { json: true } })))).toHaveLength(1);
     expect(api.problems).toEqual([]);
   });
+
+  it('gives an exception sent as a span event its own trace as the sample, where a stderr stack has none traced near it', async () => {
+    await createApp(db.sql, parseAppName('tel-otel'));
+    const traceId = 'cd'.repeat(16);
+    const at = new Date('2026-12-05T12:00:00Z');
+    await recordException(db.sql, { app: 'tel-otel', release: 2, type: 'CartError', message: 'empty', stack: 'CartError: empty\n    at checkout (/app/cart.js:1:1)', at, traceId });
+    await recordException(db.sql, { app: 'tel-otel', release: 2, type: 'RangeError', message: 'far', stack: 'RangeError: far\n    at page (/app/list.js:1:1)', at });
+    const res = await api.call<Array<Record<string, unknown>>>('GET', '/apps/tel-otel/errors');
+    expect(res.body.map((g) => [g.type, g.sampleTraceId])).toEqual([['RangeError', null], ['CartError', traceId]]);
+    expect(api.problems).toEqual([]);
+  });
 });
 
 describe('alerts', () => {
@@ -98,12 +109,19 @@ describe('metrics', () => {
     const status = { '1xx': 0, '2xx': 95, '3xx': 0, '4xx': 0, '5xx': 5 };
     // Router buckets (seconds): 0.001 … 10; all 100 requests took at most 25 ms, half at most 5 ms.
     const buckets = [0, 0, 50, 50, 100, 100, 100, 100, 100, 100, 100, 100, 100];
-    await addMetricRows(db.sql, [{ appId, processType: 'web', resolution: '1m', at: minuteAgo, requests: 100, status, latencyBuckets: buckets, latencySum: 1, cpuPercent: null, memoryMb: null, instances: null }]);
+    await addMetricRows(db.sql, [{ appId, processType: 'web', resolution: '1m', at: minuteAgo, requests: 100, status, latencyBuckets: buckets, latencySum: 1, cpuPercent: null, memoryMb: null, instances: null, restarts: 2 }]);
     const res = await api.call<{ resolution: string; processes: Array<{ processType: string; summary: Record<string, unknown> }> }>('GET', '/apps/tel/metrics?since=1h');
     expect(res.body.resolution).toBe('1m');
-    expect(res.body.processes).toEqual([expect.objectContaining({ processType: 'web', summary: expect.objectContaining({ requests: 100, rate5xx: 5, p50Ms: 5 }) })]);
+    expect(res.body.processes).toEqual([expect.objectContaining({ processType: 'web', summary: expect.objectContaining({ requests: 100, rate5xx: 5, p50Ms: 5, restarts: 2 }) })]);
     const text = await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h' } }));
     expect(text.split('\n')[1]).toBe('web: 100 requests (1.7/min), p50 5ms, p95 24ms, p99 25ms, 5xx 5.0%');
+    expect(text.split('\n')[2]).toBe('  status 1xx 0, 2xx 95, 3xx 0, 4xx 0, 5xx 5; 2 restarts');
+    // The app's database figures (sampled by telemetry/metrics/database.ts; written here as a sample would be).
+    await db.sql`INSERT INTO app_database_metrics (app_id, resolution, at, connections, size_bytes, cache_hit_ratio) VALUES (${appId}, '1m', ${minuteAgo}, 3, 7864320, 0.9912)`;
+    const withDb = await api.call<{ database: unknown[] }>('GET', '/apps/tel/metrics?since=1h');
+    expect(withDb.body.database).toEqual([{ at: minuteAgo.toISOString(), connections: 3, sizeBytes: 7864320, cacheHitRatio: 0.9912 }]);
+    expect((await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h' } }))).split('\n').at(-1))
+      .toBe(`database: 3 connections, 7.5 MB, cache hit 99.1% (at ${minuteAgo.toISOString()})`);
     expect(api.problems).toEqual([]);
   });
 });

@@ -21,7 +21,8 @@ export function registerObservabilityRoutes(v1: express.Router, deps: ApiDeps): 
     const app = await getApp(deps.sql, parseAppName(req.params.app));
     const { since } = parseTimeRange(typeof req.query.since === 'string' ? req.query.since : undefined, undefined, new Date());
     const groups = await listErrorGroups(deps.sql, app.id, { since });
-    res.json(await Promise.all(groups.map(async (g) => ({ ...errorGroupView(g), sampleTraceId: await sampleTraceNear(deps.sql, app.id, g.lastSeen) }))));
+    // A span event names its own trace; a stderr stack's sample is the failed request nearest in time.
+    res.json(await Promise.all(groups.map(async (g) => ({ ...errorGroupView(g), sampleTraceId: g.sampleTraceId ?? await sampleTraceNear(deps.sql, app.id, g.lastSeen) }))));
   }));
   v1.get('/apps/:app/alerts', route(async (req, res) => {
     const app = await getApp(deps.sql, parseAppName(req.params.app));

@@ -36,6 +36,8 @@ import { m067 } from './migrations/067-billing-stripe.js';
 import { m070 } from './migrations/070-app-stripe.js';
 import { m073 } from './migrations/073-pitr.js';
 import { m079 } from './migrations/079-addon-previews.js';
+import { m082 } from './migrations/082-error-sample-traces.js';
+import { m083 } from './migrations/083-metrics-restarts-databases.js';
 import { m085 } from './migrations/085-backend-oauth-providers.js';
 import { m086 } from './migrations/086-backend-disabled.js';
 import type { Migration } from './migrations/migration.js';
@@ -77,6 +79,8 @@ export const MIGRATIONS: readonly Migration[] = [
   m070,
   m073,
   m079,
+  m082,
+  m083,
   m085,
   m086,
 ];

@@ -4,6 +4,7 @@
  */
 import type { Sql } from '../../core/store/database.js';
 import { LATENCY_BUCKETS } from '../../router/index.js';
+import { readDatabasePoints, type DatabasePoint } from './database.js';
 import { readMetricRows, type Resolution } from './store.js';
 import { summarise, type MetricRow, type MetricSummary } from './summary.js';
 import { latestInstanceUsage, type InstanceUsageView } from './usage-store.js';
@@ -11,7 +12,7 @@ import { latestInstanceUsage, type InstanceUsageView } from './usage-store.js';
 export interface ProcessMetrics {
   processType: string;
   summary: MetricSummary;
-  points: Array<{ at: Date; requests: number; rate5xx: number | undefined; p95Ms: number | undefined; cpuPercent: number | null; memoryMb: number | null }>;
+  points: Array<{ at: Date; requests: number; rate5xx: number | undefined; p95Ms: number | undefined; cpuPercent: number | null; memoryMb: number | null; restarts: number }>;
 }
 
 export interface AppMetrics {
@@ -21,6 +22,8 @@ export interface AppMetrics {
   processes: ProcessMetrics[];
   /** Each instance's latest CPU and memory in the range (usage-store.ts). */
   instances: InstanceUsageView[];
+  /** The app's own database (database.ts): its rows in the range, the latest last; empty before it exists. */
+  database: DatabasePoint[];
 }
 
 export async function readAppMetrics(sql: Sql, appId: number, since: Date, until: Date): Promise<AppMetrics> {
@@ -34,10 +37,11 @@ export async function readAppMetrics(sql: Sql, appId: number, since: Date, until
     summary: summarise(list, LATENCY_BUCKETS, minutes),
     points: list.map((r) => {
       const one = summarise([r], LATENCY_BUCKETS, resolution === '1m' ? 1 : 60);
-      return { at: r.at, requests: r.requests, rate5xx: one.rate5xx, p95Ms: one.p95Ms, cpuPercent: r.cpuPercent, memoryMb: r.memoryMb };
+      return { at: r.at, requests: r.requests, rate5xx: one.rate5xx, p95Ms: one.p95Ms, cpuPercent: r.cpuPercent, memoryMb: r.memoryMb, restarts: r.restarts ?? 0 };
     }),
   }));
-  return { resolution, since, until, processes, instances: await latestInstanceUsage(sql, appId, since, until) };
+  const [instances, database] = await Promise.all([latestInstanceUsage(sql, appId, since, until), readDatabasePoints(sql, { appId, resolution, since, until })]);
+  return { resolution, since, until, processes, instances, database };
 }
 
 /** The app's summary over the last `windowMs` of minute rows, all process types together. */

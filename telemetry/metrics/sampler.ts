@@ -2,14 +2,21 @@
  * The per-minute metrics rollup (issue 18): once a minute, the router's traffic since the last
  * minute becomes each app's `web` row (traffic.ts), and the hour rows of the last two hours are
  * folded again from the minute rows (store.ts), which also drops rows past their keeping time.
- * The same pass reads the runtime's instances' CPU and memory (usage.ts, usage-store.ts).
+ * The same pass reads the runtime's instances' CPU and memory (usage.ts, usage-store.ts), and
+ * counts the restarts since the last pass from the supervisor's crash records (restarts.ts), and
+ * samples each app's own database (database.ts) and scrapes the apps' own Prometheus endpoints
+ * where they asked for it (scrape.ts).
  * Off the request path: the router only counts, as it did for GET /metrics.
  */
 import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { runPeriodically, type Periodic } from '../../core/periodic.js';
 import type { UsageReading } from '../../scheduler/index.js';
+import { listAllCrashes } from '../../core/store/crashes.js';
+import { rollUpDatabaseHours, sampleDatabases } from './database.js';
 import { prunePoints } from './points.js';
+import { restartsSince, type CrashState } from './restarts.js';
+import { scrapeApps, type ScrapeOptions } from './scrape.js';
 import { addMetricRows, rollUpHours, type NewMetricRow } from './store.js';
 import { foldUsage } from './usage.js';
 import { pruneUsage, writeUsage } from './usage-store.js';
@@ -22,6 +29,8 @@ export interface SamplerOptions {
   traffic: TrafficCounters;
   /** The runtime driver: CPU and memory of its running instances, when it can read them. */
   usage?: { readUsage?(): Promise<UsageReading[]> };
+  /** The runtime's instance list, for apps that asked their own /metrics endpoint to be scraped (scrape.ts). */
+  scrape?: ScrapeOptions['runtime'];
   log(line: string): void;
 }
 
@@ -30,6 +39,9 @@ export class MetricsSampler {
   private loop: Periodic | undefined;
   private lastError = '';
   private lastUsage = new Map<string, UsageReading>();
+  private lastCrashes = new Map<string, CrashState>();
+  private lastPassAt: Date | undefined;
+  private lastScrapeFailures = '';
 
   constructor(private readonly options: SamplerOptions) {
     this.last = options.traffic.snapshot();
@@ -52,15 +64,42 @@ export class MetricsSampler {
       const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - 60_000);
       await addMetricRows(this.options.sql, await this.rows(delta, minute));
       await this.sampleUsage(minute);
+      await this.countRestarts(minute, now);
       await rollUpHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
       await pruneUsage(this.options.sql, now);
       await prunePoints(this.options.sql, now);
+      await this.scrape(now);
+      // Last: reading another database's size needs CONNECT on it (or pg_read_all_stats), which a
+      // control role on a server DevFlow does not own may lack; the figures above are kept then.
+      await sampleDatabases(this.options.sql, minute);
+      await rollUpDatabaseHours(this.options.sql, new Date(now.getTime() - 2 * 3_600_000), now);
       this.lastError = '';
     } catch (err) {
       const message = errorMessage(err);
       if (message !== this.lastError) this.options.log(`metrics rollup: ${message}`);
       this.lastError = message;
     }
+  }
+
+  /** Apps' own Prometheus endpoints; failures said once until they change. */
+  private async scrape(now: Date): Promise<void> {
+    if (this.options.scrape === undefined) return;
+    const { failures } = await scrapeApps({ sql: this.options.sql, runtime: this.options.scrape }, now);
+    const said = failures.join('; ');
+    if (said !== '' && said !== this.lastScrapeFailures) this.options.log(`metrics scrape: ${said}`);
+    this.lastScrapeFailures = said;
+  }
+
+  /** Restarts recorded since the last pass (the first pass: since the minute just ended began), as the minute's rows. */
+  private async countRestarts(minute: Date, now: Date): Promise<void> {
+    const { counts, next } = restartsSince(this.lastCrashes, await listAllCrashes(this.options.sql), this.lastPassAt ?? minute);
+    this.lastCrashes = next;
+    this.lastPassAt = now;
+    await addMetricRows(this.options.sql, counts.map((c) => ({
+      appId: c.appId, processType: c.processType, resolution: '1m' as const, at: minute, requests: 0,
+      status: { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, latencyBuckets: null, latencySum: 0,
+      cpuPercent: null, memoryMb: null, instances: null, restarts: c.restarts,
+    })));
   }
 
   /** The instances' CPU over the minute just ended (from the last pass's readings) and memory now. */

@@ -7,6 +7,7 @@ import { MetricsSampler } from './sampler.js';
 import type { UsageReading } from '../../scheduler/runtime/usage.js';
 import { readAppMetrics } from './query.js';
 import { readMetricRows } from './store.js';
+import { saveCrash } from '../../core/store/crashes.js';
 
 let db: TestDatabase;
 let appId: number;
@@ -60,5 +61,29 @@ describe('MetricsSampler over the router\'s counters', () => {
     const metrics = await readAppMetrics(db.sql, appId, at(11, 59), at(12, 1));
     expect(metrics.instances.map((i) => [i.instance, i.at, i.cpuPercent, i.memoryMb])).toEqual([['web.1', at(12, 0), 50, 48], ['web.2', at(12, 0), 10, 32]]);
     expect(metrics.processes[0]!.summary).toMatchObject({ cpuPercent: 60, memoryMb: 80 });
+  });
+});
+
+describe('restarts in the metrics', () => {
+  it('counts the supervisor\'s recorded exits per process type and minute, sums them by hour, and summarises them', async () => {
+    const crashing = (await createApp(db.sql, parseAppName('crashing'))).id;
+    const sampler = new MetricsSampler({ sql: db.sql, traffic: new ProxyMetrics(), log: () => {} });
+    const exit = (processType: string, slot: number, exits: number, first: Date, last: Date) =>
+      saveCrash(db.sql, crashing, { release: 1, processType, slot, exits, firstExitAt: first, lastExitAt: last, restartAt: last, lastLines: [] });
+    await exit('web', 1, 1, at(14, 0, 10), at(14, 0, 10));
+    await sampler.pass(at(14, 1, 0)); // the minute 14:00: web.1 exited once
+    await exit('web', 1, 3, at(14, 0, 10), at(14, 1, 40));
+    await exit('worker', 1, 1, at(14, 1, 20), at(14, 1, 20));
+    await sampler.pass(at(14, 2, 0)); // 14:01: web.1 twice more, worker.1 once
+    await sampler.pass(at(14, 3, 0)); // 14:02: nothing new
+    const minutes = await readMetricRows(db.sql, { appId: crashing, resolution: '1m', since: at(14, 0) });
+    expect(minutes.map((r) => [r.at, r.processType, r.restarts, r.requests])).toEqual([
+      [at(14, 0), 'web', 1, 0], [at(14, 1), 'web', 2, 0], [at(14, 1), 'worker', 1, 0],
+    ]);
+    await sampler.pass(at(15, 0, 30));
+    const hours = await readMetricRows(db.sql, { appId: crashing, resolution: '1h', since: at(14, 0) });
+    expect(hours.map((r) => [r.at, r.processType, r.restarts])).toEqual([[at(14, 0), 'web', 3], [at(14, 0), 'worker', 1]]);
+    const view = await readAppMetrics(db.sql, crashing, at(14, 0), at(14, 30));
+    expect(view.processes.map((p) => [p.processType, p.summary.restarts, p.points.map((x) => x.restarts)])).toEqual([['web', 3, [1, 2]], ['worker', 1, [1]]]);
   });
 });

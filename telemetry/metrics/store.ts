@@ -2,7 +2,7 @@
  * Rolled-up metrics in the store (migration 031): one row per app, process type and minute
  * (kept a day), folded into one per hour (kept 30 days). Rows are added to, not replaced, so
  * two writers of the same minute (request counts from the router, CPU and memory from the
- * runtime) each fill their own columns.
+ * runtime, restarts from the crash records: migration 083) each fill their own columns.
  */
 import type { Sql } from '../../core/store/database.js';
 import type { MetricRow } from './summary.js';
@@ -31,15 +31,16 @@ interface Row {
   cpu_percent: number | null;
   memory_mb: number | null;
   instances: number | null;
+  restarts: number;
 }
 
 export async function addMetricRows(sql: Sql, rows: readonly NewMetricRow[]): Promise<void> {
   for (const r of rows) {
     await sql`
       INSERT INTO app_metrics (app_id, process_type, resolution, at, requests, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx,
-        latency_buckets, latency_sum, cpu_percent, memory_mb, instances)
+        latency_buckets, latency_sum, cpu_percent, memory_mb, instances, restarts)
       VALUES (${r.appId}, ${r.processType}, ${r.resolution}, ${r.at}, ${r.requests}, ${r.status['1xx']}, ${r.status['2xx']}, ${r.status['3xx']},
-        ${r.status['4xx']}, ${r.status['5xx']}, ${r.latencyBuckets}, ${r.latencySum}, ${r.cpuPercent}, ${r.memoryMb}, ${r.instances})
+        ${r.status['4xx']}, ${r.status['5xx']}, ${r.latencyBuckets}, ${r.latencySum}, ${r.cpuPercent}, ${r.memoryMb}, ${r.instances}, ${r.restarts ?? 0})
       ON CONFLICT (app_id, process_type, resolution, at) DO UPDATE SET
         requests = app_metrics.requests + EXCLUDED.requests,
         status_1xx = app_metrics.status_1xx + EXCLUDED.status_1xx, status_2xx = app_metrics.status_2xx + EXCLUDED.status_2xx,
@@ -51,7 +52,8 @@ export async function addMetricRows(sql: Sql, rows: readonly NewMetricRow[]): Pr
         latency_sum = app_metrics.latency_sum + EXCLUDED.latency_sum,
         cpu_percent = COALESCE(EXCLUDED.cpu_percent, app_metrics.cpu_percent),
         memory_mb = COALESCE(EXCLUDED.memory_mb, app_metrics.memory_mb),
-        instances = COALESCE(EXCLUDED.instances, app_metrics.instances)`;
+        instances = COALESCE(EXCLUDED.instances, app_metrics.instances),
+        restarts = app_metrics.restarts + EXCLUDED.restarts`;
   }
 }
 
@@ -60,7 +62,7 @@ export async function readMetricRows(
 ): Promise<Array<MetricRow & { processType: string }>> {
   const rows = await sql<Array<Row & { process_type: string }>>`
     SELECT process_type, at, requests, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx, latency_buckets, latency_sum,
-      cpu_percent, memory_mb, instances
+      cpu_percent, memory_mb, instances, restarts
     FROM app_metrics WHERE app_id = ${q.appId} AND resolution = ${q.resolution} AND at >= ${q.since}
       ${q.until ? sql`AND at < ${q.until}` : sql``} ${q.processType ? sql`AND process_type = ${q.processType}` : sql``}
     ORDER BY at, process_type`;
@@ -68,7 +70,7 @@ export async function readMetricRows(
     processType: r.process_type, at: r.at, requests: Number(r.requests),
     status: { '1xx': Number(r.status_1xx), '2xx': Number(r.status_2xx), '3xx': Number(r.status_3xx), '4xx': Number(r.status_4xx), '5xx': Number(r.status_5xx) },
     latencyBuckets: r.latency_buckets?.map(Number) ?? null, latencySum: r.latency_sum,
-    cpuPercent: r.cpu_percent, memoryMb: r.memory_mb, instances: r.instances,
+    cpuPercent: r.cpu_percent, memoryMb: r.memory_mb, instances: r.instances, restarts: r.restarts,
   }));
 }
 
@@ -91,13 +93,13 @@ export async function rollUpHours(sql: Sql, from: Date, now: Date): Promise<void
       ), sums AS (
         SELECT app_id, process_type, date_trunc('hour', at) AS hour, sum(requests) AS requests, sum(status_1xx) AS s1, sum(status_2xx) AS s2,
           sum(status_3xx) AS s3, sum(status_4xx) AS s4, sum(status_5xx) AS s5, sum(latency_sum) AS latency_sum,
-          avg(cpu_percent) AS cpu_percent, max(memory_mb) AS memory_mb, max(instances) AS instances
+          avg(cpu_percent) AS cpu_percent, max(memory_mb) AS memory_mb, max(instances) AS instances, sum(restarts) AS restarts
         FROM minutes GROUP BY 1, 2, 3
       )
       INSERT INTO app_metrics (app_id, process_type, resolution, at, requests, status_1xx, status_2xx, status_3xx, status_4xx, status_5xx,
-        latency_buckets, latency_sum, cpu_percent, memory_mb, instances)
+        latency_buckets, latency_sum, cpu_percent, memory_mb, instances, restarts)
       SELECT s.app_id, s.process_type, '1h', s.hour, s.requests, s.s1, s.s2, s.s3, s.s4, s.s5, b.latency_buckets, s.latency_sum,
-        s.cpu_percent, s.memory_mb, s.instances
+        s.cpu_percent, s.memory_mb, s.instances, s.restarts
       FROM sums s LEFT JOIN buckets b USING (app_id, process_type, hour)`;
   });
   await sql`DELETE FROM app_metrics WHERE resolution = '1m' AND at < ${new Date(now.getTime() - MINUTE_ROWS_KEPT_MS)}`;

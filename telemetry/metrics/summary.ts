@@ -17,6 +17,8 @@ export interface MetricRow {
   cpuPercent: number | null;
   memoryMb: number | null;
   instances: number | null;
+  /** Restarts of the process type in the row's span (restarts.ts); 0 when none were written. */
+  restarts?: number;
 }
 
 export interface MetricSummary {
@@ -30,6 +32,7 @@ export interface MetricSummary {
   p99Ms: number | undefined;
   cpuPercent: number | undefined;
   memoryMb: number | undefined;
+  restarts: number;
 }
 
 /** The q-quantile (0..1) in milliseconds from cumulative bucket counts, or undefined with no requests. */
@@ -52,9 +55,11 @@ export function histogramQuantile(q: number, bounds: Buckets, cumulative: readon
 export function summarise(rows: readonly MetricRow[], bounds: Buckets, minutes: number): MetricSummary {
   const status = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
   let requests = 0;
+  let restarts = 0;
   const cumulative = bounds.map(() => 0);
   for (const row of rows) {
     requests += row.requests;
+    restarts += row.restarts ?? 0;
     for (const cls of Object.keys(status) as Array<keyof typeof status>) status[cls] += row.status[cls];
     row.latencyBuckets?.forEach((n, i) => (cumulative[i] = (cumulative[i] ?? 0) + n));
   }
@@ -72,5 +77,6 @@ export function summarise(rows: readonly MetricRow[], bounds: Buckets, minutes: 
     p99Ms: histogramQuantile(0.99, bounds, cumulative, requests),
     cpuPercent: cpu.length === 0 ? undefined : cpu.reduce((a, b) => a + b, 0) / cpu.length,
     memoryMb: memory.length === 0 ? undefined : Math.max(...memory),
+    restarts,
   };
 }

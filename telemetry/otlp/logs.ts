@@ -27,7 +27,8 @@ export function releaseNumber(version: unknown): number {
   return match ? Number(match[1]) : 0;
 }
 
-function nanosToDate(value: unknown): Date | undefined {
+/** An OTLP `…UnixNano` time as a Date; undefined when absent or zero (unset). */
+export function nanosToDate(value: unknown): Date | undefined {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d{1,20}$/.test(text) || /^0+$/.test(text)) return undefined;
   return new Date(Number(BigInt(text) / 1_000_000n));

@@ -16,6 +16,7 @@ import { Resource } from '@opentelemetry/resources';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ import { SpanStore } from '../traces/store.js';
 import { addLogLines } from '../logs/otlp-lines.js';
 import { searchLogs } from '../logs/search.js';
 import { addMetricPoints, readMetricPoints } from '../metrics/points.js';
+import { listErrorGroups, recordExceptions } from '../errors/store.js';
 import { otlpSignalOf, receiveOtlp, type OtlpReceiverDeps } from './receiver.js';
 
 /** A request with a server span and a child client span, as an instrumented app makes them. */
@@ -54,6 +56,7 @@ describe('OTLP/HTTP receiver', () => {
   let settings: TelemetrySettings;
   let logs: OtlpReceiverDeps['logs'];
   let metrics: OtlpReceiverDeps['metrics'];
+  let errors: OtlpReceiverDeps['errors'];
   let shop: { id: number; token: string };
   let other: { id: number; token: string };
 
@@ -63,6 +66,7 @@ describe('OTLP/HTTP receiver', () => {
     store = new SpanStore(db.sql, 7);
     logs = { write: (lines) => addLogLines(db.sql, lines) };
     metrics = { write: (points) => addMetricPoints(db.sql, points) };
+    errors = { record: (found) => recordExceptions(db.sql, found) };
     const enable = async (name: string) => {
       const app = await createApp(db.sql, name as AppName);
       return { id: app.id, token: (await settings.enable(app.id)).app.ingestToken };
@@ -72,7 +76,7 @@ describe('OTLP/HTTP receiver', () => {
     server = http.createServer((req, res) => {
       const signal = otlpSignalOf(req.url);
       if (signal === undefined) res.writeHead(404).end();
-      else void receiveOtlp({ settings, store, logs, metrics, maxBytes: 64 * 1024 }, signal, req, res);
+      else void receiveOtlp({ settings, store, logs, metrics, errors, maxBytes: 64 * 1024 }, signal, req, res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -216,5 +220,41 @@ describe('OTLP/HTTP receiver', () => {
     ]));
     expect(points).toHaveLength(2);
     expect(await readMetricPoints(db.sql, { appId: shop.id, since: new Date(0), name: 'orders' })).toEqual([]);
+  });
+
+  it('groups exceptions recorded on spans (the OTLP trace exporter) into the app\'s error groups, with the trace as sample', async () => {
+    const app = await createApp(db.sql, 'err-otel' as AppName);
+    const token = (await settings.enable(app.id)).app.ingestToken;
+    const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces`, headers: { 'x-devflow-ingest-token': token } });
+    const provider = new BasicTracerProvider({
+      resource: new Resource({ 'service.name': 'err-otel', 'service.version': 'v6' }), spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const tracer = provider.getTracer('errors-test');
+    class CartError extends Error {
+      override name = 'CartError';
+    }
+    // The same fault twice (same place, different message) and another once, each in its own request.
+    const checkout = (id: number) => new CartError(`cart ${id} is empty`);
+    const traced = (error: Error) => {
+      const span = tracer.startSpan('POST /checkout', { kind: SpanKind.SERVER });
+      span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+      return span.spanContext().traceId;
+    };
+    traced(checkout(1));
+    const latest = traced(checkout(2));
+    const other = traced(new RangeError('page 9 out of range'));
+    await provider.shutdown();
+
+    const groups = await listErrorGroups(db.sql, app.id);
+    expect(groups.map((g) => [g.type, g.message, g.count, g.firstRelease, g.lastRelease, g.sampleTraceId])).toEqual([
+      ['RangeError', 'page 9 out of range', 1, 6, 6, other],
+      ['CartError', 'cart 2 is empty', 2, 6, 6, latest],
+    ]);
+    expect(groups[1]!.sampleStack).toMatch(/^CartError: cart 2 is empty\n\s+at checkout /);
+    expect(groups[1]!.firstSeen.getTime()).toBeLessThanOrEqual(groups[1]!.lastSeen.getTime());
+    // Another app's token wrote none of these.
+    expect((await listErrorGroups(db.sql, shop.id)).map((g) => g.type)).not.toContain('CartError');
   });
 });

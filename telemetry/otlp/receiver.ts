@@ -9,7 +9,8 @@
  * Answers: 200 with an Export…ServiceResponse in the request's format (with a partial success
  * naming what was not stored); 401 without a valid token, before the body is read; 400 for a
  * body that does not decode; 413 past the size limit (compressed or not); 415 for other content
- * types or encodings. Traces go to the span store, log records to the app's runtime log (so log
+ * types or encodings. Traces go to the span store (and their spans' exception events to the
+ * app's error groups, telemetry/errors/span-events.ts), log records to the app's runtime log (so log
  * search finds them, otlp/logs.ts), metric data points to the metrics store (otlp/metrics.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -21,6 +22,8 @@ import type { SpanStore } from '../traces/store.js';
 import type { NewLogLine } from '../../core/store/runtime-logs.js';
 import { decodeRequest, encodeResponse, spansOf, type OtlpFormat, type OtlpSignal } from './decode.js';
 import { logLinesOf } from './logs.js';
+import { exceptionsOfSpans } from '../errors/span-events.js';
+import type { RecordedException } from '../errors/store.js';
 import { metricPointsOf, type MetricPoint } from './metrics.js';
 
 const gunzip = promisify(zlib.gunzip);
@@ -36,6 +39,8 @@ export interface OtlpReceiverDeps {
   /** Where log records and metric points go (telemetry/logs/otlp-lines.ts, telemetry/metrics/points.ts). */
   logs: { write(lines: NewLogLine[]): Promise<number> };
   metrics: { write(points: MetricPoint[]): Promise<number> };
+  /** Where the spans' exception events go (telemetry/errors/store.ts's recordException). */
+  errors: { record(exceptions: RecordedException[]): Promise<void> };
   maxBytes?: number;
 }
 
@@ -116,6 +121,7 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
 async function storeTraces(deps: OtlpReceiverDeps, decoded: ReturnType<typeof decodeRequest>, appId: number): Promise<Record<string, unknown>> {
   const spans = spansOf(decoded, { appId });
   const written = await deps.store.write(spans);
+  await deps.errors.record(exceptionsOfSpans(spans));
   const rejected = spans.length - written;
   return rejected === 0 ? {} : {
     partialSuccess: { rejectedSpans: String(rejected), errorMessage: `${rejected} span(s) start outside the kept window (DEVFLOW_TRACES_DAYS, or more than a day ahead)` },
