@@ -2,7 +2,8 @@
  * Deploys from a git host, in process with the real parts: PostgreSQL, the event bus and the
  * deploy queue, the receiver's repositories, git fetching over smart HTTP from a real git
  * server on loopback (`git http-backend`; allowed through DEVFLOW_GIT_ALLOW_HOSTS's setting,
- * passed in here), and webhooks sent over HTTP to the real /hooks/<app>/git endpoint. The
+ * passed in here), webhooks sent over HTTP to the real /hooks/<app>/git endpoint, and one real
+ * `git push` to DevFlow's own receiver beside a connection (handlePush, as boot wires it). The
  * hosts' REST APIs (statuses, comments) are the mocked part: a local stand-in that checks each
  * request against the documented shape (tests/support/host-api-stand-in.ts): GitHub's, Gitea's
  * and GitLab's APIs are a stand-in here, not the real services. Nothing builds:
@@ -23,10 +24,10 @@ import { createDeployQueue, type DeployQueue } from '../../core/queue.js';
 import { loadSecretKey } from '../../core/secrets.js';
 import { AppDatabases } from '../../core/store/app-databases.js';
 import { createApp, getApp } from '../../core/store/apps.js';
-import { listDeployments, readDeploymentLog, transitionDeployment } from '../../core/store/deployments.js';
+import { appendDeploymentLog, listDeployments, readDeploymentLog, transitionDeployment } from '../../core/store/deployments.js';
 import type { Deployment } from '../../core/types.js';
 import { GitReceiver } from '../../receiver/index.js';
-import { extractTar, writeFiles } from '../../receiver/test-support.js';
+import { extractTar, runGit, writeFiles } from '../../receiver/test-support.js';
 import type { RuntimeDriver, RouteRefresher } from '../../scheduler/index.js';
 import { sourceTarPath } from '../../scheduler/pipeline.js';
 import { startGitHttpServer, type GitHttpServer } from '../../tests/support/git-http-server.js';
@@ -34,6 +35,7 @@ import { startHostApiStandIn, type HostApiStandIn } from '../../tests/support/ho
 import { startSshd, type Sshd } from '../../tests/support/sshd.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
 import { PreviewService } from '../previews.js';
+import { deployBranchesOf, handlePush } from '../push.js';
 import { generateDeployKey } from './deploy-key.js';
 import type { HostProvider } from './host-event.js';
 import { HostReporter } from './report.js';
@@ -41,6 +43,7 @@ import { pushHeaders, pushPayload, type SamplePush } from './samples.js';
 import { GitHostService } from './service.js';
 
 const TOKEN = 'ghp_standin_token_0123456789';
+const PUSH_TOKEN = 'devflow-push-token';
 let db: TestDatabase;
 let bus: EventBus;
 let queue: DeployQueue;
@@ -63,8 +66,13 @@ beforeAll(async () => {
   await bus.start();
   queue = createDeployQueue({ databaseUrl: db.url });
   const secretKey = await loadSecretKey({ file: path.join(home, 'secret-key') });
-  receiver = new GitReceiver({ reposDir: path.join(home, 'repos'), authenticate: async () => undefined, appExists: async () => true, onPush: async () => ({ ok: false, message: '' }) });
   const enqueue = { sql: db.sql, bus, queue, home };
+  // The receiver as boot/steps.ts wires it: `git push devflow main` deploys through handlePush.
+  receiver = new GitReceiver({
+    reposDir: path.join(home, 'repos'), authenticate: async (_user, password) => (password === PUSH_TOKEN ? 'ada' : undefined),
+    appExists: async () => true, deployBranches: (app) => deployBranchesOf(db.sql, app),
+    onPush: (push, pushLog) => handlePush({ ...enqueue, previews }, push, pushLog),
+  });
   const config = { domain: 'localhost', httpPort: 8080, port: 7070 };
   // No preview is removed or routed here, so the runtime and the route refresher are never reached.
   previews = new PreviewService({
@@ -465,6 +473,66 @@ describe('commit statuses of previews (GitHub)', () => {
       expect.objectContaining({ state: 'pending', context: 'devflow/preview' }),
       expect.objectContaining({ state: 'failure', context: 'devflow/preview', target_url: `http://devflow.test/#/apps/${previewApp}/deployments` }),
     ]);
+  });
+});
+
+describe('`git push devflow main` beside a Git host connection (GitHub)', () => {
+  // DevFlow's own git endpoint: the receiver over real HTTP, pushed to by the real git client.
+  let devflowGit: http.Server;
+  let remote: string;
+  beforeAll(async () => {
+    await execa('git', ['init', '--quiet', '--bare', '--initial-branch=main', path.join(home, 'remotes', 'acme', 'both.git')]);
+    await createApp(db.sql, parseAppName('both'));
+    await receiver.ensureRepo(parseAppName('both')); // as `apps:create` makes it (deploys/apps.ts)
+    secrets.both = (await git.webhook('both', false)).secret;
+    await git.connect('both', { url: `${publicGit.url}/acme/both.git`, provider: 'github', apiUrl: hostApi.urls.github, token: TOKEN });
+    devflowGit = http.createServer((req, res) => {
+      if (!receiver.handle(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => devflowGit.listen(0, '127.0.0.1', resolve));
+    remote = `http://devflow:${PUSH_TOKEN}@127.0.0.1:${(devflowGit.address() as AddressInfo).port}/both.git`;
+  });
+  afterAll(async () => {
+    devflowGit.closeAllConnections();
+    await new Promise((r) => devflowGit.close(r));
+  });
+
+  it('a plain push deploys the pushed commit and leaves the connection as it was; the webhook deploys afterwards', async () => {
+    const connected = await git.info('both');
+    // The developer's clone of the host's repository, with DevFlow as a second remote.
+    const pushed = await commitOnHost('acme/both', { 'server.js': 'pushed to devflow\n' });
+    const work = path.join(home, 'work', 'acme/both');
+    const push = runGit(home, ['push', remote, 'main'], work);
+    await waitFor(async () => (await deploymentsOf('both')).length === 1);
+    const [deployment] = await deploymentsOf('both');
+    expect(deployment).toMatchObject({ sha: pushed, ref: 'refs/heads/main', trigger: 'push', actor: 'ada', state: 'queued' });
+    expect(await extractTar(sourceTarPath(home, deployment!.id), path.join(home, 'x5'))).toEqual({ 'server.js': 'pushed to devflow\n' });
+    // The pipeline's first line, as the worker would write it; the push streams it back live.
+    const line = `-----> Building both from main at ${pushed.slice(0, 7)}`;
+    await appendDeploymentLog(db.sql, deployment!.id, 0, line);
+    await bus.publish({ type: 'deployment.log', deploymentId: deployment!.id, app: 'both', seq: 0, line });
+    await finish(deployment!, 'succeeded');
+    const result = await push;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(`remote: ${line}`);
+    expect(result.stderr).toContain('remote: deployed v1');
+    expect(result.stderr).toMatch(/ [0-9a-f]+\.\.[0-9a-f]+ +main -> main|\* \[new branch\] +main -> main/);
+    expect((await deploymentsOf('both')).map((d) => [d.sha, d.state])).toEqual([[pushed, 'succeeded']]);
+    // The connection is untouched by a push to DevFlow: same repository, branch, token, secret, deliveries.
+    expect(await git.info('both')).toEqual(connected);
+    expect(await git.webhook('both', false)).toMatchObject({ secret: secrets.both });
+
+    // The host's webhook still deploys the next commit, fetched over the one DevFlow received.
+    const next = await commitOnHost('acme/both', { 'server.js': 'pushed to the host\n' });
+    const sent = await deliver('both', 'github', { ref: 'refs/heads/main', before: pushed, after: next, repository: 'acme/both' });
+    expect(sent).toMatchObject({ status: 202, body: { result: `deploying ${next.slice(0, 7)} of main` } });
+    await git.idle();
+    const [latest] = await deploymentsOf('both');
+    expect(latest).toMatchObject({ sha: next, actor: 'github webhook', state: 'queued' });
+    expect(await extractTar(sourceTarPath(home, latest!.id), path.join(home, 'x6'))).toEqual({ 'server.js': 'pushed to the host\n' });
+    await finish(latest!, 'succeeded');
+    await waitFor(async () => (await git.info('both')).deliveries[0]?.result === 'deployed');
+    expect((await deploymentsOf('both')).map((d) => [d.sha, d.state])).toEqual([[next, 'succeeded'], [pushed, 'succeeded']]);
   });
 });
 
