@@ -3,7 +3,8 @@
  * in with a token, watch a deploy started by `git push` appear and progress without a reload,
  * scale, set a config var (hidden until revealed), roll back, read runtime logs. Screenshots of
  * the main pages go to test-artifacts/dashboard/. The studio (issue 17): database, storage, realtime
- * channels and functions, judged against @supabase/supabase-js on the same backend.
+ * channels and functions, judged against @supabase/supabase-js on the same backend. The Jobs tab
+ * (issue 21): an app.json cron job with its next run and, once it ran, its status; one-off runs.
  */
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
