@@ -3,7 +3,8 @@
  * in with a token, watch a deploy started by `git push` appear and progress without a reload,
  * scale, set a config var (hidden until revealed), roll back, read runtime logs. Screenshots of
  * the main pages go to test-artifacts/dashboard/. The studio (issue 17): database, storage, realtime
- * channels and functions, judged against @supabase/supabase-js on the same backend.
+ * channels and functions, judged against @supabase/supabase-js on the same backend. The Jobs tab
+ * (issue 21): an app.json cron job with its next run and, once it ran, its status; one-off runs.
  */
 import { createHmac } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { raw } from '../support/api-client.js';
 import { openDashboardBrowser, type DashboardBrowser } from '../support/dashboard-browser.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { pushTo, repoFromExample } from '../support/git.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LONG = { timeout: 180_000 };
@@ -24,6 +25,7 @@ const LONG = { timeout: 180_000 };
 let devflow: DevflowProcess;
 let browser: Browser;
 let page: Page;
+let repo: Workdir;
 
 let shot: DashboardBrowser['shot'];
 let tab: DashboardBrowser['tab'];
@@ -69,7 +71,7 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('text=No deployments yet');
     await page.waitForSelector('span.live:has-text("live")');
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
-    const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
+    repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
     const push = pushTo(repo, devflow, 'hello');
     await page.waitForSelector('tr[data-deployment]', LONG);
     await page.waitForFunction(() => document.querySelector('[data-testid=build-log]')?.textContent?.includes('-----> Building hello'), undefined, LONG);
@@ -131,7 +133,7 @@ describe('the dashboard in Chromium', () => {
     await shot('08-domains');
     await tab('Previews');
     await page.waitForSelector('text=/No previews|not available/');
-    const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
+    repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
     const pushed = await pushTo(repo, devflow, 'hello', 'HEAD:refs/heads/try-this');
     expect(pushed.exitCode, pushed.stderr).toBe(0);
     await page.reload();
@@ -416,4 +418,27 @@ describe('the dashboard in Chromium', () => {
     const gone = await raw('GET', `${devflow.api}/api/v1/apps/made-here`, { token: devflow.token });
     expect(gone.status).toBe(404);
   });
+
+  it("the Jobs tab: the app.json cron job with its schedule, next run and last run's status, and recent one-off runs (issue 21)", async () => {
+    await repo.write('app.json', '{ "cron": [ { "command": "echo cron-ran", "schedule": "* * * * *" } ] }\n');
+    await repo.commit('a cron job every minute');
+    const push = await pushTo(repo, devflow, 'hello');
+    expect(push.exitCode, push.stderr).toBe(0);
+    const run = await raw('POST', `${devflow.api}/api/v1/apps/hello/runs`, { token: devflow.token, body: { command: 'echo one-off; exit 3', detach: true } });
+    expect(run.status).toBe(200);
+    await page.goto(`${devflow.api}/#/apps/hello/jobs`);
+    await page.waitForSelector('nav.tabs a.active:has-text("Jobs")');
+    const job = 'tr[data-cron-job]';
+    await page.waitForSelector(job, LONG);
+    expect(await page.textContent(`${job} [data-testid=command]`)).toBe('echo cron-ran');
+    expect(await page.textContent(`${job} [data-testid=schedule]`)).toBe('* * * * *');
+    expect(await page.textContent(`${job} [data-testid=next-run]`)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    await page.waitForSelector(`tr[data-run]:has-text("echo one-off; exit 3") .badge[data-state=failed]`, LONG);
+    expect(await page.textContent(`tr[data-run]:has-text("echo one-off; exit 3") [data-testid=run-status]`)).toBe('failed exit 3');
+    // The job runs at the next minute: its row then shows the run's status and exit code.
+    await page.waitForSelector(`${job} [data-testid=last-status] .badge[data-state=succeeded]`, { timeout: 150_000 });
+    expect(await page.textContent(`${job} [data-testid=last-status]`)).toContain('succeeded exit 0');
+    expect(await page.textContent(`tr[data-run]:has-text("[cron] echo cron-ran")`)).toContain('succeeded');
+    await shot('14-jobs');
+  }, 240_000);
 });

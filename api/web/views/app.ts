@@ -22,6 +22,7 @@ import { logSearchPanel } from './log-search.js';
 import { metricsPanel } from './metrics.js';
 import { tracesPanel } from './traces.js';
 import { usagePanel } from './usage.js';
+import { jobsPanel } from './jobs.js';
 
 const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   deployments: { label: 'Deployments', panel: deploymentsPanel },
@@ -43,6 +44,7 @@ const TABS: Record<string, { label: string; panel: PanelFactory }> = {
   errors: { label: 'Errors', panel: errorsPanel },
   alerts: { label: 'Alerts', panel: alertsPanel },
   usage: { label: 'Usage', panel: usagePanel },
+  jobs: { label: 'Jobs', panel: jobsPanel },
 };
 
 interface AppView { name: string; url: string; status: string; currentRelease: number | null; gitUrl: string }
