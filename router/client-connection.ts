@@ -23,7 +23,7 @@ import {
 import { Http1Parser, isParseError, type MessageHead } from './http1/parser.js';
 import { NO_APP, type ProxyMetrics } from './metrics.js';
 import { decideRequest, type RequestAction } from './resolve.js';
-import type { Route, RoutingTable } from './table.js';
+import { lookupRoute, type Route, type RoutingTable } from './table.js';
 import { openTunnel } from './tunnel.js';
 import type { UpstreamPool } from './upstream-pool.js';
 import type { RouterTracer } from './tracing/tracer.js';
@@ -99,6 +99,12 @@ export class ClientConnection implements ExchangeOwner {
 
   get pool(): UpstreamPool {
     return this.ctx.pool;
+  }
+
+  currentRoute(route: Route): Route | undefined {
+    const now = lookupRoute(this.ctx.table, route.host);
+    // A preview route or another app's wildcard is never a stand-in for this one.
+    return now === undefined || now.app !== route.app || now.preview !== route.preview ? undefined : now;
   }
 
   /** One read from the client; false stops reading (ClientReader). */

@@ -35,6 +35,8 @@ export interface ExchangeOwner {
   exchangeDone(exchange: Exchange, status: number): void;
   /** Answers with an error page, unless the response has begun (then the connection is cut). */
   exchangeFailed(exchange: Exchange, failure: ProxyFailure): void;
+  /** The route the routing table holds now for `route`'s host (it may have been swapped since). */
+  currentRoute(route: Route): Route | undefined;
 }
 
 export interface ForwardPlan {
@@ -287,6 +289,13 @@ export class Exchange implements ResponseSink, TracedRequest {
       this.attempt(this.attemptIndex + 1, performance.now());
       return;
     }
+    const swapped = this.retried || this.bodySent ? undefined : this.routeSwappedSince(code);
+    if (swapped !== undefined) {
+      this.retried = true;
+      this.plan = { ...this.plan!, route: swapped };
+      this.attempt(0, performance.now());
+      return;
+    }
     this.owner.exchangeFailed(this, { kind: 'upstream-unreachable', app: this.plan!.route.app, code });
   }
 
@@ -302,6 +311,24 @@ export class Exchange implements ResponseSink, TracedRequest {
     if (code === 'ECONNREFUSED') return several;
     if (code !== 'ECONNRESET' && code !== 'EPIPE') return false;
     return IDEMPOTENT.has(this.method) && (this.reusedConnection || several);
+  }
+
+  /**
+   * A request planned on the old table of a rolling deploy whose only upstream went away before
+   * it connected (its listener closed as it stopped): the table has been swapped since, so the
+   * request goes once to the instances the table holds now, other than the one that failed.
+   * The same rule as isRetryable on what may be sent again: anything after a refused connect,
+   * only idempotent requests after a reset.
+   */
+  private routeSwappedSince(code: string): Route | undefined {
+    const refused = code === 'ECONNREFUSED';
+    if (!refused && !((code === 'ECONNRESET' || code === 'EPIPE') && IDEMPOTENT.has(this.method))) return undefined;
+    const planned = this.plan!.route;
+    const now = this.owner.currentRoute(planned);
+    if (now === undefined || now === planned) return undefined;
+    const failed = this.target;
+    const others = now.upstreams.filter((u) => failed === undefined || u.host !== failed.host || u.port !== failed.port);
+    return others.length === 0 ? undefined : { ...now, upstreams: others };
   }
 
   /** The upstream did not begin its response in time: 504. */

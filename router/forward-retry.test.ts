@@ -63,3 +63,49 @@ describe('retry after a reset on a new connection', () => {
     expect(res.body).toContain('ECONNRESET');
   });
 });
+
+/**
+ * A rolling deploy swaps the table between a request's plan and its connect: the old instance,
+ * the route's only one, closes its listener as it stops. The request goes once to what the table
+ * holds now, with the same rule on what may be sent again.
+ */
+describe('retry on the swapped table when the only planned upstream goes away', () => {
+  let proxy: EmbeddedProxy;
+  let port: number;
+  let fresh: TestServer;
+  let stopping: net.Server;
+  let stoppingUpstream: Upstream;
+  const oldTable = () => buildRoutingTable({ domain: 'localhost', apps: [{ name: 'rolling', upstreams: [stoppingUpstream] }] });
+  const newTable = () => buildRoutingTable({ domain: 'localhost', apps: [{ name: 'rolling', upstreams: [fresh.upstream] }] });
+
+  beforeAll(async () => {
+    fresh = await startNamedUpstream('fresh');
+    // The old instance: as its request arrives, the deploy swaps the table, then the instance resets.
+    stopping = net.createServer((socket) => socket.once('data', () => {
+      proxy.setTable(newTable());
+      socket.resetAndDestroy();
+    }));
+    await new Promise<void>((resolve) => stopping.listen(0, '127.0.0.1', resolve));
+    stoppingUpstream = { host: '127.0.0.1', port: (stopping.address() as AddressInfo).port };
+    ({ proxy, port } = await startProxy());
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await fresh.close();
+    await new Promise((resolve) => stopping.close(resolve));
+  });
+
+  it('sends a GET to the instance the new table holds', async () => {
+    proxy.setTable(oldTable());
+    const res = await send(port, 'rolling.localhost');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('fresh');
+  });
+
+  it('does not resend a POST after a reset, which the old instance may have received', async () => {
+    proxy.setTable(oldTable());
+    const res = await send(port, 'rolling.localhost', { method: 'POST', body: 'x' });
+    expect(res.status).toBe(502);
+    expect(res.body).toContain('ECONNRESET');
+  });
+});
