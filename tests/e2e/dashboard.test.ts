@@ -133,8 +133,8 @@ describe('the dashboard in Chromium', () => {
     await shot('08-domains');
     await tab('Previews');
     await page.waitForSelector('text=/No previews|not available/');
-    repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
-    const pushed = await pushTo(repo, devflow, 'hello', 'HEAD:refs/heads/try-this');
+    const branchRepo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
+    const pushed = await pushTo(branchRepo, devflow, 'hello', 'HEAD:refs/heads/try-this');
     expect(pushed.exitCode, pushed.stderr).toBe(0);
     await page.reload();
     await page.waitForSelector('tr[data-preview=try-this]', LONG);
