@@ -12,6 +12,11 @@
  * - own network: a user-defined bridge with inter-container traffic off
  *   (com.docker.network.bridge.enable_icc=false), no published port; reached at its address.
  *
+ * - own network, icc on: the same user-defined bridge with inter-container traffic on, to tell
+ *   what the isolation rules cost from what a user-defined network (its embedded DNS) costs.
+ * - no network (floor): `NetworkMode: none`, what create and start cost with no networking at all;
+ *   "answered" is not measured there (nothing can reach it).
+ *
  * The container runs `node -e <an HTTP server>` from the runtime tests' node image. Removal is
  * timed apart (a published port's rules and proxy are undone there too).
  *
@@ -30,9 +35,11 @@ const SERVER = "require('http').createServer((q, s) => s.end('ok')).listen(5000)
 const docker = new Docker();
 const suffix = randomBytes(3).toString('hex');
 const NETWORK = `devflow-bench-${suffix}`;
+const NETWORK_ICC = `devflow-bench-icc-${suffix}`;
 
-type Way = 'published' | 'bridge' | 'own network';
-const WAYS: Way[] = ['published', 'bridge', 'own network'];
+type Way = 'published' | 'bridge' | 'own network' | 'own network, icc on' | 'no network (floor)';
+const WAYS: Way[] = ['published', 'bridge', 'own network', 'own network, icc on', 'no network (floor)'];
+const NETWORK_OF: Partial<Record<Way, string>> = { 'own network': NETWORK, 'own network, icc on': NETWORK_ICC, 'no network (floor)': 'none' };
 
 interface Sample { create: number; start: number; inspect: number; answered: number; remove: number }
 
@@ -44,14 +51,14 @@ function createOptions(way: Way, image: string): Docker.ContainerCreateOptions {
     ExposedPorts: { '5000/tcp': {} },
     HostConfig: {
       ...(way === 'published' ? { PortBindings: { '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
-      ...(way === 'own network' ? { NetworkMode: NETWORK } : {}),
+      ...(NETWORK_OF[way] === undefined ? {} : { NetworkMode: NETWORK_OF[way] }),
     },
   };
 }
 
 function addressOf(way: Way, info: Docker.ContainerInspectInfo): { host: string; port: number } {
   if (way === 'published') return { host: '127.0.0.1', port: Number(info.NetworkSettings.Ports['5000/tcp']![0]!.HostPort) };
-  const network = way === 'bridge' ? 'bridge' : NETWORK;
+  const network = NETWORK_OF[way] ?? 'bridge';
   return { host: info.NetworkSettings.Networks[network]!.IPAddress, port: 5000 };
 }
 
@@ -74,8 +81,10 @@ async function sample(way: Way, image: string): Promise<Sample> {
   const t2 = now();
   const info = await container.inspect();
   const t3 = now();
-  const address = addressOf(way, info);
-  while (!(await answers(address))) await sleep(5);
+  if (way !== 'no network (floor)') {
+    const address = addressOf(way, info);
+    while (!(await answers(address))) await sleep(5);
+  }
   const t4 = now();
   await container.remove({ force: true });
   return { create: t1 - t0, start: t2 - t1, inspect: t3 - t2, answered: t4 - t0, remove: now() - t4 };
@@ -92,7 +101,8 @@ async function dockerdFlags(): Promise<string> {
 async function main(): Promise<void> {
   const image = await ensureNodeTestImage(docker);
   await docker.createNetwork({ Name: NETWORK, Driver: 'bridge', Options: { 'com.docker.network.bridge.enable_icc': 'false' } });
-  const samples: Record<Way, Sample[]> = { published: [], bridge: [], 'own network': [] };
+  await docker.createNetwork({ Name: NETWORK_ICC, Driver: 'bridge' });
+  const samples = Object.fromEntries(WAYS.map((way) => [way, [] as Sample[]])) as Record<Way, Sample[]>;
   const loadBefore = os.loadavg()[0]!;
   try {
     for (const way of WAYS) await sample(way, image); // warm-up, not counted
@@ -101,7 +111,7 @@ async function main(): Promise<void> {
       for (const way of order) samples[way].push(await sample(way, image));
     }
   } finally {
-    await docker.getNetwork(NETWORK).remove().catch(() => {});
+    for (const name of [NETWORK, NETWORK_ICC]) await docker.getNetwork(name).remove().catch(() => {});
   }
   const loadAfter = os.loadavg()[0]!;
   const ms = (v: number) => `${v.toFixed(0)} ms`;
@@ -109,7 +119,8 @@ async function main(): Promise<void> {
     const s = samples[way];
     const m = (k: keyof Sample) => ms(median(s.map((x) => x[k])));
     const range = (k: keyof Sample) => `${m(k)} (${ms(Math.min(...s.map((x) => x[k])))}–${ms(Math.max(...s.map((x) => x[k])))})`;
-    return `| ${way} | ${m('create')} | ${range('start')} | ${m('inspect')} | ${range('answered')} | ${m('remove')} |`;
+    const answered = way === 'no network (floor)' ? '-' : range('answered');
+    return `| ${way} | ${m('create')} | ${range('start')} | ${m('inspect')} | ${answered} | ${m('remove')} |`;
   });
   await writeResult('docker-start', [
     `#### Container start with and without a published port, ${machine()}`,

@@ -19,7 +19,10 @@
  * BENCH_ROUTER_BASELINE=<dir> adds the traced proxy of another checkout (its own
  * bench/router/proxy-child.ts, e.g. `git worktree add <dir> <commit>`), so a change to the
  * router is compared with the code before it in the same run. BENCH_ROUTER_SATURATED=1 leaves the
- * paced (latency) load out, for throughput comparisons in less time.
+ * paced (latency) load out, for throughput comparisons in less time. BENCH_ROUTER_AA=1 adds a second
+ * copy of the untraced proxy, the same code in another process: its paired "drop" against the
+ * first is what two identical processes differ by in this run, the noise floor any other paired
+ * figure (tracing's cost) has to be read against.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -65,13 +68,15 @@ interface Measured extends LoadResult {
 const TRACED = ', tracing on';
 const UNMETERED = ', metering off';
 const BASELINE = ', tracing on, baseline';
+const COPY = ', second copy (A/A)';
 
 async function startDevflowProxy(
-  upstreamPort: number, routes: number, mode: 'traced' | 'unmetered' | undefined = undefined, tree = path.join(import.meta.dirname, '..'),
+  upstreamPort: number, routes: number, mode: 'traced' | 'unmetered' | 'copy' | undefined = undefined, tree = path.join(import.meta.dirname, '..'),
 ): Promise<Target & { child: ChildProcess }> {
   const script = path.join(tree, 'bench', 'router', 'proxy-child.ts');
   const baseline = tree !== path.join(import.meta.dirname, '..');
-  const args = ['--import', 'tsx', script, String(upstreamPort), String(routes), ...(mode ? [mode] : [])];
+  // The copy is the default proxy, started a second time.
+  const args = ['--import', 'tsx', script, String(upstreamPort), String(routes), ...(mode && mode !== 'copy' ? [mode] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: tree });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
@@ -83,7 +88,7 @@ async function startDevflowProxy(
     child.once('exit', (code) => reject(new Error(`proxy exited with ${code}`)));
   });
   return {
-    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}${baseline ? BASELINE : mode === 'traced' ? TRACED : mode === 'unmetered' ? UNMETERED : ''}`,
+    name: `DevFlow proxy, ${routes.toLocaleString('en')} route${routes === 1 ? '' : 's'}${baseline ? BASELINE : mode === 'traced' ? TRACED : mode === 'unmetered' ? UNMETERED : mode === 'copy' ? COPY : ''}`,
     port,
     host: routes === 1 ? HOST : BIG_HOST,
     child,
@@ -126,10 +131,10 @@ function summarize(rounds: Measured[]): Measured {
   };
 }
 
-function tracingCostLine(load: Load, drop: ReturnType<typeof pairedDrop>): string {
+function tracingCostLine(load: Load, what: string, drop: ReturnType<typeof pairedDrop>): string {
   const interval = drop.low === undefined ? '- (too few rounds)' : `${drop.low.toFixed(1)} to ${drop.high!.toFixed(1)}`;
   const confidence = drop.confidence === undefined ? '-' : `${(drop.confidence * 100).toFixed(1)} %`;
-  return `| ${describeLoad(load)} | ${drop.median.toFixed(1)} | ${interval} | ${confidence} | ${drop.drops.map((d) => d.toFixed(1)).join(', ')} |`;
+  return `| ${describeLoad(load)} | ${what} | ${drop.median.toFixed(1)} | ${interval} | ${confidence} | ${drop.drops.map((d) => d.toFixed(1)).join(', ')} |`;
 }
 
 function describeLoad(load: Load): string {
@@ -182,6 +187,7 @@ async function main(): Promise<void> {
     const baselineTree = process.env.BENCH_ROUTER_BASELINE;
     if (baselineTree !== undefined) targets.push(await startDevflowProxy(upstreamPort, 1, 'traced', path.resolve(baselineTree)));
     if (process.env.BENCH_ROUTER_METERING === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'unmetered'));
+    if (process.env.BENCH_ROUTER_AA === '1') targets.push(await startDevflowProxy(upstreamPort, 1, 'copy'));
     if (process.env.BENCH_ROUTER_BIG !== '0') targets.push(await startNginxProxy(upstreamPort, BIG), await startDevflowProxy(upstreamPort, BIG));
     if (PIN) for (const target of targets) if (target.pid !== undefined) pin(target.pid, 1);
     const lines: string[] = [];
@@ -199,16 +205,17 @@ async function main(): Promise<void> {
       const results = new Map([...rounds].map(([name, measured]) => [name, summarize(measured)]));
       const floor = results.get(direct.name)!;
       for (const target of targets) {
-        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx').replace(BASELINE, '').replace(TRACED, '').replace(UNMETERED, '') : undefined;
+        const peerName = target.name.startsWith('DevFlow') ? target.name.replace('DevFlow proxy', 'nginx').replace(BASELINE, '').replace(TRACED, '').replace(UNMETERED, '').replace(COPY, '') : undefined;
         // The ratio of each round, nginx's and DevFlow's turns being minutes apart at most.
         const ratios = peerName === undefined ? [] : rounds.get(target.name)!.map((m, i) => Math.round((m.requestsPerSecond / rounds.get(peerName)![i]!.requestsPerSecond) * 100));
         lines.push(row(target.name, load, results.get(target.name)!, floor, peerName === undefined ? undefined : results.get(peerName), ratios));
       }
-      const traced = rounds.get(`DevFlow proxy, 1 route${TRACED}`);
-      if (traced !== undefined && load.pauseMs === undefined) {
-        const off = rounds.get('DevFlow proxy, 1 route')!;
-        const nginx = rounds.get('nginx, 1 route')!;
-        costs.push(tracingCostLine(load, pairedDrop(traced.map((on, i) => ({ nginx: nginx[i]!.requestsPerSecond, off: off[i]!.requestsPerSecond, on: on.requestsPerSecond })))));
+      const off = rounds.get('DevFlow proxy, 1 route')!;
+      const nginx = rounds.get('nginx, 1 route')!;
+      for (const [suffix, what] of [[TRACED, 'tracing on'], [COPY, 'A/A: the same untraced proxy again']] as const) {
+        const other = rounds.get(`DevFlow proxy, 1 route${suffix}`);
+        if (other === undefined || load.pauseMs !== undefined) continue;
+        costs.push(tracingCostLine(load, what, pairedDrop(other.map((on, i) => ({ nginx: nginx[i]!.requestsPerSecond, off: off[i]!.requestsPerSecond, on: on.requestsPerSecond })))));
       }
     }
     await writeResult('router', [
@@ -226,10 +233,10 @@ async function main(): Promise<void> {
       ...lines,
       '',
       ...(costs.length === 0 ? [] : [
-        'Tracing\'s cost, paired by round: (off − on) / nginx of the same round, in points; the median, with the interval that holds the true median at the confidence shown (order statistics), and each round\'s figure.',
+        'Paired by round: (untraced − other) / nginx of the same round, in points, for tracing on and (with BENCH_ROUTER_AA=1) for a second copy of the untraced proxy; the median, with the interval that holds the true median at the confidence shown (order statistics), and each round\'s figure.',
         '',
-        '| load | median drop, points | interval | confidence | rounds |',
-        '| --- | --- | --- | --- | --- |',
+        '| load | other proxy | median drop, points | interval | confidence | rounds |',
+        '| --- | --- | --- | --- | --- | --- |',
         ...costs,
         '',
       ]),
