@@ -14,6 +14,8 @@
  * no package load times. `--runtime` benches one runtime. `--rest-seconds N` (default 30) is the
  * window over which DevFlow's CPU at rest is read, with no apps and with all apps deployed;
  * `--no-load-times` leaves out the packages' load times. `--cpu-prof` also profiles a second such window with all apps deployed and lists where it went.
+ * `--heap-snapshots <dir>` writes a heap snapshot at each memory reading (no apps, one, ten) into
+ * <dir>/<runtime>/1.heapsnapshot … (DevTools' Memory tab compares them).
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -33,6 +35,7 @@ const RUNTIMES = (['docker', 'process'] as const).filter((r) => !process.argv.in
 const SETTLE_MS = APPS > 1 ? 20_000 : 1_000;
 const REST_MS = numberFlag('--rest-seconds', 30) * 1000;
 const PROFILE = process.argv.includes('--cpu-prof');
+const SNAPSHOTS = process.argv.includes('--heap-snapshots') ? process.argv[process.argv.indexOf('--heap-snapshots') + 1] : undefined;
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
 async function makeRepo(): Promise<string> {
@@ -100,7 +103,11 @@ async function bareFloor(dir: string): Promise<number> {
 async function measureRuntime(runtime: 'docker' | 'process') {
   const reportFile = path.join(os.tmpdir(), `devflow-bench-memory-${process.pid}.json`);
   const profileFile = path.join(os.tmpdir(), `devflow-bench-${runtime}-${process.pid}.cpuprofile`);
-  const devflow = await startDevflow(runtime, { DEVFLOW_BENCH_MEMORY_REPORT: reportFile, DEVFLOW_BENCH_CPU_PROFILE: PROFILE ? profileFile : '' }, ['--import', MEMORY_REPORT_PRELOAD]);
+  const snapshotDir = SNAPSHOTS === undefined ? '' : path.resolve(SNAPSHOTS, runtime);
+  if (snapshotDir) await fs.mkdir(snapshotDir, { recursive: true });
+  const devflow = await startDevflow(runtime, {
+    DEVFLOW_BENCH_MEMORY_REPORT: reportFile, DEVFLOW_BENCH_CPU_PROFILE: PROFILE ? profileFile : '', DEVFLOW_BENCH_HEAP_SNAPSHOTS: snapshotDir,
+  }, ['--import', MEMORY_REPORT_PRELOAD]);
   try {
     await sleep(SETTLE_MS);
     const noApps = await memoryBreakdown(devflow.child.pid!, reportFile);

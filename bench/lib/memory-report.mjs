@@ -4,14 +4,21 @@
 // With DEVFLOW_BENCH_CPU_PROFILE set to a file path, SIGWINCH starts V8's CPU profiler (through
 // an in-process inspector session, so no --inspect port) and the next SIGWINCH writes the profile
 // there: the bench profiles a window of rest, not the whole run as `--cpu-prof` would.
+// With DEVFLOW_BENCH_HEAP_SNAPSHOTS set to a directory, each SIGUSR2 also writes a heap snapshot
+// there (1.heapsnapshot, 2.heapsnapshot, … in reading order), to compare what the heap holds
+// with no apps, one app and ten.
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import v8 from 'node:v8';
 
 process.on('SIGUSR2', () => {
   const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { used: s.space_used_size, committed: s.physical_space_size }]));
-  writeFileSync(process.env.DEVFLOW_BENCH_MEMORY_REPORT, JSON.stringify({ ...process.memoryUsage(), spaces }));
+  const report = JSON.stringify({ ...process.memoryUsage(), spaces });
+  // The snapshot after the figures, so its own allocations are not in them.
+  if (process.env.DEVFLOW_BENCH_HEAP_SNAPSHOTS) v8.writeHeapSnapshot(`${process.env.DEVFLOW_BENCH_HEAP_SNAPSHOTS}/${++snapshots}.heapsnapshot`);
+  writeFileSync(process.env.DEVFLOW_BENCH_MEMORY_REPORT, report);
 });
+let snapshots = 0;
 
 if (process.env.DEVFLOW_BENCH_CPU_PROFILE) {
   let session;

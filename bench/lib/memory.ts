@@ -29,7 +29,8 @@ export async function memoryBreakdown(pid: number, reportFile: string): Promise<
   await fs.rm(reportFile, { force: true });
   process.kill(pid, 'SIGUSR2');
   let text = '';
-  for (let i = 0; i < 100 && !text; i++) {
+  // Up to 30 s: a heap snapshot (--heap-snapshots) is written before the report.
+  for (let i = 0; i < 1500 && !text; i++) {
     await sleep(20);
     text = await fs.readFile(reportFile, 'utf8').catch(() => '');
   }
