@@ -14,6 +14,7 @@ import {
   publishedPortFromPorts,
 } from './docker-plan.js';
 import type { InstanceSpec } from './types.js';
+import { PUBLISHED } from './docker-upstream.js';
 
 const app = parseAppName('shop');
 const web = parseProcessType('web');
@@ -137,6 +138,17 @@ describe('containerCreateOptions', () => {
     expect(webOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
     const workerOptions = containerCreateOptions(spec({ processType: worker }), 'n', [], route);
     expect(workerOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+  });
+
+  it('given a holder on the bridge route, joins its network namespace and exposes no port; on the published route a holder is ignored', () => {
+    const route = { kind: 'bridge', network: 'devflow-apps' } as const;
+    const joined = containerCreateOptions(spec(), 'n', [], route, 'abc123');
+    expect(joined.ExposedPorts).toBeUndefined();
+    expect(joined.HostConfig).toEqual({ NetworkMode: 'container:abc123', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+    const published = containerCreateOptions(spec(), 'n', [], PUBLISHED, 'abc123');
+    expect(published.ExposedPorts).toEqual({ '5000/tcp': {} });
+    expect(published.HostConfig?.NetworkMode).toBeUndefined();
+    expect(published.HostConfig?.PortBindings).toEqual({ '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
   });
 
   it('mounts the driver\'s shared directories read-only', () => {

@@ -115,14 +115,16 @@ export function readOnlyBinds(mounts: readonly ReadOnlyMount[]): string[] {
  * The create request. On the published route (docker-upstream.ts) web's port is published on
  * 127.0.0.1 (an empty HostPort asks the engine for an ephemeral port; 127.0.0.1 keeps the app
  * reachable only through the router) and every container joins the default bridge; on the bridge
- * route nothing is published and every container joins the route's network.
+ * route nothing is published and every container joins the route's network, or, given a `holder`
+ * (docker-netns.ts), that container's network namespace, which is on the route's network already.
  */
 export function containerCreateOptions(
-  spec: InstanceSpec, name: string, mounts: readonly ReadOnlyMount[] = [], route: UpstreamRoute = PUBLISHED,
+  spec: InstanceSpec, name: string, mounts: readonly ReadOnlyMount[] = [], route: UpstreamRoute = PUBLISHED, holder?: string,
 ): Docker.ContainerCreateOptions {
   const image = imageOf(spec.artifact);
   const command = containerCommand(spec.artifact, spec.processType, spec.command);
   const isWeb = spec.processType === 'web';
+  const joins = holder !== undefined && route.kind === 'bridge';
   return {
     name,
     Image: image,
@@ -130,9 +132,10 @@ export function containerCreateOptions(
     ...(command.cmd === undefined ? {} : { Cmd: command.cmd }),
     Env: containerEnv(spec.env),
     Labels: containerLabels(spec),
-    ...(isWeb ? { ExposedPorts: { [PORT_KEY]: {} } } : {}),
+    // The engine refuses exposed ports on a container that joins another's namespace.
+    ...(isWeb && !joins ? { ExposedPorts: { [PORT_KEY]: {} } } : {}),
     HostConfig: {
-      ...(route.kind === 'bridge' ? { NetworkMode: route.network } : {}),
+      ...(route.kind === 'bridge' ? { NetworkMode: joins ? `container:${holder}` : route.network } : {}),
       ...(isWeb && route.kind === 'published' ? { PortBindings: { [PORT_KEY]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
       ...(spec.memoryMb === undefined ? {} : { Memory: Math.round(spec.memoryMb * 1024 * 1024) }),
       ...(spec.cpus === undefined ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }),

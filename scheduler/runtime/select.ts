@@ -26,6 +26,8 @@ export interface SelectRuntimeOptions {
   engine?: EngineAddress;
   /** Directories every container sees read-only (telemetry's Node agent): bind mounts on docker, configs on swarm. */
   readOnlyMounts?: readonly ReadOnlyMount[];
+  /** The docker runtime's network holders' image (docker-netns.ts); without it, none are made. */
+  netnsHolderImage?: string;
 }
 
 /** Whether the engine (default: the environment's) answers a ping within `timeoutMs`. */
@@ -48,7 +50,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
         );
       }
       const { DockerRuntime } = await loadDockerDriver();
-      return new DockerRuntime(await dockerClient(options.engine), options.home, options.readOnlyMounts);
+      return new DockerRuntime(await dockerClient(options.engine), options.home, options.readOnlyMounts, { netnsHolderImage: options.netnsHolderImage });
     }
     case 'process':
       return new ProcessRuntime({ home: options.home, cgroups: await detectCgroups() });

@@ -88,6 +88,18 @@ export interface RuntimeDriver {
    * both ways, resizable; killed when `signal` aborts or the timeout passes, then removed.
    */
   runTty?(spec: InstanceSpec, options: TtyOptions): Promise<TtySession>;
+  /**
+   * Readies, while a deployment builds, what `count` starts of the app's web process will need,
+   * so start() does less once the build is done (the docker runtime: network namespaces,
+   * docker-netns.ts). What start() did not use is removed by dispose(); a start without anything
+   * prepared works as before.
+   */
+  prepareStarts?(app: AppName, count: number): PreparedStarts;
+}
+
+export interface PreparedStarts {
+  /** Removes what no start used. */
+  dispose(): Promise<void>;
 }
 
 export interface TtyOptions {

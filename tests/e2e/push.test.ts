@@ -171,7 +171,8 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
 
 async function runningInstances(runtime: 'docker' | 'process' | 'swarm', home: string, app: string): Promise<number> {
   if (runtime !== 'process') {
-    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`, '--filter', `label=devflow.home=${home}`]);
+    // Instances only: on docker each web instance has a network holder beside it (devflow.managed=netns).
+    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`, '--filter', `label=devflow.home=${home}`, '--filter', 'label=devflow.managed=true']);
     return r.stdout.split('\n').filter(Boolean).length;
   }
   const dir = path.join(home, 'run', 'instances');
