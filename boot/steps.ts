@@ -110,7 +110,7 @@ export async function startRuntime({ config, store, log }: Pick<House, 'config' 
   // Telemetry's Node agent reaches containers as a read-only mount (telemetry/agent/agent-files.ts).
   const readOnlyMounts = [nodeAgentMount(config.home)];
   await Promise.all(readOnlyMounts.map((m) => fs.mkdir(m.hostPath, { recursive: true, mode: 0o755 })));
-  const runtime = meterRuntime(await selectRuntime({ requested: config.runtime, home: config.home, readOnlyMounts }), { sql: store.db.sql, log });
+  const runtime = meterRuntime(await selectRuntime({ requested: config.runtime, home: config.home, readOnlyMounts, maxRestarts: config.maxRestarts }), { sql: store.db.sql, log });
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const docker = runtime.kind === 'process' ? undefined : await dockerClient();
   const platformEnv = await createAppDatabaseEnv({ databases: store.databases, controlUrl: store.db.url, runtime: runtime.kind, docker });

@@ -143,6 +143,19 @@ describe('containerCreateOptions', () => {
     const options = containerCreateOptions(spec(), 'n', [{ hostPath: '/home/df/otel-agent', containerPath: '/opt/devflow/otel' }]);
     expect(options.HostConfig?.Binds).toEqual(['/home/df/otel-agent:/opt/devflow/otel:ro']);
   });
+
+  // DEVFLOW_MAX_RESTARTS: the engine restarts a failed container that often, then leaves it exited.
+  it.each([
+    [undefined, 5],
+    [1, 1],
+    [2, 2],
+    [20, 20],
+  ])('restarts a failed container %s times (undefined: the default) → MaximumRetryCount %d', (maxRestarts, expected) => {
+    for (const type of [web, worker]) {
+      const options = containerCreateOptions(spec({ processType: type }), 'n', [], undefined, maxRestarts);
+      expect(options.HostConfig?.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: expected });
+    }
+  });
 });
 
 describe('reading docker back', () => {

@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import { ConflictError, NotFoundError, withContext } from '../../core/errors.js';
+import { DEFAULT_MAX_RESTARTS } from '../../core/settings.js';
 import type { AppName } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import {
@@ -72,10 +73,13 @@ export interface DockerRuntimeOptions {
    * 'published' always publishes one.
    */
   upstreams?: 'auto' | 'published';
+  /** DEVFLOW_MAX_RESTARTS: the engine's restarts of a crashing container (default 5). */
+  maxRestarts?: number;
 }
 
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
+  readonly maxRestarts: number;
   /** Asks the engine for new output only when the container's log file moved (docker-log-gate.ts). */
   private readonly logGate = new DockerLogGate();
   /** Decided on the first start or listing, once per driver; a failed decision is tried again. */
@@ -91,7 +95,9 @@ export class DockerRuntime implements RuntimeDriver {
     /** Mounted read-only into every container this driver starts (types.ts ReadOnlyMount). */
     private readonly mounts: readonly ReadOnlyMount[] = [],
     private readonly options: DockerRuntimeOptions = {},
-  ) {}
+  ) {
+    this.maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
+  }
 
   /** The route web containers are reached by (docker-upstream.ts), decided once. */
   upstreamRoute(): Promise<UpstreamRoute> {
@@ -107,7 +113,7 @@ export class DockerRuntime implements RuntimeDriver {
     assertSlotAndRelease(spec);
     const name = containerName(spec, randomSuffix());
     const route = await this.upstreamRoute();
-    const options = containerCreateOptions(spec, name, this.mounts, route);
+    const options = containerCreateOptions(spec, name, this.mounts, route, this.maxRestarts);
     if (this.owner !== undefined) options.Labels = { ...options.Labels, [OWNER_LABEL]: this.owner };
     const container = await this.createContainer(options);
     try {
