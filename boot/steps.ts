@@ -112,7 +112,7 @@ export async function startRuntime({ config, store, log }: Pick<House, 'config' 
   await Promise.all(readOnlyMounts.map((m) => fs.mkdir(m.hostPath, { recursive: true, mode: 0o755 })));
   // Docker's web instances join network namespaces readied during their build (scheduler/runtime/docker-netns.ts),
   // held by the stack's run image, which every buildpack build has already.
-  const selected = await selectRuntime({ requested: config.runtime, home: config.home, readOnlyMounts, netnsHolderImage: RUN_IMAGE });
+  const selected = await selectRuntime({ requested: config.runtime, home: config.home, readOnlyMounts, maxRestarts: config.maxRestarts, netnsHolderImage: RUN_IMAGE });
   const runtime = meterRuntime(selected, { sql: store.db.sql, log });
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const docker = runtime.kind === 'process' ? undefined : await dockerClient();

@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import { ConflictError, NotFoundError, withContext } from '../../core/errors.js';
+import { DEFAULT_MAX_RESTARTS } from '../../core/settings.js';
 import type { AppName } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import {
@@ -79,12 +80,15 @@ export interface DockerRuntimeOptions {
    * without one, or on the published route, no holders are prepared.
    */
   netnsHolderImage?: string;
+  /** DEVFLOW_MAX_RESTARTS: the engine's restarts of a crashing container (default 5). */
+  maxRestarts?: number;
 }
 
 const NOTHING_PREPARED: PreparedStarts = { dispose: async () => {} };
 
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
+  readonly maxRestarts: number;
   /** Asks the engine for new output only when the container's log file moved (docker-log-gate.ts). */
   private readonly logGate = new DockerLogGate();
   /** Decided on the first start or listing, once per driver; a failed decision is tried again. */
@@ -102,6 +106,7 @@ export class DockerRuntime implements RuntimeDriver {
     private readonly mounts: readonly ReadOnlyMount[] = [],
     private readonly options: DockerRuntimeOptions = {},
   ) {
+    this.maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
     this.holders = options.netnsHolderImage === undefined || options.upstreams === 'published'
       ? undefined
       : new NetnsHolders(docker, options.netnsHolderImage, this.ownerLabels(), randomSuffix);
@@ -134,7 +139,7 @@ export class DockerRuntime implements RuntimeDriver {
     const name = containerName(spec, randomSuffix());
     const route = await this.upstreamRoute();
     const holder = spec.processType === 'web' && route.kind === 'bridge' ? await this.holders?.take(spec.app) : undefined;
-    const options = containerCreateOptions(spec, name, this.mounts, route, holder?.id);
+    const options = containerCreateOptions(spec, name, this.mounts, route, this.maxRestarts, holder?.id);
     if (this.owner !== undefined) options.Labels = { ...options.Labels, [OWNER_LABEL]: this.owner };
     let container: Docker.Container;
     try {

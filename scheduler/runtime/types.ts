@@ -48,6 +48,13 @@ export interface LogsOptions {
 
 export interface RuntimeDriver {
   readonly kind: RuntimeKind;
+  /**
+   * DEVFLOW_MAX_RESTARTS: how often a crashing instance is restarted before its slot counts as
+   * crashed. The docker and swarm drivers hand it to the engine (which restarts the instance
+   * itself and only then reports it exited); on the process runtime the supervisor does the
+   * restarts (scheduler/crash-loop.ts).
+   */
+  readonly maxRestarts: number;
   /** Returns once the process/container has started (not necessarily healthy); upstream set for web. */
   start(spec: InstanceSpec): Promise<Instance>;
   /** SIGTERM, wait graceMs (default 10 s), then SIGKILL; stopping a gone instance is fine. */

@@ -19,7 +19,8 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
   const host = (app: string) => `${app}.localhost`;
 
   beforeAll(async () => {
-    devflow = await startDevflowProcess({ runtime });
+    // DEVFLOW_MAX_RESTARTS=2: an app that crashes at start is given up on after 3 runs, not 6.
+    devflow = await startDevflowProcess({ runtime, env: { DEVFLOW_MAX_RESTARTS: '2' } });
   });
   afterAll(async () => {
     await devflow?.stop();
