@@ -41,6 +41,7 @@ import { m083 } from './migrations/083-metrics-restarts-databases.js';
 import { m085 } from './migrations/085-backend-oauth-providers.js';
 import { m086 } from './migrations/086-backend-disabled.js';
 import type { Migration } from './migrations/migration.js';
+import { m090 } from './migrations/090-metric-point-temporality.js';
 
 export type { Migration } from './migrations/migration.js';
 
@@ -83,4 +84,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m083,
   m085,
   m086,
+  m090,
 ];
