@@ -42,6 +42,7 @@ import { m085 } from './migrations/085-backend-oauth-providers.js';
 import { m086 } from './migrations/086-backend-disabled.js';
 import type { Migration } from './migrations/migration.js';
 import { m090 } from './migrations/090-metric-point-temporality.js';
+import { m091 } from './migrations/091-release-first-requests.js';
 
 export type { Migration } from './migrations/migration.js';
 
@@ -85,4 +86,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m085,
   m086,
   m090,
+  m091,
 ];
