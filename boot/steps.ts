@@ -163,6 +163,7 @@ export async function startRouting({
     sql: store.db.sql, secretKey: store.secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
     bindHost: config.bindHost, traefikDir: homePaths(config.home).traefik, env: process.env, log, routes: restored,
     spans: telemetry?.routerSpans,
+    firstRequests: telemetry?.firstRequests,
   });
   await telemetry?.useTracer(router.tracer);
   const routes = new RouteSync(store.db.sql, runtime.runtime, config.domain, async (input) => router.apply(await backend.withRoutes(input)));
