@@ -221,8 +221,10 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
 
 async function runningInstances(runtime: 'docker' | 'process' | 'swarm', home: string, app: string): Promise<number> {
   if (runtime !== 'process') {
-    // Instances only: on docker each web instance has a network holder beside it (devflow.managed=netns).
-    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`, '--filter', `label=devflow.home=${home}`, '--filter', 'label=devflow.managed=true']);
+    // Instances only: on docker a web instance has a network holder beside it (devflow.managed=netns);
+    // swarm's task containers carry no devflow.managed label.
+    const instancesOnly = runtime === 'docker' ? ['--filter', 'label=devflow.managed=true'] : [];
+    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`, '--filter', `label=devflow.home=${home}`, ...instancesOnly]);
     return r.stdout.split('\n').filter(Boolean).length;
   }
   const dir = path.join(home, 'run', 'instances');
