@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildStack, RUN_IMAGE } from '../stack.js';
-import { exportArchive, imageConfig, inspectBaseImage, layersHeld, layerTarArgs, loadManifest, NORMALIZED_MTIME, writeLayerTar, type BaseImage } from './image-archive.js';
+import { exportArchive, imageConfig, inspectBaseImage, layersHeld, layerTarArgs, layerTarFile, loadManifest, NORMALIZED_MTIME, reuseOrWriteLayerTar, writeLayerTar, type BaseImage } from './image-archive.js';
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -48,6 +48,34 @@ describe('writeLayerTar', () => {
     expect(stdout).toContain('layers/bp/deps/main.js -> lib/a.js');
     expect(stdout).toContain('0/0');
     expect(stdout).toContain('1980-01-01');
+  });
+});
+
+describe('reuseOrWriteLayerTar', () => {
+  it('reuses the tar and its diff id while the tree is unchanged, writes a new one when it changes', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'devflow-layer-reuse-'));
+    scratch.push(root);
+    await mkdir(join(root, 'deps', 'lib'), { recursive: true });
+    await writeFile(join(root, 'deps', 'lib', 'a.js'), 'one');
+    const layer = { name: 'bp/deps', hostDir: join(root, 'deps'), imagePath: '/layers/bp/deps', owner: 0 };
+    const file = layerTarFile(join(root, 'tars'), layer);
+    await mkdir(join(root, 'tars'));
+    const first = await reuseOrWriteLayerTar(layer, file);
+    const inode = (await stat(file)).ino;
+    const again = await reuseOrWriteLayerTar(layer, file);
+    expect(first.reused).toBe(false);
+    expect(again).toEqual({ ...first, reused: true });
+    expect((await stat(file)).ino).toBe(inode);
+    // The same tree put in the image at another path is another tar.
+    const elsewhere = await reuseOrWriteLayerTar({ ...layer, imagePath: '/layers/bp/other' }, file);
+    expect(elsewhere.reused).toBe(false);
+    expect(elsewhere.diffId).not.toBe(first.diffId);
+    await reuseOrWriteLayerTar(layer, file);
+    await writeFile(join(root, 'deps', 'lib', 'a.js'), 'two');
+    const changed = await reuseOrWriteLayerTar(layer, file);
+    expect(changed.reused).toBe(false);
+    expect(changed.diffId).not.toBe(first.diffId);
+    expect(changed.diffId).toBe((await writeLayerTar(layer, join(root, 'fresh.tar'))).diffId);
   });
 });
 
@@ -120,6 +148,7 @@ describe('exportArchive against the engine', () => {
     await mkdir(join(root, 'deps'));
     await writeFile(join(root, 'deps', 'dep.js'), 'module.exports = 1;');
     const base = await inspectBaseImage(docker, RUN_IMAGE);
+    const tarsDir = join(root, 'layer-tars');
     const settings = { user: 'app', workingDir: '/workspace', entrypoint: ['/bin/sh'], cmd: [], labels: {}, created: '2026-01-01T00:00:00.000Z' };
     const exportOnce = async (n: number, previous?: string) => {
       await mkdir(join(root, `app${n}`));
@@ -131,7 +160,7 @@ describe('exportArchive against the engine', () => {
         { name: 'deps', hostDir: join(root, 'deps'), imagePath: '/layers/bp/deps', owner: 0 },
         { name: 'app', hostDir: join(root, `app${n}`), imagePath: '/workspace', owner: 1000 },
       ];
-      const result = await exportArchive({ docker, archiveDir, base, layers, settings, tag, previous });
+      const result = await exportArchive({ docker, archiveDir, tarsDir, base, layers, settings, tag, previous });
       return { ...result, tag, sent: await readdir(join(archiveDir, 'layers')) };
     };
     const first = await exportOnce(1);
@@ -142,6 +171,9 @@ describe('exportArchive against the engine', () => {
     expect(info.Id).toBe(second.imageId);
     expect(info.RootFS.Layers).toEqual([...base.diffIds, ...second.built.map((l) => l.diffId)]);
     expect(second.built[0]!.diffId).toBe(first.built[0]!.diffId);
+    // The unchanged dependency layer's tar was reused, not written again; the app's was written.
+    expect(second.built.map((l) => l.reused)).toEqual([true, false]);
+    expect((await readdir(tarsDir)).sort()).toEqual(['app.tar', 'app.tar.json', 'deps.tar', 'deps.tar.json']);
     // A previous image the engine no longer has: everything is sent.
     await docker.getImage(first.tag).remove();
     await docker.getImage(second.tag).remove();
