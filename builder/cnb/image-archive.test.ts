@@ -1,82 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildStack, RUN_IMAGE } from '../stack.js';
-import { exportArchive, imageConfig, inspectBaseImage, layersHeld, layerTarArgs, layerTarFile, loadManifest, NORMALIZED_MTIME, reuseOrWriteLayerTar, writeLayerTar, type BaseImage } from './image-archive.js';
-
+import { exportArchive, imageConfig, inspectBaseImage, layersHeld, loadManifest, type BaseImage } from './image-archive.js';
 const scratch: string[] = [];
 afterAll(async () => {
   for (const dir of scratch) await rm(dir, { recursive: true, force: true });
-});
-
-describe('layerTarArgs', () => {
-  it.each([
-    ['/layers/devflow_nodejs/node_modules', '--transform=s,^\\.,layers/devflow_nodejs/node_modules,S'],
-    ['/workspace', '--transform=s,^\\.,workspace,S'],
-    ['/layers/a_b/odd,name&x', '--transform=s,^\\.,layers/a_b/odd\\,name\\&x,S'],
-  ])('puts the files of %s under that path, sorted, with fixed owners and times', (imagePath, transform) => {
-    const args = layerTarArgs({ name: 'x', hostDir: '/h/x', imagePath, owner: 1000 }, '/out/0.tar');
-    expect(args).toContain(transform);
-    expect(args).toEqual(expect.arrayContaining(['--sort=name', `--mtime=@${NORMALIZED_MTIME}`, '--owner=1000', '--group=1000', '--numeric-owner']));
-    expect(args.slice(-3)).toEqual(['--directory', '/h/x', '.']);
-  });
-});
-
-describe('writeLayerTar', () => {
-  it('gives the same diff id for the same content written at different times, another for other content', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'devflow-layer-tar-'));
-    scratch.push(root);
-    const make = async (name: string, text: string) => {
-      const dir = join(root, name);
-      await mkdir(join(dir, 'lib'), { recursive: true });
-      await writeFile(join(dir, 'lib', 'a.js'), text);
-      await symlink('lib/a.js', join(dir, 'main.js'));
-      return writeLayerTar({ name, hostDir: dir, imagePath: '/layers/bp/deps', owner: 0 }, join(root, `${name}.tar`));
-    };
-    const first = await make('one', 'same');
-    await new Promise((r) => setTimeout(r, 20));
-    const second = await make('two', 'same');
-    const third = await make('three', 'other');
-    expect(first.diffId).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(second.diffId).toBe(first.diffId);
-    expect(third.diffId).not.toBe(first.diffId);
-    const { stdout } = await promisify(execFile)('tar', ['-tvf', first.file]);
-    expect(stdout).toContain('layers/bp/deps/main.js -> lib/a.js');
-    expect(stdout).toContain('0/0');
-    expect(stdout).toContain('1980-01-01');
-  });
-});
-
-describe('reuseOrWriteLayerTar', () => {
-  it('reuses the tar and its diff id while the tree is unchanged, writes a new one when it changes', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'devflow-layer-reuse-'));
-    scratch.push(root);
-    await mkdir(join(root, 'deps', 'lib'), { recursive: true });
-    await writeFile(join(root, 'deps', 'lib', 'a.js'), 'one');
-    const layer = { name: 'bp/deps', hostDir: join(root, 'deps'), imagePath: '/layers/bp/deps', owner: 0 };
-    const file = layerTarFile(join(root, 'tars'), layer);
-    await mkdir(join(root, 'tars'));
-    const first = await reuseOrWriteLayerTar(layer, file);
-    const inode = (await stat(file)).ino;
-    const again = await reuseOrWriteLayerTar(layer, file);
-    expect(first.reused).toBe(false);
-    expect(again).toEqual({ ...first, reused: true });
-    expect((await stat(file)).ino).toBe(inode);
-    // The same tree put in the image at another path is another tar.
-    const elsewhere = await reuseOrWriteLayerTar({ ...layer, imagePath: '/layers/bp/other' }, file);
-    expect(elsewhere.reused).toBe(false);
-    expect(elsewhere.diffId).not.toBe(first.diffId);
-    await reuseOrWriteLayerTar(layer, file);
-    await writeFile(join(root, 'deps', 'lib', 'a.js'), 'two');
-    const changed = await reuseOrWriteLayerTar(layer, file);
-    expect(changed.reused).toBe(false);
-    expect(changed.diffId).not.toBe(first.diffId);
-    expect(changed.diffId).toBe((await writeLayerTar(layer, join(root, 'fresh.tar'))).diffId);
-  });
 });
 
 const base: BaseImage = {

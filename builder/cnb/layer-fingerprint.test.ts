@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { treeFingerprint } from './layer-fingerprint.js';
+import { treeFingerprint, treeFingerprints } from './layer-fingerprint.js';
 
 const execFileAsync = promisify(execFile);
 const scratch: string[] = [];
@@ -90,6 +90,17 @@ describe('treeFingerprint', () => {
     await writeFile(index(dir), 'module.exports = 1;\n');
     await utimes(index(dir), recent + 0.25, recent + 0.25);
     expect(await fingerprint(dir)).toBe(before);
+  });
+
+  it('takes fingerprints as of several times in one walk, each as it would alone', async () => {
+    const dir = await makeTree();
+    const recent = NOW / 1000 - 0.5;
+    await utimes(index(dir), recent, recent);
+    const times = [NOW, NOW + 10_000];
+    const alone = await Promise.all(times.map((now) => fingerprint(dir, now)));
+    expect(await treeFingerprints(dir, times)).toEqual(alone);
+    // Read by content as of NOW, by its time ten seconds later.
+    expect(alone[0]).not.toBe(alone[1]);
   });
 
   it('gives none when recent files are too large to read cheaply', async () => {

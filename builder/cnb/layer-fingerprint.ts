@@ -38,56 +38,67 @@ interface Entry {
   stat: BigIntStats;
 }
 
-/** Every entry under `dir` (itself first as "."), depth first in byte order of names. */
+/** Every entry under `dir` (itself first as "."), depth first in byte order of names; directories are read side by side. */
 async function walk(dir: string): Promise<Entry[]> {
-  const entries: Entry[] = [{ rel: '.', path: dir, stat: await lstat(dir, { bigint: true }) }];
-  const visit = async (path: string, rel: string): Promise<void> => {
+  const visit = async (path: string, rel: string): Promise<Entry[]> => {
     const names = (await readdir(path)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const stats = await Promise.all(names.map((name) => lstat(join(path, name), { bigint: true })));
-    for (const [i, name] of names.entries()) {
-      const child = { rel: `${rel}/${name}`, path: join(path, name), stat: stats[i]! };
-      entries.push(child);
-      if (child.stat.isDirectory()) await visit(child.path, child.rel);
-    }
+    const children = await Promise.all(names.map(async (name): Promise<Entry> => {
+      const child = join(path, name);
+      return { rel: `${rel}/${name}`, path: child, stat: await lstat(child, { bigint: true }) };
+    }));
+    const below = await Promise.all(children.map((c) => (c.stat.isDirectory() ? visit(c.path, c.rel) : [])));
+    return children.flatMap((c, i) => [c, ...below[i]!]);
   };
-  await visit(dir, '.');
-  return entries;
+  return [{ rel: '.', path: dir, stat: await lstat(dir, { bigint: true }) }, ...(await visit(dir, '.'))];
 }
 
-/** What stands for a file's content: its time when that is old enough, else its bytes' hash. */
-async function contentToken(entry: Entry, racySince: bigint): Promise<{ token: string; racyBytes: number }> {
-  if (entry.stat.mtimeNs < racySince) return { token: `m:${entry.stat.mtimeNs}`, racyBytes: 0 };
-  const bytes = await readFile(entry.path);
-  return { token: `h:${createHash('sha256').update(bytes).digest('hex')}`, racyBytes: bytes.length };
-}
+/** One entry's line in each of the fingerprints being taken. */
+type EntryLines = unknown[][];
 
 /**
- * The fingerprint (a sha256 hex string) of the tree at `dir`, or null when recent files are too
- * large to read (the caller then treats the layer as changed).
+ * Fingerprints of the tree at `dir` (sha256 hex strings), one for each time in `nows` taken as
+ * "now", from one walk: a file is read by its time for the fingerprints whose now is well past
+ * it, by its content (read once) for the others. Null for a time whose recent files are too
+ * large to read.
  */
-export async function treeFingerprint(dir: string, options: FingerprintOptions = {}): Promise<string | null> {
-  const now = options.now ?? Date.now();
-  const racySince = BigInt(Math.floor(now - (options.racyMs ?? RACY_MS))) * 1_000_000n;
-  const budget = options.racyBytes ?? RACY_BYTES;
-  const hash = createHash('sha256');
+export async function treeFingerprints(dir: string, nows: readonly number[], options: FingerprintOptions = {}): Promise<(string | null)[]> {
+  const racySince = nows.map((now) => BigInt(Math.floor(now - (options.racyMs ?? RACY_MS))) * 1_000_000n);
+  const budget = BigInt(options.racyBytes ?? RACY_BYTES);
+  const hashes = nows.map(() => createHash('sha256'));
+  const live = nows.map(() => true);
   const firstLink = new Map<string, string>();
-  let racyBytes = 0;
+  let racyBytes = 0n;
   for (const entry of await walk(dir)) {
     const { stat, rel } = entry;
-    let line: unknown[];
-    if (stat.isDirectory()) line = ['d', rel, `${stat.mode}`];
-    else if (stat.isSymbolicLink()) line = ['l', rel, await readlink(entry.path)];
-    else if (stat.isFile()) {
+    let lines: EntryLines;
+    if (stat.isDirectory()) lines = nows.map(() => ['d', rel, `${stat.mode}`]);
+    else if (stat.isSymbolicLink()) {
+      const target = await readlink(entry.path);
+      lines = nows.map(() => ['l', rel, target]);
+    } else if (stat.isFile()) {
       // tar stores the second path of a hard-linked file as a link to the first.
       const inode = `${stat.dev}:${stat.ino}`;
       const linkedTo = stat.nlink > 1n ? firstLink.get(inode) : undefined;
       if (stat.nlink > 1n && linkedTo === undefined) firstLink.set(inode, rel);
-      if (stat.size > BigInt(budget - racyBytes) && stat.mtimeNs >= racySince) return null;
-      const content = await contentToken(entry, racySince);
-      racyBytes += content.racyBytes;
-      line = ['f', rel, `${stat.mode}`, `${stat.size}`, content.token, linkedTo ?? ''];
-    } else line = ['o', rel, `${stat.mode}`, `${stat.rdev}`];
-    hash.update(`${JSON.stringify(line)}\n`);
+      const racy = racySince.map((since) => stat.mtimeNs >= since);
+      let content = '';
+      if (racy.includes(true)) {
+        if (stat.size > budget - racyBytes) racy.forEach((isRacy, i) => { if (isRacy) live[i] = false; });
+        else {
+          const bytes = await readFile(entry.path);
+          racyBytes += BigInt(bytes.length);
+          content = createHash('sha256').update(bytes).digest('hex');
+        }
+      }
+      lines = racy.map((isRacy) => ['f', rel, `${stat.mode}`, `${stat.size}`, isRacy ? `h:${content}` : `m:${stat.mtimeNs}`, linkedTo ?? '']);
+    } else lines = nows.map(() => ['o', rel, `${stat.mode}`, `${stat.rdev}`]);
+    for (const [i, line] of lines.entries()) hashes[i]!.update(`${JSON.stringify(line)}\n`);
   }
-  return hash.digest('hex');
+  return hashes.map((hash, i) => (live[i] ? hash.digest('hex') : null));
+}
+
+/** The fingerprint of the tree at `dir` as of `options.now` (default: now); see treeFingerprints. */
+export async function treeFingerprint(dir: string, options: FingerprintOptions = {}): Promise<string | null> {
+  const [fingerprint] = await treeFingerprints(dir, [options.now ?? Date.now()], options);
+  return fingerprint ?? null;
 }
