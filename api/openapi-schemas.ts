@@ -318,3 +318,14 @@ SCHEMAS.TeamBilling = object({
     currentPeriodEnd: { type: ['string', 'null'] }, graceUntil: { type: ['string', 'null'] },
   })] },
 });
+
+/** Issue 18: the app's own metrics read back (telemetry/metrics/custom.ts). */
+SCHEMAS.CustomMetricNames = object({
+  since: time, until: time,
+  metrics: { type: 'array', items: object({ name: str, kind: str, unit: str, reading: { type: 'string', enum: ['value', 'rate', 'mean'] }, points: int, lastAt: time }) },
+});
+SCHEMAS.CustomMetric = object({
+  name: str, kind: { type: 'string', enum: ['gauge', 'sum', 'histogram', 'summary', 'exponential_histogram'] }, unit: str,
+  reading: { type: 'string', enum: ['value', 'rate', 'mean'] }, since: time, until: time, stepSeconds: int, seriesLeftOut: int,
+  series: { type: 'array', items: object({ attributes: { type: 'object' }, points: { type: 'array', items: object({ at: time, value: { type: 'number' } }) } }) },
+});

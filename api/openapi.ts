@@ -160,6 +160,11 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/apps/{app}/backend', summary: "Disable the app backend: its API and its previews' stop answering, Realtime sockets close and replication slots are dropped; database, users, files, functions and keys are kept for POST to turn it on again; a running app is released again without the SUPABASE_ variables", scope: 'deploy', response: { json: object({ app: { type: 'string' }, enabled: { type: 'boolean' }, release: { type: ['integer', 'null'] }, releaseError: { type: ['string', 'null'] } }) } },
   // Issue 16: the app backend's Auth mails in the embedded mail catcher (they carry sign-in links: deploy scope).
   { method: 'get', path: '/apps/{app}/backend/mail', summary: "The app backend's Auth mails the embedded catcher kept, newest first (none are kept when DEVFLOW_SMTP_URL is set)", scope: 'deploy', response: { json: ref('CaughtMailList') }, query: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
+  // Issue 18: the app's own metrics (its scraped Prometheus endpoint, its OTLP points) read back.
+  { method: 'get', path: '/apps/{app}/metrics/custom', summary: "The names of the app's own metrics (scraped from DEVFLOW_METRICS_PATH or sent over OTLP) with points since ?since, and how each is read", scope: 'read', response: { json: ref('CustomMetricNames') },
+    query: { since: { type: 'string', description: '1h (default) or an ISO time; points are kept a day' } } },
+  { method: 'get', path: '/apps/{app}/metrics/custom/{name}', summary: "One of the app's own metrics as series per attribute set, in steps: counters as a rate per second, gauges and up-down counters as values, histograms as means", scope: 'read', response: { json: ref('CustomMetric') },
+    query: { since: { type: 'string', description: '1h (default) or an ISO time; points are kept a day' }, until: { type: 'string' } } },
 ];
 
 const ERRORS: Record<string, string> = {

@@ -28,6 +28,8 @@ describe('requiredScope', () => {
     ['PATCH', '/apps/hello/processes/web', 'deploy'],
     ['DELETE', '/apps/hello/domains/www.example.com', 'deploy'],
     ['GET', '/apps/hello/git', 'deploy'],
+    ['GET', '/apps/hello/metrics/custom?since=1h', 'read'],
+    ['GET', '/apps/hello/metrics/custom/shop_orders_total', 'read'],
     ['GET', '/apps/hello/git/webhook', 'deploy'],
     ['PUT', '/apps/hello/git', 'deploy'],
     ['POST', '/apps/hello/git/deploy', 'deploy'],

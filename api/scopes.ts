@@ -5,6 +5,7 @@
  * | request                                                    | scope  |
  * | ---------------------------------------------------------- | ------ |
  * | GET (lists, details, logs, events, releases, formation)    | read   |
+ * | GET an app's metrics, its own metrics read back (/apps/{app}/metrics/custom…), traces, errors, alerts | read |
  * | GET config vars, database settings, preview config overrides, the preview webhook secret, the backend's keys and the telemetry ingest token (they hold secrets), the database studio's schema and SQL history | deploy |
  * | GET the backend's caught Auth mails (/apps/{app}/backend/mail: sign-in and confirmation links) | deploy |
  * | GET the git connection and its webhook secret (/apps/{app}/git…: the webhook secret, deliveries) | deploy |

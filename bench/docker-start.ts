@@ -16,6 +16,9 @@
  *   what the isolation rules cost from what a user-defined network (its embedded DNS) costs.
  * - no network (floor): `NetworkMode: none`, what create and start cost with no networking at all;
  *   "answered" is not measured there (nothing can reach it).
+ * - joined a ready namespace: the container joins (`NetworkMode: container:<holder>`) the network
+ *   namespace of a holder container already running on the own network, as a pod's pause
+ *   container does; the holder's own start is not timed (it would overlap the build).
  *
  * The container runs `node -e <an HTTP server>` from the runtime tests' node image. Removal is
  * timed apart (a published port's rules and proxy are undone there too).
@@ -37,13 +40,15 @@ const suffix = randomBytes(3).toString('hex');
 const NETWORK = `devflow-bench-${suffix}`;
 const NETWORK_ICC = `devflow-bench-icc-${suffix}`;
 
-type Way = 'published' | 'bridge' | 'own network' | 'own network, icc on' | 'no network (floor)';
-const WAYS: Way[] = ['published', 'bridge', 'own network', 'own network, icc on', 'no network (floor)'];
+type Way = 'published' | 'bridge' | 'own network' | 'own network, icc on' | 'no network (floor)' | 'joined a ready namespace';
+const WAYS: Way[] = ['published', 'bridge', 'own network', 'own network, icc on', 'no network (floor)', 'joined a ready namespace'];
+const JOINED: Way = 'joined a ready namespace';
 const NETWORK_OF: Partial<Record<Way, string>> = { 'own network': NETWORK, 'own network, icc on': NETWORK_ICC, 'no network (floor)': 'none' };
 
 interface Sample { create: number; start: number; inspect: number; answered: number; remove: number }
 
-function createOptions(way: Way, image: string): Docker.ContainerCreateOptions {
+function createOptions(way: Way, image: string, holder?: string): Docker.ContainerCreateOptions {
+  if (holder !== undefined) return { name: `devflow-bench-start-${suffix}-${randomBytes(2).toString('hex')}`, Image: image, Cmd: ['node', '-e', SERVER], HostConfig: { NetworkMode: `container:${holder}` } };
   return {
     name: `devflow-bench-start-${suffix}-${randomBytes(2).toString('hex')}`,
     Image: image,
@@ -74,19 +79,25 @@ function answers(address: { host: string; port: number }): Promise<boolean> {
 }
 
 async function sample(way: Way, image: string): Promise<Sample> {
+  let holder: Docker.Container | undefined;
+  if (way === JOINED) {
+    holder = await docker.createContainer({ ...createOptions('own network', image), Cmd: ['node', '-e', 'setInterval(() => {}, 1e9)'] });
+    await holder.start();
+  }
   const t0 = now();
-  const container = await docker.createContainer(createOptions(way, image));
+  const container = await docker.createContainer(createOptions(way, image, holder?.id));
   const t1 = now();
   await container.start();
   const t2 = now();
-  const info = await container.inspect();
+  const info = holder === undefined ? await container.inspect() : await holder.inspect();
   const t3 = now();
   if (way !== 'no network (floor)') {
-    const address = addressOf(way, info);
+    const address = addressOf(holder === undefined ? way : 'own network', info);
     while (!(await answers(address))) await sleep(5);
   }
   const t4 = now();
   await container.remove({ force: true });
+  await holder?.remove({ force: true });
   return { create: t1 - t0, start: t2 - t1, inspect: t3 - t2, answered: t4 - t0, remove: now() - t4 };
 }
 

@@ -11,7 +11,7 @@ import type Docker from 'dockerode';
 import { dockerClient } from '../core/docker-engine.js';
 import { createApi, createRunTtyUpgrade, guardAuthFailures, handleWebhook, limiterFromEnv } from '../api/index.js';
 import { assertMayBuild, maskSecret, meterRuntime, startMeteringLoop, startStripeMeterReporting, startUsageSampling } from '../billing/index.js';
-import { removeWarmContainers } from '../builder/index.js';
+import { RUN_IMAGE, removeWarmContainers } from '../builder/index.js';
 import { homePaths, publicApiUrl, type Config } from '../core/config.js';
 import { errorMessage } from '../core/errors.js';
 import { EventBus } from '../core/events.js';
@@ -110,7 +110,10 @@ export async function startRuntime({ config, store, log }: Pick<House, 'config' 
   // Telemetry's Node agent reaches containers as a read-only mount (telemetry/agent/agent-files.ts).
   const readOnlyMounts = [nodeAgentMount(config.home)];
   await Promise.all(readOnlyMounts.map((m) => fs.mkdir(m.hostPath, { recursive: true, mode: 0o755 })));
-  const runtime = meterRuntime(await selectRuntime({ requested: config.runtime, home: config.home, readOnlyMounts }), { sql: store.db.sql, log });
+  // Docker's web instances join network namespaces readied during their build (scheduler/runtime/docker-netns.ts),
+  // held by the stack's run image, which every buildpack build has already.
+  const selected = await selectRuntime({ requested: config.runtime, home: config.home, readOnlyMounts, maxRestarts: config.maxRestarts, netnsHolderImage: RUN_IMAGE });
+  const runtime = meterRuntime(selected, { sql: store.db.sql, log });
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const docker = runtime.kind === 'process' ? undefined : await dockerClient();
   const platformEnv = await createAppDatabaseEnv({ databases: store.databases, controlUrl: store.db.url, runtime: runtime.kind, docker });
@@ -160,6 +163,7 @@ export async function startRouting({
     sql: store.db.sql, secretKey: store.secretKey, domain: config.domain, httpPort: config.httpPort, httpsPort: config.httpsPort,
     bindHost: config.bindHost, traefikDir: homePaths(config.home).traefik, env: process.env, log, routes: restored,
     spans: telemetry?.routerSpans,
+    firstRequests: telemetry?.firstRequests,
   });
   await telemetry?.useTracer(router.tracer);
   const routes = new RouteSync(store.db.sql, runtime.runtime, config.domain, async (input) => router.apply(await backend.withRoutes(input)));

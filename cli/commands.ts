@@ -264,6 +264,7 @@ export const COMMANDS: CommandSpec[] = [
     options: [
       { flags: '--since <when>', description: '1h (default), 30m, 7d or an ISO time' },
       { flags: '--until <when>', description: 'an end: 10m or an ISO time (default now)' },
+      { flags: '--name <metric>', description: "one of the app's own metrics (scraped or OTLP) instead: counters as a rate, gauges as values (names: metrics:custom)" },
     ],
     load: () => import('./commands/metrics.js').then((m) => m.showMetrics),
   },
@@ -454,5 +455,15 @@ export const COMMANDS: CommandSpec[] = [
     name: 'backend:mail', description: "the Auth mails (confirmation, magic link, recovery) the embedded catcher kept for an app's backend, newest first", app, json,
     options: [{ flags: '--limit <n>', description: 'how many (default 20, at most 500)' }],
     load: () => import('./commands/backend.js').then((m) => m.showMail),
+  },
+  // Issue 18: the app's own metrics (its Prometheus endpoint's, its OTLP points) read back.
+  {
+    name: 'metrics:custom', description: "list the app's own metrics (scraped from DEVFLOW_METRICS_PATH or sent over OTLP), or show one with --name", app, json,
+    options: [
+      { flags: '--name <metric>', description: 'show this metric as series: counters as a rate per second, gauges as values, histograms as means' },
+      { flags: '--since <when>', description: '1h (default), 30m or an ISO time (points are kept a day)' },
+      { flags: '--until <when>', description: 'an end: 10m or an ISO time (default now)' },
+    ],
+    load: () => import('./commands/metrics.js').then((m) => m.showCustomMetrics),
   },
 ];

@@ -62,6 +62,18 @@ describe('deployment traces', () => {
     expect(renderWaterfall(spans, { width: 20, labelWidth: 40 })[2]).toBe(`  build (scheduler)                      | ████████           |    800 ms`);
   });
 
+  it("draws the release's first request as the router's, where it came on the time line", () => {
+    const spans = deploymentSpans({
+      id: 8, app: 'shop', state: 'succeeded', releaseVersion: 4,
+      phases: [
+        { phase: 'switch', startedAt: '2026-12-05T12:00:00.000Z', ms: 10 },
+        { phase: 'first-request', startedAt: '2026-12-05T12:00:01.990Z', ms: 10 },
+      ],
+    });
+    expect(spans.map((s) => [s.name, s.service, s.durationMs])).toEqual([['deploy shop #8 → v4', 'succeeded', 2000], ['switch', 'scheduler', 10], ['first-request', 'router', 10]]);
+    expect(renderWaterfall(spans, { width: 20, labelWidth: 30 })[2]).toBe(`  first-request (router)       |                   █|     10 ms`);
+  });
+
   it('has nothing to show for a deployment without timings', () => {
     expect(deploymentSpans({ id: 1, app: 'a', state: 'queued', releaseVersion: null, phases: [] })).toEqual([]);
   });

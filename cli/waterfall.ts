@@ -95,7 +95,8 @@ export interface DeploymentTiming {
 
 /**
  * A deployment as one trace (issue 18, "Deploy traces"): a root span from its first phase's start
- * to its last phase's end, and a child per phase. Empty when no phase was timed.
+ * to its last phase's end, and a child per phase: the scheduler's, and the router's first request
+ * on the new release once one was served. Empty when no phase was timed.
  */
 export function deploymentSpans(deployment: DeploymentTiming): WaterfallSpan[] {
   if (deployment.phases.length === 0) return [];
@@ -110,7 +111,7 @@ export function deploymentSpans(deployment: DeploymentTiming): WaterfallSpan[] {
       startUs: start, durationMs: (end - start) / 1000, statusCode: deployment.state === 'failed' ? 2 : 0, httpStatus: null,
     },
     ...phases.map((p) => ({
-      spanId: `${root}-${p.phase}`, parentSpanId: root, name: p.phase, service: 'scheduler', startUs: p.startUs, durationMs: p.ms, statusCode: 0, httpStatus: null,
+      spanId: `${root}-${p.phase}`, parentSpanId: root, name: p.phase, service: p.phase === 'first-request' ? 'router' : 'scheduler', startUs: p.startUs, durationMs: p.ms, statusCode: 0, httpStatus: null,
     })),
   ];
 }

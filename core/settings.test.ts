@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables, readTrustedProxies } from './settings.js';
+import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables, readTrustedProxies, readMaxRestarts } from './settings.js';
 import { publicApiUrl } from './config.js';
 
 describe('readServerSettings', () => {
@@ -128,5 +128,22 @@ describe('readTrustedProxies (issue 16)', () => {
     for (const bad of ['lb.example.com', '10.0.0.0/33', '10.0.0.1/8/2', '10.0.0.0/x']) {
       expect(() => readTrustedProxies({ DEVFLOW_TRUSTED_PROXIES: bad })).toThrow('DEVFLOW_TRUSTED_PROXIES');
     }
+  });
+});
+
+describe('readMaxRestarts (a crash loop\'s restarts, every runtime)', () => {
+  it.each([
+    [{}, 5],
+    [{ DEVFLOW_MAX_RESTARTS: '' }, 5],
+    [{ DEVFLOW_MAX_RESTARTS: '2' }, 2],
+    [{ DEVFLOW_MAX_RESTARTS: ' 1 ' }, 1],
+    [{ DEVFLOW_MAX_RESTARTS: '20' }, 20],
+  ])('env %j gives %d', (env, expected) => {
+    expect(readMaxRestarts(env)).toBe(expected);
+    expect(readServerSettings(env).maxRestarts).toBe(expected);
+  });
+
+  it.each(['0', '21', '2.5', '-1', 'five', '1e1'])('refuses %j, saying what it takes', (value) => {
+    expect(() => readServerSettings({ DEVFLOW_MAX_RESTARTS: value })).toThrow(`DEVFLOW_MAX_RESTARTS must be a whole number from 1 to 20, got "${value}"`);
   });
 });

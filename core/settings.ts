@@ -92,6 +92,10 @@ export const SETTINGS = [
   { name: 'DEVFLOW_STRIPE_EGRESS_METER_EVENT', default: '`devflow_egress_bytes`', readBy: 'server', meaning: "event name of the Stripe billing meter that teams' router egress bytes are reported to, hourly" },
   { name: 'DEVFLOW_STRIPE_GRACE', default: '`7d`', readBy: 'server', meaning: 'a subscription past due or canceled keeps its plan this long (`90m`, `36h`, `7d`, `0m`); then the team is treated as on the free plan' },
   { name: 'DEVFLOW_TRUSTED_PROXIES', default: 'none: only DevFlow\'s own router', readBy: 'server', meaning: "comma-separated addresses or CIDR blocks of proxies in front of DevFlow whose `X-Forwarded-For` entries the app backend's Auth believes for its per-IP limits (a load balancer); from anyone else the header is ignored" },
+  {
+    name: 'DEVFLOW_MAX_RESTARTS', default: '`5`', readBy: 'server',
+    meaning: 'times (1 to 20) a crashing instance is restarted in a row before its slot counts as `crashed`, on every runtime: the Docker engine\'s restart policy, Swarm\'s `MaxAttempts`, the process runtime\'s supervisor. DevFlow then keeps restarting it with a growing delay',
+  },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -149,6 +153,8 @@ export interface ServerSettings {
   stripe?: StripeSettings | undefined;
   /** DEVFLOW_TRUSTED_PROXIES: proxies whose X-Forwarded-For the app backend believes (issue 16). */
   trustedProxies?: string[];
+  /** DEVFLOW_MAX_RESTARTS: restarts of a crashing instance before its slot is `crashed` (scheduler/crash-loop.ts). */
+  maxRestarts: number;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -212,6 +218,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     backupsUrl: text(env, 'DEVFLOW_BACKUPS_URL'),
     stripe: readStripeSettings(env),
     trustedProxies: readTrustedProxies(env),
+    maxRestarts: readMaxRestarts(env),
   };
 }
 
@@ -290,6 +297,23 @@ export function readTrustedProxies(env: Env): string[] {
     if (family === 0 || !prefixOk || extra !== undefined) refuse('DEVFLOW_TRUSTED_PROXIES', entry, 'IP addresses or CIDR blocks, comma-separated, such as 10.0.0.0/8,192.0.2.7');
   }
   return entries;
+}
+
+/** The restarts a crashing instance gets before it counts as crashed, when DEVFLOW_MAX_RESTARTS is unset. */
+export const DEFAULT_MAX_RESTARTS = 5;
+/** Past this, the process runtime's growing delays (scheduler/crash-loop.ts) would hide a crash loop for hours. */
+const MOST_RESTARTS = 20;
+
+/**
+ * DEVFLOW_MAX_RESTARTS. At least 1: the engines read 0 as "no limit" (Docker's MaximumRetryCount,
+ * Swarm's MaxAttempts), so a crashing instance would never be reported.
+ */
+export function readMaxRestarts(env: Env): number {
+  const raw = text(env, 'DEVFLOW_MAX_RESTARTS');
+  if (raw === undefined) return DEFAULT_MAX_RESTARTS;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MOST_RESTARTS) refuse('DEVFLOW_MAX_RESTARTS', raw, `a whole number from 1 to ${MOST_RESTARTS}`);
+  return n;
 }
 
 /** DEVFLOW_AUDIT_KEEP_MONTHS (issue 19, accounts/audit.ts). */

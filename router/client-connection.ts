@@ -26,6 +26,7 @@ import { decideRequest, type RequestAction } from './resolve.js';
 import { lookupRoute, type Route, type RoutingTable } from './table.js';
 import { openTunnel } from './tunnel.js';
 import type { UpstreamPool } from './upstream-pool.js';
+import type { FirstRequestWatch } from './tracing/first-request.js';
 import type { RouterTracer } from './tracing/tracer.js';
 
 export interface ProxyTimeouts {
@@ -43,6 +44,8 @@ export interface ProxyContext {
   readonly metrics: ProxyMetrics | undefined;
   /** Set when the router traces requests (tracing/tracer.ts). */
   readonly tracer: RouterTracer | undefined;
+  /** Finds each release's first request (tracing/first-request.ts). */
+  readonly firstRequests: FirstRequestWatch | undefined;
   readonly httpsPort: number | undefined;
   challenge(url: string): string | undefined;
   nextIndex(route: Route): number;
@@ -259,6 +262,7 @@ export class ClientConnection implements ExchangeOwner {
     const now = performance.now();
     this.ctx.metrics?.record(exchange.app, status, (now - exchange.startedAt) / 1000, exchange.bytes);
     if (exchange.traceId !== '') this.ctx.tracer!.end(exchange, status, now);
+    if (exchange.relayed) this.ctx.firstRequests?.relayed(exchange.app, exchange.route?.release, exchange.startedAt, now);
     if (this.queue[0]?.exchange === exchange) this.queue.shift();
     if (this.socket.destroyed || this.closing) return;
     if (exchange.closeAfter) {

@@ -83,6 +83,8 @@ export class Exchange implements ResponseSink, TracedRequest {
   /** For the router's span: the instance tried last, the body bytes relayed. */
   target: Upstream | undefined;
   bytes = 0;
+  /** The response came whole from the instance (not the router's own error page). */
+  relayed = false;
   // The router's span, when tracing is on (tracing/tracer.ts TraceState): primitives in this
   // object, so tracing makes no object of its own per request. traceId '' means not traced.
   traceId = '';
@@ -272,6 +274,7 @@ export class Exchange implements ResponseSink, TracedRequest {
       connection.detach();
       connection.socket.destroy();
     }
+    this.relayed = true;
     this.finish(this.status);
   }
 

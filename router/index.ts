@@ -13,5 +13,6 @@ export type { RouterService, RouterServiceOptions } from './service.js';
 export { serveMetrics } from './metrics-endpoint.js';
 export type { RouterSpan, SpanSink } from './tracing/span-buffer.js';
 export type { RouterTracer } from './tracing/tracer.js';
+export { FirstRequestWatch, type FirstRequest, type FirstRequestSink } from './tracing/first-request.js';
 export type { TraceSampling } from './tracing/sampling.js';
 export { LATENCY_BUCKETS } from './metrics.js';

@@ -21,6 +21,7 @@ import tls from 'node:tls';
 import type { AcmeChallenges } from './acme/challenges.js';
 import { ClientConnection, type ProxyContext, type ProxyTimeouts } from './client-connection.js';
 import type { ProxyMetrics } from './metrics.js';
+import type { FirstRequestWatch } from './tracing/first-request.js';
 import type { RouterTracer } from './tracing/tracer.js';
 import { emptyRoutingTable, type Route, type RoutingTable } from './table.js';
 import { TlsCertificates, type ServedCertificate } from './tls/sni.js';
@@ -41,6 +42,8 @@ export interface EmbeddedProxyOptions {
   metrics?: ProxyMetrics;
   /** Starts a span per request and passes a traceparent to the app (tracing/); none: tracing off. */
   tracer?: RouterTracer;
+  /** Told of each response relayed from an instance, to find each release's first request (tracing/first-request.ts). */
+  firstRequests?: FirstRequestWatch;
 }
 
 const DEFAULTS: ProxyTimeouts = {
@@ -56,6 +59,7 @@ export class EmbeddedProxy implements ProxyContext {
   readonly pool = new UpstreamPool();
   readonly metrics: ProxyMetrics | undefined;
   readonly tracer: RouterTracer | undefined;
+  readonly firstRequests: FirstRequestWatch | undefined;
   httpsPort: number | undefined;
   private readonly challenges: AcmeChallenges | undefined;
   private readonly server: net.Server;
@@ -67,11 +71,12 @@ export class EmbeddedProxy implements ProxyContext {
   private readonly timer: NodeJS.Timeout;
 
   constructor(options: EmbeddedProxyOptions = {}) {
-    const { challenges, metrics, tracer, ...timeouts } = options;
+    const { challenges, metrics, tracer, firstRequests, ...timeouts } = options;
     this.timeouts = { ...DEFAULTS, ...Object.fromEntries(Object.entries(timeouts).filter(([, v]) => v !== undefined)) };
     this.challenges = challenges;
     this.metrics = metrics;
     this.tracer = tracer;
+    this.firstRequests = firstRequests;
     // allowHalfOpen: a client that sends its request and shuts its side still gets the answer.
     // pauseOnConnect: no read before the connection chooses how to read (client-reader.ts).
     this.server = net.createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket, false));

@@ -14,6 +14,7 @@ import { routerSettingsFromEnv, type RouterSettings } from './settings.js';
 import { buildRoutingTable, type RoutingInput } from './table.js';
 import { TraefikFiles } from './traefik-files.js';
 import { CertificateManager } from './tls/manager.js';
+import { FirstRequestWatch, type FirstRequestSink } from './tracing/first-request.js';
 import { SpanBuffer, type SpanSink } from './tracing/span-buffer.js';
 import { RouterTracer } from './tracing/tracer.js';
 
@@ -34,6 +35,8 @@ export interface RouterServiceOptions {
   routes: RoutingInput;
   /** Where router spans are written in batches (telemetry's span store); none: no spans are kept. */
   spans?: SpanSink;
+  /** Where each release's first relayed request goes (telemetry, for the deploy trace); none: not watched. */
+  firstRequests?: FirstRequestSink;
 }
 
 export interface RouterService {
@@ -58,7 +61,9 @@ export async function startRouter(options: RouterServiceOptions): Promise<Router
   const metrics = new ProxyMetrics();
   const tracer = startTracer(options);
   metrics.spans = tracer?.buffer;
-  const proxy = new EmbeddedProxy({ challenges, metrics, tracer });
+  const firstRequests = options.firstRequests === undefined ? undefined
+    : new FirstRequestWatch(options.firstRequests, (err) => log(`first request of a release not recorded: ${String(err)}`));
+  const proxy = new EmbeddedProxy({ challenges, metrics, tracer, firstRequests });
   const traefik = new TraefikFiles(options.traefikDir, { host: '127.0.0.1', port: options.httpPort });
   const apply = async (input: RoutingInput) => {
     const table = buildRoutingTable({ ...input, httpsRedirectAll: settings.httpsRedirectAll || input.httpsRedirectAll === true });

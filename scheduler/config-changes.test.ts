@@ -5,6 +5,7 @@ describe('parseConfigPatch', () => {
   it.each([
     ['sets and unsets', { FOO: 'bar', OLD: null }, { set: { FOO: 'bar' }, unset: ['OLD'] }],
     ['empty string is a value', { EMPTY: '' }, { set: { EMPTY: '' }, unset: [] }],
+    ["DEVFLOW_METRICS_PATH is the app's to set (the path DevFlow scrapes)", { DEVFLOW_METRICS_PATH: '/metrics' }, { set: { DEVFLOW_METRICS_PATH: '/metrics' }, unset: [] }],
     ['value with = and newlines', { URL: 'a=b\nc' }, { set: { URL: 'a=b\nc' }, unset: [] }],
   ])('%s', (_name, body, expected) => {
     expect(parseConfigPatch(body)).toEqual(expected);
@@ -20,6 +21,7 @@ describe('parseConfigPatch', () => {
     ['too long', { BIG: 'x'.repeat(32 * 1024 + 1) }, 'config var BIG is too long: values are at most 32 KiB'],
     ['PORT is the platform\'s', { PORT: '80' }, 'config var PORT is set by DevFlow itself'],
     ['DEVFLOW_ vars are the platform\'s', { DEVFLOW_APP: 'x' }, 'config var DEVFLOW_APP is set by DevFlow itself'],
+    ['a longer name starting like the scrape path', { DEVFLOW_METRICS_PATHS: 'x' }, 'config var DEVFLOW_METRICS_PATHS is set by DevFlow itself'],
   ])('refuses %s', (_name, body, message) => {
     expect(() => parseConfigPatch(body)).toThrow(message);
   });

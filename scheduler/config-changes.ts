@@ -8,8 +8,12 @@ import { parseConfigKey } from '../core/names.js';
 
 export const MAX_CONFIG_VALUE_BYTES = 32 * 1024;
 
-/** The platform sets these itself in every process, so a config var could never take effect. */
-const RESERVED = /^(PORT|DEVFLOW_.*)$/;
+/**
+ * The platform sets these itself in every process, so a config var could never take effect.
+ * DEVFLOW_METRICS_PATH is the exception: a setting the app gives DevFlow (which path of its own
+ * to scrape, telemetry/metrics/scrape.ts), read from the config vars, never set by the platform.
+ */
+const RESERVED = /^(PORT|DEVFLOW_(?!METRICS_PATH$).*)$/;
 
 export interface ConfigChanges {
   set: Record<string, string>;

@@ -78,9 +78,13 @@ export function followDeployment(deps: Pick<EnqueueDeps, 'sql' | 'bus'>, deploym
       log.line(line);
       return true;
     };
+    // The state is read before the log: every line is stored before the deployment ends, so once
+    // the state read is terminal, the log read after it holds the last line. Read the other way
+    // round, lines stored and the end reached between the two reads were lost when their
+    // notifications arrived after the end (the push's `remote:` output missed them).
     const catchUp = async () => {
-      for (const row of await readDeploymentLog(deps.sql, deploymentId, nextSeq - 1)) emit(row.seq, row.line);
       const current = await getDeployment(deps.sql, deploymentId);
+      for (const row of await readDeploymentLog(deps.sql, deploymentId, nextSeq - 1)) emit(row.seq, row.line);
       if (TERMINAL_DEPLOYMENT_STATES.includes(current.state)) finish(current);
     };
     const finish = (deployment: Deployment) => {

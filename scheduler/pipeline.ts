@@ -12,7 +12,7 @@ import { homePaths } from '../core/config.js';
 import { DeploymentLog } from '../core/deployment-log.js';
 import { BuildError, DevflowError, ReleaseError, errorMessage } from '../core/errors.js';
 import { withAppLock } from '../core/locks.js';
-import { getApp, type AppRecord } from '../core/store/apps.js';
+import { getApp, getFormation, type AppRecord } from '../core/store/apps.js';
 import { deployConfigVars, publicUrl } from './previews/app-context.js';
 import { getDeployment, lastDeployedSha, transitionDeployment } from '../core/store/deployments.js';
 import { createRelease } from '../core/store/releases.js';
@@ -24,6 +24,8 @@ import { withAppJsonCron } from './app-json-cron.js';
 import { retireInstances, rollOut } from './rollout.js';
 import { describePhases, PhaseClock } from './phase-clock.js';
 import { markRetiring } from './retiring.js';
+import { webReplicas } from './plan.js';
+import type { PreparedStarts } from './runtime/types.js';
 
 export function sourceTarPath(home: string, deploymentId: number): string {
   return path.join(homePaths(home).builds, String(deploymentId), 'source.tar');
@@ -39,6 +41,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
   const clock = new PhaseClock();
   let retire: (() => Promise<void>) | undefined;
   let unmarkRetiring = () => {};
+  let prepared: PreparedStarts | undefined;
   await withAppLock(deps.sql, app.id, async () => {
     if (!(await transitionDeployment(deps.sql, deploymentId, 'queued', 'building'))) return;
     // Phases timed before the deployment was queued (a push's `receive`) lead the figures.
@@ -52,6 +55,8 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
       // Refusals (billing's build-minutes quota) come before any work, so nothing is built or run.
       await deps.beforeBuild?.(app);
+      // What the web instances will need (docker: their network namespaces) gets ready while the build runs.
+      prepared = deps.runtime.prepareStarts?.(app.name, webReplicas(await getFormation(deps.sql, app.id)));
       const config = await deployConfigVars(deps.sql, app, deps.previewAddons, log);
       const artifact = await buildFromSource(deps, deployment, config, log, clock);
       await deps.sourceHook?.beforeRelease(app, buildSourceDir(deps.config.home, deploymentId), log);
@@ -82,6 +87,8 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       await transitionDeployment(deps.sql, deploymentId, state, 'failed', { reason });
       await publishState(deps, deployment, 'failed', reason);
     } finally {
+      // Unused ones (a failed build, fewer starts) are removed without holding up the next deployment.
+      void prepared?.dispose().catch(() => {});
       await fs.rm(path.join(homePaths(deps.config.home).builds, String(deploymentId)), { recursive: true, force: true });
     }
   });

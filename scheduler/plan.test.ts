@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppName, ProcessType } from '../core/names.js';
 import type { Instance } from '../core/types.js';
-import { desiredFormation, planReconcile } from './plan.js';
+import { desiredFormation, planReconcile, webReplicas } from './plan.js';
 
 function instance(id: string, release: number, processType = 'web', state: Instance['state'] = 'running'): Instance {
   return { id, app: 'a' as AppName, release, processType: processType as ProcessType, upstream: null, state };
@@ -19,6 +19,17 @@ describe('desiredFormation', () => {
       [{ processType: 'web', replicas: 1 }]],
   ])('%s', (_name, formation, processes, expected) => {
     expect(desiredFormation(formation, processes)).toEqual(expected);
+  });
+});
+
+describe('webReplicas', () => {
+  it.each([
+    ['no formation: one web', [], 1],
+    ['web scaled to 3', [{ processType: 'web', replicas: 3 }, { processType: 'worker', replicas: 2 }], 3],
+    ['web scaled to zero', [{ processType: 'web', replicas: 0 }], 0],
+    ['only other types in the formation', [{ processType: 'worker', replicas: 4 }], 1],
+  ])('%s', (_name, formation, expected) => {
+    expect(webReplicas(formation)).toBe(expected);
   });
 });
 

@@ -27,6 +27,11 @@ export function desiredFormation(formation: FormationRow[], processes: ProcessTa
     .sort((a, b) => a.processType.localeCompare(b.processType));
 }
 
+/** How many web instances a release of the app will start (desiredFormation's rule for web), for prepareStarts. */
+export function webReplicas(formation: FormationRow[]): number {
+  return formation.find((row) => row.processType === 'web')?.replicas ?? 1;
+}
+
 export interface ReconcilePlan {
   start: Array<{ processType: string; slot: number }>;
   stop: string[];

@@ -11,6 +11,7 @@ const inst = (type: string, slot: number, release: number, state: Instance['stat
 const crash = (slot: number, exits: number, restartInS: number): CrashRecord => ({
   release: 3, processType: 'web', slot, exits, firstExitAt: new Date('2025-01-01T00:00:00Z'),
   lastExitAt: new Date('2025-01-01T00:00:09Z'), restartAt: new Date(now.getTime() + restartInS * 1000), lastLines: ['Error: boom'],
+  crashExits: 3,
 });
 
 describe('describeFormation', () => {

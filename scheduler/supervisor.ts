@@ -69,7 +69,7 @@ export async function recordExits(deps: SchedulerDeps, app: AppRecord, actual: I
     const slot = slotOf(instance);
     const lastLines = await deps.runtime.logs(instance.id, { tail: LAST_LINES }).catch(() => []);
     const previous = crashes.find((c) => c.processType === instance.processType && c.slot === slot);
-    const record = recordExit(previous, { release: instance.release, processType: instance.processType, slot, lastLines, kind: deps.runtime.kind }, now);
+    const record = recordExit(previous, { release: instance.release, processType: instance.processType, slot, lastLines }, deps.runtime, now);
     await saveCrash(deps.sql, app.id, record);
     await deps.runtime.stop(instance.id, { graceMs: 0 }).catch(() => {});
   }

@@ -17,7 +17,7 @@ import type { NewLogLine } from '../core/store/runtime-logs.js';
 import { getApp } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
 import type { RuntimeKind } from '../core/types.js';
-import type { RouterTracer, SpanSink, TraceSampling } from '../router/index.js';
+import type { FirstRequestSink, RouterTracer, SpanSink, TraceSampling } from '../router/index.js';
 import type { PlatformEnv, ReadOnlyMount } from '../scheduler/index.js';
 import { agentHostDir, agentNodeOption, agentRequirePath, AGENT_CONTAINER_DIR, prepareAgent } from './agent/agent-files.js';
 import { otelEnv } from './env.js';
@@ -26,6 +26,7 @@ import { addLogLines } from './logs/otlp-lines.js';
 import { addMetricPoints, type MetricPoint } from './metrics/points.js';
 import { otlpSignalOf, receiveOtlp } from './otlp/receiver.js';
 import { TelemetrySettings, type SamplingChange } from './settings-store.js';
+import { FirstRequestWriter } from './traces/first-requests.js';
 import { RouterSpanWriter } from './traces/router-sink.js';
 import { SpanStore, type SpanView, type TraceSummary } from './traces/store.js';
 
@@ -66,6 +67,8 @@ export interface TelemetryOperations {
 
 export interface Telemetry {
   routerSpans: SpanSink;
+  /** The router's first request on each release, the last phase of a deploy trace. */
+  firstRequests: FirstRequestSink;
   /** Gives the router's tracer the apps' own sampling, now and after each change. */
   useTracer(tracer: RouterTracer | undefined): Promise<void>;
   /** Serves an OTLP/HTTP request; false when the path is not one. */
@@ -122,6 +125,7 @@ export function createTelemetry(deps: TelemetryDeps): Telemetry {
 
   return {
     routerSpans,
+    firstRequests: new FirstRequestWriter(deps.sql),
     async useTracer(given) {
       tracer = given;
       await applySampling();

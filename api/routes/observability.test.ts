@@ -11,8 +11,11 @@ import { TelemetrySettings } from '../../telemetry/settings-store.js';
 import { recordException } from '../../telemetry/index.js';
 import { listErrors } from '../../cli/commands/errors.js';
 import { addAlert, listAlerts, removeAlert } from '../../cli/commands/alerts.js';
-import { showMetrics } from '../../cli/commands/metrics.js';
+import { showCustomMetrics, showMetrics } from '../../cli/commands/metrics.js';
 import { addMetricRows } from '../../telemetry/metrics/store.js';
+import { pointsOfExposition } from '../../telemetry/metrics/exposition.js';
+import { addMetricPoints } from '../../telemetry/metrics/points.js';
+import { metricPointsOf } from '../../telemetry/otlp/metrics.js';
 import { CheckedApi } from '../../tests/support/api-client.js';
 import { startInProcessApi, type InProcessApi } from '../../tests/support/in-process-api.js';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/postgres.js';
@@ -126,6 +129,76 @@ describe('metrics', () => {
   });
 });
 
+describe("the app's own metrics", () => {
+  // One clock for the whole block: the points and the expected steps must not straddle a minute.
+  const thisMinute = Math.floor(Date.now() / 60_000) * 60_000;
+  const minute = (ago: number) => new Date(thisMinute - ago * 60_000);
+  const web1 = { 'service.instance.id': 'web.1', 'devflow.process.type': 'web', 'service.version': 'v2' };
+  const scrape = (orders: number, items: number) =>
+    `# TYPE shop_orders_total counter\nshop_orders_total{method="GET"} ${orders}\n# TYPE shop_cart_items gauge\nshop_cart_items ${items}\n`;
+
+  beforeAll(async () => {
+    // Three scrapes of the app's Prometheus endpoint, a minute apart (as scrape.ts stores them) …
+    for (const [ago, orders, items] of [[3, 100, 3], [2, 160, 5], [1, 280, 4]] as const) {
+      await addMetricPoints(db.sql, pointsOfExposition(scrape(orders, items), appId, minute(ago), web1));
+    }
+    // … and an up-down counter the app's SDK sent over OTLP (protobuf leaves isMonotonic: false out).
+    const sum = (ago: number, value: number) => ({ timeUnixNano: String(BigInt(minute(ago).getTime()) * 1_000_000n), asInt: String(value) });
+    await addMetricPoints(db.sql, metricPointsOf({ format: 'protobuf', body: { resourceMetrics: [{
+      resource: { attributes: [{ key: 'service.instance.id', value: { stringValue: 'web.1' } }] },
+      scopeMetrics: [{ metrics: [{ name: 'shop.queue.depth', unit: '{jobs}', sum: { aggregationTemporality: 2, dataPoints: [sum(2, 7), sum(1, 4)] } }] }],
+    }] } }, appId, new Date()));
+  });
+
+  it('lists their names with how each is read, over the API (read scope) and in `devflow metrics:custom`', async () => {
+    const res = await api.call<{ metrics: Array<{ name: string; kind: string; reading: string; unit: string; points: number }> }>('GET', '/apps/tel/metrics/custom?since=1h');
+    expect(res.status).toBe(200);
+    expect(res.body.metrics.map((m) => [m.name, m.kind, m.reading, m.unit, m.points])).toEqual([
+      ['shop.queue.depth', 'sum', 'value', '{jobs}', 2], ['shop_cart_items', 'gauge', 'value', '', 3], ['shop_orders_total', 'sum', 'rate', '', 3],
+    ]);
+    const text = await printed(() => showCustomMetrics({ app: 'tel', args: [], opts: {} }));
+    expect(text.split('\n').map((l) => l.split(/\s+/).slice(0, 5).join(' '))).toEqual([
+      'NAME KIND READ AS UNIT', 'shop.queue.depth sum value {jobs} 2', 'shop_cart_items gauge value - 3', 'shop_orders_total sum rate - 3',
+    ]);
+    expect(api.problems).toEqual([]);
+  });
+
+  it('reads a counter as a rate per second and a gauge as its values, per series, over the API and in `devflow metrics --name`', async () => {
+    const orders = await api.call<{ reading: string; stepSeconds: number; series: unknown[] }>('GET', '/apps/tel/metrics/custom/shop_orders_total?since=1h');
+    expect(orders.status).toBe(200);
+    expect(orders.body).toMatchObject({ reading: 'rate', stepSeconds: 60 });
+    // 60 more in a minute: 1/s; then 120 more: 2/s. The first scrape only starts the count.
+    expect(orders.body.series).toEqual([{ attributes: { ...web1, method: 'GET' }, points: [{ at: minute(2).toISOString(), value: 1 }, { at: minute(1).toISOString(), value: 2 }] }]);
+    const items = await api.call<{ reading: string; series: Array<{ points: Array<{ value: number }> }> }>('GET', '/apps/tel/metrics/custom/shop_cart_items?since=1h');
+    expect(items.body.reading).toBe('value');
+    expect(items.body.series[0]!.points.map((p) => p.value)).toEqual([3, 5, 4]);
+    const depth = await api.call<{ reading: string; series: Array<{ points: Array<{ value: number }> }> }>('GET', '/apps/tel/metrics/custom/shop.queue.depth?since=1h');
+    expect(depth.body.series[0]!.points.map((p) => p.value)).toEqual([7, 4]);
+    const text = await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h', name: 'shop_orders_total' } }));
+    expect(text.split('\n')[0]).toMatch(/^tel shop_orders_total \(sum, read as a rate per second; 1-minute steps\)  \S+ \.\. \S+$/);
+    expect(text.split('\n').slice(1)).toEqual([
+      '  devflow.process.type=web method=GET service.instance.id=web.1 service.version=v2',
+      `    latest 2/s, mean 1.5/s, max 2/s over 2 steps (last at ${minute(1).toISOString()})`,
+    ]);
+    const json = JSON.parse(await printed(() => showMetrics({ app: 'tel', args: [], opts: { since: '1h', name: 'shop_cart_items', json: true } }))) as { series: Array<{ points: unknown[] }> };
+    expect(json.series[0]!.points).toHaveLength(3);
+    expect(api.problems).toEqual([]);
+  });
+
+  it('answers a name the app has no points of with 404 naming the ones it has, and a bad range with 400', async () => {
+    const missing = await api.call<{ error: { code: string; message: string } }>('GET', '/apps/tel/metrics/custom/shop_order_total');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe(`no metric named "shop_order_total"; the app's metrics are shop.queue.depth, shop_cart_items, shop_orders_total`);
+    const range = await api.call<{ error: { message: string } }>('GET', '/apps/tel/metrics/custom/shop_orders_total?since=10m&until=1h');
+    expect(range.status).toBe(400);
+    // An older range of a metric that exists has no points, not a 404.
+    const old = await api.call<{ series: unknown[] }>('GET', '/apps/tel/metrics/custom/shop_orders_total?since=3h&until=2h');
+    expect(old.status).toBe(200);
+    expect(old.body.series).toEqual([]);
+    expect(api.problems).toEqual([]);
+  });
+});
+
 describe('who may read and who may configure', () => {
   it('a read token reads the errors, alerts and metrics, and may neither remove a rule nor change telemetry', async () => {
     const added = await api.call<{ id: number }>('POST', '/apps/tel/alerts', { token: server.adminToken, body: { if: 'crash_loop', notify: 'mailto:ops@example.com' } });
@@ -143,7 +216,7 @@ describe('who may read and who may configure', () => {
   it("a token limited to another app reads none of this app's telemetry, and an ingest token is no API token", async () => {
     const other = await createApp(db.sql, parseAppName('tel-other'));
     const limited = await createApiToken(db.sql, { name: 'other-only', scope: 'admin', expiresInMs: null, owner: { personId: null, teamId: null, appIds: [other.id] } });
-    for (const path of ['/apps/tel/errors', '/apps/tel/alerts', '/apps/tel/metrics?since=1h', '/apps/tel/logs?query=error']) {
+    for (const path of ['/apps/tel/errors', '/apps/tel/alerts', '/apps/tel/metrics?since=1h', '/apps/tel/logs?query=error', '/apps/tel/metrics/custom', '/apps/tel/metrics/custom/shop_cart_items']) {
       expect([403, 404], path).toContain((await api.call('GET', path, { token: limited.secret })).status);
     }
     expect((await api.call('GET', '/apps/tel-other/errors', { token: limited.secret })).status).toBe(200);

@@ -3,7 +3,9 @@
  * (`GET /apps/{app}/errors`, most recently seen first, `?since=`, each with a sample trace when a
  * failed request was traced near its last occurrence), alert rules
  * (`GET|POST /apps/{app}/alerts`, `DELETE /apps/{app}/alerts/{id}`; the rules, their state and
- * the notifications sent) and metrics (`GET /apps/{app}/metrics?since=1h&until=`).
+ * the notifications sent) and metrics (`GET /apps/{app}/metrics?since=1h&until=`), and the app's
+ * own metrics read back (`GET /apps/{app}/metrics/custom`: their names; `…/custom/{name}`: one as
+ * series per attribute set).
  */
 import type express from 'express';
 import { parseAppName } from '../../core/names.js';
@@ -11,7 +13,7 @@ import { getApp } from '../../core/store/apps.js';
 import { InvalidInputError } from '../../core/errors.js';
 import {
   addAlertRule, alertHistory, describeChannel, formatAlertCondition, listAlertRules, listErrorGroups, parseAlertCondition, parseChannel,
-  parseTimeRange, readAppMetrics, removeAlertRule, sampleTraceNear, type AlertRule, type ErrorGroup,
+  listMetricNames, parseTimeRange, readAppMetrics, readCustomMetric, removeAlertRule, sampleTraceNear, type AlertRule, type ErrorGroup,
 } from '../../telemetry/index.js';
 import type { ApiDeps } from '../deps.js';
 import { parsePositiveInt, route } from './handler.js';
@@ -50,6 +52,24 @@ export function registerObservabilityRoutes(v1: express.Router, deps: ApiDeps): 
     const range = parseTimeRange(text(req.query.since) ?? '1h', text(req.query.until), now);
     res.json(await readAppMetrics(deps.sql, app.id, range.since!, range.until ?? now));
   }));
+  v1.get('/apps/:app/metrics/custom', route(async (req, res) => {
+    const app = await getApp(deps.sql, parseAppName(req.params.app));
+    const { since, until } = customRange(req.query);
+    res.json({ since, until, metrics: await listMetricNames(deps.sql, app.id, since) });
+  }));
+  v1.get('/apps/:app/metrics/custom/:name', route(async (req, res) => {
+    const app = await getApp(deps.sql, parseAppName(req.params.app));
+    const { since, until } = customRange(req.query);
+    res.json(await readCustomMetric(deps.sql, app.id, String(req.params.name), since, until));
+  }));
+}
+
+/** `?since=` (default 1h) and `?until=` (default now) of the custom metric routes. */
+function customRange(query: Record<string, unknown>): { since: Date; until: Date } {
+  const now = new Date();
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const range = parseTimeRange(text(query.since) ?? '1h', text(query.until), now);
+  return { since: range.since!, until: range.until ?? now };
 }
 
 function alertRuleView(r: AlertRule) {

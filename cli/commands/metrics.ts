@@ -1,4 +1,7 @@
-/** metrics: an app's request rate, latency percentiles and status classes per process type (issue 18). */
+/**
+ * metrics: an app's request rate, latency percentiles and status classes per process type; with
+ * --name, and metrics:custom, the app's own metrics (scraped or sent over OTLP) read back (issue 18).
+ */
 import { createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
@@ -36,9 +39,66 @@ export function formatMetrics(app: string, m: MetricsView): string {
   return lines.join('\n');
 }
 
-export async function showMetrics({ app, opts }: CommandInput<OutputOptions & { since?: string; until?: string }>): Promise<void> {
+export async function showMetrics(input: CommandInput<OutputOptions & { since?: string; until?: string; name?: string }>): Promise<void> {
+  const { app, opts } = input;
+  if (opts.name !== undefined) return showCustomMetrics(input);
   const query = new URLSearchParams({ since: opts.since ?? '1h' });
   if (opts.until) query.set('until', opts.until);
   const metrics = await createClient(process.env).request<MetricsView>('GET', `/apps/${encodeURIComponent(app)}/metrics?${query}`);
   print(opts, metrics, () => formatMetrics(app, metrics));
+}
+
+type Reading = 'value' | 'rate' | 'mean';
+interface CustomMetricNames { since: string; until: string; metrics: Array<{ name: string; kind: string; unit: string; reading: Reading; points: number; lastAt: string }> }
+interface CustomMetricView {
+  name: string; kind: string; unit: string; reading: Reading; since: string; until: string; stepSeconds: number; seriesLeftOut: number;
+  series: Array<{ attributes: Record<string, unknown>; points: Array<{ at: string; value: number }> }>;
+}
+
+const READINGS: Record<Reading, string> = { rate: 'a rate per second', value: 'its value', mean: 'the mean of its observations' };
+
+/** A figure with a few significant digits, and its unit (a rate's unit is per second). */
+function figure(value: number, unit: string, reading: Reading): string {
+  const shown = Math.abs(value) >= 100 ? value.toFixed(0) : Number(value.toPrecision(3)).toString();
+  const per = reading === 'rate' ? '/s' : '';
+  return `${shown}${unit === '' ? '' : ` ${unit}`}${per}`;
+}
+
+export function formatMetricNames(app: string, names: CustomMetricNames): string {
+  if (names.metrics.length === 0) {
+    return `${app} has sent no metrics of its own since ${names.since} (set DEVFLOW_METRICS_PATH to have its Prometheus endpoint scraped, or send OTLP metrics)`;
+  }
+  const rows = [['NAME', 'KIND', 'READ AS', 'UNIT', 'POINTS', 'LAST'], ...names.metrics.map((m) => [m.name, m.kind, m.reading, m.unit || '-', String(m.points), m.lastAt])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+export function formatCustomMetric(app: string, m: CustomMetricView): string {
+  const lines = [`${app} ${m.name} (${m.kind}, read as ${READINGS[m.reading]}; ${m.stepSeconds / 60}-minute steps)  ${m.since} .. ${m.until}`];
+  if (m.series.every((s) => s.points.length === 0)) lines.push(`  no figures in this range${m.reading === 'rate' ? ' (a cumulative counter needs two points for a rate)' : ''}`);
+  for (const s of m.series) {
+    if (s.points.length === 0) continue;
+    const values = s.points.map((p) => p.value);
+    const labels = Object.keys(s.attributes).sort().map((k) => `${k}=${String(s.attributes[k])}`).join(' ') || '(no attributes)';
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    lines.push(`  ${labels}`, `    latest ${figure(values.at(-1)!, m.unit, m.reading)}, mean ${figure(mean, m.unit, m.reading)}, max ${figure(Math.max(...values), m.unit, m.reading)} over ${values.length} step${values.length === 1 ? '' : 's'} (last at ${s.points.at(-1)!.at})`);
+  }
+  if (m.seriesLeftOut > 0) lines.push(`  (${m.seriesLeftOut} older series left out)`);
+  return lines.join('\n');
+}
+
+/** metrics:custom (and metrics --name): the names of the app's own metrics, or one of them as series. */
+export async function showCustomMetrics({ app, opts }: CommandInput<OutputOptions & { since?: string; until?: string; name?: string }>): Promise<void> {
+  const query = new URLSearchParams({ since: opts.since ?? '1h' });
+  if (opts.until) query.set('until', opts.until);
+  const client = createClient(process.env);
+  const path = `/apps/${encodeURIComponent(app)}/metrics/custom`;
+  if (opts.name) {
+    const metric = await client.request<CustomMetricView>('GET', `${path}/${encodeURIComponent(opts.name)}?${query}`);
+    print(opts, metric, () => formatCustomMetric(app, metric));
+  } else {
+    query.delete('until');
+    const names = await client.request<CustomMetricNames>('GET', `${path}?${query}`);
+    print(opts, names, () => formatMetricNames(app, names));
+  }
 }

@@ -42,5 +42,10 @@ export async function printDeploymentTrace({ args: [id], opts }: CommandInput<Ou
   const { deploymentSpans, renderWaterfall } = await import('../waterfall.js');
   const deployment = await createClient(process.env).request<DeploymentTiming>('GET', `/deployments/${encodeURIComponent(id!)}`);
   const spans = deploymentSpans(deployment);
-  print(opts, spans, () => spans.length === 0 ? `deployment ${deployment.id} has no phase timings yet (${deployment.state})` : renderWaterfall(spans).join('\n'));
+  print(opts, spans, () => {
+    if (spans.length === 0) return `deployment ${deployment.id} has no phase timings yet (${deployment.state})`;
+    // The last phase waits for traffic: it is added when the router relays the release's first request.
+    const waiting = deployment.state === 'succeeded' && !deployment.phases.some((p) => p.phase === 'first-request');
+    return [...renderWaterfall(spans), ...(waiting ? [`no request served on v${deployment.releaseVersion} yet: first-request is added when the router relays one`] : [])].join('\n');
+  });
 }

@@ -13,6 +13,11 @@ export interface CrashRecord {
   lastExitAt: Date;
   restartAt: Date;
   lastLines: string[];
+  /**
+   * The exits at which the slot counts as crashed: DEVFLOW_MAX_RESTARTS + 1 when the exit was
+   * recorded (scheduler/crash-loop.ts); 3 for records made before the setting existed.
+   */
+  crashExits: number;
 }
 
 interface CrashRow {
@@ -24,6 +29,7 @@ interface CrashRow {
   last_exit_at: Date;
   restart_at: Date;
   last_lines: string[];
+  crash_exits: number;
 }
 
 function toRecord(row: CrashRow): CrashRecord {
@@ -36,6 +42,7 @@ function toRecord(row: CrashRow): CrashRecord {
     lastExitAt: row.last_exit_at,
     restartAt: row.restart_at,
     lastLines: row.last_lines,
+    crashExits: row.crash_exits,
   };
 }
 
@@ -55,12 +62,13 @@ export async function listAllCrashes(sql: Sql): Promise<Map<number, CrashRecord[
 
 export async function saveCrash(sql: Sql, appId: number, record: CrashRecord): Promise<void> {
   await sql`
-    INSERT INTO process_crashes (app_id, release, process_type, slot, exits, first_exit_at, last_exit_at, restart_at, last_lines)
+    INSERT INTO process_crashes (app_id, release, process_type, slot, exits, first_exit_at, last_exit_at, restart_at, last_lines, crash_exits)
     VALUES (${appId}, ${record.release}, ${record.processType}, ${record.slot}, ${record.exits}, ${record.firstExitAt},
-            ${record.lastExitAt}, ${record.restartAt}, ${sql.json(record.lastLines)})
+            ${record.lastExitAt}, ${record.restartAt}, ${sql.json(record.lastLines)}, ${record.crashExits})
     ON CONFLICT (app_id, process_type, slot) DO UPDATE SET
       release = EXCLUDED.release, exits = EXCLUDED.exits, first_exit_at = EXCLUDED.first_exit_at,
-      last_exit_at = EXCLUDED.last_exit_at, restart_at = EXCLUDED.restart_at, last_lines = EXCLUDED.last_lines`;
+      last_exit_at = EXCLUDED.last_exit_at, restart_at = EXCLUDED.restart_at, last_lines = EXCLUDED.last_lines,
+      crash_exits = EXCLUDED.crash_exits`;
 }
 
 /** A new release or a new formation starts with a clean slate. */

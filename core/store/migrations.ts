@@ -40,6 +40,9 @@ import { m082 } from './migrations/082-error-sample-traces.js';
 import { m083 } from './migrations/083-metrics-restarts-databases.js';
 import { m085 } from './migrations/085-backend-oauth-providers.js';
 import { m086 } from './migrations/086-backend-disabled.js';
+import { m090 } from './migrations/090-metric-point-temporality.js';
+import { m091 } from './migrations/091-release-first-requests.js';
+import { m092 } from './migrations/092-crash-exits.js';
 import type { Migration } from './migrations/migration.js';
 
 export type { Migration } from './migrations/migration.js';
@@ -83,4 +86,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m083,
   m085,
   m086,
+  m090,
+  m091,
+  m092,
 ];

@@ -502,9 +502,16 @@ describe('`git push devflow main` beside a Git host connection (GitHub)', () => 
     // The developer's clone of the host's repository, with DevFlow as a second remote.
     const pushed = await commitOnHost('acme/both', { 'server.js': 'pushed to devflow\n' });
     const work = path.join(home, 'work', 'acme/both');
+    // The deployment is published `queued` once its source tar is written (enqueueDeployment);
+    // its row exists earlier, while the tar is still being exported, so the row is no signal.
+    const queued: number[] = [];
+    const unsubscribe = bus.subscribe((e) => {
+      if (e.type === 'deployment.state' && e.app === 'both' && e.state === 'queued') queued.push(e.deploymentId);
+    });
     const push = runGit(home, ['push', remote, 'main'], work);
-    await waitFor(async () => (await deploymentsOf('both')).length === 1);
+    await waitFor(() => queued.length === 1, 60_000).finally(unsubscribe);
     const [deployment] = await deploymentsOf('both');
+    expect(deployment?.id).toBe(queued[0]);
     expect(deployment).toMatchObject({ sha: pushed, ref: 'refs/heads/main', trigger: 'push', actor: 'ada', state: 'queued' });
     expect(await extractTar(sourceTarPath(home, deployment!.id), path.join(home, 'x5'))).toEqual({ 'server.js': 'pushed to devflow\n' });
     // The pipeline's first line, as the worker would write it; the push streams it back live.
@@ -591,8 +598,9 @@ describe('a private repository over ssh (a real sshd)', () => {
   });
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -14,6 +14,7 @@ import {
   publishedPortFromPorts,
 } from './docker-plan.js';
 import type { InstanceSpec } from './types.js';
+import { PUBLISHED } from './docker-upstream.js';
 
 const app = parseAppName('shop');
 const web = parseProcessType('web');
@@ -139,9 +140,33 @@ describe('containerCreateOptions', () => {
     expect(workerOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
   });
 
+  it('given a holder on the bridge route, joins its network namespace and exposes no port; on the published route a holder is ignored', () => {
+    const route = { kind: 'bridge', network: 'devflow-apps' } as const;
+    const joined = containerCreateOptions(spec(), 'n', [], route, 5, 'abc123');
+    expect(joined.ExposedPorts).toBeUndefined();
+    expect(joined.HostConfig).toEqual({ NetworkMode: 'container:abc123', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+    const published = containerCreateOptions(spec(), 'n', [], PUBLISHED, 5, 'abc123');
+    expect(published.ExposedPorts).toEqual({ '5000/tcp': {} });
+    expect(published.HostConfig?.NetworkMode).toBeUndefined();
+    expect(published.HostConfig?.PortBindings).toEqual({ '5000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }] });
+  });
+
   it('mounts the driver\'s shared directories read-only', () => {
     const options = containerCreateOptions(spec(), 'n', [{ hostPath: '/home/df/otel-agent', containerPath: '/opt/devflow/otel' }]);
     expect(options.HostConfig?.Binds).toEqual(['/home/df/otel-agent:/opt/devflow/otel:ro']);
+  });
+
+  // DEVFLOW_MAX_RESTARTS: the engine restarts a failed container that often, then leaves it exited.
+  it.each([
+    [undefined, 5],
+    [1, 1],
+    [2, 2],
+    [20, 20],
+  ])('restarts a failed container %s times (undefined: the default) → MaximumRetryCount %d', (maxRestarts, expected) => {
+    for (const type of [web, worker]) {
+      const options = containerCreateOptions(spec({ processType: type }), 'n', [], undefined, maxRestarts);
+      expect(options.HostConfig?.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: expected });
+    }
   });
 });
 

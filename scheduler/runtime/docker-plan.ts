@@ -5,6 +5,7 @@
  */
 import type Docker from 'dockerode';
 import { InvalidInputError } from '../../core/errors.js';
+import { DEFAULT_MAX_RESTARTS } from '../../core/settings.js';
 import { parseStoredAppName, parseProcessType, type ProcessType } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { PUBLISHED, type UpstreamRoute } from './docker-upstream.js';
@@ -19,8 +20,6 @@ export const LABEL = {
   managed: 'devflow.managed',
 } as const;
 
-/** A crash-looping container stops being restarted after this many tries. */
-export const MAX_RESTARTS = 5;
 
 const PORT_KEY = `${CONTAINER_PORT}/tcp`;
 
@@ -115,14 +114,19 @@ export function readOnlyBinds(mounts: readonly ReadOnlyMount[]): string[] {
  * The create request. On the published route (docker-upstream.ts) web's port is published on
  * 127.0.0.1 (an empty HostPort asks the engine for an ephemeral port; 127.0.0.1 keeps the app
  * reachable only through the router) and every container joins the default bridge; on the bridge
- * route nothing is published and every container joins the route's network.
+ * route nothing is published and every container joins the route's network, or, given a `holder`
+ * (docker-netns.ts), that container's network namespace, which is on the route's network already.
+ * The engine restarts a container that exits with a failure `maxRestarts` times
+ * (DEVFLOW_MAX_RESTARTS), then leaves it exited for the supervisor to count (scheduler/crash-loop.ts).
  */
 export function containerCreateOptions(
   spec: InstanceSpec, name: string, mounts: readonly ReadOnlyMount[] = [], route: UpstreamRoute = PUBLISHED,
+  maxRestarts: number = DEFAULT_MAX_RESTARTS, holder?: string,
 ): Docker.ContainerCreateOptions {
   const image = imageOf(spec.artifact);
   const command = containerCommand(spec.artifact, spec.processType, spec.command);
   const isWeb = spec.processType === 'web';
+  const joins = holder !== undefined && route.kind === 'bridge';
   return {
     name,
     Image: image,
@@ -130,14 +134,15 @@ export function containerCreateOptions(
     ...(command.cmd === undefined ? {} : { Cmd: command.cmd }),
     Env: containerEnv(spec.env),
     Labels: containerLabels(spec),
-    ...(isWeb ? { ExposedPorts: { [PORT_KEY]: {} } } : {}),
+    // The engine refuses exposed ports on a container that joins another's namespace.
+    ...(isWeb && !joins ? { ExposedPorts: { [PORT_KEY]: {} } } : {}),
     HostConfig: {
-      ...(route.kind === 'bridge' ? { NetworkMode: route.network } : {}),
+      ...(route.kind === 'bridge' ? { NetworkMode: joins ? `container:${holder}` : route.network } : {}),
       ...(isWeb && route.kind === 'published' ? { PortBindings: { [PORT_KEY]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
       ...(spec.memoryMb === undefined ? {} : { Memory: Math.round(spec.memoryMb * 1024 * 1024) }),
       ...(spec.cpus === undefined ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }),
       ...(mounts.length === 0 ? {} : { Binds: readOnlyBinds(mounts) }),
-      RestartPolicy: { Name: 'on-failure', MaximumRetryCount: MAX_RESTARTS },
+      RestartPolicy: { Name: 'on-failure', MaximumRetryCount: maxRestarts },
     },
   };
 }

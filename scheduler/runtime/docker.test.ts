@@ -59,6 +59,23 @@ async function fetchJson(instance: Instance): Promise<Record<string, string>> {
   return (await (await fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) })).json()) as Record<string, string>;
 }
 
+/**
+ * Exit code of a TCP connection tried from inside `containerId` to host:port: 0 connected, 3
+ * refused, 4 no answer within 3 s (the engine drops traffic between containers of the network).
+ */
+async function connectFrom(containerId: string, host: string, port: number): Promise<number | null> {
+  const probe = `require('net').connect(${port}, '${host}').on('connect', () => process.exit(0)).on('error', () => process.exit(3)).setTimeout(3000, () => process.exit(4))`;
+  const exec = await docker.getContainer(containerId).exec({ Cmd: ['node', '-e', probe], AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  await new Promise((resolve) => { stream.on('end', resolve); stream.resume(); });
+  return (await exec.inspect()).ExitCode;
+}
+
+async function holdersOf(name: string): Promise<string[]> {
+  const found = await docker.listContainers({ all: true, filters: { label: ['devflow.managed=netns', `${LABEL.app}=${name}`] } });
+  return found.map((c) => c.Id).sort();
+}
+
 beforeAll(async () => {
   const base = await ensureNodeTestImage(docker);
   const common = `FROM ${base}\nWORKDIR /app\nCOPY server.js worker.js launcher.sh /app/\n`;
@@ -67,7 +84,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const leftovers = await docker.listContainers({ all: true, filters: { label: [`${LABEL.managed}=true`] } });
+  // Instances and network holders alike.
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [LABEL.managed] } });
   for (const c of leftovers.filter((l) => l.Labels[LABEL.app]?.endsWith(suffix))) await docker.getContainer(c.Id).remove({ force: true });
   for (const tag of [dockerfileTag, launcherTag]) {
     if (await imageExists(docker, tag)) await docker.getImage(tag).remove({ force: true });
@@ -125,18 +143,47 @@ describe('DockerRuntime', () => {
       await waitFor('the other container', () => fetchJson(other));
       const { host, port } = target.upstream!;
       expect(host).toBe((await docker.getContainer(target.id).inspect()).NetworkSettings.Networks[APPS_NETWORK]!.IPAddress);
-      // From inside the other app's container: a TCP connection to the target's address.
-      const probe = `require('net').connect(${port}, '${host}').on('connect', () => process.exit(0)).on('error', () => process.exit(3)).setTimeout(3000, () => process.exit(4))`;
-      const exec = await docker.getContainer(other.id).exec({ Cmd: ['node', '-e', probe], AttachStdout: true, AttachStderr: true });
-      const stream = await exec.start({});
-      await new Promise((resolve) => { stream.on('end', resolve); stream.resume(); });
-      // 4: no answer within 3 s (the engine drops traffic between containers of the network);
-      // 3 would be a refusal, 0 a connection (what the default bridge allows).
-      expect((await exec.inspect()).ExitCode).toBe(4);
+      // From inside the other app's container: a TCP connection to the target's address gets no
+      // answer (4); 3 would be a refusal, 0 a connection (what the default bridge allows).
+      expect(await connectFrom(other.id, host, port)).toBe(4);
     } finally {
       await runtime.stop(other.id, { graceMs: 0 });
       await runtime.stop(target.id, { graceMs: 0 });
     }
+  });
+
+  it('starts web in a network namespace readied during the build: served at its holder\'s address, isolated, and the holder goes with it', async () => {
+    const holding = new DockerRuntime(docker, undefined, [], { netnsHolderImage: await ensureNodeTestImage(docker) });
+    const artifact: Artifact = { kind: 'image', image: dockerfileTag, processes: { web: '' } };
+    const prepared = holding.prepareStarts(app, 2);
+    const instance = await holding.start(spec('web', artifact, { slot: 7 }));
+    const info = await docker.getContainer(instance.id).inspect();
+    expect(info.HostConfig.NetworkMode).toMatch(/^container:[0-9a-f]{64}$/);
+    const holderId = info.HostConfig.NetworkMode!.slice('container:'.length);
+    const holder = await docker.getContainer(holderId).inspect();
+    expect(holder.Config.Labels).toMatchObject({ [LABEL.managed]: 'netns', [LABEL.app]: app });
+    expect(instance.upstream).toEqual({ host: holder.NetworkSettings.Networks[APPS_NETWORK]!.IPAddress, port: 5000 });
+    expect(await waitFor('the joined web container', () => fetchJson(instance))).toEqual({ port: '5000', greeting: 'hello from config', app });
+    // A holder is not an instance; the instance's upstream reads the same after a restart of DevFlow.
+    expect(await holding.list(app)).toEqual([{ ...instance, state: 'running' }]);
+    expect(await new DockerRuntime(docker).list(app)).toEqual([{ ...instance, state: 'running' }]);
+
+    const other = await runtime.start(spec('web', artifact, { slot: 8, app: parseAppName(`rt-other-${suffix}`) }));
+    try {
+      await waitFor('the other container', () => fetchJson(other));
+      expect(await connectFrom(other.id, instance.upstream!.host, 5000)).toBe(4);
+    } finally {
+      await runtime.stop(other.id, { graceMs: 0 });
+    }
+
+    // Two were readied, one start took one: the unused one goes when the deployment is done.
+    expect((await holdersOf(app)).length).toBe(2);
+    await prepared.dispose();
+    expect(await holdersOf(app)).toEqual([holderId]);
+    await holding.stop(instance.id, { graceMs: 0 });
+    expect(await holdersOf(app)).toEqual([]);
+    expect(await holding.list(app)).toEqual([]);
+    await expect(fetchJson(instance)).rejects.toThrow();
   });
 
   it('reads a container\'s CPU time and memory as `docker stats` shows them', async () => {

@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import { ConflictError, NotFoundError, withContext } from '../../core/errors.js';
+import { DEFAULT_MAX_RESTARTS } from '../../core/settings.js';
 import type { AppName } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import {
@@ -18,6 +19,7 @@ import {
   publishedPortFromPorts,
 } from './docker-plan.js';
 import { decideUpstreamRoute } from './docker-network.js';
+import { HOLDER_MANAGED, NetnsHolders, joinedHolder, orphanHolders, type Holder } from './docker-netns.js';
 import { PUBLISHED, webUpstream, type UpstreamRoute } from './docker-upstream.js';
 import { demuxDockerLogLines, lastLines } from './log-lines.js';
 import { readEngineLog } from './log-reads.js';
@@ -28,6 +30,7 @@ import {
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
   type LogRead,
+  type PreparedStarts,
   type LogsOptions,
   type ReadOnlyMount,
   type RunOnceOptions,
@@ -72,14 +75,25 @@ export interface DockerRuntimeOptions {
    * 'published' always publishes one.
    */
   upstreams?: 'auto' | 'published';
+  /**
+   * The image of network holders (docker-netns.ts: the stack's run image, which has `sleep`);
+   * without one, or on the published route, no holders are prepared.
+   */
+  netnsHolderImage?: string;
+  /** DEVFLOW_MAX_RESTARTS: the engine's restarts of a crashing container (default 5). */
+  maxRestarts?: number;
 }
+
+const NOTHING_PREPARED: PreparedStarts = { dispose: async () => {} };
 
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
+  readonly maxRestarts: number;
   /** Asks the engine for new output only when the container's log file moved (docker-log-gate.ts). */
   private readonly logGate = new DockerLogGate();
   /** Decided on the first start or listing, once per driver; a failed decision is tried again. */
   private route: Promise<UpstreamRoute> | undefined;
+  private readonly holders: NetnsHolders | undefined;
 
   /**
    * `owner` (DevFlow passes its DEVFLOW_HOME) is stamped on every container and filters
@@ -91,7 +105,24 @@ export class DockerRuntime implements RuntimeDriver {
     /** Mounted read-only into every container this driver starts (types.ts ReadOnlyMount). */
     private readonly mounts: readonly ReadOnlyMount[] = [],
     private readonly options: DockerRuntimeOptions = {},
-  ) {}
+  ) {
+    this.maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
+    this.holders = options.netnsHolderImage === undefined || options.upstreams === 'published'
+      ? undefined
+      : new NetnsHolders(docker, options.netnsHolderImage, this.ownerLabels(), randomSuffix);
+  }
+
+  private ownerLabels(): Record<string, string> {
+    return this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner };
+  }
+
+  /** Starts network holders for the app's next web instances while its build runs (docker-netns.ts). */
+  prepareStarts(app: AppName, count: number): PreparedStarts {
+    const holders = this.holders;
+    if (holders === undefined || count < 1) return NOTHING_PREPARED;
+    const prepared = this.upstreamRoute().then((route) => (route.kind === 'bridge' ? holders.prepare(app, route.network, count) : NOTHING_PREPARED), () => NOTHING_PREPARED);
+    return { dispose: async () => (await prepared).dispose() };
+  }
 
   /** The route web containers are reached by (docker-upstream.ts), decided once. */
   upstreamRoute(): Promise<UpstreamRoute> {
@@ -107,13 +138,22 @@ export class DockerRuntime implements RuntimeDriver {
     assertSlotAndRelease(spec);
     const name = containerName(spec, randomSuffix());
     const route = await this.upstreamRoute();
-    const options = containerCreateOptions(spec, name, this.mounts, route);
+    const holder = spec.processType === 'web' && route.kind === 'bridge' ? await this.holders?.take(spec.app) : undefined;
+    const options = containerCreateOptions(spec, name, this.mounts, route, this.maxRestarts, holder?.id);
     if (this.owner !== undefined) options.Labels = { ...options.Labels, [OWNER_LABEL]: this.owner };
-    const container = await this.createContainer(options);
+    let container: Docker.Container;
+    try {
+      container = await this.createContainer(options);
+    } catch (err) {
+      if (holder !== undefined) await this.holders!.remove(holder.id).catch(() => {});
+      throw err;
+    }
+    if (holder !== undefined) this.holders!.joined(holder);
     try {
       await container.start();
     } catch (err) {
       await ignoringStatus(container.remove({ force: true }), [404, 409]);
+      if (holder !== undefined) await this.holders!.remove(holder.id).catch(() => {});
       throw withContext(`starting ${spec.app} ${spec.processType} (v${spec.release})`, err);
     }
     const info = await container.inspect();
@@ -122,11 +162,14 @@ export class DockerRuntime implements RuntimeDriver {
       app: spec.app,
       release: spec.release,
       processType: spec.processType,
-      upstream: spec.processType === 'web'
-        ? webUpstream(route, publishedPortFromInspect(info.NetworkSettings.Ports), info.NetworkSettings.Networks)
-        : null,
+      upstream: spec.processType === 'web' ? this.startedUpstream(route, info, holder) : null,
       state: instanceStateFromDocker(info.State.Status),
     };
+  }
+
+  private startedUpstream(route: UpstreamRoute, info: Docker.ContainerInspectInfo, holder: Holder | undefined): Instance['upstream'] {
+    if (holder !== undefined) return webUpstream(route, undefined, { [route.kind === 'bridge' ? route.network : '']: { IPAddress: holder.address } });
+    return webUpstream(route, publishedPortFromInspect(info.NetworkSettings.Ports), info.NetworkSettings.Networks);
   }
 
   private async createContainer(options: Docker.ContainerCreateOptions): Promise<Docker.Container> {
@@ -147,20 +190,30 @@ export class DockerRuntime implements RuntimeDriver {
     const container = this.docker.getContainer(assertInstanceId(instanceId));
     // The engine counts the grace period in whole seconds.
     const t = Math.ceil((options.graceMs ?? DEFAULT_GRACE_MS) / 1000);
+    // The network holder it joined, if any, goes with it (docker-netns.ts).
+    const holder = this.holders === undefined ? undefined : joinedHolder((await container.inspect().catch(() => undefined))?.HostConfig.NetworkMode);
     // 304: already stopped; 404: already gone; 409 on remove: removal already in progress.
     await ignoringStatus(container.stop({ t }), [304, 404]);
     await ignoringStatus(container.remove({ force: true }), [404, 409]);
+    if (holder !== undefined) await this.holders!.remove(holder);
     this.logGate.forget(instanceId);
   }
 
   async list(app?: AppName): Promise<Instance[]> {
+    // Every container of ours (instances, network holders, one-off runs), split below.
     const label = [
-      `${LABEL.managed}=true`,
+      LABEL.managed,
       ...(app === undefined ? [] : [`${LABEL.app}=${app}`]),
       ...(this.owner === undefined ? [] : [`${OWNER_LABEL}=${this.owner}`]),
     ];
-    const [containers, route] = await Promise.all([this.docker.listContainers({ all: true, filters: { label } }), this.upstreamRoute()]);
-    if (app === undefined) this.logGate.keepOnly(containers.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))));
+    const [all, route] = await Promise.all([this.docker.listContainers({ all: true, filters: { label } }), this.upstreamRoute()]);
+    const holders = all.filter((c) => c.Labels[LABEL.managed] === HOLDER_MANAGED);
+    const containers = all.filter((c) => c.Labels[LABEL.managed] === 'true');
+    const holderNetworks = new Map(holders.map((h) => [h.Id, h.NetworkSettings?.Networks]));
+    if (app === undefined) {
+      this.logGate.keepOnly(containers.flatMap((c) => c.Names.map((n) => n.replace(/^\//, ''))));
+      this.sweepHolders(holders, containers);
+    }
     return containers.flatMap((info): Instance[] => {
       const identity = identityFromLabels(info.Labels);
       const name = info.Names[0]?.replace(/^\//, '');
@@ -173,11 +226,25 @@ export class DockerRuntime implements RuntimeDriver {
           app: identity.app,
           release: identity.release,
           processType: identity.processType,
-          upstream: isServing ? webUpstream(route, publishedPortFromPorts(info.Ports), info.NetworkSettings?.Networks) : null,
+          upstream: isServing ? webUpstream(route, publishedPortFromPorts(info.Ports), this.networksOf(info, holderNetworks)) : null,
           state,
         },
       ];
     });
+  }
+
+  /** A container's addresses: those of the holder it joined, if it joined one (docker-netns.ts). */
+  private networksOf(info: Docker.ContainerInfo, holderNetworks: Map<string, Docker.ContainerInfo['NetworkSettings']['Networks'] | undefined>) {
+    const holder = joinedHolder(info.HostConfig?.NetworkMode);
+    return holder === undefined ? info.NetworkSettings?.Networks : holderNetworks.get(holder);
+  }
+
+  /** Removes, in the background, holders no container joined and no start is about to (docker-netns.ts). */
+  private sweepHolders(holders: Docker.ContainerInfo[], containers: Docker.ContainerInfo[]): void {
+    if (this.holders === undefined || holders.length === 0) return;
+    const joined = new Set(containers.map((c) => joinedHolder(c.HostConfig?.NetworkMode)).filter((id): id is string => id !== undefined));
+    const orphans = orphanHolders(holders.map((h) => ({ id: h.Id, created: h.Created })), joined, this.holders.pending, Date.now() / 1000);
+    for (const id of orphans) void this.holders.remove(id).catch(() => {});
   }
 
   /** `docker update --cpus`: takes effect on the running container (0 NanoCpus: no cap). */

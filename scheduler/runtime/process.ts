@@ -12,6 +12,7 @@ import { open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, isAbsolute } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidInputError, NotFoundError, withContext } from '../../core/errors.js';
+import { DEFAULT_MAX_RESTARTS } from '../../core/settings.js';
 import type { AppName } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { assertInstanceId, assertSlotAndRelease, instanceName, randomSuffix } from './naming.js';
@@ -63,6 +64,11 @@ export interface ProcessRuntimeOptions {
    * string: sizes are then not enforced). Default: not enforced.
    */
   cgroups?: CgroupLayout | string;
+  /**
+   * DEVFLOW_MAX_RESTARTS (default 5). Nothing here restarts an instance: the supervisor does, this
+   * many times, before it calls the slot crashed (scheduler/crash-loop.ts).
+   */
+  maxRestarts?: number;
 }
 
 function toInstance(state: InstanceStateFile, alive: boolean): Instance {
@@ -107,10 +113,12 @@ async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolea
 
 export class ProcessRuntime implements RuntimeDriver {
   readonly kind = 'process' as const;
+  readonly maxRestarts: number;
   private readonly paths: ProcessPaths;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
     this.paths = new ProcessPaths(options.home);
+    this.maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
   }
 
   async start(spec: InstanceSpec): Promise<Instance> {

@@ -35,6 +35,13 @@ describe('selectRuntime', () => {
     expect(runtime.kind).toBe(expected);
   });
 
+  it.each(['docker', 'process', 'swarm'] as const)('the %s driver gets DEVFLOW_MAX_RESTARTS, and 5 without it', async (requested) => {
+    const info = (await new Docker(engine).info()) as { Swarm?: { LocalNodeState?: string } };
+    if (requested === 'swarm' && info.Swarm?.LocalNodeState !== 'active') return;
+    expect((await selectRuntime({ requested, home, engine, maxRestarts: 2 })).maxRestarts).toBe(2);
+    expect((await selectRuntime({ requested, home, engine })).maxRestarts).toBe(5);
+  });
+
   it('swarm runs on a swarm manager, and says clearly how to get one otherwise', async () => {
     const info = (await new Docker(engine).info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
     const attempt = selectRuntime({ requested: 'swarm', home, engine });

@@ -26,6 +26,10 @@ export interface SelectRuntimeOptions {
   engine?: EngineAddress;
   /** Directories every container sees read-only (telemetry's Node agent): bind mounts on docker, configs on swarm. */
   readOnlyMounts?: readonly ReadOnlyMount[];
+  /** The docker runtime's network holders' image (docker-netns.ts); without it, none are made. */
+  netnsHolderImage?: string;
+  /** DEVFLOW_MAX_RESTARTS: restarts of a crashing instance before its slot is crashed (default 5). */
+  maxRestarts?: number;
 }
 
 /** Whether the engine (default: the environment's) answers a ping within `timeoutMs`. */
@@ -36,6 +40,7 @@ export function dockerAnswers(engine = engineAddressFromEnv(process.env), timeou
 export async function selectRuntime(options: SelectRuntimeOptions): Promise<RuntimeDriver> {
   const engine = options.engine ?? engineAddressFromEnv(process.env);
   const requested = options.requested ?? 'auto';
+  const restarts = options.maxRestarts === undefined ? {} : { maxRestarts: options.maxRestarts };
   const kind: RuntimeKind =
     requested === 'auto' ? ((await dockerAnswers(engine)) ? 'docker' : 'process') : requested;
   switch (kind) {
@@ -48,10 +53,10 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
         );
       }
       const { DockerRuntime } = await loadDockerDriver();
-      return new DockerRuntime(await dockerClient(options.engine), options.home, options.readOnlyMounts);
+      return new DockerRuntime(await dockerClient(options.engine), options.home, options.readOnlyMounts, { ...restarts, netnsHolderImage: options.netnsHolderImage });
     }
     case 'process':
-      return new ProcessRuntime({ home: options.home, cgroups: await detectCgroups() });
+      return new ProcessRuntime({ home: options.home, cgroups: await detectCgroups(), ...restarts });
     case 'swarm': {
       if (!(await dockerAnswers(engine))) {
         throw new DevflowError('runtime_unavailable', 'DEVFLOW_RUNTIME=swarm, but no Docker engine answers: start dockerd (or set DOCKER_HOST)');
@@ -59,7 +64,7 @@ export async function selectRuntime(options: SelectRuntimeOptions): Promise<Runt
       const { SwarmRuntime } = await loadSwarmDriver();
       const docker = await dockerClient(options.engine);
       await SwarmRuntime.assertActive(docker);
-      return new SwarmRuntime(docker, options.home, options.readOnlyMounts);
+      return new SwarmRuntime(docker, options.home, options.readOnlyMounts, restarts);
     }
     default: {
       const unknown: never = kind;

@@ -104,6 +104,12 @@ describe('swarm plan', () => {
     expect((serviceSpec(owner, spec, 1) as any).TaskTemplate.RestartPolicy).toEqual(restartPolicy());
   });
 
+  // DEVFLOW_MAX_RESTARTS: Swarm's attempts are the setting, as the docker engine's retries are.
+  it.each([[1, 1], [2, 2], [5, 5], [20, 20]])('with DEVFLOW_MAX_RESTARTS=%d Swarm restarts a slot at most %d times', (maxRestarts, expected) => {
+    expect(restartPolicy(maxRestarts)).toEqual({ Condition: 'any', MaxAttempts: expected, Delay: 1e9, Window: 600e9 });
+    expect((serviceSpec(owner, spec, 1, [], maxRestarts) as any).TaskTemplate.RestartPolicy.MaxAttempts).toBe(expected);
+  });
+
   it('an instance from a task: upstream from the published port on its node; other owners ignored', () => {
     const labels = serviceLabels(owner, identity);
     const host = () => '127.0.0.1';

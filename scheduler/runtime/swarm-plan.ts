@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { AppName } from '../../core/names.js';
 import type { Instance } from '../../core/types.js';
-import { LABEL, MAX_RESTARTS, containerCommand, containerEnv, containerLabels, identityFromLabels, imageOf } from './docker-plan.js';
+import { DEFAULT_MAX_RESTARTS } from '../../core/settings.js';
+import { LABEL, containerCommand, containerEnv, containerLabels, identityFromLabels, imageOf } from './docker-plan.js';
 import { instanceName, type InstanceIdentity } from './naming.js';
 import { CONTAINER_PORT, DEFAULT_GRACE_MS, type InstanceSpec } from './types.js';
 
@@ -57,16 +58,17 @@ export const RESTART_WINDOW_MS = 10 * 60_000;
 
 /**
  * Swarm restarts a slot whose process ended, whatever its exit status (a web process that exits
- * 0 has stopped serving all the same), at most MAX_RESTARTS times within RESTART_WINDOW_MS, then
- * gives up and leaves the slot's last task failed. That dead slot is what the driver reports as
- * `exited`; the supervisor then counts MAX_RESTARTS + 1 exits (all of them real, within the
- * window, so calling the slot `crashed` is honest), shows the failed task's output, removes the
- * slot and starts it again on DevFlow's own exponential backoff. Without the limit Swarm would
- * restart a crashing task every second forever and DevFlow would never see it crash; without
- * Swarm restarts at all a lost node or a one-off crash would wait for DevFlow's supervisor.
+ * 0 has stopped serving all the same), at most `maxRestarts` times (DEVFLOW_MAX_RESTARTS) within
+ * RESTART_WINDOW_MS, then gives up and leaves the slot's last task failed. That dead slot is what
+ * the driver reports as `exited`; the supervisor then counts maxRestarts + 1 exits (all of them
+ * real, within the window, so calling the slot `crashed` is honest), shows the failed task's
+ * output, removes the slot and starts it again on DevFlow's own exponential backoff. Without the
+ * limit (MaxAttempts 0) Swarm would restart a crashing task every second forever and DevFlow
+ * would never see it crash; without Swarm restarts at all a lost node or a one-off crash would
+ * wait for DevFlow's supervisor.
  */
-export function restartPolicy(): Docker.TaskRestartPolicy {
-  return { Condition: 'any', MaxAttempts: MAX_RESTARTS, Delay: RESTART_DELAY_MS * NS_PER_MS, Window: RESTART_WINDOW_MS * NS_PER_MS };
+export function restartPolicy(maxRestarts: number = DEFAULT_MAX_RESTARTS): Docker.TaskRestartPolicy {
+  return { Condition: 'any', MaxAttempts: maxRestarts, Delay: RESTART_DELAY_MS * NS_PER_MS, Window: RESTART_WINDOW_MS * NS_PER_MS };
 }
 
 /**
@@ -94,7 +96,10 @@ export function configReferences(files: readonly ShippedFile[], idOf: (configNam
   return files.map((f) => ({ ConfigID: idOf(f.configName), ConfigName: f.configName, File: { Name: f.containerPath, UID: '0', GID: '0', Mode: 0o444 } }));
 }
 
-export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number, configs: readonly Docker.ConfigReference[] = []): Docker.CreateServiceOptions {
+export function serviceSpec(
+  owner: string, spec: InstanceSpec, replicas: number, configs: readonly Docker.ConfigReference[] = [],
+  maxRestarts: number = DEFAULT_MAX_RESTARTS,
+): Docker.CreateServiceOptions {
   const image = imageOf(spec.artifact);
   const command = containerCommand(spec.artifact, spec.processType);
   const labels = serviceLabels(owner, spec);
@@ -126,7 +131,7 @@ export function serviceSpec(owner: string, spec: InstanceSpec, replicas: number,
           ...(spec.cpus === undefined ? {} : { NanoCPUs: Math.round(spec.cpus * 1e9) }),
         },
       },
-      RestartPolicy: restartPolicy(),
+      RestartPolicy: restartPolicy(maxRestarts),
     },
     Mode: { Replicated: { Replicas: replicas } },
     UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'rollback', Monitor: 5_000 * NS_PER_MS },

@@ -14,7 +14,6 @@ import { imageExists } from '../../builder/docker-images.js';
 import { ReleaseError } from '../../core/errors.js';
 import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
-import { MAX_RESTARTS } from './docker-plan.js';
 import { serviceFilters, shippedFileName } from './swarm-plan.js';
 import { SwarmRuntime } from './swarm.js';
 import { buildTestImage, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
@@ -31,7 +30,10 @@ esac
 const docker = new Docker();
 const suffix = randomBytes(3).toString('hex');
 const owner = `/tmp/devflow-swarm-test-${suffix}`;
-const runtime = new SwarmRuntime(docker, owner);
+// DEVFLOW_MAX_RESTARTS as the end-to-end tests set it: Swarm gives up after 2 restarts, so a
+// crash loop is 3 runs of the task (1 s each, 1 s apart) rather than the default's 6.
+const MAX_RESTARTS = 2;
+const runtime = new SwarmRuntime(docker, owner, [], { maxRestarts: MAX_RESTARTS });
 const app = parseAppName(`sw-test-${suffix}`);
 const launcherTag = `devflow-test/swarm-launcher-${suffix}:latest`;
 // An image whose entrypoint is missing: its containers never start.

@@ -13,6 +13,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import Docker from 'dockerode';
 import { DevflowError, NotFoundError, ReleaseError, withContext } from '../../core/errors.js';
+import { DEFAULT_MAX_RESTARTS } from '../../core/settings.js';
 import type { AppName } from '../../core/names.js';
 import type { Artifact, Instance } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
@@ -87,13 +88,18 @@ export class SwarmRuntime implements RuntimeDriver {
   /** Config IDs by name, for the files already shipped (shipFiles). */
   private readonly configIds = new Map<string, string>();
 
+  readonly maxRestarts: number;
+
   constructor(
     private readonly docker: Docker,
     private readonly owner: string,
     /** Directories every task sees read-only, shipped as configs (swarm-plan.ts ShippedFile). */
     private readonly mounts: readonly ReadOnlyMount[] = [],
+    /** DEVFLOW_MAX_RESTARTS: Swarm's restarts of a crashing task (swarm-plan.ts restartPolicy). */
+    options: { maxRestarts?: number } = {},
   ) {
-    this.images = new DockerRuntime(docker, owner, mounts);
+    this.maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
+    this.images = new DockerRuntime(docker, owner, mounts, { maxRestarts: this.maxRestarts });
   }
 
   /** Swarm answers only on a manager of an active swarm: say so plainly otherwise. */
@@ -127,7 +133,7 @@ export class SwarmRuntime implements RuntimeDriver {
   private async ensureReplicas(spec: InstanceSpec, name: string): Promise<void> {
     const existing = await this.inspect(name);
     if (existing === undefined) {
-      await this.docker.createService(serviceSpec(this.owner, spec, spec.slot, await this.shipFiles()));
+      await this.docker.createService(serviceSpec(this.owner, spec, spec.slot, await this.shipFiles(), this.maxRestarts));
       return;
     }
     const tasks = (await this.docker.listTasks({ filters: { service: [existing.ID] } })) as SwarmTask[];

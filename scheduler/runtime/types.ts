@@ -48,6 +48,13 @@ export interface LogsOptions {
 
 export interface RuntimeDriver {
   readonly kind: RuntimeKind;
+  /**
+   * DEVFLOW_MAX_RESTARTS: how often a crashing instance is restarted before its slot counts as
+   * crashed. The docker and swarm drivers hand it to the engine (which restarts the instance
+   * itself and only then reports it exited); on the process runtime the supervisor does the
+   * restarts (scheduler/crash-loop.ts).
+   */
+  readonly maxRestarts: number;
   /** Returns once the process/container has started (not necessarily healthy); upstream set for web. */
   start(spec: InstanceSpec): Promise<Instance>;
   /** SIGTERM, wait graceMs (default 10 s), then SIGKILL; stopping a gone instance is fine. */
@@ -88,6 +95,18 @@ export interface RuntimeDriver {
    * both ways, resizable; killed when `signal` aborts or the timeout passes, then removed.
    */
   runTty?(spec: InstanceSpec, options: TtyOptions): Promise<TtySession>;
+  /**
+   * Readies, while a deployment builds, what `count` starts of the app's web process will need,
+   * so start() does less once the build is done (the docker runtime: network namespaces,
+   * docker-netns.ts). What start() did not use is removed by dispose(); a start without anything
+   * prepared works as before.
+   */
+  prepareStarts?(app: AppName, count: number): PreparedStarts;
+}
+
+export interface PreparedStarts {
+  /** Removes what no start used. */
+  dispose(): Promise<void>;
 }
 
 export interface TtyOptions {

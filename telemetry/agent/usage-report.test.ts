@@ -53,8 +53,8 @@ describe('usageMetricsBody', () => {
     const points = metricPointsOf(decoded, 9, new Date(0));
     const task = { 'service.instance.id': 'web.2', 'devflow.process.type': 'web', 'service.version': 'v7' };
     expect(points).toEqual([
-      { appId: 9, name: CPU_METRIC, kind: 'sum', unit: 's', attributes: task, at: new Date(1_764_950_400_000), value: 2.5, count: null },
-      { appId: 9, name: MEMORY_METRIC, kind: 'gauge', unit: 'By', attributes: task, at: new Date(1_764_950_400_000), value: 41_943_040, count: null },
+      { appId: 9, name: CPU_METRIC, kind: 'sum', unit: 's', attributes: task, at: new Date(1_764_950_400_000), value: 2.5, count: null, temporality: 'cumulative', monotonic: true },
+      { appId: 9, name: MEMORY_METRIC, kind: 'gauge', unit: 'By', attributes: task, at: new Date(1_764_950_400_000), value: 41_943_040, count: null, temporality: null, monotonic: null },
     ]);
   });
 });

@@ -4,7 +4,7 @@
  * (the same rows as OTLP metric points, otlp/metrics.ts). Lines are `# HELP`, `# TYPE`, other
  * comments, blank, or samples: `name{label="value",…} value [timestamp]`, with label values
  * escaping `\\`, `\"` and `\n`, and values that may be `+Inf`, `-Inf` or `NaN`. Counters become
- * sums, gauges and untyped samples gauges; a histogram or summary becomes one point per label set
+ * cumulative monotonic sums, gauges and untyped samples gauges; a histogram or summary becomes one point per label set
  * with its `_sum` as value and `_count` as count (buckets and quantiles are left out, as for
  * OTLP histograms). A line that is none of these is an error naming its line. Pure.
  */
@@ -109,7 +109,7 @@ export function pointsOfExposition(text: string, appId: number, at: Date, attrib
       const key = `${family}\u0000${JSON.stringify(Object.entries(labels).sort())}`;
       let point = grouped.get(key);
       if (point === undefined) {
-        point = { appId, name: family, kind: type, unit: '', attributes: labels, at: time, value: null, count: null };
+        point = { appId, name: family, kind: type, unit: '', attributes: labels, at: time, value: null, count: null, temporality: 'cumulative', monotonic: null };
         grouped.set(key, point);
         points.push(point);
       }
@@ -118,7 +118,8 @@ export function pointsOfExposition(text: string, appId: number, at: Date, attrib
       continue;
     }
     const kind: PointKind = type === 'counter' ? 'sum' : 'gauge';
-    points.push({ appId, name: s.name, kind, unit: '', attributes: { ...attributes, ...s.labels }, at: time, value: finiteOrNull(s.value), count: null });
+    const counter = kind === 'sum' ? { temporality: 'cumulative' as const, monotonic: true } : { temporality: null, monotonic: null };
+    points.push({ appId, name: s.name, kind, unit: '', attributes: { ...attributes, ...s.labels }, at: time, value: finiteOrNull(s.value), count: null, ...counter });
   }
   return points;
 }

@@ -3,3 +3,6 @@ export { MetricsSampler } from './sampler.js';
 export { readAppMetrics, type AppMetrics } from './query.js';
 export type { TrafficCounters } from './traffic.js';
 export { withReportedUsage } from './reported-usage.js';
+export { readCustomMetric } from './query.js';
+export { listMetricNames, type MetricName } from './points.js';
+export type { CustomMetric, CustomSeries, Reading } from './custom.js';

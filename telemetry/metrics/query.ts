@@ -1,10 +1,14 @@
 /**
  * An app's metrics over a time range (issue 18), for `devflow metrics`, the API and alert
- * rules: minute rows for ranges up to a day, hour rows beyond, summarised per process type.
+ * rules: minute rows for ranges up to a day, hour rows beyond, summarised per process type; and
+ * the app's own metrics (its Prometheus endpoint's, its OTLP points) read back as series.
  */
+import { NotFoundError } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
 import { LATENCY_BUCKETS } from '../../router/index.js';
+import { customMetric, type CustomMetric } from './custom.js';
 import { readDatabasePoints, type DatabasePoint } from './database.js';
+import { listMetricNames, POINTS_KEPT_MS, readMetricPoints } from './points.js';
 import { readMetricRows, type Resolution } from './store.js';
 import { summarise, type MetricRow, type MetricSummary } from './summary.js';
 import { latestInstanceUsage, type InstanceUsageView } from './usage-store.js';
@@ -48,4 +52,23 @@ export async function readAppMetrics(sql: Sql, appId: number, since: Date, until
 export async function recentSummary(sql: Sql, appId: number, now: Date, windowMs: number): Promise<MetricSummary> {
   const rows = await readMetricRows(sql, { appId, resolution: '1m', since: new Date(now.getTime() - windowMs), until: now });
   return summarise(rows, LATENCY_BUCKETS, windowMs / 60_000);
+}
+
+/** Points read for one metric at most; a day of one scrape a minute from 20 instances is 28,800. */
+const CUSTOM_POINTS_READ = 100_000;
+
+/**
+ * One of the app's own metrics over a range, as series (custom.ts). A name the app has no point
+ * of in the kept day is a NotFoundError naming the ones it has.
+ */
+export async function readCustomMetric(sql: Sql, appId: number, name: string, since: Date, until: Date): Promise<CustomMetric> {
+  const points = await readMetricPoints(sql, { appId, name, since, until, limit: CUSTOM_POINTS_READ });
+  if (points.length === 0) {
+    const known = await listMetricNames(sql, appId, new Date(until.getTime() - POINTS_KEPT_MS));
+    if (!known.some((m) => m.name === name)) {
+      const names = known.map((m) => m.name);
+      throw new NotFoundError(`no metric named "${name}"${names.length === 0 ? ': the app has sent none (OTLP /v1/metrics, or DEVFLOW_METRICS_PATH to be scraped)' : `; the app's metrics are ${names.slice(0, 20).join(', ')}`}`);
+    }
+  }
+  return customMetric(name, points, since, until);
 }

@@ -69,7 +69,7 @@ describe('restarts in the metrics', () => {
     const crashing = (await createApp(db.sql, parseAppName('crashing'))).id;
     const sampler = new MetricsSampler({ sql: db.sql, traffic: new ProxyMetrics(), log: () => {} });
     const exit = (processType: string, slot: number, exits: number, first: Date, last: Date) =>
-      saveCrash(db.sql, crashing, { release: 1, processType, slot, exits, firstExitAt: first, lastExitAt: last, restartAt: last, lastLines: [] });
+      saveCrash(db.sql, crashing, { release: 1, processType, slot, exits, firstExitAt: first, lastExitAt: last, restartAt: last, lastLines: [], crashExits: 3 });
     await exit('web', 1, 1, at(14, 0, 10), at(14, 0, 10));
     await sampler.pass(at(14, 1, 0)); // the minute 14:00: web.1 exited once
     await exit('web', 1, 3, at(14, 0, 10), at(14, 1, 40));

@@ -3,11 +3,13 @@
  * the metrics store (app_metric_points, migration 054): one row per point, named by its metric,
  * with the point's attributes and the instance that sent it. Gauges and sums keep their value
  * (asDouble or asInt); histograms, exponential histograms and summaries keep count and sum,
- * enough for rates and means. Pure.
+ * enough for rates and means. Sums and histograms keep their temporality (cumulative or delta)
+ * and sums whether they only go up, which decide how they are read back (metrics/custom.ts). Pure.
  */
 import { attributeMap, list, obj, type DecodedRequest } from './decode.js';
 
 export type PointKind = 'gauge' | 'sum' | 'histogram' | 'summary' | 'exponential_histogram';
+export type Temporality = 'cumulative' | 'delta';
 
 export interface MetricPoint {
   appId: number;
@@ -18,6 +20,10 @@ export interface MetricPoint {
   at: Date;
   value: number | null;
   count: number | null;
+  /** Sums and histograms: how their values add up over time; null when not said (gauges, summaries). */
+  temporality?: Temporality | null;
+  /** Sums: whether the value only goes up (a counter) or also down (an up-down counter). */
+  monotonic?: boolean | null;
 }
 
 const KINDS: ReadonlyArray<[string, PointKind]> = [
@@ -31,6 +37,13 @@ function numberOf(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   const n = Number(value);
   return Number.isFinite(n) ? n : null;
+}
+
+/** AggregationTemporality: 1 delta, 2 cumulative (numbers in protobuf and OTLP/JSON; some senders spell the enum). */
+function temporalityOf(value: unknown): Temporality | null {
+  if (value === 1 || value === 'AGGREGATION_TEMPORALITY_DELTA') return 'delta';
+  if (value === 2 || value === 'AGGREGATION_TEMPORALITY_CUMULATIVE') return 'cumulative';
+  return null;
 }
 
 function timeOf(point: Record<string, unknown>, now: Date): Date {
@@ -49,7 +62,11 @@ export function metricPointsOf(request: DecodedRequest, appId: number, now: Date
         const found = KINDS.find(([field]) => field in metric);
         if (found === undefined || typeof metric.name !== 'string' || metric.name === '') continue;
         const [field, kind] = found;
-        for (const rawPoint of list(obj(metric[field]).dataPoints, 'dataPoints')) {
+        const data = obj(metric[field]);
+        const temporality = temporalityOf(data.aggregationTemporality);
+        // proto3 leaves false out (and so may OTLP/JSON): a sum without isMonotonic is an up-down counter.
+        const monotonic = kind === 'sum' ? data.isMonotonic === true : null;
+        for (const rawPoint of list(data.dataPoints, 'dataPoints')) {
           const point = obj(rawPoint);
           const single = kind === 'gauge' || kind === 'sum';
           points.push({
@@ -58,6 +75,7 @@ export function metricPointsOf(request: DecodedRequest, appId: number, now: Date
             at: timeOf(point, now),
             value: single ? numberOf(point.asDouble ?? point.asInt) : numberOf(point.sum),
             count: single ? null : numberOf(point.count),
+            temporality, monotonic,
           });
         }
       }

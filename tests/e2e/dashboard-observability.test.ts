@@ -6,7 +6,9 @@
  * its own spans over OTLP with the variables DevFlow gives it (and opts out of the zero-config
  * agent), so its spans nest under the router's. The charts are uPlot's canvases: the test counts
  * the pixels in the line's colour and reads the release markers over them. Every request the page
- * makes is recorded: all go to DevFlow's own origin, under its Content-Security-Policy.
+ * makes is recorded: all go to DevFlow's own origin, under its Content-Security-Policy. The
+ * metrics view also draws the restarts per process type, the app database's figures and one of
+ * the app's own metrics (its /metrics endpoint, scraped by DevFlow), chosen from a list.
  * Screenshots go to test-artifacts/dashboard-observability/.
  */
 import fs from 'node:fs/promises';
@@ -39,7 +41,8 @@ beforeAll(async () => {
   expect((await call('POST', '/apps/shop/telemetry', { sample: 1 })).status).toBe(201);
   // The app exports spans of its own, as an app with its own SDK does: it opts out of DevFlow's
   // zero-config agent, whose spans the agent's own e2e test (telemetry-agent.test.ts) checks.
-  expect((await call('PATCH', '/apps/shop/config', { OTEL_NODE_AGENT: 'off' })).status).toBe(200);
+  // Its own Prometheus endpoint is scraped too (tests/fixtures/traced-shop.js /metrics).
+  expect((await call('PATCH', '/apps/shop/config', { OTEL_NODE_AGENT: 'off', DEVFLOW_METRICS_PATH: '/metrics' })).status).toBe(200);
   const repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
   await repo.write('server.js', await fs.readFile(path.join(ROOT, 'tests/fixtures/traced-shop.js'), 'utf8'));
   await repo.commit('a shop that exports its spans');
@@ -145,6 +148,43 @@ describe('observability in the dashboard', () => {
     expect(await page.textContent('td[data-summary=rate5xx]')).toBe(`${Math.round((2 / TRAFFIC.length) * 1000) / 10}%`);
     expect(await page.textContent('figure[data-chart=requests] [data-latest]')).toMatch(/^latest \d+$/);
     await ui.shot('06-metrics');
+  });
+
+  it('charts the restarts per process type and the app database: connections, size, cache hit ratio', async () => {
+    const web = page.locator('section[data-process-metrics=web]');
+    expect(await web.locator('figure[data-chart=restarts] figcaption strong').textContent()).toBe('Restarts');
+    expect(await web.locator('figure[data-chart=restarts] [data-latest]').textContent()).toBe('latest 0');
+    // Sampled in the same minute's pass as the router's rows; the panel redraws every 30 seconds.
+    await page.waitForSelector('[data-testid=database-metrics] figure[data-chart=sizeMb]', LONG);
+    const api = await raw('GET', `${devflow.api}/api/v1/apps/shop/metrics?since=1h`, { token: devflow.token });
+    const rows = (api.json as { database: Array<{ connections: number; sizeBytes: number; cacheHitRatio: number | null }> }).database;
+    const latest = rows.at(-1)!;
+    for (const [series, label] of [['connections', 'Connections'], ['sizeMb', 'Size (MB)'], ['cacheHitPercent', 'Cache hit ratio (%)']]) {
+      expect(await page.textContent(`[data-testid=database-metrics] figure[data-chart=${series}] figcaption strong`)).toBe(label);
+    }
+    expect(latest.sizeBytes).toBeGreaterThan(0);
+    expect(await linePixels(page, 'sizeMb')).toBeGreaterThan(0);
+    expect(await page.textContent('figure[data-chart=sizeMb] [data-latest]')).toMatch(/^latest \d+(\.\d+)?$/);
+    // A ratio the API gave, in % (the chart was drawn from an answer at most one sample older than this one).
+    const ratios = rows.filter((r) => r.cacheHitRatio !== null).map((r) => `latest ${Math.round(r.cacheHitRatio! * 10_000) / 100}`);
+    expect(ratios.length === 0 ? ['no data'] : ratios).toContain(await page.textContent('figure[data-chart=cacheHitPercent] [data-latest]'));
+    await ui.shot('07-restarts-database');
+  });
+
+  it("charts one of the app's own metrics, chosen from the list of those scraped from its /metrics", async () => {
+    // Options of a closed select are never visible: attached is what the list has.
+    await page.waitForSelector('select[name=custom-metric] option[value=shop_cart_items]', { ...LONG, state: 'attached' });
+    expect(await page.$$eval('select[name=custom-metric] option', (els) => els.map((e) => e.textContent))).toEqual(
+      ['choose…', 'shop_cart_items (value)', 'shop_orders_total (rate)'],
+    );
+    await page.selectOption('select[name=custom-metric]', 'shop_cart_items');
+    await page.waitForSelector('figure[data-chart=custom-0] canvas', LONG);
+    expect(await page.textContent('[data-testid=custom-reading]')).toBe('shop_cart_items (gauge): value, last of each step, 1-minute steps');
+    // One series per instance: its label names what tells it apart, and its latest value is the gauge's.
+    expect(await page.textContent('figure[data-chart=custom-0] figcaption strong')).toMatch(/service\.instance\.id=|devflow\.process\.type=web/);
+    expect(await page.textContent('figure[data-chart=custom-0] [data-latest]')).toBe('latest 4');
+    expect(await linePixels(page, 'custom-0')).toBeGreaterThan(0);
+    await ui.shot('08-custom-metric');
   });
 
   it('loads nothing from elsewhere: every request the dashboard made went to DevFlow, under its Content-Security-Policy', async () => {

@@ -1,7 +1,8 @@
 /**
  * Issue 2 end to end: `git push` from an empty repository to a live URL, on the docker, process
  * and swarm runtimes, with a real git client, a real Docker engine or host processes, and real
- * PostgreSQL.
+ * PostgreSQL. The second push's deployment is also read back with `devflow deployments:trace`
+ * (issue 18): its phases, the router's first request on the new release among them.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -16,10 +17,24 @@ const EXAMPLES = path.resolve(import.meta.dirname, '../../examples');
 describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runtime', (runtime) => {
   let devflow: DevflowProcess;
   let hello: Workdir;
+  /** The deployment of v2 (the second push). */
+  let deployed: number;
   const host = (app: string) => `${app}.localhost`;
+  const auth = () => ({ headers: { authorization: `Bearer ${devflow.token}` } });
+
+  /** A deployment's phases in order (GET /deployments/{id}); polled until `awaited` is among them, when given. */
+  async function phasesOf(id: number, awaited?: string): Promise<string[]> {
+    for (let tries = 0; ; tries++) {
+      const detail = (await (await fetch(`${devflow.api}/api/v1/deployments/${id}`, auth())).json()) as { phases: { phase: string }[] };
+      const phases = detail.phases.map((p) => p.phase);
+      if (awaited === undefined || phases.includes(awaited) || tries >= 100) return phases;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   beforeAll(async () => {
-    devflow = await startDevflowProcess({ runtime });
+    // DEVFLOW_MAX_RESTARTS=2: an app that crashes at start is given up on after 3 runs, not 6.
+    devflow = await startDevflowProcess({ runtime, env: { DEVFLOW_MAX_RESTARTS: '2' } });
   });
   afterAll(async () => {
     await devflow?.stop();
@@ -72,17 +87,52 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
     // The old instance is retired after the push returned; its steps land in the deployment's log.
     const [latest] = JSON.parse((await devflow.cli(['deployments', 'hello', '--json'])).stdout) as { id: number }[];
     // Polled over the API (a CLI run per poll costs a node start); the CLI's view is asserted once.
-    const auth = { headers: { authorization: `Bearer ${devflow.token}` } };
     for (let tries = 0; tries < 300; tries++) {
-      if ((await (await fetch(`${devflow.api}/api/v1/deployments/${latest!.id}/log`, auth)).text()).includes('Timing: retire')) break;
+      if ((await (await fetch(`${devflow.api}/api/v1/deployments/${latest!.id}/log`, auth())).text()).includes('Timing: retire')) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const log = (await devflow.cli(['deployments:log', String(latest!.id)])).stdout;
     expect(log).toMatch(/v2 is live[\s\S]*-----> Draining and stopping 1 old instance\(s\)[\s\S]*-----> Stopped \S+[\s\S]*-----> Timing: retire \d+\.\d\d s; done/);
     expect(await runningInstances(runtime, devflow.home, 'hello')).toBe(1);
-    const response = await fetch(`${devflow.api}/api/v1/deployments/${latest!.id}`, auth);
-    const detail = (await response.json()) as { phases: { phase: string }[] };
-    expect(detail.phases.map((p) => p.phase)).toEqual(['receive', 'queue', 'export', 'build', 'start', 'health', 'switch', 'retire']);
+    const phases = await phasesOf(latest!.id, 'first-request');
+    // The request above was the first on v2: the router adds it as the last phase, whether it
+    // came before the old instance's retirement began or after.
+    expect(phases.slice(0, 7)).toEqual(['receive', 'queue', 'export', 'build', 'start', 'health', 'switch']);
+    expect(phases.slice(7).sort()).toEqual(['first-request', 'retire']);
+    deployed = latest!.id;
+  });
+
+  it('deployments:trace shows the deployment as a waterfall of its phases, in order, within its span (and as JSON)', async () => {
+    const json = await devflow.cli(['deployments:trace', String(deployed), '--json']);
+    const spans = JSON.parse(json.stdout) as Array<{ spanId: string; parentSpanId: string | null; name: string; service: string; startUs: number; durationMs: number }>;
+    const [root, ...children] = spans;
+    expect(root).toMatchObject({ parentSpanId: null, name: `deploy hello #${deployed} → v2`, service: 'succeeded' });
+    expect(children.map((c) => c.parentSpanId)).toEqual(children.map(() => root!.spanId));
+    expect(children.map((c) => c.name)).toEqual(await phasesOf(deployed));
+    expect(children.find((c) => c.name === 'first-request')?.service).toBe('router');
+    const rootEnd = root!.startUs + root!.durationMs * 1000;
+    for (const c of children) {
+      expect(c.startUs, c.name).toBeGreaterThanOrEqual(root!.startUs);
+      expect(c.startUs + c.durationMs * 1000, c.name).toBeLessThanOrEqual(rootEnd + 1);
+    }
+    // The phases up to the switch follow one another: together they fit in the trace (each
+    // phase's milliseconds are rounded when stored: at most half a millisecond more each).
+    const sequential = children.filter((c) => c.name !== 'retire' && c.name !== 'first-request');
+    expect(sequential.reduce((sum, c) => sum + c.durationMs, 0)).toBeLessThanOrEqual(root!.durationMs + sequential.length * 0.5);
+    // The printed waterfall: the root, then one line per phase in the same order, with its duration.
+    const printed = (await devflow.cli(['deployments:trace', String(deployed)])).stdout.split('\n');
+    const line = /^(\s*)(\S+(?: \S+)*) \((\S+)\)\s*\|[ █]+\|\s+(\d+(?:\.\d+)?) (ms|s)$/;
+    const rows = printed.map((l) => line.exec(l)).map((m, i) => {
+      expect(m, printed[i]).not.toBeNull();
+      return { depth: m![1]!.length / 2, name: m![2]!, service: m![3]!, ms: Number(m![4]) * (m![5] === 's' ? 1000 : 1) };
+    });
+    expect(rows[0]).toMatchObject({ depth: 0, name: root!.name, service: 'succeeded' });
+    const byName = new Map(spans.map((sp) => [sp.name, sp]));
+    expect(rows.slice(1).map((r) => [r.depth, r.name, r.service]).sort()).toEqual(children.map((c) => [1, c.name, c.service]).sort());
+    const starts = rows.slice(1).map((r) => byName.get(r.name)!.startUs);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    // Each printed duration is the span's, as formatDuration rounds it (1.23 s, 12 ms, 1.2 ms).
+    for (const r of rows) expect(Math.abs(r.ms - byName.get(r.name)!.durationMs), r.name).toBeLessThanOrEqual(r.ms >= 1000 ? 5 : r.ms >= 10 ? 0.5 : 0.05);
   });
 
   it('a failing build rejects the push with the failing step, and the previous release still serves', async () => {
@@ -171,7 +221,10 @@ describe.each(['docker', 'process', 'swarm'] as const)('git push on the %s runti
 
 async function runningInstances(runtime: 'docker' | 'process' | 'swarm', home: string, app: string): Promise<number> {
   if (runtime !== 'process') {
-    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`, '--filter', `label=devflow.home=${home}`]);
+    // Instances only: on docker a web instance has a network holder beside it (devflow.managed=netns);
+    // swarm's task containers carry no devflow.managed label.
+    const instancesOnly = runtime === 'docker' ? ['--filter', 'label=devflow.managed=true'] : [];
+    const r = await execa('/usr/bin/docker', ['ps', '-q', '--filter', `label=devflow.app=${app}`, '--filter', `label=devflow.home=${home}`, ...instancesOnly]);
     return r.stdout.split('\n').filter(Boolean).length;
   }
   const dir = path.join(home, 'run', 'instances');

@@ -27,7 +27,8 @@ describe.each(['docker', 'process', 'swarm'] as const)('release management on th
   let repo: Workdir;
 
   beforeAll(async () => {
-    devflow = await startDevflowProcess({ runtime, env: { DEVFLOW_KEEP_RELEASES: '1' } });
+    // DEVFLOW_MAX_RESTARTS=2: the crash-loop test waits for 3 runs of the crashing app, not 6.
+    devflow = await startDevflowProcess({ runtime, env: { DEVFLOW_KEEP_RELEASES: '1', DEVFLOW_MAX_RESTARTS: '2' } });
     repo = await repoFromExample(EXAMPLE);
   });
   afterAll(async () => {

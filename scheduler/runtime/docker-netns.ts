@@ -1,0 +1,150 @@
+/**
+ * Network holders for the docker runtime (issue 15, time to live). A container on a user-defined
+ * network costs its start about 190 ms more than one on the default bridge: dockerd sets up the
+ * embedded DNS resolver inside each new network namespace with a series of `iptables` calls, and
+ * the namespace itself has to be made (bench/docker-start.ts, docs/benchmarks.md). A container
+ * that joins a namespace already set up (`NetworkMode: container:<holder>`, as a Kubernetes pod's
+ * containers join its pause container) skips both.
+ *
+ * So while a deployment builds, the docker driver starts one small holder per web instance the
+ * release will start (the stack's run image sleeping, on DevFlow's apps network), and each new
+ * web container joins one. The holder gives the instance its address, isolation and DNS; it is
+ * removed with its instance. The image stays the release's artifact; nothing else changes.
+ *
+ * Only on the bridge route (a local engine, docker-upstream.ts): a published port cannot be
+ * added to a container that joins another's namespace. A start with no holder ready (a scale-up,
+ * a restart by the reconciler, a preview) starts as before.
+ */
+import type Docker from 'dockerode';
+import type { AppName } from '../../core/names.js';
+import { LABEL } from './docker-plan.js';
+
+/** The `devflow.managed` value of holders: not an instance (identityFromLabels reads 'true' only). */
+export const HOLDER_MANAGED = 'netns';
+
+/** A holder removed by a sweep must be at least this old: one being prepared is never taken for an orphan. */
+export const ORPHAN_MIN_AGE_S = 300;
+
+export interface Holder {
+  id: string;
+  /** Its address on the apps network: the upstream of the instance that joins it. */
+  address: string;
+}
+
+/** The create request of a holder (pure). */
+export function holderCreateOptions(
+  app: AppName, network: string, image: string, suffix: string, ownerLabels: Record<string, string>,
+): Docker.ContainerCreateOptions {
+  return {
+    name: `devflow-netns-${app}-${suffix}`,
+    Image: image,
+    // `sleep` as PID 1 ignores SIGTERM: holders are removed with force (SIGKILL), never stopped.
+    Entrypoint: ['sleep'],
+    Cmd: ['infinity'],
+    Labels: { ...ownerLabels, [LABEL.managed]: HOLDER_MANAGED, [LABEL.app]: app },
+    HostConfig: {
+      NetworkMode: network,
+      // Back after an engine restart, before the instance that joined it is restarted.
+      RestartPolicy: { Name: 'unless-stopped' },
+      Memory: 16 * 1024 * 1024,
+    },
+  };
+}
+
+/** The holder a container joined, from its HostConfig.NetworkMode (`container:<id>`); else undefined. */
+export function joinedHolder(networkMode: string | undefined): string | undefined {
+  return networkMode?.startsWith('container:') ? networkMode.slice('container:'.length) : undefined;
+}
+
+export interface HolderSummary {
+  id: string;
+  /** Creation time, Unix seconds (docker ps). */
+  created: number;
+}
+
+/**
+ * Holders to remove (pure): joined by no container, not waiting to be taken by this process, and
+ * old enough that no start can still be about to join them (a DevFlow that stopped between a
+ * container's removal and its holder's, or a prepared holder whose deployment process died).
+ */
+export function orphanHolders(
+  holders: readonly HolderSummary[], joined: ReadonlySet<string>, pending: ReadonlySet<string>, nowS: number,
+): string[] {
+  return holders
+    .filter((h) => !joined.has(h.id) && !pending.has(h.id) && nowS - h.created >= ORPHAN_MIN_AGE_S)
+    .map((h) => h.id);
+}
+
+/** Holders started for deployments, waiting for their web instances. */
+export class NetnsHolders {
+  private readonly ready = new Map<AppName, Array<Promise<Holder | undefined>>>();
+  /** Ids of holders this process started and no instance joined yet (never swept). */
+  readonly pending = new Set<string>();
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly image: string,
+    private readonly ownerLabels: Record<string, string>,
+    private readonly suffix: () => string,
+  ) {}
+
+  /** Starts `count` holders for `app` on `network`; dispose() removes those no start took. */
+  prepare(app: AppName, network: string, count: number): { dispose(): Promise<void> } {
+    const mine = Array.from({ length: count }, () => this.start(app, network));
+    this.ready.set(app, [...(this.ready.get(app) ?? []), ...mine]);
+    return {
+      dispose: async () => {
+        const queue = this.ready.get(app) ?? [];
+        const untaken = mine.filter((p) => queue.includes(p));
+        const left = queue.filter((p) => !untaken.includes(p));
+        if (left.length === 0) this.ready.delete(app);
+        else this.ready.set(app, left);
+        await Promise.all(untaken.map(async (p) => {
+          const holder = await p;
+          if (holder !== undefined) await this.remove(holder.id);
+        }));
+      },
+    };
+  }
+
+  /** A prepared holder of `app` (waiting for it if it is still starting), or undefined. */
+  async take(app: AppName): Promise<Holder | undefined> {
+    const queue = this.ready.get(app);
+    const next = queue?.shift();
+    if (queue?.length === 0) this.ready.delete(app);
+    return next;
+  }
+
+  /** The instance that joined `holder` is created: it is no longer this process's to remove on dispose. */
+  joined(holder: Holder): void {
+    this.pending.delete(holder.id);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.pending.delete(id);
+    await this.docker.getContainer(id).remove({ force: true }).catch((err: unknown) => {
+      // 404: already gone; 409: a removal is already under way.
+      const status = (err as { statusCode?: unknown } | null)?.statusCode;
+      if (status !== 404 && status !== 409) throw err;
+    });
+  }
+
+  /**
+   * Starts one holder; undefined when it cannot (the stack's run image is missing, the engine
+   * refused): the start then goes the usual way, so a holder is never a reason a deploy fails.
+   */
+  private async start(app: AppName, network: string): Promise<Holder | undefined> {
+    let container: Docker.Container | undefined;
+    try {
+      container = await this.docker.createContainer(holderCreateOptions(app, network, this.image, this.suffix(), this.ownerLabels));
+      this.pending.add(container.id);
+      await container.start();
+      const address = (await container.inspect()).NetworkSettings.Networks[network]?.IPAddress;
+      if (!address) throw new Error(`holder ${container.id} has no address on ${network}`);
+      return { id: container.id, address };
+    } catch {
+      if (container !== undefined) await this.remove(container.id).catch(() => {});
+      return undefined;
+    }
+  }
+}
