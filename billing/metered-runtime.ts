@@ -39,13 +39,21 @@ export function meterRuntime<T extends RuntimeDriver>(inner: T, deps: { sql: Sql
   });
   const close = (instanceId: string) => record(`the stop of ${instanceId}`, () => closeInterval(deps.sql, instanceId));
 
+  // An instance's ledger write (a query and a transaction, 10-20 ms on a loaded machine) runs
+  // beside the rollout's health check instead of in front of it (issue 15); the stop of the same
+  // instance waits for it, so an interval is never closed before it was opened.
+  const opening = new Map<string, Promise<void>>();
   const start: RuntimeDriver['start'] = async (spec) => {
     const instance = await inner.start(spec);
-    await open(instance.id, spec, false);
+    const opened: Promise<void> = open(instance.id, spec, false).finally(() => {
+      if (opening.get(instance.id) === opened) opening.delete(instance.id);
+    });
+    opening.set(instance.id, opened);
     return instance;
   };
   const stop: RuntimeDriver['stop'] = async (instanceId, options) => {
     await inner.stop(instanceId, options);
+    await opening.get(instanceId);
     await close(instanceId);
   };
   const runOnce = inner.runOnce && (async (spec: InstanceSpec, ...rest: unknown[]) => {

@@ -105,6 +105,26 @@ describe('the usage ledger on real runtimes', () => {
     }
   });
 
+  it('closes the interval of an instance stopped at once, its start written beside the rollout', async () => {
+    const dir = join(home, 'slug-at-once');
+    await mkdir(dir, { recursive: true });
+    const slug: Artifact = { kind: 'slug', dir, processes: { worker: 'node -e "setInterval(() => {}, 1000)"' }, env: { PATH: dirname(process.execPath) } };
+    const metered = meterRuntime(new ProcessRuntime({ home }), { sql: db.sql, log });
+    // The ledger is held up (as a busy database would), so the stop comes while the start's write waits.
+    const holder = await db.sql.reserve();
+    await holder`BEGIN`;
+    await holder`LOCK TABLE usage_instances IN SHARE MODE`;
+    const instance = await metered.start({ app: app.name, release: 1, processType: parseProcessType('worker'), slot: 2, artifact: slug, env: {}, ...SIZES.eco });
+    const stopping = metered.stop(instance.id, { graceMs: 0 });
+    await sleep(300);
+    await holder`COMMIT`;
+    holder.release();
+    await stopping;
+    const rows = await db.sql<{ stopped: boolean }[]>`SELECT stopped_at IS NOT NULL AS stopped FROM usage_instances WHERE instance_id = ${instance.id}`;
+    expect(rows).toEqual([{ stopped: true }]);
+    expect(logged).toEqual([]);
+  });
+
   it('closes an interval left open by a DevFlow that went down where it was last seen', async () => {
     const before = (await secondsOf()).performance ?? 0;
     await db.sql`INSERT INTO usage_instances (instance_id, app_id, app, process_type, size, runtime, started_at, last_seen_at)

@@ -191,7 +191,8 @@ describe('buildApp, image target', () => {
   it('reuses the node_modules layer (same image layer digest) when only the source changed; a new lockfile rebuilds it', async () => {
     const src = await copyExample('node-deps');
     const cacheDir = await tempDir('devflow-cache-');
-    const digestOf = (lines: string[]) => lines.find((l) => l.startsWith('-----> Layer devflow_nodejs/node_modules: '))?.split(': ')[1];
+    const layerLine = (lines: string[]) => lines.find((l) => l.startsWith('-----> Layer devflow_nodejs/node_modules: '));
+    const digestOf = (lines: string[]) => layerLine(lines)?.split(': ')[1]?.split(' ')[0];
     const first = await request('node-deps', src, 'image', { cacheDir, sha: 'a'.repeat(40) });
     const firstResult = await buildApp(first.req);
     expect(first.lines.join('\n')).toContain('Installing dependencies');
@@ -208,6 +209,8 @@ describe('buildApp, image target', () => {
     expect(second.lines.join('\n')).not.toContain('Installing dependencies');
     expect(digestOf(second.lines)).toMatch(/^sha256:/);
     expect(digestOf(second.lines)).toBe(digestOf(first.lines));
+    // Its tar was not even written again: the tree is as the first build left it.
+    expect(layerLine(second.lines)).toMatch(/ \(unchanged\)$/);
 
     const running = await runImage(result.artifact.image);
     try {
@@ -224,6 +227,7 @@ describe('buildApp, image target', () => {
     if (thirdResult.artifact.kind === 'image') images.push(thirdResult.artifact.image);
     expect(third.lines.join('\n')).toContain('Installing dependencies');
     expect(digestOf(third.lines)).not.toBe(digestOf(first.lines));
+    expect(layerLine(third.lines)).not.toContain('(unchanged)');
   });
 
   it('fails with the tail when npm ci cannot install a dependency, tagging nothing', async () => {

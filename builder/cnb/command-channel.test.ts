@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
-import { mkdtemp, open, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStack } from '../stack.js';
-import { channelCarries, readMarker, runThroughChannel, waitForReader } from './command-channel.js';
+import { channelCarries, prepareOutputs, readMarker, runThroughChannel, waitForReader } from './command-channel.js';
 import type { ExecCommand } from './executor.js';
 import { acquireContainer, CHANNEL_VIEW, LEASE_VIEW, type WarmContainer } from './warm-containers.js';
 
@@ -53,6 +53,33 @@ describe('waitForReader', () => {
   });
 });
 
+/** Waits until `dir` holds `count` output FIFOs (made in the background). */
+async function outputsIn(dir: string, count: number): Promise<string[]> {
+  for (let i = 0; i < 500; i++) {
+    const outputs = (await readdir(dir)).filter((f) => f.startsWith('out-'));
+    if (outputs.length === count) return outputs.sort();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no ${count} output FIFOs in ${dir}`);
+}
+
+describe('prepareOutputs', () => {
+  it('makes two spare output FIFOs ahead, after removing those a previous process left', async () => {
+    const hostDir = await mkdtemp(join(tmpdir(), 'devflow-channel-spares-'));
+    try {
+      await execa('mkfifo', [join(hostDir, 'out-00000000deadbeef')]);
+      await writeFile(join(hostDir, 'requests-x'), '');
+      prepareOutputs(hostDir);
+      const spares = await outputsIn(hostDir, 2);
+      expect(spares).not.toContain('out-00000000deadbeef');
+      for (const name of spares) expect((await stat(join(hostDir, name))).isFIFO()).toBe(true);
+      expect(await readdir(hostDir)).toContain('requests-x');
+    } finally {
+      await rm(hostDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runThroughChannel, a channel the build tampered with', () => {
   it('writes nothing through a request FIFO replaced by a link to a host file', async () => {
     const hostDir = await mkdtemp(join(tmpdir(), 'devflow-channel-link-'));
@@ -63,7 +90,8 @@ describe('runThroughChannel, a channel the build tampered with', () => {
       const channel = { hostDir, viewDir: '/x', requests: 'requests-x' };
       await expect(runThroughChannel(channel, { file: 'true', args: [], cwd: '/', env: {} }, { line: () => undefined }, async () => true)).rejects.toThrow();
       expect(await readFile(victim, 'utf8')).toBe('precious');
-      expect((await readdir(hostDir)).sort()).toEqual(['requests-x', 'victim.txt']);
+      // Only the spare output FIFOs made ahead for the next jobs may be there besides.
+      expect((await readdir(hostDir)).filter((f) => !f.startsWith('out-')).sort()).toEqual(['requests-x', 'victim.txt']);
     } finally {
       await rm(hostDir, { recursive: true, force: true });
     }
@@ -114,8 +142,18 @@ describe('runThroughChannel in a warm build container', () => {
     ]);
     expect(slow).toEqual({ exitCode: 0, lines: ['slow'] });
     expect(fast).toEqual({ exitCode: 0, lines: ['fast'] });
-    // The job files are removed once the job ended.
-    expect((await readdir(join(root, 'channel'))).filter((f) => !f.startsWith('requests-'))).toEqual([]);
+    // The job files are removed once the job ended; at most the spare output FIFOs made ahead stay.
+    const left = (await readdir(join(root, 'channel'))).filter((f) => !f.startsWith('requests-'));
+    expect(left.every((f) => /^out-[0-9a-f]{16}$/.test(f))).toBe(true);
+    expect(left.length).toBeLessThanOrEqual(2);
+  });
+
+  it('runs jobs on the spare output FIFOs, and makes one again when a spare went missing', async () => {
+    const channelDir = join(root, 'channel');
+    await outputsIn(channelDir, 2);
+    expect(await run({ file: 'echo', args: ['on a spare'], cwd: '/', env: {} })).toEqual({ exitCode: 0, lines: ['on a spare'] });
+    for (const name of await outputsIn(channelDir, 2)) await rm(join(channelDir, name));
+    expect(await run({ file: 'echo', args: ['made again'], cwd: '/', env: {} })).toEqual({ exitCode: 0, lines: ['made again'] });
   });
 
   it('gives 127 for a command that does not exist, as a shell does', async () => {

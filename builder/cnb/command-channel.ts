@@ -9,11 +9,12 @@
  * with a marker line carrying the exit status. Commands stay argument arrays: every word is
  * single-quoted, never parsed by a shell from user input. What the channel cannot carry (an
  * environment name that is not a shell identifier) and a container without a channel go through
- * `docker exec` as before (container-executor.ts).
+ * `docker exec` as before (container-executor.ts). A job's output FIFO is made ahead of it (see
+ * takeOutput), as `mkfifo` is a process start of its own.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, open as openFd } from 'node:fs';
-import { open, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -124,6 +125,67 @@ async function sendJobName(channel: Channel, id: string): Promise<void> {
 }
 
 /**
+ * Output FIFOs made ahead (issue 15): `mkfifo` is a process start, 5-20 ms, which every command
+ * of a build waited for before it could run (twice on the critical path of a warm build: detect,
+ * then build). Each channel directory keeps SPARE_OUTPUTS made, replaced in the background as
+ * they are taken. A spare that went missing is made again on the spot; the spares a previous
+ * DevFlow process left (it kept their names in memory only) are removed before the first job.
+ */
+const SPARE_OUTPUTS = 2;
+const OUTPUT_PREFIX = 'out-';
+const spares = new Map<string, string[]>();
+const refilling = new Set<string>();
+const tidied = new Map<string, Promise<void>>();
+
+const outputName = (id: string) => `${OUTPUT_PREFIX}${id}`;
+const newJobId = () => randomBytes(8).toString('hex');
+
+async function makeOutput(hostDir: string, id: string): Promise<void> {
+  await execa('mkfifo', ['-m', '600', join(hostDir, outputName(id))]);
+}
+
+function tidyOnce(hostDir: string): Promise<void> {
+  let done = tidied.get(hostDir);
+  if (done === undefined) {
+    done = readdir(hostDir).then(async (names) => {
+      for (const name of names.filter((n) => n.startsWith(OUTPUT_PREFIX))) await rm(join(hostDir, name), { force: true });
+    }, () => undefined);
+    tidied.set(hostDir, done);
+  }
+  return done;
+}
+
+function refill(hostDir: string): void {
+  if (refilling.has(hostDir)) return;
+  refilling.add(hostDir);
+  const ready = spares.get(hostDir) ?? [];
+  spares.set(hostDir, ready);
+  void (async () => {
+    while (ready.length < SPARE_OUTPUTS) {
+      const id = newJobId();
+      await makeOutput(hostDir, id);
+      ready.push(id);
+    }
+  })().catch(() => undefined).finally(() => refilling.delete(hostDir));
+}
+
+/** Makes the spare output FIFOs of a channel directory in the background (an executor opening calls it). */
+export function prepareOutputs(hostDir: string): void {
+  void tidyOnce(hostDir).then(() => refill(hostDir));
+}
+
+/** A job id whose output FIFO exists: a spare when one is ready, else made now. */
+async function takeOutput(hostDir: string): Promise<{ id: string; fresh: boolean }> {
+  await tidyOnce(hostDir);
+  const spare = spares.get(hostDir)?.shift();
+  refill(hostDir);
+  if (spare !== undefined) return { id: spare, fresh: false };
+  const id = newJobId();
+  await makeOutput(hostDir, id);
+  return { id, fresh: true };
+}
+
+/**
  * Runs one command through the channel; resolves with its exit status once its marker line
  * arrives. `isAlive` is asked every ALIVE_CHECK_MS; a job whose container stopped fails.
  */
@@ -133,14 +195,15 @@ export async function runThroughChannel(
   sink: LogSink,
   isAlive: () => Promise<boolean>,
 ): Promise<number> {
-  const id = randomBytes(8).toString('hex');
   const marker = `devflow-exit-${randomBytes(8).toString('hex')}`;
-  const [script, out] = [join(channel.hostDir, `${id}.sh`), join(channel.hostDir, `${id}.out`)];
+  const { id, fresh } = await takeOutput(channel.hostDir);
+  const [script, out] = [join(channel.hostDir, `${id}.sh`), join(channel.hostDir, outputName(id))];
   const removeJobFiles = async () => {
     await rm(script, { force: true });
     await rm(out, { force: true });
   };
-  const fd = await openOutput(script, out, renderJob(command, `${channel.viewDir}/${id}.out`, marker)).catch(async (err: unknown) => {
+  const job = renderJob(command, `${channel.viewDir}/${outputName(id)}`, marker);
+  const fd = await openOutput(script, out, job, fresh).catch(async (err: unknown) => {
     await removeJobFiles();
     throw err;
   });
@@ -165,13 +228,23 @@ export async function runThroughChannel(
   }
 }
 
-/** Writes the job (a new file: never through a link left there) and its output FIFO; returns the FIFO's descriptor. */
-async function openOutput(script: string, out: string, job: string): Promise<number> {
-  await writeFile(script, job, { flag: 'wx' });
-  await execa('mkfifo', ['-m', '600', out]);
+function openFifo(out: string): Promise<number> {
   // Read-write: the open does not wait for the job, and the reader never sees an early EOF.
-  const fd = await new Promise<number>((resolve, reject) => {
+  return new Promise<number>((resolve, reject) => {
     openFd(out, constants.O_RDWR | FIFO_ONLY, (err, opened) => (err ? reject(err) : resolve(opened)));
+  });
+}
+
+/**
+ * Writes the job (a new file: never through a link left there) and opens its output FIFO (made
+ * again when a spare went missing); returns the FIFO's descriptor.
+ */
+async function openOutput(script: string, out: string, job: string, fresh: boolean): Promise<number> {
+  await writeFile(script, job, { flag: 'wx' });
+  const fd = await openFifo(out).catch(async (err: NodeJS.ErrnoException) => {
+    if (fresh || err.code !== 'ENOENT') throw err;
+    await execa('mkfifo', ['-m', '600', out]);
+    return openFifo(out);
   });
   if (!fstatSync(fd).isFIFO()) {
     closeSync(fd);

@@ -12,7 +12,7 @@ import type { LogSink } from '../../core/types.js';
 import { LineTail, teeLog } from '../run-command.js';
 import { BUILD_IMAGE } from '../stack.js';
 import type { ExecCommand, Executor, Workspace } from './executor.js';
-import { channelCarries, runThroughChannel } from './command-channel.js';
+import { channelCarries, prepareOutputs, runThroughChannel } from './command-channel.js';
 import { acquireContainer, CHANNEL_VIEW, LEASE_VIEW, type WarmContainer } from './warm-containers.js';
 
 export const CONTAINER_VIEW: Workspace = {
@@ -53,6 +53,8 @@ export interface WarmDirs {
 /** Opens an executor in the app's warm build container (warm-containers.ts) or a fresh one. */
 export async function openContainerExecutor(docker: Docker, ws: Workspace, dirs: WarmDirs, log: LogSink): Promise<Executor> {
   const user = hostUser();
+  // The first commands' output FIFOs are made while the container is taken or started.
+  prepareOutputs(dirs.channelDir);
   const binds = [...workspaceBinds(ws), `${dirs.leaseDir}:${LEASE_VIEW}:ro`, `${dirs.channelDir}:${CHANNEL_VIEW}`];
   const { warm, reused } = await acquireContainer(docker, { binds, ...dirs, user });
   log.line(`-----> Building inside ${BUILD_IMAGE}${reused ? ' (warm container)' : ''}`);

@@ -13,7 +13,8 @@ import type Docker from 'dockerode';
 import type { Artifact, LogSink, ProcessTable } from '../../core/types.js';
 import { APP_UID, RUN_IMAGE } from '../stack.js';
 import type { Buildpack } from './buildpacks.js';
-import { exportArchive, inspectBaseImage, type LayerSource } from './image-archive.js';
+import { exportArchive, inspectBaseImage } from './image-archive.js';
+import type { LayerSource } from './layer-tar.js';
 import { envModifications, type EnvLayer } from './layer-env.js';
 import { EXECD_HELPER, renderEnvScript, renderLauncher, renderProcessScript, type LaunchLayout } from './launcher.js';
 import type { Layer } from './layers.js';
@@ -112,6 +113,9 @@ export function exportLayers(opts: { layersDir: string; appDir: string; cnbDir: 
 /** The id of the app's last exported image, kept in its cache dir: what the next load need not send again. */
 const lastImageFile = (cacheDir: string) => join(cacheDir, 'last-image');
 
+/** The layer tars of the app's last export with their fingerprints, reused while a layer's tree is unchanged. */
+const layerTarsDir = (cacheDir: string) => join(cacheDir, 'layer-tars');
+
 export async function exportImage(opts: {
   workDir: string;
   cacheDir: string;
@@ -125,15 +129,20 @@ export async function exportImage(opts: {
 }): Promise<Artifact> {
   const { plan } = opts;
   const cnbDir = join(opts.workDir, 'cnb');
-  await writeLaunchDir({ cnbHostDir: cnbDir, hostLayersDir: opts.layersDir, layout: IMAGE_LAYOUT, plan });
+  // The run image's inspect (an engine round trip) overlaps writing the launcher.
+  const [base] = await Promise.all([
+    inspectBaseImage(opts.docker, RUN_IMAGE),
+    writeLaunchDir({ cnbHostDir: cnbDir, hostLayersDir: opts.layersDir, layout: IMAGE_LAYOUT, plan }),
+  ]);
   opts.log.line(`-----> Exporting ${opts.tag}`);
   const table = processTable(plan.merged.processes);
   const previous = await readFile(lastImageFile(opts.cacheDir), 'utf8').then((id) => id.trim() || undefined, () => undefined);
   const { built, imageId } = await exportArchive({
     docker: opts.docker,
     archiveDir: join(opts.workDir, 'image'),
+    tarsDir: layerTarsDir(opts.cacheDir),
     previous,
-    base: await inspectBaseImage(opts.docker, RUN_IMAGE),
+    base,
     layers: exportLayers({ layersDir: opts.layersDir, appDir: opts.appDir, cnbDir, layers: plan.layers }),
     settings: {
       user: 'app',
@@ -146,7 +155,9 @@ export async function exportImage(opts: {
     tag: opts.tag,
   });
   await writeFile(lastImageFile(opts.cacheDir), imageId);
-  for (const layer of built.slice(0, plan.layers.length)) opts.log.line(`-----> Layer ${layer.name}: ${layer.diffId.slice(0, 19)}`);
+  for (const layer of built.slice(0, plan.layers.length)) {
+    opts.log.line(`-----> Layer ${layer.name}: ${layer.diffId.slice(0, 19)}${layer.reused ? ' (unchanged)' : ''}`);
+  }
   return { kind: 'image', image: opts.tag, processes: table };
 }
 

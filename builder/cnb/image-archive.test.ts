@@ -1,54 +1,13 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildStack, RUN_IMAGE } from '../stack.js';
-import { exportArchive, imageConfig, inspectBaseImage, layersHeld, layerTarArgs, loadManifest, NORMALIZED_MTIME, writeLayerTar, type BaseImage } from './image-archive.js';
-
+import { exportArchive, imageConfig, inspectBaseImage, layersHeld, loadManifest, type BaseImage } from './image-archive.js';
 const scratch: string[] = [];
 afterAll(async () => {
   for (const dir of scratch) await rm(dir, { recursive: true, force: true });
-});
-
-describe('layerTarArgs', () => {
-  it.each([
-    ['/layers/devflow_nodejs/node_modules', '--transform=s,^\\.,layers/devflow_nodejs/node_modules,S'],
-    ['/workspace', '--transform=s,^\\.,workspace,S'],
-    ['/layers/a_b/odd,name&x', '--transform=s,^\\.,layers/a_b/odd\\,name\\&x,S'],
-  ])('puts the files of %s under that path, sorted, with fixed owners and times', (imagePath, transform) => {
-    const args = layerTarArgs({ name: 'x', hostDir: '/h/x', imagePath, owner: 1000 }, '/out/0.tar');
-    expect(args).toContain(transform);
-    expect(args).toEqual(expect.arrayContaining(['--sort=name', `--mtime=@${NORMALIZED_MTIME}`, '--owner=1000', '--group=1000', '--numeric-owner']));
-    expect(args.slice(-3)).toEqual(['--directory', '/h/x', '.']);
-  });
-});
-
-describe('writeLayerTar', () => {
-  it('gives the same diff id for the same content written at different times, another for other content', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'devflow-layer-tar-'));
-    scratch.push(root);
-    const make = async (name: string, text: string) => {
-      const dir = join(root, name);
-      await mkdir(join(dir, 'lib'), { recursive: true });
-      await writeFile(join(dir, 'lib', 'a.js'), text);
-      await symlink('lib/a.js', join(dir, 'main.js'));
-      return writeLayerTar({ name, hostDir: dir, imagePath: '/layers/bp/deps', owner: 0 }, join(root, `${name}.tar`));
-    };
-    const first = await make('one', 'same');
-    await new Promise((r) => setTimeout(r, 20));
-    const second = await make('two', 'same');
-    const third = await make('three', 'other');
-    expect(first.diffId).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(second.diffId).toBe(first.diffId);
-    expect(third.diffId).not.toBe(first.diffId);
-    const { stdout } = await promisify(execFile)('tar', ['-tvf', first.file]);
-    expect(stdout).toContain('layers/bp/deps/main.js -> lib/a.js');
-    expect(stdout).toContain('0/0');
-    expect(stdout).toContain('1980-01-01');
-  });
 });
 
 const base: BaseImage = {
@@ -120,6 +79,7 @@ describe('exportArchive against the engine', () => {
     await mkdir(join(root, 'deps'));
     await writeFile(join(root, 'deps', 'dep.js'), 'module.exports = 1;');
     const base = await inspectBaseImage(docker, RUN_IMAGE);
+    const tarsDir = join(root, 'layer-tars');
     const settings = { user: 'app', workingDir: '/workspace', entrypoint: ['/bin/sh'], cmd: [], labels: {}, created: '2026-01-01T00:00:00.000Z' };
     const exportOnce = async (n: number, previous?: string) => {
       await mkdir(join(root, `app${n}`));
@@ -131,7 +91,7 @@ describe('exportArchive against the engine', () => {
         { name: 'deps', hostDir: join(root, 'deps'), imagePath: '/layers/bp/deps', owner: 0 },
         { name: 'app', hostDir: join(root, `app${n}`), imagePath: '/workspace', owner: 1000 },
       ];
-      const result = await exportArchive({ docker, archiveDir, base, layers, settings, tag, previous });
+      const result = await exportArchive({ docker, archiveDir, tarsDir, base, layers, settings, tag, previous });
       return { ...result, tag, sent: await readdir(join(archiveDir, 'layers')) };
     };
     const first = await exportOnce(1);
@@ -142,6 +102,9 @@ describe('exportArchive against the engine', () => {
     expect(info.Id).toBe(second.imageId);
     expect(info.RootFS.Layers).toEqual([...base.diffIds, ...second.built.map((l) => l.diffId)]);
     expect(second.built[0]!.diffId).toBe(first.built[0]!.diffId);
+    // The unchanged dependency layer's tar was reused, not written again; the app's was written.
+    expect(second.built.map((l) => l.reused)).toEqual([true, false]);
+    expect((await readdir(tarsDir)).sort()).toEqual(['app.tar', 'app.tar.json', 'deps.tar', 'deps.tar.json']);
     // A previous image the engine no longer has: everything is sent.
     await docker.getImage(first.tag).remove();
     await docker.getImage(second.tag).remove();
