@@ -117,7 +117,7 @@ export async function startRuntime({ config, store, log }: Pick<House, 'config' 
   if (runtime instanceof ProcessRuntime) log(`process runtime: ${runtime.sizes}`);
   const docker = runtime.kind === 'process' ? undefined : await dockerClient();
   const platformEnv = await createAppDatabaseEnv({ databases: store.databases, controlUrl: store.db.url, runtime: runtime.kind, docker });
-  return { value: { runtime, docker, platformEnv }, stop: () => removeWarmContainers() };
+  return { value: { runtime, docker, platformEnv }, stop: async () => { await Promise.all([removeWarmContainers(), runtime.close?.()]); } };
 }
 
 /**

@@ -25,7 +25,6 @@ import { retireInstances, rollOut } from './rollout.js';
 import { describePhases, PhaseClock } from './phase-clock.js';
 import { markRetiring } from './retiring.js';
 import { webReplicas } from './plan.js';
-import type { PreparedStarts } from './runtime/types.js';
 
 export function sourceTarPath(home: string, deploymentId: number): string {
   return path.join(homePaths(home).builds, String(deploymentId), 'source.tar');
@@ -41,7 +40,6 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
   const clock = new PhaseClock();
   let retire: (() => Promise<void>) | undefined;
   let unmarkRetiring = () => {};
-  let prepared: PreparedStarts | undefined;
   await withAppLock(deps.sql, app.id, async () => {
     if (!(await transitionDeployment(deps.sql, deploymentId, 'queued', 'building'))) return;
     // Phases timed before the deployment was queued (a push's `receive`) lead the figures.
@@ -55,8 +53,9 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
       // Refusals (billing's build-minutes quota) come before any work, so nothing is built or run.
       await deps.beforeBuild?.(app);
-      // What the web instances will need (docker: their network namespaces) gets ready while the build runs.
-      prepared = deps.runtime.prepareStarts?.(app.name, webReplicas(await getFormation(deps.sql, app.id)));
+      // What the web instances will need (docker: their network namespaces) gets ready while the
+      // build runs, unless the last deploy left it ready (retireAfterLive).
+      deps.runtime.prepareStarts?.(app.name, webReplicas(await getFormation(deps.sql, app.id)));
       const config = await deployConfigVars(deps.sql, app, deps.previewAddons, log);
       const artifact = await buildFromSource(deps, deployment, config, log, clock);
       await deps.sourceHook?.beforeRelease(app, buildSourceDir(deps.config.home, deploymentId), log);
@@ -87,8 +86,6 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       await transitionDeployment(deps.sql, deploymentId, state, 'failed', { reason });
       await publishState(deps, deployment, 'failed', reason);
     } finally {
-      // Unused ones (a failed build, fewer starts) are removed without holding up the next deployment.
-      void prepared?.dispose().catch(() => {});
       await fs.rm(path.join(homePaths(deps.config.home).builds, String(deploymentId)), { recursive: true, force: true });
     }
   });
@@ -113,6 +110,8 @@ async function retireAfterLive(deps: SchedulerDeps, app: AppRecord, deployment: 
   });
   await recordTimings(deps, deployment, clock.list(), log, 'done');
   await log.flush();
+  // Ready for the app's next push, made now that nothing of this one is left to do.
+  deps.runtime.prepareStarts?.(app.name, webReplicas(await getFormation(deps.sql, app.id).catch(() => [])));
   await deps.bus.publish({ type: 'app.changed', app: app.name });
 }
 

@@ -6,6 +6,7 @@ import type { Artifact, Instance } from '../../core/types.js';
 import { DockerRuntime } from './docker.js';
 import { LABEL } from './docker-plan.js';
 import { APPS_NETWORK } from './docker-network.js';
+import { NetnsHolders } from './docker-netns.js';
 import { imageExists } from '../../builder/docker-images.js';
 import { buildTestImage, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
@@ -155,7 +156,9 @@ describe('DockerRuntime', () => {
   it('starts web in a network namespace readied during the build: served at its holder\'s address, isolated, and the holder goes with it', async () => {
     const holding = new DockerRuntime(docker, undefined, [], { netnsHolderImage: await ensureNodeTestImage(docker) });
     const artifact: Artifact = { kind: 'image', image: dockerfileTag, processes: { web: '' } };
-    const prepared = holding.prepareStarts(app, 2);
+    holding.prepareStarts(app, 2);
+    // Topping up: two are ready already, so this makes no third.
+    holding.prepareStarts(app, 2);
     const instance = await holding.start(spec('web', artifact, { slot: 7 }));
     const info = await docker.getContainer(instance.id).inspect();
     expect(info.HostConfig.NetworkMode).toMatch(/^container:[0-9a-f]{64}$/);
@@ -176,14 +179,23 @@ describe('DockerRuntime', () => {
       await runtime.stop(other.id, { graceMs: 0 });
     }
 
-    // Two were readied, one start took one: the unused one goes when the deployment is done.
+    // Two were readied, one start took one: the other stays ready until DevFlow stops.
     expect((await holdersOf(app)).length).toBe(2);
-    await prepared.dispose();
+    await holding.close();
     expect(await holdersOf(app)).toEqual([holderId]);
     await holding.stop(instance.id, { graceMs: 0 });
     expect(await holdersOf(app)).toEqual([]);
     expect(await holding.list(app)).toEqual([]);
     await expect(fetchJson(instance)).rejects.toThrow();
+  });
+
+  it('removes a ready network holder that no start took in time', async () => {
+    const holders = new NetnsHolders(docker, await ensureNodeTestImage(docker), {}, () => randomBytes(2).toString('hex'), 5_000);
+    const spare = parseAppName(`rt-spare-${suffix}`);
+    holders.prepare(spare, APPS_NETWORK, 1);
+    await waitFor('the holder', async () => ((await holdersOf(spare)).length === 1 ? true : undefined));
+    await waitFor('the holder to expire', async () => ((await holdersOf(spare)).length === 0 ? true : undefined));
+    expect(await holders.take(spare)).toBeUndefined();
   });
 
   it('reads a container\'s CPU time and memory as `docker stats` shows them', async () => {

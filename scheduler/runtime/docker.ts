@@ -30,7 +30,6 @@ import {
   DEFAULT_LOG_TAIL,
   type InstanceSpec,
   type LogRead,
-  type PreparedStarts,
   type LogsOptions,
   type ReadOnlyMount,
   type RunOnceOptions,
@@ -84,7 +83,6 @@ export interface DockerRuntimeOptions {
   maxRestarts?: number;
 }
 
-const NOTHING_PREPARED: PreparedStarts = { dispose: async () => {} };
 
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
@@ -116,12 +114,17 @@ export class DockerRuntime implements RuntimeDriver {
     return this.owner === undefined ? {} : { [OWNER_LABEL]: this.owner };
   }
 
-  /** Starts network holders for the app's next web instances while its build runs (docker-netns.ts). */
-  prepareStarts(app: AppName, count: number): PreparedStarts {
+  /** Keeps `count` network holders ready for the app's next web instances (docker-netns.ts). */
+  prepareStarts(app: AppName, count: number): void {
     const holders = this.holders;
-    if (holders === undefined || count < 1) return NOTHING_PREPARED;
-    const prepared = this.upstreamRoute().then((route) => (route.kind === 'bridge' ? holders.prepare(app, route.network, count) : NOTHING_PREPARED), () => NOTHING_PREPARED);
-    return { dispose: async () => (await prepared).dispose() };
+    if (holders === undefined || count < 1) return;
+    void this.upstreamRoute().then((route) => {
+      if (route.kind === 'bridge') holders.prepare(app, route.network, count);
+    }, () => {});
+  }
+
+  async close(): Promise<void> {
+    await this.holders?.close();
   }
 
   /** The route web containers are reached by (docker-upstream.ts), decided once. */

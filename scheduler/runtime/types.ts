@@ -96,17 +96,13 @@ export interface RuntimeDriver {
    */
   runTty?(spec: InstanceSpec, options: TtyOptions): Promise<TtySession>;
   /**
-   * Readies, while a deployment builds, what `count` starts of the app's web process will need,
-   * so start() does less once the build is done (the docker runtime: network namespaces,
-   * docker-netns.ts). What start() did not use is removed by dispose(); a start without anything
-   * prepared works as before.
+   * Readies what `count` starts of the app's web process will need, so a start does less (the
+   * docker runtime: network namespaces, docker-netns.ts); kept for a while, then removed if unused.
+   * A start without anything ready works as before.
    */
-  prepareStarts?(app: AppName, count: number): PreparedStarts;
-}
-
-export interface PreparedStarts {
-  /** Removes what no start used. */
-  dispose(): Promise<void>;
+  prepareStarts?(app: AppName, count: number): void;
+  /** Removes what the driver keeps ready (DevFlow is stopping). */
+  close?(): Promise<void>;
 }
 
 export interface TtyOptions {
