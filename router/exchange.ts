@@ -59,6 +59,8 @@ export class Exchange implements ResponseSink, TracedRequest {
   private phase: Phase = 'forwarding';
   private plan: ForwardPlan | undefined;
   private upstream: UpstreamConnection | undefined;
+  /** Set while the upstream is paused for a client that does not take the response fast enough. */
+  private resumeUpstream: (() => void) | undefined;
   private retried = false;
   private bodySent = false;
   private requestEnded = false;
@@ -252,10 +254,14 @@ export class Exchange implements ResponseSink, TracedRequest {
   /** `first`: the response head with the body's first bytes, which go straight to the handle (socket-write.ts). */
   private writeToClient(chunk: Buffer, first = false): void {
     const ok = this.framing === 'chunked' ? writeChunk(this.client, chunk) : first ? writeNow(this.client, chunk) : this.client.write(chunk);
-    if (!ok && this.upstream !== undefined) {
+    if (!ok && this.upstream !== undefined && this.resumeUpstream === undefined) {
       const socket = this.upstream.socket;
       socket.pause();
-      this.client.once('drain', () => socket.resume());
+      this.resumeUpstream = () => {
+        this.resumeUpstream = undefined;
+        socket.resume();
+      };
+      this.client.once('drain', this.resumeUpstream);
     }
   }
 
@@ -268,6 +274,15 @@ export class Exchange implements ResponseSink, TracedRequest {
     this.flush();
     const connection = this.upstream!;
     this.upstream = undefined;
+    // The response can end in the read that filled the client's buffer, with the upstream paused
+    // until the client drains. A client that is then ended (Connection: close) never emits
+    // 'drain', so the connection would go back to the pool paused, and the next request on it
+    // would wait for an answer it never reads (504 after the upstream timeout; seen under load).
+    if (this.resumeUpstream !== undefined) {
+      this.client.off('drain', this.resumeUpstream);
+      this.resumeUpstream = undefined;
+      connection.socket.resume();
+    }
     // The connection is clean for another request only if this one was sent whole.
     if (keepAlive && this.requestEnded && this.pendingBody === undefined) this.owner.pool.release(connection, performance.now());
     else {

@@ -177,8 +177,14 @@ describe('EmbeddedProxy streaming', () => {
         res.on('error', reject);
       }).on('error', reject);
     });
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => download(i)));
-    for (const { status, expected, got } of results) expect({ status, got }).toEqual({ status: 200, got: expected });
+    // Twice: the second round runs on the upstream connections the first gave back to the pool.
+    // A response that ended in the read which filled a slow client's buffer used to leave its
+    // connection paused (the client, ended on Connection: close, never emits 'drain'), and the
+    // next request on it got no answer read: a 504 after the upstream timeout, every other round.
+    for (let round = 1; round <= 2; round++) {
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => download(i)));
+      for (const { status, expected, got } of results) expect({ round, status, got }).toEqual({ round, status: 200, got: expected });
+    }
   });
 
   it('relays the bytes a client sent with its upgrade head, whatever other clients send meanwhile', async () => {

@@ -123,14 +123,19 @@ describe('ProcessRuntime', () => {
       const report = await waitFor('the server', () => fetchReport(instance));
       const rssKb = async (pid: number) => Number(/^VmRSS:\s+(\d+) kB$/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]);
       const groupRss = async () => ((await rssKb(report.pid)) + (await rssKb(report.childPid))) * 1024;
-      // A node process just started still grows (JIT, heap) between two reads, so the runtime's
-      // figure is taken between two reads of /proc and must lie within what they span; the
-      // reads are retried until the process is at rest (the two agree within 2 %).
-      const sample = await waitFor('a reading taken while the process is at rest', async () => {
+      // A node process just started still grows (JIT, heap) and shrinks (GC) between reads, so
+      // the runtime's figure is taken between two reads of /proc and must lie within what they
+      // span, give or take 2 %. Under load one sample can straddle a collection, so samples are
+      // taken until one agrees; a runtime that read something else (one process of the group,
+      // another field) never would, and the wait fails.
+      const within = (s: { before: number; after: number; reading?: { memoryBytes: number } }) =>
+        s.reading !== undefined && Math.abs(s.after - s.before) / s.before < 0.02 &&
+        s.reading.memoryBytes >= Math.min(s.before, s.after) * 0.98 && s.reading.memoryBytes <= Math.max(s.before, s.after) * 1.02;
+      const sample = await waitFor('a reading that agrees with /proc while the process is at rest', async () => {
         const before = await groupRss();
         const reading = (await runtime.readUsage()).find((r) => r.instanceId === instance.id);
         const after = await groupRss();
-        return Math.abs(after - before) / before < 0.02 ? { before, reading, after } : undefined;
+        return within({ before, reading, after }) ? { before, reading, after } : undefined;
       });
       const { reading } = sample;
       expect(reading).toMatchObject({ app: 'proc-test', processType: 'web', cpuNs: expect.any(Number) });
