@@ -14,7 +14,20 @@
  * Points without a temporality (written before migration 090) are read as Prometheus counters
  * are: cumulative and monotonic. Pure: points in, series out.
  */
-import type { StoredPoint } from './points.js';
+import type { MetricPoint } from '../otlp/metrics.js';
+
+/** A metric point as the store keeps it (points.ts reads them). */
+export interface StoredPoint {
+  name: string;
+  kind: MetricPoint['kind'];
+  unit: string;
+  attributes: Record<string, unknown>;
+  at: Date;
+  value: number | null;
+  count: number | null;
+  temporality: MetricPoint['temporality'];
+  monotonic: boolean | null;
+}
 
 export type Reading = 'value' | 'rate' | 'mean';
 

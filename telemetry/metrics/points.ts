@@ -5,7 +5,9 @@
  */
 import type { Sql } from '../../core/store/database.js';
 import type { MetricPoint } from '../otlp/metrics.js';
-import { readingOf, type Reading } from './custom.js';
+import { readingOf, type Reading, type StoredPoint } from './custom.js';
+
+export type { StoredPoint } from './custom.js';
 
 export type { MetricPoint } from '../otlp/metrics.js';
 
@@ -20,18 +22,6 @@ export async function addMetricPoints(sql: Sql, points: readonly MetricPoint[]):
     })))}`;
   }
   return points.length;
-}
-
-export interface StoredPoint {
-  name: string;
-  kind: MetricPoint['kind'];
-  unit: string;
-  attributes: Record<string, unknown>;
-  at: Date;
-  value: number | null;
-  count: number | null;
-  temporality: MetricPoint['temporality'];
-  monotonic: boolean | null;
 }
 
 /** An app's points since a time, oldest first; one metric when `name` is given. */
