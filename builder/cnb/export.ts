@@ -126,6 +126,8 @@ export async function exportImage(opts: {
   labels: Record<string, string>;
   docker: Docker;
   log: LogSink;
+  /** Passed to exportArchive: runs while the engine loads the image. */
+  whileLoading?: () => Promise<unknown>;
 }): Promise<Artifact> {
   const { plan } = opts;
   const cnbDir = join(opts.workDir, 'cnb');
@@ -153,6 +155,7 @@ export async function exportImage(opts: {
       created: new Date().toISOString(),
     },
     tag: opts.tag,
+    whileLoading: opts.whileLoading,
   });
   await writeFile(lastImageFile(opts.cacheDir), imageId);
   for (const layer of built.slice(0, plan.layers.length)) {

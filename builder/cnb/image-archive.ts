@@ -144,6 +144,11 @@ export async function exportArchive(opts: {
   settings: ImageSettings;
   tag: string;
   previous?: string;
+  /**
+   * Work that needs the layer directories no more once their tars are written (the lifecycle
+   * saving the layers for the next build): it runs while the engine loads the image.
+   */
+  whileLoading?: () => Promise<unknown>;
 }): Promise<{ built: BuiltLayer[]; imageId: string }> {
   const tarsDir = opts.tarsDir ?? join(opts.archiveDir, '..', 'layer-tars');
   await mkdir(tarsDir, { recursive: true });
@@ -159,13 +164,16 @@ export async function exportArchive(opts: {
   await writeFile(join(opts.archiveDir, 'manifest.json'), JSON.stringify(loadManifest(opts.tag, opts.base.diffIds.length, files)));
   const held = layersHeld(opts.base.diffIds, built.map((l) => l.diffId), previousLayers);
   await linkLayers(built, opts.archiveDir, held);
-  try {
-    await loadArchive(opts.docker, opts.archiveDir, opts.tag);
-  } catch (err) {
-    if (held === 0) throw err;
-    // The previous image went away between the inspect and the load: send everything.
-    await linkLayers(built, opts.archiveDir, 0);
-    await loadArchive(opts.docker, opts.archiveDir, opts.tag);
-  }
+  const load = async () => {
+    try {
+      await loadArchive(opts.docker, opts.archiveDir, opts.tag);
+    } catch (err) {
+      if (held === 0) throw err;
+      // The previous image went away between the inspect and the load: send everything.
+      await linkLayers(built, opts.archiveDir, 0);
+      await loadArchive(opts.docker, opts.archiveDir, opts.tag);
+    }
+  };
+  await Promise.all([load(), opts.whileLoading?.()]);
   return { built, imageId: `sha256:${createHash('sha256').update(configJson).digest('hex')}` };
 }

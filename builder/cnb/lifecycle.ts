@@ -92,8 +92,23 @@ async function emptyDirs(dirs: WorkspaceDirs): Promise<void> {
   }
 }
 
+/**
+ * An image build's workspace is emptied after the build, off the deployment's path (the release
+ * need not wait for its files to be removed); the app's next build waits for that first.
+ */
+const tidying = new Map<string, Promise<void>>();
+
+function tidyLater(dirs: WorkspaceDirs): void {
+  const key = dirs.appDir;
+  const done = emptyDirs(dirs).catch(() => undefined).finally(() => {
+    if (tidying.get(key) === done) tidying.delete(key);
+  });
+  tidying.set(key, done);
+}
+
 async function prepareWorkspace(input: LifecycleInput): Promise<Prepared> {
   const dirs = workspaceDirs(input);
+  await tidying.get(dirs.appDir);
   if (input.target === 'slug') await rm(input.slugDir, { recursive: true, force: true });
   else await emptyDirs(dirs);
   const ws: Workspace = { ...dirs, buildpacksDir: input.buildpacksDir ?? defaultBuildpacksDir(), caFile: (await hostTrust()).caFile };
@@ -153,8 +168,11 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   let artifact: Artifact;
   if (input.target === 'image') {
     if (!input.docker) throw new BuildError('export', 'an image build needs a Docker engine');
-    artifact = await exportImage({ workDir: input.workDir, cacheDir: input.cacheDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log });
-    await saveLayers(ws.layersDir, input.cacheDir, transfer);
+    // Once the layer tars are written, the layers move back into the cache while the engine
+    // loads the image. Should the load fail after all, the next build still finds them: they
+    // were built, only the engine refused the image.
+    const whileLoading = () => saveLayers(ws.layersDir, input.cacheDir, transfer);
+    artifact = await exportImage({ workDir: input.workDir, cacheDir: input.cacheDir, appDir: ws.appDir, layersDir: ws.layersDir, plan, tag: input.tag, labels: input.labels, docker: input.docker, log, whileLoading });
   } else {
     await saveLayers(ws.layersDir, input.cacheDir, transfer);
     await pruneToLaunchLayers(ws.layersDir);
@@ -176,6 +194,6 @@ export async function runLifecycle(input: LifecycleInput): Promise<LifecycleResu
   } finally {
     await exec?.close();
     // Tidying must not hide the build's own error; the next build empties the workspace anyway.
-    if (input.target === 'image') await emptyDirs(workspaceDirs(input)).catch(() => undefined);
+    if (input.target === 'image') tidyLater(workspaceDirs(input));
   }
 }
