@@ -21,7 +21,7 @@ import {
 import { fetchBranch, fetchFromHost, type HostFetch, type HostRemote, type RemoteBranch } from './fetch-branch.js';
 import { advertiseRefs, byteLimit, decodeBody, gitEnv, runRpc } from './git-service.js';
 import { HookChannel, type Pusher, type RefUpdate } from './hook-channel.js';
-import { BareRepos, defaultHookProgram, renderPreReceiveHook } from './repos.js';
+import { BareRepos, bashHookBeside, defaultHookProgram, renderPreReceiveHook } from './repos.js';
 import { parseBasicAuth, parseGitProtocol, parseGitRoute, type GitRoute, type GitService } from './routes.js';
 import { exportTree, hasFile, resolveRef, type ExportOptions } from './trees.js';
 import type { LogSink } from '../core/types.js';
@@ -36,7 +36,7 @@ export class GitReceiver implements AppRepositories {
 
   constructor(private readonly options: ReceiverOptions) {
     const hookProgram = options.hookProgram ?? defaultHookProgram();
-    this.repos = new BareRepos(options.reposDir, renderPreReceiveHook(options.nodeBinary ?? process.execPath, hookProgram));
+    this.repos = new BareRepos(options.reposDir, renderPreReceiveHook(options.nodeBinary ?? process.execPath, hookProgram, bashHookBeside(hookProgram)));
     this.channel = new HookChannel((pusher, update, log, signal) => this.runPush(pusher, update, log, signal));
     this.maxPushBytes = options.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES;
   }

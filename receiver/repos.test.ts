@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BareRepos, renderPreReceiveHook, shellQuote } from './repos.js';
+import { BareRepos, bashHookBeside, renderPreReceiveHook, shellQuote } from './repos.js';
 import { app } from './test-support.js';
 
 describe('renderPreReceiveHook', () => {
@@ -22,6 +22,22 @@ describe('renderPreReceiveHook', () => {
       await writeFile(join(dir, 'pre-receive'), renderPreReceiveHook(process.execPath, script));
       const { stdout } = await promisify(execFile)('/bin/sh', [join(dir, 'pre-receive')]);
       expect(stdout).toBe('ran');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs hook.sh with bash when DevFlow has one beside the Node program, giving it the Node fallback', async () => {
+    const dir = await mkdtemp(join(tmpdir(), "devflow hook's-"));
+    try {
+      const program = join(dir, 'hook.mjs');
+      await writeFile(program, 'process.stdout.write("node ran")');
+      expect(bashHookBeside(program)).toBeUndefined();
+      await writeFile(join(dir, 'hook.sh'), 'printf "bash %s ran, then %s %s" "$BASH_VERSINFO" "$1" "$2"');
+      expect(bashHookBeside(program)).toBe(join(dir, 'hook.sh'));
+      await writeFile(join(dir, 'pre-receive'), renderPreReceiveHook(process.execPath, program, bashHookBeside(program)));
+      const { stdout } = await promisify(execFile)('/bin/sh', [join(dir, 'pre-receive')]);
+      expect(stdout).toMatch(new RegExp(`^bash \\d+ ran, then ${process.execPath} ${program.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

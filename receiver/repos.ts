@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { AppName } from '../core/names.js';
@@ -23,14 +23,32 @@ export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The pre-receive hook: a tiny shell script that runs the Node hook program with this Node. */
-export function renderPreReceiveHook(nodeBinary: string, hookProgram: string): string {
-  return `#!/bin/sh\n# Written by DevFlow: runs the deploy and streams its log to the pusher.\nexec ${shellQuote(nodeBinary)} ${shellQuote(hookProgram)}\n`;
+/**
+ * The pre-receive hook: a tiny shell script that runs hook.sh with bash where there is one (no
+ * Node start on the push's path), and the Node hook program with this Node otherwise; hook.sh
+ * itself hands over to the Node program when it cannot do the exchange.
+ */
+export function renderPreReceiveHook(nodeBinary: string, hookProgram: string, bashHook?: string): string {
+  const [node, program] = [shellQuote(nodeBinary), shellQuote(hookProgram)];
+  return [
+    '#!/bin/sh',
+    '# Written by DevFlow: runs the deploy and streams its log to the pusher.',
+    ...(bashHook === undefined ? [] : [`command -v bash >/dev/null 2>&1 && exec bash ${shellQuote(bashHook)} ${node} ${program}`]),
+    `exec ${node} ${program}`,
+    '',
+  ].join('\n');
+}
+
+/** hook.sh, when it sits beside the Node hook program (DevFlow's own; a test's program may have none). */
+export function bashHookBeside(hookProgram: string): string | undefined {
+  const path = join(dirname(hookProgram), 'hook.sh');
+  return existsSync(path) ? path : undefined;
 }
 
 /**
  * Where the plain-JS hook program lives: beside this module when running from source (tsx),
- * or in the source folder when running compiled from dist/receiver/ (tsc does not copy .mjs).
+ * or in the source folder when running compiled from dist/receiver/ (tsc copies neither it nor
+ * hook.sh, which sits beside it).
  */
 export function defaultHookProgram(): string {
   const candidates = [new URL('./hook.mjs', import.meta.url), new URL('../../receiver/hook.mjs', import.meta.url)];
