@@ -2,7 +2,7 @@
  * The swarm driver against the real one-node swarm: what a crash loop looks like once Swarm
  * has restarted a task as often as its restart policy allows (swarm-plan.ts restartPolicy);
  * read-only files (telemetry's Node agent) reaching tasks as Swarm configs; CPU and memory of a
- * task as `docker stats` shows its container.
+ * task as `docker stats` shows its container; a task log read the engine never finishes.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,12 +16,13 @@ import { parseAppName, parseProcessType } from '../../core/names.js';
 import type { Artifact } from '../../core/types.js';
 import { serviceFilters, shippedFileName } from './swarm-plan.js';
 import { SwarmRuntime } from './swarm.js';
-import { buildTestImage, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
+import { buildTestImage, dockerSocketWithStalledTaskLogs, dockerStatsMemoryBytes, ensureNodeTestImage, waitFor } from './test-support.js';
 import type { InstanceSpec } from './types.js';
 
 // A stand-in for the CNB launcher: `crash` runs a second, says why, and exits 3.
 const LAUNCHER_SH = `case "$1" in
   crash) echo "crashing on purpose"; sleep 1; exit 3 ;;
+  idle) echo "idle"; exec node -e "setInterval(() => {}, 60000)" ;;
   show) cat /opt/shipped/k1/agent.cjs /opt/shipped/k1/lib/register.js; ls /opt/shipped; exec node -e "console.log('idle'); setInterval(() => {}, 60000)" ;;
   *) echo "unknown process type $1" >&2; exit 1 ;;
 esac
@@ -104,6 +105,28 @@ describe('SwarmRuntime', () => {
     expect(failure).toBeInstanceOf(ReleaseError);
     expect((failure as ReleaseError).message).toContain('kept exiting at start, so Swarm stopped restarting it');
     expect(await servicesLeft()).toBe(0);
+  });
+
+  it('a task log read the engine never finishes is given up: logs() says so, the collector reads nothing, stop still works', async () => {
+    // The engine's own socket behind one that stalls task log reads (test-support.ts): the rest is the real swarm.
+    const socket = await dockerSocketWithStalledTaskLogs();
+    try {
+      const stalling = new SwarmRuntime(new Docker({ socketPath: socket.socketPath }), owner, [], { maxRestarts: MAX_RESTARTS, taskLogTimeoutMs: 1_000 });
+      const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { idle: 'idle' } };
+      const instance = await stalling.start(spec('idle', artifact));
+      await expect(stalling.logs(instance.id)).rejects.toMatchObject({
+        code: 'runtime_unavailable', message: expect.stringMatching(/^Swarm did not return the log of task \w+ within 1 s$/),
+      });
+      // The collector's read (RuntimeDriver.readLogs): nothing new, the position kept.
+      expect(await stalling.readLogs(instance.id, undefined)).toEqual({ lines: [], position: '' });
+      expect(socket.reads()).toBe(2);
+      // The reads given up closed their connections (the collector reads every second).
+      await waitFor('the abandoned reads to close', async () => (socket.open() === 0 ? true : undefined));
+      await stalling.stop(instance.id, { graceMs: 0 });
+      expect(await servicesLeft()).toBe(0);
+    } finally {
+      await socket.close();
+    }
   });
 
   it("a mount's files reach the task as configs; its CPU and memory are read as `docker stats` shows them", async () => {

@@ -57,6 +57,13 @@ const TASK_START_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
 /** How long one listing of the swarm answers readLogs (under the collector's 1 s period). */
 const RECENT_LOCATE_MS = 500;
+/**
+ * How long one read of a task's log may take. The engine's task log API can leave a read without
+ * follow unfinished for good (moby/moby#38640, docker/cli#4678), and these reads run where nothing
+ * may wait for ever: under an app's lock (a crashed slot's last lines, a failed start's output,
+ * while the next push of the app waits) and in the log collector's pass, which stopping waits for.
+ */
+const TASK_LOG_TIMEOUT_MS = 10_000;
 
 interface ServiceInfo {
   ID: string;
@@ -89,6 +96,7 @@ export class SwarmRuntime implements RuntimeDriver {
   private readonly configIds = new Map<string, string>();
 
   readonly maxRestarts: number;
+  private readonly taskLogTimeoutMs: number;
 
   constructor(
     private readonly docker: Docker,
@@ -96,9 +104,10 @@ export class SwarmRuntime implements RuntimeDriver {
     /** Directories every task sees read-only, shipped as configs (swarm-plan.ts ShippedFile). */
     private readonly mounts: readonly ReadOnlyMount[] = [],
     /** DEVFLOW_MAX_RESTARTS: Swarm's restarts of a crashing task (swarm-plan.ts restartPolicy). */
-    options: { maxRestarts?: number } = {},
+    options: { maxRestarts?: number; taskLogTimeoutMs?: number } = {},
   ) {
     this.maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
+    this.taskLogTimeoutMs = options.taskLogTimeoutMs ?? TASK_LOG_TIMEOUT_MS;
     this.images = new DockerRuntime(docker, owner, mounts, { maxRestarts: this.maxRestarts });
   }
 
@@ -203,9 +212,8 @@ export class SwarmRuntime implements RuntimeDriver {
     const found = (await this.locate()).find((l) => l.instance.id === assertInstanceId(instanceId));
     if (found === undefined) throw new NotFoundError(`instance ${instanceId} not found`);
     if (found.slot.output === undefined) return [];
-    const task = this.docker.getTask(found.slot.output.ID) as Docker.Task & { logs(options: object): Promise<unknown> };
-    const raw = await task.logs({ stdout: true, stderr: true, tail, follow: false });
-    return lastLines(demuxDockerLogLines(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))), tail);
+    const raw = await this.readTaskLog(found.slot.output.ID, { tail });
+    return lastLines(demuxDockerLogLines(raw), tail);
   }
 
   /**
@@ -220,10 +228,20 @@ export class SwarmRuntime implements RuntimeDriver {
   private async taskLogsSince(instanceId: string, sinceSeconds: number): Promise<Buffer | undefined> {
     const found = (await this.locateRecent()).find((l) => l.instance.id === instanceId);
     if (found?.slot.output === undefined) return undefined;
-    const task = this.docker.getTask(found.slot.output.ID) as Docker.Task & { logs(options: object): Promise<unknown> };
-    const raw = await task.logs({ stdout: true, stderr: true, timestamps: true, follow: false, since: sinceSeconds }).catch(() => undefined);
-    if (raw === undefined) return undefined;
-    return Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+    return this.readTaskLog(found.slot.output.ID, { timestamps: true, since: sinceSeconds }).catch(() => undefined);
+  }
+
+  /** One task's log as it is now (no follow), given up after taskLogTimeoutMs (TASK_LOG_TIMEOUT_MS). */
+  private async readTaskLog(taskId: string, options: { tail?: number; timestamps?: boolean; since?: number }): Promise<Buffer> {
+    const task = this.docker.getTask(taskId) as Docker.Task & { logs(options: object): Promise<unknown> };
+    const signal = AbortSignal.timeout(this.taskLogTimeoutMs);
+    try {
+      const raw = await task.logs({ stdout: true, stderr: true, ...options, follow: false, abortSignal: signal });
+      return Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      throw new DevflowError('runtime_unavailable', `Swarm did not return the log of task ${taskId} within ${this.taskLogTimeoutMs / 1000} s`, { cause: err });
+    }
   }
 
   /**

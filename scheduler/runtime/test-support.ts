@@ -5,6 +5,7 @@
  * with this machine's own `node` binary added. It is cached as NODE_TEST_IMAGE across runs.
  */
 import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -112,4 +113,59 @@ export async function dockerStatsMemoryBytes(container: string): Promise<number>
   const shown = (await execa(DOCKER, ['stats', '--no-stream', '--format', '{{.MemUsage}}', container])).stdout;
   const [, amount, unit] = /^([\d.]+)(KiB|MiB|GiB)/.exec(shown) ?? [];
   return Number(amount) * { KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[unit as 'KiB' | 'MiB' | 'GiB'];
+}
+
+/**
+ * A Docker socket in front of the engine's that passes every request through, except reads of a
+ * swarm task's log: those get their head and a first line, then nothing more, the way the engine's
+ * task log API sometimes answers (moby/moby#38640: output shown, then the call never ends).
+ */
+export interface StalledTaskLogs {
+  socketPath: string;
+  /** Task log reads answered so far (all of them stalled). */
+  reads(): number;
+  /** Stalled reads whose connection the client has not closed. */
+  open(): number;
+  close(): Promise<void>;
+}
+
+export async function dockerSocketWithStalledTaskLogs(engineSocket = '/var/run/docker.sock'): Promise<StalledTaskLogs> {
+  const dir = await mkdtemp(join(tmpdir(), 'devflow-docker-socket-'));
+  const socketPath = join(dir, 'docker.sock');
+  const held = new Set<http.ServerResponse>();
+  let reads = 0;
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET' && /^(\/v[\d.]+)?\/tasks\/[^/]+\/logs/.test(req.url ?? '')) {
+      reads++;
+      held.add(res);
+      res.on('close', () => held.delete(res));
+      res.writeHead(200, { 'content-type': 'application/vnd.docker.raw-stream' });
+      // One stdout frame of the multiplexed stream (stream type, 3 zero bytes, big-endian size).
+      const line = Buffer.from('first line\n');
+      const frame = Buffer.alloc(8 + line.length);
+      frame[0] = 1;
+      frame.writeUInt32BE(line.length, 4);
+      line.copy(frame, 8);
+      res.write(frame);
+      return;
+    }
+    const upstream = http.request({ socketPath: engineSocket, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', (err) => res.destroy(err));
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return {
+    socketPath,
+    reads: () => reads,
+    open: () => held.size,
+    async close() {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

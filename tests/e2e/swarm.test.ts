@@ -9,7 +9,7 @@ import path from 'node:path';
 import { createClient } from '@supabase/supabase-js';
 import { execa } from 'execa';
 import ws from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../core/store/database.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
@@ -24,6 +24,38 @@ async function servicesOf(home: string, app?: string): Promise<string[]> {
   return r.stdout.split('\n').filter(Boolean);
 }
 
+/** What `work` gives, or `otherwise` after `ms`. */
+async function within<T, U>(ms: number, work: Promise<T>, otherwise: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<U>((resolve) => (timer = setTimeout(() => resolve(otherwise), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Each app's deployments with their logs, and Swarm's task history of this DevFlow's services. */
+async function swarmReport(devflow: DevflowProcess): Promise<string[]> {
+  const lines: string[] = [];
+  for (const app of ['hello', 'shop']) {
+    const list = await devflow.cli(['deployments', app, '--json'], { reject: false });
+    if (list.exitCode !== 0) {
+      lines.push(`--- devflow deployments ${app}: exit ${list.exitCode} ${list.stderr}`);
+      continue;
+    }
+    for (const d of JSON.parse(list.stdout) as { id: number; state: string }[]) {
+      const log = await devflow.cli(['deployments:log', String(d.id)], { reject: false });
+      lines.push(`--- ${app} deployment ${d.id} (${d.state}):`, log.stdout || log.stderr);
+    }
+  }
+  const services = await servicesOf(devflow.home);
+  const ps = services.length === 0 ? { stdout: '(none)' }
+    : await execa(DOCKER, ['service', 'ps', '--no-trunc', '--format', '{{.Name}} {{.Image}} {{.DesiredState}} {{.CurrentState}} {{.Error}}', ...services], { reject: false });
+  lines.push('--- docker service ps:', ps.stdout);
+  return lines;
+}
+
 describe('git push on the swarm runtime', () => {
   let devflow: DevflowProcess;
   let hello: Workdir;
@@ -32,8 +64,26 @@ describe('git push on the swarm runtime', () => {
   beforeAll(async () => {
     devflow = await startDevflowProcess({ runtime: 'swarm' });
   });
+  // A failure here has come from a push that never went live on a loaded CI machine, and the home
+  // with DevFlow's log is removed afterwards: what DevFlow and Swarm said is printed with it.
+  let printedOutput = 0;
+  afterEach(async ({ task }) => {
+    if (task.result?.state !== 'fail' || devflow === undefined) return;
+    const output = devflow.output();
+    // restart() starts the output afresh.
+    const report = [`--- DevFlow's output since the last report (${task.name}):`, output.slice(output.length < printedOutput ? 0 : printedOutput)];
+    printedOutput = output.length;
+    // A DevFlow whose API accepts but does not answer must not hold the file up.
+    report.push(...(await within(30_000, swarmReport(devflow), ['--- (no report within 30 s: the CLI got no answer)'])));
+    console.error(report.join('\n'));
+  });
   afterAll(async () => {
-    await devflow?.stop();
+    // A DevFlow that does not stop on SIGTERM (it waits for a deployment that never ends) is
+    // killed, so that its services below are still removed and the file still ends.
+    if (devflow && (await within(60_000, devflow.stop(), 'still running')) === 'still running') {
+      console.error(`DevFlow did not stop within 60 s of SIGTERM; killed. Its last output:\n${devflow.output().slice(-4000)}`);
+      await devflow.stop('SIGKILL');
+    }
     if (devflow) {
       const services = await servicesOf(devflow.home);
       if (services.length > 0) await execa(DOCKER, ['service', 'rm', ...services], { reject: false });
