@@ -19,6 +19,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpanView, TraceSummary } from '../../telemetry/index.js';
+import { eachSideBySide } from '../support/side-by-side.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample } from '../support/git.js';
@@ -76,7 +77,7 @@ const devflows = new Map<RuntimeName, DevflowProcess>();
 // these starts and cold builds were most of the file's time. The process runtime's DevFlow also
 // holds the ES-module app and the app with its own SDK (the last describe).
 beforeAll(async () => {
-  const results = await Promise.allSettled(RUNTIMES.map(async (runtime) => {
+  await eachSideBySide(RUNTIMES, async (runtime) => {
     const devflow = await startDevflowProcess({ runtime });
     devflows.set(runtime, devflow);
     await deployTraced(devflow, appOn(runtime), EXAMPLE);
@@ -85,9 +86,7 @@ beforeAll(async () => {
         await deployTraced(devflow, app, path.join(ROOT, dir));
       }
     }
-  }));
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  });
 }, 300_000);
 afterAll(async () => {
   await Promise.all([...devflows.values()].map(async (devflow) => {

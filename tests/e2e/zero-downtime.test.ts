@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eachSideBySide } from '../support/side-by-side.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
@@ -28,15 +29,13 @@ const appOn = (runtime: RuntimeName) => `steady-${runtime}`;
 // 5,395 requests were reset), and each test below still runs its load alone, the other DevFlows
 // idle. They stop together at the end, after the last load.
 beforeAll(async () => {
-  const results = await Promise.allSettled(RUNTIMES.map(async (runtime) => {
+  await eachSideBySide(RUNTIMES, async (runtime) => {
     const devflow = await startDevflowProcess({ runtime });
     started.set(runtime, { devflow, repo: await repoFromExample(EXAMPLE) });
     await devflow.cli(['apps:create', appOn(runtime)]);
     const first = await pushTo(started.get(runtime)!.repo, devflow, appOn(runtime));
     expect(first.exitCode, `${runtime}: ${first.stderr}`).toBe(0);
-  }));
-  const failed = results.find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  });
 }, 300_000);
 afterAll(async () => {
   await Promise.all([...started.values()].map(async ({ devflow }) => {
