@@ -324,7 +324,7 @@ export async function startTelemetryLoopsStep({
 }: Pick<House, 'config' | 'store' | 'routing' | 'log' | 'runtime'>): Promise<Started<void>> {
   const loops = startTelemetryLoops({
     sql: store.db.sql, traffic: routing.router.metrics, runtime: runtime?.runtime, smtpUrl: readServerSettings(process.env).smtpUrl,
-    mailFrom: `DevFlow alerts <alerts@${config.domain}>`, log,
+    mailFrom: `DevFlow alerts <alerts@${config.domain}>`, log, metricsEveryMs: config.metricsEveryMs,
   });
   return { value: undefined, stop: () => loops.stop() };
 }

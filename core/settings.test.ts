@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables, readTrustedProxies, readMaxRestarts } from './settings.js';
+import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables, readTrustedProxies, readMaxRestarts, readMetricsEverySeconds } from './settings.js';
 import { publicApiUrl } from './config.js';
 
 describe('readServerSettings', () => {
@@ -145,5 +145,22 @@ describe('readMaxRestarts (a crash loop\'s restarts, every runtime)', () => {
 
   it.each(['0', '21', '2.5', '-1', 'five', '1e1'])('refuses %j, saying what it takes', (value) => {
     expect(() => readServerSettings({ DEVFLOW_MAX_RESTARTS: value })).toThrow(`DEVFLOW_MAX_RESTARTS must be a whole number from 1 to 20, got "${value}"`);
+  });
+});
+
+describe('readMetricsEverySeconds (the metrics pass\'s period)', () => {
+  it.each([
+    [{}, 60],
+    [{ DEVFLOW_METRICS_EVERY_SECONDS: '' }, 60],
+    [{ DEVFLOW_METRICS_EVERY_SECONDS: '5' }, 5],
+    [{ DEVFLOW_METRICS_EVERY_SECONDS: ' 15 ' }, 15],
+    [{ DEVFLOW_METRICS_EVERY_SECONDS: '60' }, 60],
+  ])('env %j gives %d s', (env, expected) => {
+    expect(readMetricsEverySeconds(env)).toBe(expected);
+    expect(readServerSettings(env).metricsEveryMs).toBe(expected * 1000);
+  });
+
+  it.each(['4', '0', '61', '7.5', '-10', 'ten', '1e1'])('refuses %j, saying what it takes', (value) => {
+    expect(() => readServerSettings({ DEVFLOW_METRICS_EVERY_SECONDS: value })).toThrow(`DEVFLOW_METRICS_EVERY_SECONDS must be a whole number from 5 to 60, got "${value}"`);
   });
 });

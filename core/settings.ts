@@ -96,6 +96,10 @@ export const SETTINGS = [
     name: 'DEVFLOW_MAX_RESTARTS', default: '`5`', readBy: 'server',
     meaning: 'times (1 to 20) a crashing instance is restarted in a row before its slot counts as `crashed`, on every runtime: the Docker engine\'s restart policy, Swarm\'s `MaxAttempts`, the process runtime\'s supervisor. DevFlow then keeps restarting it with a growing delay',
   },
+  {
+    name: 'DEVFLOW_METRICS_EVERY_SECONDS', default: '`60`', readBy: 'server',
+    meaning: 'seconds (5 to 60) between the metrics passes: the router\'s traffic, the instances\' CPU and memory, restarts, app databases and scraped `/metrics`. Rows stay one per minute; a shorter period shows the current minute\'s figures sooner, for more database work',
+  },
 ] as const satisfies readonly SettingRow[];
 
 export type SettingName = (typeof SETTINGS)[number]['name'];
@@ -155,6 +159,8 @@ export interface ServerSettings {
   trustedProxies?: string[];
   /** DEVFLOW_MAX_RESTARTS: restarts of a crashing instance before its slot is `crashed` (scheduler/crash-loop.ts). */
   maxRestarts: number;
+  /** DEVFLOW_METRICS_EVERY_SECONDS, in ms: how often the metrics pass runs (telemetry/metrics/sampler.ts). */
+  metricsEveryMs: number;
 }
 
 /** Router spans and the span store (issue 18). */
@@ -219,6 +225,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     stripe: readStripeSettings(env),
     trustedProxies: readTrustedProxies(env),
     maxRestarts: readMaxRestarts(env),
+    metricsEveryMs: readMetricsEverySeconds(env) * 1000,
   };
 }
 
@@ -313,6 +320,21 @@ export function readMaxRestarts(env: Env): number {
   if (raw === undefined) return DEFAULT_MAX_RESTARTS;
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < 1 || n > MOST_RESTARTS) refuse('DEVFLOW_MAX_RESTARTS', raw, `a whole number from 1 to ${MOST_RESTARTS}`);
+  return n;
+}
+
+/** Below this the pass's queries and scrapes (per app) would run almost without a break on a platform with many apps. */
+const FEWEST_METRICS_SECONDS = 5;
+
+/**
+ * DEVFLOW_METRICS_EVERY_SECONDS, default 60. At most 60: the rows are per minute, and a longer
+ * period would leave minutes without a row of their own.
+ */
+export function readMetricsEverySeconds(env: Env): number {
+  const raw = text(env, 'DEVFLOW_METRICS_EVERY_SECONDS');
+  if (raw === undefined) return 60;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < FEWEST_METRICS_SECONDS || n > 60) refuse('DEVFLOW_METRICS_EVERY_SECONDS', raw, `a whole number from ${FEWEST_METRICS_SECONDS} to 60`);
   return n;
 }
 

@@ -23,6 +23,8 @@ export interface TelemetryLoopsOptions {
   /** The From address of alert mails. */
   mailFrom: string;
   log(line: string): void;
+  /** DEVFLOW_METRICS_EVERY_SECONDS, in ms: the metrics pass's period (default 60 s). */
+  metricsEveryMs?: number;
 }
 
 export interface TelemetryLoops {
@@ -36,7 +38,7 @@ export function startTelemetryLoops(options: TelemetryLoopsOptions): TelemetryLo
   const usage = options.runtime?.kind === 'swarm' ? withReportedUsage(options.sql, options.runtime) : options.runtime;
   const runtime = options.runtime;
   const scrape = runtime?.list === undefined ? undefined : { list: (app: AppName) => runtime.list!(app) };
-  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, usage, scrape, log: options.log });
+  const sampler = new MetricsSampler({ sql: options.sql, traffic: options.traffic, usage, scrape, log: options.log, everyMs: options.metricsEveryMs });
   sampler.start();
   const mail = platformMailer({ sql: options.sql, smtpUrl: options.smtpUrl });
   const alerts = new AlertRunner({

@@ -7,6 +7,7 @@
  * samples each app's own database (database.ts) and scrapes the apps' own Prometheus endpoints
  * where they asked for it (scrape.ts).
  * Off the request path: the router only counts, as it did for GET /metrics.
+ * The pass runs every DEVFLOW_METRICS_EVERY_SECONDS (60 by default); the rows stay per minute.
  */
 import { errorMessage } from '../../core/errors.js';
 import type { Sql } from '../../core/store/database.js';
@@ -22,7 +23,16 @@ import { foldUsage } from './usage.js';
 import { pruneUsage, writeUsage } from './usage-store.js';
 import { trafficDelta, type TrafficCounters, type TrafficSnapshot } from './traffic.js';
 
-const SAMPLE_EVERY_MS = 60_000;
+const MINUTE_MS = 60_000;
+
+/**
+ * The minute whose row a pass at `now` adds to: the one its period began in (the last pass's
+ * time, when the passes keep their period). Every 60 s that is the minute before `now`'s; every
+ * 10 s, mostly `now`'s own minute, so its row fills up as the minute goes.
+ */
+export function passMinute(now: Date, everyMs: number): Date {
+  return new Date(Math.floor((now.getTime() - everyMs) / MINUTE_MS) * MINUTE_MS);
+}
 
 export interface SamplerOptions {
   sql: Sql;
@@ -32,6 +42,8 @@ export interface SamplerOptions {
   /** The runtime's instance list, for apps that asked their own /metrics endpoint to be scraped (scrape.ts). */
   scrape?: ScrapeOptions['runtime'];
   log(line: string): void;
+  /** How often start() runs a pass (DEVFLOW_METRICS_EVERY_SECONDS); 60 s when not given. */
+  everyMs?: number;
 }
 
 export class MetricsSampler {
@@ -48,20 +60,24 @@ export class MetricsSampler {
   }
 
   start(): void {
-    this.loop = runPeriodically(() => this.pass(), SAMPLE_EVERY_MS);
+    this.loop = runPeriodically(() => this.pass(), this.everyMs);
+  }
+
+  private get everyMs(): number {
+    return this.options.everyMs ?? MINUTE_MS;
   }
 
   async stop(): Promise<void> {
     await this.loop?.stop();
   }
 
-  /** Stores the traffic since the last pass as the minute before `now`'s row; rolls up hours. */
+  /** Adds the traffic since the last pass to its minute's row (passMinute); rolls up hours. */
   async pass(now = new Date()): Promise<void> {
     try {
       const current = this.options.traffic.snapshot();
       const delta = trafficDelta(this.last, current);
       this.last = current;
-      const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - 60_000);
+      const minute = passMinute(now, this.everyMs);
       await addMetricRows(this.options.sql, await this.rows(delta, minute));
       await this.sampleUsage(minute);
       await this.countRestarts(minute, now);

@@ -42,6 +42,25 @@ describe('MetricsSampler over the router\'s counters', () => {
     ]);
   });
 
+  it('every 10 s (DEVFLOW_METRICS_EVERY_SECONDS=10), the passes add up in their minute\'s row', async () => {
+    const router = new ProxyMetrics();
+    const sampler = new MetricsSampler({ sql: db.sql, traffic: router, log: () => {}, everyMs: 10_000 });
+    router.record('metered', 200, 0.004);
+    await sampler.pass(at(16, 0, 15));
+    router.record('metered', 500, 0.2);
+    router.record('metered', 200, 0.004);
+    await sampler.pass(at(16, 0, 25));
+    router.record('metered', 200, 0.004);
+    await sampler.pass(at(16, 1, 5)); // its 10 s began at 16:00:55
+    router.record('metered', 404, 0.004);
+    await sampler.pass(at(16, 1, 15));
+    const minutes = await readMetricRows(db.sql, { appId, resolution: '1m', since: at(15, 59), until: at(16, 2) });
+    expect(minutes.map((r) => [r.at, r.requests, r.status['2xx'], r.status['4xx'], r.status['5xx']])).toEqual([
+      [at(16, 0), 4, 3, 0, 1],
+      [at(16, 1), 1, 0, 1, 0],
+    ]);
+  });
+
   it('stores the instances\' CPU (from two readings) and memory, per instance and summed per process type', async () => {
     const MB = 1024 * 1024;
     let readings: UsageReading[] = [];

@@ -35,7 +35,9 @@ const requested: string[] = [];
 const policyMessages: string[] = [];
 
 beforeAll(async () => {
-  devflow = await startDevflowProcess({ runtime: 'process' });
+  // The metrics pass every 5 s instead of every minute: the charts have the traffic's minute
+  // (still one row per minute) by the time their tab opens, not up to 60 s later.
+  devflow = await startDevflowProcess({ runtime: 'process', env: { DEVFLOW_METRICS_EVERY_SECONDS: '5' } });
   const call = (method: string, route: string, body?: unknown) => raw(method, `${devflow.api}/api/v1${route}`, { token: devflow.token, body });
   expect((await call('POST', '/apps', { name: 'shop' })).status).toBe(201);
   expect((await call('POST', '/apps/shop/telemetry', { sample: 1 })).status).toBe(201);
@@ -137,7 +139,7 @@ describe('observability in the dashboard', () => {
 
   it('charts the metrics the API returns, with a marker at the release', async () => {
     await ui.tab('Metrics');
-    // The router's counters are rolled up once a minute; the panel redraws every 30 seconds.
+    // The router's counters are rolled up every 5 s here (DEVFLOW_METRICS_EVERY_SECONDS); the panel redraws every 30 seconds.
     await page.waitForFunction((n) => document.querySelector('td[data-summary=requests]')?.textContent === String(n), TRAFFIC.length, { timeout: 240_000 });
     for (const series of ['requests', 'p95Ms', 'rate5xx']) {
       expect(await page.locator(`figure[data-chart=${series}] canvas`).count()).toBe(1);
@@ -154,7 +156,7 @@ describe('observability in the dashboard', () => {
     const web = page.locator('section[data-process-metrics=web]');
     expect(await web.locator('figure[data-chart=restarts] figcaption strong').textContent()).toBe('Restarts');
     expect(await web.locator('figure[data-chart=restarts] [data-latest]').textContent()).toBe('latest 0');
-    // Sampled in the same minute's pass as the router's rows; the panel redraws every 30 seconds.
+    // Sampled in the same pass as the router's rows; the panel redraws every 30 seconds.
     await page.waitForSelector('[data-testid=database-metrics] figure[data-chart=sizeMb]', LONG);
     const api = await raw('GET', `${devflow.api}/api/v1/apps/shop/metrics?since=1h`, { token: devflow.token });
     const rows = (api.json as { database: Array<{ connections: number; sizeBytes: number; cacheHitRatio: number | null }> }).database;

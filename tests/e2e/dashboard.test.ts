@@ -72,6 +72,10 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('span.live:has-text("live")');
     await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
     repo = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
+    // The Jobs tab's cron job (the last test) is in the first release: its first run comes at a
+    // minute's turn, which then passes while the tests between run, not in a wait of its own.
+    await repo.write('app.json', '{ "cron": [ { "command": "echo cron-ran", "schedule": "* * * * *" } ] }\n');
+    await repo.commit('a cron job every minute');
     const push = pushTo(repo, devflow, 'hello');
     await page.waitForSelector('tr[data-deployment]', LONG);
     await page.waitForFunction(() => document.querySelector('[data-testid=build-log]')?.textContent?.includes('-----> Building hello'), undefined, LONG);
@@ -420,10 +424,7 @@ describe('the dashboard in Chromium', () => {
   });
 
   it("the Jobs tab: the app.json cron job with its schedule, next run and last run's status, and recent one-off runs (issue 21)", async () => {
-    await repo.write('app.json', '{ "cron": [ { "command": "echo cron-ran", "schedule": "* * * * *" } ] }\n');
-    await repo.commit('a cron job every minute');
-    const push = await pushTo(repo, devflow, 'hello');
-    expect(push.exitCode, push.stderr).toBe(0);
+    // The job came with the first push (app.json); the releases since (config, rollback) kept it.
     const run = await raw('POST', `${devflow.api}/api/v1/apps/hello/runs`, { token: devflow.token, body: { command: 'echo one-off; exit 3', detach: true } });
     expect(run.status).toBe(200);
     await page.goto(`${devflow.api}/#/apps/hello/jobs`);
@@ -435,10 +436,12 @@ describe('the dashboard in Chromium', () => {
     expect(await page.textContent(`${job} [data-testid=next-run]`)).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await page.waitForSelector(`tr[data-run]:has-text("echo one-off; exit 3") .badge[data-state=failed]`, LONG);
     expect(await page.textContent(`tr[data-run]:has-text("echo one-off; exit 3") [data-testid=run-status]`)).toBe('failed exit 3');
-    // The job runs at the next minute: its row then shows the run's status and exit code.
+    // The job runs at each minute's turn: its row then shows the run's status and exit code.
     await page.waitForSelector(`${job} [data-testid=last-status] .badge[data-state=succeeded]`, { timeout: 150_000 });
     expect(await page.textContent(`${job} [data-testid=last-status]`)).toContain('succeeded exit 0');
-    expect(await page.textContent(`tr[data-run]:has-text("[cron] echo cron-ran")`)).toContain('succeeded');
+    // Its runs are among the recent runs (a later one may still be going: one of them has succeeded).
+    const cronRuns = await page.$$eval('tr[data-run]', (rows) => rows.map((r) => r.textContent ?? '').filter((t) => t.includes('[cron] echo cron-ran')));
+    expect(cronRuns.some((t) => t.includes('succeeded')), JSON.stringify(cronRuns)).toBe(true);
     await shot('14-jobs');
   }, 240_000);
 });

@@ -19,19 +19,25 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpanView, TraceSummary } from '../../telemetry/index.js';
+import { eachSideBySide } from '../support/side-by-side.js';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
-import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
+import { pushTo, repoFromExample } from '../support/git.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'examples/node-otel');
-const APP = 'traced';
-const HOST = `${APP}.localhost`;
+const RUNTIMES = ['docker', 'process', 'swarm'] as const;
+type RuntimeName = (typeof RUNTIMES)[number];
+/**
+ * One app name per runtime: the DevFlows share the Docker engine, where an app's images are named
+ * after it (devflow/<app>:<commit>), and the three pushes can be of the same commit.
+ */
+const appOn = (runtime: RuntimeName) => `traced-${runtime}`;
 const SERVER = 2;
 const CLIENT = 3;
 
 /** A request through the router carrying the caller's own traceparent (sampled). */
-function requestWithTrace(httpPort: number, traceId: string, parentId: string, host = HOST): Promise<{ status: number; body: string }> {
+function requestWithTrace(httpPort: number, traceId: string, parentId: string, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const headers = { host, traceparent: `00-${traceId}-${parentId}-01` };
     http.get({ host: '127.0.0.1', port: httpPort, path: '/', headers, agent: false }, (res) => {
@@ -57,29 +63,50 @@ async function appTrace(devflow: DevflowProcess, app: string, traceId: string, a
 
 const childrenIn = (spans: SpanView[]) => (parent: SpanView) => spans.filter((s) => s.parentSpanId === parent.spanId);
 
-describe.each(['docker', 'process', 'swarm'] as const)('the zero-config Node agent on the %s runtime', (runtime) => {
-  let devflow: DevflowProcess;
-  let repo: Workdir;
+/** Creates `app` with telemetry on (every trace kept) and pushes the example in `dir` to it. */
+async function deployTraced(devflow: DevflowProcess, app: string, dir: string): Promise<void> {
+  await devflow.cli(['apps:create', app]);
+  expect((await devflow.cli(['telemetry:enable', '--app', app, '--sample', '1'])).exitCode).toBe(0);
+  const pushed = await pushTo(await repoFromExample(dir), devflow, app);
+  expect(pushed.exitCode, `${app}: ${pushed.stderr}`).toBe(0);
+}
 
-  beforeAll(async () => {
-    devflow = await startDevflowProcess({ runtime });
-    await devflow.cli(['apps:create', APP]);
-    expect((await devflow.cli(['telemetry:enable', '--app', APP, '--sample', '1'])).exitCode).toBe(0);
-    repo = await repoFromExample(EXAMPLE);
-    const pushed = await pushTo(repo, devflow, APP);
-    expect(pushed.exitCode, pushed.stderr).toBe(0);
+const devflows = new Map<RuntimeName, DevflowProcess>();
+
+// The three DevFlows start and make their apps' first releases side by side: one after another,
+// these starts and cold builds were most of the file's time. The process runtime's DevFlow also
+// holds the ES-module app and the app with its own SDK (the last describe).
+beforeAll(async () => {
+  await eachSideBySide(RUNTIMES, async (runtime) => {
+    const devflow = await startDevflowProcess({ runtime });
+    devflows.set(runtime, devflow);
+    await deployTraced(devflow, appOn(runtime), EXAMPLE);
+    if (runtime === 'process') {
+      for (const [app, dir] of [['esm', 'examples/node-otel-esm'], ['own', 'tests/fixtures/otel-own-sdk']] as const) {
+        await deployTraced(devflow, app, path.join(ROOT, dir));
+      }
+    }
   });
-  afterAll(async () => {
-    await devflow?.stop();
-    await cleanupRuntime(devflow?.home);
-  });
+}, 300_000);
+afterAll(async () => {
+  await Promise.all([...devflows.values()].map(async (devflow) => {
+    await devflow.stop();
+    await cleanupRuntime(devflow.home);
+  }));
+});
+
+describe.each(RUNTIMES)('the zero-config Node agent on the %s runtime', (runtime) => {
+  const APP = appOn(runtime);
+  const HOST = `${APP}.localhost`;
+  let devflow: DevflowProcess;
+  beforeAll(() => void (devflow = devflows.get(runtime)!));
 
   const traceWithAppSpans = (traceId: string, appSpans: number) => appTrace(devflow, APP, traceId, appSpans);
 
   it('one request makes one trace: router span > app server span > pg and outgoing http spans', async () => {
     const traceId = randomBytes(16).toString('hex');
     const callerSpan = randomBytes(8).toString('hex');
-    const res = await requestWithTrace(devflow.httpPort, traceId, callerSpan);
+    const res = await requestWithTrace(devflow.httpPort, traceId, callerSpan, HOST);
     expect(res).toEqual({ status: 200, body: 'answer 42, inner\n' });
 
     // The app's spans: its server span for /, pg's, the outgoing GET and the server span of /inner.
@@ -115,20 +142,7 @@ describe.each(['docker', 'process', 'swarm'] as const)('the zero-config Node age
 
 describe('the Node agent beside ES-module apps and apps with their own SDK (process runtime)', () => {
   let devflow: DevflowProcess;
-
-  beforeAll(async () => {
-    devflow = await startDevflowProcess({ runtime: 'process' });
-    for (const [app, dir] of [['esm', 'examples/node-otel-esm'], ['own', 'tests/fixtures/otel-own-sdk']] as const) {
-      await devflow.cli(['apps:create', app]);
-      expect((await devflow.cli(['telemetry:enable', '--app', app, '--sample', '1'])).exitCode).toBe(0);
-      const pushed = await pushTo(await repoFromExample(path.join(ROOT, dir)), devflow, app);
-      expect(pushed.exitCode, pushed.stderr).toBe(0);
-    }
-  });
-  afterAll(async () => {
-    await devflow?.stop();
-    await cleanupRuntime(devflow?.home);
-  });
+  beforeAll(() => void (devflow = devflows.get('process')!));
 
   it('an ES-module app: router span > server span > pg, http.get and fetch spans, each call reaching /inner', async () => {
     const traceId = randomBytes(16).toString('hex');
