@@ -108,6 +108,7 @@ describe('containerCreateOptions', () => {
         Memory: 256 * 1024 * 1024,
         NanoCpus: 500_000_000,
         RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 },
+        Init: true,
       },
     });
   });
@@ -119,7 +120,7 @@ describe('containerCreateOptions', () => {
     );
     expect(options.Cmd).toBeUndefined();
     expect(options.ExposedPorts).toBeUndefined();
-    expect(options.HostConfig).toEqual({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+    expect(options.HostConfig).toEqual({ RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 }, Init: true });
   });
 
   it("gives a one-off run (devflow run, cron) its size's memory and CPU limits, no port, its command under the launcher's shell", () => {
@@ -135,16 +136,16 @@ describe('containerCreateOptions', () => {
     const route = { kind: 'bridge', network: 'devflow-apps' } as const;
     const webOptions = containerCreateOptions(spec(), 'n', [], route);
     expect(webOptions.ExposedPorts).toEqual({ '5000/tcp': {} });
-    expect(webOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+    expect(webOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 }, Init: true });
     const workerOptions = containerCreateOptions(spec({ processType: worker }), 'n', [], route);
-    expect(workerOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+    expect(workerOptions.HostConfig).toEqual({ NetworkMode: 'devflow-apps', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 }, Init: true });
   });
 
   it('given a holder on the bridge route, joins its network namespace and exposes no port; on the published route a holder is ignored', () => {
     const route = { kind: 'bridge', network: 'devflow-apps' } as const;
     const joined = containerCreateOptions(spec(), 'n', [], route, 5, 'abc123');
     expect(joined.ExposedPorts).toBeUndefined();
-    expect(joined.HostConfig).toEqual({ NetworkMode: 'container:abc123', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 } });
+    expect(joined.HostConfig).toEqual({ NetworkMode: 'container:abc123', RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 5 }, Init: true });
     const published = containerCreateOptions(spec(), 'n', [], PUBLISHED, 5, 'abc123');
     expect(published.ExposedPorts).toEqual({ '5000/tcp': {} });
     expect(published.HostConfig?.NetworkMode).toBeUndefined();

@@ -143,6 +143,11 @@ export function containerCreateOptions(
       ...(spec.cpus === undefined ? {} : { NanoCpus: Math.round(spec.cpus * 1e9) }),
       ...(mounts.length === 0 ? {} : { Binds: readOnlyBinds(mounts) }),
       RestartPolicy: { Name: 'on-failure', MaximumRetryCount: maxRestarts },
+      // The engine's init (tini) as PID 1 passes SIGTERM on to the app. A process that is PID 1
+      // itself gets no default signal action: a Node app with no SIGTERM handler ignored the stop
+      // and was killed at the end of the grace period, 10 s later, where on the process runtime
+      // (and on Heroku) SIGTERM ends it at once. The init also reaps the app's orphaned children.
+      Init: true,
     },
   };
 }

@@ -28,6 +28,7 @@ setInterval(() => {}, 1000);
 const LAUNCHER_SH = `case "$1" in
   web) exec node server.js ;;
   worker) exec node worker.js ;;
+  idle) exec node -e "console.log('idle ready'); setInterval(() => {}, 1000)" ;;
   *) echo "unknown process type $1" >&2; exit 1 ;;
 esac
 `;
@@ -227,6 +228,17 @@ describe('DockerRuntime', () => {
 
     await runtime.stop(instance.id);
     expect(await runtime.list(app)).toEqual([]);
+  });
+
+  it('ends a process that has no SIGTERM handler at SIGTERM, not at the grace period\'s SIGKILL (an init is PID 1)', async () => {
+    const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { web: 'node server.js', idle: 'node -e ...' } };
+    const instance = await runtime.start(spec('idle', artifact));
+    await waitFor('the idle process to start', async () => ((await runtime.logs(instance.id)).includes('idle ready') ? true : undefined));
+    const container = docker.getContainer(instance.id);
+    await container.stop({ t: 30 });
+    // 143 is 128 + SIGTERM. Node as PID 1 would have ignored it and been killed after 30 s: 137.
+    expect((await container.inspect()).State.ExitCode).toBe(143);
+    await runtime.stop(instance.id);
   });
 
   it('refuses an image that is not in the engine instead of pulling it', async () => {
