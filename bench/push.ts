@@ -14,6 +14,8 @@
  * no package load times. `--runtime` benches one runtime. `--rest-seconds N` (default 30) is the
  * window over which DevFlow's CPU at rest is read, with no apps and with all apps deployed;
  * `--no-load-times` leaves out the packages' load times. `--cpu-prof` also profiles a second such window with all apps deployed and lists where it went.
+ * `--example node-api` pushes that example instead (five npm dependencies and a lockfile, as in issue
+ * 15's report) with the same one-line change; the default is node-hello (no dependencies).
  * `--heap-snapshots <dir>` writes a heap snapshot at each memory reading (no apps, one, ten) into
  * <dir>/<runtime>/1.heapsnapshot … (DevTools' Memory tab compares them).
  */
@@ -36,11 +38,18 @@ const SETTLE_MS = APPS > 1 ? 20_000 : 1_000;
 const REST_MS = numberFlag('--rest-seconds', 30) * 1000;
 const PROFILE = process.argv.includes('--cpu-prof');
 const SNAPSHOTS = process.argv.includes('--heap-snapshots') ? process.argv[process.argv.indexOf('--heap-snapshots') + 1] : undefined;
+/** The examples the bench can push, each with the text its one-line change rewrites. */
+const EXAMPLES: Record<string, { marker: RegExp; text: (n: number) => string }> = {
+  'node-hello': { marker: /Hello from node-hello[^\\]*/, text: (n) => `Hello from node-hello #${n}` },
+  'node-api': { marker: /node-api is up[^']*/, text: (n) => `node-api is up #${n}` },
+};
+const EXAMPLE = process.argv.includes('--example') ? process.argv[process.argv.indexOf('--example') + 1]! : 'node-hello';
+if (!(EXAMPLE in EXAMPLES)) throw new Error(`--example: one of ${Object.keys(EXAMPLES).join(', ')}`);
 const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@b', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@b' };
 
 async function makeRepo(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'devflow-bench-src-'));
-  await fs.cp(path.join(ROOT, 'examples/node-hello'), dir, { recursive: true });
+  await fs.cp(path.join(ROOT, 'examples', EXAMPLE), dir, { recursive: true });
   await git(dir, ['init', '-q', '-b', 'main']);
   await commitGreeting(dir, 0);
   return dir;
@@ -53,10 +62,12 @@ async function git(dir: string, args: string[]): Promise<void> {
 async function commitGreeting(dir: string, n: number): Promise<string> {
   const file = path.join(dir, 'server.js');
   const source = await fs.readFile(file, 'utf8');
-  await fs.writeFile(file, source.replace(/Hello from node-hello[^\\]*/, `Hello from node-hello #${n}`));
+  const { marker, text } = EXAMPLES[EXAMPLE]!;
+  if (!marker.test(source)) throw new Error(`examples/${EXAMPLE}/server.js no longer holds the text the bench rewrites`);
+  await fs.writeFile(file, source.replace(marker, text(n)));
   await git(dir, ['add', '-A']);
   await git(dir, ['commit', '-q', '-m', `greeting ${n}`]);
-  return `Hello from node-hello #${n}`;
+  return text(n);
 }
 
 interface PushTiming {
@@ -114,7 +125,7 @@ async function measureRuntime(runtime: 'docker' | 'process') {
     const restNoApps = APPS > 1 ? await cpuAtRest(devflow.child.pid!, REST_MS) : 0;
     await createApp(devflow, 'bench');
     const dir = await makeRepo();
-    const cold = (await timePush(devflow, dir, 'bench', 'Hello from node-hello #0')).served;
+    const cold = (await timePush(devflow, dir, 'bench', EXAMPLES[EXAMPLE]!.text(0))).served;
     await phasesOfLatest(devflow, 'bench');
     const warm: PushTiming[] = [];
     const floor: number[] = [];
@@ -130,7 +141,7 @@ async function measureRuntime(runtime: 'docker' | 'process') {
     const oneApp = await memoryBreakdown(devflow.child.pid!, reportFile);
     for (let n = 2; n <= APPS; n++) {
       await createApp(devflow, `bench${n}`);
-      await timePush(devflow, dir, `bench${n}`, `Hello from node-hello #${WARM_RUNS}`);
+      await timePush(devflow, dir, `bench${n}`, EXAMPLES[EXAMPLE]!.text(WARM_RUNS));
     }
     await sleep(SETTLE_MS);
     const tenApps = await memoryBreakdown(devflow.child.pid!, reportFile);
@@ -205,7 +216,7 @@ const perApp = (r: (typeof rows)[number]) => (r.tenApps.rss - r.oneApp.rss) / (A
 const memoryRow = (r: (typeof rows)[number], state: string, m: MemoryBreakdown) =>
   `| ${r.runtime} | ${state} | ${f(m.rss)} MB | ${f(m.anonymous)} MB | ${f(m.fileBacked)} MB | ${f(m.heapUsed)} / ${f(m.heapCommitted)} MB | ${f(m.youngCommitted)} MB | ${f(m.external)} MB |`;
 await writeResult('push', [
-  `### Push to served (node-hello), ${machine()}`,
+  `### Push to served (${EXAMPLE}), ${machine()}`,
   '',
   `Median of ${WARM_RUNS} warm runs; "bare git push" is the same commit pushed to a plain bare repository on the same disk (the floor).`,
   '',
