@@ -174,6 +174,9 @@ export async function exportArchive(opts: {
       await loadArchive(opts.docker, opts.archiveDir, opts.tag);
     }
   };
-  await Promise.all([load(), opts.whileLoading?.()]);
+  // Both are waited for even when one fails, so no load or layer move outlives the build.
+  const [loaded, alongside] = await Promise.allSettled([load(), opts.whileLoading?.()]);
+  if (loaded.status === 'rejected') throw loaded.reason;
+  if (alongside.status === 'rejected') throw alongside.reason;
   return { built, imageId: `sha256:${createHash('sha256').update(configJson).digest('hex')}` };
 }

@@ -83,7 +83,6 @@ export interface DockerRuntimeOptions {
   maxRestarts?: number;
 }
 
-
 export class DockerRuntime implements RuntimeDriver {
   readonly kind = 'docker' as const;
   readonly maxRestarts: number;
