@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FunctionLogLine, FunctionView } from '../../backend/index.js';
 import { CliError, createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
-import { print, type OutputOptions } from '../output.js';
+import { formatTable, print, type OutputOptions } from '../output.js';
 
 const UPLOAD_TYPE = 'application/vnd.devflow.function+json';
 const base = (app: string) => `/apps/${encodeURIComponent(app)}/functions`;
@@ -53,8 +53,7 @@ export function formatFunctions(list: FunctionView[]): string {
   if (list.length === 0) return 'No functions: deploy one with `devflow functions:deploy <app> <name> <dir>`';
   const rows = [['NAME', 'VERSION', 'VERIFY JWT', 'INVOCATIONS', 'ERRORS', 'DEPLOYED'],
     ...list.map((f) => [f.name, `v${f.version}`, f.verifyJwt ? 'yes' : 'no', String(f.invocations), String(f.errors), f.deployedAt])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return formatTable(rows);
 }
 
 export function formatLogLine(l: FunctionLogLine): string {

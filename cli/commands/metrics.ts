@@ -4,7 +4,7 @@
  */
 import { createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
-import { print, type OutputOptions } from '../output.js';
+import { formatTable, print, type OutputOptions } from '../output.js';
 
 interface Summary {
   requests: number; requestsPerMinute: number; status: Record<string, number>; rate5xx?: number;
@@ -69,8 +69,7 @@ export function formatMetricNames(app: string, names: CustomMetricNames): string
     return `${app} has sent no metrics of its own since ${names.since} (set DEVFLOW_METRICS_PATH to have its Prometheus endpoint scraped, or send OTLP metrics)`;
   }
   const rows = [['NAME', 'KIND', 'READ AS', 'UNIT', 'POINTS', 'LAST'], ...names.metrics.map((m) => [m.name, m.kind, m.reading, m.unit || '-', String(m.points), m.lastAt])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return formatTable(rows);
 }
 
 export function formatCustomMetric(app: string, m: CustomMetricView): string {

@@ -6,7 +6,7 @@
 import type { SpanView, TelemetryView, TraceSummary } from '../../telemetry/index.js';
 import { CliError, createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
-import { print, type OutputOptions } from '../output.js';
+import { formatTable, print, type OutputOptions } from '../output.js';
 import { formatDuration, renderWaterfall } from '../waterfall.js';
 
 const appPath = (app: string, rest: string) => `/apps/${encodeURIComponent(app)}/${rest}`;
@@ -18,8 +18,7 @@ export function formatTraceList(traces: TraceSummary[]): string {
     t.release ?? '-', t.startedAt.replace('T', ' ').slice(0, 19),
   ]);
   const header = ['TRACE ID', 'DURATION', 'ROUTE', 'STATUS', 'RELEASE', 'STARTED (UTC)'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return formatTable([header, ...rows]);
 }
 
 export async function listTraces({ app, opts }: CommandInput<OutputOptions & { slowest?: boolean; since?: string; limit?: string }>): Promise<void> {
