@@ -156,6 +156,15 @@ describe('runThroughChannel in a warm build container', () => {
     expect(await run({ file: 'echo', args: ['made again'], cwd: '/', env: {} })).toEqual({ exitCode: 0, lines: ['made again'] });
   });
 
+  it('runs a job though the watcher read part of a line before it (a read cut by its timeout)', async () => {
+    // What `read -t` left when its timeout fired in the middle of a job name: the start of a line.
+    // The watcher read the name that came next as "3f2a<name>" and never ran that job.
+    const requests = await open(join(warm.channel.hostDir, warm.channel.requests), constants.O_WRONLY | constants.O_NONBLOCK);
+    await requests.write('3f2a');
+    await requests.close();
+    expect(await run({ file: 'echo', args: ['still ran'], cwd: '/', env: {} })).toEqual({ exitCode: 0, lines: ['still ran'] });
+  });
+
   it('gives 127 for a command that does not exist, as a shell does', async () => {
     expect((await run({ file: '/no/such/program', args: [], cwd: '/', env: {} })).exitCode).toBe(127);
   });

@@ -4,8 +4,10 @@
  * loaded one, and a warm build runs two in a row (detect, build) before its export. The warm
  * container's first process (warm-containers.ts) is a bash loop that also reads job names from
  * a FIFO in a channel directory shared with the host and starts each job in the background: the
- * host writes the job (a bash script made here from the argument array), a FIFO for its output
- * and the job's name; the job runs the command with stdout and stderr into that FIFO and ends it
+ * host writes the job (a bash script made here from the argument array, `<id>.job`), a FIFO for
+ * its output, and the job's name on the request FIFO, which only wakes the watcher: it takes every
+ * `*.job` it finds (renaming it `<id>.run`), so a name it read in part (bash's `read -t` can drop
+ * the bytes it read when its timeout fires: a build then waited for ever) loses nothing. The job runs the command with stdout and stderr into that FIFO and ends it
  * with a marker line carrying the exit status. Commands stay argument arrays: every word is
  * single-quoted, never parsed by a shell from user input. What the channel cannot carry (an
  * environment name that is not a shell identifier) and a container without a channel go through
@@ -14,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, open as openFd } from 'node:fs';
-import { open, readdir, rm, writeFile } from 'node:fs/promises';
+import { open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -197,10 +199,10 @@ export async function runThroughChannel(
 ): Promise<number> {
   const marker = `devflow-exit-${randomBytes(8).toString('hex')}`;
   const { id, fresh } = await takeOutput(channel.hostDir);
-  const [script, out] = [join(channel.hostDir, `${id}.sh`), join(channel.hostDir, outputName(id))];
+  const [script, out] = [join(channel.hostDir, `${id}.job`), join(channel.hostDir, outputName(id))];
   const removeJobFiles = async () => {
-    await rm(script, { force: true });
-    await rm(out, { force: true });
+    // The job as written, as renamed by the watcher when it took it (`.run`), and its output.
+    for (const file of [`${script}.tmp`, script, join(channel.hostDir, `${id}.run`), out]) await rm(file, { force: true });
   };
   const job = renderJob(command, `${channel.viewDir}/${outputName(id)}`, marker);
   const fd = await openOutput(script, out, job, fresh).catch(async (err: unknown) => {
@@ -240,7 +242,9 @@ function openFifo(out: string): Promise<number> {
  * again when a spare went missing); returns the FIFO's descriptor.
  */
 async function openOutput(script: string, out: string, job: string, fresh: boolean): Promise<number> {
-  await writeFile(script, job, { flag: 'wx' });
+  // Whole before the watcher can see it: it takes any `*.job` it finds, whenever it looks.
+  await writeFile(`${script}.tmp`, job, { flag: 'wx' });
+  await rename(`${script}.tmp`, script);
   const fd = await openFifo(out).catch(async (err: NodeJS.ErrnoException) => {
     if (fresh || err.code !== 'ENOENT') throw err;
     await execa('mkfifo', ['-m', '600', out]);

@@ -33,18 +33,22 @@ export const CHANNEL_VIEW = '/cnb/channel';
 /**
  * The first process (bash): stays while its lease says busy or was written less than
  * IDLE_SECONDS ago. A removed lease (the app's cache is gone) ends it too: stat fails and the
- * arithmetic with it. Between lease checks it waits up to 2 s for a job name on its request FIFO
- * (held open read-write, so it never sees an end of file) and starts that job in the background
- * (command-channel.ts): commands of a build then cost no `docker exec`.
+ * arithmetic with it. Between lease checks it waits up to 2 s for a line on its request FIFO
+ * (held open read-write, so it never sees an end of file), then starts every job the host has
+ * written (`<id>.job`, taken by renaming it `<id>.run`) in the background (command-channel.ts):
+ * commands of a build then cost no `docker exec`. What the line says does not matter, and a line
+ * cut by the timeout loses no job.
  */
 export const WATCH_SCRIPT = [
   'lease="$1"',
   'channel="$2"',
   'exec 3<>"$channel/$3"',
   'while [ "$(cat "$lease")" = busy ] || [ $(( $(date +%s) - $(stat -c %Y "$lease") )) -lt ' + String(IDLE_SECONDS) + ' ]; do',
-  '  if read -r -t 2 job <&3; then',
-  '    case "$job" in *[!0-9a-f]*|"") ;; *) bash "$channel/$job.sh" 3<&- & ;; esac',
-  '  fi',
+  '  read -r -t 2 _ <&3',
+  '  for job in "$channel"/*.job; do',
+  '    run="${job%.job}.run"',
+  '    [ -f "$job" ] && mv "$job" "$run" 2>/dev/null && { bash "$run" 3<&- & }',
+  '  done',
   'done',
 ].join('\n');
 
