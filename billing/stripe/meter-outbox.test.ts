@@ -57,24 +57,29 @@ beforeAll(async () => {
   await platformBilling(db.sql, settings).portal({ id: team!.id, name: 'metered' }, 'http://devflow.test/back');
   const [row] = await db.sql<Array<{ stripe_customer_id: string }>>`SELECT stripe_customer_id FROM billing_customers`;
   customer = row!.stripe_customer_id;
-  // The ledger: the team became a customer HOURS hours ago, and ran an instance for a known time in each hour since.
-  await db.sql`UPDATE billing_customers SET metered_until = date_trunc('hour', now()) - ${HOURS} * interval '1 hour'`;
+  // The ledger: the team became a customer HOURS hours before `end`, and ran an instance for a known time in each hour
+  // up to it. `end` is an hour before the current one, so every hour of the ledger is complete for the reporter
+  // whenever it runs: it meters up to the hour of a minute ago, and a run in an hour's first minute (seen in CI) would
+  // otherwise leave the last hour for the next pass.
+  const [last] = await db.sql<Array<{ end: Date }>>`SELECT date_trunc('hour', now()) - interval '1 hour' AS end`;
+  const end = last!.end;
+  await db.sql`UPDATE billing_customers SET metered_until = ${end}::timestamptz - ${HOURS} * interval '1 hour'`;
   for (let i = 0; i < HOURS; i++) {
     const seconds = 13 + 7 * i;
     ledgerSeconds += seconds;
     await db.sql`INSERT INTO usage_instances (instance_id, app_id, app, team_id, process_type, size, runtime, started_at, stopped_at, last_seen_at)
       SELECT ${`web.${i}`}, ${app.id}, 'metered-web', ${team!.id}, 'web', 'eco', 'process', h + interval '10 minutes', h + interval '10 minutes' + ${seconds} * interval '1 second', h + interval '50 minutes'
-      FROM (SELECT date_trunc('hour', now()) - ${HOURS - i} * interval '1 hour' AS h) AS t`;
+      FROM (SELECT ${end}::timestamptz - ${HOURS - i} * interval '1 hour' AS h) AS t`;
     if (i % 10 === 0) {
       ledgerEgressBytes += 1000 + i;
       await db.sql`INSERT INTO usage_traffic (app_id, app, team_id, hour, requests, egress_bytes)
-        VALUES (${app.id}, 'metered-web', ${team!.id}, date_trunc('hour', now()) - ${HOURS - i} * interval '1 hour', 3, ${1000 + i})`;
+        VALUES (${app.id}, 'metered-web', ${team!.id}, ${end}::timestamptz - ${HOURS - i} * interval '1 hour', 3, ${1000 + i})`;
     }
     if (i % 25 === 0) {
       ledgerBuildSeconds += 30 + i;
       const [deployment] = await db.sql<Array<{ id: number }>>`INSERT INTO deployments (app_id, ref, sha) VALUES (${app.id}, 'main', ${`sha${i}`}) RETURNING id`;
       await db.sql`INSERT INTO deployment_phases (deployment_id, phase, started_at, duration_ms)
-        VALUES (${deployment!.id}, 'build', date_trunc('hour', now()) - ${HOURS - i} * interval '1 hour' + interval '20 minutes', ${(30 + i) * 1000})`;
+        VALUES (${deployment!.id}, 'build', ${end}::timestamptz - ${HOURS - i} * interval '1 hour' + interval '20 minutes', ${(30 + i) * 1000})`;
     }
   }
 });
