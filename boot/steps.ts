@@ -65,6 +65,8 @@ export interface Started<T> {
 }
 
 const RECONCILE_EVERY_MS = 30_000;
+/** How long a stopping DevFlow lets git requests finish once the deployments have ended. */
+const PUSH_VERDICT_MS = 5_000;
 
 export interface Store {
   db: Database;
@@ -178,6 +180,12 @@ export interface Roles {
   apps: AppService;
   /** Deploys from a git host's webhooks (issue 22). */
   git: GitHostService;
+  /**
+   * Ends the deployments in progress, once: a running build is stopped (scheduler/build-deadline.ts),
+   * a release finishes, and the queue takes no more. The API calls it before it closes its
+   * connections, so each push is told how its deployment ended.
+   */
+  endDeployments(): Promise<void>;
 }
 
 /** The scheduler working the deploy queue, the git receiver, previews and apps. */
@@ -186,7 +194,9 @@ export async function startRoles({
 }: Pick<House, 'config' | 'store' | 'runtime' | 'backend' | 'routing' | 'addons' | 'log' | 'telemetry'>): Promise<Started<Roles>> {
   const { sql } = store.db;
   // A preview's add-ons are made or withheld before it builds (addons/previews/).
-  const scheduler = { ...schedulerDeps(config, store, runtime, backend, routing, telemetry), previewAddons: addons.previews };
+  // Aborted when DevFlow stops: a running build ends then, instead of holding the stop (build-deadline.ts).
+  const stopping = new AbortController();
+  const scheduler = { ...schedulerDeps(config, store, runtime, backend, routing, telemetry), previewAddons: addons.previews, stopping: stopping.signal };
   const queue = createDeployQueue({ redisUrl: config.redisUrl, databaseUrl: store.db.url });
   const interrupted = await failInterruptedDeployments(sql);
   if (interrupted > 0) log(`marked ${interrupted} interrupted deployment(s) as failed`);
@@ -212,10 +222,12 @@ export async function startRoles({
   const git = new GitHostService({
     sql, secretKey: store.secretKey, enqueue, repos: receiver, previews, reporter, allowHosts: config.gitAllowHosts, publicUrl,
   });
+  let ended: Promise<void> | undefined;
+  const endDeployments = () => (ended ??= (stopping.abort(), queue.close()));
   return {
-    value: { scheduler, queue, receiver, previews, apps, git },
+    value: { scheduler, queue, receiver, previews, apps, git, endDeployments },
     async stop() {
-      await queue.close();
+      await endDeployments();
       await receiver.close();
     },
   };
@@ -226,7 +238,7 @@ function schedulerDeps(config: Config, store: Store, runtime: Runtime, backend: 
   return {
     config, sql: store.db.sql, bus: store.bus, runtime: runtime.runtime, docker: runtime.docker, routes: routing.routes,
     healthCheck: DEFAULT_HEALTH_CHECK, drainMs: 500, stopGraceMs: 10_000, platformEnv: telemetry?.platformEnv(platformEnv) ?? platformEnv,
-    keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs,
+    keepReleases: config.keepReleases, releaseTimeoutMs: config.releaseTimeoutMs, buildTimeoutMs: config.buildTimeoutMs,
     sourceHook: backend.sourceHook,
     beforeBuild: (app) => assertMayBuild(store.db.sql, app), // the team's build minutes (issue 20)
   };
@@ -282,6 +294,11 @@ export async function startApi({
   return {
     value: server,
     async stop() {
+      // Pushes hear how their deployment ended (a build is stopped, not waited for) before the
+      // connections close; a push still queued is not waited for beyond PUSH_VERDICT_MS.
+      server.close();
+      await roles.endDeployments();
+      await roles.receiver.settled(PUSH_VERDICT_MS);
       server.closeAllConnections();
       for (const socket of upgraded) socket.destroy();
       await new Promise((r) => server.close(r));

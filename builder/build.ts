@@ -31,6 +31,11 @@ export interface BuildRequest {
   slugDir?: string;
   /** Buildpacks directory with order.toml; default the repository's buildpacks/. */
   buildpacksDir?: string;
+  /**
+   * Ends the build early (its time limit, DevFlow stopping): the commands running are stopped,
+   * and the build rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BuildResult {
@@ -61,7 +66,7 @@ export async function buildApp(req: BuildRequest): Promise<BuildResult> {
             'answers (DEVFLOW_RUNTIME=docker), or remove the Dockerfile to build with buildpacks',
         );
       }
-      const artifact = await buildDockerfile({ sourceDir: req.sourceDir, tag, labels, log: req.log });
+      const artifact = await buildDockerfile({ sourceDir: req.sourceDir, tag, labels, log: req.log, signal: req.signal });
       return { artifact, strategy, buildpacks: [] };
     }
     case 'buildpacks': {

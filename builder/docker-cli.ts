@@ -19,6 +19,8 @@ export interface CliBuildOptions {
   secrets?: { id: string; src: string }[];
   phase: string;
   log: LogSink;
+  /** Ends the build: the CLI is killed (the engine then cancels the build) and the signal's reason is thrown. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface CliBuildOptions {
 export const DOCKER_CLI = readDockerCli(process.env) ?? (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 
 /** The argument array for `docker build`; pure so tests can check it without Docker. */
-export function dockerBuildArgs(opts: Omit<CliBuildOptions, 'phase' | 'log'>): string[] {
+export function dockerBuildArgs(opts: Omit<CliBuildOptions, 'phase' | 'log' | 'signal'>): string[] {
   const args = ['build', '--progress=plain', '--tag', opts.tag];
   for (const [k, v] of Object.entries(opts.labels ?? {})) args.push('--label', `${k}=${v}`);
   for (const [k, v] of Object.entries(opts.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
@@ -40,9 +42,10 @@ export function dockerBuildArgs(opts: Omit<CliBuildOptions, 'phase' | 'log'>): s
 
 export async function dockerCliBuild(opts: CliBuildOptions): Promise<void> {
   const outcome = await runCommand(
-    { file: DOCKER_CLI, args: dockerBuildArgs(opts), env: { DOCKER_BUILDKIT: '1' } },
+    { file: DOCKER_CLI, args: dockerBuildArgs(opts), env: { DOCKER_BUILDKIT: '1' }, signal: opts.signal },
     opts.log,
   );
+  opts.signal?.throwIfAborted();
   if (outcome.exitCode !== 0) {
     throw new BuildError(opts.phase, `docker build exited ${outcome.exitCode}`, outcome.tail);
   }

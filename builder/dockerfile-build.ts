@@ -34,6 +34,7 @@ export async function buildDockerfile(opts: {
   tag: string;
   labels: Record<string, string>;
   log: LogSink;
+  signal?: AbortSignal;
 }): Promise<Artifact> {
   const trust = await hostTrust();
   const procfile = await readProcfile(opts.sourceDir);
@@ -48,6 +49,7 @@ export async function buildDockerfile(opts: {
     secrets: trust.caFile ? [{ id: 'ca', src: trust.caFile }] : [],
     phase: 'build',
     log: opts.log,
+    signal: opts.signal,
   });
   // An empty command means "the image's own CMD"; the others are Procfile lines for /bin/sh -c.
   return { kind: 'image', image: opts.tag, processes, launch: 'shell' };

@@ -40,6 +40,11 @@ export interface CommandSpec {
   /** Replace the whole environment instead of extending the parent's. */
   cleanEnv?: boolean;
   stdin?: 'ignore' | string;
+  /**
+   * Stops the command when it aborts: the command runs in a process group of its own, and the
+   * whole group is killed, so what it started (a buildpack's npm, a `sleep` in a script) goes too.
+   */
+  signal?: AbortSignal;
 }
 
 export interface CommandOutcome {
@@ -61,14 +66,29 @@ export async function runCommand(spec: CommandSpec, log: LogSink): Promise<Comma
     stdin: spec.stdin === undefined || spec.stdin === 'ignore' ? 'ignore' : 'pipe',
     input: spec.stdin !== undefined && spec.stdin !== 'ignore' ? spec.stdin : undefined,
     stripFinalNewline: false,
+    detached: spec.signal !== undefined,
   });
+  const kill = () => killGroup(child.pid);
+  spec.signal?.addEventListener('abort', kill, { once: true });
+  if (spec.signal?.aborted) kill();
   const reading = (async () => {
     for await (const line of child.iterable({ from: 'all' })) sink.line(String(line));
   })();
   const result = await child;
+  spec.signal?.removeEventListener('abort', kill);
   await reading.catch(() => undefined);
   if (result.failed && result.exitCode === undefined) {
     sink.line(result.shortMessage ?? result.message ?? `${spec.file} could not run`);
   }
   return { exitCode: result.exitCode ?? 127, tail: tail.get() };
+}
+
+/** SIGKILL to a detached command's process group; a group already gone is no error. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: every process of the group has exited.
+  }
 }

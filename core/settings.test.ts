@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables, readTrustedProxies, readMaxRestarts, readMetricsEverySeconds } from './settings.js';
+import { parseBuildTimeout, parseDuration, parseReleaseTimeout, readCliSettings, readRouterVariables, readServerSettings, readPublicUrl, readTracingVariables, readTrustedProxies, readMaxRestarts, readMetricsEverySeconds } from './settings.js';
 import { publicApiUrl } from './config.js';
 
 describe('readServerSettings', () => {
   it('uses the documented defaults', () => {
     expect(readServerSettings({ HOME: '/home/u' })).toMatchObject({
       domain: 'localhost', port: 7070, httpPort: 8080, httpsPort: 8443, bindHost: '0.0.0.0', runtime: 'auto',
-      databaseUrl: undefined, redisUrl: undefined, secretKey: undefined, keepReleases: 10, releaseTimeoutMs: 300_000,
+      databaseUrl: undefined, redisUrl: undefined, secretKey: undefined, keepReleases: 10, releaseTimeoutMs: 300_000, buildTimeoutMs: 1_800_000,
       maxPreviews: 10, previewTtlMs: 7 * 86_400_000, logLimits: { maxBytes: 100 * 1024 * 1024, maxDays: 7 },
       authFailuresPerMin: 20, dockerCli: undefined,
       router: { acmeDirectory: undefined, httpsRedirectAll: false, metricsAccess: 'token', tlsCertFile: undefined },
@@ -76,6 +76,15 @@ describe('parseReleaseTimeout', () => {
   });
   it.each(['0', '-5', 'soon'])('refuses %j', (value) => {
     expect(() => parseReleaseTimeout(value)).toThrow('DEVFLOW_RELEASE_TIMEOUT must be a positive number of seconds');
+  });
+});
+
+describe('parseBuildTimeout', () => {
+  it.each([[undefined, 1_800_000], ['', 1_800_000], ['600', 600_000], ['2.5', 2_500]])('%j → %d ms', (value, ms) => {
+    expect(parseBuildTimeout(value)).toBe(ms);
+  });
+  it.each(['0', '-1', '30m'])('refuses %j', (value) => {
+    expect(() => parseBuildTimeout(value)).toThrow('DEVFLOW_BUILD_TIMEOUT must be a positive number of seconds');
   });
 });
 

@@ -36,6 +36,7 @@ export const SETTINGS = [
   { name: 'DEVFLOW_RUNTIME', default: '`auto`: docker when an engine answers, else process', readBy: 'server', meaning: '`docker`, `process`, `swarm` (a swarm manager) (`up --runtime`)' },
   { name: 'DEVFLOW_KEEP_RELEASES', default: '`10`', readBy: 'server', meaning: 'builds (images, slugs) of this many newest releases are kept; older ones are removed and can no longer be rolled back to' },
   { name: 'DEVFLOW_RELEASE_TIMEOUT', default: '`300`', readBy: 'server', meaning: 'seconds the release phase may take before the deploy fails' },
+  { name: 'DEVFLOW_BUILD_TIMEOUT', default: '`1800`', readBy: 'server', meaning: "seconds a build may take (buildpacks or the Dockerfile); then its commands are stopped, the deploy fails and the previous release keeps serving" },
   { name: 'DEVFLOW_MAX_PREVIEWS', default: '`10`', readBy: 'server', meaning: 'previews per app; at the limit a new one is refused, naming the oldest idle one' },
   { name: 'DEVFLOW_PREVIEW_TTL', default: '`7d`', readBy: 'server', meaning: 'a preview idle this long (`90m`, `36h`, `7d`) is removed' },
   { name: 'DEVFLOW_ACME_DIRECTORY', default: "Let's Encrypt production", readBy: 'server', meaning: 'ACME directory URL for custom-domain certificates' },
@@ -128,6 +129,8 @@ export interface ServerSettings {
   secretKey?: string | undefined;
   keepReleases: number;
   releaseTimeoutMs: number;
+  /** DEVFLOW_BUILD_TIMEOUT, in ms: a build running longer is stopped (scheduler/build-deadline.ts). */
+  buildTimeoutMs: number;
   maxPreviews: number;
   previewTtlMs: number;
   router: RouterVariables;
@@ -206,6 +209,7 @@ export function readServerSettings(env: Env, flags: ServerFlags = {}): ServerSet
     secretKey: text(env, 'DEVFLOW_SECRET_KEY'),
     keepReleases: positiveInteger(env, 'DEVFLOW_KEEP_RELEASES', 10),
     releaseTimeoutMs: parseReleaseTimeout(env.DEVFLOW_RELEASE_TIMEOUT),
+    buildTimeoutMs: parseBuildTimeout(env.DEVFLOW_BUILD_TIMEOUT),
     maxPreviews: positiveInteger(env, 'DEVFLOW_MAX_PREVIEWS', 10),
     previewTtlMs: parseNamedDuration(env, 'DEVFLOW_PREVIEW_TTL', '7d'),
     router: readRouterVariables(env),
@@ -413,6 +417,11 @@ function positiveNumber(env: Env, name: SettingName, fallback: number, unit: str
 /** DEVFLOW_RELEASE_TIMEOUT, in seconds, as milliseconds. */
 export function parseReleaseTimeout(value: string | undefined): number {
   return Math.round(positiveNumber({ DEVFLOW_RELEASE_TIMEOUT: value }, 'DEVFLOW_RELEASE_TIMEOUT', 300, 'seconds') * 1000);
+}
+
+/** DEVFLOW_BUILD_TIMEOUT, in seconds, as milliseconds. */
+export function parseBuildTimeout(value: string | undefined): number {
+  return Math.round(positiveNumber({ DEVFLOW_BUILD_TIMEOUT: value }, 'DEVFLOW_BUILD_TIMEOUT', 1800, 'seconds') * 1000);
 }
 
 /** `90m`, `36h`, `7d` in milliseconds. */

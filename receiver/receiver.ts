@@ -33,6 +33,8 @@ export class GitReceiver implements AppRepositories {
   private readonly repos: BareRepos;
   private readonly channel: HookChannel;
   private readonly maxPushBytes: number;
+  /** The git requests being served, so a stopping DevFlow can let them finish (settled()). */
+  private readonly serving = new Set<Promise<void>>();
 
   constructor(private readonly options: ReceiverOptions) {
     const hookProgram = options.hookProgram ?? defaultHookProgram();
@@ -45,11 +47,24 @@ export class GitReceiver implements AppRepositories {
   handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
     const route = parseGitRoute(req.method, req.url);
     if (!route) return false;
-    this.serve(req, res, route).catch((err: unknown) => {
+    const served = this.serve(req, res, route).catch((err: unknown) => {
       if (!res.headersSent) plain(res, 500, `internal error: ${errorMessage(err)}`);
       else res.destroy();
-    });
+    }).finally(() => this.serving.delete(served));
+    this.serving.add(served);
     return true;
+  }
+
+  /**
+   * Waits until the git requests being served have ended, for at most `ms`: when DevFlow stops,
+   * a push whose deployment has just ended still gets its `remote:` lines and its verdict
+   * before the API's connections are closed.
+   */
+  async settled(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([Promise.allSettled([...this.serving]), waited]);
+    clearTimeout(timer);
   }
 
   async ensureRepo(app: AppName): Promise<void> {

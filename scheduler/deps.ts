@@ -39,6 +39,10 @@ export interface SchedulerDeps {
   keepReleases?: number;
   /** The release phase is killed after this long (DEVFLOW_RELEASE_TIMEOUT, default 300 s). */
   releaseTimeoutMs?: number;
+  /** A build is stopped after this long (DEVFLOW_BUILD_TIMEOUT, default 30 min; build-deadline.ts). */
+  buildTimeoutMs?: number;
+  /** Aborts when DevFlow is stopping: a running build is stopped, so the stop need not wait for it. */
+  stopping?: AbortSignal;
   /** Work done with a deployment's source tree once it is built, before it is released. */
   sourceHook?: SourceHook;
   /**

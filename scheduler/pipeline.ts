@@ -23,6 +23,7 @@ import { withAppJsonHealthchecks } from './app-json.js';
 import { withAppJsonCron } from './app-json-cron.js';
 import { retireInstances, rollOut } from './rollout.js';
 import { describePhases, PhaseClock } from './phase-clock.js';
+import { buildDeadline, DEFAULT_BUILD_TIMEOUT_MS } from './build-deadline.js';
 import { markRetiring } from './retiring.js';
 import { webReplicas } from './plan.js';
 
@@ -134,6 +135,7 @@ async function buildFromSource(
   const slugDir = path.join(paths.slugs, deployment.app, `d${deployment.id}`);
   const workDir = path.join(buildDir, 'work');
   await fs.mkdir(workDir, { recursive: true });
+  const deadline = buildDeadline(deps.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS, deps.stopping);
   const result = await clock.time('build', () => buildApp({
     app: deployment.app,
     sha: deployment.sha,
@@ -145,10 +147,11 @@ async function buildFromSource(
     env: config,
     log,
     docker: deps.docker,
+    signal: deadline.signal,
   })).catch(async (err: unknown) => {
     await fs.rm(slugDir, { recursive: true, force: true });
     throw err;
-  });
+  }).finally(() => deadline.clear());
   log.line(`-----> Built with ${result.strategy}${result.buildpacks.length ? ` (${result.buildpacks.join(', ')})` : ''}`);
   return withAppJsonCron(await withAppJsonHealthchecks(result.artifact, sourceDir, log), sourceDir, log);
 }

@@ -37,7 +37,10 @@ export interface Executor {
   run(command: ExecCommand, log: LogSink): Promise<CommandOutcome>;
   /** Nothing more will run: what the executor holds may serve the app's next build. */
   release(): Promise<void>;
-  /** Frees what was not released (after a failure); after release() it waits for that. */
+  /**
+   * Frees what was not released (after a failure), stopping any command still running (a build
+   * past its time limit); after release() it waits for that.
+   */
   close(): Promise<void>;
 }
 
@@ -57,6 +60,8 @@ export async function openHostExecutor(ws: Workspace): Promise<Executor> {
   const home = join(ws.scratchDir, 'home');
   await mkdir(home, { recursive: true });
   const basePath = process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  // close() stops what still runs (a build stopped by its time limit): each command's process group.
+  const closing = new AbortController();
   return {
     kind: 'host',
     view: ws,
@@ -69,10 +74,11 @@ export async function openHostExecutor(ws: Workspace): Promise<Executor> {
           cwd: command.cwd,
           env: { HOME: home, LANG: 'C.UTF-8', PATH: basePath, ...command.env },
           cleanEnv: true,
+          signal: closing.signal,
         },
         log,
       ),
     release: async () => undefined,
-    close: async () => undefined,
+    close: async () => closing.abort(),
   };
 }

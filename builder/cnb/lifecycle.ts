@@ -38,6 +38,8 @@ export interface LifecycleInput {
   /** Where the slug is written (slug target). */
   slugDir: string;
   buildpacksDir?: string;
+  /** Ends the build (its time limit, DevFlow stopping): what runs is stopped and the build throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface LifecycleResult {
@@ -155,6 +157,7 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   const outputs = await runBuildpacks({ group, entries, ws, exec, env: trustEnv(exec.view.caFile, trust.npmRegistry), userEnv, log });
   // Nothing runs in the executor after the build phase: handing the build container back
   // overlaps the export (runLifecycle still waits for it before returning).
+  input.signal?.throwIfAborted();
   void exec.release();
   const merged = mergeProcessDefs(outputs.map((o) => o.processes), await readProcfile(ws.appDir));
   const all = await listLayers(ws.layersDir);
@@ -181,11 +184,43 @@ async function runPhases(input: LifecycleInput, prepared: Prepared, exec: Execut
   return { artifact, buildpacks: group.map((bp) => bp.id) };
 }
 
+/**
+ * The executor as the phases use it when the build can be ended: once the signal aborts, the
+ * executor is closed (the host kills each command's process group, a container is removed with
+ * all it runs), and the command that was running, or the next one, throws the signal's reason
+ * instead of the failure its kill caused.
+ */
+function endingWith(exec: Executor, signal: AbortSignal): Executor {
+  const stop = () => void exec.close();
+  signal.addEventListener('abort', stop, { once: true });
+  return {
+    kind: exec.kind,
+    view: exec.view,
+    basePath: exec.basePath,
+    run: async (command, log) => {
+      signal.throwIfAborted();
+      const outcome = await exec.run(command, log).catch((err: unknown) => {
+        signal.throwIfAborted();
+        throw err;
+      });
+      signal.throwIfAborted();
+      return outcome;
+    },
+    release: () => exec.release(),
+    close: () => {
+      signal.removeEventListener('abort', stop);
+      return exec.close();
+    },
+  };
+}
+
 export async function runLifecycle(input: LifecycleInput): Promise<LifecycleResult> {
   let exec: Executor | undefined;
   try {
+    input.signal?.throwIfAborted();
     const prepared = await prepareWorkspace(input);
     exec = await openExecutor(input, prepared.ws);
+    if (input.signal) exec = endingWith(exec, input.signal);
     return await runPhases(input, prepared, exec);
   } catch (err) {
     // A failed slug build must not leave a half-made slug a runtime could pick up.

@@ -40,6 +40,8 @@ export interface DevflowProcess {
    */
   hangUp(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   restart(): Promise<void>;
+  /** Starts it again after stop(), on the same home, database and ports. */
+  start(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -121,6 +123,7 @@ export async function startDevflowProcess(options: StartOptions): Promise<Devflo
       await stop();
       await launch();
     },
+    start: launch,
   };
 }
 

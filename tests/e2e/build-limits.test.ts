@@ -1,0 +1,86 @@
+/**
+ * A build that never ends (docker runtime: buildpacks in the warm build container). Without a
+ * limit it would hold its app's lock, so no later push of the app could deploy, and hold
+ * DevFlow's stop, which waits for running deployments.
+ * - At DEVFLOW_BUILD_TIMEOUT the build's commands are stopped: the push is refused with the
+ *   reason as `remote:` lines, the previous release keeps serving, and the next push deploys.
+ * - DevFlow stopped during a build stops the build instead of waiting for it; the pusher is told
+ *   so, and the deployment reads failed, with the reason, once DevFlow is back.
+ * Each hanging build runs `sleep` with a number nothing else uses, so the test can see it go.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupRuntime } from '../support/cleanup.js';
+import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
+import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
+import { leftRunning, runningSoon } from '../support/processes.js';
+
+const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-hello');
+const LIMIT_SECONDS = 10;
+
+/** node-hello with an npm build script (the Node.js buildpack runs it) that prints, then sleeps for ever. */
+async function withHangingBuild(repo: Workdir, needle: string): Promise<void> {
+  const manifest = { name: 'node-hello', version: '1.0.0', private: true, main: 'server.js', scripts: { start: 'node server.js', build: `echo $((6*7)) asleep && sleep ${needle}` } };
+  await repo.write('package.json', `${JSON.stringify(manifest, null, 2)}\n`);
+  await repo.commit(`a build that sleeps ${needle}`);
+}
+
+describe('a build that never ends (docker runtime)', () => {
+  let devflow: DevflowProcess;
+  let repo: Workdir;
+
+  beforeAll(async () => {
+    devflow = await startDevflowProcess({ runtime: 'docker', env: { DEVFLOW_BUILD_TIMEOUT: String(LIMIT_SECONDS) } });
+    await devflow.cli(['apps:create', 'stuck']);
+    repo = await repoFromExample(EXAMPLE);
+    expect((await pushTo(repo, devflow, 'stuck')).exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    await devflow?.stop();
+    await cleanupRuntime(devflow?.home);
+  });
+
+  it('is stopped at DEVFLOW_BUILD_TIMEOUT: the push is refused with the reason, the running release keeps serving, and the next push deploys', async () => {
+    const needle = '4243.61';
+    await withHangingBuild(repo, needle);
+    const push = await pushTo(repo, devflow, 'stuck');
+    expect(push.exitCode).not.toBe(0);
+    expect(push.stderr).toContain('remote: 42 asleep');
+    expect(push.stderr).toContain(`remote:  !     build failed: build: it ran longer than ${LIMIT_SECONDS} s (DEVFLOW_BUILD_TIMEOUT) and was stopped; find the step that hangs in the log above, or ask the operator to raise the limit`);
+    expect(push.stderr).toContain('remote:  !     The previous release (if any) is still serving.');
+    expect(push.stderr).toContain('[remote rejected] HEAD -> main (pre-receive hook declined)');
+    expect(await leftRunning(needle)).toEqual([]);
+    expect((await getViaRouter(devflow.httpPort, 'stuck.localhost')).body).toContain('Hello from node-hello');
+    expect(await failedDeployment(devflow)).toMatchObject({ state: 'failed', reason: expect.stringContaining(`ran longer than ${LIMIT_SECONDS} s`) });
+
+    // The app's lock was let go: the fixed code deploys.
+    await repo.write('package.json', await fs.readFile(path.join(EXAMPLE, 'package.json'), 'utf8'));
+    await repo.write('server.js', (await fs.readFile(path.join(EXAMPLE, 'server.js'), 'utf8')).replace('Hello from node-hello', 'Hello again'));
+    await repo.commit('no build script');
+    expect((await pushTo(repo, devflow, 'stuck')).exitCode).toBe(0);
+    expect((await getViaRouter(devflow.httpPort, 'stuck.localhost')).body).toContain('Hello again');
+  });
+
+  it('DevFlow stopped during a build stops it: the pusher is told, and the deployment reads failed once DevFlow is back', async () => {
+    const needle = '4243.62';
+    await withHangingBuild(repo, needle);
+    const pushing = pushTo(repo, devflow, 'stuck');
+    expect(await runningSoon(needle)).not.toEqual([]);
+    const stopped = await devflow.stop();
+    expect(stopped).toEqual({ code: 0, signal: null });
+    const push = await pushing;
+    expect(push.exitCode).not.toBe(0);
+    expect(push.stderr).toContain('remote:  !     build failed: build: DevFlow was stopped during the build; push again once it is running');
+    expect(await leftRunning(needle)).toEqual([]);
+
+    await devflow.start();
+    expect(await failedDeployment(devflow)).toMatchObject({ state: 'failed', reason: 'build failed: build: DevFlow was stopped during the build; push again once it is running' });
+    expect((await getViaRouter(devflow.httpPort, 'stuck.localhost')).body).toContain('Hello again');
+  });
+});
+
+async function failedDeployment(devflow: DevflowProcess): Promise<{ state: string; reason: string | null } | undefined> {
+  const [latest] = JSON.parse((await devflow.cli(['deployments', 'stuck', '--json'])).stdout) as Array<{ state: string; reason: string | null }>;
+  return latest;
+}
