@@ -129,6 +129,40 @@ describe('SwarmRuntime', () => {
     }
   });
 
+  it('listing an app while one of its services is removed lists the others, instead of failing', async () => {
+    // The real engine, with one service removed just before the first task list: what happens when a
+    // retiring release's last instance stops between the two calls (a rollback right after a push).
+    let removeFirst: string | undefined;
+    const racing = new Proxy(docker, {
+      get(target, prop) {
+        if (prop === 'listTasks') {
+          return async (options: object) => {
+            if (removeFirst !== undefined) {
+              const id = removeFirst;
+              removeFirst = undefined;
+              await docker.getService(id).remove();
+            }
+            return docker.listTasks(options);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const listing = new SwarmRuntime(racing, owner, [], { maxRestarts: MAX_RESTARTS });
+    const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { idle: 'idle' } };
+    const old = await runtime.start(spec('idle', artifact));
+    const current = await runtime.start({ ...spec('idle', artifact), release: 2 });
+    const [oldService] = (await docker.listServices({ filters: serviceFilters(owner, app) })).filter((s) => s.Spec?.Labels?.['devflow.release'] === '1');
+    expect(oldService).toBeDefined();
+    removeFirst = oldService!.ID;
+    expect((await listing.list(app)).map((i) => i.id)).toEqual([current.id]);
+    expect(removeFirst).toBeUndefined();
+    await runtime.stop(current.id, { graceMs: 0 });
+    await runtime.stop(old.id, { graceMs: 0 });
+    expect(await servicesLeft()).toBe(0);
+  });
+
   it("a mount's files reach the task as configs; its CPU and memory are read as `docker stats` shows them", async () => {
     const shipping = new SwarmRuntime(docker, owner, [{ hostPath: shippedDir, containerPath: '/opt/shipped' }]);
     const artifact: Artifact = { kind: 'image', image: launcherTag, processes: { show: 'show' } };

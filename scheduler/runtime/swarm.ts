@@ -57,6 +57,8 @@ const TASK_START_TIMEOUT_MS = 60_000;
 const POLL_MS = 200;
 /** How long one listing of the swarm answers readLogs (under the collector's 1 s period). */
 const RECENT_LOCATE_MS = 500;
+/** Looks at the swarm taken again when a service went between listing it and its tasks (locate()). */
+const LOCATE_ATTEMPTS = 5;
 /**
  * How long one read of a task's log may take. The engine's task log API can leave a read without
  * follow unfinished for good (moby/moby#38640, docker/cli#4678), and these reads run where nothing
@@ -327,7 +329,22 @@ export class SwarmRuntime implements RuntimeDriver {
     return this.recent.located;
   }
 
+  /**
+   * The services, then their tasks. The engine refuses a task list that names a service gone in
+   * between (404 "service … not found"), as one is when a retiring release's last instance stops
+   * while a rollback lists the app: the look is then taken again.
+   */
   private async locate(app?: AppName): Promise<Located[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.locateOnce(app);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404 || attempt >= LOCATE_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async locateOnce(app?: AppName): Promise<Located[]> {
     const services = (await this.docker.listServices({ filters: serviceFilters(this.owner, app) })) as unknown as ServiceInfo[];
     if (services.length === 0) return [];
     const [tasks, nodeHost] = await Promise.all([
