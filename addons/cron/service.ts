@@ -4,7 +4,7 @@ import type { AppName } from '../../core/names.js';
 import { getApp } from '../../core/store/apps.js';
 import type { Sql } from '../../core/store/database.js';
 import { fromRow as runFromRow, type RunRow } from '../runs/store.js';
-import { listCronJobs } from './store.js';
+import { currentCronEntries, listCronJobs, syncCronJobs } from './store.js';
 
 export interface CronJobView {
   job: string;
@@ -20,7 +20,10 @@ export interface CronJobView {
 
 export async function listCron(sql: Sql, name: AppName, now = new Date()): Promise<CronJobView[]> {
   const app = await getApp(sql, name);
-  const jobs = await listCronJobs(sql, app.id);
+  // The jobs of the current release as it is now, not as the loop last took them (up to
+  // CRON_TICK_MS ago): a job pushed a moment ago is listed, one removed is gone.
+  const [current] = await currentCronEntries(sql, app.id);
+  const jobs = current === undefined ? await listCronJobs(sql, app.id) : await syncCronJobs(sql, current, now);
   return Promise.all(jobs.map(async (job) => {
     const [last] = await sql<RunRow[]>`
       SELECT * FROM one_off_runs WHERE app_id = ${app.id} AND cron_job = ${job.job} ORDER BY id DESC LIMIT 1`;

@@ -21,11 +21,12 @@ export interface CurrentCron {
   entries: CronEntry[];
 }
 
-/** Every app's current release with its cron entries (none: an empty list, so old jobs go). */
-export async function currentCronEntries(sql: Sql): Promise<CurrentCron[]> {
+/** Every app's (or one app's) current release with its cron entries (none: an empty list, so old jobs go). */
+export async function currentCronEntries(sql: Sql, appId?: number): Promise<CurrentCron[]> {
   const rows = await sql<{ app_id: number; app: string; release: number; cron: CronEntry[] | null }[]>`
     SELECT a.id AS app_id, a.name AS app, r.version AS release, r.artifact->'cron' AS cron
-    FROM apps a JOIN releases r ON r.app_id = a.id AND r.version = a.current_release`;
+    FROM apps a JOIN releases r ON r.app_id = a.id AND r.version = a.current_release
+    ${appId === undefined ? sql`` : sql`WHERE a.id = ${appId}`}`;
   return rows.map((r) => ({ appId: r.app_id, app: r.app, release: r.release, entries: r.cron ?? [] }));
 }
 
