@@ -38,6 +38,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/apps/{app}', summary: 'Destroy an app, its instances and repository', scope: 'admin', response: { json: ref('Deleted') } },
   { method: 'get', path: '/apps/{app}/deployments', summary: "List an app's deployments, newest first", scope: 'read', response: { json: arrayOf('Deployment') }, query: paged, alias: '/projects/{app}/deployments' },
   { method: 'post', path: '/apps/{app}/deployments', summary: 'Deploy a ref already pushed to the app, without a push', scope: 'deploy', status: 202, request: ref('DeployRequest'), response: { json: ref('Deployment') }, alias: '/projects/{app}/deployments' },
+  { method: 'post', path: '/apps/{app}/deployments/{id}/cancel', summary: 'Cancel a queued or building deployment: its build is stopped, the push refused, the running release keeps serving (200 once it ended, 202 while its DevFlow still stops it; 409 once releasing or ended)', scope: 'deploy', response: { json: ref('Deployment') } },
   { method: 'get', path: '/deployments/{id}', summary: 'Show a deployment', scope: 'read', response: { json: ref('Deployment') } },
   { method: 'get', path: '/deployments/{id}/log', summary: "A deployment's build and release log (?follow=true streams it until it ends)", scope: 'read', response: { text: true }, query: { follow: { type: 'boolean' } } },
   { method: 'get', path: '/apps/{app}/releases', summary: "List an app's releases, newest first", scope: 'read', response: { json: arrayOf('Release') }, query: paged, alias: '/projects/{app}/releases' },

@@ -37,6 +37,11 @@ export const COMMANDS: CommandSpec[] = [
   { name: 'releases', description: "list an app's releases", app, json, load: () => import('./commands/releases.js').then((m) => m.listReleases) },
   { name: 'deployments', description: "list an app's deployments", app, json, load: () => import('./commands/releases.js').then((m) => m.listDeployments) },
   {
+    name: 'deployments:cancel', description: 'stop a queued or building deployment: its push is refused, the running release keeps serving', app, json,
+    args: [['[id]', "the deployment (default: the app's deployment in progress)"]],
+    load: () => import('./commands/releases.js').then((m) => m.cancelDeployment),
+  },
+  {
     name: 'deployments:log', description: "print a deployment's build and release log", args: [['<id>']],
     options: [{ flags: '--follow', description: 'keep printing until the deployment ends' }],
     load: () => import('./commands/releases.js').then((m) => m.printDeploymentLog),

@@ -8,6 +8,8 @@ import { connect, type Sql } from './store/database.js';
 export type DevflowEvent =
   | { type: 'deployment.log'; deploymentId: number; app: string; seq: number; line: string }
   | { type: 'deployment.state'; deploymentId: number; app: string; state: DeploymentState; reason?: string | null; releaseVersion?: number | null }
+  /** Whichever DevFlow process builds it stops the build (scheduler/cancel.ts). */
+  | { type: 'deployment.cancel'; deploymentId: number; app: string; reason: string }
   | { type: 'release.created'; app: string; version: number }
   | { type: 'app.changed'; app: string };
 

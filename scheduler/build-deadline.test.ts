@@ -27,7 +27,7 @@ describe('buildDeadline', () => {
 
   it('aborts with the stopped error when DevFlow stops first, and the timer no longer matters', async () => {
     const stopping = new AbortController();
-    const deadline = buildDeadline(60_000, stopping.signal);
+    const deadline = buildDeadline(60_000, { stopping: stopping.signal });
     expect(deadline.signal.aborted).toBe(false);
     stopping.abort();
     expect(deadline.signal.aborted).toBe(true);
@@ -35,15 +35,24 @@ describe('buildDeadline', () => {
     deadline.clear();
   });
 
+  it('aborts with the cancel\'s own reason when the deployment is cancelled', () => {
+    const cancelled = new AbortController();
+    const deadline = buildDeadline(60_000, { cancelled: cancelled.signal, stopping: new AbortController().signal });
+    const reason = new Error('cancelled by ana (devflow deployments:cancel)');
+    cancelled.abort(reason);
+    expect(deadline.signal.reason).toBe(reason);
+    deadline.clear();
+  });
+
   it('is aborted from the start when DevFlow is already stopping', () => {
-    const deadline = buildDeadline(60_000, AbortSignal.abort());
+    const deadline = buildDeadline(60_000, { stopping: AbortSignal.abort() });
     expect((deadline.signal.reason as Error).message).toBe('build: DevFlow was stopped during the build; push again once it is running');
     deadline.clear();
   });
 
   it('cleared, it never aborts: not by its timer, not by a later stop', async () => {
     const stopping = new AbortController();
-    const deadline = buildDeadline(20, stopping.signal);
+    const deadline = buildDeadline(20, { stopping: stopping.signal });
     deadline.clear();
     await new Promise((r) => setTimeout(r, 60));
     stopping.abort();

@@ -29,20 +29,27 @@ function describeSeconds(ms: number): string {
 }
 
 /**
- * A signal that aborts after `timeoutMs` or when `stopping` aborts, whichever is first, with
- * the matching error as its reason; `clear()` drops the timer once the build is done.
+ * A signal that aborts after `timeoutMs`, when DevFlow is `stopping`, or when the deployment is
+ * `cancelled` (with that signal's own reason), whichever is first, with the matching error as
+ * its reason; `clear()` drops the timer and the listeners once the build is done.
  */
-export function buildDeadline(timeoutMs: number, stopping?: AbortSignal): { signal: AbortSignal; clear(): void } {
+export function buildDeadline(timeoutMs: number, ends: { stopping?: AbortSignal; cancelled?: AbortSignal } = {}): { signal: AbortSignal; clear(): void } {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(buildTimeoutError(timeoutMs)), timeoutMs);
-  const stop = () => controller.abort(buildStoppedError());
-  if (stopping?.aborted) stop();
-  else stopping?.addEventListener('abort', stop, { once: true });
+  const onStop = () => controller.abort(buildStoppedError());
+  const onCancel = () => controller.abort(ends.cancelled?.reason);
+  const watch = (signal: AbortSignal | undefined, listener: () => void) => {
+    if (signal?.aborted) listener();
+    else signal?.addEventListener('abort', listener, { once: true });
+  };
+  watch(ends.stopping, onStop);
+  watch(ends.cancelled, onCancel);
   return {
     signal: controller.signal,
     clear() {
       clearTimeout(timer);
-      stopping?.removeEventListener('abort', stop);
+      ends.stopping?.removeEventListener('abort', onStop);
+      ends.cancelled?.removeEventListener('abort', onCancel);
     },
   };
 }

@@ -24,6 +24,7 @@ import { withAppJsonCron } from './app-json-cron.js';
 import { retireInstances, rollOut } from './rollout.js';
 import { describePhases, PhaseClock } from './phase-clock.js';
 import { buildDeadline, DEFAULT_BUILD_TIMEOUT_MS } from './build-deadline.js';
+import { CancelledError, cancelSignal } from './cancel.js';
 import { markRetiring } from './retiring.js';
 import { webReplicas } from './plan.js';
 
@@ -49,6 +50,8 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
     await publishState(deps, deployment, 'building');
     const log = new DeploymentLog(deps.sql, deps.bus, deploymentId, app.name);
     let state: DeploymentState = 'building';
+    // Heard until the release starts: a cancel then stops the build (scheduler/cancel.ts).
+    const cancel = cancelSignal(deps.bus, deploymentId);
     try {
       await assertBaseIsCurrent(deps, app.id, deployment);
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
@@ -58,8 +61,10 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       // build runs, unless the last deploy left it ready (retireAfterLive).
       deps.runtime.prepareStarts?.(app.name, webReplicas(await getFormation(deps.sql, app.id)));
       const config = await deployConfigVars(deps.sql, app, deps.previewAddons, log);
-      const artifact = await buildFromSource(deps, deployment, config, log, clock);
+      const artifact = await buildFromSource(deps, deployment, config, log, clock, cancel.signal);
       await deps.sourceHook?.beforeRelease(app, buildSourceDir(deps.config.home, deploymentId), log);
+      cancel.signal.throwIfAborted();
+      cancel.stop();
       await transitionDeployment(deps.sql, deploymentId, 'building', 'releasing');
       state = 'releasing';
       await publishState(deps, deployment, 'releasing');
@@ -87,6 +92,7 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       await transitionDeployment(deps.sql, deploymentId, state, 'failed', { reason });
       await publishState(deps, deployment, 'failed', reason);
     } finally {
+      cancel.stop();
       await fs.rm(path.join(homePaths(deps.config.home).builds, String(deploymentId)), { recursive: true, force: true });
     }
   });
@@ -122,6 +128,7 @@ async function buildFromSource(
   config: Record<string, string>,
   log: DeploymentLog,
   clock: PhaseClock,
+  cancelled: AbortSignal,
 ): Promise<Artifact> {
   const paths = homePaths(deps.config.home);
   const buildDir = path.join(paths.builds, String(deployment.id));
@@ -135,7 +142,7 @@ async function buildFromSource(
   const slugDir = path.join(paths.slugs, deployment.app, `d${deployment.id}`);
   const workDir = path.join(buildDir, 'work');
   await fs.mkdir(workDir, { recursive: true });
-  const deadline = buildDeadline(deps.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS, deps.stopping);
+  const deadline = buildDeadline(deps.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS, { stopping: deps.stopping, cancelled });
   const result = await clock.time('build', () => buildApp({
     app: deployment.app,
     sha: deployment.sha,
@@ -173,6 +180,7 @@ async function assertBaseIsCurrent(deps: SchedulerDeps, appId: number, deploymen
 
 function failureReason(err: unknown): string {
   if (err instanceof DevflowError && err.code === 'forbidden') return `deploy refused: ${err.message}`;
+  if (err instanceof CancelledError) return err.message;
   return err instanceof BuildError ? `build failed: ${err.message}` : `release failed: ${errorMessage(err)}`;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Deployments (list, trigger without a push, get), their logs (whole or followed live) and
+ * Deployments (list, trigger without a push, cancel, get), their logs (whole or followed live) and
  * releases. Lists page with ?limit=&cursor= (see pagination.ts).
  */
 import type express from 'express';
@@ -10,6 +10,7 @@ import { listDeploymentPhases } from '../../core/store/deployment-phases.js';
 import { getDeployment, listDeployments, readDeploymentLog } from '../../core/store/deployments.js';
 import { listReleases } from '../../core/store/releases.js';
 import type { Deployment, Release } from '../../core/types.js';
+import { cancelDeployment } from '../../scheduler/cancel.js';
 import { grantOf } from '../authenticate.js';
 import { parseDeployRequest } from '../deploy-request.js';
 import type { ApiDeps } from '../deps.js';
@@ -38,6 +39,12 @@ export function registerDeploymentRoutes(v1: express.Router, deps: ApiDeps): voi
     const releases = (await listReleases(deps.sql, app.id, RELEASES_WINDOW))
       .filter((r) => before === undefined || r.version < before).slice(0, page.limit + 1);
     sendPage(req, res, page, releases, (r) => String(r.version), (r) => releaseView(r, app.currentRelease));
+  }));
+  v1.post('/apps/:app/deployments/:id/cancel', route(async (req, res) => {
+    const id = parsePositiveInt(req.params.id, 'deployment id');
+    const deployment = await cancelDeployment(deps, parseAppName(req.params.app), id, grantOf(res).name);
+    // Told but still building (its DevFlow did not answer in time): accepted, not done.
+    res.status(deployment.state === 'building' ? 202 : 200).json(deploymentView(deployment));
   }));
   v1.get('/deployments/:id', route(async (req, res) => {
     const id = parsePositiveInt(req.params.id, 'deployment id');

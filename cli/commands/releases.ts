@@ -1,5 +1,5 @@
-/** releases, deployments, deployments:log, deployments:trace */
-import { createClient } from '../client.js';
+/** releases, deployments, deployments:cancel, deployments:log, deployments:trace */
+import { CliError, createClient } from '../client.js';
 import type { CommandInput } from '../command-spec.js';
 import { print, type OutputOptions } from '../output.js';
 import type { DeploymentTiming } from '../waterfall.js';
@@ -30,6 +30,25 @@ export async function listDeployments({ app, opts }: CommandInput<OutputOptions>
   const list = await createClient(process.env).request<DeploymentView[]>('GET', appPath(app, '/deployments'));
   print(opts, list, () => list.map((d) =>
     `#${d.id}\t${d.state}\t${d.sha.slice(0, 7)}\t${d.releaseVersion ? `v${d.releaseVersion}` : ''}\t${d.reason ?? ''}`).join('\n'));
+}
+
+const IN_PROGRESS = new Set(['queued', 'building', 'releasing']);
+
+/** `deployments:cancel [app] [id]`: the given deployment, or the app's newest one in progress. */
+export async function cancelDeployment({ app, args: [given], opts }: CommandInput<OutputOptions>): Promise<void> {
+  const client = createClient(process.env);
+  if (given !== undefined && !/^#?\d+$/.test(given)) throw new CliError(`the deployment id is a number from \`devflow deployments ${app}\`, got "${given}"`, 'usage');
+  let id = given?.replace(/^#/, '');
+  if (id === undefined) {
+    const list = await client.request<DeploymentView[]>('GET', appPath(app, '/deployments'));
+    const running = list.find((d) => IN_PROGRESS.has(d.state));
+    if (running === undefined) throw new CliError(`no deployment of ${app} is in progress: \`devflow deployments ${app}\` lists them`, 'conflict');
+    id = String(running.id);
+  }
+  const ended = await client.request<DeploymentView>('POST', appPath(app, `/deployments/${encodeURIComponent(id)}/cancel`));
+  print(opts, ended, () => ended.state === 'building'
+    ? `Deployment #${ended.id} of ${app} was told to stop and is still building: \`devflow deployments ${app}\` shows when it has`
+    : `Cancelled deployment #${ended.id} of ${app}: the running release (if any) keeps serving`);
 }
 
 export async function printDeploymentLog({ args: [id], opts }: CommandInput<{ follow?: boolean }>): Promise<void> {

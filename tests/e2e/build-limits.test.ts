@@ -4,6 +4,7 @@
  * DevFlow's stop, which waits for running deployments.
  * - At DEVFLOW_BUILD_TIMEOUT the build's commands are stopped: the push is refused with the
  *   reason as `remote:` lines, the previous release keeps serving, and the next push deploys.
+ * - `devflow deployments:cancel` stops it the same way, saying who cancelled it.
  * - DevFlow stopped during a build stops the build instead of waiting for it; the pusher is told
  *   so, and the deployment reads failed, with the reason, once DevFlow is back.
  * Each hanging build runs `sleep` with a number nothing else uses, so the test can see it go.
@@ -60,6 +61,28 @@ describe('a build that never ends (docker runtime)', () => {
     await repo.commit('no build script');
     expect((await pushTo(repo, devflow, 'stuck')).exitCode).toBe(0);
     expect((await getViaRouter(devflow.httpPort, 'stuck.localhost')).body).toContain('Hello again');
+  });
+
+  it('deployments:cancel stops a build in progress: the push is refused with who cancelled it, the running release keeps serving', async () => {
+    const needle = '4243.63';
+    await withHangingBuild(repo, needle);
+    const pushing = pushTo(repo, devflow, 'stuck');
+    expect(await runningSoon(needle)).not.toEqual([]);
+    const cancelled = await devflow.cli(['deployments:cancel', 'stuck']);
+    expect(cancelled.stdout).toMatch(/^Cancelled deployment #\d+ of stuck: the running release \(if any\) keeps serving$/);
+    const push = await pushing;
+    expect(push.exitCode).not.toBe(0);
+    expect(push.stderr).toMatch(/remote:  !     cancelled by \S+ \(devflow deployments:cancel\)/);
+    expect(await leftRunning(needle)).toEqual([]);
+    expect((await getViaRouter(devflow.httpPort, 'stuck.localhost')).body).toContain('Hello again');
+    // Nothing is left to cancel: said, with the exit code for a conflict.
+    const again = await devflow.cli(['deployments:cancel', 'stuck'], { reject: false });
+    expect(again.exitCode).toBe(5);
+    expect(again.stderr).toContain('no deployment of stuck is in progress');
+    const id = /#(\d+)/.exec(cancelled.stdout)![1]!;
+    const ended = await devflow.cli(['deployments:cancel', 'stuck', id], { reject: false });
+    expect(ended.exitCode).toBe(5);
+    expect(ended.stderr).toContain(`deployment ${id} already ended (failed): there is nothing to cancel`);
   });
 
   it('DevFlow stopped during a build stops it: the pusher is told, and the deployment reads failed once DevFlow is back', async () => {
