@@ -216,7 +216,7 @@ export async function startRoles({
     sql, serverUrl: store.db.url, databases: store.databases, secretKey: store.secretKey, runtime: runtime.runtime, routes: routing.routes,
     maxPreviews: config.maxPreviews, idleTtlMs: config.previewTtlMs, addons: addons.previews,
   }, enqueue, config, receiver);
-  const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews, addons);
+  const apps = new AppService(sql, receiver, runtime.runtime, routing.routes, runtime.platformEnv, previews, addons, { sql, bus: store.bus });
   const publicUrl = publicApiUrl(config);
   const reporter = new HostReporter({ sql, bus: store.bus, secretKey: store.secretKey, config, publicUrl, allowHosts: config.gitAllowHosts, log });
   const git = new GitHostService({

@@ -1,9 +1,11 @@
 /** Creating and destroying apps: the store, the git repository, instances and routes together. */
+import { DevflowError, errorMessage } from '../core/errors.js';
+import { withAppLock } from '../core/locks.js';
 import { parseAppName, type AppName } from '../core/names.js';
 import { createApp, deleteApp, getApp, type AppRecord } from '../core/store/apps.js';
 import type { Sql } from '../core/store/database.js';
 import type { GitReceiver } from '../receiver/index.js';
-import type { RouteRefresher, RuntimeDriver } from '../scheduler/index.js';
+import { cancelInProgress, type CancelDeps, type RouteRefresher, type RuntimeDriver } from '../scheduler/index.js';
 
 export class AppService {
   constructor(
@@ -17,6 +19,8 @@ export class AppService {
     private readonly previews?: { removeAll(parent: { id: number }): Promise<void> },
     /** Add-ons (addons/index.ts) are deprovisioned while the app's row still names them. */
     private readonly addons?: { removeAll(app: { id: number; name: AppName }): Promise<void> },
+    /** Its deployments in progress are cancelled first (scheduler/cancel.ts). */
+    private readonly deployments?: CancelDeps,
   ) {}
 
   async create(name: string): Promise<AppRecord> {
@@ -28,11 +32,23 @@ export class AppService {
 
   async destroy(name: string): Promise<void> {
     const app = await getApp(this.sql, parseAppName(name));
+    // A deployment in progress would start instances of an app that is going: a queued or
+    // building one is cancelled (its push is told why); a release finishes first (the lock).
+    if (this.deployments) await cancelInProgress(this.deployments, app, `cancelled: ${app.name} is being destroyed (devflow apps:destroy)`);
     await this.previews?.removeAll(app);
     await this.addons?.removeAll(app);
-    await deleteApp(this.sql, app.name);
-    const instances = await this.runtime.list(app.name);
-    await Promise.all(instances.map((i) => this.runtime.stop(i.id, { graceMs: 5000 })));
+    await withAppLock(this.sql, app.id, async () => {
+      // The instances stop while the app's record still names them: should a stop fail, the
+      // app is kept, and apps:destroy can be run again.
+      const instances = await this.runtime.list(app.name);
+      const stops = await Promise.allSettled(instances.map((i) => this.runtime.stop(i.id, { graceMs: 5000 })));
+      const failed = stops.flatMap((s, i) => (s.status === 'rejected' ? [`${instances[i]!.id} (${errorMessage(s.reason)})`] : []));
+      if (failed.length > 0) {
+        throw new DevflowError('runtime_unavailable', `could not stop ${failed.join(', ')}; ${app.name} is kept: run apps:destroy again once the runtime answers`);
+      }
+      await this.runtime.dropPreparedStarts?.(app.name);
+      await deleteApp(this.sql, app.name);
+    });
     await this.databases?.drop(app.name);
     await this.receiver.removeRepo(app.name);
     await this.routes.refresh();

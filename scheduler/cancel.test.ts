@@ -54,7 +54,7 @@ describe('cancelDeployment', () => {
 
   it('fails a queued deployment at once, with the reason the push reads, and says so on the bus', async () => {
     const queued = await newDeployment();
-    const ended = await cancelDeployment({ sql: db.sql, bus }, app, queued.id, 'ana');
+    const ended = await cancelDeployment({ sql: db.sql, bus }, app, queued.id, cancelledReason('ana'));
     expect(ended).toMatchObject({ id: queued.id, state: 'failed', reason: 'cancelled by ana (devflow deployments:cancel)' });
     await expect.poll(() => events.find((e) => e.type === 'deployment.state' && e.deploymentId === queued.id)).toMatchObject({ state: 'failed', reason: cancelledReason('ana') });
     // The queue's worker, taking it now, finds it no longer queued and builds nothing.
@@ -69,7 +69,7 @@ describe('cancelDeployment', () => {
     heard.signal.addEventListener('abort', () => {
       void transitionDeployment(db.sql, building.id, 'building', 'failed', { reason: (heard.signal.reason as Error).message });
     });
-    const ended = await cancelDeployment({ sql: db.sql, bus }, app, building.id, 'ben');
+    const ended = await cancelDeployment({ sql: db.sql, bus }, app, building.id, cancelledReason('ben'));
     heard.stop();
     expect(ended).toMatchObject({ state: 'failed', reason: 'cancelled by ben (devflow deployments:cancel)' });
   });
@@ -87,10 +87,10 @@ describe('cancelDeployment', () => {
     const done = await newDeployment();
     await transitionDeployment(db.sql, done.id, 'queued', 'building');
     await transitionDeployment(db.sql, done.id, 'building', 'releasing');
-    const refusal = cancelDeployment({ sql: db.sql, bus }, app, done.id, 'ana');
+    const refusal = cancelDeployment({ sql: db.sql, bus }, app, done.id, cancelledReason('ana'));
     await expect(refusal).rejects.toBeInstanceOf(ConflictError);
     await expect(refusal).rejects.toThrow(`deployment ${done.id} is already releasing: a release is not stopped halfway`);
-    await expect(cancelDeployment({ sql: db.sql, bus }, parseAppName('other-app'), done.id, 'ana')).rejects.toThrow(NotFoundError);
+    await expect(cancelDeployment({ sql: db.sql, bus }, parseAppName('other-app'), done.id, cancelledReason('ana'))).rejects.toThrow(NotFoundError);
     expect((await getDeployment(db.sql, done.id)).state).toBe('releasing');
   });
 });

@@ -50,14 +50,16 @@ export interface CancelDeps {
   bus: EventBus;
 }
 
-/** Cancels the deployment and returns it as it ended (or, told but not yet ended, as it is). */
-export async function cancelDeployment(deps: CancelDeps, app: AppName, id: number, actor: string): Promise<Deployment> {
+/**
+ * Cancels the deployment and returns it as it ended (or, told but not yet ended, as it is);
+ * `reason` is what its push and its record say (cancelledReason, or the app being destroyed).
+ */
+export async function cancelDeployment(deps: CancelDeps, app: AppName, id: number, reason: string): Promise<Deployment> {
   for (;;) {
     const deployment = await getDeployment(deps.sql, id);
     if (deployment.app !== app) throw new NotFoundError(`deployment ${id} is not one of ${app}'s: \`devflow deployments ${app}\` lists them`);
     const step = planCancel(id, deployment.state, deployment.releaseVersion);
     if (step.kind === 'refuse') throw new ConflictError(step.message);
-    const reason = cancelledReason(actor);
     if (step.kind === 'fail-queued') {
       // The queue's worker may take it at this moment: whichever moves it from queued first wins.
       if (!(await transitionDeployment(deps.sql, id, 'queued', 'failed', { reason }))) continue;
@@ -66,6 +68,20 @@ export async function cancelDeployment(deps: CancelDeps, app: AppName, id: numbe
     }
     await deps.bus.publish({ type: 'deployment.cancel', deploymentId: id, app, reason });
     return waitWhileBuilding(deps.sql, id);
+  }
+}
+
+/**
+ * Cancels every queued or building deployment of the app (apps:destroy: none of them may start
+ * instances of an app that is going). One that moved on meanwhile is left to its own end.
+ */
+export async function cancelInProgress(deps: CancelDeps, app: { id: number; name: AppName }, reason: string): Promise<void> {
+  const rows = await deps.sql<{ id: number }[]>`
+    SELECT id FROM deployments WHERE app_id = ${app.id} AND state IN ('queued', 'building') ORDER BY id`;
+  for (const { id } of rows) {
+    await cancelDeployment(deps, app.name, id, reason).catch((err: unknown) => {
+      if (!(err instanceof ConflictError)) throw err;
+    });
   }
 }
 

@@ -12,6 +12,7 @@
 export type { RouteRefresher, SchedulerDeps } from './deps.js';
 export { enqueueDeployment, followDeployment, type DeploymentRequest, type EnqueueDeps, type WriteSource } from './enqueue.js';
 export { runDeployment } from './pipeline.js';
+export { cancelDeployment, cancelInProgress, cancelledReason, type CancelDeps } from './cancel.js';
 export { releaseOperations, type ReleaseOperations } from './release-manager.js';
 export { DEFAULT_HEALTH_CHECK } from './health.js';
 export { reconcileAll } from './reconciler.js';

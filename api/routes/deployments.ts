@@ -10,7 +10,7 @@ import { listDeploymentPhases } from '../../core/store/deployment-phases.js';
 import { getDeployment, listDeployments, readDeploymentLog } from '../../core/store/deployments.js';
 import { listReleases } from '../../core/store/releases.js';
 import type { Deployment, Release } from '../../core/types.js';
-import { cancelDeployment } from '../../scheduler/cancel.js';
+import { cancelDeployment, cancelledReason } from '../../scheduler/index.js';
 import { grantOf } from '../authenticate.js';
 import { parseDeployRequest } from '../deploy-request.js';
 import type { ApiDeps } from '../deps.js';
@@ -42,7 +42,7 @@ export function registerDeploymentRoutes(v1: express.Router, deps: ApiDeps): voi
   }));
   v1.post('/apps/:app/deployments/:id/cancel', route(async (req, res) => {
     const id = parsePositiveInt(req.params.id, 'deployment id');
-    const deployment = await cancelDeployment(deps, parseAppName(req.params.app), id, grantOf(res).name);
+    const deployment = await cancelDeployment(deps, parseAppName(req.params.app), id, cancelledReason(grantOf(res).name));
     // Told but still building (its DevFlow did not answer in time): accepted, not done.
     res.status(deployment.state === 'building' ? 202 : 200).json(deploymentView(deployment));
   }));

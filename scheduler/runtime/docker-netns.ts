@@ -114,7 +114,18 @@ export class NetnsHolders {
   async close(): Promise<void> {
     const all = [...this.ready.values()].flat();
     this.ready.clear();
-    await Promise.all(all.map(async (p) => {
+    await this.removeReady(all);
+  }
+
+  /** Removes the app's ready holders (the app is being destroyed): none waits out spareMs. */
+  async drop(app: AppName): Promise<void> {
+    const queue = this.ready.get(app) ?? [];
+    this.ready.delete(app);
+    await this.removeReady(queue);
+  }
+
+  private async removeReady(holders: Array<Promise<Holder | undefined>>): Promise<void> {
+    await Promise.all(holders.map(async (p) => {
       const holder = await p;
       if (holder !== undefined) await this.remove(holder.id).catch(() => {});
     }));

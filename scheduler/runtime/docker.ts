@@ -122,6 +122,10 @@ export class DockerRuntime implements RuntimeDriver {
     }, () => {});
   }
 
+  async dropPreparedStarts(app: AppName): Promise<void> {
+    await this.holders?.drop(app);
+  }
+
   async close(): Promise<void> {
     await this.holders?.close();
   }

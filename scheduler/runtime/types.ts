@@ -101,6 +101,8 @@ export interface RuntimeDriver {
    * A start without anything ready works as before.
    */
   prepareStarts?(app: AppName, count: number): void;
+  /** Removes at once what prepareStarts keeps ready for the app (the app is being destroyed). */
+  dropPreparedStarts?(app: AppName): Promise<void>;
   /** Removes what the driver keeps ready (DevFlow is stopping). */
   close?(): Promise<void>;
 }

@@ -5,12 +5,14 @@
  * - At DEVFLOW_BUILD_TIMEOUT the build's commands are stopped: the push is refused with the
  *   reason as `remote:` lines, the previous release keeps serving, and the next push deploys.
  * - `devflow deployments:cancel` stops it the same way, saying who cancelled it.
+ * - `devflow apps:destroy` during a build cancels it before it removes the app.
  * - DevFlow stopped during a build stops the build instead of waiting for it; the pusher is told
  *   so, and the deployment reads failed, with the reason, once DevFlow is back.
  * Each hanging build runs `sleep` with a number nothing else uses, so the test can see it go.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupRuntime } from '../support/cleanup.js';
 import { getViaRouter, startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
@@ -100,6 +102,22 @@ describe('a build that never ends (docker runtime)', () => {
     await devflow.start();
     expect(await failedDeployment(devflow)).toMatchObject({ state: 'failed', reason: 'build failed: build: DevFlow was stopped during the build; push again once it is running' });
     expect((await getViaRouter(devflow.httpPort, 'stuck.localhost')).body).toContain('Hello again');
+  });
+
+  it('apps:destroy during a build cancels it first: the push is told, nothing of the app is left running', async () => {
+    const needle = '4243.64';
+    await withHangingBuild(repo, needle);
+    const pushing = pushTo(repo, devflow, 'stuck');
+    expect(await runningSoon(needle)).not.toEqual([]);
+    await devflow.cli(['apps:destroy', 'stuck', '--confirm', 'stuck']);
+    const push = await pushing;
+    expect(push.exitCode).not.toBe(0);
+    expect(push.stderr).toContain('remote:  !     cancelled: stuck is being destroyed (devflow apps:destroy)');
+    expect(await leftRunning(needle)).toEqual([]);
+    const apps = JSON.parse((await devflow.cli(['apps', '--json'])).stdout) as Array<{ name: string }>;
+    expect(apps.map((a) => a.name)).not.toContain('stuck');
+    const containers = (await execa('/usr/bin/docker', ['ps', '-aq', '--filter', `label=devflow.home=${devflow.home}`, '--filter', 'label=devflow.app=stuck'])).stdout;
+    expect(containers).toBe('');
   });
 });
 
