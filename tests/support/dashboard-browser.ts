@@ -30,8 +30,17 @@ export async function openDashboardBrowser(artifacts: string, viewport = { width
     page,
     shot: async (name) => void (await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true })),
     async tab(label) {
-      await page.click(`nav.tabs >> text=${label}`);
-      await page.waitForSelector(`nav.tabs a.active:has-text("${label}")`);
+      // A click that lands while the page redraws (a CI run lost one after a navigation, once in
+      // many runs) is clicked again, as a person would; three unanswered clicks fail, with a picture.
+      for (let attempt = 1; ; attempt++) {
+        await page.click(`nav.tabs >> text=${label}`);
+        const active = await page.waitForSelector(`nav.tabs a.active:has-text("${label}")`, { timeout: 15_000 }).then(() => true, () => false);
+        if (active) return;
+        if (attempt === 3) {
+          await page.screenshot({ path: path.join(dir, `tab-${label}-not-active.png`), fullPage: true });
+          throw new Error(`the ${label} tab did not become active after 3 clicks (see tab-${label}-not-active.png); the page shows: ${(await page.textContent('body'))?.slice(0, 300)}`);
+        }
+      }
     },
   };
 }
