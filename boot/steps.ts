@@ -296,12 +296,12 @@ export async function startApi({
     async stop() {
       // Pushes hear how their deployment ended (a build is stopped, not waited for) before the
       // connections close; a push still queued is not waited for beyond PUSH_VERDICT_MS.
-      server.close();
+      const closed = new Promise((r) => server.close(r));
       await roles.endDeployments();
       await roles.receiver.settled(PUSH_VERDICT_MS);
       server.closeAllConnections();
       for (const socket of upgraded) socket.destroy();
-      await new Promise((r) => server.close(r));
+      await closed;
       await mailer.close();
       await auditPartitions.stop();
     },

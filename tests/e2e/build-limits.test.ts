@@ -70,7 +70,9 @@ describe('a build that never ends (docker runtime)', () => {
     await withHangingBuild(repo, needle);
     const pushing = pushTo(repo, devflow, 'stuck');
     expect(await runningSoon(needle)).not.toEqual([]);
+    const cancelStarted = performance.now();
     const cancelled = await devflow.cli(['deployments:cancel', 'stuck']);
+    console.log(`deployments:cancel answered in ${((performance.now() - cancelStarted) / 1000).toFixed(2)} s (the CLI's start included)`);
     expect(cancelled.stdout).toMatch(/^Cancelled deployment #\d+ of stuck: the running release \(if any\) keeps serving$/);
     const push = await pushing;
     expect(push.exitCode).not.toBe(0);
@@ -92,7 +94,9 @@ describe('a build that never ends (docker runtime)', () => {
     await withHangingBuild(repo, needle);
     const pushing = pushTo(repo, devflow, 'stuck');
     expect(await runningSoon(needle)).not.toEqual([]);
+    const stopStarted = performance.now();
     const stopped = await devflow.stop();
+    console.log(`DevFlow stopped ${((performance.now() - stopStarted) / 1000).toFixed(2)} s after SIGTERM, a build in progress`);
     expect(stopped).toEqual({ code: 0, signal: null });
     const push = await pushing;
     expect(push.exitCode).not.toBe(0);
