@@ -77,7 +77,8 @@ export async function runCommand(spec: CommandSpec, log: LogSink): Promise<Comma
   const result = await child;
   spec.signal?.removeEventListener('abort', kill);
   await reading.catch(() => undefined);
-  if (result.failed && result.exitCode === undefined) {
+  // A command stopped on purpose says nothing of its own: the caller says why it was stopped.
+  if (result.failed && result.exitCode === undefined && spec.signal?.aborted !== true) {
     sink.line(result.shortMessage ?? result.message ?? `${spec.file} could not run`);
   }
   return { exitCode: result.exitCode ?? 127, tail: tail.get() };

@@ -18,6 +18,7 @@ import { openDashboardBrowser, type DashboardBrowser } from '../support/dashboar
 import { cleanupRuntime } from '../support/cleanup.js';
 import { startDevflowProcess, type DevflowProcess } from '../support/devflow.js';
 import { pushTo, repoFromExample, type Workdir } from '../support/git.js';
+import { leftRunning, runningSoon } from '../support/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const LONG = { timeout: 180_000 };
@@ -421,6 +422,30 @@ describe('the dashboard in Chromium', () => {
     expect(await page.$('tr[data-app=made-here]')).toBeNull();
     const gone = await raw('GET', `${devflow.api}/api/v1/apps/made-here`, { token: devflow.token });
     expect(gone.status).toBe(404);
+  });
+
+  it('cancels a build in progress from the Deployments tab: the push is refused, nothing of the build keeps running', async () => {
+    const needle = '4243.71';
+    expect((await raw('POST', `${devflow.api}/api/v1/apps`, { token: devflow.token, body: { name: 'slowbuild' } })).status).toBe(201);
+    const slow = await repoFromExample(path.join(ROOT, 'examples', 'node-hello'));
+    const manifest = JSON.parse(await fs.readFile(path.join(slow.dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    manifest.scripts.build = `echo $((6*7)) asleep && sleep ${needle}`;
+    await slow.write('package.json', JSON.stringify(manifest));
+    await slow.commit('a build that never ends');
+    await page.goto(`${devflow.api}/#/apps/slowbuild`);
+    await page.waitForSelector('text=No deployments yet');
+    const pushing = pushTo(slow, devflow, 'slowbuild');
+    await page.waitForFunction(() => document.querySelector('[data-testid=build-log]')?.textContent?.includes('42 asleep'), undefined, LONG);
+    expect(await runningSoon(needle)).not.toEqual([]);
+    await page.click('tr[data-deployment] button[name=cancel-deployment]');
+    await page.waitForSelector('tr[data-deployment] .badge[data-state=failed]', LONG);
+    expect(await page.textContent('tr[data-deployment]')).toMatch(/cancelled by \S+ \(devflow deployments:cancel\)/);
+    expect(await page.$('tr[data-deployment] button[name=cancel-deployment]')).toBeNull();
+    await shot('15-cancelled');
+    const push = await pushing;
+    expect(push.exitCode).not.toBe(0);
+    expect(push.stderr).toMatch(/remote:  !     cancelled by \S+ \(devflow deployments:cancel\)/);
+    expect(await leftRunning(needle)).toEqual([]);
   });
 
   it("the Jobs tab: the app.json cron job with its schedule, next run and last run's status, and recent one-off runs (issue 21)", async () => {

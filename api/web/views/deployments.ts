@@ -12,6 +12,8 @@ function phaseLine(phases: PhaseTiming[]): string {
   return phases.map((p) => `${p.phase} ${(p.ms / 1000).toFixed(2)} s`).join(' · ');
 }
 
+const CANCELLABLE = new Set(['queued', 'building']);
+
 export function deploymentsPanel(root: HTMLElement, app: string): Panel {
   const body = h('tbody');
   const log = h('pre', { className: 'log', 'data-testid': 'build-log' }, 'Select a deployment to see its log.');
@@ -27,8 +29,21 @@ export function deploymentsPanel(root: HTMLElement, app: string): Panel {
     replace(body, ...rows.map((d) => h('tr', { className: `clickable${d.id === selected ? ' selected' : ''}`, 'data-deployment': d.id, onclick: () => void select(d.id) },
       h('td', {}, `#${d.id}`), h('td', {}, badge(d.state)), h('td', { className: 'mono' }, d.sha.slice(0, 7)),
       h('td', {}, d.ref.replace('refs/heads/', '')), h('td', {}, d.releaseVersion ? `v${d.releaseVersion}` : ''),
-      h('td', { className: 'muted' }, d.reason ?? ''), h('td', { className: 'muted' }, ago(d.createdAt)))));
-    if (rows.length === 0) replace(body, h('tr', {}, h('td', { colspan: 7, className: 'muted' }, 'No deployments yet: git push devflow main')));
+      h('td', { className: 'muted' }, d.reason ?? ''), h('td', { className: 'muted' }, ago(d.createdAt)),
+      h('td', {}, CANCELLABLE.has(d.state) ? cancelButton(d) : ''))));
+    if (rows.length === 0) replace(body, h('tr', {}, h('td', { colspan: 8, className: 'muted' }, 'No deployments yet: git push devflow main')));
+  };
+  // A queued or building deployment can be stopped (scheduler/cancel.ts); its push is told who did.
+  const cancelButton = (d: Deployment) => {
+    const button: HTMLButtonElement = h('button', { type: 'button', name: 'cancel-deployment', onclick: (e: Event) => {
+      e.stopPropagation();
+      button.disabled = true;
+      void attempt(table, async () => {
+        await api<Deployment>('POST', `/apps/${app}/deployments/${d.id}/cancel`);
+        await draw();
+      }).finally(() => (button.disabled = false));
+    } }, 'Cancel');
+    return button;
   };
   const select = async (id: number) => {
     selected = id;
@@ -56,9 +71,10 @@ export function deploymentsPanel(root: HTMLElement, app: string): Panel {
   const refInput = h('input', { name: 'ref', placeholder: 'main', 'aria-label': 'ref to deploy' });
   deployForm.append(refInput, h('button', { type: 'submit' }, 'Deploy ref'));
 
+  const table = h('div', { className: 'card' }, h('h2', {}, 'Deployments'),
+    h('table', {}, h('thead', {}, h('tr', {}, ...['', 'State', 'Commit', 'Ref', 'Release', 'Reason', 'When', ''].map((t) => h('th', {}, t)))), body), deployForm);
   replace(root,
-    h('div', { className: 'card' }, h('h2', {}, 'Deployments'),
-      h('table', {}, h('thead', {}, h('tr', {}, ...['', 'State', 'Commit', 'Ref', 'Release', 'Reason', 'When'].map((t) => h('th', {}, t)))), body), deployForm),
+    table,
     h('div', { className: 'card' }, title, phases, log));
   void draw();
 
