@@ -74,6 +74,16 @@ describe('cancelDeployment', () => {
     expect(ended).toMatchObject({ state: 'failed', reason: 'cancelled by ben (devflow deployments:cancel)' });
   });
 
+  it('says so when the build had ended as the cancel came: the deployment went on to its release', async () => {
+    const built = await newDeployment();
+    await transitionDeployment(db.sql, built.id, 'queued', 'building');
+    // The builder no longer listens (its build is done) and moves on to the release.
+    setTimeout(() => void transitionDeployment(db.sql, built.id, 'building', 'releasing'), 200);
+    const refusal = cancelDeployment({ sql: db.sql, bus }, app, built.id, cancelledReason('cy'));
+    await expect(refusal).rejects.toBeInstanceOf(ConflictError);
+    await expect(refusal).rejects.toThrow(`deployment ${built.id} had finished building when the cancel came and is releasing now`);
+  });
+
   it('a cancel of another deployment is not heard', async () => {
     const heard = cancelSignal(builder, 999_999);
     await bus.publish({ type: 'deployment.cancel', deploymentId: 999_998, app, reason: cancelledReason('x') });

@@ -67,7 +67,12 @@ export async function cancelDeployment(deps: CancelDeps, app: AppName, id: numbe
       return getDeployment(deps.sql, id);
     }
     await deps.bus.publish({ type: 'deployment.cancel', deploymentId: id, app, reason });
-    return waitWhileBuilding(deps.sql, id);
+    const after = await waitWhileBuilding(deps.sql, id);
+    // Its build had ended as the cancel came: it went on to its release, which is not cut.
+    if (after.state === 'releasing' || after.state === 'succeeded') {
+      throw new ConflictError(`deployment ${id} had finished building when the cancel came and is ${after.state} now; once it is live, \`devflow rollback\` undoes it`);
+    }
+    return after;
   }
 }
 

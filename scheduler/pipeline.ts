@@ -42,6 +42,9 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
   const clock = new PhaseClock();
   let retire: (() => Promise<void>) | undefined;
   let unmarkRetiring = () => {};
+  // Heard from before the deployment reads `building` (a cancel can come as soon as it does)
+  // until its release starts: a cancel then stops the build (scheduler/cancel.ts).
+  const cancel = cancelSignal(deps.bus, deploymentId);
   await withAppLock(deps.sql, app.id, async () => {
     if (!(await transitionDeployment(deps.sql, deploymentId, 'queued', 'building'))) return;
     // Phases timed before the deployment was queued (a push's `receive`) lead the figures.
@@ -50,8 +53,6 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
     await publishState(deps, deployment, 'building');
     const log = new DeploymentLog(deps.sql, deps.bus, deploymentId, app.name);
     let state: DeploymentState = 'building';
-    // Heard until the release starts: a cancel then stops the build (scheduler/cancel.ts).
-    const cancel = cancelSignal(deps.bus, deploymentId);
     try {
       await assertBaseIsCurrent(deps, app.id, deployment);
       log.line(`-----> Building ${app.parentId === null ? app.name : 'the preview'} from ${deployment.ref.replace('refs/heads/', '')} at ${deployment.sha.slice(0, 7)}`);
@@ -92,10 +93,9 @@ export async function runDeployment(deps: SchedulerDeps, deploymentId: number): 
       await transitionDeployment(deps.sql, deploymentId, state, 'failed', { reason });
       await publishState(deps, deployment, 'failed', reason);
     } finally {
-      cancel.stop();
       await fs.rm(path.join(homePaths(deps.config.home).builds, String(deploymentId)), { recursive: true, force: true });
     }
-  });
+  }).finally(() => cancel.stop());
   // The push returned when the deployment succeeded; the old instances drain and stop after
   // that, outside the app's lock, so the next push of the app need not wait for them either.
   await retire?.();
