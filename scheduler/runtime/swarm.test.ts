@@ -174,15 +174,20 @@ describe('SwarmRuntime', () => {
     // The files as written, under the mount's path; the directory still being written left out.
     expect(lines).toEqual([`agent ${suffix}`, `register ${suffix}`, 'k1', 'idle']);
 
-    const reading = (await shipping.readUsage()).find((r) => r.instanceId === instance.id);
     const [service] = await docker.listServices({ filters: serviceFilters(owner, app) });
     const [task] = await docker.listTasks({ filters: { service: [service!.ID], 'desired-state': ['running'] } });
     const container = task!.Status!.ContainerStatus!.ContainerID!;
+    const reading = (await shipping.readUsage()).find((r) => r.instanceId === instance.id);
     const shownBytes = await dockerStatsMemoryBytes(container);
+    const after = (await shipping.readUsage()).find((r) => r.instanceId === instance.id);
     expect(reading).toMatchObject({ app, processType: 'show' });
     expect(reading!.cpuNs).toBeGreaterThan(0);
-    // The CLI rounds, and the two are read a moment apart from an idle node: within 5%.
-    expect(Math.abs(reading!.memoryBytes - shownBytes) / shownBytes).toBeLessThan(0.05);
+    // The CLI rounds, and takes a second or two to answer, while the node that just started may
+    // still grow a little (a CI run saw 6 %): what it shows lies within 5 % of the runtime's
+    // readings taken just before and just after it.
+    const [low, high] = [Math.min(reading!.memoryBytes, after!.memoryBytes), Math.max(reading!.memoryBytes, after!.memoryBytes)];
+    expect(shownBytes).toBeGreaterThanOrEqual(low * 0.95);
+    expect(shownBytes).toBeLessThanOrEqual(high * 1.05);
 
     await shipping.stop(instance.id, { graceMs: 0 });
     expect(await servicesLeft()).toBe(0);
