@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { AppName } from '../core/names.js';
 import type { Sql } from '../core/store/database.js';
-import { getDeployment, transitionDeployment } from '../core/store/deployments.js';
+import { getDeployment, transitionDeployment, unreleasedDeploymentIds } from '../core/store/deployments.js';
 import type { Deployment, DeploymentState } from '../core/types.js';
 
 /** How long the request waits for a building deployment to end once told. */
@@ -81,9 +81,7 @@ export async function cancelDeployment(deps: CancelDeps, app: AppName, id: numbe
  * instances of an app that is going). One that moved on meanwhile is left to its own end.
  */
 export async function cancelInProgress(deps: CancelDeps, app: { id: number; name: AppName }, reason: string): Promise<void> {
-  const rows = await deps.sql<{ id: number }[]>`
-    SELECT id FROM deployments WHERE app_id = ${app.id} AND state IN ('queued', 'building') ORDER BY id`;
-  for (const { id } of rows) {
+  for (const id of await unreleasedDeploymentIds(deps.sql, app.id)) {
     await cancelDeployment(deps, app.name, id, reason).catch((err: unknown) => {
       if (!(err instanceof ConflictError)) throw err;
     });

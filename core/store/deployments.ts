@@ -127,6 +127,13 @@ export async function transitionDeployment(
   return rows.length === 1;
 }
 
+/** The app's deployments that have not started releasing yet (queued or building), oldest first. */
+export async function unreleasedDeploymentIds(sql: Sql, appId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    SELECT id FROM deployments WHERE app_id = ${appId} AND state IN ('queued', 'building') ORDER BY id`;
+  return rows.map((r) => r.id);
+}
+
 /** Deployments left mid-way by a DevFlow that was killed: they can never finish. */
 export async function failInterruptedDeployments(sql: Sql): Promise<number> {
   const rows = await sql`

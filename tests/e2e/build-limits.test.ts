@@ -44,6 +44,14 @@ describe('a build that never ends (docker runtime)', () => {
     await cleanupRuntime(devflow?.home);
   });
 
+  /** Pushes a build that never ends; once its `sleep` runs, returns the push still going (wrapped, so it is not awaited here). */
+  async function pushHangingBuild(needle: string): Promise<{ pushing: ReturnType<typeof pushTo> }> {
+    await withHangingBuild(repo, needle);
+    const pushing = pushTo(repo, devflow, 'stuck');
+    expect(await runningSoon(needle)).not.toEqual([]);
+    return { pushing };
+  }
+
   it('is stopped at DEVFLOW_BUILD_TIMEOUT: the push is refused with the reason, the running release keeps serving, and the next push deploys', async () => {
     const needle = '4243.61';
     await withHangingBuild(repo, needle);
@@ -67,9 +75,7 @@ describe('a build that never ends (docker runtime)', () => {
 
   it('deployments:cancel stops a build in progress: the push is refused with who cancelled it, the running release keeps serving', async () => {
     const needle = '4243.63';
-    await withHangingBuild(repo, needle);
-    const pushing = pushTo(repo, devflow, 'stuck');
-    expect(await runningSoon(needle)).not.toEqual([]);
+    const { pushing } = await pushHangingBuild(needle);
     const cancelStarted = performance.now();
     const cancelled = await devflow.cli(['deployments:cancel', 'stuck']);
     console.log(`deployments:cancel answered in ${((performance.now() - cancelStarted) / 1000).toFixed(2)} s (the CLI's start included)`);
@@ -91,9 +97,7 @@ describe('a build that never ends (docker runtime)', () => {
 
   it('DevFlow stopped during a build stops it: the pusher is told, and the deployment reads failed once DevFlow is back', async () => {
     const needle = '4243.62';
-    await withHangingBuild(repo, needle);
-    const pushing = pushTo(repo, devflow, 'stuck');
-    expect(await runningSoon(needle)).not.toEqual([]);
+    const { pushing } = await pushHangingBuild(needle);
     const stopStarted = performance.now();
     const stopped = await devflow.stop();
     console.log(`DevFlow stopped ${((performance.now() - stopStarted) / 1000).toFixed(2)} s after SIGTERM, a build in progress`);
@@ -110,9 +114,7 @@ describe('a build that never ends (docker runtime)', () => {
 
   it('apps:destroy during a build cancels it first: the push is told, nothing of the app is left running', async () => {
     const needle = '4243.64';
-    await withHangingBuild(repo, needle);
-    const pushing = pushTo(repo, devflow, 'stuck');
-    expect(await runningSoon(needle)).not.toEqual([]);
+    const { pushing } = await pushHangingBuild(needle);
     await devflow.cli(['apps:destroy', 'stuck', '--confirm', 'stuck']);
     const push = await pushing;
     expect(push.exitCode).not.toBe(0);
